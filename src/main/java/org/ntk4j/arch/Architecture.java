@@ -1,0 +1,48 @@
+package org.ntk4j.arch;
+
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * An immutable fully-connected architecture: a list of layers (as {@code stax.serial}) and the
+ * parameterization of its Dense layers. Build it in Java with {@link #of} or from ARCH text with
+ * {@code ArchParser.parse}.
+ *
+ * <p>Validation: at least one layer; a nonlinearity's input must be Gaussian, i.e. it must directly
+ * follow a Dense layer (neural-tangents issue #192: two nonlinearities in a row have no closed form).
+ * {@code Identity} changes nothing and is allowed anywhere.
+ */
+public record Architecture(List<Layer> layers, Parameterization parameterization) {
+    public Architecture {
+        if (layers == null || layers.isEmpty())
+            throw new IllegalArgumentException("architecture: needs at least one layer");
+        if (parameterization == null) throw new IllegalArgumentException("architecture: parameterization is null");
+        layers = List.copyOf(layers);
+        Layer prev = null;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (l instanceof Activation a && !isIdentity(a) && !(prev instanceof Dense)) {
+                throw new IllegalArgumentException("architecture: layer " + (i + 1) + " (" + a.describe()
+                    + ") must follow a Dense layer: "
+                    + (prev == null ? "a nonlinearity cannot be the first layer"
+                                    : "two nonlinearities in a row have no closed-form kernel; put a Dense between them"));
+            }
+            if (!(l instanceof Activation a2 && isIdentity(a2))) prev = l;
+        }
+    }
+
+    private static boolean isIdentity(Activation a) { return "Identity".equals(a.describe()); }
+
+    /** An NTK-parameterized architecture. */
+    public static Architecture of(Layer... layers) { return new Architecture(List.of(layers), Parameterization.NTK); }
+
+    /** The same layers with another parameterization. */
+    public Architecture withParameterization(Parameterization p) { return new Architecture(layers, p); }
+
+    /** ARCH text that parses back to this architecture (parameterization not included). */
+    public String describe() {
+        StringJoiner j = new StringJoiner("->");
+        for (Layer l : layers) j.add(l.describe());
+        return j.toString();
+    }
+}

@@ -1,0 +1,130 @@
+package org.ntk4j.linalg;
+
+import java.util.Arrays;
+
+/**
+ * An immutable dense matrix, stored column-major ('f' order, as LAPACK wants it) in float64
+ * ({@code double[]}) or float32 ({@code float[]}).
+ *
+ * <p>Public factories copy their input. {@link #wrapColumnMajor} takes ownership of an array
+ * without copying, for library code that has just computed it and will not touch it again.
+ */
+public final class Matrix {
+    private final int rows;
+    private final int cols;
+    final double[] f64; // exactly one of f64/f32 is non-null
+    final float[] f32;
+
+    private Matrix(int rows, int cols, double[] f64, float[] f32) {
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("matrix: negative shape " + rows + "x" + cols);
+        long need = (long) rows * cols;
+        long have = f64 != null ? f64.length : f32.length;
+        if (need != have)
+            throw new IllegalArgumentException("matrix: " + rows + "x" + cols + " needs " + need + " values, got " + have);
+        this.rows = rows;
+        this.cols = cols;
+        this.f64 = f64;
+        this.f32 = f32;
+    }
+
+    /** Takes ownership of a column-major float64 array (no copy): do not modify it afterwards. */
+    public static Matrix wrapColumnMajor(int rows, int cols, double[] data) { return new Matrix(rows, cols, data, null); }
+
+    /** Takes ownership of a column-major float32 array (no copy): do not modify it afterwards. */
+    public static Matrix wrapColumnMajor(int rows, int cols, float[] data) { return new Matrix(rows, cols, null, data); }
+
+    /** Copies a row-major float64 array. */
+    public static Matrix fromRowMajor(int rows, int cols, double[] data) {
+        if ((long) rows * cols != data.length)
+            throw new IllegalArgumentException("matrix: " + rows + "x" + cols + " needs " + ((long) rows * cols) + " values, got " + data.length);
+        double[] cm = new double[data.length];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) cm[i + j * rows] = data[i * cols + j];
+        return new Matrix(rows, cols, cm, null);
+    }
+
+    /** Copies a rectangular {@code double[rows][cols]}. */
+    public static Matrix of(double[][] a) {
+        int r = a.length, c = r == 0 ? 0 : a[0].length;
+        double[] cm = new double[r * c];
+        for (int i = 0; i < r; i++) {
+            if (a[i].length != c) throw new IllegalArgumentException("matrix: row " + i + " has " + a[i].length + " columns, expected " + c);
+            for (int j = 0; j < c; j++) cm[i + j * r] = a[i][j];
+        }
+        return new Matrix(r, c, cm, null);
+    }
+
+    /** An n×1 column from a vector (copied). */
+    public static Matrix column(double[] v) { return new Matrix(v.length, 1, v.clone(), null); }
+
+    public int rows() { return rows; }
+    public int cols() { return cols; }
+    public DType dtype() { return f64 != null ? DType.FLOAT64 : DType.FLOAT32; }
+
+    /** Entry (i, j). */
+    public double get(int i, int j) {
+        int k = i + j * rows;
+        return f64 != null ? f64[k] : f32[k];
+    }
+
+    /** A copy of the column-major data in float64. */
+    public double[] toColumnMajor() {
+        if (f64 != null) return f64.clone();
+        double[] d = new double[f32.length];
+        for (int k = 0; k < d.length; k++) d[k] = f32[k];
+        return d;
+    }
+
+    /** A copy of the data in row-major (C) order, float64. */
+    public double[] toRowMajor() {
+        double[] d = new double[rows * cols];
+        for (int j = 0; j < cols; j++)
+            for (int i = 0; i < rows; i++) d[i * cols + j] = get(i, j);
+        return d;
+    }
+
+    /** A copy as {@code double[rows][cols]}. */
+    public double[][] toArray() {
+        double[][] a = new double[rows][cols];
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) a[i][j] = get(i, j);
+        return a;
+    }
+
+    /** Row i as a new array. */
+    public double[] row(int i) {
+        double[] r = new double[cols];
+        for (int j = 0; j < cols; j++) r[j] = get(i, j);
+        return r;
+    }
+
+    /** This matrix in the given precision (itself when it already is). */
+    public Matrix as(DType t) {
+        if (t == dtype()) return this;
+        if (t == DType.FLOAT64) return new Matrix(rows, cols, toColumnMajor(), null);
+        float[] f = new float[f64.length];
+        for (int k = 0; k < f.length; k++) f[k] = (float) f64[k];
+        return new Matrix(rows, cols, null, f);
+    }
+
+    /** Index of the first NaN or infinite entry in column-major order, or -1. */
+    public long firstNonFinite() {
+        int n = rows * cols;
+        for (int k = 0; k < n; k++) {
+            double v = f64 != null ? f64[k] : f32[k];
+            if (!Double.isFinite(v)) return k;
+        }
+        return -1;
+    }
+
+    /** Bytes of storage this matrix uses. */
+    public long bytes() { return (long) rows * cols * (f64 != null ? 8 : 4); }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof Matrix m && m.rows == rows && m.cols == cols
+            && Arrays.equals(m.f64, f64) && Arrays.equals(m.f32, f32);
+    }
+
+    @Override public int hashCode() { return 31 * (31 * rows + cols) + (f64 != null ? Arrays.hashCode(f64) : Arrays.hashCode(f32)); }
+
+    @Override public String toString() { return "Matrix[" + rows + "x" + cols + ", " + dtype() + "]"; }
+}
