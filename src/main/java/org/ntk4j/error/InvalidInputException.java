@@ -1,0 +1,22 @@
+package org.ntk4j.error;
+
+/**
+ * An argument is invalid: NaN/Inf, wrong shape, out of range, unreadable. {@link #argument()}
+ * names it (e.g. {@code x1}, {@code W_std}, {@code --diag-reg}).
+ */
+public class InvalidInputException extends Ntk4jException {
+    private final String argument;
+
+    public InvalidInputException(String argument, String message) {
+        super(argument + ": " + message);
+        this.argument = argument;
+    }
+
+    public InvalidInputException(String argument, String message, Throwable cause) {
+        super(argument + ": " + message, cause);
+        this.argument = argument;
+    }
+
+    /** The name of the offending argument. */
+    public String argument() { return argument; }
+}
