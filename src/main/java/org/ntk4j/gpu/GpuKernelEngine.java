@@ -58,7 +58,6 @@ public final class GpuKernelEngine {
                 DeviceMatrix mx1 = DeviceMatrix.of(bx1, n1, d, options.dtype());
                 DeviceMatrix mx2 = sym ? mx1 : DeviceMatrix.of(bx2, n2, d, options.dtype());
                 int tile = tileSize(dev, n1, n2, s, ntk, sym);
-                int bufs = (ntk ? 2 : 1) * (sym ? 2 : 1);
                 long tileBytes = (long) tile * tile * s;
                 DeviceBuffer wk = dev.scratch("kernel tile K", tileBytes);
                 DeviceBuffer wt = ntk ? dev.scratch("kernel tile NTK", tileBytes) : null;
@@ -91,9 +90,58 @@ public final class GpuKernelEngine {
                 if (bad > 0)
                     throw new InvalidInputException("arch", bad + " kernel entries are NaN or infinite (the recursion overflows "
                         + "for these inputs); use smaller W_std/b_std or scale the inputs down");
-                if (bufs == 0) throw new AssertionError();
                 return new Kernels(outK.matrix(), ntk ? outT.matrix() : null, r1.cov(), sym ? null : r2.cov());
             }
+        }
+    }
+
+    /**
+     * The NNGP (and NTK) of x with itself, left on the device as full symmetric n×n matrices (for
+     * callers that keep working on the device, and for benchmarks). Close the result to free it.
+     */
+    public static OnDevice computeOnDevice(Architecture arch, Matrix x, boolean ntk, DType dtype) {
+        Inputs.validate(x, null);
+        String why = unsupportedReason(arch);
+        if (why != null) throw new InvalidInputException("arch", why);
+        int n = x.rows(), d = x.cols(), s = DeviceMatrix.size(dtype);
+        GpuProgram prog = GpuProgram.compile(arch, d);
+        double[] xcm = x.toColumnMajor();
+        GpuProgram.Rows rows = prog.rows(GpuProgram.rowVariances(xcm, n, d), "x1", false);
+        CudaDevice dev = GpuRuntime.device();
+        synchronized (dev) {
+            dev.bind();
+            dev.releaseScratch();
+            long need = (long) n * n * s * (ntk ? 2 : 1);
+            long free = dev.freeMemory() - RESERVE;
+            if (need > free) throw new InsufficientMemoryException("the " + n + "x" + n + " kernels on the GPU", need, free);
+            try (DeviceKernels dk = new DeviceKernels(dev, prog, dtype);
+                 DeviceBuffer bx = dk.upload(xcm, "x1");
+                 DeviceBuffer bq = dk.upload(GpuProgram.flatten(rows.pre(), n), "x1 variances")) {
+                DeviceBuffer bk = dev.alloc((long) n * n * s, "NNGP"), bt = null;
+                try {
+                    bt = ntk ? dev.alloc((long) n * n * s, "NTK") : null;
+                    DeviceMatrix mx = DeviceMatrix.of(bx, n, d, dtype), k = DeviceMatrix.of(bk, n, n, dtype);
+                    DeviceMatrix t = ntk ? DeviceMatrix.of(bt, n, n, dtype) : null;
+                    dk.block(mx, 0, n, mx, 0, n, bq, n, bq, n, k, k, t, true, true);
+                    symmetrize(dev, k, dtype == DType.FLOAT32);
+                    if (t != null) symmetrize(dev, t, dtype == DType.FLOAT32);
+                    dev.sync();
+                    if (dk.nonFiniteCount() > 0) throw new InvalidInputException("arch", "kernel entries are NaN or infinite");
+                    return new OnDevice(k, t, rows.cov());
+                } catch (RuntimeException e) {
+                    bk.close();
+                    if (bt != null) bt.close();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Kernels resident on the device; {@link #close()} frees them. */
+    public record OnDevice(DeviceMatrix nngp, DeviceMatrix ntk, double[] cov) implements AutoCloseable {
+        @Override public void close() {
+            nngp.buffer().close();
+            if (ntk != null) ntk.buffer().close();
         }
     }
 

@@ -86,6 +86,9 @@ public final class GpuRuntime {
     }
 
     private static String firstLine(Throwable t) {
+        String all = String.valueOf(t.getMessage());
+        int lc = all.indexOf("libcuda.so.1");
+        if (lc >= 0) return "libcuda.so.1 is missing: no NVIDIA driver on this machine";
         Throwable c = t;
         while (c.getCause() != null && c.getMessage() == null) c = c.getCause();
         String m = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
