@@ -32,6 +32,20 @@ template <typename T> struct Consts {
 template <typename T>
 __host__ __device__ __forceinline__ T sqrt_pos(T x) { return sqrt(x > T(0) ? x : T(0)); }
 
+// a*b rounded on its own: never contracted into an FMA with a following add/sub. p - c*c must
+// cancel exactly when c*c == p (a point with itself): with an FMA, fma(q, q, -q*q) leaves the
+// rounding error of q*q, sqrt of which (~1e-8 q in float64, ~2e-4 q in float32) would become
+// a spurious angle in the arc-cosine maps.
+template <typename T>
+__host__ __device__ __forceinline__ T mul_rn(T a, T b) {
+#if defined(__CUDA_ARCH__)
+  if (sizeof(T) == 8) return (T)__dmul_rn((double)a, (double)b);
+  return (T)__fmul_rn((float)a, (float)b);
+#else
+  return a * b;
+#endif
+}
+
 template <typename T>
 __host__ __device__ __forceinline__ T atan2_fill(T y, T x, T fill) {
   return (y == T(0) && x == T(0)) ? fill : atan2(y, x);
@@ -69,13 +83,13 @@ __host__ __device__ __forceinline__ T arccos_j(int n, T th, T s, T co) {
 // P(v >= 0) on the other side (1/2, or 1 if it is also degenerate) and T_n = 0 for n >= 1.
 template <typename T>
 __host__ __device__ __forceinline__ T rect_mono(int n, T c, T q1, T q2) {
-  const T p = q1 * q2;
+  const T p = mul_rn(q1, q2);
   if (!(p > T(0))) {
     if (n != 0) return T(0);
     return (q1 > T(0) ? T(0.5) : T(1)) * (q2 > T(0) ? T(0.5) : T(1));
   }
   const T sp = sqrt(p);
-  const T root = sqrt_pos(p - c * c);
+  const T root = sqrt_pos(p - mul_rn(c, c));
   const T th = atan2(root, c);
   T spn = T(1);
   for (int i = 0; i < n; ++i) spn *= sp;
@@ -110,7 +124,7 @@ __host__ __device__ __forceinline__ void dual(int id, const T* P, T c, T q1, T q
   const T PI = Consts<T>::PI;
   switch (id) {
     case ACT_ABRELU: {
-      const T root = sqrt_pos(q1 * q2 - c * c);
+      const T root = sqrt_pos(mul_rn(q1, q2) - mul_rn(c, c));
       const T th = atan2_fill(root, c, PI / T(2));
       dot = P[1] - P[0] * th;
       nngp = P[0] * root + dot * c;
@@ -162,7 +176,7 @@ __host__ __device__ __forceinline__ void dual(int id, const T* P, T c, T q1, T q
       return;
     }
     case ACT_SIGN: {
-      const T th = atan2_fill(sqrt_pos(q1 * q2 - c * c), c, PI / T(2));
+      const T th = atan2_fill(sqrt_pos(mul_rn(q1, q2) - mul_rn(c, c)), c, PI / T(2));
       nngp = T(1) - T(2) * th / PI;
       dot = T(0);
       return;

@@ -122,12 +122,15 @@ public final class GpuKernelEngine {
                     bt = ntk ? dev.alloc((long) n * n * s, "NTK") : null;
                     DeviceMatrix mx = DeviceMatrix.of(bx, n, d, dtype), k = DeviceMatrix.of(bk, n, n, dtype);
                     DeviceMatrix t = ntk ? DeviceMatrix.of(bt, n, n, dtype) : null;
+                    dev.sync();
+                    long c0 = System.nanoTime();
                     dk.block(mx, 0, n, mx, 0, n, bq, n, bq, n, k, k, t, true, true);
                     symmetrize(dev, k, dtype == DType.FLOAT32);
                     if (t != null) symmetrize(dev, t, dtype == DType.FLOAT32);
                     dev.sync();
+                    double computeMs = (System.nanoTime() - c0) / 1e6;
                     if (dk.nonFiniteCount() > 0) throw new InvalidInputException("arch", "kernel entries are NaN or infinite");
-                    return new OnDevice(k, t, rows.cov());
+                    return new OnDevice(k, t, rows.cov(), computeMs);
                 } catch (RuntimeException e) {
                     bk.close();
                     if (bt != null) bt.close();
@@ -137,8 +140,11 @@ public final class GpuKernelEngine {
         }
     }
 
-    /** Kernels resident on the device; {@link #close()} frees them. */
-    public record OnDevice(DeviceMatrix nngp, DeviceMatrix ntk, double[] cov) implements AutoCloseable {
+    /**
+     * Kernels resident on the device; {@link #close()} frees them. {@code computeMillis}: wall time of
+     * the device work alone (Gram, recursion, mirror), after x was uploaded and the outputs allocated.
+     */
+    public record OnDevice(DeviceMatrix nngp, DeviceMatrix ntk, double[] cov, double computeMillis) implements AutoCloseable {
         @Override public void close() {
             nngp.buffer().close();
             if (ntk != null) ntk.buffer().close();
