@@ -89,8 +89,9 @@ __host__ __device__ __forceinline__ T rect_mono(int n, T c, T q1, T q2) {
     return (q1 > T(0) ? T(0.5) : T(1)) * (q2 > T(0) ? T(0.5) : T(1));
   }
   const T sp = sqrt(p);
-  const T root = sqrt_pos(p - mul_rn(c, c));
-  const T th = atan2(root, c);
+  // theta as the CPU path computes it (acos of the clamped correlation), so that GPU and CPU agree
+  // also for distinct but colinear inputs, where the two formulas differ by ~sqrt(eps).
+  const T th = acos(fmin(T(1), fmax(T(-1), c / sp)));
   T spn = T(1);
   for (int i = 0; i < n; ++i) spn *= sp;
   return spn * arccos_j<T>(n, th, sin(th), cos(th)) / (T(2) * Consts<T>::PI);

@@ -96,4 +96,4 @@ inline int atomicCAS(int* p, int cmp, int v) {
   return cmp;
 }
 using std::atan2; using std::sqrt; using std::exp; using std::expm1; using std::sin; using std::cos;
-using std::fabs; using std::isfinite; using std::fma; using std::floor; using std::fmin; using std::fmax;
+using std::acos; using std::fabs; using std::isfinite; using std::fma; using std::floor; using std::fmin; using std::fmax;

@@ -238,6 +238,7 @@ static std::vector<Act> activations() {
 
 static void dump_activation_samples(const char* path) {
   FILE* f = std::fopen(path, "w");
+  std::mt19937_64 rng(777);  // own stream: the same samples whatever ran before
   std::uniform_real_distribution<double> u(0.05, 2.0), r(-0.95, 0.95);
   for (auto& a : activations()) {
     // one layer: ops = {w2=1, b2=0, alpha=0, beta=1, id, poff=0} so the NTK output is Tdot itself;
