@@ -4,9 +4,12 @@
 // beta == 0 never reads C. lower != 0 skips tiles lying wholly above the diagonal (SYRK-style
 // updates of a symmetric matrix whose upper triangle is ignored; diagonal tiles are full).
 //
-// Two inner engines share a double-buffered cp.async tile pipeline:
-//  * gemm_simt: each thread owns a TM x TN register tile (FFMA / DFMA);
-//  * gemm_dmma: fp64 tensor cores (mma.sync m8n8k4), each warp owns a WM x WN tile.
+// Engines:
+//  * gemm_simt: each thread owns a TM x TN register tile (FFMA / DFMA), double-buffered cp.async;
+//  * gemm_dmma: fp64 tensor cores (mma.sync m8n8k4), each warp owns a WM x WN tile, likewise;
+//  * gemm_tc:   the float64 engine for large problems (trailing Cholesky updates, the Gram, the
+//               blocked solves): 128x128x16 tiles, 4-stage cp.async pipeline, m16n8k8 DMMA on
+//               sm_90, conflict-free 128-bit fragment loads. See the notes above gemm_tc.
 #pragma once
 #include "ntk_common.cuh"
 
@@ -149,6 +152,187 @@ __device__ __forceinline__ void gemm_dmma(int M, int N, int K, double alpha, con
       for (int h = 0; h < 2; ++h)
         store_c<double>(C, ldc, row0 + wm * WM + i * 8 + g, col0 + wn * WN + j * 8 + 2 * t + h, M, N, alpha, beta,
                         acc[i][j][h]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// gemm_tc: float64 C = alpha op(A) op(B) + beta C on the tensor cores, for large problems.
+//
+// Why this shape. The Cholesky trailing update is a rank-512 (or 256) GEMM whose C is read and
+// written once per panel, and the operands stream from L2: 128x128 block tiles halve the operand
+// traffic per flop of 64x64 tiles, and the K loop is deep enough that the C epilogue is a small
+// share. 8 warps (2 x 4) of 64x32 each hold 64 accumulators; one block per SM (registers), so the
+// 4-stage cp.async pipeline (128 KB of dynamic shared memory) is what hides memory latency.
+// On sm_90 each warp step is a 16x8x8 DMMA (Hopper's larger fp64 shape; the 8x8x4 shape of sm_80
+// is issued four times as often for the same work); NATIVE = false issues four m8n8k4 instead.
+//
+// Fragments come from shared memory in 128-bit loads (LDS.128) without bank conflicts:
+//  * Rows are relabelled: warp row 8g + 2i + v holds MMA row g + 8v of m-tile i, so lane g's 8
+//    rows are contiguous; columns likewise: warp column 4g + j holds MMA column g of n-tile j.
+//    Relabelling rows/columns only renames which lane computes which entry of C.
+//  * k is relabelled inside each 16-deep slab: step s, register half h (MMA k = t + 4h) reads
+//    slab k = 4t + 2s + h, the same for A and B (a sum over k does not care about its order), so
+//    a lane's two k values of a step are adjacent (one 128-bit load for k-contiguous operands).
+//  * Tiles are stored as 16-byte chunks XOR-swizzled per row so that the 8 lanes of each quarter
+//    warp (one 128-bit shared access phase) hit 8 different 16-byte bank groups; the emulator
+//    test checks this for every fragment load.
+// Operands are "M-major" (contiguous along the rows of op(X): A with TA = 0, B with TB = 1) or
+// "K-major" (contiguous along k: A with TA = 1, B with TB = 0); a stage tile of either is
+// 128 x 16 doubles. VEC: 16-byte copies (needs 16-byte aligned A, B, C and even lda, ldb, ldc,
+// which the host checks); else 8-byte copies. Blocks are ordered in groups of 8 block rows so that
+// the blocks resident at once share operand panels in L2. lower: tiles wholly above the diagonal
+// are skipped (SYRK-style).
+namespace tc {
+constexpr int BM = 128, BN = 128, BK = 16, STAGES = 4, THREADS = 256, GROUP = 8;
+constexpr int TILE = 128 * BK;                               // doubles per operand per stage
+constexpr int SMEM_BYTES = STAGES * 2 * TILE * 8;            // 128 KB
+
+__device__ __forceinline__ int imin(int a, int b) { return a < b ? a : b; }
+__device__ __forceinline__ int imax(int a, int b) { return a > b ? a : b; }
+// Chunk swizzles: M-major tiles keyed by the slab row k (A side: lanes own 4 chunks; B side: 2),
+// K-major tiles keyed by the tile row r.
+__device__ __forceinline__ int swz_m(bool aSide, int k) {
+  const int q = (k >> 2) & 3;
+  return aSide ? q : ((q & 1) | ((q & 2) << 1));
+}
+__device__ __forceinline__ int swz_k(int r) { return ((r >> 2) ^ (r >> 3)) & 1; }
+// Offset (doubles) of element (r, k) of a stage tile, r = tile row (0..127), k = slab k (0..15).
+__device__ __forceinline__ int off_m(bool aSide, int r, int k) { return k * 128 + 2 * ((r >> 1) ^ swz_m(aSide, k)) + (r & 1); }
+__device__ __forceinline__ int off_k(int r, int k) { return r * BK + 2 * ((k >> 1) ^ swz_k(r)) + (k & 1); }
+
+// One operand's slab [k0, k0+16) of tile rows [row0, row0+128) into stage tile S (zeros outside
+// R x K). Each thread copies 4 chunks of 2 elements, consecutive threads along the contiguous
+// dimension (coalesced).
+template <bool MMAJOR, bool ASIDE, bool VEC>
+__device__ __forceinline__ void load(double* S, const double* X, ll ld, int row0, int k0, int R, int K) {
+#pragma unroll
+  for (int e0 = 0; e0 < TILE / 2; e0 += THREADS) {
+    const int e = e0 + (int)threadIdx.x;
+    const int r = MMAJOR ? 2 * (e % 64) : e / 8, k = MMAJOR ? e / 64 : 2 * (e % 8);
+    const int gr = row0 + r, gk = k0 + k;
+    const int nv = MMAJOR ? (gk < K ? imin(imax(R - gr, 0), 2) : 0) : (gr < R ? imin(imax(K - gk, 0), 2) : 0);
+    const double* src = nv > 0 ? (MMAJOR ? X + (gr + (ll)gk * ld) : X + (gk + (ll)gr * ld)) : X;
+    double* dst = S + (MMAJOR ? off_m(ASIDE, r, k) : off_k(r, k));
+    if (VEC) {
+      ntk_cp_async16(dst, src, nv * 8);
+    } else {
+      ntk_cp_async(dst, src, nv > 0);
+      ntk_cp_async(dst + 1, nv > 1 ? src + 1 : X, nv > 1);
+    }
+  }
+}
+
+// Lane's A values of step s: va[h][e] = op(A)(warp row 8g + e, slab k 4t + 2s + h).
+template <bool MMAJOR>
+__device__ __forceinline__ void frag_a(const double* S, int wrow, int g, int t, int s, double (&va)[2][8]) {
+  if (MMAJOR) {
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+#pragma unroll
+      for (int c = 0; c < 4; ++c) ntk_lds2(S + off_m(true, wrow + 8 * g + 2 * c, 4 * t + 2 * s + h), va[h][2 * c], va[h][2 * c + 1]);
+  } else {
+#pragma unroll
+    for (int e = 0; e < 8; ++e) ntk_lds2(S + off_k(wrow + 8 * g + e, 4 * t + 2 * s), va[0][e], va[1][e]);
+  }
+}
+
+// Lane's B values of step s: vb[h][j] = op(B)(slab k 4t + 2s + h, warp column 4g + j).
+template <bool MMAJOR>
+__device__ __forceinline__ void frag_b(const double* S, int wcol, int g, int t, int s, double (&vb)[2][4]) {
+  if (MMAJOR) {
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+#pragma unroll
+      for (int c = 0; c < 2; ++c) ntk_lds2(S + off_m(false, wcol + 4 * g + 2 * c, 4 * t + 2 * s + h), vb[h][2 * c], vb[h][2 * c + 1]);
+  } else {
+#pragma unroll
+    for (int j = 0; j < 4; ++j) ntk_lds2(S + off_k(wcol + 4 * g + j, 4 * t + 2 * s), vb[0][j], vb[1][j]);
+  }
+}
+}  // namespace tc
+
+template <int TA, int TB, bool VEC, bool NATIVE>
+__device__ __forceinline__ void gemm_tc(int M, int N, int K, double alpha, const double* __restrict__ A, ll lda,
+                                        const double* __restrict__ B, ll ldb, double beta, double* C, ll ldc, int lower) {
+  using namespace tc;
+  NTK_DYNAMIC_SMEM(smem);
+  const int tm = (M + BM - 1) / BM, tn = (N + BN - 1) / BN;
+  const int per = GROUP * tn, pid = (int)blockIdx.x, grp = pid / per, first = grp * GROUP;
+  const int gsz = imin(tm - first, GROUP), in = pid - grp * per;
+  const int row0 = (first + in % gsz) * BM, col0 = (in / gsz) * BN;
+  if (lower && col0 > row0 + BM - 1) return;  // uniform for the block
+  const int warp = (int)threadIdx.x / 32, lane = (int)threadIdx.x % 32;
+  const int wrow = (warp % 2) * 64, wcol = (warp / 2) * 32;
+  const int g = lane >> 2, t = lane & 3;
+  double acc[4][4][4];
+#pragma unroll
+  for (int i = 0; i < 4; ++i)
+#pragma unroll
+    for (int j = 0; j < 4; ++j)
+#pragma unroll
+      for (int c = 0; c < 4; ++c) acc[i][j][c] = 0.0;
+  const int KT = (K + BK - 1) / BK;
+  auto stageA = [&](int st) { return smem + st * 2 * TILE; };
+  auto stageB = [&](int st) { return smem + st * 2 * TILE + TILE; };
+  auto issue = [&](int kt) {
+    const int st = kt % STAGES;
+    load<TA == 0, true, VEC>(stageA(st), A, lda, row0, kt * BK, M, K);
+    load<TB == 1, false, VEC>(stageB(st), B, ldb, col0, kt * BK, N, K);
+  };
+#pragma unroll
+  for (int kt = 0; kt < STAGES - 1; ++kt) {
+    if (kt < KT) issue(kt);
+    ntk_cp_commit();  // always commit, so that the group count below is uniform
+  }
+  for (int kt = 0; kt < KT; ++kt) {
+    ntk_cp_wait<STAGES - 2>();  // slab kt has landed (this thread's copies) ...
+    __syncthreads();            // ... everyone's, and everyone is done with slab kt - 1's stage
+    if (kt + STAGES - 1 < KT) issue(kt + STAGES - 1);
+    ntk_cp_commit();
+    const double* Sa = stageA(kt % STAGES);
+    const double* Sb = stageB(kt % STAGES);
+#pragma unroll
+    for (int s = 0; s < 2; ++s) {
+      double va[2][8], vb[2][4];
+      tc::frag_a<TA == 0>(Sa, wrow, g, t, s, va);
+      tc::frag_b<TB == 1>(Sb, wcol, g, t, s, vb);
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        const double a[4] = {va[0][2 * i], va[0][2 * i + 1], va[1][2 * i], va[1][2 * i + 1]};
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+          const double b[2] = {vb[0][j], vb[1][j]};
+          ntk_mma16x8x8<NATIVE>(acc[i][j], a, b);
+        }
+      }
+    }
+  }
+  ntk_cp_wait<0>();
+  // Lane's C block: rows row0 + wrow + 8g + e (e = 2i + v), columns col0 + wcol + 8t + f
+  // (f = 4w + j): acc[i][j][2v + w].
+  const int rb = row0 + wrow + 8 * g, cb = col0 + wcol + 8 * t;
+#pragma unroll
+  for (int f = 0; f < 8; ++f) {
+    const int col = cb + f, j = f & 3, w = f >> 2;
+    if (col >= N) continue;
+    double* cc = C + (ll)col * ldc;
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+      const int r = rb + 2 * i;
+      const double v0 = alpha * acc[i][j][w], v1 = alpha * acc[i][j][2 + w];
+      if (VEC && r + 1 < M) {  // r is even, C 16-byte aligned, ldc even
+        if (beta == 0.0) {
+          ntk_stg2(cc + r, v0, v1);
+        } else {
+          double o0, o1;
+          ntk_ldg2(cc + r, o0, o1);
+          ntk_stg2(cc + r, v0 + beta * o0, v1 + beta * o1);
+        }
+        continue;
+      }
+      if (r < M) cc[r] = beta == 0.0 ? v0 : v0 + beta * cc[r];
+      if (r + 1 < M) cc[r + 1] = beta == 0.0 ? v1 : v1 + beta * cc[r + 1];
+    }
+  }
 }
 
 }  // namespace ntk

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <type_traits>
+#include <cstdint>
 
 #include "../gemm.cu"
 #include "../kernels.cu"
@@ -27,16 +29,29 @@ template <typename T> static std::vector<T> randn(size_t n) {
 using GemmFn64 = void (*)(int, int, int, double, const double*, ll, const double*, ll, double, double*, ll, int);
 using GemmFn32 = void (*)(int, int, int, float, const float*, ll, const float*, ll, float, float*, ll, int);
 
+// tc engines: 1-D grid, 256 threads, dynamic shared memory (see native/gemm.cu).
+static void launch_tc(GemmFn64 fn, int m, int n, int k, double alpha, const double* A, ll lda, const double* B, ll ldb,
+                      double beta, double* C, ll ldc, int lower) {
+  emu::launch_dyn(dim3(((m + 127) / 128) * ((n + 127) / 128)), dim3(256), ntk::tc::SMEM_BYTES, fn, m, n, k, alpha, A, lda,
+                  B, ldb, beta, C, ldc, lower);
+}
+
+// ldPad: added to each leading dimension (the tc "_v" kernels need even ones).
 template <typename T, typename F>
 static void check_gemm(const char* name, F fn, int BM, int BN, int threads, int ta, int tb, int m, int n, int k,
-                       T alpha, T beta, int lower, double tol) {
-  ll lda = (ta ? k : m) + 3, ldb = (tb ? n : k) + 2, ldc = m + 5;
+                       T alpha, T beta, int lower, double tol, int ldPad = -1) {
+  ll lda = (ta ? k : m) + (ldPad < 0 ? 3 : ldPad), ldb = (tb ? n : k) + (ldPad < 0 ? 2 : ldPad), ldc = m + (ldPad < 0 ? 5 : ldPad);
+  if (ldPad == 0) { lda += lda & 1; ldb += ldb & 1; ldc += ldc & 1; }
   auto A = randn<T>(lda * (ta ? m : k));
   auto B = randn<T>(ldb * (tb ? k : n));
   auto C = randn<T>(ldc * n);
   auto C0 = C;
-  emu::launch(dim3((m + BM - 1) / BM, (n + BN - 1) / BN), dim3(threads), fn, m, n, k, alpha, (const T*)A.data(), lda,
-              (const T*)B.data(), ldb, beta, C.data(), ldc, lower);
+  if constexpr (std::is_same_v<T, double>) {
+    if (threads == 0) launch_tc(fn, m, n, k, alpha, A.data(), lda, B.data(), ldb, beta, C.data(), ldc, lower);
+  }
+  if (threads > 0)
+    emu::launch(dim3((m + BM - 1) / BM, (n + BN - 1) / BN), dim3(threads), fn, m, n, k, alpha, (const T*)A.data(), lda,
+                (const T*)B.data(), ldb, beta, C.data(), ldc, lower);
   double err = 0, ref = 0;
   for (int j = 0; j < n; ++j)
     for (int i = 0; i < m; ++i) {
@@ -52,76 +67,112 @@ static void check_gemm(const char* name, F fn, int BM, int BN, int threads, int 
       ref = std::max(ref, std::fabs(want));
     }
   char buf[200];
-  std::snprintf(buf, sizeof buf, "gemm %s ta=%d tb=%d m=%d n=%d k=%d beta=%g lower=%d", name, ta, tb, m, n, k,
-                (double)beta, lower);
+  std::snprintf(buf, sizeof buf, "gemm %s ta=%d tb=%d m=%d n=%d k=%d beta=%g lower=%d ld%s", name, ta, tb, m, n, k,
+                (double)beta, lower, (lda & 1) ? "odd" : "even");
   expect(err / ref <= tol, buf, err / ref);
 }
 
 // ---- blocked Cholesky and solves, orchestrated exactly like org.ntk4j.gpu.GpuCholesky ----
-static GemmFn64 gemm64(int ta, int tb) {
+// GEMM dispatch as GpuBlas does it, scaled down: tc8 when both sides have a full 128 tile, else
+// dmma64 (so both engines and their lower-tile skipping take part).
+static GemmFn64 dmma64(int ta, int tb) {
   if (!ta && !tb) return ntk_gemm_f64_dmma64_nn;
   if (!ta && tb) return ntk_gemm_f64_dmma64_nt;
   return ntk_gemm_f64_dmma64_tn;
 }
+static GemmFn64 tc8(int ta, int tb, bool vec) {
+  if (!ta && !tb) return vec ? ntk_gemm_f64_tc8_nn_v : ntk_gemm_f64_tc8_nn_s;
+  if (!ta && tb) return vec ? ntk_gemm_f64_tc8_nt_v : ntk_gemm_f64_tc8_nt_s;
+  return vec ? ntk_gemm_f64_tc8_tn_v : ntk_gemm_f64_tc8_tn_s;
+}
 static void gemm(int ta, int tb, int m, int n, int k, double alpha, const double* A, ll lda, const double* B, ll ldb,
                  double beta, double* C, ll ldc, int lower) {
   if (m <= 0 || n <= 0) return;
-  emu::launch(dim3((m + 63) / 64, (n + 63) / 64), dim3(128), gemm64(ta, tb), m, n, k, alpha, A, lda, B, ldb, beta, C,
+  if (m >= 128 && n >= 128) {
+    auto al = [](const void* p, ll ld) { return (reinterpret_cast<uintptr_t>(p) % 16 == 0) && ld % 2 == 0; };
+    bool vec = al(A, lda) && al(B, ldb) && al(C, ldc);
+    launch_tc(tc8(ta, tb, vec), m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, lower);
+    return;
+  }
+  emu::launch(dim3((m + 63) / 64, (n + 63) / 64), dim3(128), dmma64(ta, tb), m, n, k, alpha, A, lda, B, ldb, beta, C,
               ldc, lower);
 }
-static int potrf(double* A, ll lda, int n, int NB, int nb) {
+constexpr int LEAF = 64;
+static int half(int w) { return ((w / 2 + LEAF - 1) / LEAF) * LEAF; }
+static void panel(double* A, ll lda, int n, int c0, int w, int* info) {
+  if (w <= LEAF) {
+    int m = n - c0 - w;
+    emu::launch(dim3(std::max(1, (m + 255) / 256)), dim3(256), ntk_potrf_leaf_f64, A + c0 + (ll)c0 * lda, lda, w, m, info, c0);
+    return;
+  }
+  int h = half(w), rows = n - c0 - h;
+  panel(A, lda, n, c0, h, info);
+  gemm(0, 1, rows, w - h, h, -1.0, A + (c0 + h) + (ll)c0 * lda, lda, A + (c0 + h) + (ll)c0 * lda, lda, 1.0,
+       A + (c0 + h) + (ll)(c0 + h) * lda, lda, 1);
+  panel(A, lda, n, c0 + h, w - h, info);
+}
+static int potrf(double* A, ll lda, int n, int NB) {
   int info = 0;
   for (int K = 0; K < n; K += NB) {
     int kb = std::min(NB, n - K);
-    for (int j = 0; j < kb; j += nb) {
-      int c0 = K + j, jb = std::min(nb, kb - j);
-      if (j > 0) gemm(0, 1, n - c0, jb, j, -1.0, A + c0 + (ll)K * lda, lda, A + c0 + (ll)K * lda, lda, 1.0,
-                      A + c0 + (ll)c0 * lda, lda, 0);
-      emu::launch(dim3(1), dim3(256), ntk_potrf_diag_f64, A + c0 + (ll)c0 * lda, lda, jb, &info, c0);
-      int m = n - c0 - jb;
-      if (m > 0) emu::launch(dim3((m + 127) / 128), dim3(128), ntk_trsm_rlt_f64, A + (c0 + jb) + (ll)c0 * lda, lda, m,
-                             (const double*)(A + c0 + (ll)c0 * lda), lda, jb);
-    }
+    panel(A, lda, n, K, kb, &info);
     int r = K + kb, m = n - r;
-    if (m > 0) gemm(0, 1, m, m, kb, -1.0, A + r + (ll)K * lda, lda, A + r + (ll)K * lda, lda, 1.0, A + r + (ll)r * lda,
-                    lda, 1);
+    if (m > 0) gemm(0, 1, m, m, kb, -1.0, A + r + (ll)K * lda, lda, A + r + (ll)K * lda, lda, 1.0, A + r + (ll)r * lda, lda, 1);
   }
   return info;
 }
-static void trsm_fwd(const double* L, ll ldl, int n, double* B, ll ldb, int ncols, int NB, int nb) {
+static void lower_block(const double* L, ll ldl, double* B, ll ldb, int nc, int c0, int w) {
+  if (w <= LEAF) {
+    emu::launch(dim3((nc + 63) / 64), dim3(64), ntk_trsm_llnn_f64, L + c0 + (ll)c0 * ldl, ldl, B + c0, ldb, w, nc);
+    return;
+  }
+  int h = half(w);
+  lower_block(L, ldl, B, ldb, nc, c0, h);
+  gemm(0, 0, w - h, nc, h, -1.0, L + (c0 + h) + (ll)c0 * ldl, ldl, B + c0, ldb, 1.0, B + c0 + h, ldb, 0);
+  lower_block(L, ldl, B, ldb, nc, c0 + h, w - h);
+}
+static void upper_block(const double* L, ll ldl, double* B, ll ldb, int nc, int c0, int w) {
+  if (w <= LEAF) {
+    emu::launch(dim3((nc + 63) / 64), dim3(64), ntk_trsm_lltn_f64, L + c0 + (ll)c0 * ldl, ldl, B + c0, ldb, w, nc);
+    return;
+  }
+  int h = half(w);
+  upper_block(L, ldl, B, ldb, nc, c0 + h, w - h);
+  gemm(1, 0, h, nc, w - h, -1.0, L + (c0 + h) + (ll)c0 * ldl, ldl, B + c0 + h, ldb, 1.0, B + c0, ldb, 0);
+  upper_block(L, ldl, B, ldb, nc, c0, h);
+}
+// Many right-hand sides: blocked (recursive halving inside panels, a GEMM for the rows below).
+static void trsm_fwd(const double* L, ll ldl, int n, double* B, ll ldb, int nc, int NB) {
   for (int K = 0; K < n; K += NB) {
     int kb = std::min(NB, n - K);
-    for (int j = 0; j < kb; j += nb) {
-      int c0 = K + j, jb = std::min(nb, kb - j);
-      emu::launch(dim3((ncols + 127) / 128), dim3(128), ntk_trsm_llnn_f64, L + c0 + (ll)c0 * ldl, ldl, B + c0, ldb, jb,
-                  ncols);
-      int rest = kb - j - jb;
-      if (rest > 0) gemm(0, 0, rest, ncols, jb, -1.0, L + (c0 + jb) + (ll)c0 * ldl, ldl, B + c0, ldb, 1.0,
-                         B + c0 + jb, ldb, 0);
-    }
+    lower_block(L, ldl, B, ldb, nc, K, kb);
     int r = K + kb;
-    if (r < n) gemm(0, 0, n - r, ncols, kb, -1.0, L + r + (ll)K * ldl, ldl, B + K, ldb, 1.0, B + r, ldb, 0);
+    if (r < n) gemm(0, 0, n - r, nc, kb, -1.0, L + r + (ll)K * ldl, ldl, B + K, ldb, 1.0, B + r, ldb, 0);
   }
 }
-static void trsm_bwd(const double* L, ll ldl, int n, double* B, ll ldb, int ncols, int NB, int nb) {
-  int lastK = ((n - 1) / NB) * NB;
-  for (int K = lastK; K >= 0; K -= NB) {
+static void trsm_bwd(const double* L, ll ldl, int n, double* B, ll ldb, int nc, int NB) {
+  for (int K = ((n - 1) / NB) * NB; K >= 0; K -= NB) {
     int kb = std::min(NB, n - K);
-    int lastj = ((kb - 1) / nb) * nb;
-    for (int j = lastj; j >= 0; j -= nb) {
-      int c0 = K + j, jb = std::min(nb, kb - j);
-      emu::launch(dim3((ncols + 127) / 128), dim3(128), ntk_trsm_lltn_f64, L + c0 + (ll)c0 * ldl, ldl, B + c0, ldb, jb,
-                  ncols);
-      if (j > 0) gemm(1, 0, j, ncols, jb, -1.0, L + c0 + (ll)K * ldl, ldl, B + c0, ldb, 1.0, B + K, ldb, 0);
-    }
-    if (K > 0) gemm(1, 0, K, ncols, kb, -1.0, L + K, ldl, B + K, ldb, 1.0, B, ldb, 0);
+    upper_block(L, ldl, B, ldb, nc, K, kb);
+    if (K > 0) gemm(1, 0, K, nc, kb, -1.0, L + K, ldl, B + K, ldb, 1.0, B, ldb, 0);
+  }
+}
+// Few right-hand sides: the sync-free solves, in groups of TRSV_NC columns.
+static void trsv(bool transposed, const double* L, ll ldl, int n, double* B, ll ldb, int nc) {
+  int blocks = (n + 63) / 64;
+  std::vector<int> ctl(1 + blocks);
+  for (int c0 = 0; c0 < nc; c0 += ntk::TRSV_NC) {
+    int cc = std::min(ntk::TRSV_NC, nc - c0);
+    std::fill(ctl.begin(), ctl.end(), 0);
+    emu::launch(dim3(blocks), dim3(256), transposed ? ntk_trsv_lt_f64 : ntk_trsv_ln_f64, L, ldl, n, B + (ll)c0 * ldb, ldb, cc,
+                ctl.data());
   }
 }
 
-static void check_cholesky(int n, int NB, int nb) {
+static void check_cholesky(int n, int NB) {
   int d = n + 7;
   auto X = randn<double>((size_t)n * d);
-  ll lda = n + 3;
+  ll lda = n + (NB == 256 ? 4 : 3);  // even: 16-byte GEMM copies; odd: 8-byte
   std::vector<double> A(lda * n, std::nan("")), A0(n * n);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) {
@@ -132,7 +183,7 @@ static void check_cholesky(int n, int NB, int nb) {
       A0[i + j * n] = s;
       if (i >= j) A[i + j * lda] = s;  // upper triangle stays NaN: it must never be read
     }
-  int info = potrf(A.data(), lda, n, NB, nb);
+  int info = potrf(A.data(), lda, n, NB);
   double err = 0, ref = 0;
   for (int i = 0; i < n; ++i)
     for (int j = 0; j <= i; ++j) {
@@ -142,35 +193,92 @@ static void check_cholesky(int n, int NB, int nb) {
       ref = std::max(ref, std::fabs(A0[i + j * n]));
     }
   char buf[160];
-  std::snprintf(buf, sizeof buf, "cholesky n=%d NB=%d nb=%d (L L^T = A, info=%d)", n, NB, nb, info);
+  std::snprintf(buf, sizeof buf, "cholesky n=%d NB=%d (L L^T = A, info=%d)", n, NB, info);
   expect(info == 0 && err / ref < 1e-13, buf, err / ref);
-  // solves
-  int nr = 37;
-  ll ldb = n + 1;
-  auto B = randn<double>(ldb * nr);
-  auto Bf = B, Bb = B;
-  trsm_fwd(A.data(), lda, n, Bf.data(), ldb, nr, NB, nb);
-  trsm_bwd(A.data(), lda, n, Bb.data(), ldb, nr, NB, nb);
-  double ef = 0, eb = 0, rf = 0;
-  for (int c = 0; c < nr; ++c)
-    for (int i = 0; i < n; ++i) {
-      double sf = 0, sb = 0;
-      for (int p = 0; p <= i; ++p) sf += A[i + p * lda] * Bf[p + c * ldb];   // L x
-      for (int p = i; p < n; ++p) sb += A[p + i * lda] * Bb[p + c * ldb];    // L^T x
-      ef = std::max(ef, std::fabs(sf - B[i + c * ldb]));
-      eb = std::max(eb, std::fabs(sb - B[i + c * ldb]));
-      rf = std::max(rf, std::fabs(B[i + c * ldb]));
+  // solves: many right-hand sides (blocked) and few (sync-free), forward and transposed
+  for (int nr : {150, 1, 3, 6}) {
+    ll ldb = n + 1;
+    auto B = randn<double>(ldb * nr);
+    auto Bf = B, Bb = B;
+    if (nr > 16) {
+      trsm_fwd(A.data(), lda, n, Bf.data(), ldb, nr, NB);
+      trsm_bwd(A.data(), lda, n, Bb.data(), ldb, nr, NB);
+    } else {
+      trsv(false, A.data(), lda, n, Bf.data(), ldb, nr);
+      trsv(true, A.data(), lda, n, Bb.data(), ldb, nr);
     }
-  std::snprintf(buf, sizeof buf, "trsm L X = B   n=%d nrhs=%d", n, nr);
-  expect(ef / rf < 1e-12, buf, ef / rf);
-  std::snprintf(buf, sizeof buf, "trsm L^T X = B n=%d nrhs=%d", n, nr);
-  expect(eb / rf < 1e-12, buf, eb / rf);
+    double ef = 0, eb = 0, rf = 0;
+    for (int c = 0; c < nr; ++c)
+      for (int i = 0; i < n; ++i) {
+        double sf = 0, sb = 0;
+        for (int p = 0; p <= i; ++p) sf += A[i + p * lda] * Bf[p + c * ldb];   // L x
+        for (int p = i; p < n; ++p) sb += A[p + i * lda] * Bb[p + c * ldb];    // L^T x
+        ef = std::max(ef, std::fabs(sf - B[i + c * ldb]));
+        eb = std::max(eb, std::fabs(sb - B[i + c * ldb]));
+        rf = std::max(rf, std::fabs(B[i + c * ldb]));
+      }
+    const char* how = nr > 16 ? "blocked" : "sync-free";
+    std::snprintf(buf, sizeof buf, "%s L X = B   n=%d nrhs=%d", how, n, nr);
+    expect(ef / rf < 1e-12, buf, ef / rf);
+    std::snprintf(buf, sizeof buf, "%s L^T X = B n=%d nrhs=%d", how, n, nr);
+    expect(eb / rf < 1e-12, buf, eb / rf);
+  }
   // a non-positive-definite matrix reports its first bad column
   std::vector<double> Z(lda * n, 0.0);
   for (int i = 0; i < n; ++i) Z[i + i * lda] = i == 70 ? -1.0 : 2.0;
-  int zinfo = potrf(Z.data(), lda, n, NB, nb);
+  int zinfo = potrf(Z.data(), lda, n, NB);
   std::snprintf(buf, sizeof buf, "cholesky reports non-PD column (info=%d, want 71)", zinfo);
   expect(zinfo == 71, buf, 0);
+}
+
+// Every 128-bit fragment load of gemm_tc must be free of shared-memory bank conflicts: in each
+// quarter warp (8 lanes = one access phase) the 8 16-byte chunks must lie in 8 different
+// 16-byte bank groups (chunk index mod 8; tile rows are 128-byte aligned).
+static void check_tc_banks() {
+  using namespace ntk::tc;
+  int worst = 0;
+  auto phase_ok = [&](const int (&off)[32]) {
+    for (int q = 0; q < 4; ++q) {
+      int seen[8] = {0};
+      for (int l = 8 * q; l < 8 * q + 8; ++l) {
+        if (off[l] % 2) return false;  // 16-byte aligned
+        ++seen[(off[l] / 2) % 8];
+      }
+      for (int v : seen) worst = std::max(worst, v);
+    }
+    return true;
+  };
+  bool ok = true;
+  for (int w = 0; w < 8; ++w) {
+    int wrow = (w % 2) * 64, wcol = (w / 2) * 32;
+    for (int s = 0; s < 2; ++s) {
+      int off[32];
+      for (int h = 0; h < 2; ++h)  // A M-major: 4 loads of 2 rows per h
+        for (int c = 0; c < 4; ++c) {
+          for (int l = 0; l < 32; ++l) off[l] = off_m(true, wrow + 8 * (l >> 2) + 2 * c, 4 * (l & 3) + 2 * s + h);
+          ok &= phase_ok(off);
+        }
+      for (int e = 0; e < 8; ++e) {  // A K-major
+        for (int l = 0; l < 32; ++l) off[l] = off_k(wrow + 8 * (l >> 2) + e, 4 * (l & 3) + 2 * s);
+        ok &= phase_ok(off);
+      }
+      for (int h = 0; h < 2; ++h)  // B M-major
+        for (int c = 0; c < 2; ++c) {
+          for (int l = 0; l < 32; ++l) off[l] = off_m(false, wcol + 4 * (l >> 2) + 2 * c, 4 * (l & 3) + 2 * s + h);
+          ok &= phase_ok(off);
+        }
+      for (int j = 0; j < 4; ++j) {  // B K-major
+        for (int l = 0; l < 32; ++l) off[l] = off_k(wcol + 4 * (l >> 2) + j, 4 * (l & 3) + 2 * s);
+        ok &= phase_ok(off);
+      }
+    }
+  }
+  // the swizzles are permutations: every element of a stage tile has its own slot
+  std::vector<int> hitsM(TILE, 0), hitsA(TILE, 0), hitsK(TILE, 0);
+  for (int r = 0; r < 128; ++r)
+    for (int k = 0; k < BK; ++k) { ++hitsA[off_m(true, r, k)]; ++hitsM[off_m(false, r, k)]; ++hitsK[off_k(r, k)]; }
+  for (int i = 0; i < TILE; ++i) ok &= hitsA[i] == 1 && hitsM[i] == 1 && hitsK[i] == 1;
+  expect(ok && worst == 1, "gemm_tc fragment loads: no bank conflicts, swizzles are permutations", worst - 1);
 }
 
 static void check_utils() {
@@ -343,14 +451,32 @@ int main(int argc, char** argv) {
       check_gemm<double>(e.name, e.f[t], e.BM, e.BN, e.th, tas[t], tbs[t], 70, 133, 9, -1.0, 1.0, 1, 1e-14);
     }
   check_gemm<double>("f64 dmma64 k=0", ntk_gemm_f64_dmma64_nt, 64, 64, 128, 0, 1, 40, 30, 0, 1.0, 0.5, 0, 1e-15);
+  // tc engines (threads = 0 selects the tc launch): m16n8k8 (emulated from its documented layout)
+  // and m8n8k4, 16-byte copies with even leading dimensions and 8-byte copies with odd ones,
+  // partial tiles, K not a multiple of 16 and deeper than the pipeline, lower-tile skipping.
+  struct TC { const char* name; GemmFn64 f[3]; bool vec; } tcs[] = {
+      {"f64 tc8 v", {ntk_gemm_f64_tc8_nn_v, ntk_gemm_f64_tc8_nt_v, ntk_gemm_f64_tc8_tn_v}, true},
+      {"f64 tc8 s", {ntk_gemm_f64_tc8_nn_s, ntk_gemm_f64_tc8_nt_s, ntk_gemm_f64_tc8_tn_s}, false},
+      {"f64 tc4 v", {ntk_gemm_f64_tc4_nn_v, ntk_gemm_f64_tc4_nt_v, ntk_gemm_f64_tc4_tn_v}, true},
+      {"f64 tc4 s", {ntk_gemm_f64_tc4_nn_s, ntk_gemm_f64_tc4_nt_s, ntk_gemm_f64_tc4_tn_s}, false}};
+  for (auto& e : tcs)
+    for (int t = 0; t < 3; ++t) {
+      check_gemm<double>(e.name, e.f[t], 128, 128, 0, tas[t], tbs[t], 139, 75, 101, 0.7, 0.0, 0, 1e-14, e.vec ? 0 : 1);
+      if (e.name[6] == '8')
+        check_gemm<double>(e.name, e.f[t], 128, 128, 0, tas[t], tbs[t], 260, 133, 21, -1.0, 1.0, 1, 1e-14, e.vec ? 0 : 1);
+    }
+  // more block rows than one ordering group (8), the last group partial
+  check_gemm<double>("f64 tc8 v groups", ntk_gemm_f64_tc8_nt_v, 128, 128, 0, 0, 1, 1157, 130, 20, 1.0, 0.0, 0, 1e-14, 0);
+  check_gemm<double>("f64 tc8 v k=0", ntk_gemm_f64_tc8_nt_v, 128, 128, 0, 0, 1, 40, 30, 0, 1.0, 0.5, 0, 1e-15, 0);
+  check_tc_banks();
   struct F { const char* name; GemmFn32 f[3]; int BM, BN, th; } e32[] = {
       {"f32 simt128", {ntk_gemm_f32_simt128_nn, ntk_gemm_f32_simt128_nt, ntk_gemm_f32_simt128_tn}, 128, 128, 256},
       {"f32 simt64", {ntk_gemm_f32_simt64_nn, ntk_gemm_f32_simt64_nt, ntk_gemm_f32_simt64_tn}, 64, 64, 256}};
   for (auto& e : e32)
     for (int t = 0; t < 3; ++t)
       check_gemm<float>(e.name, e.f[t], e.BM, e.BN, e.th, tas[t], tbs[t], 131, 66, 19, 1.0f, 0.5f, 0, 1e-5);
-  check_cholesky(150, 128, 64);
-  check_cholesky(200, 64, 32);
+  check_cholesky(300, 256);  // one full panel (leaves, recursion GEMMs incl. tc), then a partial one
+  check_cholesky(150, 128);
   check_utils();
   check_recursion_structure();
   dump_activation_samples(dump);

@@ -14,6 +14,7 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import org.ntk4j.error.DeviceUnavailableException;
@@ -37,6 +38,9 @@ public final class CudaDevice {
     private final List<CUmodule> modules = new ArrayList<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final Map<String, DeviceBuffer> scratch = new HashMap<>();
+    private final Map<String, Integer> dynSmemLimit = new HashMap<>();
+    /** The float64 GEMM engine for large products, chosen once by {@link GemmTuner}. */
+    volatile GemmTuner.Choice gemmChoice;
     final String name;
     final int ccMajor, ccMinor, multiprocessors;
     final long totalMemory;
@@ -173,6 +177,12 @@ public final class CudaDevice {
         return v[0];
     }
 
+    /** Sets {@code count} ints of {@code b} to zero (asynchronously, in stream order). */
+    public synchronized void zeroInts(DeviceBuffer b, long count) {
+        bind();
+        check(cuMemsetD32Async(b.at(0), 0, count, null), "cuMemsetD32Async");
+    }
+
     /** Reads one double from device memory. */
     public synchronized double readDouble(DeviceBuffer b) {
         bind();
@@ -183,8 +193,22 @@ public final class CudaDevice {
 
     /** Launches {@code fn} on a (gx, gy) grid of (bx, by) blocks on the default stream. */
     public synchronized void launch(String fn, int gx, int gy, int bx, int by, Object... args) {
+        launchDyn(fn, gx, gy, bx, by, 0, args);
+    }
+
+    /**
+     * {@link #launch} with {@code smemBytes} of dynamic shared memory per block; above the default
+     * 48 KB the function's limit is raised first (once per function).
+     */
+    public synchronized void launchDyn(String fn, int gx, int gy, int bx, int by, int smemBytes, Object... args) {
         if (gx <= 0 || gy <= 0) return; // empty problem: nothing to do
         bind();
+        CUfunction f = function(fn);
+        if (smemBytes > 48 * 1024 && dynSmemLimit.getOrDefault(fn, 0) < smemBytes) {
+            check(cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smemBytes),
+                "cuFuncSetAttribute(" + fn + ", max dynamic shared memory " + smemBytes + ")");
+            dynSmemLimit.put(fn, smemBytes);
+        }
         Pointer[] ps = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
@@ -196,7 +220,7 @@ public final class CudaDevice {
             else if (a instanceof DeviceBuffer v) ps[i] = Pointer.to(new long[] {v.address()});
             else throw new IllegalArgumentException("kernel argument " + i + " of " + fn + ": unsupported " + a);
         }
-        check(cuLaunchKernel(function(fn), gx, gy, 1, bx, by, 1, 0, null, Pointer.to(ps), null), "launch " + fn);
+        check(cuLaunchKernel(f, gx, gy, 1, bx, by, 1, smemBytes, null, Pointer.to(ps), null), "launch " + fn);
         if (syncEachLaunch) check(cuCtxSynchronize(), "kernel " + fn);
     }
 

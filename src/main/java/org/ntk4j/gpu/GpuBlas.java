@@ -5,22 +5,28 @@ import org.ntk4j.linalg.DType;
 
 /**
  * Dispatch of ntk4j's GEMM kernels (native/gemm.cu): C = alpha·op(A)·op(B) + beta·C on device
- * matrices. float64 uses the fp64 tensor cores (DMMA, mma.sync m8n8k4) on compute capability
- * 8.0+, else the register-tiled SIMT kernel; {@code -Dntk4j.gpu.gemm=simt|dmma|simt128|...}
- * forces one. Tiles are 128×128 when the problem fills the GPU with them, else 64×64.
+ * matrices.
+ * <ul>
+ *   <li>float64 on compute capability 8.0+: large products (enough 128×128 tiles to fill the GPU)
+ *       use the engine {@link GemmTuner} picked for this device ("tc8": 128×128 tiles, 4-stage
+ *       pipeline, m16n8k8 DMMA on sm_90; "tc4": the same with m8n8k4; or "dmma64" if neither passed
+ *       its self-check); smaller ones use "dmma64" (64×64 tiles, more blocks).</li>
+ *   <li>float32 (and float64 below 8.0): the register-tiled SIMT kernel, 128×128 tiles when they
+ *       fill the GPU, else 64×64.</li>
+ * </ul>
+ * {@code -Dntk4j.gpu.gemm=tc8|tc4|dmma64|dmma128|simt64|simt128} (or {@code simt}/{@code dmma})
+ * forces an engine for float64.
  */
 public final class GpuBlas {
+    /** Tile edge and dynamic shared memory of the tc engines (native/gemm.cuh, ntk::tc). */
+    static final int TC_TILE = 128, TC_SMEM = 4 * 2 * 128 * 16 * 8;
+
     private GpuBlas() { }
 
-    /** The engine a float64 GEMM uses: "dmma" or "simt" (property ntk4j.gpu.gemm, default dmma). */
-    static String engine64() {
-        String p = System.getProperty("ntk4j.gpu.gemm", "dmma").toLowerCase(Locale.ROOT);
-        return p.startsWith("simt") ? "simt" : "dmma";
-    }
-
-    private static String forcedTile() {
-        String p = System.getProperty("ntk4j.gpu.gemm", "");
-        return p.endsWith("128") ? "128" : p.endsWith("64") ? "64" : null;
+    /** The forced float64 engine ({@code ntk4j.gpu.gemm}), or null. */
+    static String forced64() {
+        String p = System.getProperty("ntk4j.gpu.gemm");
+        return p == null || p.isBlank() ? null : p.trim().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -35,21 +41,60 @@ public final class GpuBlas {
         if (c.rows() < m || c.cols() < n || (ta ? a.cols() : a.rows()) < m || (ta ? a.rows() : a.cols()) < k
             || (tb ? b.cols() : b.rows()) < k || (tb ? b.rows() : b.cols()) < n)
             throw new IllegalArgumentException(String.format(Locale.ROOT, "gemm: shapes do not fit m=%d n=%d k=%d", m, n, k));
-        boolean f64 = t == DType.FLOAT64;
-        String eng = f64 ? engine64() : "simt";
-        String tile = forcedTile();
-        if (tile == null) {
-            // Measured on an H200 at 4096^3: float64 DMMA 64x64 23 TFLOP/s vs 128x128 17; float32
-            // SIMT 128x128 25 vs 64x64 18 (benchmarks/gpu, DeviceCheck gemm).
-            long big = (long) ((m + 127) / 128) * ((n + 127) / 128);
-            tile = f64 && eng.equals("dmma") ? "64" : big >= 2L * dev.multiprocessors ? "128" : "64";
-        }
-        int bm = "128".equals(tile) ? 128 : 64;
-        int threads = eng.equals("dmma") && bm == 64 ? 128 : 256;
-        String fn = "ntk_gemm_" + (f64 ? "f64_" : "f32_") + eng + tile + "_" + (ta ? "t" : "n") + (tb ? "t" : "n");
         if (ta && tb) throw new IllegalArgumentException("gemm: op(A)=A^T with op(B)=B^T is not provided");
+        boolean f64 = t == DType.FLOAT64;
+        String eng;
+        if (f64 && dev.ccMajor >= 8) {
+            String f = forced64();
+            if (f == null || f.equals("dmma")) eng = isLarge(dev, m, n, lower) ? GemmTuner.choice(dev).engine() : "dmma64";
+            else if (f.equals("simt")) eng = isLarge(dev, m, n, lower) ? "simt128" : "simt64";
+            else eng = f;
+        } else {
+            eng = isLarge(dev, m, n, lower) ? "simt128" : "simt64";
+        }
+        launch(dev, eng, ta, tb, m, n, k, alpha, a, b, beta, c, lower);
+    }
+
+    /** Runs one named engine (no dispatch; the tuner and benchmarks use this). */
+    static void launch(CudaDevice dev, String eng, boolean ta, boolean tb, int m, int n, int k, double alpha, DeviceMatrix a,
+                       DeviceMatrix b, double beta, DeviceMatrix c, boolean lower) {
+        boolean f64 = c.dtype() == DType.FLOAT64;
+        String tt = (ta ? "t" : "n") + (tb ? "t" : "n");
         Object al = f64 ? (Object) alpha : (Object) (float) alpha, be = f64 ? (Object) beta : (Object) (float) beta;
-        dev.launch(fn, (m + bm - 1) / bm, (n + bm - 1) / bm, threads, 1, m, n, k, al, a.arg(), a.ld(), b.arg(), b.ld(), be, c.arg(),
-            c.ld(), lower ? 1 : 0);
+        int low = lower ? 1 : 0;
+        switch (eng) {
+            case "tc8", "tc4" -> {
+                if (!f64) throw new IllegalArgumentException("gemm engine " + eng + " is float64 only");
+                long blocks = (long) ((m + TC_TILE - 1) / TC_TILE) * ((n + TC_TILE - 1) / TC_TILE);
+                if (blocks > Integer.MAX_VALUE) throw new IllegalArgumentException("gemm: " + m + "x" + n + " is too large");
+                // 16-byte copies need 16-byte aligned operands and even leading dimensions.
+                boolean vec = aligned16(a) && aligned16(b) && aligned16(c);
+                dev.launchDyn("ntk_gemm_f64_" + eng + "_" + tt + (vec ? "_v" : "_s"), (int) blocks, 1, 256, 1, TC_SMEM, m, n, k, al,
+                    a.arg(), a.ld(), b.arg(), b.ld(), be, c.arg(), c.ld(), low);
+            }
+            case "dmma64", "dmma128", "simt64", "simt128" -> {
+                if (eng.startsWith("dmma") && !f64) throw new IllegalArgumentException("gemm engine " + eng + " is float64 only");
+                int bm = eng.endsWith("128") ? 128 : 64;
+                int threads = eng.equals("dmma64") ? 128 : 256;
+                String fn = "ntk_gemm_" + (f64 ? "f64_" : "f32_") + eng + "_" + tt;
+                dev.launch(fn, (m + bm - 1) / bm, (n + bm - 1) / bm, threads, 1, m, n, k, al, a.arg(), a.ld(), b.arg(), b.ld(), be,
+                    c.arg(), c.ld(), low);
+            }
+            default -> throw new IllegalArgumentException("unknown gemm engine '" + eng + "' (ntk4j.gpu.gemm): use tc8, tc4, dmma64, dmma128, simt64 or simt128");
+        }
+    }
+
+    private static boolean aligned16(DeviceMatrix x) { return x.address(0, 0) % 16 == 0 && x.ld() % 2 == 0; }
+
+    /**
+     * Whether a product has enough 128×128 tiles (only those on or below the diagonal when
+     * {@code lower}) to give every multiprocessor work; smaller ones run faster on 64×64 tiles.
+     */
+    static boolean isLarge(CudaDevice dev, int m, int n, boolean lower) {
+        if (m < TC_TILE || n < TC_TILE) return false;
+        long tm = (m + TC_TILE - 1) / TC_TILE, tn = (n + TC_TILE - 1) / TC_TILE, tiles = 0;
+        if (!lower) tiles = tm * tn;
+        else for (long r = 0; r < tm; r++) tiles += Math.min(r + 1, tn);
+        return tiles >= dev.multiprocessors;
     }
 }
