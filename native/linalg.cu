@@ -23,28 +23,37 @@ namespace ntk {
 
 constexpr int MAXB = 64, LEAF_THREADS = 256, LEAF_ROWS = LEAF_THREADS, TRSV_NC = 4, TRSV_THREADS = 256;
 
-// Factors the jb x jb lower block held in S in place (right-looking, one barrier per column):
-// step k reads pivot d = S[k][k] (every thread takes sqrt and the reciprocal itself), updates the
-// trailing lower triangle with the scaled column k, then (after the barrier) scales column k.
-// Column k is not touched by step k + 1, so its scaling needs no barrier of its own.
+// Factors the jb x jb lower block held in S in place (right-looking, one barrier per column).
+// Step k updates the trailing lower triangle with column k scaled by the reciprocal pivot, then
+// (after the barrier) scales column k itself; step k + 1 never touches column k, so that scaling
+// needs no barrier of its own. The next pivot is final as soon as its own update is done, so the
+// one thread that does it also takes its square root and reciprocal right away, overlapping the
+// other threads' updates (the sqrt/reciprocal chain is what bounds this loop).
+template <typename T>
+__device__ __forceinline__ void set_pivot(T* piv, T* pinv, int k, T d, int* info, int col0, bool report) {
+  if (!(d > T(0))) {
+    if (report) atomicCAS(info, 0, col0 + k + 1);  // the first failing column wins
+    d = T(0) / T(0);                                // NaN: a failed factor must never look valid
+  }
+  piv[k] = sqrt(d);
+  pinv[k] = T(1) / piv[k];
+}
+
 template <typename T, int NT>
 __device__ __forceinline__ void factor_diag(T (*S)[MAXB + 1], T* rinv, int jb, int* info, int col0, bool report) {
+  __shared__ T piv[MAXB];
   const int i = threadIdx.x % MAXB, q = threadIdx.x / MAXB;  // row i, column phase q (NT / 64 phases)
+  if (threadIdx.x == 0 && jb > 0) set_pivot(piv, rinv, 0, S[0][0], info, col0, report);
+  __syncthreads();
   for (int k = 0; k < jb; ++k) {
-    T d = S[k][k];
-    const bool bad = !(d > T(0));
-    if (bad) d = T(0) / T(0);  // NaN: a failed factor must never look valid
-    const T piv = sqrt(d), inv = T(1) / piv;
+    const T inv = rinv[k];
     if (i > k && i < jb) {
       const T li = S[i][k] * inv;
       for (int j = k + 1 + q; j <= i; j += NT / MAXB) S[i][j] -= li * (S[j][k] * inv);
+      if (q == 0 && i == k + 1) set_pivot(piv, rinv, i, S[i][i], info, col0, report);  // its only update was S[i][i]
     }
     __syncthreads();
-    if (threadIdx.x == 0) {
-      S[k][k] = piv;
-      rinv[k] = inv;
-      if (bad && report) atomicCAS(info, 0, col0 + k + 1);
-    }
+    if (threadIdx.x == 0) S[k][k] = piv[k];
     if (q == 0 && i > k && i < jb) S[i][k] *= inv;
   }
   __syncthreads();
@@ -74,20 +83,39 @@ __device__ __forceinline__ void potrf_leaf(T* A, ll lda, int jb, int m, int* inf
     }
   const int r = blockIdx.x * LEAF_ROWS + threadIdx.x;
   if (r >= m) return;
-  T* a = A + jb + r;
-  T x[MAXB];
-#pragma unroll
-  for (int c = 0; c < MAXB; ++c) x[c] = c < jb ? a[(ll)c * lda] : T(0);
   // x L^T = a: x_c = a_c / L_cc, then a_c2 -= L_c2c x_c for every later c2 (dtrsm R,L,T order).
+  // In two halves of 32 columns (fewer live registers; the same operations in the same order):
+  // solve columns 0..31 and store them, then apply them to columns 32..63 and solve those.
+  T* a = A + jb + r;
+  T x[32];
 #pragma unroll
-  for (int c = 0; c < MAXB; ++c) {
+  for (int c = 0; c < 32; ++c) x[c] = c < jb ? a[(ll)c * lda] : T(0);
+#pragma unroll
+  for (int c = 0; c < 32; ++c) {
     x[c] *= c < jb ? rinv[c] : T(0);
 #pragma unroll
-    for (int c2 = c + 1; c2 < MAXB; ++c2) x[c2] -= S[c2][c] * x[c];
+    for (int c2 = c + 1; c2 < 32; ++c2) x[c2] -= S[c2][c] * x[c];
   }
 #pragma unroll
-  for (int c = 0; c < MAXB; ++c)
+  for (int c = 0; c < 32; ++c)
     if (c < jb) a[(ll)c * lda] = x[c];
+  if (jb <= 32) return;
+  T y[32];
+#pragma unroll
+  for (int c = 0; c < 32; ++c) y[c] = 32 + c < jb ? a[(ll)(32 + c) * lda] : T(0);
+#pragma unroll
+  for (int c = 0; c < 32; ++c)
+#pragma unroll
+    for (int c2 = 0; c2 < 32; ++c2) y[c2] -= S[32 + c2][c] * x[c];
+#pragma unroll
+  for (int c = 0; c < 32; ++c) {
+    y[c] *= 32 + c < jb ? rinv[32 + c] : T(0);
+#pragma unroll
+    for (int c2 = c + 1; c2 < 32; ++c2) y[c2] -= S[32 + c2][32 + c] * y[c];
+  }
+#pragma unroll
+  for (int c = 0; c < 32; ++c)
+    if (32 + c < jb) a[(ll)(32 + c) * lda] = y[c];
 }
 
 template <typename T>
@@ -162,8 +190,14 @@ __device__ __forceinline__ void trsv_publish(int* flag) {
   if (threadIdx.x == 0) ntk_st_release(flag, 1);
 }
 
-__device__ __forceinline__ void trsv_wait(const int* flag) {
-  while (ntk_ld_acquire(flag) == 0) __nanosleep(32);
+// Waits for a flag; false after about 2^26 polls (seconds), which only a bug can cause: the
+// caller then poisons its output with NaN, so that a fault shows as NaN results, not a hung GPU.
+__device__ __forceinline__ bool trsv_wait(const int* flag) {
+  for (int spin = 0; spin < (1 << 26); ++spin) {
+    if (ntk_ld_acquire(flag) != 0) return true;
+    __nanosleep(32);
+  }
+  return false;
 }
 
 template <typename T>
@@ -171,6 +205,8 @@ __device__ __forceinline__ void trsv_ln(const T* L, ll ldl, int n, T* B, ll ldb,
   __shared__ T Ld[MAXB][MAXB + 1];
   __shared__ T red[TRSV_THREADS / MAXB][TRSV_NC][MAXB];
   const int rb = trsv_ticket<T>(ctl), r0 = rb * MAXB, rows = n - r0 < MAXB ? n - r0 : MAXB;
+  __shared__ int timedOut;
+  if (threadIdx.x == 0) timedOut = 0;  // published by load_lower's barrier
   load_lower<T, TRSV_THREADS>(Ld, L + r0 + (ll)r0 * ldl, ldl, rows);
   // y_r = sum over finished column blocks of L[r0 + r, col] x[col]: thread (r, q) takes columns
   // q*16 .. q*16+15 of each block (coalesced along r).
@@ -179,7 +215,7 @@ __device__ __forceinline__ void trsv_ln(const T* L, ll ldl, int n, T* B, ll ldb,
 #pragma unroll
   for (int c = 0; c < TRSV_NC; ++c) s[c] = T(0);
   for (int cb = 0; cb < rb; ++cb) {
-    trsv_wait(ctl + 1 + cb);
+    if (!trsv_wait(ctl + 1 + cb)) timedOut = 1;
 #pragma unroll
     for (int cc = 0; cc < 16; ++cc) {
       const int col = cb * MAXB + q * 16 + cc;
@@ -207,6 +243,7 @@ __device__ __forceinline__ void trsv_ln(const T* L, ll ldl, int n, T* B, ll ldb,
       if (lane > k) v0 -= Ld[lane][k] * xk;
       if (lane + 32 > k) v1 -= Ld[lane + 32][k] * xk;
     }
+    if (timedOut) v0 = v1 = T(0) / T(0);
     if (lane < rows) b[lane] = v0;
     if (lane + 32 < rows) b[lane + 32] = v1;
   }
@@ -219,6 +256,8 @@ __device__ __forceinline__ void trsv_lt(const T* L, ll ldl, int n, T* B, ll ldb,
   __shared__ T red[TRSV_NC][MAXB];
   const int nb = (n + MAXB - 1) / MAXB;
   const int rb = nb - 1 - trsv_ticket<T>(ctl), r0 = rb * MAXB, rows = n - r0 < MAXB ? n - r0 : MAXB;
+  __shared__ int timedOut;
+  if (threadIdx.x == 0) timedOut = 0;  // published by load_lower's barrier
   load_lower<T, TRSV_THREADS>(Ld, L + r0 + (ll)r0 * ldl, ldl, rows);
   // y_j = sum over finished row blocks cb > rb of L[cb*64 + i, r0 + j] x[cb*64 + i]: warp w takes
   // columns j = 8w .. 8w+7, lanes the rows i and i + 32 (coalesced), reduced over lanes at the end.
@@ -229,7 +268,7 @@ __device__ __forceinline__ void trsv_lt(const T* L, ll ldl, int n, T* B, ll ldb,
 #pragma unroll
     for (int c = 0; c < TRSV_NC; ++c) p[jj][c] = T(0);
   for (int cb = nb - 1; cb > rb; --cb) {
-    trsv_wait(ctl + 1 + (nb - 1 - cb));  // flags are indexed by ticket
+    if (!trsv_wait(ctl + 1 + (nb - 1 - cb))) timedOut = 1;  // flags are indexed by ticket
     const int i0 = cb * MAXB + lane, i1 = i0 + 32;
     T x0[TRSV_NC], x1[TRSV_NC];
 #pragma unroll
@@ -271,6 +310,7 @@ __device__ __forceinline__ void trsv_lt(const T* L, ll ldl, int n, T* B, ll ldb,
       if (lane < k) v0 -= Ld[k][lane] * xk;
       if (lane + 32 < k) v1 -= Ld[k][lane + 32] * xk;
     }
+    if (timedOut) v0 = v1 = T(0) / T(0);
     if (lane < rows) b[lane] = v0;
     if (lane + 32 < rows) b[lane + 32] = v1;
   }
