@@ -174,7 +174,8 @@ __device__ __forceinline__ void trsm_lltn(const T* L, ll ldl, T* B, ll ldb, int 
 // already running (no deadlock whatever the scheduler does). It subtracts the contributions of
 // the finished blocks as their flags ctl[1 + cb] appear (acquire), solves its 64 x 64 diagonal
 // block with one warp per right-hand side (rows in registers, pivots by shuffle), writes its part
-// of x and releases its flag. ctl must hold 1 + ceil(n/64) zeros; nc <= TRSV_NC.
+// of x and releases its flag. ctl must hold 1 + ceil(n/64) zeros; nc <= TRSV_NC. Pivots are
+// applied as precomputed reciprocals: the 64-step chain is then shuffle, multiply, FMA per step.
 template <typename T>
 __device__ __forceinline__ int trsv_ticket(int* ctl) {
   __shared__ int ticket;
@@ -203,10 +204,12 @@ __device__ __forceinline__ bool trsv_wait(const int* flag) {
 template <typename T>
 __device__ __forceinline__ void trsv_ln(const T* L, ll ldl, int n, T* B, ll ldb, int nc, int* ctl) {
   __shared__ T Ld[MAXB][MAXB + 1];
+  __shared__ T rdiag[MAXB];
   __shared__ T red[TRSV_THREADS / MAXB][TRSV_NC][MAXB];
   const int rb = trsv_ticket<T>(ctl), r0 = rb * MAXB, rows = n - r0 < MAXB ? n - r0 : MAXB;
   __shared__ int timedOut;
   if (threadIdx.x == 0) timedOut = 0;  // published by load_lower's barrier
+  if (threadIdx.x < rows) rdiag[threadIdx.x] = T(1) / L[r0 + threadIdx.x + (ll)(r0 + threadIdx.x) * ldl];
   load_lower<T, TRSV_THREADS>(Ld, L + r0 + (ll)r0 * ldl, ldl, rows);
   // y_r = sum over finished column blocks of L[r0 + r, col] x[col]: thread (r, q) takes columns
   // q*16 .. q*16+15 of each block (coalesced along r).
@@ -236,7 +239,7 @@ __device__ __forceinline__ void trsv_ln(const T* L, ll ldl, int n, T* B, ll ldb,
     if (lane < rows) v0 = b[lane] - (red[0][c][lane] + red[1][c][lane] + red[2][c][lane] + red[3][c][lane]);
     if (lane + 32 < rows) v1 = b[lane + 32] - (red[0][c][lane + 32] + red[1][c][lane + 32] + red[2][c][lane + 32] + red[3][c][lane + 32]);
     for (int k = 0; k < rows; ++k) {
-      const T xk = ntk_shfl(k < 32 ? v0 : v1, k & 31) / Ld[k][k];
+      const T xk = ntk_shfl(k < 32 ? v0 : v1, k & 31) * rdiag[k];
       if (lane == (k & 31)) {
         if (k < 32) v0 = xk; else v1 = xk;
       }
@@ -253,11 +256,13 @@ __device__ __forceinline__ void trsv_ln(const T* L, ll ldl, int n, T* B, ll ldb,
 template <typename T>
 __device__ __forceinline__ void trsv_lt(const T* L, ll ldl, int n, T* B, ll ldb, int nc, int* ctl) {
   __shared__ T Ld[MAXB][MAXB + 1];
+  __shared__ T rdiag[MAXB];
   __shared__ T red[TRSV_NC][MAXB];
   const int nb = (n + MAXB - 1) / MAXB;
   const int rb = nb - 1 - trsv_ticket<T>(ctl), r0 = rb * MAXB, rows = n - r0 < MAXB ? n - r0 : MAXB;
   __shared__ int timedOut;
   if (threadIdx.x == 0) timedOut = 0;  // published by load_lower's barrier
+  if (threadIdx.x < rows) rdiag[threadIdx.x] = T(1) / L[r0 + threadIdx.x + (ll)(r0 + threadIdx.x) * ldl];
   load_lower<T, TRSV_THREADS>(Ld, L + r0 + (ll)r0 * ldl, ldl, rows);
   // y_j = sum over finished row blocks cb > rb of L[cb*64 + i, r0 + j] x[cb*64 + i]: warp w takes
   // columns j = 8w .. 8w+7, lanes the rows i and i + 32 (coalesced), reduced over lanes at the end.
@@ -303,7 +308,7 @@ __device__ __forceinline__ void trsv_lt(const T* L, ll ldl, int n, T* B, ll ldb,
     if (lane < rows) v0 = b[lane] - red[c][lane];
     if (lane + 32 < rows) v1 = b[lane + 32] - red[c][lane + 32];
     for (int k = rows - 1; k >= 0; --k) {
-      const T xk = ntk_shfl(k < 32 ? v0 : v1, k & 31) / Ld[k][k];
+      const T xk = ntk_shfl(k < 32 ? v0 : v1, k & 31) * rdiag[k];
       if (lane == (k & 31)) {
         if (k < 32) v0 = xk; else v1 = xk;
       }

@@ -52,7 +52,23 @@ def java(args, timeout):
     debug = ['-Dntk4j.gpu.syncEachLaunch=true'] if SMOKE and args[0] == 'jobs' else []
     cmd = [jre, '-Xmx24g', '--enable-native-access=ALL-UNNAMED', '-Dorg.slf4j.simpleLogger.defaultLogLevel=info', *debug,
            '-cp', os.path.join(BUNDLE, 'lib', '*'), 'org.ntk4j.gpu.bench.DeviceCheck', *args]
-    return run(cmd, timeout)
+    out, err, rc = run(cmd, timeout)
+    # The library logs (stderr) which float64 GEMM engine it chose, and any engine that failed its self-check.
+    for line in err.splitlines():
+        if 'GEMM engine' in line:
+            msg = line.split(' - ', 1)[-1].strip()
+            if msg not in notes:
+                notes.append(msg)
+    return out, err, rc
+
+
+def commit_measured():
+    """The commit the bundle was built from (prepare.sh writes BUNDLE/COMMIT)."""
+    try:
+        with open(os.path.join(BUNDLE, 'COMMIT')) as f:
+            return f.read().strip()
+    except OSError:
+        return 'unknown (bundle without COMMIT)'
 
 
 def run(cmd, timeout):
@@ -313,6 +329,7 @@ def timings():
 def table():
     lines = ['# ntk4j GPU device check', '']
     lines += [f'- {n}' for n in notes[:2]]
+    lines.append(f'- code measured: {commit_measured()}')
     lines += ['', '## Correctness (GPU vs float64 numpy reference ntref.py; max|diff| / max|ref|)', '',
               '| check | size | dtype | result | error |', '|---|---|---|---|---|']
     lines += [f'| {a} | {b} | {c} | {d} | {e} |' for a, b, c, d, e in rows_correct]
@@ -330,6 +347,8 @@ def table():
             r1 = '—' if g is None or tq is None else f'{g / tq:.2f}'
             r2 = '—' if g is None or np_ is None else f'{np_ / g:.1f}'
             lines.append(f'| {n} | {label} | {f(g)} | {f(tq)} | {f(np_)} | {r1} | {r2} |')
+        if 'gpu_alpha_only' in t:
+            lines.append(f'| {n} | of which alpha = L^-T L^-1 y (after the factorization) | {t["gpu_alpha_only"]:.1f} | | | | |')
         if 'gpu_kernel_build_total' in t:
             lines.append(f'| {n} | kernel build incl. upload of x and allocation | {t["gpu_kernel_build_total"]:.1f} | | | | |')
         if 'gpu_kernel_build_to_host' in t:

@@ -33,6 +33,10 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && unzip -q "$root/target/lib/jcuda-natives-12.6.0-linux-x86_64.jar" 'lib/libJCudaDriver-*' 'META-INF/MANIFEST.MF' \
   && "$jdk/bin/jar" cfm "$dest/lib/jcuda-natives-12.6.0-linux-x86_64-driver.jar" META-INF/MANIFEST.MF lib)
 cp "$root/src/test/python/ntref.py" "$dest/ntref/"
+# The commit measured (printed in the table header); "+ uncommitted changes" if the tree differs.
+commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]] && commit="$commit + uncommitted changes"
+echo "commit $commit (bundle built $(date -u +%Y-%m-%dT%H:%MZ))" > "$dest/COMMIT"
 # The check's scripts travel too, so it runs from the bundle even in a checkout without them.
 mkdir -p "$dest/scripts"
 cp "$here"/device-check.sh "$here"/check.py "$here"/peers.py "$here"/reference_torch.py "$dest/scripts/"

@@ -55,6 +55,24 @@ public final class GpuBlas {
         launch(dev, eng, ta, tb, m, n, k, alpha, a, b, beta, c, lower);
     }
 
+    /**
+     * {@link #gemm} on a named engine (tc8, tc4, dmma64, dmma128, simt64, simt128), without
+     * dispatch or checks of the engine's results: for benchmarks.
+     */
+    public static void gemmWith(CudaDevice dev, String engine, boolean ta, boolean tb, int m, int n, int k, double alpha,
+                                DeviceMatrix a, DeviceMatrix b, double beta, DeviceMatrix c, boolean lower) {
+        if (m <= 0 || n <= 0) return;
+        launch(dev, engine, ta, tb, m, n, k, alpha, a, b, beta, c, lower);
+    }
+
+    /** How this device's float64 engine for large products was chosen (choosing it now if needed). */
+    public static String f64Choice(CudaDevice dev) {
+        synchronized (dev) {
+            dev.bind();
+            return GemmTuner.choice(dev).summary();
+        }
+    }
+
     /** Runs one named engine (no dispatch; the tuner and benchmarks use this). */
     static void launch(CudaDevice dev, String eng, boolean ta, boolean tb, int m, int n, int k, double alpha, DeviceMatrix a,
                        DeviceMatrix b, double beta, DeviceMatrix c, boolean lower) {

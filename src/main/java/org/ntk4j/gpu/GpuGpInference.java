@@ -76,7 +76,8 @@ public final class GpuGpInference {
                 info = dev.alloc(4, "cholesky info");
                 dev.zero(info, 4);
                 GpuCholesky.factor(dev, l, info);
-                int col = dev.readInt(info);
+                int col = dev.readInt(info); // waits for the factorization
+                long tf = System.nanoTime();
                 if (col > 0)
                     throw new IllPosedProblemException(String.format(Locale.ROOT,
                         "the regularized train kernel is not positive definite (GPU Cholesky failed at column %d of %d, lambda=%g); "
@@ -88,7 +89,8 @@ public final class GpuGpInference {
                 GpuCholesky.solveLowerTransposed(dev, l, alpha);
                 dev.sync();
                 long t2 = System.nanoTime();
-                GpuGpModel m = new GpuGpModel(dev, dk, prog, mode, x, rows, bq, l, alpha, lambda, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+                GpuGpModel m = new GpuGpModel(dev, dk, prog, mode, x, rows, bq, l, alpha, lambda, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
+                    (t2 - tf) / 1e6);
                 bx = bq = bl = by = null; // owned by the model now
                 dk = null;
                 return m;

@@ -1,6 +1,8 @@
 package org.ntk4j.gpu.bench;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.ntk4j.arch.ArchParser;
@@ -50,13 +52,16 @@ final class Timings {
         double[] yv = new double[n];
         for (int i = 0; i < n; i++) yv[i] = Math.sin(x.get(i, 0)) + 0.1 * r.nextGaussian();
         Matrix y = Matrix.column(yv);
-        // warm-up (module load, first-launch costs) on a small problem
+        // warm-up (module load, first-launch costs, the one-time check and timing of the float64
+        // GEMM engines) on a small problem
+        GpuBlas.f64Choice(GpuRuntime.device());
         Matrix xs = DeviceCheck.randn(r, 512, d);
         try (var w = GpuKernelEngine.computeOnDevice(a, xs, true, DType.FLOAT64);
              GpuGpModel wm = GpuGpInference.fit(a, xs, Matrix.column(Arrays.copyOf(yv, 512)), GpuGpInference.Mode.NNGP, DIAG_REG, false, DType.FLOAT64)) {
             wm.predict(DeviceCheck.randn(r, 64, d), true);
         }
-        double[] total = new double[reps], build = new double[reps], fitK = new double[reps], fitS = new double[reps], predK = new double[reps], predS = new double[reps];
+        double[] total = new double[reps], build = new double[reps], fitK = new double[reps], fitS = new double[reps], fitA = new double[reps],
+            predK = new double[reps], predS = new double[reps];
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             try (var k = GpuKernelEngine.computeOnDevice(a, x, true, DType.FLOAT64)) {
@@ -66,6 +71,7 @@ final class Timings {
             try (GpuGpModel gm = GpuGpInference.fit(a, x, y, GpuGpInference.Mode.NNGP, DIAG_REG, false, DType.FLOAT64)) {
                 fitK[i] = gm.fitMillis()[0];
                 fitS[i] = gm.fitMillis()[1];
+                fitA[i] = gm.fitMillis()[2];
                 GpuPrediction p = gm.predict(xt, true);
                 predK[i] = gm.predictMillis()[0];
                 predS[i] = gm.predictMillis()[1];
@@ -76,6 +82,7 @@ final class Timings {
         print("gpu_kernel_build_total", n, median(total));
         print("gpu_train_kernel_nngp", n, median(fitK));
         print("gpu_cholesky_alpha", n, median(fitS));
+        print("gpu_alpha_only", n, median(fitA));
         print("gpu_test_kernel", n, median(predK));
         print("gpu_mean_var", n, median(predS));
         print("gpu_solve_mean_var", n, median(fitS) + median(predS));
@@ -87,12 +94,20 @@ final class Timings {
         }
     }
 
-    /** GEMM throughput of each engine: C = A·Bᵀ at n×n×n, TFLOP/s. */
+    /**
+     * GEMM throughput of each engine: C = A·Bᵀ at n×n×n, TFLOP/s; then the float64 engine chosen for
+     * large products on this device (self-checked and timed by the library on first use).
+     */
     static void gemm(int n) {
         CudaDevice dev = GpuRuntime.device();
-        String[] engines = {"dmma128", "dmma64", "simt128", "simt64"};
         for (DType t : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
             int s = DeviceMatrix.size(t);
+            List<String> engines = new ArrayList<>();
+            if (t == DType.FLOAT64) {
+                if (dev.computeCapabilityMajor() >= 9) engines.add("tc8");
+                engines.addAll(List.of("tc4", "dmma64", "dmma128"));
+            }
+            engines.addAll(List.of("simt128", "simt64"));
             synchronized (dev) {
                 try (DeviceBuffer a = dev.alloc((long) n * n * s, "A"); DeviceBuffer c = dev.alloc((long) n * n * s, "C")) {
                     Random r = new Random(5);
@@ -101,14 +116,12 @@ final class Timings {
                     dev.transfers().upload(v, t == DType.FLOAT32, a, 0);
                     DeviceMatrix am = DeviceMatrix.of(a, n, n, t), cm = DeviceMatrix.of(c, n, n, t);
                     for (String e : engines) {
-                        if (t == DType.FLOAT32 && e.startsWith("dmma")) continue;
-                        System.setProperty("ntk4j.gpu.gemm", e);
-                        GpuBlas.gemm(dev, false, true, n, n, n, 1.0, am, am, 0.0, cm, false);
+                        GpuBlas.gemmWith(dev, e, false, true, n, n, n, 1.0, am, am, 0.0, cm, false);
                         dev.sync();
                         double[] ms = new double[3];
                         for (int i = 0; i < 3; i++) {
                             long t0 = System.nanoTime();
-                            GpuBlas.gemm(dev, false, true, n, n, n, 1.0, am, am, 0.0, cm, false);
+                            GpuBlas.gemmWith(dev, e, false, true, n, n, n, 1.0, am, am, 0.0, cm, false);
                             dev.sync();
                             ms[i] = (System.nanoTime() - t0) / 1e6;
                         }
@@ -116,9 +129,9 @@ final class Timings {
                         System.out.printf(Locale.ROOT, "gemm %s %s n=%d %.2f ms %.1f TFLOP/s%n", t == DType.FLOAT64 ? "f64" : "f32", e, n, med,
                             2.0 * n * n * (double) n / med / 1e9);
                     }
-                    System.clearProperty("ntk4j.gpu.gemm");
                 }
             }
         }
+        System.out.println("gemm f64 engine for large products: " + GpuBlas.f64Choice(dev));
     }
 }
