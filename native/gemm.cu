@@ -18,20 +18,18 @@
     ntk::gemm_dmma<TA, TB, BM, BN, BK, WM, WN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, lower);        \
   }
 
-// tc<8|4>_<ta><tb>_<v|s>: gemm_tc with m16n8k8 on sm_90 (8) or m8n8k4 (4), 16-byte (v) or
-// 8-byte (s) copies. Launch: 1-D grid of ceil(m/128)*ceil(n/128) blocks of 256 threads with
-// ntk::tc::SMEM_BYTES (128 KB) of dynamic shared memory.
-#define NTK_GEMM_TC(NAT, NATIVE, TA, TB, TAB)                                                                 \
-  extern "C" __global__ void __launch_bounds__(256, 1) ntk_gemm_f64_tc##NAT##_##TAB##_v(                      \
+// tc<8|4>[x64]_<ta><tb>_<v|s>: gemm_tc with m16n8k8 on sm_90 (8) or m8n8k4 (4), 128x128 tiles
+// (256 threads, 128 KB of dynamic shared memory) or 128x64 (x64: 128 threads, 72 KB, two blocks
+// per SM), 16-byte (v) or 8-byte (s) copies. Launch: a 1-D grid of ceil(m/128)*ceil(n/BN) blocks.
+#define NTK_GEMM_TC1(NAME, NATIVE, BN, MINB, TA, TB, TAB, V, VEC)                                              \
+  extern "C" __global__ void __launch_bounds__(ntk::tc::threads(BN), MINB) ntk_gemm_f64_##NAME##_##TAB##_##V( \
       int m, int n, int k, double alpha, const double* A, ll lda, const double* B, ll ldb, double beta,      \
       double* C, ll ldc, int lower) {                                                                        \
-    ntk::gemm_tc<TA, TB, true, NATIVE>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, lower);                  \
-  }                                                                                                          \
-  extern "C" __global__ void __launch_bounds__(256, 1) ntk_gemm_f64_tc##NAT##_##TAB##_s(                      \
-      int m, int n, int k, double alpha, const double* A, ll lda, const double* B, ll ldb, double beta,      \
-      double* C, ll ldc, int lower) {                                                                        \
-    ntk::gemm_tc<TA, TB, false, NATIVE>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, lower);                 \
+    ntk::gemm_tc<TA, TB, VEC, NATIVE, BN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, lower);               \
   }
+#define NTK_GEMM_TC(NAME, NATIVE, BN, MINB, TA, TB, TAB)  \
+  NTK_GEMM_TC1(NAME, NATIVE, BN, MINB, TA, TB, TAB, v, true) \
+  NTK_GEMM_TC1(NAME, NATIVE, BN, MINB, TA, TB, TAB, s, false)
 
 #define NTK_GEMM_ALL_TRANS(MACRO, ...) \
   MACRO(__VA_ARGS__, 0, 0, nn)         \
@@ -44,5 +42,7 @@ NTK_GEMM_ALL_TRANS(NTK_GEMM_SIMT, float, f32, simt128, 128, 128, 8, 8, 8)
 NTK_GEMM_ALL_TRANS(NTK_GEMM_SIMT, float, f32, simt64, 64, 64, 8, 4, 4)
 NTK_GEMM_ALL_TRANS(NTK_GEMM_DMMA, dmma128, 128, 128, 8, 64, 32)
 NTK_GEMM_ALL_TRANS(NTK_GEMM_DMMA, dmma64, 64, 64, 16, 32, 32)
-NTK_GEMM_ALL_TRANS(NTK_GEMM_TC, 8, true)
-NTK_GEMM_ALL_TRANS(NTK_GEMM_TC, 4, false)
+NTK_GEMM_ALL_TRANS(NTK_GEMM_TC, tc8, true, 128, 1)
+NTK_GEMM_ALL_TRANS(NTK_GEMM_TC, tc4, false, 128, 1)
+NTK_GEMM_ALL_TRANS(NTK_GEMM_TC, tc8x64, true, 64, 2)
+NTK_GEMM_ALL_TRANS(NTK_GEMM_TC, tc4x64, false, 64, 2)

@@ -162,6 +162,9 @@ __device__ __forceinline__ void gemm_dmma(int M, int N, int K, double alpha, con
 // traffic per flop of 64x64 tiles, and the K loop is deep enough that the C epilogue is a small
 // share. 8 warps (2 x 4) of 64x32 each hold 64 accumulators; one block per SM (registers), so the
 // 4-stage cp.async pipeline (128 KB of dynamic shared memory) is what hides memory latency.
+// BN = 64 gives the other trade-off (4 warps, 3 stages, 72 KB, two blocks per SM, so that one
+// block's barriers and epilogue overlap the other's MMAs, at 1.5x the operand traffic per flop);
+// the host times both once per device and keeps the faster (org.ntk4j.gpu.GemmTuner).
 // On sm_90 each warp step is a 16x8x8 DMMA (Hopper's larger fp64 shape; the 8x8x4 shape of sm_80
 // is issued four times as often for the same work); NATIVE = false issues four m8n8k4 instead.
 //
@@ -182,9 +185,13 @@ __device__ __forceinline__ void gemm_dmma(int M, int N, int K, double alpha, con
 // the blocks resident at once share operand panels in L2. lower: tiles wholly above the diagonal
 // are skipped (SYRK-style).
 namespace tc {
-constexpr int BM = 128, BN = 128, BK = 16, STAGES = 4, THREADS = 256, GROUP = 8;
-constexpr int TILE = 128 * BK;                               // doubles per operand per stage
-constexpr int SMEM_BYTES = STAGES * 2 * TILE * 8;            // 128 KB
+constexpr int BM = 128, BK = 16, GROUP = 8;
+// Threads, pipeline depth and dynamic shared memory of the BN = 128 and BN = 64 variants.
+__host__ __device__ constexpr int threads(int bn) { return 2 * (bn / 32) * 32; }
+__host__ __device__ constexpr int stages(int bn) { return bn == 128 ? 4 : 3; }
+__host__ __device__ constexpr int smem_bytes(int bn) { return stages(bn) * (BM + bn) * BK * 8; }
+constexpr int SMEM_BYTES = smem_bytes(128);  // 128 KB (BN = 64: 72 KB)
+constexpr int TILE = 128 * BK;               // doubles of a 128-row operand tile
 
 __device__ __forceinline__ int imin(int a, int b) { return a < b ? a : b; }
 __device__ __forceinline__ int imax(int a, int b) { return a > b ? a : b; }
@@ -195,23 +202,26 @@ __device__ __forceinline__ int swz_m(bool aSide, int k) {
   return aSide ? q : ((q & 1) | ((q & 2) << 1));
 }
 __device__ __forceinline__ int swz_k(int r) { return ((r >> 2) ^ (r >> 3)) & 1; }
-// Offset (doubles) of element (r, k) of a stage tile, r = tile row (0..127), k = slab k (0..15).
-__device__ __forceinline__ int off_m(bool aSide, int r, int k) { return k * 128 + 2 * ((r >> 1) ^ swz_m(aSide, k)) + (r & 1); }
+// Offset (doubles) of element (r, k) of a stage tile of ROWS rows (64 or 128), r = tile row,
+// k = slab k (0..15). M-major rows of k are ROWS doubles apart (a multiple of 128 bytes).
+__device__ __forceinline__ int off_m(bool aSide, int r, int k, int rows = 128) {
+  return k * rows + 2 * ((r >> 1) ^ swz_m(aSide, k)) + (r & 1);
+}
 __device__ __forceinline__ int off_k(int r, int k) { return r * BK + 2 * ((k >> 1) ^ swz_k(r)) + (k & 1); }
 
-// One operand's slab [k0, k0+16) of tile rows [row0, row0+128) into stage tile S (zeros outside
-// R x K). Each thread copies 4 chunks of 2 elements, consecutive threads along the contiguous
-// dimension (coalesced).
-template <bool MMAJOR, bool ASIDE, bool VEC>
+// One operand's slab [k0, k0+16) of tile rows [row0, row0+ROWS) into stage tile S (zeros outside
+// R x K). Each of the NT threads copies chunks of 2 elements, consecutive threads along the
+// contiguous dimension (coalesced).
+template <bool MMAJOR, bool ASIDE, bool VEC, int ROWS, int NT>
 __device__ __forceinline__ void load(double* S, const double* X, ll ld, int row0, int k0, int R, int K) {
 #pragma unroll
-  for (int e0 = 0; e0 < TILE / 2; e0 += THREADS) {
+  for (int e0 = 0; e0 < ROWS * BK / 2; e0 += NT) {
     const int e = e0 + (int)threadIdx.x;
-    const int r = MMAJOR ? 2 * (e % 64) : e / 8, k = MMAJOR ? e / 64 : 2 * (e % 8);
+    const int r = MMAJOR ? 2 * (e % (ROWS / 2)) : e / 8, k = MMAJOR ? e / (ROWS / 2) : 2 * (e % 8);
     const int gr = row0 + r, gk = k0 + k;
     const int nv = MMAJOR ? (gk < K ? imin(imax(R - gr, 0), 2) : 0) : (gr < R ? imin(imax(K - gk, 0), 2) : 0);
     const double* src = nv > 0 ? (MMAJOR ? X + (gr + (ll)gk * ld) : X + (gk + (ll)gr * ld)) : X;
-    double* dst = S + (MMAJOR ? off_m(ASIDE, r, k) : off_k(r, k));
+    double* dst = S + (MMAJOR ? off_m(ASIDE, r, k, ROWS) : off_k(r, k));
     if (VEC) {
       ntk_cp_async16(dst, src, nv * 8);
     } else {
@@ -236,13 +246,14 @@ __device__ __forceinline__ void frag_a(const double* S, int wrow, int g, int t, 
 }
 
 // Lane's B values of step s: vb[h][j] = op(B)(slab k 4t + 2s + h, warp column 4g + j).
-template <bool MMAJOR>
+template <bool MMAJOR, int ROWS>
 __device__ __forceinline__ void frag_b(const double* S, int wcol, int g, int t, int s, double (&vb)[2][4]) {
   if (MMAJOR) {
 #pragma unroll
     for (int h = 0; h < 2; ++h)
 #pragma unroll
-      for (int c = 0; c < 2; ++c) ntk_lds2(S + off_m(false, wcol + 4 * g + 2 * c, 4 * t + 2 * s + h), vb[h][2 * c], vb[h][2 * c + 1]);
+      for (int c = 0; c < 2; ++c)
+        ntk_lds2(S + off_m(false, wcol + 4 * g + 2 * c, 4 * t + 2 * s + h, ROWS), vb[h][2 * c], vb[h][2 * c + 1]);
   } else {
 #pragma unroll
     for (int j = 0; j < 4; ++j) ntk_lds2(S + off_k(wcol + 4 * g + j, 4 * t + 2 * s), vb[0][j], vb[1][j]);
@@ -250,10 +261,11 @@ __device__ __forceinline__ void frag_b(const double* S, int wcol, int g, int t, 
 }
 }  // namespace tc
 
-template <int TA, int TB, bool VEC, bool NATIVE>
+template <int TA, int TB, bool VEC, bool NATIVE, int BN>
 __device__ __forceinline__ void gemm_tc(int M, int N, int K, double alpha, const double* __restrict__ A, ll lda,
                                         const double* __restrict__ B, ll ldb, double beta, double* C, ll ldc, int lower) {
   using namespace tc;
+  constexpr int NT = threads(BN), STAGES = stages(BN);
   NTK_DYNAMIC_SMEM(smem);
   const int tm = (M + BM - 1) / BM, tn = (N + BN - 1) / BN;
   const int per = GROUP * tn, pid = (int)blockIdx.x, grp = pid / per, first = grp * GROUP;
@@ -271,12 +283,12 @@ __device__ __forceinline__ void gemm_tc(int M, int N, int K, double alpha, const
 #pragma unroll
       for (int c = 0; c < 4; ++c) acc[i][j][c] = 0.0;
   const int KT = (K + BK - 1) / BK;
-  auto stageA = [&](int st) { return smem + st * 2 * TILE; };
-  auto stageB = [&](int st) { return smem + st * 2 * TILE + TILE; };
+  auto stageA = [&](int st) { return smem + st * (BM + BN) * BK; };
+  auto stageB = [&](int st) { return smem + st * (BM + BN) * BK + BM * BK; };
   auto issue = [&](int kt) {
     const int st = kt % STAGES;
-    load<TA == 0, true, VEC>(stageA(st), A, lda, row0, kt * BK, M, K);
-    load<TB == 1, false, VEC>(stageB(st), B, ldb, col0, kt * BK, N, K);
+    load<TA == 0, true, VEC, BM, NT>(stageA(st), A, lda, row0, kt * BK, M, K);
+    load<TB == 1, false, VEC, BN, NT>(stageB(st), B, ldb, col0, kt * BK, N, K);
   };
 #pragma unroll
   for (int kt = 0; kt < STAGES - 1; ++kt) {
@@ -294,7 +306,7 @@ __device__ __forceinline__ void gemm_tc(int M, int N, int K, double alpha, const
     for (int s = 0; s < 2; ++s) {
       double va[2][8], vb[2][4];
       tc::frag_a<TA == 0>(Sa, wrow, g, t, s, va);
-      tc::frag_b<TB == 1>(Sb, wcol, g, t, s, vb);
+      tc::frag_b<TB == 1, BN>(Sb, wcol, g, t, s, vb);
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         const double a[4] = {va[0][2 * i], va[0][2 * i + 1], va[1][2 * i], va[1][2 * i + 1]};

@@ -31,9 +31,9 @@ using GemmFn32 = void (*)(int, int, int, float, const float*, ll, const float*, 
 
 // tc engines: 1-D grid, 256 threads, dynamic shared memory (see native/gemm.cu).
 static void launch_tc(GemmFn64 fn, int m, int n, int k, double alpha, const double* A, ll lda, const double* B, ll ldb,
-                      double beta, double* C, ll ldc, int lower) {
-  emu::launch_dyn(dim3(((m + 127) / 128) * ((n + 127) / 128)), dim3(256), ntk::tc::SMEM_BYTES, fn, m, n, k, alpha, A, lda,
-                  B, ldb, beta, C, ldc, lower);
+                      double beta, double* C, ll ldc, int lower, int bn = 128) {
+  emu::launch_dyn(dim3(((m + 127) / 128) * ((n + bn - 1) / bn)), dim3(ntk::tc::threads(bn)), ntk::tc::smem_bytes(bn), fn, m, n,
+                  k, alpha, A, lda, B, ldb, beta, C, ldc, lower);
 }
 
 // ldPad: added to each leading dimension (the tc "_v" kernels need even ones).
@@ -47,7 +47,7 @@ static void check_gemm(const char* name, F fn, int BM, int BN, int threads, int 
   auto C = randn<T>(ldc * n);
   auto C0 = C;
   if constexpr (std::is_same_v<T, double>) {
-    if (threads == 0) launch_tc(fn, m, n, k, alpha, A.data(), lda, B.data(), ldb, beta, C.data(), ldc, lower);
+    if (threads == 0) launch_tc(fn, m, n, k, alpha, A.data(), lda, B.data(), ldb, beta, C.data(), ldc, lower, BN);
   }
   if (threads > 0)
     emu::launch(dim3((m + BM - 1) / BM, (n + BN - 1) / BN), dim3(threads), fn, m, n, k, alpha, (const T*)A.data(), lda,
@@ -262,11 +262,13 @@ static void check_tc_banks() {
         for (int l = 0; l < 32; ++l) off[l] = off_k(wrow + 8 * (l >> 2) + e, 4 * (l & 3) + 2 * s);
         ok &= phase_ok(off);
       }
-      for (int h = 0; h < 2; ++h)  // B M-major
-        for (int c = 0; c < 2; ++c) {
-          for (int l = 0; l < 32; ++l) off[l] = off_m(false, wcol + 4 * (l >> 2) + 2 * c, 4 * (l & 3) + 2 * s + h);
-          ok &= phase_ok(off);
-        }
+      for (int rows : {128, 64})  // B M-major (128- or 64-column tiles)
+        for (int h = 0; h < 2; ++h)
+          for (int c = 0; c < 2; ++c) {
+            if (wcol >= rows) continue;
+            for (int l = 0; l < 32; ++l) off[l] = off_m(false, wcol + 4 * (l >> 2) + 2 * c, 4 * (l & 3) + 2 * s + h, rows);
+            ok &= phase_ok(off);
+          }
       for (int j = 0; j < 4; ++j) {  // B K-major
         for (int l = 0; l < 32; ++l) off[l] = off_k(wcol + 4 * (l >> 2) + j, 4 * (l & 3) + 2 * s);
         ok &= phase_ok(off);
@@ -274,10 +276,13 @@ static void check_tc_banks() {
     }
   }
   // the swizzles are permutations: every element of a stage tile has its own slot
-  std::vector<int> hitsM(TILE, 0), hitsA(TILE, 0), hitsK(TILE, 0);
+  std::vector<int> hitsM(TILE, 0), hitsA(TILE, 0), hitsK(TILE, 0), hits64(TILE / 2, 0);
   for (int r = 0; r < 128; ++r)
-    for (int k = 0; k < BK; ++k) { ++hitsA[off_m(true, r, k)]; ++hitsM[off_m(false, r, k)]; ++hitsK[off_k(r, k)]; }
-  for (int i = 0; i < TILE; ++i) ok &= hitsA[i] == 1 && hitsM[i] == 1 && hitsK[i] == 1;
+    for (int k = 0; k < BK; ++k) {
+      ++hitsA[off_m(true, r, k)]; ++hitsM[off_m(false, r, k)]; ++hitsK[off_k(r, k)];
+      if (r < 64) ++hits64[off_m(false, r, k, 64)];
+    }
+  for (int i = 0; i < TILE; ++i) ok &= hitsA[i] == 1 && hitsM[i] == 1 && hitsK[i] == 1 && (i >= TILE / 2 || hits64[i] == 1);
   expect(ok && worst == 1, "gemm_tc fragment loads: no bank conflicts, swizzles are permutations", worst - 1);
 }
 
@@ -454,16 +459,19 @@ int main(int argc, char** argv) {
   // tc engines (threads = 0 selects the tc launch): m16n8k8 (emulated from its documented layout)
   // and m8n8k4, 16-byte copies with even leading dimensions and 8-byte copies with odd ones,
   // partial tiles, K not a multiple of 16 and deeper than the pipeline, lower-tile skipping.
-  struct TC { const char* name; GemmFn64 f[3]; bool vec; } tcs[] = {
-      {"f64 tc8 v", {ntk_gemm_f64_tc8_nn_v, ntk_gemm_f64_tc8_nt_v, ntk_gemm_f64_tc8_tn_v}, true},
-      {"f64 tc8 s", {ntk_gemm_f64_tc8_nn_s, ntk_gemm_f64_tc8_nt_s, ntk_gemm_f64_tc8_tn_s}, false},
-      {"f64 tc4 v", {ntk_gemm_f64_tc4_nn_v, ntk_gemm_f64_tc4_nt_v, ntk_gemm_f64_tc4_tn_v}, true},
-      {"f64 tc4 s", {ntk_gemm_f64_tc4_nn_s, ntk_gemm_f64_tc4_nt_s, ntk_gemm_f64_tc4_tn_s}, false}};
+  struct TC { const char* name; GemmFn64 f[3]; bool vec; int bn; bool full; } tcs[] = {
+      {"f64 tc8 v", {ntk_gemm_f64_tc8_nn_v, ntk_gemm_f64_tc8_nt_v, ntk_gemm_f64_tc8_tn_v}, true, 128, true},
+      {"f64 tc8 s", {ntk_gemm_f64_tc8_nn_s, ntk_gemm_f64_tc8_nt_s, ntk_gemm_f64_tc8_tn_s}, false, 128, true},
+      {"f64 tc4 v", {ntk_gemm_f64_tc4_nn_v, ntk_gemm_f64_tc4_nt_v, ntk_gemm_f64_tc4_tn_v}, true, 128, false},
+      {"f64 tc4 s", {ntk_gemm_f64_tc4_nn_s, ntk_gemm_f64_tc4_nt_s, ntk_gemm_f64_tc4_tn_s}, false, 128, false},
+      {"f64 tc8x64 v", {ntk_gemm_f64_tc8x64_nn_v, ntk_gemm_f64_tc8x64_nt_v, ntk_gemm_f64_tc8x64_tn_v}, true, 64, true},
+      {"f64 tc8x64 s", {ntk_gemm_f64_tc8x64_nn_s, ntk_gemm_f64_tc8x64_nt_s, ntk_gemm_f64_tc8x64_tn_s}, false, 64, false},
+      {"f64 tc4x64 v", {ntk_gemm_f64_tc4x64_nn_v, ntk_gemm_f64_tc4x64_nt_v, ntk_gemm_f64_tc4x64_tn_v}, true, 64, false}};
   for (auto& e : tcs)
     for (int t = 0; t < 3; ++t) {
-      check_gemm<double>(e.name, e.f[t], 128, 128, 0, tas[t], tbs[t], 139, 75, 101, 0.7, 0.0, 0, 1e-14, e.vec ? 0 : 1);
-      if (e.name[6] == '8')
-        check_gemm<double>(e.name, e.f[t], 128, 128, 0, tas[t], tbs[t], 260, 133, 21, -1.0, 1.0, 1, 1e-14, e.vec ? 0 : 1);
+      check_gemm<double>(e.name, e.f[t], 128, e.bn, 0, tas[t], tbs[t], 139, 75, 101, 0.7, 0.0, 0, 1e-14, e.vec ? 0 : 1);
+      if (e.full)
+        check_gemm<double>(e.name, e.f[t], 128, e.bn, 0, tas[t], tbs[t], 260, 133, 21, -1.0, 1.0, 1, 1e-14, e.vec ? 0 : 1);
     }
   // more block rows than one ordering group (8), the last group partial
   check_gemm<double>("f64 tc8 v groups", ntk_gemm_f64_tc8_nt_v, 128, 128, 0, 0, 1, 1157, 130, 20, 1.0, 0.0, 0, 1e-14, 0);

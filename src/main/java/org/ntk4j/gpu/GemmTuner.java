@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * (validated on an H200) on small products in every operand layout, with and without 16-byte
  * copies (relative difference ≤ 1e-12); a candidate that differs is never used and a warning says
  * so. The survivors and dmma64 are then timed on a rank-512 lower (SYRK-like) update of a
- * 4096×4096 matrix, the Cholesky trailing update's shape, and the fastest wins (a few ms, once).
+ * 4096×4096 matrix, the Cholesky trailing update's shape, and the fastest wins (a few ms, once):
+ * the candidates differ in MMA shape (m16n8k8 on sm_90, m8n8k4) and tile (128×128 with one block
+ * per multiprocessor, 128×64 with two), trade-offs that only the card can settle.
  * {@code -Dntk4j.gpu.tune=false} skips the timing (first candidate that passes its check).
  */
 final class GemmTuner {
@@ -40,8 +42,8 @@ final class GemmTuner {
 
     private static Choice choose(CudaDevice dev) {
         List<String> candidates = new ArrayList<>();
-        if (dev.ccMajor >= 9) candidates.add("tc8"); // m16n8k8 DMMA exists from sm_90 on
-        candidates.add("tc4");
+        if (dev.ccMajor >= 9) candidates.addAll(List.of("tc8", "tc8x64")); // m16n8k8 DMMA exists from sm_90 on
+        candidates.addAll(List.of("tc4", "tc4x64"));
         StringBuilder notes = new StringBuilder();
         List<String> passed = new ArrayList<>();
         for (String e : candidates) {
@@ -74,8 +76,8 @@ final class GemmTuner {
     }
 
     private static final int TN = 4096, TK = 512;
-    /** Flops of the timed update (lower tiles only, as computed: 32·33/2 tiles of 128×128). */
-    private static final double FLOPS = 2.0 * TK * 128 * 128 * (32 * 33 / 2);
+    /** Flops of the timed update's lower triangle (engines differ in how much above it they compute). */
+    private static final double FLOPS = 1.0 * TK * TN * (TN + 1);
 
     /** Median of 3 timed runs (after one warm-up) of C -= A·Aᵀ, lower tiles, in ms. */
     private static double time(CudaDevice dev, String eng) {

@@ -9,17 +9,18 @@ import org.ntk4j.linalg.DType;
  * <ul>
  *   <li>float64 on compute capability 8.0+: large products (enough 128×128 tiles to fill the GPU)
  *       use the engine {@link GemmTuner} picked for this device ("tc8": 128×128 tiles, 4-stage
- *       pipeline, m16n8k8 DMMA on sm_90; "tc4": the same with m8n8k4; or "dmma64" if neither passed
- *       its self-check); smaller ones use "dmma64" (64×64 tiles, more blocks).</li>
+ *       pipeline, m16n8k8 DMMA on sm_90; "tc4": the same with m8n8k4; "tc8x64"/"tc4x64": 128×64
+ *       tiles, two blocks per multiprocessor; or "dmma64" if none passed its self-check); smaller
+ *       ones use "dmma64" (64×64 tiles, more blocks).</li>
  *   <li>float32 (and float64 below 8.0): the register-tiled SIMT kernel, 128×128 tiles when they
  *       fill the GPU, else 64×64.</li>
  * </ul>
- * {@code -Dntk4j.gpu.gemm=tc8|tc4|dmma64|dmma128|simt64|simt128} (or {@code simt}/{@code dmma})
+ * {@code -Dntk4j.gpu.gemm=tc8|tc4|tc8x64|tc4x64|dmma64|dmma128|simt64|simt128} (or {@code simt}/{@code dmma})
  * forces an engine for float64.
  */
 public final class GpuBlas {
-    /** Tile edge and dynamic shared memory of the tc engines (native/gemm.cuh, ntk::tc). */
-    static final int TC_TILE = 128, TC_SMEM = 4 * 2 * 128 * 16 * 8;
+    /** Tile rows of the tc engines (native/gemm.cuh, ntk::tc); tile columns are 128, or 64 for "x64". */
+    static final int TC_TILE = 128;
 
     private GpuBlas() { }
 
@@ -56,7 +57,7 @@ public final class GpuBlas {
     }
 
     /**
-     * {@link #gemm} on a named engine (tc8, tc4, dmma64, dmma128, simt64, simt128), without
+     * {@link #gemm} on a named engine (tc8, tc4, tc8x64, tc4x64, dmma64, dmma128, simt64, simt128), without
      * dispatch or checks of the engine's results: for benchmarks.
      */
     public static void gemmWith(CudaDevice dev, String engine, boolean ta, boolean tb, int m, int n, int k, double alpha,
@@ -81,13 +82,15 @@ public final class GpuBlas {
         Object al = f64 ? (Object) alpha : (Object) (float) alpha, be = f64 ? (Object) beta : (Object) (float) beta;
         int low = lower ? 1 : 0;
         switch (eng) {
-            case "tc8", "tc4" -> {
+            case "tc8", "tc4", "tc8x64", "tc4x64" -> {
                 if (!f64) throw new IllegalArgumentException("gemm engine " + eng + " is float64 only");
-                long blocks = (long) ((m + TC_TILE - 1) / TC_TILE) * ((n + TC_TILE - 1) / TC_TILE);
+                // ntk::tc::threads/stages/smem_bytes: 128x128 tiles: 256 threads, 4 stages; 128x64: 128, 3.
+                int bn = eng.endsWith("x64") ? 64 : 128, threads = 2 * bn, smem = (bn == 128 ? 4 : 3) * (TC_TILE + bn) * 16 * 8;
+                long blocks = (long) ((m + TC_TILE - 1) / TC_TILE) * ((n + bn - 1) / bn);
                 if (blocks > Integer.MAX_VALUE) throw new IllegalArgumentException("gemm: " + m + "x" + n + " is too large");
                 // 16-byte copies need 16-byte aligned operands and even leading dimensions.
                 boolean vec = aligned16(a) && aligned16(b) && aligned16(c);
-                dev.launchDyn("ntk_gemm_f64_" + eng + "_" + tt + (vec ? "_v" : "_s"), (int) blocks, 1, 256, 1, TC_SMEM, m, n, k, al,
+                dev.launchDyn("ntk_gemm_f64_" + eng + "_" + tt + (vec ? "_v" : "_s"), (int) blocks, 1, threads, 1, smem, m, n, k, al,
                     a.arg(), a.ld(), b.arg(), b.ld(), be, c.arg(), c.ld(), low);
             }
             case "dmma64", "dmma128", "simt64", "simt128" -> {
@@ -98,7 +101,8 @@ public final class GpuBlas {
                 dev.launch(fn, (m + bm - 1) / bm, (n + bm - 1) / bm, threads, 1, m, n, k, al, a.arg(), a.ld(), b.arg(), b.ld(), be,
                     c.arg(), c.ld(), low);
             }
-            default -> throw new IllegalArgumentException("unknown gemm engine '" + eng + "' (ntk4j.gpu.gemm): use tc8, tc4, dmma64, dmma128, simt64 or simt128");
+            default -> throw new IllegalArgumentException("unknown gemm engine '" + eng
+                + "' (ntk4j.gpu.gemm): use tc8, tc4, tc8x64, tc4x64, dmma64, dmma128, simt64 or simt128");
         }
     }
 
