@@ -177,10 +177,10 @@ public final class CudaDevice {
         return v[0];
     }
 
-    /** Sets {@code count} ints of {@code b} to zero (asynchronously, in stream order). */
+    /** Sets {@code count} ints of {@code b} to zero (in stream order with the launches). */
     public synchronized void zeroInts(DeviceBuffer b, long count) {
         bind();
-        check(cuMemsetD32Async(b.at(0), 0, count, null), "cuMemsetD32Async");
+        check(cuMemsetD32(b.at(0), 0, count), "cuMemsetD32");
     }
 
     /** Reads one double from device memory. */
