@@ -179,8 +179,8 @@ __device__ __forceinline__ void gemm_dmma(int M, int N, int K, double alpha, con
 //    warp (one 128-bit shared access phase) hit 8 different 16-byte bank groups; the emulator
 //    test checks this for every fragment load.
 // Operands are "M-major" (contiguous along the rows of op(X): A with TA = 0, B with TB = 1) or
-// "K-major" (contiguous along k: A with TA = 1, B with TB = 0); a stage tile of either is
-// 128 x 16 doubles. VEC: 16-byte copies (needs 16-byte aligned A, B, C and even lda, ldb, ldc,
+// "K-major" (contiguous along k: A with TA = 1, B with TB = 0); a stage holds a 128 x 16 tile of
+// op(A) and a BN x 16 tile of op(B). VEC: 16-byte copies (needs 16-byte aligned A, B, C and even lda, ldb, ldc,
 // which the host checks); else 8-byte copies. Blocks are ordered in groups of 8 block rows so that
 // the blocks resident at once share operand panels in L2. lower: tiles wholly above the diagonal
 // are skipped (SYRK-style).
