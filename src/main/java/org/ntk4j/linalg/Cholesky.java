@@ -136,10 +136,13 @@ public final class Cholesky implements AutoCloseable {
     }
 
     /** B ← L⁻¹·B. */
-    public void solveLowerInPlace(NativeMatrix b) { Blas.solveLowerLeft(factor, false, b); }
+    public void lowerSolveInPlace(NativeMatrix b) { Blas.solveLowerLeft(factor, false, b); }
 
-    /** B ← B·L⁻ᵀ, i.e. rows of B mapped through L⁻¹ (for test-train kernels stored m×n). */
-    public void solveRowsInPlace(NativeMatrix b) { Blas.solveLowerRight(factor, true, b); }
+    /** B ← B·L⁻ᵀ, i.e. every row of B mapped through L⁻¹ (test-train kernels stored m×n). */
+    public void timesInverseLowerTransposeInPlace(NativeMatrix b) { Blas.solveLowerRight(factor, true, b); }
+
+    /** B ← B·L⁻¹. */
+    public void timesInverseLowerInPlace(NativeMatrix b) { Blas.solveLowerRight(factor, false, b); }
 
     /** L as a new heap matrix (upper triangle zero). */
     public Matrix lower() {

@@ -129,6 +129,15 @@ public final class NativeMatrix implements AutoCloseable {
         }
     }
 
+    /** Multiplies row i by {@code s[i]} for every row. */
+    public void scaleRows(double[] s) {
+        if (s.length != rows) throw new IllegalArgumentException("scaleRows: need " + rows + " factors, got " + s.length);
+        for (int j = 0; j < cols; j++) {
+            int base = j * rows;
+            for (int i = 0; i < rows; i++) buffer.put(base + i, buffer.get(base + i) * s[i]);
+        }
+    }
+
     /** An independent native copy. */
     public NativeMatrix copy(String what) {
         NativeMatrix n = new NativeMatrix(rows, cols, what);
