@@ -90,9 +90,9 @@ public final class GpInference implements AutoCloseable {
         boolean cached = factors.containsKey(kind);
         RegularizedCholesky chol = factor(kind);
         long factorNanos = cached ? 0 : chol.nanos;
-        NativeMatrix alpha = alpha(kind, chol);
 
         long t0 = System.nanoTime();
+        NativeMatrix alpha = alpha(kind, chol);
         Matrix mean;
         Matrix cov = null;
         double[] var = null;
