@@ -74,7 +74,7 @@ public final class KernelCommand implements Callable<Integer> {
         if (k.ntk() != null) dir.writeMatrix("ntk.npy", k.ntk(), dtype);
         dir.writeVector("cov1.npy", k.cov1(), dtype);
         if (k.cov2() != null) dir.writeVector("cov2.npy", k.cov2(), dtype);
-        main.out().printf(Locale.ROOT, "kernel: %d×%d NNGP and NTK (%s) in %.2f s -> %s%n",
+        main.out().printf(Locale.ROOT, "kernel: %dx%d NNGP and NTK (%s) in %.2f s -> %s%n",
             k.nngp().rows(), k.nngp().cols(), dtype.name().toLowerCase(Locale.ROOT), seconds,
             String.join(", ", dir.written().stream().map(Path::toString).toList()));
         return 0;
