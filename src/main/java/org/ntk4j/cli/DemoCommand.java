@@ -44,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.println("architecture: " + ARCH);
         print(o, "x (4 points, standard normal, seed " + seed + ")", x);
         print(o, "NNGP K(x, x)", k.nngp());
-        print(o, "NTK Θ(x, x)", k.ntk());
+        print(o, "NTK Theta(x, x)", k.ntk());
         if (dir != null) {
             dir.writeMatrix("x.npy", x, DType.FLOAT64);
             dir.writeMatrix("nngp.npy", k.nngp(), DType.FLOAT64);
