@@ -47,6 +47,8 @@ public final class KernelFunction {
     static final int MAX_TILE = 4096;
     private static final long MAX_ENTRIES = Integer.MAX_VALUE - 8;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KernelFunction.class);
+
     private final Architecture architecture;
 
     private KernelFunction(Architecture architecture) { this.architecture = architecture; }
@@ -102,13 +104,21 @@ public final class KernelFunction {
         try (GramPanels gram = new GramPanels(x1cm, n1, x2cm, n2, d)) {
             x1cm = null; // the off-heap copies are all that is needed from here on
             x2cm = null;
+            long blasNs = 0, tileNs = 0;
             for (int r0 = 0; r0 < n1; r0 += panelRows) {
                 int r1 = Math.min(n1, r0 + panelRows), c0 = gram.firstColumn(r0);
+                long t0 = System.nanoTime();
                 DoubleBuffer panel = gram.compute(r0, r1);
+                long t1 = System.nanoTime();
                 List<int[]> tiles = tiles(r0, r1, c0, n2, tile, sym);
                 runTiles(pool, threads, tiles, () -> new TileRecursion(shared, tile), panel, r0, c0, r1 - r0,
                     options.progress(), done, totalTiles);
+                blasNs += t1 - t0;
+                tileNs += System.nanoTime() - t1;
             }
+            if (LOG.isDebugEnabled())
+                LOG.debug("kernel {}x{} d={}: Gram (BLAS) {} s, fused recursion {} s ({} tiles, {} threads)", n1, n2, d,
+                    blasNs / 1e9, tileNs / 1e9, totalTiles, threads);
         } finally {
             if (pool != null) pool.shutdownNow();
         }
