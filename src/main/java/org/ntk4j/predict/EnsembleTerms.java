@@ -96,7 +96,7 @@ final class EnsembleTerms implements AutoCloseable {
         return new Posterior(get, t, mean, cov, var, d, null);
     }
 
-    private static double[] nonNegative(double[] a) {
+    private static double[] sqrtClamped(double[] a) { // √max(a, 0) per entry
         double[] r = a.clone();
         for (int i = 0; i < r.length; i++) r[i] = Math.sqrt(Math.max(0, r[i]));
         return r;
@@ -108,7 +108,7 @@ final class EnsembleTerms implements AutoCloseable {
         try (NativeMatrix r = eig.vectors().copy("scaled eigenvectors")) {
             NativeMatrix c = NativeMatrix.allocate(n, n, "train covariance");
             if (get == Get.NNGP) {
-                r.scaleColumns(nonNegative(nngpTrainWeights(s)));
+                r.scaleColumns(sqrtClamped(nngpTrainWeights(s)));
                 Blas.syrk(false, 1.0, r, 0.0, c, true);
             } else {
                 r.scaleColumns(eig.decay(s));
@@ -144,7 +144,7 @@ final class EnsembleTerms implements AutoCloseable {
         NativeMatrix c = NativeMatrix.copyOf(prior, "test covariance");
         try (NativeMatrix r = q.copy("scaled projections")) {
             if (get == Get.NNGP) {
-                r.scaleColumns(nonNegative(eig.inverseFitted(2 * s)));
+                r.scaleColumns(sqrtClamped(eig.inverseFitted(2 * s)));
                 Blas.syrk(false, -1.0, r, 1.0, c, true);
             } else {
                 r.scaleColumns(eig.inverseFitted(s));
