@@ -40,10 +40,25 @@ public final class NativeMatrix implements AutoCloseable {
         return m;
     }
 
+    /** Entries from which a heap-to-native copy is split across threads (8 MB). */
+    private static final int PARALLEL_COPY = 1 << 20;
+
     /** A native copy of {@code m} (converted to float64). */
     public static NativeMatrix copyOf(Matrix m, String what) {
         NativeMatrix n = new NativeMatrix(m.rows(), m.cols(), what);
-        n.pointer.position(0).put(m.f64 != null ? m.f64 : m.toColumnMajor());
+        double[] src = m.f64 != null ? m.f64 : m.toColumnMajor();
+        int threads = Math.min(Runtime.getRuntime().availableProcessors(), src.length / PARALLEL_COPY);
+        if (threads < 2) {
+            n.pointer.position(0).put(src);
+        } else {
+            // why: the copy's cost is the first touch of freshly mapped pages (page faults), which
+            // scales with threads; memcpy itself is a small part of it
+            DoublePointer base = n.pointer;
+            java.util.stream.IntStream.range(0, threads).parallel().forEach(t -> {
+                int lo = (int) ((long) src.length * t / threads), hi = (int) ((long) src.length * (t + 1) / threads);
+                new DoublePointer(base).position(lo).put(src, lo, hi - lo);
+            });
+        }
         return n;
     }
 
