@@ -56,29 +56,33 @@ public final class DemoPlots {
 
         XYChart top = base("Policies ordered by proxy utility U (NTK posterior mean), seed " + run.seed(),
             "policy rank by U", "utility");
-        line(top, "U + 2σ", rank, hi, BAND, 1f);
-        line(top, "U − 2σ", rank, lo, BAND, 1f);
+        scatter(top, "U ± 2σ (posterior band)", concat(rank, rank), concat(hi, lo), BAND);
         line(top, "proxy U (posterior mean)", rank, us, PROXY, 2.5f);
-        scatter(top, "true utility V (hidden)", rank, vs, TRUE, 3);
-        double ymin = Math.max(-1.0, min(lo)), ymax = Math.min(3.0, max(hi));
+        scatter(top, "true utility V (hidden)", rank, vs, TRUE);
+        double ymin = -0.8, ymax = 2.4;
         line(top, "argmax", new double[] {argRank, argRank}, new double[] {ymin, ymax}, ARGMAX, 1.5f);
-        top.getStyler().setYAxisMin(ymin).setYAxisMax(ymax);
+        top.getStyler().setYAxisMin(ymin).setYAxisMax(ymax).setMarkerSize(3);
 
-        XYChart bottom = base("Prior and policy distributions (argmax is a point mass at the black line)",
-            "policy rank by U", "probability");
+        // Per-policy probabilities interleave wildly when sorted by U; mass per bin of ranks reads better.
+        int bins = Math.min(60, n), width = (n + bins - 1) / bins;
+        double[] centre = new double[bins];
+        for (int b = 0; b < bins; b++) centre[b] = Math.min(n - 1, b * width + (width - 1) / 2.0);
+        XYChart bottom = base("Probability mass per bin of " + width + " consecutive policies (by U rank)",
+            "policy rank by U", "mass in bin");
         double pmax = 0;
         String[] names = {"maximin", "maximin_lower_band", GoodhartDemo.quantilizerName(0.1)};
         Color[] colors = {MAXIMIN, LOWER, QUANT};
-        scatter(bottom, "prior γ", rank, sorted(g, order), PRIOR, 3);
-        for (double x : g) pmax = Math.max(pmax, x);
-        for (int s = 0; s < names.length; s++) {
-            double[] p = run.distributions().get(names[s]);
+        double[] gb = binned(sorted(g, order), bins, width);
+        pmax = max(gb);
+        line(bottom, "prior γ", centre, gb, PRIOR, 2.5f);
+        for (int k = 0; k < names.length; k++) {
+            double[] p = run.distributions().get(names[k]);
             if (p == null) continue;
-            double[] ps = sorted(p, order);
-            pmax = Math.max(pmax, max(ps));
-            scatter(bottom, label(names[s], run), rank, ps, colors[s], 3);
+            double[] pb = binned(sorted(p, order), bins, width);
+            pmax = Math.max(pmax, max(pb));
+            line(bottom, label(names[k], run), centre, pb, colors[k], 2f);
         }
-        line(bottom, "argmax (p = 1)", new double[] {argRank, argRank}, new double[] {0, 1.05 * pmax}, ARGMAX, 1.5f);
+        line(bottom, "argmax (all mass on one policy)", new double[] {argRank, argRank}, new double[] {0, 1.05 * pmax}, ARGMAX, 1.5f);
         bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.05 * pmax);
         return png(List.of(top, bottom), 2, 1);
     }
@@ -91,20 +95,26 @@ public final class DemoPlots {
         ch.getStyler().setXAxisLogarithmic(true);
         line(ch, "proxy E[U] (what the agent expects)", c.q(), c.proxyUtility(), PROXY, 2.5f);
         line(ch, "true E[V] (what it gets)", c.q(), c.trueUtility(), TRUE, 2.5f);
-        double[] lb = c.lowerBound();
         double lo = Math.min(min(c.trueUtility()), c.guaranteed()) - 0.05;
-        double[] clipped = lb.clone();
-        for (int k = 0; k < clipped.length; k++) clipped[k] = Math.max(clipped[k], lo);
-        line(ch, "guaranteed E[U] − ε/q (clipped)", c.q(), clipped, PRIOR, 1.5f);
         double hi = Math.max(max(c.proxyUtility()), max(c.trueUtility())) + 0.05;
+        // the lower bound E_Q U − ε/q plunges to −∞ as q → 0: draw only the part inside the frame
+        double[] q = c.q(), lb = c.lowerBound();
+        int first = 0;
+        while (first < q.length && lb[first] < lo) first++;
+        if (first < q.length)
+            line(ch, "guaranteed E[U] − ε/q", Arrays.copyOfRange(q, first, q.length), Arrays.copyOfRange(lb, first, q.length), PRIOR, 1.5f);
         line(ch, String.format(Locale.ROOT, "maximin q* = %.3f", c.qStar()), new double[] {c.qStar(), c.qStar()},
             new double[] {lo, hi}, MAXIMIN, 1.5f);
-        XYSeries pt = ch.addSeries(String.format(Locale.ROOT, "guaranteed value t* = %.3f", c.guaranteed()),
-            new double[] {c.qStar()}, new double[] {c.guaranteed()});
+        XYSeries level = ch.addSeries(String.format(Locale.ROOT, "guaranteed value t* = %.3f", c.guaranteed()),
+            new double[] {q[0], c.qStar()}, new double[] {c.guaranteed(), c.guaranteed()});
+        level.setMarker(SeriesMarkers.NONE);
+        level.setLineColor(MAXIMIN);
+        level.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        XYSeries pt = ch.addSeries("maximin (q*, t*)", new double[] {c.qStar()}, new double[] {c.guaranteed()});
         pt.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         pt.setMarker(SeriesMarkers.DIAMOND);
         pt.setMarkerColor(MAXIMIN);
-        ch.getStyler().setYAxisMin(lo).setYAxisMax(hi);
+        ch.getStyler().setYAxisMin(lo).setYAxisMax(hi).setMarkerSize(12);
         return png(List.of(ch), 1, 1);
     }
 
@@ -120,7 +130,6 @@ public final class DemoPlots {
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(225, 225, 225));
         st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
-        ch.getStyler().setMarkerSize(3);
         return ch;
     }
 
@@ -132,7 +141,7 @@ public final class DemoPlots {
         s.setLineStyle(new BasicStroke(width));
     }
 
-    private static void scatter(XYChart ch, String name, double[] x, double[] y, Color c, int size) {
+    private static void scatter(XYChart ch, String name, double[] x, double[] y, Color c) {
         XYSeries s = ch.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         s.setMarker(SeriesMarkers.CIRCLE);
@@ -147,6 +156,18 @@ public final class DemoPlots {
         } catch (IOException e) {
             throw new UncheckedIOException("rendering a plot failed", e);
         }
+    }
+
+    private static double[] binned(double[] a, int bins, int width) {
+        double[] b = new double[bins];
+        for (int k = 0; k < a.length; k++) b[Math.min(bins - 1, k / width)] += a[k];
+        return b;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     private static double[] sorted(double[] a, Integer[] order) {

@@ -19,7 +19,8 @@ import org.ntk4j.softopt.Maximin;
 import org.ntk4j.softopt.Prior;
 import org.ntk4j.softopt.Quantilizer;
 import org.ntk4j.softopt.SoftPolicy;
-import org.ntk4j.utility.UtilityEstimate;
+import org.ntk4j.predict.UtilityPosterior;
+import org.ntk4j.utility.JointSamples;
 import org.ntk4j.utility.UtilityModel;
 
 /**
@@ -74,7 +75,7 @@ public final class GoodhartDemo {
         double[] yFit = new double[hFit.length];
         for (int j = 0; j < yFit.length; j++) yFit[j] = hFit[j] - offset;
         Matrix xFit = rows(world.features(), fit);
-        UtilityEstimate est = model.fit(xFit, yFit, world.features(), false);
+        UtilityPosterior est = model.fit(xFit, yFit, world.features(), false);
         double[] u = est.mean();
         for (int i = 0; i < u.length; i++) u[i] += offset;
         double[] sd = est.sd();
@@ -84,10 +85,10 @@ public final class GoodhartDemo {
         EpsilonBound.Estimate eps = EpsilonBound.hoeffding(uCal, hCal, cfg.range(), cfg.delta());
 
         // §7 step 3 alternative on the calibration draws (their empirical measure stands in for γ)
-        UtilityEstimate calPost = model.fit(xFit, yFit, rows(world.features(), cal), true);
+        UtilityPosterior calPost = model.fit(xFit, yFit, rows(world.features(), cal), true);
         double[] calMean = calPost.mean();
         for (int j = 0; j < calMean.length; j++) calMean[j] += offset;
-        double[][] joint = calPost.jointSamples(400, rng);
+        double[][] joint = JointSamples.draw(calPost, 400, rng);
         EpsilonBound.Estimate postEps = EpsilonBound.posteriorQuantile(Prior.uniform(cal.length), calMean, joint, cfg.delta());
 
         double trueMae = 0;

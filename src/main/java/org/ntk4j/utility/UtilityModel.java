@@ -1,11 +1,13 @@
 package org.ntk4j.utility;
 
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.UtilityPosterior;
 
 /**
  * The bridge from the regression core to the soft optimizer (issue 4, capability 7): fit on
  * (policy features, observed utility) and return the posterior over the utility of candidate
- * policies.
+ * policies: U = posterior mean, σ = posterior sd, and the joint covariance when asked (for
+ * {@link JointSamples}).
  */
 @FunctionalInterface
 public interface UtilityModel {
@@ -15,5 +17,5 @@ public interface UtilityModel {
      * @param candidates m×d features of the policies to score
      * @param covariance whether to compute the full m×m covariance (for joint draws) or only σ
      */
-    UtilityEstimate fit(Matrix features, double[] observed, Matrix candidates, boolean covariance);
+    UtilityPosterior fit(Matrix features, double[] observed, Matrix candidates, boolean covariance);
 }
