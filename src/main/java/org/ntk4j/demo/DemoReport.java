@@ -24,7 +24,7 @@ public final class DemoReport {
         for (String name : r.methods()) {
             MethodResult m = r.average(name);
             b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | %.4g | %.3f | %d/%d |\n", name, m.trueUtility(),
-                m.proxyUtility(), m.guaranteedValue().isPresent() ? String.format(Locale.ROOT, "%.4f", m.guaranteedValue().getAsDouble()) : "—",
+                m.proxyUtility(), m.guaranteedValue().isPresent() ? DemoResult.formatValue(m.guaranteedValue().getAsDouble()) : "—",
                 m.q(), m.klToPrior(), r.guaranteeHeld(name), r.runs().size()));
         }
         b.append(String.format(Locale.ROOT, "%nε (Hoeffding, mean over seeds) = %.4f; the quantity it bounds, E_γ|U − V| "

@@ -67,7 +67,7 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
         for (String name : methods()) {
             MethodResult m = average(name);
             b.append(String.format(Locale.ROOT, "%-22s %12.4f %12.4f %12s %10.4g %8.3f %8s%n", name, m.trueUtility(),
-                m.proxyUtility(), m.guaranteedValue().isPresent() ? String.format(Locale.ROOT, "%.4f", m.guaranteedValue().getAsDouble()) : "-",
+                m.proxyUtility(), m.guaranteedValue().isPresent() ? DemoResult.formatValue(m.guaranteedValue().getAsDouble()) : "-",
                 m.q(), m.klToPrior(), guaranteeHeld(name) + "/" + runs.size()));
         }
         return b.toString();
@@ -104,6 +104,11 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
         cfg.put("architecture", config.architecture());
         out.put("config", cfg);
         return out;
+    }
+
+    /** A value for the table: 4 decimals, or scientific notation when huge (argmax's guarantee). */
+    static String formatValue(double x) {
+        return Math.abs(x) < 1e4 ? String.format(Locale.ROOT, "%.4f", x) : String.format(Locale.ROOT, "%.3e", x);
     }
 
     /** The seeds used. */
