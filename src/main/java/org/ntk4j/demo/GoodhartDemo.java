@@ -86,10 +86,9 @@ public final class GoodhartDemo {
 
         // §7 step 3 alternative on the calibration draws (their empirical measure stands in for γ)
         UtilityPosterior calPost = model.fit(xFit, yFit, rows(world.features(), cal), true);
-        double[] calMean = calPost.mean();
-        for (int j = 0; j < calMean.length; j++) calMean[j] += offset;
+        // draws and mean both on the centred scale: |U − V_s| does not depend on the offset
         double[][] joint = JointSamples.draw(calPost, 400, rng);
-        EpsilonBound.Estimate postEps = EpsilonBound.posteriorQuantile(Prior.uniform(cal.length), calMean, joint, cfg.delta());
+        EpsilonBound.Estimate postEps = EpsilonBound.posteriorQuantile(Prior.uniform(cal.length), calPost.mean(), joint, cfg.delta());
 
         double trueMae = 0;
         for (int i = 0; i < u.length; i++) trueMae += prior.weight(i) * Math.abs(u[i] - v[i]);
