@@ -41,7 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
     usageHelpAutoWidth = true)
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
-        description = "Print timings, and a stack trace on errors.")
+        description = "Print a stack trace with errors (and more detail where a command has it).")
     boolean verbose;
 
     @Spec CommandSpec spec;

@@ -105,6 +105,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void verboseIsGlobalBeforeOrAfterTheCommand() {
+        for (String[] args : new String[][] {{"--verbose", "info"}, {"info", "--verbose"}}) {
+            Main main = new Main();
+            new picocli.CommandLine(main).parseArgs(args);
+            assertTrue(main.verbose(), String.join(" ", args));
+        }
+    }
+
+    @Test
     void verboseAddsTheStackTrace() {
         CliRun r = kernel(ARCH, dir.resolve("missing.npy"), "--verbose");
         assertEquals(3, r.code());
