@@ -1,0 +1,23 @@
+package org.ntk4j.arch.activation;
+
+import org.ntk4j.arch.Activation;
+
+/** φ(x) = max(x, 0) (= ABRelu(0, 1)); φ'(x) = 1 if x > 0 else 0. */
+public record Relu() implements Activation, TileMap {
+    private static final double F = ArcCosine.f(0, 1);
+    private static final double S = ArcCosine.s(0, 1);
+
+    @Override public double nngp(double c, double q1, double q2) { return ArcCosine.nngp(F, S, c, q1, q2); }
+
+    @Override public double ntkFactor(double c, double q1, double q2) { return ArcCosine.ntkFactor(F, S, c, q1, q2); }
+
+    @Override public void mapTile(int rows, int cols, double[] q1, int off1, double[] q2, int off2, double[] k, double[] theta) {
+        ArcCosine.mapTile(F, S, rows, cols, q1, off1, q2, off2, k, theta);
+    }
+
+    @Override public double apply(double x) { return Math.max(x, 0); }
+
+    @Override public double derivative(double x) { return x > 0 ? 1 : 0; }
+
+    @Override public String describe() { return "Relu"; }
+}
