@@ -236,10 +236,10 @@ class FiniteNetworkTest {
         Random r = new Random(17);
         Architecture arch = Architecture.of(Dense.of(8, 1.5, 0.1), new Erf(), Dense.of(8, 1.5, 0.1), new Relu(), Dense.of(2, 1.5, 0.1));
         Matrix x = random(r, 10, 3), y = random(r, 10, 2), xt = random(r, 4, 3);
-        FiniteNetwork net = FiniteNetwork.initialize(arch, 3, 256, 21);
+        FiniteNetwork net = FiniteNetwork.initialize(arch, 3, 64, 21);
         FiniteNetwork trained = net.train(x, y, 200, 1.0);
         assertTrue(trained.loss(x, y) < 0.5 * net.loss(x, y), net.loss(x, y) + " -> " + trained.loss(x, y));
-        FiniteNetwork again = FiniteNetwork.initialize(arch, 3, 256, 21).train(x, y, 200, 1.0);
+        FiniteNetwork again = FiniteNetwork.initialize(arch, 3, 64, 21).train(x, y, 200, 1.0);
         assertArrayEquals(trained.apply(xt).toColumnMajor(), again.apply(xt).toColumnMajor(), 0.0);
         FiniteNetwork split = net.train(x, y, 120, 1.0).train(x, y, 80, 1.0);
         assertArrayEquals(trained.apply(xt).toColumnMajor(), split.apply(xt).toColumnMajor(), 0.0);
