@@ -1,13 +1,52 @@
 package org.ntk4j.kernel;
 
+import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bytedeco.javacpp.Pointer;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.error.InsufficientMemoryException;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.error.Ntk4jException;
+import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 
 /**
- * The infinite-width kernel function of an architecture: (x1, x2) → {@link Kernels}.
- * {@code x2 == null} means x2 = x1 (symmetry is exploited; cov2 is then null).
+ * The infinite-width kernel function of an architecture: (x1, x2) → {@link Kernels}, matching
+ * neural-tangents 0.6.6 (kernels-and-prediction.md §1–§4). {@code x2 == null} means x2 = x1: only
+ * the upper triangle is computed and mirrored (the result is exactly symmetric), and cov2 is null.
+ * Exception: with a {@link org.ntk4j.arch.activation.Numerical} layer the full matrix is computed,
+ * because the quadrature is not symmetric in (q1, q2) — neural-tangents' K(x, x) is then asymmetric
+ * at the level of the quadrature error, and ntk4j reproduces it.
+ *
+ * <p>How: the input Gram matrix x1·x2ᵀ comes from OpenBLAS (dsyrk/dgemm, row panels of at most
+ * 256 MiB off-heap); the per-example variances run through the layers first (O(n) work); then each
+ * tile of the n1×n2 result goes through all layers in one fused pass while it sits in cache
+ * ({@link TileRecursion}), in parallel over tiles on {@code threads} workers (BLAS and the workers
+ * never run at the same time, so they do not oversubscribe the cores). Every entry gets the same
+ * arithmetic whatever the tiling and thread count: results are bit-for-bit reproducible.
+ *
+ * <p>Precision: float64 throughout. With {@link DType#FLOAT32} the outputs are the float64 results
+ * rounded to float32 (relative error ≤ 2⁻²⁴ ≈ 6e-8 per entry beyond the float64 result), halving
+ * the output memory.
+ *
+ * <p>Errors: {@link InvalidInputException} for empty inputs, mismatched columns, NaN/Inf entries
+ * (naming x1/x2, row and column), outputs beyond Java's array limit, or a recursion that overflows;
+ * {@link InsufficientMemoryException} before anything large is allocated.
  */
 public final class KernelFunction {
+    /** Default tile edge: 128×128 doubles × 2 (NNGP, NTK) = 256 KiB per worker, in L2. */
+    static final int DEFAULT_TILE = 128;
+    /** Largest tile edge (a larger tileSize means "untiled" for all practical sizes). */
+    static final int MAX_TILE = 4096;
+    private static final long MAX_ENTRIES = Integer.MAX_VALUE - 8;
+
     private final Architecture architecture;
 
     private KernelFunction(Architecture architecture) { this.architecture = architecture; }
@@ -25,6 +64,162 @@ public final class KernelFunction {
 
     /** Kernels with the given options. */
     public Kernels compute(Matrix x1, Matrix x2, KernelOptions options) {
-        throw new UnsupportedOperationException("not implemented yet"); // the kernel helper replaces this
+        if (options == null) options = KernelOptions.defaults();
+        validate(x1, x2);
+        final boolean same = x2 == null;
+        final int n1 = x1.rows(), n2 = same ? n1 : x2.rows(), d = x1.cols();
+        final boolean ntk = options.computeNtk(), f64 = options.dtype() == DType.FLOAT64;
+        final int threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
+        final int tile = Math.max(1, Math.min(Math.min(options.tileSize() == 0 ? DEFAULT_TILE : options.tileSize(), MAX_TILE),
+            Math.max(n1, n2)));
+        LayerPlan plan = new LayerPlan(architecture, d);
+        // Mirror the upper triangle when x2 = x1, unless a map is not symmetric in (q1, q2) in floating
+        // point: the quadrature of Numerical is not (neural-tangents' K(x, x) is then not symmetric either).
+        final boolean sym = same && plan.symmetricMaps;
+        checkMemory(n1, n2, d, sym, ntk, f64, threads, tile, plan.activations);
+
+        double[] x1cm = x1.toColumnMajor(), x2cm = same ? (sym ? null : x1cm) : x2.toColumnMajor();
+        double[] q01 = rowVariances(x1cm, n1, d), q02 = same ? q01 : rowVariances(x2cm, n2, d);
+        double[][] pre1 = new double[plan.activations][], pre2 = same ? pre1 : new double[plan.activations][];
+        double[] cov1 = plan.variances(q01, pre1, "x1");
+        double[] cov2 = same ? null : plan.variances(q02, pre2, "x2");
+
+        int entries = n1 * n2;
+        double[] nngp64 = f64 ? new double[entries] : null, ntk64 = f64 && ntk ? new double[entries] : null;
+        float[] nngp32 = f64 ? null : new float[entries], ntk32 = !f64 && ntk ? new float[entries] : null;
+        TileRecursion.Shared shared = new TileRecursion.Shared(plan, d, q01, pre1, pre2, sym, same, n1, nngp64, ntk64, nngp32, ntk32);
+
+        int panelRows = GramPanels.panelRows(n1, n2);
+        long total = 0;
+        for (int r0 = 0; r0 < n1; r0 += panelRows) total += tiles(r0, Math.min(n1, r0 + panelRows), sym ? r0 : 0, n2, tile, sym).size();
+        final long totalTiles = total;
+        AtomicLong done = new AtomicLong();
+        ExecutorService pool = threads > 1 && totalTiles > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "ntk4j-kernel");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        try (GramPanels gram = new GramPanels(x1cm, n1, x2cm, n2, d)) {
+            x1cm = null; // the off-heap copies are all that is needed from here on
+            x2cm = null;
+            for (int r0 = 0; r0 < n1; r0 += panelRows) {
+                int r1 = Math.min(n1, r0 + panelRows), c0 = gram.firstColumn(r0);
+                DoubleBuffer panel = gram.compute(r0, r1);
+                List<int[]> tiles = tiles(r0, r1, c0, n2, tile, sym);
+                runTiles(pool, threads, tiles, () -> new TileRecursion(shared, tile), panel, r0, c0, r1 - r0,
+                    options.progress(), done, totalTiles);
+            }
+        } finally {
+            if (pool != null) pool.shutdownNow();
+        }
+        Matrix nngpM = f64 ? Matrix.wrapColumnMajor(n1, n2, nngp64) : Matrix.wrapColumnMajor(n1, n2, nngp32);
+        Matrix ntkM = !ntk ? null : f64 ? Matrix.wrapColumnMajor(n1, n2, ntk64) : Matrix.wrapColumnMajor(n1, n2, ntk32);
+        return new Kernels(nngpM, ntkM, cov1, cov2);
+    }
+
+    /** Tiles {row0, rows, col0, cols} of the panel rows [r0, r1) × columns [c0, n2); upper part only when symmetric. */
+    private static List<int[]> tiles(int r0, int r1, int c0, int n2, int tile, boolean sym) {
+        List<int[]> out = new ArrayList<>();
+        for (int b = c0; b < n2; b += tile)
+            for (int a = r0; a < r1; a += tile) {
+                int rows = Math.min(tile, r1 - a), cols = Math.min(tile, n2 - b);
+                if (sym && a > b + cols - 1) continue; // entirely below the diagonal
+                out.add(new int[] {a, rows, b, cols});
+            }
+        return out;
+    }
+
+    private interface WorkerFactory { TileRecursion create(); }
+
+    private static void runTiles(ExecutorService pool, int threads, List<int[]> tiles, WorkerFactory factory, DoubleBuffer panel,
+                                 int r0, int c0, int ld, ProgressListener progress, AtomicLong done, long total) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            TileRecursion rec = factory.create();
+            DoubleBuffer view = panel.duplicate(); // absolute gets only, but keep each worker on its own view
+            for (int t; (t = next.getAndIncrement()) < tiles.size(); ) {
+                int[] tl = tiles.get(t);
+                rec.run(view, r0, c0, ld, tl[0], tl[1], tl[2], tl[3]);
+                progress.onProgress(done.incrementAndGet(), total);
+            }
+        };
+        if (pool == null || tiles.size() <= 1) {
+            work.run();
+            return;
+        }
+        List<Future<?>> fs = new ArrayList<>();
+        for (int w = 0; w < Math.min(threads, tiles.size()); w++) fs.add(pool.submit(work));
+        try {
+            for (Future<?> f : fs) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Ntk4jException("kernel computation interrupted", e);
+        } catch (ExecutionException e) {
+            for (Future<?> f : fs) f.cancel(true);
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new Ntk4jException("kernel worker failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** |x_i|²/d for each row of a column-major n×d array. */
+    private static double[] rowVariances(double[] x, int n, int d) {
+        double[] q = new double[n];
+        for (int j = 0; j < d; j++)
+            for (int i = 0, o = j * n; i < n; i++) q[i] += x[o + i] * x[o + i];
+        for (int i = 0; i < n; i++) q[i] /= d;
+        return q;
+    }
+
+    private static void validate(Matrix x1, Matrix x2) {
+        if (x1 == null) throw new InvalidInputException("x1", "is null");
+        if (x1.rows() == 0 || x1.cols() == 0)
+            throw new InvalidInputException("x1", "is empty (" + x1.rows() + "x" + x1.cols() + "); need at least one row and one column");
+        if (x2 != null && (x2.rows() == 0 || x2.cols() == 0))
+            throw new InvalidInputException("x2", "is empty (" + x2.rows() + "x" + x2.cols() + "); need at least one row, or pass null for x2 = x1");
+        if (x2 != null && x2.cols() != x1.cols())
+            throw new InvalidInputException("x2", "has " + x2.cols() + " columns but x1 has " + x1.cols() + "; both need the same input dimension");
+        checkFinite("x1", x1);
+        if (x2 != null) checkFinite("x2", x2);
+        long entries = (long) x1.rows() * (x2 == null ? x1.rows() : x2.rows());
+        if (entries > MAX_ENTRIES)
+            throw new InvalidInputException(x2 == null ? "x1" : "x2", "the " + x1.rows() + "x" + (x2 == null ? x1.rows() : x2.rows())
+                + " kernel has " + entries + " entries, more than one Java array holds (2^31-9); compute it in blocks of rows");
+    }
+
+    private static void checkFinite(String name, Matrix x) {
+        long k = x.firstNonFinite();
+        if (k >= 0) {
+            int row = (int) (k % x.rows()), col = (int) (k / x.rows());
+            throw new InvalidInputException(name, "entry at row " + row + ", column " + col + " is " + x.get(row, col)
+                + "; inputs must be finite");
+        }
+    }
+
+    /** Estimates the memory of the call and fails before allocating when it does not fit. */
+    private static void checkMemory(int n1, int n2, int d, boolean sym, boolean ntk, boolean f64, int threads, int tile, int acts) {
+        long entries = (long) n1 * n2;
+        long heap = entries * (f64 ? 8 : 4) * (ntk ? 2 : 1)          // outputs
+            + 8L * d * (n1 + (sym ? 0 : n2))                           // column-major copies of the inputs
+            + 8L * (acts + 3) * (n1 + (sym ? 0 : n2))                  // variances per layer
+            + (long) threads * tile * tile * 8 * (ntk ? 2 : 1);        // tile buffers
+        long offHeap = GramPanels.offHeapBytes(n1, n2, d, sym);
+        String what = String.format(java.util.Locale.ROOT, "the %dx%d kernel (%s, %s)", n1, n2, ntk ? "NNGP+NTK" : "NNGP",
+            f64 ? "float64" : "float32");
+        long avail = availableHeap();
+        if (heap > avail) {
+            System.gc(); // garbage counts as used until collected
+            avail = availableHeap();
+        }
+        if (heap > avail) throw new InsufficientMemoryException(what, heap, avail);
+        long maxOff = Pointer.maxBytes(), offAvail = maxOff > 0 ? maxOff - Pointer.totalBytes() : Long.MAX_VALUE;
+        long phys = Pointer.availablePhysicalBytes();
+        if (phys > 0) offAvail = Math.min(offAvail, phys);
+        if (offHeap > offAvail) throw new InsufficientMemoryException(what + " (off-heap Gram panel)", offHeap, offAvail);
+    }
+
+    private static long availableHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 }
