@@ -3,19 +3,17 @@ package org.ntk4j.finite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Dense;
 import org.ntk4j.arch.activation.Erf;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.testing.NtVectors;
 
 /**
  * The {@code empirical} case of nt-vectors.json, produced by neural-tangents 0.6.6 itself: a
@@ -25,43 +23,23 @@ import org.ntk4j.linalg.Matrix;
  * neural-tangents implementations. All to ≤ 1e-12 relative (max abs error / max abs value).
  */
 class EmpiricalVectorsTest {
-    private static JsonNode root, empirical;
+    private static JsonNode empirical;
     private static FiniteNetwork net;
     private static Matrix x1, x2;
 
     @BeforeAll
-    static void load() throws IOException {
-        try (InputStream in = EmpiricalVectorsTest.class.getResourceAsStream("/nt-vectors.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
-        empirical = root.get("empirical");
-        x1 = matrix(root.get("x1"));
-        x2 = matrix(root.get("x2"));
-        JsonNode params = empirical.get("params");
+    static void load() {
+        NtVectors v = NtVectors.load();
+        empirical = v.empirical();
+        x1 = Matrix.of(v.x1());
+        x2 = Matrix.of(v.x2());
         List<DenseParameters> dense = new ArrayList<>();
-        for (JsonNode layer : params) {
+        for (JsonNode layer : empirical.get("params")) {
             if (layer.isEmpty()) continue; // the nonlinearity has no parameters
-            dense.add(new DenseParameters(matrix(layer.get(0)), flatten(layer.get(1))));
+            dense.add(new DenseParameters(Matrix.of(NtVectors.matrix(layer.get(0))), NtVectors.flat(layer.get(1))));
         }
         Architecture arch = Architecture.of(Dense.of(5, 1.3, 0.2), new Erf(), Dense.of(3, 1.3, 0.2));
         net = FiniteNetwork.of(arch, dense);
-    }
-
-    static Matrix matrix(JsonNode rows) {
-        double[][] a = new double[rows.size()][];
-        for (int i = 0; i < a.length; i++) a[i] = flatten(rows.get(i));
-        return Matrix.of(a);
-    }
-
-    static double[] flatten(JsonNode node) {
-        List<Double> out = new ArrayList<>();
-        collect(node, out);
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static void collect(JsonNode node, List<Double> out) {
-        if (node.isArray()) for (JsonNode c : node) collect(c, out);
-        else out.add(node.asDouble());
     }
 
     static double relativeError(double[] actual, double[] expected) {
@@ -75,7 +53,7 @@ class EmpiricalVectorsTest {
     }
 
     private static void assertClose(double[] actual, JsonNode expected, String what) {
-        double rel = relativeError(actual, flatten(expected));
+        double rel = relativeError(actual, NtVectors.flat(expected));
         assertTrue(rel <= 1e-12, what + ": relative error " + rel);
     }
 
