@@ -37,7 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "ntk4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Infinite-width NNGP/NTK kernels, predictions and soft optimization.",
-    subcommands = {KernelCommand.class, InfoCommand.class, DemoCommand.class},
+    subcommands = {KernelCommand.class, InfoCommand.class, DemoCommand.class, FiniteCommand.class},
     usageHelpAutoWidth = true)
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT,

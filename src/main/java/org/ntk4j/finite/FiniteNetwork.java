@@ -9,6 +9,7 @@ import org.ntk4j.arch.Dense;
 import org.ntk4j.arch.Layer;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.ProgressListener;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 
@@ -214,6 +215,11 @@ public final class FiniteNetwork {
      * (soft-optimization.md §6.1). Returns a new network; this one is unchanged.
      */
     public FiniteNetwork train(Matrix xTrain, Matrix yTrain, int steps, double learningRate) {
+        return train(xTrain, yTrain, steps, learningRate, ProgressListener.NONE);
+    }
+
+    /** {@link #train(Matrix, Matrix, int, double)}, reporting each finished step to {@code progress}. */
+    public FiniteNetwork train(Matrix xTrain, Matrix yTrain, int steps, double learningRate, ProgressListener progress) {
         double[] y = targets(xTrain, yTrain);
         double[] x = input("xTrain", xTrain);
         if (steps < 0) throw new InvalidInputException("steps", "must be >= 0, got " + steps);
@@ -221,7 +227,8 @@ public final class FiniteNetwork {
             throw new InvalidInputException("learningRate", "must be finite and > 0, got " + learningRate);
         int n = xTrain.rows();
         requireMemory("training", 8L * n * totalWidth() * 3 + 8 * parameterCount());
-        List<Step> trained = GradientDescent.run(this.steps, x, n, inputDim, y, outputDim(), steps, learningRate);
+        List<Step> trained = GradientDescent.run(this.steps, x, n, inputDim, y, outputDim(), steps, learningRate,
+            progress == null ? ProgressListener.NONE : progress);
         FiniteNetwork out = new FiniteNetwork(architecture, inputDim, trained);
         for (Step s : trained)
             if (s instanceof Step.DenseStep d)

@@ -14,7 +14,7 @@ final class GradientDescent {
 
     /** Returns the trained steps (fresh arrays; the input steps are not modified). */
     static List<Step> run(List<Step> steps, double[] x, int n, int inputDim, double[] y, int k,
-                          int iterations, double learningRate) {
+                          int iterations, double learningRate, org.ntk4j.kernel.ProgressListener progress) {
         int last = steps.size() - 1;
         int firstDense = -1;
         for (int s = 0; s <= last; s++) if (steps.get(s) instanceof Step.DenseStep) { firstDense = s; break; }
@@ -42,6 +42,7 @@ final class GradientDescent {
                         g = denseStep(d, weights.get(s), z, g, n, learningRate, s > firstDense);
                     }
                 }
+                progress.onProgress(it + 1, iterations);
             }
             List<Step> out = new ArrayList<>(steps.size());
             for (int s = 0; s <= last; s++) {
