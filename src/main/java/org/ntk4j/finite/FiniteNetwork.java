@@ -7,11 +7,11 @@ import org.ntk4j.arch.Activation;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Dense;
 import org.ntk4j.arch.Layer;
-import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.ProgressListener;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.linalg.MemoryGuard;
 
 /**
  * An actual finite-width fully-connected network (immutable): parameters drawn from a seed or
@@ -146,6 +146,7 @@ public final class FiniteNetwork {
         double[] xs = input("x", x);
         int n = x.rows();
         requireMemory("the forward pass", 8L * n * (maxWidth() * 3L));
+        requireNative("the forward pass", 16L * n * maxWidth());
         try (NativeWeights w = new NativeWeights(steps)) {
             return Matrix.wrapColumnMajor(n, outputDim(), Forward.run(steps, w, xs, n, inputDim, false).output);
         }
@@ -227,6 +228,7 @@ public final class FiniteNetwork {
             throw new InvalidInputException("learningRate", "must be finite and > 0, got " + learningRate);
         int n = xTrain.rows();
         requireMemory("training", 8L * n * totalWidth() * 3 + 8 * parameterCount());
+        requireNative("training", 16L * n * maxWidth());
         List<Step> trained = GradientDescent.run(this.steps, x, n, inputDim, y, outputDim(), steps, learningRate,
             progress == null ? ProgressListener.NONE : progress);
         FiniteNetwork out = new FiniteNetwork(architecture, inputDim, trained);
@@ -275,6 +277,8 @@ public final class FiniteNetwork {
         long rows = x1.rows() + (x2 == null ? 0 : x2.rows());
         requireMemory("the empirical kernels", 8L * rows * (keep ? totalWidth() + 2L * maxWidth() : maxWidth() * 3L)
             + 8L * x1.rows() * (x2 == null ? x1.rows() : x2.rows()) * 4);
+        // Native δ copies: one output block at a time (a GEMM's input and result, x1 and x2).
+        requireNative("the empirical kernels", 3 * Math.min(8L * rows * outputDim() * maxWidth(), BLOCK_BYTES));
         NativeWeights w = new NativeWeights(steps);
         try {
             Forward f1 = Forward.run(steps, w, a1, x1.rows(), inputDim, keep);
@@ -339,8 +343,12 @@ public final class FiniteNetwork {
         return y.as(DType.FLOAT64).toColumnMajor();
     }
 
+    /** Heap check (JVM arrays) before a computation; native copies of the weights are checked too. */
     private static void requireMemory(String what, long bytes) {
-        long max = Runtime.getRuntime().maxMemory();
-        if (bytes < 0 || bytes > max) throw new InsufficientMemoryException(what, bytes < 0 ? Long.MAX_VALUE : bytes, max);
+        MemoryGuard.requireHeap(what, bytes < 0 ? Long.MAX_VALUE : bytes);
+    }
+
+    private void requireNative(String what, long extraBytes) {
+        MemoryGuard.requireOffHeap(what, 8 * parameterCount() + Math.max(0, extraBytes));
     }
 }
