@@ -19,12 +19,12 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ntk4j kernel}: the infinite-width NNGP and NTK of an architecture on x1 (against x2, or
- * x1 itself), written as {@code nngp.npy}, {@code ntk.npy} (n1×n2), {@code cov1.npy} (n1) and, with
+ * x1 itself), written as {@code nngp.npy}, {@code ntk.npy} (n1 x n2), {@code cov1.npy} (n1) and, with
  * {@code --x2}, {@code cov2.npy} (n2).
  */
 @Command(name = "kernel", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
     description = {"Compute the infinite-width NNGP and NTK kernels of a fully-connected network.",
-        "Writes DIR/nngp.npy, DIR/ntk.npy (n1×n2), DIR/cov1.npy (n1) and, with --x2, DIR/cov2.npy (n2)."})
+        "Writes DIR/nngp.npy, DIR/ntk.npy (n1 x n2), DIR/cov1.npy (n1) and, with --x2, DIR/cov2.npy (n2)."})
 public final class KernelCommand implements Callable<Integer> {
     @ParentCommand Main main;
 
@@ -36,10 +36,10 @@ public final class KernelCommand implements Callable<Integer> {
         converter = Choices.ParameterizationConverter.class, description = "Dense-layer parameterization (default: ntk).")
     Parameterization parameterization;
 
-    @Option(names = "--x1", required = true, paramLabel = "X1", description = "Inputs x1 (n1×d), .npy or .csv.")
+    @Option(names = "--x1", required = true, paramLabel = "X1", description = "Inputs x1 (n1 x d), .npy or .csv.")
     Path x1;
 
-    @Option(names = "--x2", paramLabel = "X2", description = "Inputs x2 (n2×d); default: x2 = x1.")
+    @Option(names = "--x2", paramLabel = "X2", description = "Inputs x2 (n2 x d); default: x2 = x1.")
     Path x2;
 
     @Option(names = "--dtype", paramLabel = "float64|float32", defaultValue = "float64",
@@ -74,7 +74,7 @@ public final class KernelCommand implements Callable<Integer> {
         if (k.ntk() != null) dir.writeMatrix("ntk.npy", k.ntk(), dtype);
         dir.writeVector("cov1.npy", k.cov1(), dtype);
         if (k.cov2() != null) dir.writeVector("cov2.npy", k.cov2(), dtype);
-        main.out().printf(Locale.ROOT, "kernel: %d×%d NNGP and NTK (%s) in %.2f s -> %s%n",
+        main.out().printf(Locale.ROOT, "kernel: %dx%d NNGP and NTK (%s) in %.2f s -> %s%n",
             k.nngp().rows(), k.nngp().cols(), dtype.name().toLowerCase(Locale.ROOT), seconds,
             String.join(", ", dir.written().stream().map(Path::toString).toList()));
         return 0;
@@ -82,7 +82,7 @@ public final class KernelCommand implements Callable<Integer> {
 
     private static void checkShapes(Matrix m1, Matrix m2) {
         if (m1.rows() == 0 || m1.cols() == 0)
-            throw new InvalidInputException("--x1", "is empty (" + m1.rows() + "×" + m1.cols() + "); give at least one row and one feature");
+            throw new InvalidInputException("--x1", "is empty (" + m1.rows() + "x" + m1.cols() + "); give at least one row and one feature");
         if (m2 == null) return;
         if (m2.rows() == 0)
             throw new InvalidInputException("--x2", "has no rows; give at least one");

@@ -43,7 +43,7 @@ public final class Csv {
     public static Matrix read(Path file, ReadOptions options) {
         String arg = options.argument();
         Inputs.checkReadable(file, arg);
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = FORMAT.parse(r)) {
+        try (Reader r = skipBom(Files.newBufferedReader(file, StandardCharsets.UTF_8)); CSVParser p = FORMAT.parse(r)) {
             double[] data = new double[1024];
             int rows = 0, cols = -1;
             boolean first = true;
@@ -81,6 +81,13 @@ public final class Csv {
         } catch (IOException e) {
             throw readError(arg, file, e);
         }
+    }
+
+    /** Drops a leading UTF-8 byte-order mark (spreadsheets write one), which would hide the first number. */
+    private static Reader skipBom(java.io.BufferedReader r) throws IOException {
+        r.mark(1);
+        if (r.read() != '\uFEFF') r.reset();
+        return r;
     }
 
     private static InvalidInputException readError(String arg, Path file, IOException e) {

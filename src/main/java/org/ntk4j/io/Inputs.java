@@ -34,7 +34,7 @@ final class Inputs {
         }
         if (count > MAX_ELEMENTS || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE)
             throw new InvalidInputException(arg, String.format(Locale.ROOT,
-                "%s has %d×%d = %,d values; one ntk4j matrix holds at most %,d: split the input", file, rows, cols, count, MAX_ELEMENTS));
+                "%s has %dx%d = %,d values; one ntk4j matrix holds at most %,d: split the input", file, rows, cols, count, MAX_ELEMENTS));
         long need = count * bytesPerValue;
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -42,7 +42,7 @@ final class Inputs {
             System.gc(); // only on this rare path: garbage may be what stands in the way
             available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
             if (need > available)
-                throw new InsufficientMemoryException(arg + ": reading " + file + " (" + rows + "×" + cols + ")", need, available);
+                throw new InsufficientMemoryException(arg + ": reading " + file + " (" + rows + "x" + cols + ")", need, available);
         }
     }
 

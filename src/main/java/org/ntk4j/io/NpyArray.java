@@ -14,7 +14,7 @@ public record NpyArray(Matrix matrix, boolean vector, NpyDType dtype) {
     public NpyArray {
         if (matrix == null) throw new IllegalArgumentException("npy array: matrix is null");
         if (dtype == null) throw new IllegalArgumentException("npy array: dtype is null");
-        if (vector && matrix.cols() != 1) throw new IllegalArgumentException("npy array: a vector must be n×1");
+        if (vector && matrix.cols() != 1) throw new IllegalArgumentException("npy array: a vector must be n x 1");
     }
 
     /** The values of a vector (or of an n×1 matrix) as an array. */

@@ -17,10 +17,13 @@ class ProgressBarTest {
                 2_000_000_000L, now::get)) {
             bar.onProgress(1, 10);
             assertEquals("", b.toString(), "nothing before 2 s");
+            now.set(2_500_000_000L);
+            bar.onProgress(2, 10); // first report: no rate yet
+            assertTrue(b.toString(StandardCharsets.UTF_8).startsWith("\rkernel [######........................]  20%  2.5 s"));
             now.set(3_000_000_000L);
-            bar.onProgress(5, 10);
+            bar.onProgress(5, 10); // 3 units in 0.5 s since the first report: 5 left take ~0.8 s
             String s = b.toString(StandardCharsets.UTF_8);
-            assertTrue(s.startsWith("\rkernel [###############...............]  50%  3.0 s, ~3.0 s left"), s);
+            assertTrue(s.contains("\rkernel [###############...............]  50%  3.0 s, ~0.8 s left"), s);
             now.set(3_050_000_000L);
             bar.onProgress(6, 10);
             assertEquals(s, b.toString(StandardCharsets.UTF_8), "at most ten redraws a second");
@@ -31,6 +34,22 @@ class ProgressBarTest {
         String all = b.toString(StandardCharsets.UTF_8);
         assertTrue(all.endsWith("\r"), "erased at the end");
         assertFalse(all.contains("\n"), "never adds a line");
+    }
+
+    @Test
+    void tickerShowsTheClockBeforeTheFirstReport() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        AtomicLong now = new AtomicLong(0);
+        ProgressBar bar = new ProgressBar(new PrintStream(b, true, StandardCharsets.UTF_8), true, "kernel", 2_000_000_000L, now::get);
+        bar.tick();
+        assertEquals("", b.toString());
+        now.set(2_500_000_000L);
+        bar.tick();
+        assertEquals("\rkernel: starting...  2.5 s", b.toString(StandardCharsets.UTF_8));
+        bar.close();
+        bar.tick();
+        bar.onProgress(1, 2);
+        assertTrue(b.toString(StandardCharsets.UTF_8).endsWith("\r"), "nothing after close");
     }
 
     @Test

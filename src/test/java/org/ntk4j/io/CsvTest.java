@@ -30,6 +30,7 @@ class CsvTest {
         assertEquals(expect, Csv.read(file("b.csv", "# made by numpy.savetxt\nx1, x2 ,\"x 3\"\n\n1, -2.5 ,\"3e-4\"\r\n0.5,1E+10,-7")));
         assertEquals(expect, Csv.read(file("c.csv", "\"a\",\"b\",\"c\"\r\n+1,-2.5,.0003\r\n.5,10000000000.,-7.0\r\n")));
         assertEquals(Matrix.column(new double[] {1, 2, 3}), Csv.read(file("d.csv", "y\n1\n2\n3\n")));
+        assertEquals(expect, Csv.read(file("bom.csv", "\uFEFF1,-2.5,3e-4\n0.5,1e10,-7\n")));
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.ntk4j.testing.NtVectors;
  * parameterizations, x2 given and not) against the independent numpy reference ntref.py:
  * fixture {@code kernel-fixtures/random-kernels.json}, written by
  * {@code src/test/python/gen_kernel_fixtures.py}. Tolerance: 1e-12 relative (measured 4e-15) for well-separated
- * * inputs; 1e-7 (measured 6e-9) for the cases with repeated points, where a one-ulp difference between a Gram entry
+ * inputs; 1e-7 (measured 6e-9) for the cases with repeated points, where a one-ulp difference between a Gram entry
  * and a squared norm moves a correlation near 1 and the arc-cosine maps amplify it (testdata README).
  */
 class KernelFixturesTest {
