@@ -28,8 +28,8 @@ if [ -z "$NTK4J_JAVA_HOME" ] && command -v java >/dev/null 2>&1; then
   NTK4J_JAVA_HOME=$(_ntk4j_pick "$_j")
 fi
 if [ -z "$NTK4J_JAVA_HOME" ]; then
-  echo "ntk4j: no JDK >= 21 found (looked at \$JAVA_HOME, /usr/lib/jvm, java on the PATH); install e.g. Temurin 25 and set JAVA_HOME" >&2
-  return 3 2>/dev/null || exit 3
+  echo "ntk4j: no JDK >= 21 found (looked at \$JAVA_HOME, /usr/lib/jvm, /opt, java on the PATH); install one (e.g. Temurin 25) and set JAVA_HOME" >&2
+  return 78 2>/dev/null || exit 78
 fi
 NTK4J_JVM_FLAGS="--enable-native-access=ALL-UNNAMED"
 if [ "$(_ntk4j_major "$NTK4J_JAVA_HOME")" -ge 24 ]; then
