@@ -44,23 +44,23 @@ public final class FiniteCommand implements Callable<Integer> {
         converter = Choices.ParameterizationConverter.class, description = "Dense-layer parameterization (default: ntk).")
     Parameterization parameterization;
 
-    @Option(names = "--x1", required = true, paramLabel = "X1", description = "Inputs x1 (n1×d), .npy or .csv.")
+    @Option(names = "--x1", required = true, paramLabel = "X1", description = "Inputs x1 (n1xd), .npy or .csv.")
     Path x1;
 
-    @Option(names = "--x2", paramLabel = "X2", description = "Inputs x2 (n2×d); default: kernels of x1 with itself.")
+    @Option(names = "--x2", paramLabel = "X2", description = "Inputs x2 (n2xd); default: kernels of x1 with itself.")
     Path x2;
 
-    @Option(names = "--x-train", paramLabel = "X", description = "Training inputs (n×d).")
+    @Option(names = "--x-train", paramLabel = "X", description = "Training inputs (nxd).")
     Path xTrain;
 
-    @Option(names = "--y-train", paramLabel = "Y", description = "Training targets (n×k, or n for k = 1).")
+    @Option(names = "--y-train", paramLabel = "Y", description = "Training targets (nxk, or n for k = 1).")
     Path yTrain;
 
     @Option(names = "--steps", paramLabel = "K", description = "Number of full-batch gradient-descent steps.")
     Integer steps;
 
-    @Option(names = "--learning-rate", paramLabel = "η", defaultValue = "1",
-        description = "Learning rate η of gradient descent (default: 1).")
+    @Option(names = "--learning-rate", paramLabel = "ETA", defaultValue = "1",
+        description = "Learning rate of gradient descent (default: 1).")
     double learningRate;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
@@ -127,7 +127,7 @@ public final class FiniteCommand implements Callable<Integer> {
 
     private static void requireRows(String flag, Matrix m) {
         if (m.rows() == 0 || m.cols() == 0)
-            throw new InvalidInputException(flag, "is empty (" + m.rows() + "×" + m.cols() + "); give at least one row and one feature");
+            throw new InvalidInputException(flag, "is empty (" + m.rows() + "x" + m.cols() + "); give at least one row and one feature");
     }
 
     private static void requireColumns(String flag, Matrix m, int cols, String other) {

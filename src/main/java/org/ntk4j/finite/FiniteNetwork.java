@@ -7,6 +7,7 @@ import org.ntk4j.arch.Activation;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Dense;
 import org.ntk4j.arch.Layer;
+import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.ProgressListener;
 import org.ntk4j.linalg.DType;
@@ -145,6 +146,7 @@ public final class FiniteNetwork {
     public Matrix apply(Matrix x) {
         double[] xs = input("x", x);
         int n = x.rows();
+        requireArray("the forward pass", (long) n * maxWidth());
         requireMemory("the forward pass", 8L * n * (maxWidth() * 3L));
         requireNative("the forward pass", 16L * n * maxWidth());
         try (NativeWeights w = new NativeWeights(steps)) {
@@ -183,7 +185,9 @@ public final class FiniteNetwork {
         Pair p = forwardPair(x1, x2, true);
         int k = outputDim(), n1 = p.f1.n, n2 = p.f2.n;
         long size = (long) n1 * n2 * k * (form == OutputKernels.Form.FULL ? k : 1);
-        requireMemory("the " + form.name().toLowerCase(java.util.Locale.ROOT) + " output kernels", size * 8 * 6);
+        String what = "the " + form.name().toLowerCase(java.util.Locale.ROOT) + " output kernels";
+        requireArray(what, Math.max(size, (long) Math.max(n1, n2) * k * maxWidth()));
+        requireMemory(what, size * 8 * 6 + 8L * (n1 + n2) * k * maxWidth() * 2);
         try (NativeWeights w = p.weights) {
             boolean full = form == OutputKernels.Form.FULL;
             double[] acc = KernelContraction.ntk(steps, w, p.f1, p.f2, k,
@@ -227,6 +231,7 @@ public final class FiniteNetwork {
         if (!Double.isFinite(learningRate) || learningRate <= 0)
             throw new InvalidInputException("learningRate", "must be finite and > 0, got " + learningRate);
         int n = xTrain.rows();
+        requireArray("training", (long) n * maxWidth());
         requireMemory("training", 8L * n * totalWidth() * 3 + 8 * parameterCount());
         requireNative("training", 16L * n * maxWidth());
         List<Step> trained = GradientDescent.run(this.steps, x, n, inputDim, y, outputDim(), steps, learningRate,
@@ -275,6 +280,7 @@ public final class FiniteNetwork {
         double[] a1 = input("x1", x1);
         double[] a2 = x2 == null ? null : input("x2", x2);
         long rows = x1.rows() + (x2 == null ? 0 : x2.rows());
+        requireArray("the empirical kernels", Math.max(rows * maxWidth(), (long) x1.rows() * (x2 == null ? x1.rows() : x2.rows())));
         requireMemory("the empirical kernels", 8L * rows * (keep ? totalWidth() + 2L * maxWidth() : maxWidth() * 3L)
             + 8L * x1.rows() * (x2 == null ? x1.rows() : x2.rows()) * 4);
         // Native δ copies: one output block at a time (a GEMM's input and result, x1 and x2).
@@ -341,6 +347,13 @@ public final class FiniteNetwork {
             throw new InvalidInputException("yTrain", "has " + y.cols() + " columns but the network has " + outputDim() + " outputs");
         if (y.firstNonFinite() >= 0) throw new InvalidInputException("yTrain", "contains NaN or infinite values");
         return y.as(DType.FLOAT64).toColumnMajor();
+    }
+
+    /** Java arrays hold at most 2^31 − 9 entries; larger intermediate matrices are refused up front. */
+    private static void requireArray(String what, long elements) {
+        if (elements > Integer.MAX_VALUE - 8)
+            throw new InsufficientMemoryException(what + " (an intermediate matrix of " + elements
+                + " entries exceeds the 2^31 entries a Java array holds; use fewer points per call)", 8 * elements, 8L * (Integer.MAX_VALUE - 8));
     }
 
     /** Heap check (JVM arrays) before a computation; native copies of the weights are checked too. */
