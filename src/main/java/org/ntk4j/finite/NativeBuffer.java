@@ -16,10 +16,21 @@ final class NativeBuffer implements AutoCloseable {
     private final DoublePointer pointer;
     private final long length;
 
+    private java.nio.DoubleBuffer view;
+
     private NativeBuffer(long length) {
         if (length < 0) throw new IllegalArgumentException("negative length " + length);
         this.length = length;
         this.pointer = new DoublePointer(Math.max(1, length));
+    }
+
+    /**
+     * A direct-buffer view for elementwise work in place (the JIT compiles its indexed get/put to
+     * plain loads and stores); only for buffers of at most 2^31 − 1 values.
+     */
+    java.nio.DoubleBuffer view() {
+        if (view == null) view = pointer.limit(Math.max(1, length)).asBuffer();
+        return view;
     }
 
     /** Uninitialized storage for {@code length} doubles (only ever written by a beta = 0 GEMM or {@link #put}). */
