@@ -21,6 +21,14 @@ final class Forward {
     }
 
     static Forward run(List<Step> steps, NativeWeights weights, double[] x, int n, int inputDim, boolean keepInputs) {
+        try (Scratch scratch = new Scratch()) {
+            return run(steps, weights, x, n, inputDim, keepInputs, scratch);
+        }
+    }
+
+    /** As above, with native buffers from {@code scratch} (slots 0 and 1 per Dense step). */
+    static Forward run(List<Step> steps, NativeWeights weights, double[] x, int n, int inputDim, boolean keepInputs,
+                       Scratch scratch) {
         double[][] inputs = new double[steps.size()][];
         double[] a = x;
         int width = inputDim;
@@ -28,7 +36,7 @@ final class Forward {
             if (keepInputs) inputs[s] = a;
             Step step = steps.get(s);
             if (step instanceof Step.DenseStep d) {
-                a = dense(d, weights.get(s), a, n);
+                a = dense(d, weights.get(s), a, n, scratch, 2 * s);
             } else {
                 Step.ActivationStep act = (Step.ActivationStep) step;
                 double[] z = a;
@@ -44,12 +52,11 @@ final class Forward {
     }
 
     /** h = wMul·a·W + bMul·b for a (n×nIn). */
-    static double[] dense(Step.DenseStep d, NativeBuffer w, double[] a, int n) {
-        double[] h;
-        try (NativeBuffer an = NativeBuffer.copyOf(a);
-             NativeBuffer hn = NativeBuffer.multiply(false, false, n, d.nOut(), d.nIn(), d.wMul(), an, Math.max(1, n), w, d.nIn())) {
-            h = hn.get(new double[n * d.nOut()]);
-        }
+    static double[] dense(Step.DenseStep d, NativeBuffer w, double[] a, int n, Scratch scratch, int slot) {
+        NativeBuffer an = scratch.copyOf(slot, a), hn = scratch.get(slot + 1, (long) n * d.nOut());
+        NativeBuffer.gemm(false, false, n, d.nOut(), d.nIn(), d.wMul(), an, 0, Math.max(1, n), w, 0, d.nIn(), 0.0, hn, 0,
+            Math.max(1, n));
+        double[] h = hn.get(new double[n * d.nOut()]);
         if (d.hasBias() && d.bMul() != 0.0) {
             double[] b = d.b();
             for (int j = 0; j < d.nOut(); j++) {

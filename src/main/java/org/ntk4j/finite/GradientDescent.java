@@ -26,9 +26,10 @@ final class GradientDescent {
             else work.add(s);
         }
         double invN = 1.0 / ((double) n * k);
-        try (NativeWeights weights = new NativeWeights(steps)) {
+        int slots = 2 * steps.size();
+        try (NativeWeights weights = new NativeWeights(steps); Scratch scratch = new Scratch()) {
             for (int it = 0; it < iterations; it++) {
-                Forward f = Forward.run(work, weights, x, n, inputDim, true);
+                Forward f = Forward.run(work, weights, x, n, inputDim, true, scratch);
                 double[] g = new double[n * k];
                 for (int q = 0; q < g.length; q++) g[q] = (f.output[q] - y[q]) * invN; // ∂L/∂f
                 for (int s = last; s >= firstDense; s--) {
@@ -39,7 +40,7 @@ final class GradientDescent {
                         for (int q = 0; q < g.length; q++) g[q] *= phi.derivative(z[q]);
                     } else {
                         Step.DenseStep d = (Step.DenseStep) step;
-                        g = denseStep(d, weights.get(s), z, g, n, learningRate, s > firstDense);
+                        g = denseStep(d, weights.get(s), z, g, n, learningRate, s > firstDense, scratch, slots + 3 * s);
                     }
                 }
                 progress.onProgress(it + 1, iterations);
@@ -60,19 +61,18 @@ final class GradientDescent {
      * null when no earlier layer needs it.
      */
     private static double[] denseStep(Step.DenseStep d, NativeBuffer w, double[] a, double[] g, int n,
-                                      double eta, boolean propagate) {
+                                      double eta, boolean propagate, Scratch scratch, int slot) {
         int nIn = d.nIn(), nOut = d.nOut();
         double[] prev = null;
-        try (NativeBuffer gn = NativeBuffer.copyOf(g); NativeBuffer an = NativeBuffer.copyOf(a)) {
-            if (propagate) {
-                try (NativeBuffer p = NativeBuffer.multiply(false, true, n, nIn, nOut, d.wMul(), gn, Math.max(1, n), w, nIn)) {
-                    prev = p.get(new double[n * nIn]);
-                }
-            }
-            // W ← W − η·wMul·aᵀg, in place.
-            NativeBuffer.gemm(true, false, nIn, nOut, n, -eta * d.wMul(), an, 0, Math.max(1, n), gn, 0, Math.max(1, n),
-                1.0, w, 0, nIn);
+        NativeBuffer gn = scratch.copyOf(slot, g), an = scratch.copyOf(slot + 1, a);
+        if (propagate) {
+            NativeBuffer p = scratch.get(slot + 2, (long) n * nIn);
+            NativeBuffer.gemm(false, true, n, nIn, nOut, d.wMul(), gn, 0, Math.max(1, n), w, 0, nIn, 0.0, p, 0, Math.max(1, n));
+            prev = p.get(new double[n * nIn]);
         }
+        // W ← W − η·wMul·aᵀg, in place.
+        NativeBuffer.gemm(true, false, nIn, nOut, n, -eta * d.wMul(), an, 0, Math.max(1, n), gn, 0, Math.max(1, n),
+            1.0, w, 0, nIn);
         if (d.hasBias()) {
             double[] b = d.b();
             double scale = eta * d.bMul();
