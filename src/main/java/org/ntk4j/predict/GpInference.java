@@ -88,11 +88,13 @@ public final class GpInference implements AutoCloseable {
             throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
 
         boolean cached = factors.containsKey(kind);
+        Workspace.require("gp inference workspace (" + n + " training, " + m + " test points)",
+            Workspace.gp(n, m, y.cols(), get, mode, !cached));
         RegularizedCholesky chol = factor(kind);
         long factorNanos = cached ? 0 : chol.nanos;
-        NativeMatrix alpha = alpha(kind, chol);
 
         long t0 = System.nanoTime();
+        NativeMatrix alpha = alpha(kind, chol);
         Matrix mean;
         Matrix cov = null;
         double[] var = null;

@@ -75,6 +75,9 @@ public final class GradientDescentEnsemble implements AutoCloseable {
         KernelKind kind = get.meanKernel();
         Matrix mdd = kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp();
         if (mdd == null) throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
+        int m = testTrain == null ? 0 : testTrain.nngp().rows();
+        Workspace.require("ensemble workspace (" + y.rows() + " training, " + m + " test points)",
+            Workspace.ensemble(y.rows(), m, y.cols(), get, mode, testTrain == null));
         List<Posterior> out = new ArrayList<>(ts.length);
         boolean anyFinite = false;
         for (double t : ts) anyFinite |= Double.isFinite(t);

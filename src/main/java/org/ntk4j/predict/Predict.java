@@ -33,6 +33,9 @@ public final class Predict {
         PredictOptions o = options == null ? PredictOptions.defaults() : options;
         checkData(xTrain, yTrain, xTest);
         if (o.regularization().isZero() && xTest != null) Checks.noDuplicateRows(xTrain, "x-train");
+        int m = xTest == null ? 0 : xTest.rows();
+        Workspace.require("gp inference workspace (" + xTrain.rows() + " training, " + m + " test points)",
+            Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance()));
         KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, get != Get.NNGP, needsTestTest(get, o.covariance()), o.kernelOptions());
         try (GpInference gp = GpInference.fit(kb.trainTrain, yTrain, o.regularization(), o.jitter())) {
             Posterior p = xTest == null ? gp.predictTrain(get, o.covariance()) : gp.predict(get, kb.testTrain, kb.testTest, o.covariance());
@@ -54,6 +57,10 @@ public final class Predict {
         boolean anyInf = false;
         for (double t : ts) anyInf |= t == Double.POSITIVE_INFINITY;
         if (anyInf && o.regularization().isZero() && xTest != null) Checks.noDuplicateRows(xTrain, "x-train");
+        int m = xTest == null ? 0 : xTest.rows();
+        Workspace.require("ensemble workspace (" + xTrain.rows() + " training, " + m + " test points)",
+            Math.max(Workspace.ensemble(xTrain.rows(), m, yTrain.cols(), get, o.covariance(), xTest == null),
+                     Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance())));
         KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, get == Get.NTK, needsTestTest(get, o.covariance()), o.kernelOptions());
         try (GradientDescentEnsemble e = GradientDescentEnsemble.fit(kb.trainTrain, yTrain, o.learningRate(), o.regularization(), o.jitter())) {
             List<Posterior> ps = e.predict(get, ts, kb.testTrain, kb.testTest, o.covariance());
@@ -78,6 +85,7 @@ public final class Predict {
         checkData(xTrain, yTrain, xTest);
         if (xTest == null) throw new InvalidInputException("x-test", "is required for a linearized network's test outputs");
         if (time == Double.POSITIVE_INFINITY && o.regularization().isZero()) Checks.noDuplicateRows(xTrain, "x-train");
+        Workspace.require("linearized-network workspace", Workspace.linearized(xTrain.rows(), xTest.rows(), yTrain.cols()));
         boolean ntk = kernel != Get.NNGP;
         KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, ntk, false, o.kernelOptions());
         Matrix kdd = ntk ? kb.trainTrain.ntk() : kb.trainTrain.nngp();

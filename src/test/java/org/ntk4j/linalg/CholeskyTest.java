@@ -34,10 +34,9 @@ class CholeskyTest {
     @Test
     void wellConditionedNeedsNoJitterAndEstimatesCondition() {
         int n = 60;
-        double[] q = NaiveLinalg.orthogonal(n, 5);
         double[] lam = new double[n];
         for (int i = 0; i < n; i++) lam[i] = Math.pow(10, -4.0 * i / (n - 1)); // cond2 = 1e4
-        double[] a = NaiveLinalg.fromSpectrum(q, lam, n);
+        double[] a = NaiveLinalg.fromSpectrum(lam, n, 5);
         try (Cholesky c = Cholesky.factor(nat(a, n), JitterPolicy.defaults(), "A")) {
             assertFalse(c.jitter().applied());
             assertEquals(1, c.jitter().attempts());
@@ -86,11 +85,10 @@ class CholeskyTest {
             () -> Cholesky.factor(nat(a, n), JitterPolicy.none(), "rank-4 kernel"));
         assertTrue(e.getMessage().contains("rank-4 kernel") && e.getMessage().contains("remedy"), e.getMessage());
 
-        double[] q = NaiveLinalg.orthogonal(n, 4);
         double[] lam = new double[n];
         for (int i = 0; i < n; i++) lam[i] = 1 + i;
         lam[0] = -0.01; // far beyond any jitter the policy allows
-        double[] b = NaiveLinalg.fromSpectrum(q, lam, n);
+        double[] b = NaiveLinalg.fromSpectrum(lam, n, 4);
         assertThrows(IllPosedProblemException.class, () -> Cholesky.factor(nat(b, n), JitterPolicy.defaults(), "indefinite"));
     }
 
@@ -105,10 +103,9 @@ class CholeskyTest {
     @Test
     void largestEigenvalue() {
         int n = 50;
-        double[] q = NaiveLinalg.orthogonal(n, 6);
         double[] lam = new double[n];
         for (int i = 0; i < n; i++) lam[i] = -3 + 0.25 * i;
-        double got = SymmetricEigen.largestEigenvalue(Matrix.wrapColumnMajor(n, n, NaiveLinalg.fromSpectrum(q, lam, n)), "A");
+        double got = SymmetricEigen.largestEigenvalue(Matrix.wrapColumnMajor(n, n, NaiveLinalg.fromSpectrum(lam, n, 6)), "A");
         assertEquals(lam[n - 1], got, 1e-13 * Math.abs(lam[n - 1]));
     }
 

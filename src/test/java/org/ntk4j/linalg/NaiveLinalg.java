@@ -9,17 +9,21 @@ import java.util.Random;
 final class NaiveLinalg {
     private NaiveLinalg() { }
 
-    /** A well-conditioned SPD matrix G·Gᵀ/n + I (condition number about 5). */
+    /**
+     * A well-conditioned dense SPD matrix G·Gᵀ/k + I with G n×k, k = 64 (eigenvalues in [1, ~(1+√(n/k))²]),
+     * built in O(n²k).
+     */
     static double[] spd(int n, long seed) {
         Random r = new Random(seed);
-        double[] g = new double[n * n];
-        for (int k = 0; k < g.length; k++) g[k] = r.nextGaussian();
+        int k = 64;
+        double[] g = new double[n * k];
+        for (int i = 0; i < g.length; i++) g[i] = r.nextGaussian();
         double[] a = new double[n * n];
         for (int j = 0; j < n; j++)
             for (int i = j; i < n; i++) {
                 double s = 0;
-                for (int k = 0; k < n; k++) s += g[i + k * n] * g[j + k * n];
-                s /= n;
+                for (int c = 0; c < k; c++) s += g[i + c * n] * g[j + c * n];
+                s /= k;
                 if (i == j) s += 1;
                 a[i + j * n] = s;
                 a[j + i * n] = s;
@@ -27,33 +31,37 @@ final class NaiveLinalg {
         return a;
     }
 
-    /** Lower Cholesky factor (column-major, upper triangle zero), the textbook algorithm. */
+    /** Lower Cholesky factor (column-major, upper triangle zero), the textbook row-by-row algorithm. */
     static double[] cholesky(double[] a, int n) {
-        double[] l = new double[n * n];
-        for (int j = 0; j < n; j++) {
-            double d = a[j + j * n];
-            for (int k = 0; k < j; k++) d -= l[j + k * n] * l[j + k * n];
-            if (!(d > 0)) throw new IllegalStateException("not positive definite at " + j);
-            double ljj = Math.sqrt(d);
-            l[j + j * n] = ljj;
-            for (int i = j + 1; i < n; i++) {
+        double[][] l = new double[n][]; // row i holds L[i][0..i], contiguous for the dot products
+        for (int i = 0; i < n; i++) {
+            l[i] = new double[i + 1];
+            for (int j = 0; j <= i; j++) {
                 double s = a[i + j * n];
-                for (int k = 0; k < j; k++) s -= l[i + k * n] * l[j + k * n];
-                l[i + j * n] = s / ljj;
+                double[] li = l[i], lj = l[j];
+                for (int k = 0; k < j; k++) s -= li[k] * lj[k];
+                if (j == i) {
+                    if (!(s > 0)) throw new IllegalStateException("not positive definite at " + i);
+                    li[i] = Math.sqrt(s);
+                } else {
+                    li[j] = s / lj[j];
+                }
             }
         }
-        return l;
+        double[] out = new double[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) out[i + j * n] = l[i][j];
+        return out;
     }
 
-    /** X = L⁻¹·B by forward substitution (B n×r, column-major). */
+    /** X = L⁻¹·B by column-oriented forward substitution (B n×r, column-major). */
     static double[] forwardSolve(double[] l, int n, double[] b, int r) {
         double[] x = b.clone();
         for (int c = 0; c < r; c++) {
             int o = c * n;
-            for (int i = 0; i < n; i++) {
-                double s = x[o + i];
-                for (int k = 0; k < i; k++) s -= l[i + k * n] * x[o + k];
-                x[o + i] = s / l[i + i * n];
+            for (int k = 0; k < n; k++) {
+                double xk = x[o + k] / l[k + k * n];
+                x[o + k] = xk;
+                for (int i = k + 1; i < n; i++) x[o + i] -= l[i + k * n] * xk;
             }
         }
         return x;
@@ -92,36 +100,28 @@ final class NaiveLinalg {
     }
 
     /**
-     * A random orthogonal matrix as a product of n Householder reflections (column-major), built
-     * without LAPACK.
+     * A symmetric matrix with known spectrum: A = Q·diag(λ)·Qᵀ with Q = H_1···H_r a product of r
+     * random Householder reflections H = I − 2vvᵀ, applied two-sided in O(r·n²) without LAPACK.
+     * Returns A; {@link #reflectors} gives the v's (same seed) to rebuild eigenvectors.
      */
-    static double[] orthogonal(int n, long seed) {
-        Random r = new Random(seed);
-        double[] q = new double[n * n];
-        for (int i = 0; i < n; i++) q[i + i * n] = 1;
-        double[] v = new double[n];
-        int reflections = Math.min(n, 24); // enough to make Q dense; n of them would be O(n^3) in Java
-        for (int h = 0; h < reflections; h++) {
-            double norm = 0;
-            for (int i = 0; i < n; i++) { v[i] = r.nextGaussian(); norm += v[i] * v[i]; }
-            double inv = 1 / Math.sqrt(norm);
-            for (int i = 0; i < n; i++) v[i] *= inv;
-            // Q <- Q (I - 2 v v^T)
-            for (int i = 0; i < n; i++) {
-                double s = 0;
-                for (int k = 0; k < n; k++) s += q[i + k * n] * v[k];
-                s *= 2;
-                for (int k = 0; k < n; k++) q[i + k * n] -= s * v[k];
+    static double[] fromSpectrum(double[] lambda, int n, long seed) {
+        double[] a = new double[n * n];
+        for (int i = 0; i < n; i++) a[i + i * n] = lambda[i];
+        double[][] vs = reflectors(n, seed);
+        double[] w = new double[n];
+        for (int h = vs.length - 1; h >= 0; h--) {   // A <- H A H, innermost reflection first
+            double[] v = vs[h];
+            java.util.Arrays.fill(w, 0);
+            for (int k = 0; k < n; k++) {
+                double vk = v[k];
+                for (int i = 0; i < n; i++) w[i] += a[i + k * n] * vk;
             }
+            double vw = 0;
+            for (int i = 0; i < n; i++) vw += v[i] * w[i];
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++)
+                    a[i + j * n] += -2 * v[i] * w[j] - 2 * w[i] * v[j] + 4 * vw * v[i] * v[j];
         }
-        return q;
-    }
-
-    /** Q·diag(λ)·Qᵀ, exactly symmetric. */
-    static double[] fromSpectrum(double[] q, double[] lambda, int n) {
-        double[] ql = q.clone();
-        for (int j = 0; j < n; j++) for (int i = 0; i < n; i++) ql[i + j * n] *= lambda[j];
-        double[] a = multiply(ql, n, n, transpose(q, n, n), n);
         for (int j = 0; j < n; j++)
             for (int i = j + 1; i < n; i++) {
                 double s = 0.5 * (a[i + j * n] + a[j + i * n]);
@@ -129,6 +129,33 @@ final class NaiveLinalg {
                 a[j + i * n] = s;
             }
         return a;
+    }
+
+    /** The unit vectors of the reflections used by {@link #fromSpectrum} (24 of them: Q is dense). */
+    static double[][] reflectors(int n, long seed) {
+        Random r = new Random(seed);
+        int count = Math.min(n, 24);
+        double[][] vs = new double[count][n];
+        for (double[] v : vs) {
+            double norm = 0;
+            for (int i = 0; i < n; i++) { v[i] = r.nextGaussian(); norm += v[i] * v[i]; }
+            double inv = 1 / Math.sqrt(norm);
+            for (int i = 0; i < n; i++) v[i] *= inv;
+        }
+        return vs;
+    }
+
+    /** Column j of Q = H_1···H_r: Q·e_j. */
+    static double[] eigenvector(double[][] vs, int n, int j) {
+        double[] x = new double[n];
+        x[j] = 1;
+        for (int h = vs.length - 1; h >= 0; h--) {
+            double[] v = vs[h];
+            double d = 0;
+            for (int i = 0; i < n; i++) d += v[i] * x[i];
+            for (int i = 0; i < n; i++) x[i] -= 2 * d * v[i];
+        }
+        return x;
     }
 
     static double maxAbs(double[] a) {

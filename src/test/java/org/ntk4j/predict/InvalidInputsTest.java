@@ -71,6 +71,17 @@ class InvalidInputsTest {
     }
 
     @Test
+    void tooLargeFailsBeforeAnyWork() {
+        // 200000 training points need a 320 GB factor: refused before the kernels are computed
+        org.ntk4j.linalg.Matrix xHuge = org.ntk4j.linalg.Matrix.wrapColumnMajor(200_000, 1, new double[200_000]);
+        org.ntk4j.linalg.Matrix yHuge = org.ntk4j.linalg.Matrix.wrapColumnMajor(200_000, 1, new double[200_000]);
+        org.ntk4j.error.InsufficientMemoryException e = assertThrows(org.ntk4j.error.InsufficientMemoryException.class,
+            () -> Predict.gpInference(PredictEndToEndTest.ARCH, xHuge, yHuge, xHuge, Get.NTK,
+                PredictOptions.defaults().withRegularization(Regularization.relative(1e-3))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.bytesNeeded() >= 8L * 200_000 * 200_000, "bytes " + e.bytesNeeded());
+    }
+
+    @Test
     void ranges() {
         names("diag-reg", () -> Regularization.relative(-1e-3));
         names("diag-reg", () -> Regularization.absolute(Double.NaN));
