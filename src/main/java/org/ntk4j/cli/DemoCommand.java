@@ -4,71 +4,59 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
-import org.apache.commons.rng.simple.RandomSource;
-import org.ntk4j.arch.ArchParser;
-import org.ntk4j.arch.Architecture;
-import org.ntk4j.kernel.KernelFunction;
-import org.ntk4j.kernel.Kernels;
-import org.ntk4j.linalg.DType;
-import org.ntk4j.linalg.Matrix;
+import org.ntk4j.demo.DemoPlots;
+import org.ntk4j.demo.DemoReport;
+import org.ntk4j.demo.DemoResult;
+import org.ntk4j.demo.GoodhartDemo;
+import org.ntk4j.demo.SeedRun;
+import org.ntk4j.demo.ToyConfig;
+import org.ntk4j.utility.NtkUtilityModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ntk4j demo}: placeholder until the soft-optimization demo (issue 4) replaces this class.
- * Prints the NNGP and NTK of a small built-in example (4 seeded random points, a ReLU network).
+ * {@code ntk4j demo}: the main job. Soft optimization on a Goodhart toy: fit the NTK posterior on
+ * labels drawn from the prior, estimate ε, and compare argmax, fixed-q quantilizers, the maximin and
+ * the lower-band maximin on the hidden true utility, averaged over seeds. Prints a table and writes
+ * report.md, summary.json, policies.png and goodhart.png into {@code --out}.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the built-in demo (for now: the kernels of a small example; the soft-optimization demo is coming).")
+@Command(name = "demo", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+    description = {"Soft optimization on a Goodhart toy: argmax vs quantilizers vs the maximin whose q comes from a bound.",
+        "Prints a table; writes DIR/report.md, DIR/summary.json, DIR/policies.png, DIR/goodhart.png."})
 public final class DemoCommand implements Callable<Integer> {
-    static final String ARCH = "Dense(512,W_std=1.5,b_std=0.05)->Relu->Dense(512,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)";
-
     @ParentCommand Main main;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Also write x.npy, nngp.npy, ntk.npy, cov1.npy here.")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "ntk4j-demo", description = "Output directory (default: ntk4j-demo).")
     Path out;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the example points (default: 0).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "First seed; the table averages seeds S..S+4 (default: 0).")
     long seed;
 
     @Override public Integer call() {
-        OutputDir dir = out == null ? null : OutputDir.create("--out", out);
-        Architecture a = ArchParser.parse(ARCH);
-        Matrix x = points(4, 3, seed);
-        Kernels k = KernelFunction.of(a).compute(x, null);
+        OutputDir dir = OutputDir.create("--out", out);
+        ToyConfig cfg = ToyConfig.defaults();
         PrintStream o = main.out();
-        o.println("ntk4j demo (placeholder): the soft-optimization demo is coming; here are the kernels of a small example.");
-        o.println("architecture: " + ARCH);
-        print(o, "x (4 points, standard normal, seed " + seed + ")", x);
-        print(o, "NNGP K(x, x)", k.nngp());
-        print(o, "NTK Theta(x, x)", k.ntk());
-        if (dir != null) {
-            dir.writeMatrix("x.npy", x, DType.FLOAT64);
-            dir.writeMatrix("nngp.npy", k.nngp(), DType.FLOAT64);
-            dir.writeMatrix("ntk.npy", k.ntk(), DType.FLOAT64);
-            dir.writeVector("cov1.npy", k.cov1(), DType.FLOAT64);
-            o.println("wrote " + String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        long t0 = System.nanoTime();
+        DemoResult r;
+        try (ProgressBar bar = ProgressBar.of(main, "demo: seeds")) {
+            r = GoodhartDemo.run(cfg, seed, NtkUtilityModel.ntkgp(cfg.architecture(), cfg.labelNoise() * cfg.labelNoise()), bar);
         }
+        SeedRun first = r.runs().get(0);
+        dir.writeText("report.md", DemoReport.markdown(r));
+        dir.writeJson("summary.json", r.summary());
+        dir.writeBytes("policies.png", DemoPlots.policies(first));
+        dir.writeBytes("goodhart.png", DemoPlots.goodhart(first));
+        o.println(String.format(Locale.ROOT, "ntk4j demo: %d policies, %d + %d labels from the prior, seeds %s (%.1f s)",
+            cfg.policies(), cfg.fitLabels(), cfg.calibrationLabels(), r.seeds(), (System.nanoTime() - t0) / 1e9));
+        o.println(String.format(Locale.ROOT, "epsilon (Hoeffding, R = %s, delta = %s): %.4f on average; E_prior|U - V| (hidden): %.4f",
+            cfg.range(), cfg.delta(), r.mean(s -> s.epsilon().epsilon()), r.mean(SeedRun::trueMeanAbsError)));
+        o.println();
+        o.print(r.table());
+        o.println();
+        o.println("true E[V]: what the policy gets; proxy E[U]: what it expects; guaranteed: the bound's lower bound on true E[V];");
+        o.println("held: seeds where true E[V] >= guaranteed. Maximin: q set by epsilon, not by hand.");
+        o.println("wrote " + String.join(", ", dir.written().stream().map(Path::toString).toList()));
         return 0;
-    }
-
-    static Matrix points(int n, int d, long seed) {
-        UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed);
-        ZigguratSampler.NormalizedGaussian g = ZigguratSampler.NormalizedGaussian.of(rng);
-        double[][] x = new double[n][d];
-        for (double[] row : x) for (int j = 0; j < d; j++) row[j] = g.sample();
-        return Matrix.of(x);
-    }
-
-    private static void print(PrintStream o, String title, Matrix m) {
-        o.println(title + ":");
-        for (int i = 0; i < m.rows(); i++) {
-            StringBuilder b = new StringBuilder("  ");
-            for (int j = 0; j < m.cols(); j++) b.append(String.format(Locale.ROOT, "%12.6f", m.get(i, j)));
-            o.println(b);
-        }
     }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The {@code ntk4j} command line: subcommands {@code kernel}, {@code predict}, {@code info}, {@code demo}.
+ * The {@code ntk4j} command line: subcommands {@code kernel}, {@code predict}, {@code softopt}, {@code info}, {@code demo},
+ * {@code finite}.
  *
  * <p><b>Pattern for a new subcommand</b> (predict, finite, softopt follow it):
  * <ol>
@@ -37,7 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "ntk4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Infinite-width NNGP/NTK kernels, predictions and soft optimization.",
-    subcommands = {KernelCommand.class, PredictCommand.class, InfoCommand.class, DemoCommand.class},
+    subcommands = {KernelCommand.class, PredictCommand.class, SoftoptCommand.class, InfoCommand.class, DemoCommand.class,
+        FiniteCommand.class},
     usageHelpAutoWidth = true)
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -60,7 +62,7 @@ public final class Main implements Callable<Integer> {
 
     @Override public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "missing command (kernel, predict, info or demo); see 'ntk4j --help'");
+            "missing command (kernel, predict, softopt, info, demo or finite); see 'ntk4j --help'");
     }
 
     /** Supplies {@code --version}. */

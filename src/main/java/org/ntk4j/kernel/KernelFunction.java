@@ -25,8 +25,8 @@ import org.ntk4j.linalg.Matrix;
  * because the quadrature is not symmetric in (q1, q2) — neural-tangents' K(x, x) is then asymmetric
  * at the level of the quadrature error, and ntk4j reproduces it.
  *
- * <p>How: the input Gram matrix x1·x2ᵀ comes from OpenBLAS (dsyrk/dgemm, row panels of at most
- * 256 MiB off-heap); the per-example variances run through the layers first (O(n) work); then each
+ * <p>How: the input Gram matrix x1·x2ᵀ comes from OpenBLAS (dsyrk/dgemm, row panels of about
+ * 32 MiB off-heap); the per-example variances run through the layers first (O(n) work); then each
  * tile of the n1×n2 result goes through all layers in one fused pass while it sits in cache
  * ({@link TileRecursion}), in parallel over tiles on {@code threads} workers (BLAS and the workers
  * never run at the same time, so they do not oversubscribe the cores). Every entry gets the same
@@ -67,6 +67,7 @@ public final class KernelFunction {
     /** Kernels with the given options. */
     public Kernels compute(Matrix x1, Matrix x2, KernelOptions options) {
         if (options == null) options = KernelOptions.defaults();
+        final long tStart = System.nanoTime();
         validate(x1, x2);
         final boolean same = x2 == null;
         final int n1 = x1.rows(), n2 = same ? n1 : x2.rows(), d = x1.cols();
@@ -91,6 +92,7 @@ public final class KernelFunction {
         float[] nngp32 = f64 ? null : new float[entries], ntk32 = !f64 && ntk ? new float[entries] : null;
         TileRecursion.Shared shared = new TileRecursion.Shared(plan, d, q01, pre1, pre2, sym, same, n1, nngp64, ntk64, nngp32, ntk32);
 
+        final long tPrepared = System.nanoTime();
         int panelRows = GramPanels.panelRows(n1, n2);
         long total = 0;
         for (int r0 = 0; r0 < n1; r0 += panelRows) total += tiles(r0, Math.min(n1, r0 + panelRows), sym ? r0 : 0, n2, tile, sym).size();
@@ -101,10 +103,11 @@ public final class KernelFunction {
             t.setDaemon(true);
             return t;
         }) : null;
+        long blasNs = 0, tileNs = 0, tGram;
         try (GramPanels gram = new GramPanels(x1cm, n1, x2cm, n2, d)) {
+            tGram = System.nanoTime();
             x1cm = null; // the off-heap copies are all that is needed from here on
             x2cm = null;
-            long blasNs = 0, tileNs = 0;
             for (int r0 = 0; r0 < n1; r0 += panelRows) {
                 int r1 = Math.min(n1, r0 + panelRows), c0 = gram.firstColumn(r0);
                 long t0 = System.nanoTime();
@@ -116,12 +119,13 @@ public final class KernelFunction {
                 blasNs += t1 - t0;
                 tileNs += System.nanoTime() - t1;
             }
-            if (LOG.isDebugEnabled())
-                LOG.debug("kernel {}x{} d={}: Gram (BLAS) {} s, fused recursion {} s ({} tiles, {} threads)", n1, n2, d,
-                    blasNs / 1e9, tileNs / 1e9, totalTiles, threads);
         } finally {
             if (pool != null) pool.shutdownNow();
         }
+        if (LOG.isDebugEnabled())
+            LOG.debug("kernel {}x{} d={}: checks+variances+allocation {} s, BLAS set-up {} s, Gram (BLAS) {} s, "
+                + "fused recursion {} s ({} tiles, {} threads), total {} s", n1, n2, d, (tPrepared - tStart) / 1e9,
+                (tGram - tPrepared) / 1e9, blasNs / 1e9, tileNs / 1e9, totalTiles, threads, (System.nanoTime() - tStart) / 1e9);
         Matrix nngpM = f64 ? Matrix.wrapColumnMajor(n1, n2, nngp64) : Matrix.wrapColumnMajor(n1, n2, nngp32);
         Matrix ntkM = !ntk ? null : f64 ? Matrix.wrapColumnMajor(n1, n2, ntk64) : Matrix.wrapColumnMajor(n1, n2, ntk32);
         return new Kernels(nngpM, ntkM, cov1, cov2);

@@ -34,7 +34,7 @@ class CliErrorsTest {
     @Test
     void usageErrorsExit2() {
         CliRun.of().fails(2, "missing command");
-        CliRun.of("frobnicate").fails(2, "unknown command 'frobnicate'; commands: kernel, predict, info, demo");
+        CliRun.of("frobnicate").fails(2, "unknown command 'frobnicate'; commands: kernel, predict, softopt, info, demo");
         CliRun.of("--bogus").fails(2, "Unknown option: '--bogus'");
         CliRun.of("kernel", "--x1", "a.npy").fails(2, "Missing required options: '--arch=ARCH', '--out=DIR'");
         kernel(ARCH, x1(), "--dtype", "float16").fails(2, "'float16' is not one of float64, float32 (see 'ntk4j kernel --help')");

@@ -95,18 +95,6 @@ class CliKernelTest {
     }
 
     @Test
-    void demoPrintsTheExampleKernels() {
-        CliRun r = CliRun.of("demo", "--seed", "3", "--out", dir.resolve("demo").toString());
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("soft-optimization demo is coming"), r.out());
-        assertTrue(r.out().contains("NTK"), r.out());
-        Matrix x = Npy.read(dir.resolve("demo/x.npy"));
-        assertEquals(DemoCommand.points(4, 3, 3), x);
-        Kernels k = KernelFunction.of(ArchParser.parse(DemoCommand.ARCH)).compute(x, null);
-        assertEquals(k.ntk(), Npy.read(dir.resolve("demo/ntk.npy")));
-    }
-
-    @Test
     void infoPrintsVersionJavaAndBlas() {
         CliRun r = CliRun.of("info");
         assertEquals(0, r.code(), r.err());

@@ -90,6 +90,28 @@ class KernelPropertiesTest {
     }
 
     @Test
+    void severalGramPanelsAgreeWithOne() {
+        Matrix x1 = random(14, 300, 20), x2 = random(15, 170, 20);
+        KernelFunction f = KernelFunction.of(ArchParser.parse(ARCHS.get(0)));
+        for (Matrix b : new Matrix[] {null, x2}) {
+            Kernels one = f.compute(x1, b);
+            long saved = GramPanels.panelBytes;
+            try {
+                GramPanels.panelBytes = 8L * 300 * 70; // 70..116-row panels (at least MIN_PANEL_ROWS = 64)
+                assertTrue(GramPanels.panelRows(300, b == null ? 300 : 170) < 300);
+                Kernels many = f.compute(x1, b), manyTiled = f.compute(x1, b, KernelOptions.defaults().withTileSize(9).withThreads(3));
+                assertEquals(many.nngp(), manyTiled.nngp());
+                assertEquals(many.ntk(), manyTiled.ntk());
+                // BLAS may round differently per block (syrk vs gemm): rounding-level agreement.
+                assertTrue(NtVectorsKernelTest.relError("ntk", many.ntk().toColumnMajor(), one.ntk().toColumnMajor()) <= 1e-13);
+                assertTrue(NtVectorsKernelTest.relError("nngp", many.nngp().toColumnMajor(), one.nngp().toColumnMajor()) <= 1e-13);
+            } finally {
+                GramPanels.panelBytes = saved;
+            }
+        }
+    }
+
+    @Test
     void nullX2AgreesWithX2EqualToX1() {
         Matrix x = random(4, 50, 30);
         for (String text : ARCHS) {

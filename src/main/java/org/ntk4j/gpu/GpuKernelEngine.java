@@ -1,0 +1,212 @@
+package org.ntk4j.gpu;
+
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import org.ntk4j.arch.Architecture;
+import org.ntk4j.error.InsufficientMemoryException;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.KernelOptions;
+import org.ntk4j.kernel.Kernels;
+import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.Matrix;
+
+/**
+ * NNGP/NTK kernels on the GPU, with the semantics of {@code KernelFunction.compute} (same inputs,
+ * outputs, conventions and errors). The n1×n2 result is computed in square tiles sized to the
+ * device's free memory: Gram GEMM, then every layer in one fused pass, then a pinned-staged copy
+ * into the Java arrays. With x2 = null only tiles on or below the diagonal are computed; the
+ * others are their transposes (the result is exactly symmetric).
+ *
+ * <p>Precision: float64 arithmetic for {@link DType#FLOAT64}; for {@link DType#FLOAT32} the GEMM
+ * and the recursion run in float32 on the device (unlike the CPU path, which rounds float64
+ * results): expect ~1e-6 relative differences, more where the maps are ill-conditioned.
+ * The variances (cov1/cov2) are always computed in float64 on the host.
+ */
+public final class GpuKernelEngine {
+    /** Device memory kept free for the driver and other users. */
+    static final long RESERVE = 512L << 20;
+
+    private GpuKernelEngine() { }
+
+    /** Whether the GPU can compute this architecture's kernels (null), or why not. */
+    public static String unsupportedReason(Architecture arch) { return GpuProgram.unsupportedReason(arch); }
+
+    /** The kernels of {@code arch} on x1 and x2 (null: x2 = x1), computed on the GPU. */
+    public static Kernels compute(Architecture arch, Matrix x1, Matrix x2, KernelOptions options) {
+        if (arch == null) throw new InvalidInputException("arch", "is null");
+        if (options == null) options = KernelOptions.defaults();
+        Inputs.validate(x1, x2);
+        String why = unsupportedReason(arch);
+        if (why != null) throw new InvalidInputException("arch", why + "; use the CPU (Device.CPU / --device cpu)");
+        final boolean sym = x2 == null, ntk = options.computeNtk(), f32 = options.dtype() == DType.FLOAT32;
+        final int n1 = x1.rows(), n2 = sym ? n1 : x2.rows(), d = x1.cols(), s = f32 ? 4 : 8;
+        GpuProgram prog = GpuProgram.compile(arch, d);
+        double[] x1cm = x1.toColumnMajor(), x2cm = sym ? x1cm : x2.toColumnMajor();
+        GpuProgram.Rows r1 = prog.rows(GpuProgram.rowVariances(x1cm, n1, d), "x1", false);
+        GpuProgram.Rows r2 = sym ? r1 : prog.rows(GpuProgram.rowVariances(x2cm, n2, d), "x2", false);
+        long entries = (long) n1 * n2;
+        Inputs.checkHeap(entries * s * (ntk ? 2 : 1), String.format(Locale.ROOT, "the %dx%d kernel (%s)", n1, n2, f32 ? "float32" : "float64"));
+
+        CudaDevice dev = GpuRuntime.device();
+        synchronized (dev) {
+            dev.bind();
+            try (DeviceKernels dk = new DeviceKernels(dev, prog, options.dtype());
+                 DeviceBuffer bx1 = dk.upload(x1cm, "x1");
+                 DeviceBuffer bx2 = sym ? null : dk.upload(x2cm, "x2");
+                 DeviceBuffer q1 = dk.upload(GpuProgram.flatten(r1.pre(), n1), "x1 variances");
+                 DeviceBuffer q2 = sym ? null : dk.upload(GpuProgram.flatten(r2.pre(), n2), "x2 variances")) {
+                DeviceMatrix mx1 = DeviceMatrix.of(bx1, n1, d, options.dtype());
+                DeviceMatrix mx2 = sym ? mx1 : DeviceMatrix.of(bx2, n2, d, options.dtype());
+                int tile = tileSize(dev, n1, n2, s, ntk, sym);
+                long tileBytes = (long) tile * tile * s;
+                DeviceBuffer wk = dev.scratch("kernel tile K", tileBytes);
+                DeviceBuffer wt = ntk ? dev.scratch("kernel tile NTK", tileBytes) : null;
+                DeviceBuffer tk = sym ? dev.scratch("kernel tile K^T", tileBytes) : null;
+                DeviceBuffer tt = sym && ntk ? dev.scratch("kernel tile NTK^T", tileBytes) : null;
+                Out outK = new Out(n1, n2, f32), outT = ntk ? new Out(n1, n2, f32) : null;
+                long total = 0, done = 0;
+                for (int c0 = 0; c0 < n2; c0 += tile) for (int r0 = sym ? c0 : 0; r0 < n1; r0 += tile) total++;
+                for (int c0 = 0; c0 < n2; c0 += tile) {
+                    int cols = Math.min(tile, n2 - c0);
+                    for (int r0 = sym ? c0 : 0; r0 < n1; r0 += tile) {
+                        int rows = Math.min(tile, n1 - r0);
+                        DeviceMatrix k = DeviceMatrix.of(wk, rows, cols, options.dtype());
+                        DeviceMatrix t = ntk ? DeviceMatrix.of(wt, rows, cols, options.dtype()) : null;
+                        dk.block(mx1, r0, rows, mx2, c0, cols, q1, n1, sym ? q1 : q2, n2, k, k, t, sym, false);
+                        if (sym && r0 == c0) {
+                            symmetrize(dev, k, f32);
+                            if (t != null) symmetrize(dev, t, f32);
+                        }
+                        outK.fetch(dev, k, r0, c0);
+                        if (t != null) outT.fetch(dev, t, r0, c0);
+                        if (sym && r0 != c0) {
+                            outK.fetch(dev, transpose(dev, k, tk, f32), c0, r0);
+                            if (t != null) outT.fetch(dev, transpose(dev, t, tt, f32), c0, r0);
+                        }
+                        options.progress().onProgress(++done, total);
+                    }
+                }
+                int bad = dk.nonFiniteCount();
+                if (bad > 0)
+                    throw new InvalidInputException("arch", bad + " kernel entries are NaN or infinite (the recursion overflows "
+                        + "for these inputs); use smaller W_std/b_std or scale the inputs down");
+                return new Kernels(outK.matrix(), ntk ? outT.matrix() : null, r1.cov(), sym ? null : r2.cov());
+            }
+        }
+    }
+
+    /**
+     * The NNGP (and NTK) of x with itself, left on the device as full symmetric n×n matrices (for
+     * callers that keep working on the device, and for benchmarks). Close the result to free it.
+     */
+    public static OnDevice computeOnDevice(Architecture arch, Matrix x, boolean ntk, DType dtype) {
+        Inputs.validate(x, null);
+        String why = unsupportedReason(arch);
+        if (why != null) throw new InvalidInputException("arch", why);
+        int n = x.rows(), d = x.cols(), s = DeviceMatrix.size(dtype);
+        GpuProgram prog = GpuProgram.compile(arch, d);
+        double[] xcm = x.toColumnMajor();
+        GpuProgram.Rows rows = prog.rows(GpuProgram.rowVariances(xcm, n, d), "x1", false);
+        CudaDevice dev = GpuRuntime.device();
+        synchronized (dev) {
+            dev.bind();
+            dev.releaseScratch();
+            long need = (long) n * n * s * (ntk ? 2 : 1);
+            long free = dev.freeMemory() - RESERVE;
+            if (need > free) throw new InsufficientMemoryException("the " + n + "x" + n + " kernels on the GPU", need, free);
+            try (DeviceKernels dk = new DeviceKernels(dev, prog, dtype);
+                 DeviceBuffer bx = dk.upload(xcm, "x1");
+                 DeviceBuffer bq = dk.upload(GpuProgram.flatten(rows.pre(), n), "x1 variances")) {
+                DeviceBuffer bk = dev.alloc((long) n * n * s, "NNGP"), bt = null;
+                try {
+                    bt = ntk ? dev.alloc((long) n * n * s, "NTK") : null;
+                    DeviceMatrix mx = DeviceMatrix.of(bx, n, d, dtype), k = DeviceMatrix.of(bk, n, n, dtype);
+                    DeviceMatrix t = ntk ? DeviceMatrix.of(bt, n, n, dtype) : null;
+                    dev.sync();
+                    long c0 = System.nanoTime();
+                    dk.block(mx, 0, n, mx, 0, n, bq, n, bq, n, k, k, t, true, true);
+                    symmetrize(dev, k, dtype == DType.FLOAT32);
+                    if (t != null) symmetrize(dev, t, dtype == DType.FLOAT32);
+                    dev.sync();
+                    double computeMs = (System.nanoTime() - c0) / 1e6;
+                    if (dk.nonFiniteCount() > 0) throw new InvalidInputException("arch", "kernel entries are NaN or infinite");
+                    return new OnDevice(k, t, rows.cov(), computeMs);
+                } catch (RuntimeException e) {
+                    bk.close();
+                    if (bt != null) bt.close();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Kernels resident on the device; {@link #close()} frees them. {@code computeMillis}: wall time of
+     * the device work alone (Gram, recursion, mirror), after x was uploaded and the outputs allocated.
+     */
+    public record OnDevice(DeviceMatrix nngp, DeviceMatrix ntk, double[] cov, double computeMillis) implements AutoCloseable {
+        @Override public void close() {
+            nngp.buffer().close();
+            if (ntk != null) ntk.buffer().close();
+        }
+    }
+
+    /** Largest square tile (multiple of 128, at most the problem) whose buffers fit in free memory. */
+    static int tileSize(CudaDevice dev, int n1, int n2, int s, boolean ntk, boolean sym) {
+        int bufs = (ntk ? 2 : 1) * (sym ? 2 : 1);
+        int want = Integer.getInteger("ntk4j.gpu.tile", 0);
+        int maxDim = Math.max(n1, n2);
+        dev.releaseScratch();
+        long free = dev.freeMemory() - RESERVE;
+        long fit = (long) Math.floor(Math.sqrt(Math.max(0, free) / (double) (bufs * (long) s)));
+        int t = (int) Math.min(Math.min(fit, 16384), maxDim);
+        if (want > 0) t = Math.min(t, want);
+        if (t < maxDim) t = Math.max(128, t / 128 * 128);
+        if ((long) t * t * s * bufs > free)
+            throw new InsufficientMemoryException("GPU tiles for the kernel (even 128x128 does not fit)", (long) t * t * s * bufs, free);
+        return t;
+    }
+
+    private static void symmetrize(CudaDevice dev, DeviceMatrix m, boolean f32) {
+        int n = m.rows();
+        dev.launch(f32 ? "ntk_symmetrize_lower_f32" : "ntk_symmetrize_lower_f64", (n + 31) / 32, (n + 31) / 32, 32, 8, m.arg(), m.ld(), n);
+    }
+
+    private static DeviceMatrix transpose(CudaDevice dev, DeviceMatrix m, DeviceBuffer into, boolean f32) {
+        DeviceMatrix t = DeviceMatrix.of(into, m.cols(), m.rows(), m.dtype());
+        dev.launch(f32 ? "ntk_transpose_f32" : "ntk_transpose_f64", (m.rows() + 31) / 32, (m.cols() + 31) / 32, 32, 8, m.arg(), m.ld(),
+            t.arg(), t.ld(), m.rows(), m.cols());
+        return t;
+    }
+
+    /** A host output array, filled tile by tile through the pinned staging buffers. */
+    private static final class Out {
+        final int n1, n2;
+        final double[] f64;
+        final float[] f32;
+
+        Out(int n1, int n2, boolean single) {
+            this.n1 = n1;
+            this.n2 = n2;
+            f64 = single ? null : new double[n1 * n2];
+            f32 = single ? new float[n1 * n2] : null;
+        }
+
+        /** Copies the device block m (ld = rows) to rows [r0, r0+rows) × columns [c0, c0+cols). */
+        void fetch(CudaDevice dev, DeviceMatrix m, int r0, int c0) {
+            int rows = m.rows();
+            if (m.ld() != rows) throw new IllegalArgumentException("fetch: block must be contiguous");
+            int elem = f64 != null ? 8 : 4;
+            dev.transfers().download(m.buffer(), m.byteOffset(0, 0), (long) rows * m.cols(), elem, rows, (ByteBuffer bb, long first, int n) -> {
+                int col0 = (int) (first / rows), ncols = n / rows;
+                for (int j = 0; j < ncols; j++) {
+                    int dst = r0 + (c0 + col0 + j) * n1;
+                    if (f64 != null) bb.asDoubleBuffer().get(j * rows, f64, dst, rows);
+                    else bb.asFloatBuffer().get(j * rows, f32, dst, rows);
+                }
+            });
+        }
+
+        Matrix matrix() { return f64 != null ? Matrix.wrapColumnMajor(n1, n2, f64) : Matrix.wrapColumnMajor(n1, n2, f32); }
+    }
+}

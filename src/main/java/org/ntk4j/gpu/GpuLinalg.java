@@ -1,0 +1,116 @@
+package org.ntk4j.gpu;
+
+import java.util.Locale;
+import org.ntk4j.error.IllPosedProblemException;
+import org.ntk4j.error.InsufficientMemoryException;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.Matrix;
+
+/**
+ * Host-matrix entry points to the device linear algebra: a Cholesky factorization, and the GP
+ * posterior from precomputed kernels (for callers that already hold K_dd, K_td and diag K_tt).
+ * Precision follows the dtype of the train matrix.
+ */
+public final class GpuLinalg {
+    private GpuLinalg() { }
+
+    /** The lower Cholesky factor of the symmetric positive-definite {@code a} (its upper triangle is ignored). */
+    public static Matrix cholesky(Matrix a) {
+        if (a == null) throw new InvalidInputException("a", "is null");
+        if (a.rows() != a.cols()) throw new InvalidInputException("a", "is " + a.rows() + "x" + a.cols() + "; must be square");
+        Inputs.finite("a", a);
+        int n = a.rows();
+        DType t = a.dtype();
+        boolean f32 = t == DType.FLOAT32;
+        CudaDevice dev = GpuRuntime.device();
+        synchronized (dev) {
+            dev.bind();
+            fits(dev, (long) n * n * DeviceMatrix.size(t), "the " + n + "x" + n + " matrix");
+            try (DeviceBuffer b = dev.alloc((long) n * n * DeviceMatrix.size(t), "cholesky matrix");
+                 DeviceBuffer info = dev.alloc(4, "cholesky info")) {
+                dev.transfers().upload(a.toColumnMajor(), f32, b, 0);
+                dev.zero(info, 4);
+                DeviceMatrix m = DeviceMatrix.of(b, n, n, t);
+                GpuCholesky.factor(dev, m, info);
+                int col = dev.readInt(info);
+                if (col > 0) throw new IllPosedProblemException("matrix is not positive definite (GPU Cholesky failed at column " + col + " of " + n + ")");
+                double[] l = dev.transfers().downloadAsDouble(b, 0, n * n, f32);
+                for (int j = 0; j < n; j++) for (int i = 0; i < j; i++) l[i + j * n] = 0;
+                return f32 ? Matrix.wrapColumnMajor(n, n, l).as(DType.FLOAT32) : Matrix.wrapColumnMajor(n, n, l);
+            }
+        }
+    }
+
+    /**
+     * mean = k_td (k_dd + λI)⁻¹ y and variance = kttDiag − diag(k_td (k_dd + λI)⁻¹ k_dt) (null
+     * kttDiag: no variances), λ = diagReg·tr(k_dd)/n unless absoluteScale.
+     */
+    public static GpuPrediction solve(Matrix kdd, Matrix y, Matrix ktd, double[] kttDiag, double diagReg, boolean absoluteScale) {
+        if (kdd == null) throw new InvalidInputException("k_train_train", "is null");
+        int n = kdd.rows();
+        if (kdd.cols() != n) throw new InvalidInputException("k_train_train", "is " + n + "x" + kdd.cols() + "; must be square");
+        GpuGpInference.checkY(y, n);
+        if (ktd == null || ktd.cols() != n) throw new InvalidInputException("k_test_train", "must have " + n + " columns");
+        if (kttDiag != null && kttDiag.length != ktd.rows())
+            throw new InvalidInputException("k_test_test", "diagonal has " + kttDiag.length + " entries, expected " + ktd.rows());
+        Inputs.finite("k_train_train", kdd);
+        Inputs.finite("k_test_train", ktd);
+        int m = ktd.rows(), k = y.cols();
+        DType t = kdd.dtype();
+        boolean f32 = t == DType.FLOAT32;
+        int s = DeviceMatrix.size(t);
+        String sf = f32 ? "_f32" : "_f64";
+        CudaDevice dev = GpuRuntime.device();
+        synchronized (dev) {
+            dev.bind();
+            dev.releaseScratch();
+            long need = (long) s * ((long) n * n + 2L * n * m + 2L * n * k + 2L * m * k + m);
+            fits(dev, need, String.format(Locale.ROOT, "the GP solve with %d training and %d test points", n, m));
+            try (DeviceBuffer bl = dev.alloc((long) n * n * s, "k_train_train");
+                 DeviceBuffer btd = dev.alloc((long) n * m * s, "k_test_train");
+                 DeviceBuffer bdt = dev.alloc((long) n * m * s, "k_train_test");
+                 DeviceBuffer ba = dev.alloc((long) n * k * s, "alpha");
+                 DeviceBuffer bm = dev.alloc((long) m * k * s, "mean");
+                 DeviceBuffer bv = dev.alloc((long) Math.max(1, m) * s, "variance");
+                 DeviceBuffer info = dev.alloc(4, "cholesky info");
+                 DeviceBuffer sum = dev.alloc(8, "trace")) {
+                var tr = dev.transfers();
+                tr.upload(kdd.toColumnMajor(), f32, bl, 0);
+                tr.upload(ktd.toColumnMajor(), f32, btd, 0);
+                tr.upload(y.toColumnMajor(), f32, ba, 0);
+                DeviceMatrix l = DeviceMatrix.of(bl, n, n, t), td = DeviceMatrix.of(btd, m, n, t), dt = DeviceMatrix.of(bdt, n, m, t);
+                DeviceMatrix alpha = DeviceMatrix.of(ba, n, k, t), mean = DeviceMatrix.of(bm, m, k, t);
+                double lambda = diagReg;
+                if (!absoluteScale && diagReg != 0) {
+                    dev.launch("ntk_diag_sum" + sf, 1, 1, 256, 1, l.arg(), l.ld(), n, sum);
+                    lambda = diagReg * dev.readDouble(sum) / n;
+                }
+                if (lambda != 0) dev.launch("ntk_add_diag" + sf, (n + 255) / 256, 1, 256, 1, l.arg(), l.ld(), n, f32 ? (Object) (float) lambda : (Object) lambda);
+                dev.zero(info, 4);
+                GpuCholesky.factor(dev, l, info);
+                int col = dev.readInt(info);
+                if (col > 0) throw new IllPosedProblemException("k_train_train + lambda*I is not positive definite (GPU Cholesky failed at column "
+                    + col + " of " + n + "); raise diag_reg");
+                GpuCholesky.solveLower(dev, l, alpha);
+                GpuCholesky.solveLowerTransposed(dev, l, alpha);
+                GpuBlas.gemm(dev, false, false, m, k, n, 1.0, td, alpha, 0.0, mean, false);
+                double[] meanH = tr.downloadAsDouble(bm, 0, m * k, f32);
+                double[] var = null;
+                if (kttDiag != null && m > 0) {
+                    dev.launch("ntk_transpose" + sf, (m + 31) / 32, (n + 31) / 32, 32, 8, td.arg(), td.ld(), dt.arg(), dt.ld(), m, n);
+                    GpuCholesky.solveLower(dev, l, dt);
+                    tr.upload(kttDiag, f32, bv, 0);
+                    dev.launch("ntk_col_sumsq_sub" + sf, m, 1, 256, 1, dt.arg(), dt.ld(), n, m, bv, bv);
+                    var = tr.downloadAsDouble(bv, 0, m, f32);
+                }
+                return new GpuPrediction(Matrix.wrapColumnMajor(m, k, meanH), var);
+            }
+        }
+    }
+
+    private static void fits(CudaDevice dev, long need, String what) {
+        long free = dev.freeMemory() - GpuKernelEngine.RESERVE;
+        if (need > free) throw new InsufficientMemoryException(what + " on the GPU", need, free);
+    }
+}
