@@ -1,7 +1,7 @@
 package org.ntk4j.cli;
 
-import java.util.Locale;
 import org.ntk4j.arch.Parameterization;
+import org.ntk4j.device.Device;
 import org.ntk4j.linalg.DType;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -9,9 +9,6 @@ import picocli.CommandLine.TypeConversionException;
 /** Converters for the CLI's enumerated flags: a bad value is a usage error that lists the choices. */
 final class Choices {
     private Choices() {}
-
-    /** {@code --device}: where kernels are computed. */
-    enum Device { AUTO, CPU, GPU }
 
     static final class ParameterizationConverter implements ITypeConverter<Parameterization> {
         @Override public Parameterization convert(String s) {
@@ -35,12 +32,11 @@ final class Choices {
 
     static final class DeviceConverter implements ITypeConverter<Device> {
         @Override public Device convert(String s) {
-            return switch (s.strip().toLowerCase(Locale.ROOT)) {
-                case "auto" -> Device.AUTO;
-                case "cpu" -> Device.CPU;
-                case "gpu" -> Device.GPU;
-                default -> throw new TypeConversionException("'" + s + "' is not one of auto, cpu, gpu");
-            };
+            try {
+                return Device.parse(s);
+            } catch (org.ntk4j.error.Ntk4jException e) {
+                throw new TypeConversionException("'" + s + "' is not one of auto, cpu, gpu");
+            }
         }
     }
 }

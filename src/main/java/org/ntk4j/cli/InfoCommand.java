@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ntk4j.Ntk4j;
+import org.ntk4j.gpu.GpuInfo;
+import org.ntk4j.gpu.GpuRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -19,8 +21,12 @@ public final class InfoCommand implements Callable<Integer> {
         o.println("ntk4j " + Ntk4j.VERSION);
         o.printf(Locale.ROOT, "java:       %s (%s), %s%n", System.getProperty("java.version"),
             System.getProperty("java.vendor"), System.getProperty("java.home"));
-        o.println("backend:    CPU");
-        o.println("gpu:        not probed in this build");
+        GpuInfo gpu = GpuRuntime.probe();
+        o.println("gpu:        " + gpu.describe());
+        // Which backend each stage uses with --device auto (the default).
+        String kernels = gpu.usable() ? "GPU (CPU for Numerical activations)" : "CPU";
+        o.println("backend:    kernels " + kernels + "; solves and predictions CPU (LAPACK)"
+            + (gpu.usable() ? "; GPU solves via the Java API (GpuGpInference)" : ""));
         o.println("blas:       " + blas());
         o.println("processors: " + rt.availableProcessors());
         o.printf(Locale.ROOT, "max heap:   %.1f GiB (raise with NTK4J_OPTS=-Xmx...)%n", rt.maxMemory() / 1073741824.0);

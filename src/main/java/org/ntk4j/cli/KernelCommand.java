@@ -3,10 +3,10 @@ package org.ntk4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ntk4j.device.Device;
 import org.ntk4j.arch.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Parameterization;
-import org.ntk4j.error.DeviceUnavailableException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
@@ -48,15 +48,13 @@ public final class KernelCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
         converter = Choices.DeviceConverter.class, description = "Where to compute (default: auto).")
-    Choices.Device device;
+    Device device;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
     @Override public Integer call() {
         Architecture a = ArchParser.parse(arch, parameterization);
-        if (device == Choices.Device.GPU)
-            throw new DeviceUnavailableException("--device gpu: GPU backend not available in this build; use --device cpu or auto");
         Matrix m1 = InputFiles.matrix("--x1", x1);
         Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
         checkShapes(m1, m2);
@@ -65,7 +63,7 @@ public final class KernelCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Kernels k;
         try (ProgressBar bar = ProgressBar.of(main, "kernel")) {
-            KernelOptions options = KernelOptions.defaults().withDtype(dtype).withProgress(bar);
+            KernelOptions options = KernelOptions.defaults().withDtype(dtype).withDevice(device).withProgress(bar);
             k = KernelFunction.of(a).compute(m1, m2, options);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ntk4j.device.Device;
 import org.ntk4j.arch.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Parameterization;
-import org.ntk4j.error.DeviceUnavailableException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.linalg.DType;
@@ -97,15 +97,13 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
         converter = Choices.DeviceConverter.class, description = "Where to compute (default: auto).")
-    Choices.Device device;
+    Device device;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
     @Override public Integer call() {
         Architecture a = ArchParser.parse(arch, parameterization);
-        if (device == Choices.Device.GPU)
-            throw new DeviceUnavailableException("--device gpu: GPU backend not available for predict in this build; use --device cpu or auto");
         double t = parseTime(time);
         boolean linearized = fxTrain0 != null || fxTest0 != null;
         if (linearized && (fxTrain0 == null || fxTest0 == null))
@@ -135,7 +133,7 @@ public final class PredictCommand implements Callable<Integer> {
             .withRegularization(new Regularization(diagReg, diagRegAbsolute))
             .withLearningRate(learningRate)
             .withCovariance(mode)
-            .withKernelOptions(KernelOptions.defaults().withDtype(dtype));
+            .withKernelOptions(KernelOptions.defaults().withDtype(dtype).withDevice(device));
         long t0 = System.nanoTime();
         String what;
         Diagnostics diag;

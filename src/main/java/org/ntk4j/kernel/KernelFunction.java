@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.Pointer;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.device.Device;
+import org.ntk4j.gpu.GpuKernelEngine;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.error.Ntk4jException;
@@ -66,7 +68,15 @@ public final class KernelFunction {
 
     /** Kernels with the given options. */
     public Kernels compute(Matrix x1, Matrix x2, KernelOptions options) {
-        if (options == null) options = KernelOptions.defaults();
+        final KernelOptions o = options == null ? KernelOptions.defaults() : options;
+        if (o.device() == Device.CPU) return computeOnCpu(x1, x2, o);
+        // AUTO falls back to the CPU (logged once) when no GPU is usable, the architecture has no GPU
+        // kernel (Numerical), or the GPU fails mid-run; GPU makes each of these an error.
+        return o.device().run("kernel", GpuKernelEngine.unsupportedReason(architecture),
+            () -> GpuKernelEngine.compute(architecture, x1, x2, o), () -> computeOnCpu(x1, x2, o));
+    }
+
+    private Kernels computeOnCpu(Matrix x1, Matrix x2, KernelOptions options) {
         final long tStart = System.nanoTime();
         validate(x1, x2);
         final boolean same = x2 == null;

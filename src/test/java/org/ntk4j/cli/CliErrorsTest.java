@@ -101,7 +101,7 @@ class CliErrorsTest {
 
     @Test
     void gpuDeviceIsUnavailableExit6() {
-        kernel(ARCH, x1(), "--device", "gpu").fails(6, "GPU backend not available in this build");
+        kernel(ARCH, x1(), "--device", "gpu").fails(6, "--device gpu: the GPU cannot be used");
     }
 
     @Test
