@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sourced by bin/ntk4j, bin/mvnw21 and .ci/run: sets NTK4J_JAVA_HOME to a JDK >= 21 and
-# NTK4J_JVM_FLAGS to the flags that JDK needs for JavaCPP/JCuda native access.
+# NTK4J_JAVA_MAJOR to its feature version and NTK4J_JVM_FLAGS to the flags that JDK needs for JavaCPP/JCuda native access.
 # Order: $JAVA_HOME, the newest JDK in /usr/lib/jvm, `java` on the PATH.
 # The version comes from the JDK's `release` file (JAVA_VERSION="25.0.3"): reading it costs
 # nothing, while starting each candidate's JVM cost ~0.75 s per launch. Only a JDK without a
@@ -51,7 +51,8 @@ if [ -z "$NTK4J_JAVA_HOME" ]; then
 fi
 NTK4J_JVM_FLAGS="--enable-native-access=ALL-UNNAMED"
 _ntk4j_major "$NTK4J_JAVA_HOME"
+NTK4J_JAVA_MAJOR=$_ntk4j_v
 if [ "$_ntk4j_v" -ge 24 ]; then
   NTK4J_JVM_FLAGS="$NTK4J_JVM_FLAGS --sun-misc-unsafe-memory-access=allow"
 fi
-export NTK4J_JAVA_HOME NTK4J_JVM_FLAGS
+export NTK4J_JAVA_HOME NTK4J_JVM_FLAGS NTK4J_JAVA_MAJOR
