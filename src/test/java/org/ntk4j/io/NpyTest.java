@@ -91,6 +91,22 @@ class NpyTest {
     }
 
     @Test
+    void largeWritesSpanningSeveralBuffersRoundTrip() {
+        // beyond the 1 MiB write buffer: several row blocks (matrices) and several chunks (vectors)
+        Matrix m = random(700, 400, 11);
+        Path f = dir.resolve("big32.npy");
+        Npy.write(f, m, DType.FLOAT32);
+        assertEquals(m.as(DType.FLOAT32), Npy.read(f, ReadOptions.defaults().withKeepFloat32(true)));
+        double[] v = random(300_001, 1, 12).toColumnMajor();
+        Path g = dir.resolve("bigv.npy");
+        Npy.writeVector(g, v);
+        assertArrayEquals(v, Npy.readVector(g));
+        Npy.writeVector(g, v, DType.FLOAT32);
+        double[] back = Npy.readVector(g);
+        for (int k = 0; k < v.length; k++) assertEquals((float) v[k], back[k]);
+    }
+
+    @Test
     void vectorsRoundTripAs1D() throws IOException {
         double[] v = random(9, 1, 3).toColumnMajor();
         Path f = dir.resolve("v.npy");
