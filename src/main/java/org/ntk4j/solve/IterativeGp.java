@@ -58,7 +58,7 @@ public final class IterativeGp {
                 if (cols > k) System.arraycopy(mdt.toColumnMajorArray(), 0, rhs, n * k, n * m);
                 LinearOperator a = (v, kk) -> regularizedProduct(sk, ntk, v, kk, n, lambda);
                 long tc = System.nanoTime();
-                CgResult cg = BlockCg.solve(a, p, rhs, n, cols, so.tolerance(), so.iterationCap(n));
+                CgResult cg = BlockCg.solve(a, p, rhs, n, cols, so.residualTarget(), so.iterationCap(n));
                 double[] sol = cg.x();
                 double maxR = 0;
                 for (double r : cg.residualNorms()) maxR = Math.max(maxR, r);
@@ -143,8 +143,14 @@ public final class IterativeGp {
             ? (full ? diagOf(tt.ntk()) : ntkDiagonal(arch, o, xt)) : priorNngp;
         try (NativeMatrix a = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, m, aSol), "M_r^-1 M_dt")) {
             if (get != Get.NTK) {
+                // |b·x* − b·x| = |x*·r| ≤ (‖x‖ + ‖r‖/λ)·‖r‖ (rigorous; CG's Galerkin property would give
+                // ‖r‖²/λ in exact arithmetic, but finite precision loses it)
                 double bound = 0;
-                for (double r : rn) bound = Math.max(bound, r * r / lambda);
+                for (int i = 0; i < m; i++) {
+                    double xn = 0;
+                    for (int j = 0; j < n; j++) xn += a.get(j, i) * a.get(j, i);
+                    bound = Math.max(bound, (Math.sqrt(xn) + rn[i] / lambda) * rn[i]);
+                }
                 if (full) {
                     try (NativeMatrix c = NativeMatrix.copyOf(tt.ntk() != null && get == Get.NTKGP ? tt.ntk() : tt.nngp(), "prior")) {
                         Blas.gemm(true, false, -1.0, mdt, a, 1.0, c);
