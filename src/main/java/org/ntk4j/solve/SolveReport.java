@@ -30,7 +30,7 @@ public record SolveReport(SolverKind solver, String reason, PreconditionerKind p
 
     /** One line for logs and the CLI. */
     public String summary() {
-        StringBuilder s = new StringBuilder("solver ").append(solver);
+        StringBuilder s = new StringBuilder("solver: ").append(solver);
         if (!reason.isEmpty()) s.append(" (").append(reason).append(')');
         if (solver == SolverKind.CG) {
             s.append(String.format(java.util.Locale.ROOT, ": %d iterations, preconditioner %s rank %d, max relative residual %.2g%s, "
