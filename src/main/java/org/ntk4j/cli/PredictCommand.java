@@ -21,6 +21,11 @@ import org.ntk4j.predict.Posterior;
 import org.ntk4j.predict.Predict;
 import org.ntk4j.predict.PredictOptions;
 import org.ntk4j.predict.Regularization;
+import org.ntk4j.solve.ScalablePredict;
+import org.ntk4j.solve.SolveReport;
+import org.ntk4j.solve.Solved;
+import org.ntk4j.solve.SolverKind;
+import org.ntk4j.solve.SolverOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -99,6 +104,19 @@ public final class PredictCommand implements Callable<Integer> {
         converter = Choices.DeviceConverter.class, description = "Where to compute (default: auto).")
     Device device;
 
+    @Option(names = "--solver", paramLabel = "auto|exact|cg|nystrom", defaultValue = "auto", converter = SolverConverter.class,
+        description = {"Solver of the t = inf posterior (default: auto = exact while it fits and is fast, cg beyond,",
+            "nystrom beyond the memory for cg); cg and nystrom need --diag-reg > 0."})
+    SolverKind solver;
+
+    @Option(names = "--tolerance", paramLabel = "TOL", defaultValue = "1e-6",
+        description = "Relative accuracy asked of --solver cg (default: 1e-6).")
+    double tolerance;
+
+    @Option(names = "--centers", paramLabel = "M", defaultValue = "0",
+        description = "Nystrom centers for --solver nystrom (default: min(n, 2000)).")
+    int centers;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
@@ -119,6 +137,10 @@ public final class PredictCommand implements Callable<Integer> {
             throw new InvalidInputException("--diag-reg", "must be >= 0 and finite, got " + diagReg);
         if (!(learningRate > 0) || !Double.isFinite(learningRate))
             throw new InvalidInputException("--learning-rate", "must be > 0 and finite, got " + learningRate);
+        boolean posterior = !linearized && !Double.isFinite(t);
+        if (!posterior && (solver == SolverKind.CG || solver == SolverKind.NYSTROM))
+            throw new InvalidInputException("--solver", "cg and nystrom compute the t = inf posterior only; drop --time/--fx-* or use --solver exact");
+        SolverOptions solverOptions = SolverOptions.defaults().withSolver(solver).withTolerance(tolerance).withCenters(centers);
         CovarianceMode mode = cov == null ? (linearized ? CovarianceMode.NONE : CovarianceMode.DIAGONAL) : cov;
 
         Matrix x = InputFiles.matrix("--x-train", xTrain);
@@ -137,6 +159,7 @@ public final class PredictCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         String what;
         Diagnostics diag;
+        SolveReport report = null;
         try (ProgressBar bar = ProgressBar.of(main, "kernels")) {
             options = options.withKernelOptions(options.kernelOptions().withProgress(bar));
             if (linearized) {
@@ -145,9 +168,11 @@ public final class PredictCommand implements Callable<Integer> {
                 diag = p.diagnostics();
                 what = "linearized network (" + get + " kernel)";
             } else {
+                Solved solved = posterior ? ScalablePredict.gpInference(a, x, y, xt, get, options, solverOptions) : null;
+                report = solved == null ? null : solved.report();
                 Posterior p = Double.isFinite(t)
                     ? Predict.ensemble(a, x, y, xt, get, new double[] {t}, options).get(0)
-                    : Predict.gpInference(a, x, y, xt, get, options);
+                    : solved.posterior();
                 dir.writeMatrix("mean.npy", p.mean(), dtype);
                 if (p.covariance() != null) dir.writeMatrix("cov.npy", p.covariance(), dtype);
                 if (p.variances() != null) dir.writeVector("var.npy", p.variances(), dtype);
@@ -159,6 +184,8 @@ public final class PredictCommand implements Callable<Integer> {
         main.out().printf(Locale.ROOT, "predict: %s at t=%s, %d train, %d test, %d output%s in %.2f s%s -> %s%n",
             what, Double.isFinite(t) ? fmt(t) : "inf", x.rows(), xt.rows(), y.cols(), y.cols() == 1 ? "" : "s", seconds,
             notes(diag), String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        if (report != null && report.solver() != SolverKind.EXACT) main.out().println(report.summary());
+        else if (report != null && main.verbose()) main.err().println(report.summary());
         if (main.verbose()) {
             var tm = diag.timings();
             main.err().printf(Locale.ROOT, "timings: kernels %.3f s, factorization %.3f s, mean %.3f s, covariance %.3f s; condition estimate %.3g%n",
@@ -217,6 +244,17 @@ public final class PredictCommand implements Callable<Integer> {
                 return Get.parse(s);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("'" + s + "' is not one of ntk, nngp, ntkgp");
+            }
+        }
+    }
+
+    /** {@code --solver}. */
+    static final class SolverConverter implements ITypeConverter<SolverKind> {
+        @Override public SolverKind convert(String s) {
+            try {
+                return SolverKind.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + s + "' is not one of auto, exact, cg, nystrom");
             }
         }
     }

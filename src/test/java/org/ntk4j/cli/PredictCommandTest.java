@@ -102,6 +102,30 @@ class PredictCommandTest {
     }
 
     @Test
+    void iterativeSolversOnTheVectors() {
+        for (String get : new String[] {"nngp", "ntk", "ntkgp"}) {
+            JsonNode c = find("gp_inference", get, 1e-4, null);
+            CliRun r = predict("--get", get, "--diag-reg", "1e-4", "--cov", "full", "--solver", "cg", "--tolerance", "1e-8");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("solver: cg (requested): "), r.out());
+            assertTrue(relErr(Npy.read(outDir().resolve("mean.npy")), NtVectors.matrix(c.get("mean"))) <= 1e-7, get);
+            assertTrue(relErr(Npy.read(outDir().resolve("cov.npy")), NtVectors.matrix(c.get("cov"))) <= 1e-7, get);
+            // Nyström with M = n is the exact model
+            CliRun ny = predict("--get", get, "--diag-reg", "1e-4", "--solver", "nystrom", "--centers", "1000000");
+            assertEquals(0, ny.code(), ny.err());
+            assertTrue(ny.out().contains("solver: nystrom (requested): M = "), ny.out());
+            assertTrue(relErr(Npy.read(outDir().resolve("mean.npy")), NtVectors.matrix(c.get("mean"))) <= 1e-6, get);
+        }
+        CliRun noReg = predict("--solver", "cg");
+        assertTrue(noReg.code() != 0, noReg.out());
+        assertTrue(noReg.err().contains("diag-reg"), noReg.err());
+        CliRun bad = predict("--solver", "lu");
+        assertTrue(bad.code() != 0 && bad.err().contains("auto, exact, cg, nystrom"), bad.err());
+        CliRun timed = predict("--solver", "cg", "--time", "1", "--diag-reg", "1e-3");
+        assertTrue(timed.code() != 0 && timed.err().contains("--solver"), timed.err());
+    }
+
+    @Test
     void ensembleAtTime() {
         JsonNode c = find("gradient_descent_mse_ensemble", "nngp", 1e-2, 10.0);
         CliRun r = predict("--get", "nngp", "--time", "10", "--diag-reg", "1e-2", "--cov", "full");
