@@ -47,7 +47,6 @@ public final class KernelFunction {
     static final int DEFAULT_TILE = 128;
     /** Largest tile edge (a larger tileSize means "untiled" for all practical sizes). */
     static final int MAX_TILE = 4096;
-    private static final long MAX_ENTRIES = Integer.MAX_VALUE - 8;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KernelFunction.class);
 
@@ -78,7 +77,7 @@ public final class KernelFunction {
 
     private Kernels computeOnCpu(Matrix x1, Matrix x2, KernelOptions options) {
         final long tStart = System.nanoTime();
-        validate(x1, x2);
+        KernelInputs.validate(x1, x2);
         final boolean same = x2 == null;
         final int n1 = x1.rows(), n2 = same ? n1 : x2.rows(), d = x1.cols();
         final boolean ntk = options.computeNtk(), f64 = options.dtype() == DType.FLOAT64;
@@ -193,31 +192,6 @@ public final class KernelFunction {
             for (int i = 0, o = j * n; i < n; i++) q[i] += x[o + i] * x[o + i];
         for (int i = 0; i < n; i++) q[i] /= d;
         return q;
-    }
-
-    private static void validate(Matrix x1, Matrix x2) {
-        if (x1 == null) throw new InvalidInputException("x1", "is null");
-        if (x1.rows() == 0 || x1.cols() == 0)
-            throw new InvalidInputException("x1", "is empty (" + x1.rows() + "x" + x1.cols() + "); need at least one row and one column");
-        if (x2 != null && (x2.rows() == 0 || x2.cols() == 0))
-            throw new InvalidInputException("x2", "is empty (" + x2.rows() + "x" + x2.cols() + "); need at least one row, or pass null for x2 = x1");
-        if (x2 != null && x2.cols() != x1.cols())
-            throw new InvalidInputException("x2", "has " + x2.cols() + " columns but x1 has " + x1.cols() + "; both need the same input dimension");
-        checkFinite("x1", x1);
-        if (x2 != null) checkFinite("x2", x2);
-        long entries = (long) x1.rows() * (x2 == null ? x1.rows() : x2.rows());
-        if (entries > MAX_ENTRIES)
-            throw new InvalidInputException(x2 == null ? "x1" : "x2", "the " + x1.rows() + "x" + (x2 == null ? x1.rows() : x2.rows())
-                + " kernel has " + entries + " entries, more than one Java array holds (2^31-9); compute it in blocks of rows");
-    }
-
-    private static void checkFinite(String name, Matrix x) {
-        long k = x.firstNonFinite();
-        if (k >= 0) {
-            int row = (int) (k % x.rows()), col = (int) (k / x.rows());
-            throw new InvalidInputException(name, "entry at row " + row + ", column " + col + " is " + x.get(row, col)
-                + "; inputs must be finite");
-        }
     }
 
     /** Estimates the memory of the call and fails before allocating when it does not fit. */
