@@ -106,6 +106,6 @@ public final class GpuGpInference {
         if (y == null) throw new InvalidInputException("y_train", "is null");
         if (y.rows() != n) throw new InvalidInputException("y_train", "has " + y.rows() + " rows but x_train has " + n);
         if (y.cols() == 0) throw new InvalidInputException("y_train", "has no columns");
-        Inputs.finite("y_train", y);
+        org.ntk4j.kernel.KernelInputs.checkFinite("y_train", y);
     }
 }

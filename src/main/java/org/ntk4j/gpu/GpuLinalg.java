@@ -19,7 +19,7 @@ public final class GpuLinalg {
     public static Matrix cholesky(Matrix a) {
         if (a == null) throw new InvalidInputException("a", "is null");
         if (a.rows() != a.cols()) throw new InvalidInputException("a", "is " + a.rows() + "x" + a.cols() + "; must be square");
-        Inputs.finite("a", a);
+        org.ntk4j.kernel.KernelInputs.checkFinite("a", a);
         int n = a.rows();
         DType t = a.dtype();
         boolean f32 = t == DType.FLOAT32;
@@ -54,8 +54,8 @@ public final class GpuLinalg {
         if (ktd == null || ktd.cols() != n) throw new InvalidInputException("k_test_train", "must have " + n + " columns");
         if (kttDiag != null && kttDiag.length != ktd.rows())
             throw new InvalidInputException("k_test_test", "diagonal has " + kttDiag.length + " entries, expected " + ktd.rows());
-        Inputs.finite("k_train_train", kdd);
-        Inputs.finite("k_test_train", ktd);
+        org.ntk4j.kernel.KernelInputs.checkFinite("k_train_train", kdd);
+        org.ntk4j.kernel.KernelInputs.checkFinite("k_test_train", ktd);
         int m = ktd.rows(), k = y.cols();
         DType t = kdd.dtype();
         boolean f32 = t == DType.FLOAT32;

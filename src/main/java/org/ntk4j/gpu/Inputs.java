@@ -1,38 +1,14 @@
 package org.ntk4j.gpu;
 
 import org.ntk4j.error.InsufficientMemoryException;
-import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.KernelInputs;
 import org.ntk4j.linalg.Matrix;
 
 /** Input validation shared by the GPU engines (the same checks and messages as the CPU path). */
 final class Inputs {
-    private static final long MAX_ENTRIES = Integer.MAX_VALUE - 8;
-
     private Inputs() { }
 
-    static void validate(Matrix x1, Matrix x2) {
-        if (x1 == null) throw new InvalidInputException("x1", "is null");
-        if (x1.rows() == 0 || x1.cols() == 0)
-            throw new InvalidInputException("x1", "is empty (" + x1.rows() + "x" + x1.cols() + "); need at least one row and one column");
-        if (x2 != null && (x2.rows() == 0 || x2.cols() == 0))
-            throw new InvalidInputException("x2", "is empty (" + x2.rows() + "x" + x2.cols() + "); need at least one row, or pass null for x2 = x1");
-        if (x2 != null && x2.cols() != x1.cols())
-            throw new InvalidInputException("x2", "has " + x2.cols() + " columns but x1 has " + x1.cols() + "; both need the same input dimension");
-        finite("x1", x1);
-        if (x2 != null) finite("x2", x2);
-        long entries = (long) x1.rows() * (x2 == null ? x1.rows() : x2.rows());
-        if (entries > MAX_ENTRIES)
-            throw new InvalidInputException(x2 == null ? "x1" : "x2", "the " + x1.rows() + "x" + (x2 == null ? x1.rows() : x2.rows())
-                + " kernel has " + entries + " entries, more than one Java array holds (2^31-9); compute it in blocks of rows");
-    }
-
-    static void finite(String name, Matrix x) {
-        long k = x.firstNonFinite();
-        if (k >= 0) {
-            int row = (int) (k % x.rows()), col = (int) (k / x.rows());
-            throw new InvalidInputException(name, "entry at row " + row + ", column " + col + " is " + x.get(row, col) + "; inputs must be finite");
-        }
-    }
+    static void validate(Matrix x1, Matrix x2) { KernelInputs.validate(x1, x2); }
 
     /** Fails before allocating {@code bytes} of Java heap that are not available. */
     static void checkHeap(long bytes, String what) {

@@ -6,16 +6,23 @@ import org.bytedeco.openblas.global.openblas;
 
 /**
  * The input Gram matrix x1·x2ᵀ (unscaled), computed by OpenBLAS directly (cblas_dgemm, and
- * cblas_dsyrk for the diagonal blocks when x2 = x1) in row panels of at most {@link #PANEL_BYTES}
+ * cblas_dsyrk for the diagonal blocks when x2 = x1) in row panels of about {@link #PANEL_BYTES}
  * of off-heap memory, so that no n1×n2 float64 temporary beyond the outputs is ever needed.
- * For n ≤ ~8000 there is a single panel, i.e. one BLAS call (plus one GEMM when symmetric).
  *
  * <p>The panel height depends only on the shapes, never on the tile size, so the Gram entries —
  * and hence every kernel entry — do not depend on the tiling.
  */
 final class GramPanels implements AutoCloseable {
-    /** Off-heap budget of one panel. */
-    static final long PANEL_BYTES = 256L << 20;
+    /**
+     * Off-heap budget of one panel. Small on purpose: fresh memory costs a page fault per 4 KiB on
+     * first touch (~3 ms per MiB on the reference VM), and one buffer is reused for every panel;
+     * BLAS is already efficient at 1000-row panels.
+     */
+    static final long PANEL_BYTES = 32L << 20;
+    /** The budget in use ({@link #PANEL_BYTES}; tests lower it to exercise several panels). */
+    static volatile long panelBytes = PANEL_BYTES;
+    /** Fewest rows per panel (unless n1 is smaller), so that BLAS calls stay efficient for very wide kernels. */
+    static final int MIN_PANEL_ROWS = 64;
 
     final int n1, n2, d;
     final boolean symmetric;
@@ -37,8 +44,8 @@ final class GramPanels implements AutoCloseable {
 
     /** Rows per panel for an n1×n2 kernel: as many as fit in {@link #PANEL_BYTES}, at least 1. */
     static int panelRows(int n1, int n2) {
-        long rows = PANEL_BYTES / (8L * n2);
-        return (int) Math.max(1, Math.min(n1, rows));
+        long rows = Math.max(MIN_PANEL_ROWS, panelBytes / (8L * n2));
+        return (int) Math.min(n1, rows);
     }
 
     /** Off-heap bytes this object allocates. */

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.Pointer;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.device.Device;
+import org.ntk4j.gpu.GpuKernelEngine;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.error.Ntk4jException;
@@ -25,8 +27,8 @@ import org.ntk4j.linalg.Matrix;
  * because the quadrature is not symmetric in (q1, q2) — neural-tangents' K(x, x) is then asymmetric
  * at the level of the quadrature error, and ntk4j reproduces it.
  *
- * <p>How: the input Gram matrix x1·x2ᵀ comes from OpenBLAS (dsyrk/dgemm, row panels of at most
- * 256 MiB off-heap); the per-example variances run through the layers first (O(n) work); then each
+ * <p>How: the input Gram matrix x1·x2ᵀ comes from OpenBLAS (dsyrk/dgemm, row panels of about
+ * 32 MiB off-heap); the per-example variances run through the layers first (O(n) work); then each
  * tile of the n1×n2 result goes through all layers in one fused pass while it sits in cache
  * ({@link TileRecursion}), in parallel over tiles on {@code threads} workers (BLAS and the workers
  * never run at the same time, so they do not oversubscribe the cores). Every entry gets the same
@@ -45,7 +47,8 @@ public final class KernelFunction {
     static final int DEFAULT_TILE = 128;
     /** Largest tile edge (a larger tileSize means "untiled" for all practical sizes). */
     static final int MAX_TILE = 4096;
-    private static final long MAX_ENTRIES = Integer.MAX_VALUE - 8;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KernelFunction.class);
 
     private final Architecture architecture;
 
@@ -64,8 +67,17 @@ public final class KernelFunction {
 
     /** Kernels with the given options. */
     public Kernels compute(Matrix x1, Matrix x2, KernelOptions options) {
-        if (options == null) options = KernelOptions.defaults();
-        validate(x1, x2);
+        final KernelOptions o = options == null ? KernelOptions.defaults() : options;
+        if (o.device() == Device.CPU) return computeOnCpu(x1, x2, o);
+        // AUTO falls back to the CPU (logged once) when no GPU is usable, the architecture has no GPU
+        // kernel (Numerical), or the GPU fails mid-run; GPU makes each of these an error.
+        return o.device().run("kernel", GpuKernelEngine.unsupportedReason(architecture),
+            () -> GpuKernelEngine.compute(architecture, x1, x2, o), () -> computeOnCpu(x1, x2, o));
+    }
+
+    private Kernels computeOnCpu(Matrix x1, Matrix x2, KernelOptions options) {
+        final long tStart = System.nanoTime();
+        KernelInputs.validate(x1, x2);
         final boolean same = x2 == null;
         final int n1 = x1.rows(), n2 = same ? n1 : x2.rows(), d = x1.cols();
         final boolean ntk = options.computeNtk(), f64 = options.dtype() == DType.FLOAT64;
@@ -89,6 +101,7 @@ public final class KernelFunction {
         float[] nngp32 = f64 ? null : new float[entries], ntk32 = !f64 && ntk ? new float[entries] : null;
         TileRecursion.Shared shared = new TileRecursion.Shared(plan, d, q01, pre1, pre2, sym, same, n1, nngp64, ntk64, nngp32, ntk32);
 
+        final long tPrepared = System.nanoTime();
         int panelRows = GramPanels.panelRows(n1, n2);
         long total = 0;
         for (int r0 = 0; r0 < n1; r0 += panelRows) total += tiles(r0, Math.min(n1, r0 + panelRows), sym ? r0 : 0, n2, tile, sym).size();
@@ -99,19 +112,29 @@ public final class KernelFunction {
             t.setDaemon(true);
             return t;
         }) : null;
+        long blasNs = 0, tileNs = 0, tGram;
         try (GramPanels gram = new GramPanels(x1cm, n1, x2cm, n2, d)) {
+            tGram = System.nanoTime();
             x1cm = null; // the off-heap copies are all that is needed from here on
             x2cm = null;
             for (int r0 = 0; r0 < n1; r0 += panelRows) {
                 int r1 = Math.min(n1, r0 + panelRows), c0 = gram.firstColumn(r0);
+                long t0 = System.nanoTime();
                 DoubleBuffer panel = gram.compute(r0, r1);
+                long t1 = System.nanoTime();
                 List<int[]> tiles = tiles(r0, r1, c0, n2, tile, sym);
                 runTiles(pool, threads, tiles, () -> new TileRecursion(shared, tile), panel, r0, c0, r1 - r0,
                     options.progress(), done, totalTiles);
+                blasNs += t1 - t0;
+                tileNs += System.nanoTime() - t1;
             }
         } finally {
             if (pool != null) pool.shutdownNow();
         }
+        if (LOG.isDebugEnabled())
+            LOG.debug("kernel {}x{} d={}: checks+variances+allocation {} s, BLAS set-up {} s, Gram (BLAS) {} s, "
+                + "fused recursion {} s ({} tiles, {} threads), total {} s", n1, n2, d, (tPrepared - tStart) / 1e9,
+                (tGram - tPrepared) / 1e9, blasNs / 1e9, tileNs / 1e9, totalTiles, threads, (System.nanoTime() - tStart) / 1e9);
         Matrix nngpM = f64 ? Matrix.wrapColumnMajor(n1, n2, nngp64) : Matrix.wrapColumnMajor(n1, n2, nngp32);
         Matrix ntkM = !ntk ? null : f64 ? Matrix.wrapColumnMajor(n1, n2, ntk64) : Matrix.wrapColumnMajor(n1, n2, ntk32);
         return new Kernels(nngpM, ntkM, cov1, cov2);
@@ -169,31 +192,6 @@ public final class KernelFunction {
             for (int i = 0, o = j * n; i < n; i++) q[i] += x[o + i] * x[o + i];
         for (int i = 0; i < n; i++) q[i] /= d;
         return q;
-    }
-
-    private static void validate(Matrix x1, Matrix x2) {
-        if (x1 == null) throw new InvalidInputException("x1", "is null");
-        if (x1.rows() == 0 || x1.cols() == 0)
-            throw new InvalidInputException("x1", "is empty (" + x1.rows() + "x" + x1.cols() + "); need at least one row and one column");
-        if (x2 != null && (x2.rows() == 0 || x2.cols() == 0))
-            throw new InvalidInputException("x2", "is empty (" + x2.rows() + "x" + x2.cols() + "); need at least one row, or pass null for x2 = x1");
-        if (x2 != null && x2.cols() != x1.cols())
-            throw new InvalidInputException("x2", "has " + x2.cols() + " columns but x1 has " + x1.cols() + "; both need the same input dimension");
-        checkFinite("x1", x1);
-        if (x2 != null) checkFinite("x2", x2);
-        long entries = (long) x1.rows() * (x2 == null ? x1.rows() : x2.rows());
-        if (entries > MAX_ENTRIES)
-            throw new InvalidInputException(x2 == null ? "x1" : "x2", "the " + x1.rows() + "x" + (x2 == null ? x1.rows() : x2.rows())
-                + " kernel has " + entries + " entries, more than one Java array holds (2^31-9); compute it in blocks of rows");
-    }
-
-    private static void checkFinite(String name, Matrix x) {
-        long k = x.firstNonFinite();
-        if (k >= 0) {
-            int row = (int) (k % x.rows()), col = (int) (k / x.rows());
-            throw new InvalidInputException(name, "entry at row " + row + ", column " + col + " is " + x.get(row, col)
-                + "; inputs must be finite");
-        }
     }
 
     /** Estimates the memory of the call and fails before allocating when it does not fit. */

@@ -83,6 +83,39 @@ public final class Matrix {
         return d;
     }
 
+    /**
+     * Copies rows [i0, i1) in row-major (C) order into {@code dst[0 .. (i1 − i0)·cols)}: a transpose
+     * of the column-major storage, column by column so that each read is a contiguous run. For
+     * writers (e.g. .npy) that stream a large matrix in blocks of rows without a per-entry call.
+     */
+    public void copyRowsRowMajor(int i0, int i1, double[] dst) {
+        checkRowRange(i0, i1, dst.length);
+        int n = i1 - i0;
+        for (int j = 0; j < cols; j++) {
+            int src = j * rows + i0;
+            if (f64 != null) for (int i = 0; i < n; i++) dst[i * cols + j] = f64[src + i];
+            else for (int i = 0; i < n; i++) dst[i * cols + j] = f32[src + i];
+        }
+    }
+
+    /** As {@link #copyRowsRowMajor(int, int, double[])}, rounded to float32 (to nearest). */
+    public void copyRowsRowMajor(int i0, int i1, float[] dst) {
+        checkRowRange(i0, i1, dst.length);
+        int n = i1 - i0;
+        for (int j = 0; j < cols; j++) {
+            int src = j * rows + i0;
+            if (f64 != null) for (int i = 0; i < n; i++) dst[i * cols + j] = (float) f64[src + i];
+            else for (int i = 0; i < n; i++) dst[i * cols + j] = f32[src + i];
+        }
+    }
+
+    private void checkRowRange(int i0, int i1, int capacity) {
+        if (i0 < 0 || i1 > rows || i0 > i1)
+            throw new IndexOutOfBoundsException("rows [" + i0 + ", " + i1 + ") of a matrix with " + rows + " rows");
+        if ((long) (i1 - i0) * cols > capacity)
+            throw new IndexOutOfBoundsException("destination holds " + capacity + " entries, " + (long) (i1 - i0) * cols + " needed");
+    }
+
     /** A copy as {@code double[rows][cols]}. */
     public double[][] toArray() {
         double[][] a = new double[rows][cols];

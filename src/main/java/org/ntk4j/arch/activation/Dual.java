@@ -9,11 +9,6 @@ final class Dual {
     /** sqrt⁺(x) = sqrt(max(x, 0)): negative arguments from rounding are clamped to 0. */
     static double sqrtPlus(double x) { return Math.sqrt(Math.max(x, 0.0)); }
 
-    /** atan2(y, x), with π/2 where x = y = 0 (the library's fill value). */
-    static double atan2Fill(double y, double x) {
-        return (y == 0.0 && x == 0.0) ? Math.PI / 2 : Math.atan2(y, x);
-    }
-
     /** ARCH text for a number that parses back to the same double. */
     static String num(double v) { return Double.toString(v); }
 

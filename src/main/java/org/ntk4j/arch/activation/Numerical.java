@@ -11,7 +11,8 @@ import org.ntk4j.arch.Activation;
 /**
  * Any φ (with φ') by 2-D Gauss–Hermite quadrature, as neural-tangents' {@code ElementwiseNumerical}:
  * with physicists' nodes/weights (x_i, w_i) (Commons Math), u_i = sqrt⁺(2q1)·x_i and
- * v_ij = c/sqrt(max(q1/2, 1e-30))·x_i + sqrt⁺(2(q2 − c²/q1))·x_j,
+ * v_ij = c/sqrt(max(q1/2, 1e-30))·x_i + sqrt⁺(2(q1q2 − c²)/q1)·x_j (the library writes q2 − c²/q1,
+ * which is not exactly 0 for identical points),
  * T = (1/π)Σ_ij w_i w_j φ(u_i)φ(v_ij) and Ṫ the same with φ'. Cost O(deg²) per entry;
  * deg = 25 suits smooth φ (not ReLU-like kinks: use the closed forms).
  *
@@ -86,7 +87,9 @@ public final class Numerical implements Activation {
         }
         double su = Dual.sqrtPlus(2 * q1);
         double a = c / Math.sqrt(Math.max(q1 / 2, 1e-30));
-        double b = Dual.sqrtPlus(2 * (q2 - c * c / q1));
+        // The conditional variance q2 − c²/q1, written as (q1q2 − c²)/q1: exactly 0 at c = q1 = q2 (a
+        // point with itself), where the library's q2 − c²/q1 can be ±1 ulp and sqrt turns that into ~1e-8.
+        double b = Dual.sqrtPlus(2 * ((q1 * q2 - c * c) / q1));
         double total = 0;
         for (int i = 0; i < deg; i++) {
             double gu = g.applyAsDouble(su * x[i]);

@@ -14,15 +14,7 @@ public record Sign() implements Activation, TileMap {
     @Override public double variance(double q) { return q == 0 ? 0.0 : 1.0; }
 
     @Override public void mapTile(int rows, int cols, double[] q1, int off1, double[] q2, int off2, double[] k, double[] theta) {
-        for (int j = 0; j < cols; j++) {
-            final double q2j = q2[off2 + j];
-            final int base = j * rows;
-            for (int i = 0; i < rows; i++) {
-                int idx = base + i;
-                k[idx] = 1 - 2 * ArcCosine.theta(k[idx], q1[off1 + i], q2j) / Math.PI;
-                if (theta != null) theta[idx] = 0.0;
-            }
-        }
+        ArcCosine.signTile(rows, cols, q1, off1, q2, off2, k, theta);
     }
 
     @Override public double apply(double x) { return Math.signum(x); }

@@ -1,0 +1,139 @@
+package org.ntk4j.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.Parameterization;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.finite.EmpiricalKernels;
+import org.ntk4j.finite.FiniteNetwork;
+import org.ntk4j.linalg.Matrix;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code ntk4j finite}: one actual finite-width network, initialized from a seed. Writes its
+ * initial outputs {@code f0_x1.npy} (n1×k, and {@code f0_x2.npy}), its empirical {@code nngp.npy}
+ * and {@code ntk.npy} (n1×n2, traced over the k outputs and divided by k, as neural-tangents) and,
+ * with training data, the outputs after K full-batch gradient-descent steps on
+ * L = 1/(2N)·‖f(X) − Y‖², N = n·k: {@code trained_x1.npy} (and {@code trained_x2.npy}). K steps at
+ * rate η correspond to {@code predict --time K --learning-rate η}.
+ */
+@Command(name = "finite", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+    description = {"Initialize an actual finite-width network; write its outputs, its empirical NNGP/NTK and,",
+        "with --x-train/--y-train/--steps, its outputs after full-batch gradient descent.",
+        "Writes DIR/f0_x1.npy [f0_x2.npy], nngp.npy, ntk.npy [trained_x1.npy, trained_x2.npy]."})
+public final class FiniteCommand implements Callable<Integer> {
+    @ParentCommand Main main;
+
+    @Option(names = "--arch", required = true, paramLabel = "ARCH",
+        description = "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)'.")
+    String arch;
+
+    @Option(names = "--width", required = true, paramLabel = "W",
+        description = "Width of every hidden Dense layer (the last Dense keeps its out_dim).")
+    int width;
+
+    @Option(names = "--seed", required = true, paramLabel = "S", description = "Seed of the initialization.")
+    long seed;
+
+    @Option(names = "--parameterization", paramLabel = "ntk|standard", defaultValue = "ntk",
+        converter = Choices.ParameterizationConverter.class, description = "Dense-layer parameterization (default: ntk).")
+    Parameterization parameterization;
+
+    @Option(names = "--x1", required = true, paramLabel = "X1", description = "Inputs x1 (n1xd), .npy or .csv.")
+    Path x1;
+
+    @Option(names = "--x2", paramLabel = "X2", description = "Inputs x2 (n2xd); default: kernels of x1 with itself.")
+    Path x2;
+
+    @Option(names = "--x-train", paramLabel = "X", description = "Training inputs (nxd).")
+    Path xTrain;
+
+    @Option(names = "--y-train", paramLabel = "Y", description = "Training targets (nxk, or n for k = 1).")
+    Path yTrain;
+
+    @Option(names = "--steps", paramLabel = "K", description = "Number of full-batch gradient-descent steps.")
+    Integer steps;
+
+    @Option(names = "--learning-rate", paramLabel = "ETA", defaultValue = "1",
+        description = "Learning rate of gradient descent (default: 1).")
+    double learningRate;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
+    Path out;
+
+    @Override public Integer call() {
+        Architecture a = ArchParser.parse(arch, parameterization);
+        if (width < 1) throw new InvalidInputException("--width", "must be >= 1, got " + width);
+        boolean training = xTrain != null || yTrain != null || steps != null;
+        if (training && (xTrain == null || yTrain == null || steps == null))
+            throw new InvalidInputException(xTrain == null ? "--x-train" : yTrain == null ? "--y-train" : "--steps",
+                "training needs --x-train, --y-train and --steps together");
+        if (training && steps < 0) throw new InvalidInputException("--steps", "must be >= 0, got " + steps);
+        if (!Double.isFinite(learningRate) || learningRate <= 0)
+            throw new InvalidInputException("--learning-rate", "must be finite and > 0, got " + learningRate);
+
+        Matrix m1 = InputFiles.matrix("--x1", x1);
+        Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
+        requireRows("--x1", m1);
+        if (m2 != null) requireColumns("--x2", m2, m1.cols(), "--x1");
+        Matrix mx = null, my = null;
+        if (training) {
+            mx = InputFiles.matrix("--x-train", xTrain);
+            my = InputFiles.matrix("--y-train", yTrain);
+            requireColumns("--x-train", mx, m1.cols(), "--x1");
+            if (my.rows() != mx.rows())
+                throw new InvalidInputException("--y-train", "has " + my.rows() + " rows but --x-train has " + mx.rows()
+                    + "; give one target row per training input");
+        }
+        OutputDir dir = OutputDir.create("--out", out);
+
+        long t0 = System.nanoTime();
+        FiniteNetwork net = FiniteNetwork.initialize(a, m1.cols(), width, seed);
+        if (training && my.cols() != net.outputDim())
+            throw new InvalidInputException("--y-train", "has " + my.cols() + " columns but the network has "
+                + net.outputDim() + " outputs (the last Dense layer's width)");
+        dir.writeMatrix("f0_x1.npy", net.apply(m1), org.ntk4j.linalg.DType.FLOAT64);
+        if (m2 != null) dir.writeMatrix("f0_x2.npy", net.apply(m2), org.ntk4j.linalg.DType.FLOAT64);
+        EmpiricalKernels k = net.kernels(m1, m2);
+        dir.writeMatrix("nngp.npy", k.nngp(), org.ntk4j.linalg.DType.FLOAT64);
+        dir.writeMatrix("ntk.npy", k.ntk(), org.ntk4j.linalg.DType.FLOAT64);
+        String trainedNote = "";
+        if (training) {
+            double loss0 = net.loss(mx, my);
+            FiniteNetwork trained;
+            try (ProgressBar bar = ProgressBar.of(main, "train")) {
+                trained = net.train(mx, my, steps, learningRate, bar);
+            } catch (InvalidInputException e) {
+                if ("learningRate".equals(e.argument()))
+                    throw new InvalidInputException("--learning-rate", e.getMessage().substring("learningRate: ".length()), e);
+                throw e;
+            }
+            dir.writeMatrix("trained_x1.npy", trained.apply(m1), org.ntk4j.linalg.DType.FLOAT64);
+            if (m2 != null) dir.writeMatrix("trained_x2.npy", trained.apply(m2), org.ntk4j.linalg.DType.FLOAT64);
+            trainedNote = String.format(Locale.ROOT, "; %d steps at rate %s: loss %.6g -> %.6g", steps,
+                learningRate, loss0, trained.loss(mx, my));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        main.out().printf(Locale.ROOT, "finite: width %d, %d parameters, %d outputs%s, in %.2f s -> %s%n", width,
+            net.parameterCount(), net.outputDim(), trainedNote, seconds,
+            String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        return 0;
+    }
+
+    private static void requireRows(String flag, Matrix m) {
+        if (m.rows() == 0 || m.cols() == 0)
+            throw new InvalidInputException(flag, "is empty (" + m.rows() + "x" + m.cols() + "); give at least one row and one feature");
+    }
+
+    private static void requireColumns(String flag, Matrix m, int cols, String other) {
+        requireRows(flag, m);
+        if (m.cols() != cols)
+            throw new InvalidInputException(flag, "has " + m.cols() + " features (columns) but " + other + " has " + cols
+                + "; all inputs must have the same number of columns");
+    }
+}

@@ -1,0 +1,91 @@
+package org.ntk4j.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.ntk4j.device.Device;
+import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.Parameterization;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.KernelOptions;
+import org.ntk4j.kernel.Kernels;
+import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.Matrix;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code ntk4j kernel}: the infinite-width NNGP and NTK of an architecture on x1 (against x2, or
+ * x1 itself), written as {@code nngp.npy}, {@code ntk.npy} (n1 x n2), {@code cov1.npy} (n1) and, with
+ * {@code --x2}, {@code cov2.npy} (n2).
+ */
+@Command(name = "kernel", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+    description = {"Compute the infinite-width NNGP and NTK kernels of a fully-connected network.",
+        "Writes DIR/nngp.npy, DIR/ntk.npy (n1 x n2), DIR/cov1.npy (n1) and, with --x2, DIR/cov2.npy (n2)."})
+public final class KernelCommand implements Callable<Integer> {
+    @ParentCommand Main main;
+
+    @Option(names = "--arch", required = true, paramLabel = "ARCH",
+        description = "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)'.")
+    String arch;
+
+    @Option(names = "--parameterization", paramLabel = "ntk|standard", defaultValue = "ntk",
+        converter = Choices.ParameterizationConverter.class, description = "Dense-layer parameterization (default: ntk).")
+    Parameterization parameterization;
+
+    @Option(names = "--x1", required = true, paramLabel = "X1", description = "Inputs x1 (n1 x d), .npy or .csv.")
+    Path x1;
+
+    @Option(names = "--x2", paramLabel = "X2", description = "Inputs x2 (n2 x d); default: x2 = x1.")
+    Path x2;
+
+    @Option(names = "--dtype", paramLabel = "float64|float32", defaultValue = "float64",
+        converter = Choices.DTypeConverter.class, description = "Precision of the results (default: float64).")
+    DType dtype;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+        converter = Choices.DeviceConverter.class, description = "Where to compute (default: auto).")
+    Device device;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
+    Path out;
+
+    @Override public Integer call() {
+        Architecture a = ArchParser.parse(arch, parameterization);
+        Matrix m1 = InputFiles.matrix("--x1", x1);
+        Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
+        checkShapes(m1, m2);
+        OutputDir dir = OutputDir.create("--out", out);
+
+        long t0 = System.nanoTime();
+        Kernels k;
+        try (ProgressBar bar = ProgressBar.of(main, "kernel")) {
+            KernelOptions options = KernelOptions.defaults().withDtype(dtype).withDevice(device).withProgress(bar);
+            k = KernelFunction.of(a).compute(m1, m2, options);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        dir.writeMatrix("nngp.npy", k.nngp(), dtype);
+        if (k.ntk() != null) dir.writeMatrix("ntk.npy", k.ntk(), dtype);
+        dir.writeVector("cov1.npy", k.cov1(), dtype);
+        if (k.cov2() != null) dir.writeVector("cov2.npy", k.cov2(), dtype);
+        main.out().printf(Locale.ROOT, "kernel: %dx%d NNGP and NTK (%s) in %.2f s -> %s%n",
+            k.nngp().rows(), k.nngp().cols(), dtype.name().toLowerCase(Locale.ROOT), seconds,
+            String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        return 0;
+    }
+
+    private static void checkShapes(Matrix m1, Matrix m2) {
+        if (m1.rows() == 0 || m1.cols() == 0)
+            throw new InvalidInputException("--x1", "is empty (" + m1.rows() + "x" + m1.cols() + "); give at least one row and one feature");
+        if (m2 == null) return;
+        if (m2.rows() == 0)
+            throw new InvalidInputException("--x2", "has no rows; give at least one");
+        if (m2.cols() != m1.cols())
+            throw new InvalidInputException("--x2", "has " + m2.cols() + " features (columns) but --x1 has " + m1.cols()
+                + "; both must have the same number of columns");
+    }
+}

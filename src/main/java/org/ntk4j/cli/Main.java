@@ -1,0 +1,101 @@
+package org.ntk4j.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.ntk4j.Ntk4j;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The {@code ntk4j} command line: subcommands {@code kernel}, {@code predict}, {@code softopt}, {@code info}, {@code demo},
+ * {@code finite}.
+ *
+ * <p><b>Pattern for a new subcommand</b> (predict, finite, softopt follow it):
+ * <ol>
+ *   <li>A class {@code XxxCommand implements Callable<Integer>} annotated {@code @Command(name = "xxx")},
+ *       listed in {@code subcommands} below, with {@code @ParentCommand Main main} for the streams
+ *       ({@link #out()}, {@link #err()}) and {@link #verbose()}.</li>
+ *   <li>Flags as {@code @Option}s; a required flag is {@code required = true}. Invalid flag values
+ *       are usage errors (exit 2) that picocli reports.</li>
+ *   <li>Read inputs with {@link InputFiles#matrix(String, java.nio.file.Path)} (or {@code vector}),
+ *       passing the flag name so that errors read {@code --x1: file not found: a.npy}.</li>
+ *   <li>Validate shapes across inputs and throw {@link org.ntk4j.error.InvalidInputException}
+ *       with the flag name; create the output with {@link OutputDir#create(String, java.nio.file.Path)}
+ *       <em>before</em> the long computation, so a bad {@code --out} fails fast.</li>
+ *   <li>Compute through the Java API, passing {@link ProgressBar#of(Main, String)} as the
+ *       {@code ProgressListener} for long steps; write results with {@code OutputDir.write...}.</li>
+ *   <li>Never catch exceptions to print them, and never call {@code System.exit}: throw the typed
+ *       exceptions of {@code org.ntk4j.error}; {@link ErrorHandler} prints one line and maps them to
+ *       exit codes (2 usage, 3 invalid input, 4 memory, 5 ill-posed, 6 device, 7 other ntk4j error,
+ *       70 internal error). Return 0 on success.</li>
+ * </ol>
+ * Test a command in-process through {@link #run(String[], PrintStream, PrintStream)}.
+ */
+@Command(name = "ntk4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Infinite-width NNGP/NTK kernels, predictions and soft optimization.",
+    subcommands = {KernelCommand.class, PredictCommand.class, SoftoptCommand.class, InfoCommand.class, DemoCommand.class,
+        FiniteCommand.class},
+    usageHelpAutoWidth = true)
+public final class Main implements Callable<Integer> {
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+        description = "Print a stack trace with errors (and more detail where a command has it).")
+    boolean verbose;
+
+    @Spec CommandSpec spec;
+
+    private PrintStream out = System.out;
+    private PrintStream err = System.err;
+
+    /** Standard output of this invocation. */
+    public PrintStream out() { return out; }
+
+    /** Standard error of this invocation (errors, progress, verbose diagnostics). */
+    public PrintStream err() { return err; }
+
+    /** Whether {@code --verbose} was given. */
+    public boolean verbose() { return verbose; }
+
+    @Override public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "missing command (kernel, predict, softopt, info, demo or finite); see 'ntk4j --help'");
+    }
+
+    /** Supplies {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() { return new String[] {"ntk4j " + Ntk4j.VERSION}; }
+    }
+
+    /**
+     * Runs the command line in-process and returns its exit code (0 success, 1..125 errors).
+     * Never calls {@code System.exit}.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Logging.configure();
+        Main main = new Main();
+        main.out = out;
+        main.err = err;
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        ErrorHandler handler = new ErrorHandler(main, err, args);
+        cl.setParameterExceptionHandler(handler);
+        cl.setExecutionExceptionHandler(handler);
+        try {
+            return cl.execute(args);
+        } catch (Throwable t) { // Errors (OutOfMemoryError, ...) pass through picocli's handlers
+            return handler.handle(t, null);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+}

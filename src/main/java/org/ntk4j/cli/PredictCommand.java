@@ -1,0 +1,272 @@
+package org.ntk4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.ntk4j.device.Device;
+import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.Parameterization;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.KernelOptions;
+import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.CovarianceMode;
+import org.ntk4j.predict.Diagnostics;
+import org.ntk4j.predict.Get;
+import org.ntk4j.predict.LinearizedPrediction;
+import org.ntk4j.predict.Posterior;
+import org.ntk4j.predict.Predict;
+import org.ntk4j.predict.PredictOptions;
+import org.ntk4j.predict.Regularization;
+import org.ntk4j.solve.ScalablePredict;
+import org.ntk4j.solve.SolveReport;
+import org.ntk4j.solve.Solved;
+import org.ntk4j.solve.SolverKind;
+import org.ntk4j.solve.SolverOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code ntk4j predict}: infinite-width predictions (issue 3's table).
+ * <ul>
+ *   <li>no {@code --time}, no {@code --fx-*}: the t = ∞ posterior of {@code --get} (gp_inference);</li>
+ *   <li>{@code --time T} with nngp/ntk: the trained ensemble at time T;</li>
+ *   <li>{@code --fx-train-0} and {@code --fx-test-0}: one linearized network (NTK, or NNGP with
+ *       {@code --get nngp}), t = ∞ unless {@code --time}; writes the mean only.</li>
+ * </ul>
+ * Writes DIR/mean.npy (m×k), and DIR/var.npy (m) with {@code --cov diag} (the default) or
+ * DIR/cov.npy (m×m) with {@code --cov full}.
+ */
+@Command(name = "predict", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+    description = {"Predict with infinite-width networks: Bayesian posteriors (nngp, ntk, ntkgp), the trained",
+        "ensemble at a time T, or one linearized network from its initial outputs (--fx-train-0/--fx-test-0).",
+        "Writes DIR/mean.npy (m×k) and DIR/var.npy (m, --cov diag) or DIR/cov.npy (m×m, --cov full)."})
+public final class PredictCommand implements Callable<Integer> {
+    @ParentCommand Main main;
+
+    @Option(names = "--arch", required = true, paramLabel = "ARCH",
+        description = "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)'.")
+    String arch;
+
+    @Option(names = "--parameterization", paramLabel = "ntk|standard", defaultValue = "ntk",
+        converter = Choices.ParameterizationConverter.class, description = "Dense-layer parameterization (default: ntk).")
+    Parameterization parameterization;
+
+    @Option(names = "--x-train", required = true, paramLabel = "X", description = "Training inputs (n×d), .npy or .csv.")
+    Path xTrain;
+
+    @Option(names = "--y-train", required = true, paramLabel = "Y", description = "Training targets (n×k; 1-D is n×1).")
+    Path yTrain;
+
+    @Option(names = "--x-test", required = true, paramLabel = "XT", description = "Test inputs (m×d).")
+    Path xTest;
+
+    @Option(names = "--get", paramLabel = "ntk|nngp|ntkgp", defaultValue = "ntk", converter = GetConverter.class,
+        description = "Posterior: ntk (trained ensemble, default), nngp (Bayesian NNGP), ntkgp (GP with the NTK prior).")
+    Get get;
+
+    @Option(names = "--time", paramLabel = "T",
+        description = "Training time t >= 0 (time unit of learning rate x steps); default: infinity (converged).")
+    String time;
+
+    @Option(names = "--learning-rate", paramLabel = "ETA", defaultValue = "1",
+        description = "Learning rate; the dynamics use eta*t (default: 1).")
+    double learningRate;
+
+    @Option(names = "--diag-reg", paramLabel = "LAMBDA", defaultValue = "0",
+        description = "Ridge regularizer on the inverted kernel, relative to its mean diagonal (default: 0).")
+    double diagReg;
+
+    @Option(names = "--diag-reg-absolute", description = "--diag-reg is the absolute lambda, not relative.")
+    boolean diagRegAbsolute;
+
+    @Option(names = "--cov", paramLabel = "full|diag|none", converter = CovConverter.class,
+        description = "Covariance to write: full (cov.npy), diag (var.npy, default), none.")
+    CovarianceMode cov;
+
+    @Option(names = "--fx-train-0", paramLabel = "F", description = "Initial outputs of one network on x-train (n×k).")
+    Path fxTrain0;
+
+    @Option(names = "--fx-test-0", paramLabel = "G", description = "Initial outputs of the same network on x-test (m×k).")
+    Path fxTest0;
+
+    @Option(names = "--dtype", paramLabel = "float64|float32", defaultValue = "float64",
+        converter = Choices.DTypeConverter.class, description = "Precision of kernels and outputs (default: float64; solves are float64).")
+    DType dtype;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+        converter = Choices.DeviceConverter.class, description = "Where to compute (default: auto).")
+    Device device;
+
+    @Option(names = "--solver", paramLabel = "auto|exact|cg|nystrom", defaultValue = "auto", converter = SolverConverter.class,
+        description = {"Solver of the t = inf posterior (default: auto = exact while it fits and is fast, cg beyond,",
+            "nystrom beyond the memory for cg); cg and nystrom need --diag-reg > 0."})
+    SolverKind solver;
+
+    @Option(names = "--tolerance", paramLabel = "TOL", defaultValue = "1e-6",
+        description = "Relative accuracy asked of --solver cg (default: 1e-6).")
+    double tolerance;
+
+    @Option(names = "--centers", paramLabel = "M", defaultValue = "0",
+        description = "Nystrom centers for --solver nystrom (default: min(n, 2000)).")
+    int centers;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
+    Path out;
+
+    @Override public Integer call() {
+        Architecture a = ArchParser.parse(arch, parameterization);
+        double t = parseTime(time);
+        boolean linearized = fxTrain0 != null || fxTest0 != null;
+        if (linearized && (fxTrain0 == null || fxTest0 == null))
+            throw new InvalidInputException(fxTrain0 == null ? "--fx-train-0" : "--fx-test-0",
+                "is required together with " + (fxTrain0 == null ? "--fx-test-0" : "--fx-train-0") + " (one linearized network needs both)");
+        if (linearized && cov != null && cov != CovarianceMode.NONE)
+            throw new InvalidInputException("--cov", "one linearized network has no covariance; drop --cov or use --cov none");
+        if (linearized && get == Get.NTKGP)
+            throw new InvalidInputException("--get", "a linearized network trains with the ntk (or nngp) kernel; ntkgp is a posterior");
+        if (!linearized && get == Get.NTKGP && Double.isFinite(t))
+            throw new InvalidInputException("--time", "there is no finite-time NTKGP; drop --time or use --get ntk or nngp");
+        if (!(diagReg >= 0) || !Double.isFinite(diagReg))
+            throw new InvalidInputException("--diag-reg", "must be >= 0 and finite, got " + diagReg);
+        if (!(learningRate > 0) || !Double.isFinite(learningRate))
+            throw new InvalidInputException("--learning-rate", "must be > 0 and finite, got " + learningRate);
+        boolean posterior = !linearized && !Double.isFinite(t);
+        if (!posterior && (solver == SolverKind.CG || solver == SolverKind.NYSTROM))
+            throw new InvalidInputException("--solver", "cg and nystrom compute the t = inf posterior only; drop --time/--fx-* or use --solver exact");
+        SolverOptions solverOptions = SolverOptions.defaults().withSolver(solver).withTolerance(tolerance).withCenters(centers);
+        CovarianceMode mode = cov == null ? (linearized ? CovarianceMode.NONE : CovarianceMode.DIAGONAL) : cov;
+
+        Matrix x = InputFiles.matrix("--x-train", xTrain);
+        Matrix y = InputFiles.matrix("--y-train", yTrain);
+        Matrix xt = InputFiles.matrix("--x-test", xTest);
+        Matrix f0 = linearized ? InputFiles.matrix("--fx-train-0", fxTrain0) : null;
+        Matrix g0 = linearized ? InputFiles.matrix("--fx-test-0", fxTest0) : null;
+        checkShapes(x, y, xt, f0, g0);
+        OutputDir dir = OutputDir.create("--out", out);
+
+        PredictOptions options = PredictOptions.defaults()
+            .withRegularization(new Regularization(diagReg, diagRegAbsolute))
+            .withLearningRate(learningRate)
+            .withCovariance(mode)
+            .withKernelOptions(KernelOptions.defaults().withDtype(dtype).withDevice(device));
+        long t0 = System.nanoTime();
+        String what;
+        Diagnostics diag;
+        SolveReport report = null;
+        try (ProgressBar bar = ProgressBar.of(main, "kernels")) {
+            options = options.withKernelOptions(options.kernelOptions().withProgress(bar));
+            if (linearized) {
+                LinearizedPrediction p = Predict.linearized(a, x, y, xt, f0, g0, get, t, options);
+                dir.writeMatrix("mean.npy", p.test(), dtype);
+                diag = p.diagnostics();
+                what = "linearized network (" + get + " kernel)";
+            } else {
+                Solved solved = posterior ? ScalablePredict.gpInference(a, x, y, xt, get, options, solverOptions) : null;
+                report = solved == null ? null : solved.report();
+                Posterior p = Double.isFinite(t)
+                    ? Predict.ensemble(a, x, y, xt, get, new double[] {t}, options).get(0)
+                    : solved.posterior();
+                dir.writeMatrix("mean.npy", p.mean(), dtype);
+                if (p.covariance() != null) dir.writeMatrix("cov.npy", p.covariance(), dtype);
+                if (p.variances() != null) dir.writeVector("var.npy", p.variances(), dtype);
+                diag = p.diagnostics();
+                what = Double.isFinite(t) ? get + " ensemble" : get + " posterior";
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        main.out().printf(Locale.ROOT, "predict: %s at t=%s, %d train, %d test, %d output%s in %.2f s%s -> %s%n",
+            what, Double.isFinite(t) ? fmt(t) : "inf", x.rows(), xt.rows(), y.cols(), y.cols() == 1 ? "" : "s", seconds,
+            notes(diag), String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        if (report != null && report.solver() != SolverKind.EXACT) main.out().println(report.summary());
+        else if (report != null && main.verbose()) main.err().println(report.summary());
+        if (main.verbose()) {
+            var tm = diag.timings();
+            main.err().printf(Locale.ROOT, "timings: kernels %.3f s, factorization %.3f s, mean %.3f s, covariance %.3f s; condition estimate %.3g%n",
+                tm.kernelNanos() / 1e9, tm.factorNanos() / 1e9, tm.meanNanos() / 1e9, tm.covarianceNanos() / 1e9, diag.conditionEstimate());
+        }
+        return 0;
+    }
+
+    /** Numerical remarks worth a user's attention (jitter, clamping), in parentheses. */
+    private static String notes(Diagnostics d) {
+        List<String> n = new ArrayList<>();
+        if (d.jitter().applied())
+            n.add(String.format(Locale.ROOT, "jitter %.3g x mean diagonal added: %s", d.jitter().relative(), d.jitter().reason()));
+        if (d.negativeVariancesClamped() > 0) n.add(d.negativeVariancesClamped() + " negative variances clamped to 0");
+        if (d.negativeEigenvaluesClamped() > 0) n.add(d.negativeEigenvaluesClamped() + " negative kernel eigenvalues clamped to 0");
+        return n.isEmpty() ? "" : " (" + String.join("; ", n) + ")";
+    }
+
+    private static String fmt(double v) { return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v); }
+
+    static double parseTime(String s) {
+        if (s == null) return Double.POSITIVE_INFINITY;
+        String v = s.strip().toLowerCase(Locale.ROOT);
+        if (v.equals("inf") || v.equals("infinity")) return Double.POSITIVE_INFINITY;
+        double t;
+        try {
+            t = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("--time", "'" + s + "' is not a number (give t >= 0, or inf)");
+        }
+        if (!(t >= 0)) throw new InvalidInputException("--time", "must be >= 0, got " + s);
+        return t;
+    }
+
+    private static void checkShapes(Matrix x, Matrix y, Matrix xt, Matrix f0, Matrix g0) {
+        if (x.rows() == 0 || x.cols() == 0)
+            throw new InvalidInputException("--x-train", "is empty (" + x.rows() + "×" + x.cols() + "); give at least one row and one feature");
+        if (y.rows() != x.rows())
+            throw new InvalidInputException("--y-train", "has " + y.rows() + " rows but --x-train has " + x.rows() + "; give one target row per training input");
+        if (y.cols() == 0) throw new InvalidInputException("--y-train", "has no columns");
+        if (xt.rows() == 0) throw new InvalidInputException("--x-test", "has no rows; give at least one");
+        if (xt.cols() != x.cols())
+            throw new InvalidInputException("--x-test", "has " + xt.cols() + " features (columns) but --x-train has " + x.cols()
+                + "; both must have the same number of columns");
+        if (f0 != null && (f0.rows() != y.rows() || f0.cols() != y.cols()))
+            throw new InvalidInputException("--fx-train-0", "is " + f0.rows() + "×" + f0.cols() + " but must match --y-train (" + y.rows() + "×" + y.cols() + ")");
+        if (g0 != null && (g0.rows() != xt.rows() || g0.cols() != y.cols()))
+            throw new InvalidInputException("--fx-test-0", "is " + g0.rows() + "×" + g0.cols() + " but must be " + xt.rows() + "×" + y.cols()
+                + " (test points × outputs of --y-train)");
+    }
+
+    /** {@code --get}. */
+    static final class GetConverter implements ITypeConverter<Get> {
+        @Override public Get convert(String s) {
+            try {
+                return Get.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + s + "' is not one of ntk, nngp, ntkgp");
+            }
+        }
+    }
+
+    /** {@code --solver}. */
+    static final class SolverConverter implements ITypeConverter<SolverKind> {
+        @Override public SolverKind convert(String s) {
+            try {
+                return SolverKind.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + s + "' is not one of auto, exact, cg, nystrom");
+            }
+        }
+    }
+
+    /** {@code --cov}. */
+    static final class CovConverter implements ITypeConverter<CovarianceMode> {
+        @Override public CovarianceMode convert(String s) {
+            try {
+                return CovarianceMode.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + s + "' is not one of full, diag, none");
+            }
+        }
+    }
+}

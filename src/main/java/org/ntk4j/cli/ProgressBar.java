@@ -1,0 +1,140 @@
+package org.ntk4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import org.ntk4j.kernel.ProgressListener;
+
+/**
+ * A one-line progress bar on stderr, e.g. {@code kernel [########......] 57%  1.9 s, ~1.4 s left}.
+ * It appears only when stderr is a terminal and the work has run for more than {@code delay}
+ * (2 s by default), so that quick runs and logs stay clean; it redraws at most ten times a
+ * second, keeps the clock moving (a daemon ticker) while set-up work reports nothing, and erases
+ * itself on {@link #close()}. Thread-safe: workers report from any thread.
+ */
+public final class ProgressBar implements ProgressListener, AutoCloseable {
+    private static final long DEFAULT_DELAY_NANOS = 2_000_000_000L;
+    private static final long REDRAW_NANOS = 100_000_000L;
+    private static final long TICK_MILLIS = 500;
+    private static final int WIDTH = 30;
+
+    private final PrintStream err;
+    private final boolean enabled;
+    private final String label;
+    private final long delayNanos;
+    private final LongSupplier clock;
+    private final long start;
+    private long lastDraw;
+    private boolean drawnOnce;
+    private long done, total;
+    private long firstAt = -1, firstDone; // the rate counts from the first report: set-up work reports nothing
+    private int drawnLength;
+    private boolean closed;
+    private Thread ticker;
+
+    ProgressBar(PrintStream err, boolean enabled, String label, long delayNanos, LongSupplier clock) {
+        this.err = err;
+        this.enabled = enabled;
+        this.label = label;
+        this.delayNanos = delayNanos;
+        this.clock = clock;
+        this.start = clock.getAsLong();
+    }
+
+    /** A bar for a command: enabled when the command's stderr is the process's stderr and a terminal. */
+    public static ProgressBar of(Main main, String label) {
+        boolean tty = main.err() == System.err && stderrIsTerminal();
+        ProgressBar bar = new ProgressBar(main.err(), tty, label, DEFAULT_DELAY_NANOS, System::nanoTime);
+        if (tty) bar.startTicker();
+        return bar;
+    }
+
+    private void startTicker() {
+        ticker = Thread.ofPlatform().daemon().name("ntk4j-progress").start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(TICK_MILLIS);
+                    tick();
+                }
+            } catch (InterruptedException e) {
+                // closed
+            }
+        });
+    }
+
+    @Override public void onProgress(long done, long total) {
+        if (!enabled || total <= 0) return;
+        long now = clock.getAsLong();
+        synchronized (this) {
+            this.done = Math.max(this.done, Math.min(done, total)); // reports may arrive out of order
+            this.total = total;
+            if (now - start < delayNanos) return;
+            if (firstAt < 0) { firstAt = now; firstDone = this.done; }
+            if (drawnOnce && now - lastDraw < REDRAW_NANOS && done < total) return;
+            draw(now);
+        }
+    }
+
+    /** Redraws with the latest numbers (moves the clock when nothing is reported). */
+    synchronized void tick() {
+        long now = clock.getAsLong();
+        if (enabled && !closed && now - start >= delayNanos) draw(now);
+    }
+
+    private void draw(long now) {
+        if (closed) return;
+        drawnOnce = true;
+        lastDraw = now;
+        double rate = done > firstDone && now > firstAt ? (done - firstDone) / ((now - firstAt) / 1e9) : 0;
+        String line = render(done, total, (now - start) / 1e9, rate);
+        // Pad with spaces to wipe a longer previous line; \r returns to its start.
+        err.print("\r" + line + " ".repeat(Math.max(0, drawnLength - line.length())));
+        err.flush();
+        drawnLength = line.length();
+    }
+
+    /** The bar after {@code seconds}, with a time left from {@code rate} (units per second; 0 = unknown). */
+    String render(long done, long total, double seconds, double rate) {
+        if (total <= 0) return String.format(Locale.ROOT, "%s: starting...  %.1f s", label, seconds);
+        double f = (double) done / total;
+        int filled = (int) Math.round(f * WIDTH);
+        String eta = rate > 0 && done < total
+            ? String.format(Locale.ROOT, ", ~%.1f s left", (total - done) / rate) : "";
+        return String.format(Locale.ROOT, "%s [%s%s] %3d%%  %.1f s%s",
+            label, "#".repeat(filled), ".".repeat(WIDTH - filled), (int) Math.floor(100 * f), seconds, eta);
+    }
+
+    /** Stops the ticker and erases the bar if it was drawn. */
+    @Override public void close() {
+        Thread t;
+        synchronized (this) {
+            closed = true;
+            t = ticker;
+            if (drawnLength > 0) {
+                err.print("\r" + " ".repeat(drawnLength) + "\r");
+                err.flush();
+                drawnLength = 0;
+            }
+        }
+        if (t != null) t.interrupt();
+    }
+
+    /**
+     * Whether file descriptor 2 is a terminal. {@code System.console()} looks at stdin/stdout only
+     * (and {@code Console.isTerminal} is newer than Java 21), so the launcher passes
+     * {@code -Dntk4j.stderr.tty} from {@code [ -t 2 ]}; without it, read where /proc says fd 2 points.
+     */
+    static boolean stderrIsTerminal() {
+        String hint = System.getProperty("ntk4j.stderr.tty");
+        if (hint != null && !hint.isEmpty()) return Boolean.parseBoolean(hint);
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+}

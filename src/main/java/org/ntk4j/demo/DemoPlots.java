@@ -1,0 +1,186 @@
+package org.ntk4j.demo;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The demo's PNG plots (XChart, rendered headless): the policies ordered by proxy mean with the
+ * ±2σ band, the true utility, the prior and each policy distribution; and the Goodhart curve.
+ */
+public final class DemoPlots {
+    private static final Color PROXY = new Color(31, 119, 180);
+    private static final Color BAND = new Color(31, 119, 180, 90);
+    private static final Color TRUE = new Color(214, 39, 40);
+    private static final Color PRIOR = new Color(110, 110, 110);
+    private static final Color MAXIMIN = new Color(44, 160, 44);
+    private static final Color LOWER = new Color(148, 103, 189);
+    private static final Color QUANT = new Color(255, 127, 14);
+    private static final Color ARGMAX = Color.BLACK;
+
+    private DemoPlots() {}
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    /** policies.png: two panels over policies sorted by proxy mean U. */
+    public static byte[] policies(SeedRun run) {
+        double[] u = run.proxy(), sd = run.sd(), v = run.world().trueUtility(), g = run.world().prior().weights();
+        int n = u.length;
+        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparingDouble(i -> u[i]));
+        double[] rank = new double[n], us = new double[n], hi = new double[n], lo = new double[n], vs = new double[n];
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
+            rank[k] = k;
+            us[k] = u[i];
+            hi[k] = u[i] + 2 * sd[i];
+            lo[k] = u[i] - 2 * sd[i];
+            vs[k] = v[i];
+        }
+        int argRank = indexOfOne(run.distributions().get("argmax"), order);
+
+        XYChart top = base("Policies ordered by proxy utility U (NTK posterior mean), seed " + run.seed(),
+            "policy rank by U", "utility");
+        scatter(top, "U ± 2σ (posterior band)", concat(rank, rank), concat(hi, lo), BAND);
+        line(top, "proxy U (posterior mean)", rank, us, PROXY, 2.5f);
+        scatter(top, "true utility V (hidden)", rank, vs, TRUE);
+        double ymin = -0.8, ymax = 2.4;
+        line(top, "argmax", new double[] {argRank, argRank}, new double[] {ymin, ymax}, ARGMAX, 1.5f);
+        top.getStyler().setYAxisMin(ymin).setYAxisMax(ymax).setMarkerSize(3);
+
+        // Per-policy probabilities interleave wildly when sorted by U; mass per bin of ranks reads better.
+        int bins = Math.min(60, n), width = (n + bins - 1) / bins;
+        double[] centre = new double[bins];
+        for (int b = 0; b < bins; b++) centre[b] = Math.min(n - 1, b * width + (width - 1) / 2.0);
+        XYChart bottom = base("Probability mass per bin of " + width + " consecutive policies (by U rank)",
+            "policy rank by U", "mass in bin");
+        double pmax = 0;
+        String[] names = {"maximin", "maximin_lower_band", GoodhartDemo.quantilizerName(0.1)};
+        Color[] colors = {MAXIMIN, LOWER, QUANT};
+        double[] gb = binned(sorted(g, order), bins, width);
+        pmax = max(gb);
+        line(bottom, "prior γ", centre, gb, PRIOR, 2.5f);
+        for (int k = 0; k < names.length; k++) {
+            double[] p = run.distributions().get(names[k]);
+            if (p == null) continue;
+            double[] pb = binned(sorted(p, order), bins, width);
+            pmax = Math.max(pmax, max(pb));
+            line(bottom, label(names[k], run), centre, pb, colors[k], 2f);
+        }
+        line(bottom, "argmax (all mass on one policy)", new double[] {argRank, argRank}, new double[] {0, 1.05 * pmax}, ARGMAX, 1.5f);
+        bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.05 * pmax);
+        return png(List.of(top, bottom), 2, 1);
+    }
+
+    /** goodhart.png: E[V] and E[U] of the q-quantilizer against q (log axis), maximin marked. */
+    public static byte[] goodhart(SeedRun run) {
+        GoodhartCurve c = run.curve();
+        XYChart ch = base("Goodhart curve: the q-quantilizer on the proxy, seed " + run.seed(),
+            "q (kept prior mass, log scale)", "expected utility");
+        ch.getStyler().setXAxisLogarithmic(true);
+        line(ch, "proxy E[U] (what the agent expects)", c.q(), c.proxyUtility(), PROXY, 2.5f);
+        line(ch, "true E[V] (what it gets)", c.q(), c.trueUtility(), TRUE, 2.5f);
+        double lo = Math.min(min(c.trueUtility()), c.guaranteed()) - 0.05;
+        double hi = Math.max(max(c.proxyUtility()), max(c.trueUtility())) + 0.05;
+        // the lower bound E_Q U − ε/q plunges to −∞ as q → 0: draw only the part inside the frame
+        double[] q = c.q(), lb = c.lowerBound();
+        int first = 0;
+        while (first < q.length && lb[first] < lo) first++;
+        if (first < q.length)
+            line(ch, "guaranteed E[U] − ε/q", Arrays.copyOfRange(q, first, q.length), Arrays.copyOfRange(lb, first, q.length), PRIOR, 1.5f);
+        line(ch, String.format(Locale.ROOT, "maximin q* = %.3f", c.qStar()), new double[] {c.qStar(), c.qStar()},
+            new double[] {lo, hi}, MAXIMIN, 1.5f);
+        XYSeries level = ch.addSeries(String.format(Locale.ROOT, "guaranteed value t* = %.3f", c.guaranteed()),
+            new double[] {q[0], c.qStar()}, new double[] {c.guaranteed(), c.guaranteed()});
+        level.setMarker(SeriesMarkers.NONE);
+        level.setLineColor(MAXIMIN);
+        level.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        XYSeries pt = ch.addSeries("maximin (q*, t*)", new double[] {c.qStar()}, new double[] {c.guaranteed()});
+        pt.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        pt.setMarker(SeriesMarkers.DIAMOND);
+        pt.setMarkerColor(MAXIMIN);
+        ch.getStyler().setYAxisMin(lo).setYAxisMax(hi).setMarkerSize(12);
+        return png(List.of(ch), 1, 1);
+    }
+
+    private static String label(String name, SeedRun run) {
+        MethodResult m = run.result(name);
+        return String.format(Locale.ROOT, "%s (q = %.3g)", name, m.q());
+    }
+
+    private static XYChart base(String title, String x, String y) {
+        XYChart ch = new XYChartBuilder().width(1100).height(520).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        org.knowm.xchart.style.XYStyler st = ch.getStyler();
+        st.setLegendPosition(Styler.LegendPosition.InsideNW);
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotGridLinesColor(new Color(225, 225, 225));
+        st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
+        return ch;
+    }
+
+    private static void line(XYChart ch, String name, double[] x, double[] y, Color c, float width) {
+        XYSeries s = ch.addSeries(name, x, y);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(c);
+        s.setLineStyle(new BasicStroke(width));
+    }
+
+    private static void scatter(XYChart ch, String name, double[] x, double[] y, Color c) {
+        XYSeries s = ch.addSeries(name, x, y);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setMarkerColor(c);
+    }
+
+    private static byte[] png(List<XYChart> charts, int rows, int cols) {
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            if (charts.size() == 1) out.write(BitmapEncoder.getBitmapBytes(charts.get(0), BitmapEncoder.BitmapFormat.PNG));
+            else BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("rendering a plot failed", e);
+        }
+    }
+
+    private static double[] binned(double[] a, int bins, int width) {
+        double[] b = new double[bins];
+        for (int k = 0; k < a.length; k++) b[Math.min(bins - 1, k / width)] += a[k];
+        return b;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    private static double[] sorted(double[] a, Integer[] order) {
+        double[] s = new double[a.length];
+        for (int k = 0; k < a.length; k++) s[k] = a[order[k]];
+        return s;
+    }
+
+    private static int indexOfOne(double[] p, Integer[] order) {
+        for (int k = 0; k < order.length; k++) if (p[order[k]] == 1) return k;
+        return order.length - 1;
+    }
+
+    private static double min(double[] a) { double m = Double.POSITIVE_INFINITY; for (double x : a) m = Math.min(m, x); return m; }
+    private static double max(double[] a) { double m = Double.NEGATIVE_INFINITY; for (double x : a) m = Math.max(m, x); return m; }
+}

@@ -1,0 +1,134 @@
+package org.ntk4j.io;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Matrix;
+
+/**
+ * Reads numeric CSV files (commas, optional quotes, {@code #} comment lines, blank lines ignored)
+ * into a float64 matrix, one row per record.
+ *
+ * <p>An optional header is recognized when every field of the first record is non-numeric (e.g.
+ * {@code x1,x2,y}); a first record that mixes numbers and text is an error rather than silently
+ * dropped data. Every later record must be all numbers with the same column count. Numbers are
+ * decimal ({@code 1}, {@code -2.5}, {@code 3e-4}); {@code nan}, {@code inf} and {@code -inf}
+ * (numpy's spelling, any case) are understood and then rejected unless
+ * {@link ReadOptions#checkFinite()} is off. Errors name the file, line (1-based, as editors count)
+ * and column (1-based).
+ */
+public final class Csv {
+    private static final Pattern DECIMAL =
+        Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+        .setCommentMarker('#').setIgnoreEmptyLines(true).setTrim(true).setIgnoreSurroundingSpaces(true).get();
+
+    private Csv() {}
+
+    /** Reads a numeric CSV file as float64, rejecting NaN/Inf; errors name {@code input}. */
+    public static Matrix read(Path file) { return read(file, ReadOptions.defaults()); }
+
+    /** Reads a numeric CSV file as float64 with the given options. */
+    public static Matrix read(Path file, ReadOptions options) {
+        String arg = options.argument();
+        Inputs.checkReadable(file, arg);
+        try (Reader r = skipBom(Files.newBufferedReader(file, StandardCharsets.UTF_8)); CSVParser p = FORMAT.parse(r)) {
+            double[] data = new double[1024];
+            int rows = 0, cols = -1;
+            boolean first = true;
+            for (CSVRecord rec : p) {
+                long line = p.getCurrentLineNumber();
+                if (first) {
+                    first = false;
+                    if (isHeader(rec, file, line, arg)) continue;
+                }
+                if (cols < 0) cols = rec.size();
+                else if (rec.size() != cols)
+                    throw new InvalidInputException(arg, file + " line " + line + " has " + rec.size() + " columns, expected "
+                        + cols + " (as in the first data row)");
+                if ((long) (rows + 1) * cols > Inputs.MAX_ELEMENTS)
+                    throw new InvalidInputException(arg, file + " has more than " + Inputs.MAX_ELEMENTS
+                        + " values, the most one ntk4j matrix holds: split the input");
+                if ((rows + 1) * cols > data.length)
+                    data = Arrays.copyOf(data, (int) Math.min(Inputs.MAX_ELEMENTS, Math.max((rows + 1L) * cols, 2L * data.length)));
+                for (int j = 0; j < cols; j++) {
+                    double v = parse(rec.get(j));
+                    if (Double.isNaN(v) && !isNanToken(rec.get(j)))
+                        throw new InvalidInputException(arg, file + " line " + line + ", column " + (j + 1) + ": "
+                            + describe(rec.get(j)) + " is not a number");
+                    if (options.checkFinite() && !Double.isFinite(v))
+                        throw new InvalidInputException(arg, file + " line " + line + ", column " + (j + 1) + ": "
+                            + rec.get(j) + "; inputs must be finite: remove or impute it");
+                    data[rows * cols + j] = v;
+                }
+                rows++;
+            }
+            if (rows == 0) throw new InvalidInputException(arg, file + " has no data rows");
+            return Matrix.fromRowMajor(rows, cols, Arrays.copyOf(data, rows * cols));
+        } catch (UncheckedIOException e) {
+            throw readError(arg, file, e.getCause());
+        } catch (IOException e) {
+            throw readError(arg, file, e);
+        }
+    }
+
+    /** Drops a leading UTF-8 byte-order mark (spreadsheets write one), which would hide the first number. */
+    private static Reader skipBom(java.io.BufferedReader r) throws IOException {
+        r.mark(1);
+        if (r.read() != '\uFEFF') r.reset();
+        return r;
+    }
+
+    private static InvalidInputException readError(String arg, Path file, IOException e) {
+        if (e instanceof MalformedInputException)
+            return new InvalidInputException(arg, file + " is not a UTF-8 text file; expected numeric CSV", e);
+        return new InvalidInputException(arg, "cannot read " + file + ": " + Inputs.reason(e), e);
+    }
+
+    /** A first record is a header when none of its fields is a number; mixed records are errors. */
+    private static boolean isHeader(CSVRecord rec, Path file, long line, String arg) {
+        int numeric = 0, firstText = -1;
+        for (int j = 0; j < rec.size(); j++) {
+            String s = rec.get(j);
+            if (!Double.isNaN(parse(s)) || isNanToken(s)) numeric++;
+            else if (firstText < 0) firstText = j;
+        }
+        if (numeric == 0) return true;
+        if (firstText < 0) return false;
+        throw new InvalidInputException(arg, file + " line " + line + ", column " + (firstText + 1) + ": "
+            + describe(rec.get(firstText)) + " is not a number (a header row must have only names)");
+    }
+
+    /** The value of a numeric field, or NaN when it is not a number (see {@link #isNanToken}). */
+    static double parse(String s) {
+        String t = s.strip();
+        if (DECIMAL.matcher(t).matches()) return Double.parseDouble(t);
+        return switch (t.toLowerCase(Locale.ROOT)) {
+            case "inf", "+inf", "infinity", "+infinity" -> Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+            default -> Double.NaN;
+        };
+    }
+
+    private static boolean isNanToken(String s) {
+        String t = s.strip().toLowerCase(Locale.ROOT);
+        return t.equals("nan") || t.equals("+nan") || t.equals("-nan");
+    }
+
+    private static String describe(String field) {
+        if (field.isEmpty()) return "empty field";
+        String f = field.length() > 40 ? field.substring(0, 40) + "..." : field;
+        return "'" + f + "'";
+    }
+}

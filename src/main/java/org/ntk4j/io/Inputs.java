@@ -1,0 +1,76 @@
+package org.ntk4j.io;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.ntk4j.error.InsufficientMemoryException;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Matrix;
+
+/** Checks shared by the readers: the file exists, the data fits, the values are finite. */
+final class Inputs {
+    /** Largest array Java allocates (a little under Integer.MAX_VALUE on HotSpot). */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private Inputs() {}
+
+    static void checkReadable(Path file, String arg) {
+        if (file == null) throw new InvalidInputException(arg, "no file given");
+        if (!Files.exists(file)) throw new InvalidInputException(arg, "file not found: " + file);
+        if (Files.isDirectory(file)) throw new InvalidInputException(arg, file + " is a directory, not a file");
+        if (!Files.isReadable(file)) throw new InvalidInputException(arg, "cannot read " + file + ": permission denied");
+    }
+
+    /** Throws before allocating a rows×cols array that Java cannot hold or the heap cannot fit. */
+    static void checkSize(String arg, Path file, long rows, long cols, int bytesPerValue) {
+        long count;
+        try {
+            count = Math.multiplyExact(rows, cols);
+        } catch (ArithmeticException e) {
+            count = Long.MAX_VALUE;
+        }
+        if (count > MAX_ELEMENTS || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE)
+            throw new InvalidInputException(arg, String.format(Locale.ROOT,
+                "%s has %dx%d = %,d values; one ntk4j matrix holds at most %,d: split the input", file, rows, cols, count, MAX_ELEMENTS));
+        long need = count * bytesPerValue;
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > available) {
+            System.gc(); // only on this rare path: garbage may be what stands in the way
+            available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+            if (need > available)
+                throw new InsufficientMemoryException(arg + ": reading " + file + " (" + rows + "x" + cols + ")", need, available);
+        }
+    }
+
+    /** Rejects NaN/Inf, naming the first one in row order (0-based, as numpy indexes) and the count. */
+    static void checkFinite(Matrix m, boolean vector, String arg, Path file) {
+        if (m.firstNonFinite() < 0) return;
+        int rows = m.rows(), cols = m.cols();
+        int bi = Integer.MAX_VALUE, bj = 0;
+        long bad = 0;
+        for (int j = 0; j < cols; j++)
+            for (int i = 0; i < rows; i++) {
+                if (Double.isFinite(m.get(i, j))) continue;
+                bad++;
+                if (i < bi) { bi = i; bj = j; }
+            }
+        double v = m.get(bi, bj);
+        String what = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
+        String where = vector ? "index " + bi : "row " + bi + ", column " + bj;
+        throw new InvalidInputException(arg, file + " has " + what + " at " + where + " (0-based)"
+            + (bad > 1 ? " and " + (bad - 1) + " more non-finite value" + (bad > 2 ? "s" : "") : "")
+            + "; inputs must be finite: remove or impute them");
+    }
+
+    /** A short reason for an I/O failure (the JDK's messages are often just the path). */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) return "file not found";
+        if (e instanceof AccessDeniedException) return "permission denied";
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

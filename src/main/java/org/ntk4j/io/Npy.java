@@ -1,0 +1,195 @@
+package org.ntk4j.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.Matrix;
+
+/**
+ * Reads and writes NumPy {@code .npy} files.
+ *
+ * <p>Reading: format versions 1.0, 2.0 and 3.0; little-endian float64, float32, int64 and int32;
+ * C or Fortran order; 1-D arrays (read as n×1, see {@link NpyArray#vector()}) and 2-D arrays.
+ * Anything else (big-endian, complex, 3-D, truncated, not a .npy file) is an
+ * {@link InvalidInputException} naming the argument, the file and the remedy. NaN/Inf entries are
+ * rejected with their row and column unless {@link ReadOptions#checkFinite()} is off.
+ *
+ * <p>Writing: float64 or float32, little-endian, C order (what the CLI's contract promises and
+ * every .npy reader understands), through a temporary file renamed into place, so that a failed run
+ * never leaves a half-written file under the final name.
+ */
+public final class Npy {
+    private static final int CHUNK = 1 << 20;
+    private static final double EXACT_INT = 0x1p53;
+
+    private Npy() {}
+
+    /** Reads a 1-D or 2-D array as float64 (1-D → n×1), rejecting NaN/Inf; errors name {@code input}. */
+    public static Matrix read(Path file) { return read(file, ReadOptions.defaults()); }
+
+    /** Reads a 1-D or 2-D array (1-D → n×1) with the given options. */
+    public static Matrix read(Path file, ReadOptions options) { return readArray(file, options).matrix(); }
+
+    /** Reads a vector: a 1-D array, or a 2-D array with one column or one row. */
+    public static double[] readVector(Path file) { return readVector(file, ReadOptions.defaults()); }
+
+    /** Reads a vector (1-D, n×1 or 1×n) with the given options. */
+    public static double[] readVector(Path file, ReadOptions options) {
+        NpyArray a = readArray(file, options);
+        Matrix m = a.matrix();
+        if (m.cols() != 1 && m.rows() != 1)
+            throw new InvalidInputException(options.argument(), file + " has shape (" + m.rows() + ", " + m.cols()
+                + "); expected a vector (n,) or (n, 1)");
+        return m.toColumnMajor(); // n×1 and 1×n store the same sequence column-major
+    }
+
+    /** Reads a 1-D or 2-D array and remembers whether it was 1-D. */
+    public static NpyArray readArray(Path file, ReadOptions options) {
+        String arg = options.argument();
+        Inputs.checkReadable(file, arg);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            NpyHeader h = NpyHeader.read(ch, file, arg);
+            long[] shape = h.shape();
+            if (shape.length == 0)
+                throw new InvalidInputException(arg, file + " holds a 0-d scalar; expected a 1-D (n,) or 2-D (n, d) array");
+            if (shape.length > 2)
+                throw new InvalidInputException(arg, file + " is " + shape.length + "-D with shape " + h.shapeText()
+                    + "; expected 1-D (n,) or 2-D (n, d): reshape it, e.g. x.reshape(x.shape[0], -1)");
+            long rows = shape[0], cols = shape.length == 2 ? shape[1] : 1;
+            long count = rows * cols;
+            boolean f32 = h.dtype() == NpyDType.FLOAT32 && options.keepFloat32();
+            Inputs.checkSize(arg, file, rows, cols, f32 ? 4 : 8);
+            long dataBytes = count * h.dtype().size();
+            long have = ch.size() - h.dataOffset();
+            if (have < dataBytes)
+                throw new InvalidInputException(arg, file + " is truncated: shape " + h.shapeText() + " of " + h.dtype().descr()
+                    + " needs " + dataBytes + " data bytes, the file has " + have + "; re-create it with numpy.save");
+            Matrix m = decode(ch, h, (int) rows, (int) cols, f32, file, arg);
+            if (options.checkFinite() && (h.dtype() == NpyDType.FLOAT64 || h.dtype() == NpyDType.FLOAT32))
+                Inputs.checkFinite(m, shape.length == 1, arg, file);
+            return new NpyArray(m, shape.length == 1, h.dtype());
+        } catch (IOException e) {
+            throw new InvalidInputException(arg, "cannot read " + file + ": " + Inputs.reason(e), e);
+        }
+    }
+
+    /** Reads only the header (type, order, shape) of a .npy file. */
+    public static NpyHeader readHeader(Path file, String argument) {
+        Inputs.checkReadable(file, argument);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return NpyHeader.read(ch, file, argument);
+        } catch (IOException e) {
+            throw new InvalidInputException(argument, "cannot read " + file + ": " + Inputs.reason(e), e);
+        }
+    }
+
+    private static Matrix decode(FileChannel ch, NpyHeader h, int rows, int cols, boolean f32, Path file, String arg)
+            throws IOException {
+        int n = rows * cols;
+        double[] d = f32 ? null : new double[n];
+        float[] f = f32 ? new float[n] : null;
+        // File order → column-major index: identity unless a C-ordered array has 2+ rows and columns.
+        boolean transpose = !h.fortranOrder() && rows > 1 && cols > 1;
+        NpyDType t = h.dtype();
+        int size = t.size();
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        ch.position(h.dataOffset());
+        int k = 0, i = 0, j = 0;
+        while (k < n) {
+            buf.clear();
+            buf.limit((int) Math.min(CHUNK, (long) (n - k) * size));
+            while (buf.hasRemaining())
+                if (ch.read(buf) < 0) throw new InvalidInputException(arg, file + " is truncated (ended while reading data)");
+            buf.flip();
+            int m = buf.remaining() / size;
+            for (int e = 0; e < m; e++, k++) {
+                int dst;
+                if (transpose) {
+                    dst = i + j * rows;
+                    if (++j == cols) { j = 0; i++; }
+                } else {
+                    dst = k;
+                }
+                switch (t) {
+                    case FLOAT64 -> d[dst] = buf.getDouble();
+                    case FLOAT32 -> { if (f32) f[dst] = buf.getFloat(); else d[dst] = buf.getFloat(); }
+                    case INT64 -> d[dst] = exactInt(buf.getLong(), dst, rows, arg, file);
+                    case INT32 -> d[dst] = buf.getInt();
+                }
+            }
+        }
+        return f32 ? Matrix.wrapColumnMajor(rows, cols, f) : Matrix.wrapColumnMajor(rows, cols, d);
+    }
+
+    private static double exactInt(long v, int dst, int rows, String arg, Path file) {
+        if (Math.abs((double) v) > EXACT_INT)
+            throw new InvalidInputException(arg, file + ": int64 value " + v + " at row " + (dst % rows) + ", column "
+                + (dst / rows) + " is too large to convert exactly to float64 (|v| > 2^53)");
+        return v;
+    }
+
+    /** Writes {@code m} in its own precision, as a 2-D C-order array. */
+    public static void write(Path file, Matrix m) { write(file, m, m.dtype()); }
+
+    /** Writes {@code m} as a 2-D C-order array in {@code dtype} (float64 → float32 rounds to nearest). */
+    public static void write(Path file, Matrix m, DType dtype) {
+        int rows = m.rows(), cols = m.cols();
+        NpyDType t = dtype == DType.FLOAT32 ? NpyDType.FLOAT32 : NpyDType.FLOAT64;
+        byte[] header = NpyHeader.encode(t, false, new long[] {rows, cols});
+        Outputs.writeAtomically(file, ch -> {
+            ch.write(ByteBuffer.wrap(header));
+            if (rows == 0 || cols == 0) return;
+            // Blocks of whole rows, transposed from column-major into a heap array by a tight loop and
+            // then copied to the direct buffer in bulk (a per-entry putDouble cost ~10x more).
+            int rowBytes = cols * t.size();
+            int block = Math.max(1, CHUNK / rowBytes);
+            ByteBuffer b = ByteBuffer.allocateDirect(Math.max(CHUNK, rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+            double[] d = t == NpyDType.FLOAT32 ? null : new double[block * cols];
+            float[] f = t == NpyDType.FLOAT32 ? new float[block * cols] : null;
+            for (int i0 = 0; i0 < rows; i0 += block) {
+                int i1 = Math.min(rows, i0 + block), len = (i1 - i0) * cols;
+                b.clear();
+                if (f != null) {
+                    m.copyRowsRowMajor(i0, i1, f);
+                    b.asFloatBuffer().put(f, 0, len);
+                } else {
+                    m.copyRowsRowMajor(i0, i1, d);
+                    b.asDoubleBuffer().put(d, 0, len);
+                }
+                b.limit(len * t.size());
+                while (b.hasRemaining()) ch.write(b);
+            }
+        });
+    }
+
+    /** Writes a 1-D float64 array. */
+    public static void writeVector(Path file, double[] v) { writeVector(file, v, DType.FLOAT64); }
+
+    /** Writes a 1-D array in {@code dtype}. */
+    public static void writeVector(Path file, double[] v, DType dtype) {
+        NpyDType t = dtype == DType.FLOAT32 ? NpyDType.FLOAT32 : NpyDType.FLOAT64;
+        byte[] header = NpyHeader.encode(t, false, new long[] {v.length});
+        Outputs.writeAtomically(file, ch -> {
+            ch.write(ByteBuffer.wrap(header));
+            ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            int per = CHUNK / t.size();
+            for (int k = 0; k < v.length; k += per) {
+                int len = Math.min(per, v.length - k);
+                buf.clear();
+                if (t == NpyDType.FLOAT32) {
+                    java.nio.FloatBuffer fb = buf.asFloatBuffer();
+                    for (int i = 0; i < len; i++) fb.put(i, (float) v[k + i]);
+                } else {
+                    buf.asDoubleBuffer().put(v, k, len);
+                }
+                buf.limit(len * t.size());
+                while (buf.hasRemaining()) ch.write(buf);
+            }
+        });
+    }
+}

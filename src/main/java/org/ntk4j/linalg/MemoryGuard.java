@@ -1,0 +1,53 @@
+package org.ntk4j.linalg;
+
+import org.bytedeco.javacpp.Pointer;
+import org.ntk4j.error.InsufficientMemoryException;
+
+/**
+ * Checks, before a big allocation, that it fits: off-heap (JavaCPP, where LAPACK workspaces live)
+ * against JavaCPP's limit and the free physical memory, and on-heap against the JVM's free heap.
+ * Throws {@link InsufficientMemoryException} with the byte counts instead of letting the JVM die.
+ */
+public final class MemoryGuard {
+    private MemoryGuard() { }
+
+    /** Bytes of {@code rows × cols} float64 values, or {@code Long.MAX_VALUE} on overflow. */
+    public static long float64Bytes(long rows, long cols) {
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("negative shape " + rows + "x" + cols);
+        if (rows != 0 && cols > Long.MAX_VALUE / 8 / rows) return Long.MAX_VALUE;
+        return rows * cols * 8;
+    }
+
+    /** Off-heap bytes that can still be allocated (JavaCPP limit and free physical memory). */
+    public static long availableOffHeap() {
+        long avail = Long.MAX_VALUE;
+        long max = Pointer.maxBytes();
+        if (max > 0) avail = Math.max(0, max - Pointer.totalBytes());
+        long physical = Pointer.availablePhysicalBytes();
+        if (physical > 0) avail = Math.min(avail, physical);
+        return avail;
+    }
+
+    /** Heap bytes that can still be allocated (max heap minus what is in use). */
+    public static long availableHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /** Throws if {@code bytes} of off-heap memory cannot be allocated for {@code what}. */
+    public static void requireOffHeap(String what, long bytes) {
+        long avail = availableOffHeap();
+        if (bytes > avail) throw new InsufficientMemoryException(what, bytes, avail);
+    }
+
+    /**
+     * Throws if {@code bytes} of heap cannot be allocated for {@code what}. The free heap is read
+     * after garbage that a collection could reclaim, so this only fails when a full GC would not help.
+     */
+    public static void requireHeap(String what, long bytes) {
+        if (bytes <= availableHeap()) return;
+        System.gc(); // why: free heap is under-reported until garbage is collected
+        long avail = availableHeap();
+        if (bytes > avail) throw new InsufficientMemoryException(what, bytes, avail);
+    }
+}

@@ -1,0 +1,182 @@
+package org.ntk4j.predict;
+
+import java.util.EnumMap;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.Kernels;
+import org.ntk4j.linalg.Blas;
+import org.ntk4j.linalg.JitterPolicy;
+import org.ntk4j.linalg.Matrix;
+import org.ntk4j.linalg.NativeMatrix;
+
+/**
+ * Exact posteriors at t = ∞ (neural-tangents' {@code gp_inference}), from precomputed kernels.
+ * With M_r = M + λI (M = K for NNGP, Θ for NTK and NTKGP):
+ * <ul>
+ *   <li>mean M_td·M_r⁻¹·Y;</li>
+ *   <li>NNGP covariance K_tt − K_td K_r⁻¹ K_dt; NTKGP Θ_tt − Θ_td Θ_r⁻¹ Θ_dt;</li>
+ *   <li>NTK (an infinite ensemble trained to convergence, Lee et al. 2019 eq. 16):
+ *       K_tt + Θ_td Θ_r⁻¹ K_dd Θ_r⁻¹ Θ_dt − (Θ_td Θ_r⁻¹ K_dt + K_td Θ_r⁻¹ Θ_dt), with the
+ *       unregularized K_dd in the middle;</li>
+ *   <li>the training set itself: mean Y, covariance 0 (neural-tangents' convention).</li>
+ * </ul>
+ * The Cholesky factor of each regularized train kernel is computed once and cached. Instances are
+ * thread-safe; close them to free native memory early.
+ */
+public final class GpInference implements AutoCloseable {
+    private final Kernels trainTrain;
+    private final Matrix y;
+    private final Regularization reg;
+    private final JitterPolicy jitter;
+    private final EnumMap<KernelKind, RegularizedCholesky> factors = new EnumMap<>(KernelKind.class);
+    private final EnumMap<KernelKind, NativeMatrix> alphas = new EnumMap<>(KernelKind.class);
+    private NativeMatrix nngpTrain; // K_dd (unregularized) for the NTK covariance
+
+    private GpInference(Kernels trainTrain, Matrix y, Regularization reg, JitterPolicy jitter) {
+        this.trainTrain = trainTrain;
+        this.y = y;
+        this.reg = reg;
+        this.jitter = jitter;
+    }
+
+    /**
+     * Prepares inference on training kernels {@code trainTrain} (n×n; its NTK may be null if only
+     * NNGP posteriors are wanted) and targets {@code yTrain} (n×k).
+     */
+    public static GpInference fit(Kernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
+        if (trainTrain == null) throw new InvalidInputException("k-train-train", "is required");
+        Checks.kernel(trainTrain.nngp(), "k-train-train");
+        if (trainTrain.ntk() != null) Checks.kernel(trainTrain.ntk(), "k-train-train");
+        Checks.finite(yTrain, "y-train");
+        Checks.rows(yTrain, trainTrain.nngp().rows(), "y-train", "the train-train kernel");
+        if (yTrain.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
+        return new GpInference(trainTrain, yTrain.as(org.ntk4j.linalg.DType.FLOAT64),
+            reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
+    }
+
+    /** Number of training points n. */
+    public int trainSize() { return y.rows(); }
+
+    /** The posterior on the training set itself: mean Y, covariance 0 (neural-tangents' convention). */
+    public Posterior predictTrain(Get get, CovarianceMode mode) {
+        int n = y.rows();
+        Matrix cov = mode == CovarianceMode.FULL ? Matrix.wrapColumnMajor(n, n, new double[n * n]) : null;
+        double[] var = mode == CovarianceMode.DIAGONAL ? new double[n] : null;
+        Diagnostics d = new Diagnostics(0, null, 0, 0, Double.NaN, Timings.ZERO);
+        return new Posterior(get, Double.POSITIVE_INFINITY, y, cov, var, d, null);
+    }
+
+    /**
+     * The posterior at m test points.
+     *
+     * @param testTrain kernels of the test points against the training points (m×n; the NTK is
+     *                  needed for NTK and NTKGP, the NNGP for NNGP and for the NTK covariance);
+     *                  {@code cov1} must hold the NNGP prior variances K(x, x) of the test points
+     * @param testTest  kernels of the test points with themselves (m×m), needed for a full covariance
+     *                  and for NTKGP variances; may be null otherwise
+     * @param mode      full covariance, variances only, or none
+     */
+    public synchronized Posterior predict(Get get, Kernels testTrain, Kernels testTest, CovarianceMode mode) {
+        if (get == null || mode == null) throw new IllegalArgumentException("get and mode are required");
+        if (testTrain == null) return predictTrain(get, mode);
+        int n = trainSize(), m = testTrain.nngp().rows();
+        KernelKind kind = get.meanKernel();
+        Matrix mtd = kind == KernelKind.NTK ? testTrain.ntk() : testTrain.nngp();
+        if (mtd == null) throw new InvalidInputException("k-test-train", get + " needs the NTK of the test against the training points");
+        Checks.finite(mtd, "k-test-train");
+        Checks.shape(mtd, m, n, "k-test-train", "test points x training points");
+        if (kind == KernelKind.NTK && trainTrain.ntk() == null)
+            throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
+
+        boolean cached = factors.containsKey(kind);
+        Workspace.require("gp inference workspace (" + n + " training, " + m + " test points)",
+            Workspace.gp(n, m, y.cols(), get, mode, !cached));
+        RegularizedCholesky chol = factor(kind);
+        long factorNanos = cached ? 0 : chol.nanos;
+
+        long t0 = System.nanoTime();
+        NativeMatrix alpha = alpha(kind, chol);
+        Matrix mean;
+        Matrix cov = null;
+        double[] var = null;
+        int clamped = 0;
+        long meanNanos, covNanos;
+        try (NativeMatrix td = NativeMatrix.copyOf(mtd, "test-train kernel")) {
+            try (NativeMatrix mu = Blas.multiply(false, td, false, alpha, "posterior mean")) {
+                mean = mu.toMatrix();
+            }
+            meanNanos = System.nanoTime() - t0;
+            long c0 = System.nanoTime();
+            if (mode != CovarianceMode.NONE) {
+                double[] pd = mode == CovarianceMode.DIAGONAL ? Covariances.diagonalPrior(get, testTrain, testTest, m) : null;
+                Matrix pf = mode == CovarianceMode.FULL ? Covariances.fullPrior(get, testTest, m) : null;
+                if (get == Get.NTK) {
+                    Matrix ktd = Checks.finite(testTrain.nngp(), "k-test-train");
+                    Checks.shape(ktd, m, n, "k-test-train", "test points x training points");
+                    try (NativeMatrix q = NativeMatrix.copyOf(ktd, "test-train NNGP")) {
+                        if (pf != null) {
+                            try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, nngpTrain(), pf)) {
+                                clamped = Covariances.clampNegativeDiagonal(c);
+                                cov = c.toMatrix();
+                            }
+                        } else {
+                            var = NtkCovariance.diagonal(chol.cholesky, td, q, nngpTrain(), pd);
+                            clamped = Covariances.clampNegative(var);
+                        }
+                    }
+                } else {
+                    chol.cholesky.timesInverseLowerTransposeInPlace(td); // X = M_td L^-T, so M_td M_r^-1 M_dt = X Xᵀ
+                    if (pf != null) {
+                        try (NativeMatrix c = NativeMatrix.copyOf(pf, "prior covariance")) {
+                            Blas.syrk(false, -1.0, td, 1.0, c, true);
+                            clamped = Covariances.clampNegativeDiagonal(c);
+                            cov = c.toMatrix();
+                        }
+                    } else {
+                        double[] s = Covariances.weightedRowSquares(td, ones(n));
+                        var = new double[m];
+                        for (int i = 0; i < m; i++) var[i] = pd[i] - s[i];
+                        clamped = Covariances.clampNegative(var);
+                    }
+                }
+            }
+            covNanos = System.nanoTime() - c0;
+        }
+        Diagnostics d = new Diagnostics(chol.lambda, chol.cholesky.jitter(), clamped, 0,
+            chol.cholesky.conditionEstimate(), new Timings(0, factorNanos, meanNanos, covNanos));
+        return new Posterior(get, Double.POSITIVE_INFINITY, mean, cov, var, d, null);
+    }
+
+    synchronized RegularizedCholesky factor(KernelKind kind) {
+        RegularizedCholesky c = factors.get(kind);
+        if (c == null) {
+            Matrix k = kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp();
+            c = RegularizedCholesky.of(k, reg, jitter, (kind == KernelKind.NTK ? "NTK" : "NNGP") + " train-train kernel");
+            factors.put(kind, c);
+        }
+        return c;
+    }
+
+    private NativeMatrix alpha(KernelKind kind, RegularizedCholesky chol) {
+        return alphas.computeIfAbsent(kind, k -> chol.solve(y, "M_r^-1 y"));
+    }
+
+    private NativeMatrix nngpTrain() {
+        if (nngpTrain == null) nngpTrain = NativeMatrix.copyOf(trainTrain.nngp(), "NNGP train-train kernel");
+        return nngpTrain;
+    }
+
+    private static double[] ones(int n) {
+        double[] o = new double[n];
+        java.util.Arrays.fill(o, 1.0);
+        return o;
+    }
+
+    /** Frees the cached factorizations. */
+    @Override public synchronized void close() {
+        factors.values().forEach(RegularizedCholesky::close);
+        alphas.values().forEach(NativeMatrix::close);
+        factors.clear();
+        alphas.clear();
+        if (nngpTrain != null) { nngpTrain.close(); nngpTrain = null; }
+    }
+}

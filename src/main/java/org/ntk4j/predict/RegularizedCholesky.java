@@ -1,0 +1,50 @@
+package org.ntk4j.predict;
+
+import org.ntk4j.linalg.Cholesky;
+import org.ntk4j.linalg.JitterPolicy;
+import org.ntk4j.linalg.Matrix;
+import org.ntk4j.linalg.NativeMatrix;
+
+/** The Cholesky factor of M + λI for one train-train kernel, with λ and the time it took. */
+final class RegularizedCholesky implements AutoCloseable {
+    final Cholesky cholesky;
+    final double lambda;
+    final long nanos;
+
+    private RegularizedCholesky(Cholesky c, double lambda, long nanos) {
+        this.cholesky = c;
+        this.lambda = lambda;
+        this.nanos = nanos;
+    }
+
+    static RegularizedCholesky of(Matrix k, Regularization reg, JitterPolicy jitter, String what) {
+        long t0 = System.nanoTime();
+        NativeMatrix a = NativeMatrix.copyOf(k, what);
+        double trace = 0;
+        for (int i = 0; i < k.rows(); i++) trace += a.get(i, i);
+        double lambda = reg.lambda(trace, k.rows());
+        try {
+            if (lambda == 0) Checks.distinguishable(a, what);
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+        a.addToDiagonal(lambda);
+        Cholesky c = Cholesky.factor(a, jitter, what);
+        return new RegularizedCholesky(c, lambda, System.nanoTime() - t0);
+    }
+
+    /** (M + λI)⁻¹·B for a heap matrix B (n×k), as a native matrix. */
+    NativeMatrix solve(Matrix b, String what) {
+        NativeMatrix x = NativeMatrix.copyOf(b, what);
+        try {
+            cholesky.solveInPlace(x);
+        } catch (RuntimeException e) {
+            x.close();
+            throw e;
+        }
+        return x;
+    }
+
+    @Override public void close() { cholesky.close(); }
+}

@@ -1,0 +1,96 @@
+package org.ntk4j.softopt;
+
+import java.util.Arrays;
+import org.ntk4j.error.InvalidInputException;
+
+/**
+ * Where ε comes from (§4.7, §7 step 3): an upper confidence bound on E_γ|U − V|, the prior-average
+ * error of the proxy, from labelled policies <b>drawn from the prior</b> (the bound is an
+ * expectation under γ, so labels from elsewhere do not estimate it).
+ */
+public final class EpsilonBound {
+    private EpsilonBound() {}
+
+    /** How an {@link Estimate} was obtained. */
+    public enum Method { HOEFFDING, POSTERIOR_QUANTILE }
+
+    /**
+     * An estimate of ε.
+     *
+     * @param epsilon       the bound to use (holds with probability ≥ 1 − δ under the method's assumptions)
+     * @param meanAbsError  the point estimate of E_γ|U − V| (sample mean of |u − h|, or posterior mean)
+     * @param samples       n labelled policies (Hoeffding) or S posterior draws
+     * @param delta         δ
+     * @param range         R for Hoeffding, NaN for the posterior method
+     * @param method        the method
+     */
+    public record Estimate(double epsilon, double meanAbsError, int samples, double delta, double range, Method method) {
+        public Estimate {
+            if (!(epsilon >= 0) || Double.isInfinite(epsilon)) throw new IllegalArgumentException("epsilon estimate: " + epsilon);
+            if (method == null) throw new IllegalArgumentException("epsilon estimate: method is null");
+        }
+    }
+
+    /**
+     * (E16): ε̂ = (1/n)Σ|u_j − h_j| + R·sqrt(ln(1/δ)/(2n)), the one-sided Hoeffding bound for
+     * i.i.d. D_j = |u_j − h_j| ∈ [0, R]. Holds with probability ≥ 1 − δ over the labelled draws.
+     *
+     * @param proxy    u_j = U(π_j) for π_j ~ γ
+     * @param observed h_j, the observed true utility of π_j
+     * @param range    R, a known bound on |U − V| (R &gt; 0); an observed |u − h| above R is an error
+     * @param delta    δ ∈ (0, 1), e.g. 0.05
+     */
+    public static Estimate hoeffding(double[] proxy, double[] observed, double range, double delta) {
+        Checks.finite("proxy", proxy);
+        Checks.finite("labels", observed);
+        Checks.sameLength("labels", observed, proxy.length, "the proxy values");
+        Checks.positive("range", range);
+        Checks.probability("delta", delta);
+        int n = proxy.length;
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            double d = Math.abs(proxy[j] - observed[j]);
+            if (d > range)
+                throw new InvalidInputException("range", "R = " + range + " but label " + j + " has |U - V| = " + d
+                    + "; Hoeffding needs a true bound on |U - V|: raise R");
+            sum += d;
+        }
+        double mean = sum / n;
+        double slack = range * Math.sqrt(Math.log(1 / delta) / (2.0 * n));
+        return new Estimate(mean + slack, mean, n, delta, range, Method.HOEFFDING);
+    }
+
+    /**
+     * The posterior-sampling alternative (§7 step 3): for each joint posterior draw V_s of the true
+     * utility on the policies, compute E_γ|U − V_s|; return the (1 − δ) quantile (the
+     * ⌈(1 − δ)S⌉-th smallest) over draws. Valid to the extent that the posterior is.
+     *
+     * @param prior        γ over the policies the draws cover (e.g. {@link Prior#uniform} over prior samples)
+     * @param proxy        U on those policies
+     * @param jointSamples S draws, each of length n (rows: draws)
+     * @param delta        δ ∈ (0, 1)
+     */
+    public static Estimate posteriorQuantile(Prior prior, double[] proxy, double[][] jointSamples, double delta) {
+        if (prior == null) throw new InvalidInputException("prior", "is missing (null)");
+        Checks.finite("proxy", proxy);
+        Checks.sameLength("proxy", proxy, prior.size(), "the prior");
+        Checks.probability("delta", delta);
+        if (jointSamples == null || jointSamples.length == 0)
+            throw new InvalidInputException("jointSamples", "no posterior draws given");
+        int s = jointSamples.length;
+        double[] mae = new double[s];
+        double mean = 0;
+        for (int k = 0; k < s; k++) {
+            double[] v = Checks.finite("jointSamples", jointSamples[k]);
+            Checks.sameLength("jointSamples", v, proxy.length, "the proxy");
+            double e = 0;
+            for (int i = 0; i < v.length; i++) e += prior.weight(i) * Math.abs(proxy[i] - v[i]);
+            mae[k] = e;
+            mean += e / s;
+        }
+        Arrays.sort(mae);
+        int rank = (int) Math.ceil((1 - delta) * s); // 1-based
+        double eps = mae[Math.min(s, Math.max(1, rank)) - 1];
+        return new Estimate(eps, mean, s, delta, Double.NaN, Method.POSTERIOR_QUANTILE);
+    }
+}

@@ -1,0 +1,57 @@
+package org.ntk4j.solve;
+
+import org.ntk4j.arch.Architecture;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.CovarianceMode;
+import org.ntk4j.predict.Get;
+import org.ntk4j.predict.Posterior;
+import org.ntk4j.predict.Predict;
+import org.ntk4j.predict.PredictOptions;
+
+/**
+ * The t = ∞ posterior ({@code gp_inference}) with a choice of solver: exact Cholesky
+ * ({@link Predict#gpInference}), CG ({@link IterativeGp}) or Nyström ({@link NystromGp}); AUTO picks
+ * with {@link SolverChoice}. Options other than the solver come from {@link PredictOptions} exactly as
+ * for {@link Predict}.
+ */
+public final class ScalablePredict {
+    private ScalablePredict() { }
+
+    public static Solved gpInference(Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest, Get get,
+                                     PredictOptions options, SolverOptions solver) {
+        PredictOptions o = options == null ? PredictOptions.defaults() : options;
+        SolverOptions so = solver == null ? SolverOptions.defaults() : solver;
+        if (get == null) throw new InvalidInputException("get", "is required");
+        if (arch == null) throw new InvalidInputException("arch", "is required");
+        check(xTrain, yTrain, xTest);
+        SolverChoice c = SolverChoice.choose(xTrain.rows(), xTest.rows(), yTrain.cols(), get, o, so);
+        long t0 = System.nanoTime();
+        return switch (c.kind()) {
+            case EXACT -> {
+                Posterior p = Predict.gpInference(arch, xTrain, yTrain, xTest, get, o);
+                yield new Solved(p, new SolveReport(SolverKind.EXACT, c.reason(), PreconditionerKind.NONE, 0, 0, 0, Double.NaN, true,
+                    Double.NaN, Double.NaN, 1, false, System.nanoTime() - t0));
+            }
+            case CG -> IterativeGp.predict(arch, xTrain, yTrain, xTest, get, o.covariance(), o.regularization(), o.kernelOptions(), so, c.reason());
+            case NYSTROM -> NystromGp.predict(arch, xTrain, yTrain, xTest, get, o.covariance(), o.regularization(), o.kernelOptions(), so, c.reason());
+            case AUTO -> throw new IllegalStateException("unresolved solver choice");
+        };
+    }
+
+    private static void check(Matrix x, Matrix y, Matrix xt) {
+        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("x-train", "is empty or missing");
+        if (y == null || y.rows() != x.rows())
+            throw new InvalidInputException("y-train", "needs one row per training input (" + x.rows() + ")");
+        if (y.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
+        if (xt == null || xt.rows() == 0) throw new InvalidInputException("x-test", "is required (at least one row)");
+        if (xt.cols() != x.cols())
+            throw new InvalidInputException("x-test", "has " + xt.cols() + " features but x-train has " + x.cols());
+        for (Object[] a : new Object[][] {{"x-train", x}, {"y-train", y}, {"x-test", xt}}) {
+            Matrix mm = (Matrix) a[1];
+            long k = mm.firstNonFinite();
+            if (k >= 0) throw new InvalidInputException((String) a[0], "entry at row " + (k % mm.rows()) + ", column " + (k / mm.rows())
+                + " is not finite; inputs must be finite");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.ntk4j.solve;
+
+import java.util.Locale;
+
+/**
+ * How the regularized train-train system is solved.
+ * <ul>
+ *   <li>{@link #EXACT}: a dense Cholesky of the n×n kernel ({@link org.ntk4j.predict.GpInference});</li>
+ *   <li>{@link #CG}: preconditioned conjugate gradients on kernel products streamed tile by tile
+ *       ({@link IterativeGp}); the same posterior as EXACT up to the requested residual;</li>
+ *   <li>{@link #NYSTROM}: Nyström kernel regression on M centers ({@link NystromGp}); a different,
+ *       approximate model whose posterior converges to the exact one as M → n;</li>
+ *   <li>{@link #AUTO}: EXACT while it fits in memory and is fast, else CG while the kernel tiles can
+ *       be cached, else NYSTROM ({@link SolverChoice}).</li>
+ * </ul>
+ */
+public enum SolverKind {
+    AUTO, EXACT, CG, NYSTROM;
+
+    /** Parses auto, exact, cg or nystrom (case-insensitive). */
+    public static SolverKind parse(String s) {
+        return switch (s == null ? "" : s.trim().toLowerCase(Locale.ROOT)) {
+            case "auto" -> AUTO;
+            case "exact" -> EXACT;
+            case "cg" -> CG;
+            case "nystrom", "nyström" -> NYSTROM;
+            default -> throw new IllegalArgumentException("solver must be auto, exact, cg or nystrom, got '" + s + "'");
+        };
+    }
+
+    @Override public String toString() { return name().toLowerCase(Locale.ROOT); }
+}

@@ -1,0 +1,54 @@
+package org.ntk4j.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.ntk4j.error.DeviceUnavailableException;
+import org.ntk4j.error.IllPosedProblemException;
+import org.ntk4j.error.InsufficientMemoryException;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.error.Ntk4jException;
+
+class ErrorHandlerTest {
+    @Test
+    void exitCodesFollowTheContract() {
+        assertEquals(3, ErrorHandler.exitCode(new InvalidInputException("x", "bad")));
+        assertEquals(4, ErrorHandler.exitCode(new InsufficientMemoryException("kernel", 10, 5)));
+        assertEquals(4, ErrorHandler.exitCode(new OutOfMemoryError("Java heap space")));
+        assertEquals(5, ErrorHandler.exitCode(new IllPosedProblemException("singular")));
+        assertEquals(6, ErrorHandler.exitCode(new DeviceUnavailableException("no gpu")));
+        assertEquals(7, ErrorHandler.exitCode(new Ntk4jException("other")));
+        assertEquals(3, ErrorHandler.exitCode(new IllegalArgumentException("Dense: width must be >= 1")));
+        assertEquals(70, ErrorHandler.exitCode(new NullPointerException()));
+        assertEquals(70, ErrorHandler.exitCode(new StackOverflowError()));
+    }
+
+    @Test
+    void unwrapFindsTheNtk4jCause() {
+        var cause = new InsufficientMemoryException("tile", 1, 0);
+        assertSame(cause, ErrorHandler.unwrap(new ExecutionException(new RuntimeException(cause))));
+        assertSame(cause, ErrorHandler.unwrap(new CompletionException(cause)));
+        var npe = new NullPointerException("x");
+        assertSame(npe, ErrorHandler.unwrap(new ExecutionException(npe)));
+    }
+
+    @Test
+    void everyReportIsOneLine() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(b, true, StandardCharsets.UTF_8);
+        ErrorHandler h = new ErrorHandler(new Main(), err, new String[0]);
+        assertEquals(7, h.handle(new Ntk4jException("first line\nsecond line\r\n  third"), null));
+        assertEquals(70, h.handle(new IllegalStateException("boom\nmore"), null));
+        assertEquals(4, h.handle(new OutOfMemoryError("Java heap space"), null));
+        String[] lines = b.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(3, lines.length, b.toString());
+        assertEquals("ntk4j: error: first line; second line; third", lines[0]);
+        assertTrue(lines[1].startsWith("ntk4j: internal error: java.lang.IllegalStateException: boom; more (rerun with --verbose"), lines[1]);
+        assertTrue(lines[2].startsWith("ntk4j: error: out of memory (Java heap space); "), lines[2]);
+    }
+}
