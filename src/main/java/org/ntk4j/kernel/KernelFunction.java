@@ -110,8 +110,9 @@ public final class KernelFunction {
         Setup st = setup(x1, x2, options, true, keepNngp);
         NativeMatrix nn = null, tn = null;
         try {
-            nn = keepNngp ? NativeMatrix.allocate(st.n1, st.n2, "NNGP kernel") : null;
-            tn = st.ntk ? NativeMatrix.allocate(st.n1, st.n2, "NTK kernel") : null;
+            // touched in order first: scattered first-touch faults from the tiles cost several times more
+            nn = keepNngp ? NativeMatrix.zeros(st.n1, st.n2, "NNGP kernel", st.threads) : null;
+            tn = st.ntk ? NativeMatrix.zeros(st.n1, st.n2, "NTK kernel", st.threads) : null;
             TileRecursion.Outputs out = new TileRecursion.Outputs(st.ntk, null, null, null, null,
                 nn, tn, !st.f64);
             run(st, out, options);
