@@ -9,15 +9,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bytedeco.javacpp.Pointer;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.device.Device;
 import org.ntk4j.gpu.GpuKernelEngine;
-import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.error.Ntk4jException;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.linalg.MemoryGuard;
+import org.ntk4j.linalg.NativeMatrix;
 
 /**
  * The infinite-width kernel function of an architecture: (x1, x2) → {@link Kernels}, matching
@@ -75,31 +75,112 @@ public final class KernelFunction {
             () -> GpuKernelEngine.compute(architecture, x1, x2, o), () -> computeOnCpu(x1, x2, o));
     }
 
+    /**
+     * The kernels written straight into off-heap column-major float64 matrices (no heap n1×n2 array,
+     * no copy): the storage LAPACK factors in place. Every entry is bit-for-bit the one
+     * {@link #compute(Matrix, Matrix, KernelOptions)} returns with the same options (with
+     * {@link DType#FLOAT32}: the float32-rounded value, widened back to float64). The caller owns the
+     * result and closes it. On the GPU ({@link KernelOptions#device()}) the kernels are computed on the
+     * heap and copied (transiently two copies); on the CPU never.
+     *
+     * @param keepNngp whether to store the NNGP; false stores the NTK only (options must then ask for
+     *                 the NTK), saving n1·n2·8 bytes when the NNGP itself is not needed
+     */
+    public NativeKernels computeOffHeap(Matrix x1, Matrix x2, KernelOptions options, boolean keepNngp) {
+        final KernelOptions o = options == null ? KernelOptions.defaults() : options;
+        if (!keepNngp && !o.computeNtk())
+            throw new IllegalArgumentException("computeOffHeap: keepNngp = false needs computeNtk = true (nothing would be stored)");
+        if (o.device() == Device.CPU) return offHeapOnCpu(x1, x2, o, keepNngp);
+        return o.device().run("kernel", GpuKernelEngine.unsupportedReason(architecture), () -> {
+            Kernels k = GpuKernelEngine.compute(architecture, x1, x2, o);
+            NativeMatrix nn = null, tn = null;
+            try {
+                nn = keepNngp ? NativeMatrix.copyOf(k.nngp(), "NNGP kernel") : null;
+                tn = k.ntk() == null ? null : NativeMatrix.copyOf(k.ntk(), "NTK kernel");
+                return new NativeKernels(nn, tn, k.cov1(), k.cov2());
+            } catch (RuntimeException e) {
+                if (nn != null) nn.close();
+                throw e;
+            }
+        }, () -> offHeapOnCpu(x1, x2, o, keepNngp));
+    }
+
+    private NativeKernels offHeapOnCpu(Matrix x1, Matrix x2, KernelOptions options, boolean keepNngp) {
+        Setup st = setup(x1, x2, options, true, keepNngp);
+        NativeMatrix nn = null, tn = null;
+        try {
+            // touched in order first: scattered first-touch faults from the tiles cost several times more
+            nn = keepNngp ? NativeMatrix.zeros(st.n1, st.n2, "NNGP kernel", st.threads) : null;
+            tn = st.ntk ? NativeMatrix.zeros(st.n1, st.n2, "NTK kernel", st.threads) : null;
+            TileRecursion.Outputs out = new TileRecursion.Outputs(st.ntk, null, null, null, null,
+                nn, tn, !st.f64);
+            run(st, out, options);
+            return new NativeKernels(nn, tn, st.cov1, st.cov2);
+        } catch (RuntimeException | Error e) {
+            if (nn != null) nn.close();
+            if (tn != null) tn.close();
+            throw e;
+        }
+    }
+
     private Kernels computeOnCpu(Matrix x1, Matrix x2, KernelOptions options) {
-        final long tStart = System.nanoTime();
-        KernelInputs.validate(x1, x2);
-        final boolean same = x2 == null;
-        final int n1 = x1.rows(), n2 = same ? n1 : x2.rows(), d = x1.cols();
-        final boolean ntk = options.computeNtk(), f64 = options.dtype() == DType.FLOAT64;
-        final int threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
-        final int tile = Math.max(1, Math.min(Math.min(options.tileSize() == 0 ? DEFAULT_TILE : options.tileSize(), MAX_TILE),
-            Math.max(n1, n2)));
-        LayerPlan plan = new LayerPlan(architecture, d);
-        // Mirror the upper triangle when x2 = x1, unless a map is not symmetric in (q1, q2) in floating
-        // point: the quadrature of Numerical is not (neural-tangents' K(x, x) is then not symmetric either).
-        final boolean sym = same && plan.symmetricMaps;
-        checkMemory(n1, n2, d, sym, ntk, f64, threads, tile, plan.activations);
-
-        double[] x1cm = x1.toColumnMajor(), x2cm = same ? (sym ? null : x1cm) : x2.toColumnMajor();
-        double[] q01 = rowVariances(x1cm, n1, d), q02 = same ? q01 : rowVariances(x2cm, n2, d);
-        double[][] pre1 = new double[plan.activations][], pre2 = same ? pre1 : new double[plan.activations][];
-        double[] cov1 = plan.variances(q01, pre1, "x1");
-        double[] cov2 = same ? null : plan.variances(q02, pre2, "x2");
-
-        int entries = n1 * n2;
+        Setup st = setup(x1, x2, options, false, true);
+        int entries = st.n1 * st.n2;
+        boolean f64 = st.f64, ntk = st.ntk;
         double[] nngp64 = f64 ? new double[entries] : null, ntk64 = f64 && ntk ? new double[entries] : null;
         float[] nngp32 = f64 ? null : new float[entries], ntk32 = !f64 && ntk ? new float[entries] : null;
-        TileRecursion.Shared shared = new TileRecursion.Shared(plan, d, q01, pre1, pre2, sym, same, n1, nngp64, ntk64, nngp32, ntk32);
+        run(st, new TileRecursion.Outputs(ntk, nngp64, ntk64, nngp32, ntk32, null, null, false), options);
+        int n1 = st.n1, n2 = st.n2;
+        Matrix nngpM = f64 ? Matrix.wrapColumnMajor(n1, n2, nngp64) : Matrix.wrapColumnMajor(n1, n2, nngp32);
+        Matrix ntkM = !ntk ? null : f64 ? Matrix.wrapColumnMajor(n1, n2, ntk64) : Matrix.wrapColumnMajor(n1, n2, ntk32);
+        return new Kernels(nngpM, ntkM, st.cov1, st.cov2);
+    }
+
+    /** Everything before the outputs: shapes, checks, inputs in column-major order, per-layer variances. */
+    private static final class Setup {
+        long tStart;
+        int n1, n2, d, threads, tile;
+        boolean same, sym, ntk, f64;
+        LayerPlan plan;
+        double[] x1cm, x2cm, q01, cov1, cov2;
+        double[][] pre1, pre2;
+    }
+
+    private Setup setup(Matrix x1, Matrix x2, KernelOptions options, boolean offHeap, boolean keepNngp) {
+        Setup st = new Setup();
+        st.tStart = System.nanoTime();
+        KernelInputs.validate(x1, x2);
+        st.same = x2 == null;
+        st.n1 = x1.rows();
+        st.n2 = st.same ? st.n1 : x2.rows();
+        st.d = x1.cols();
+        st.ntk = options.computeNtk();
+        st.f64 = options.dtype() == DType.FLOAT64;
+        st.threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
+        st.tile = Math.max(1, Math.min(Math.min(options.tileSize() == 0 ? DEFAULT_TILE : options.tileSize(), MAX_TILE),
+            Math.max(st.n1, st.n2)));
+        st.plan = new LayerPlan(architecture, st.d);
+        // Mirror the upper triangle when x2 = x1, unless a map is not symmetric in (q1, q2) in floating
+        // point: the quadrature of Numerical is not (neural-tangents' K(x, x) is then not symmetric either).
+        st.sym = st.same && st.plan.symmetricMaps;
+        int stored = (keepNngp ? 1 : 0) + (st.ntk ? 1 : 0);
+        checkMemory(st.n1, st.n2, st.d, st.sym, st.ntk, st.f64, st.threads, st.tile, st.plan.activations, offHeap ? stored : 0);
+        st.x1cm = x1.toColumnMajor();
+        st.x2cm = st.same ? (st.sym ? null : st.x1cm) : x2.toColumnMajor();
+        st.q01 = rowVariances(st.x1cm, st.n1, st.d);
+        double[] q02 = st.same ? st.q01 : rowVariances(st.x2cm, st.n2, st.d);
+        st.pre1 = new double[st.plan.activations][];
+        st.pre2 = st.same ? st.pre1 : new double[st.plan.activations][];
+        st.cov1 = st.plan.variances(st.q01, st.pre1, "x1");
+        st.cov2 = st.same ? null : st.plan.variances(q02, st.pre2, "x2");
+        return st;
+    }
+
+    /** The Gram panels and the fused recursion over all tiles, into {@code out}. */
+    private static void run(Setup st, TileRecursion.Outputs out, KernelOptions options) {
+        final int n1 = st.n1, n2 = st.n2, tile = st.tile, threads = st.threads;
+        final boolean sym = st.sym;
+        TileRecursion.Shared shared = new TileRecursion.Shared(st.plan, st.d, st.q01, st.pre1, st.pre2, sym, st.same, n1, out);
 
         final long tPrepared = System.nanoTime();
         int panelRows = GramPanels.panelRows(n1, n2);
@@ -113,10 +194,10 @@ public final class KernelFunction {
             return t;
         }) : null;
         long blasNs = 0, tileNs = 0, tGram;
-        try (GramPanels gram = new GramPanels(x1cm, n1, x2cm, n2, d)) {
+        try (GramPanels gram = new GramPanels(st.x1cm, n1, st.x2cm, n2, st.d)) {
             tGram = System.nanoTime();
-            x1cm = null; // the off-heap copies are all that is needed from here on
-            x2cm = null;
+            st.x1cm = null; // the off-heap copies are all that is needed from here on
+            st.x2cm = null;
             for (int r0 = 0; r0 < n1; r0 += panelRows) {
                 int r1 = Math.min(n1, r0 + panelRows), c0 = gram.firstColumn(r0);
                 long t0 = System.nanoTime();
@@ -132,12 +213,10 @@ public final class KernelFunction {
             if (pool != null) pool.shutdownNow();
         }
         if (LOG.isDebugEnabled())
-            LOG.debug("kernel {}x{} d={}: checks+variances+allocation {} s, BLAS set-up {} s, Gram (BLAS) {} s, "
-                + "fused recursion {} s ({} tiles, {} threads), total {} s", n1, n2, d, (tPrepared - tStart) / 1e9,
-                (tGram - tPrepared) / 1e9, blasNs / 1e9, tileNs / 1e9, totalTiles, threads, (System.nanoTime() - tStart) / 1e9);
-        Matrix nngpM = f64 ? Matrix.wrapColumnMajor(n1, n2, nngp64) : Matrix.wrapColumnMajor(n1, n2, nngp32);
-        Matrix ntkM = !ntk ? null : f64 ? Matrix.wrapColumnMajor(n1, n2, ntk64) : Matrix.wrapColumnMajor(n1, n2, ntk32);
-        return new Kernels(nngpM, ntkM, cov1, cov2);
+            LOG.debug("kernel {}x{} d={}{}: checks+variances+allocation {} s, BLAS set-up {} s, Gram (BLAS) {} s, "
+                + "fused recursion {} s ({} tiles, {} threads), total {} s", n1, n2, st.d,
+                out.nngpNative() != null || out.ntkNative() != null ? " (off-heap)" : "", (tPrepared - st.tStart) / 1e9,
+                (tGram - tPrepared) / 1e9, blasNs / 1e9, tileNs / 1e9, totalTiles, threads, (System.nanoTime() - st.tStart) / 1e9);
     }
 
     /** Tiles {row0, rows, col0, cols} of the panel rows [r0, r1) × columns [c0, n2); upper part only when symmetric. */
@@ -194,30 +273,24 @@ public final class KernelFunction {
         return q;
     }
 
-    /** Estimates the memory of the call and fails before allocating when it does not fit. */
-    private static void checkMemory(int n1, int n2, int d, boolean sym, boolean ntk, boolean f64, int threads, int tile, int acts) {
+    /**
+     * Estimates the memory of the call and fails before allocating when it does not fit. Heap and
+     * off-heap share the physical memory, so each is checked against it (MemoryGuard).
+     *
+     * @param offHeapOutputs number of n1×n2 float64 outputs stored off-heap (0: the outputs are heap arrays)
+     */
+    private static void checkMemory(int n1, int n2, int d, boolean sym, boolean ntk, boolean f64, int threads, int tile, int acts,
+                                    int offHeapOutputs) {
         long entries = (long) n1 * n2;
-        long heap = entries * (f64 ? 8 : 4) * (ntk ? 2 : 1)          // outputs
+        long heap = (offHeapOutputs > 0 ? 0 : entries * (f64 ? 8 : 4) * (ntk ? 2 : 1)) // outputs on the heap
             + 8L * d * (n1 + (sym ? 0 : n2))                           // column-major copies of the inputs
             + 8L * (acts + 3) * (n1 + (sym ? 0 : n2))                  // variances per layer
             + (long) threads * tile * tile * 8 * (ntk ? 2 : 1);        // tile buffers
-        long offHeap = GramPanels.offHeapBytes(n1, n2, d, sym);
-        String what = String.format(java.util.Locale.ROOT, "the %dx%d kernel (%s, %s)", n1, n2, ntk ? "NNGP+NTK" : "NNGP",
-            f64 ? "float64" : "float32");
-        long avail = availableHeap();
-        if (heap > avail) {
-            System.gc(); // garbage counts as used until collected
-            avail = availableHeap();
-        }
-        if (heap > avail) throw new InsufficientMemoryException(what, heap, avail);
-        long maxOff = Pointer.maxBytes(), offAvail = maxOff > 0 ? maxOff - Pointer.totalBytes() : Long.MAX_VALUE;
-        long phys = Pointer.availablePhysicalBytes();
-        if (phys > 0) offAvail = Math.min(offAvail, phys);
-        if (offHeap > offAvail) throw new InsufficientMemoryException(what + " (off-heap Gram panel)", offHeap, offAvail);
+        long offHeap = GramPanels.offHeapBytes(n1, n2, d, sym) + 8L * entries * offHeapOutputs;
+        String what = String.format(java.util.Locale.ROOT, "the %dx%d kernel (%s, %s%s)", n1, n2, ntk ? "NNGP+NTK" : "NNGP",
+            f64 ? "float64" : "float32", offHeapOutputs > 0 ? ", off-heap" : "");
+        MemoryGuard.requireHeap(what, heap);
+        MemoryGuard.requireOffHeap(what + (offHeapOutputs > 0 ? " (off-heap outputs and Gram panel)" : " (off-heap Gram panel)"), offHeap);
     }
 
-    private static long availableHeap() {
-        Runtime rt = Runtime.getRuntime();
-        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    }
 }

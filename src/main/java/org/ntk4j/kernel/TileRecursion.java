@@ -4,6 +4,7 @@ import java.nio.DoubleBuffer;
 import org.ntk4j.arch.Activation;
 import org.ntk4j.arch.activation.TileMap;
 import org.ntk4j.error.Ntk4jException;
+import org.ntk4j.linalg.NativeMatrix;
 
 /**
  * The fused per-tile pass: loads a tile of the Gram panel (K⁰ = x·x'/d), runs every layer of the
@@ -17,16 +18,27 @@ import org.ntk4j.error.Ntk4jException;
 final class TileRecursion {
     /** Inputs shared by all workers (read-only during the tile phase). */
     record Shared(LayerPlan plan, double d, double[] q0, double[][] pre1, double[][] pre2, boolean mirror, boolean sameInputs, int n1,
-                  double[] nngp64, double[] ntk64, float[] nngp32, float[] ntk32) { }
+                  Outputs out) { }
+
+    /**
+     * Where the final NNGP and NTK go: heap float64 or float32 arrays, or off-heap column-major
+     * float64 matrices ({@code round32}: each entry rounded to float32 first, exactly as the float32
+     * heap output holds it). Any of them may be null (not stored); {@code ntk} says whether Θ is
+     * computed at all.
+     */
+    record Outputs(boolean ntk, double[] nngp64, double[] ntk64, float[] nngp32, float[] ntk32,
+                   NativeMatrix nngpNative, NativeMatrix ntkNative, boolean round32) { }
 
     private final Shared s;
     private final double[] k;
     private final double[] th;
+    private final double[] mirror; // one mirrored tile row (native outputs)
 
     TileRecursion(Shared shared, int tileSize) {
         this.s = shared;
         k = new double[tileSize * tileSize];
-        th = (shared.ntk64() != null || shared.ntk32() != null) ? new double[tileSize * tileSize] : null;
+        th = shared.out().ntk() ? new double[tileSize * tileSize] : null;
+        mirror = shared.out().nngpNative() != null || shared.out().ntkNative() != null ? new double[tileSize] : null;
     }
 
     /**
@@ -95,10 +107,18 @@ final class TileRecursion {
     }
 
     private void store(int i0, int rows, int j0, int cols) {
+        if (s.out().nngpNative() != null || s.out().ntkNative() != null) {
+            storeNative(i0, rows, j0, cols);
+            return;
+        }
         final int n1 = s.n1();
         final boolean sym = s.mirror();
-        final double[] n64 = s.nngp64(), t64 = s.ntk64();
-        final float[] n32 = s.nngp32(), t32 = s.ntk32();
+        final Outputs o = s.out();
+        final double[] n64 = o.nngp64(), t64 = o.ntk64();
+        final float[] n32 = o.nngp32(), t32 = o.ntk32();
+        // why: absolute stores into native memory are safe from several threads (disjoint indices)
+        final NativeMatrix nN = o.nngpNative(), tN = o.ntkNative();
+        final boolean r32 = o.round32();
         for (int j = 0; j < cols; j++) {
             int gj = j0 + j;
             for (int i = 0; i < rows; i++) {
@@ -107,16 +127,56 @@ final class TileRecursion {
                 int idx = i + j * rows;
                 double kv = k[idx], tv = th == null ? 0.0 : th[idx];
                 if (!Double.isFinite(kv) || !Double.isFinite(tv)) throw nonFinite(gi, gj, kv, tv);
-                long a = gi + (long) gj * n1, b = gj + (long) gi * n1;
-                if (n64 != null) {
-                    n64[(int) a] = kv;
-                    if (t64 != null) t64[(int) a] = tv;
-                    if (sym) { n64[(int) b] = kv; if (t64 != null) t64[(int) b] = tv; }
-                } else {
-                    n32[(int) a] = (float) kv;
-                    if (t32 != null) t32[(int) a] = (float) tv;
-                    if (sym) { n32[(int) b] = (float) kv; if (t32 != null) t32[(int) b] = (float) tv; }
+                int a = (int) (gi + (long) gj * n1), b = (int) (gj + (long) gi * n1);
+                if (n64 != null) { n64[a] = kv; if (sym) n64[b] = kv; }
+                if (t64 != null) { t64[a] = tv; if (sym) t64[b] = tv; }
+                if (n32 != null) { n32[a] = (float) kv; if (sym) n32[b] = (float) kv; }
+                if (t32 != null) { t32[a] = (float) tv; if (sym) t32[b] = (float) tv; }
+                if (nN != null) { double v = r32 ? (float) kv : kv; nN.setAt(a, v); if (sym) nN.setAt(b, v); }
+                if (tN != null) { double v = r32 ? (float) tv : tv; tN.setAt(a, v); if (sym) tN.setAt(b, v); }
+            }
+        }
+    }
+
+    /**
+     * The native outputs, in contiguous runs: each tile column's rows (i ≤ j when mirrored) land in
+     * one output column, and the mirror of tile row i lands in output column i0 + i. Same values and
+     * checks as the heap path (bulk copies instead of one indexed store per entry, ~4x faster).
+     */
+    private void storeNative(int i0, int rows, int j0, int cols) {
+        final int n1 = s.n1();
+        final boolean sym = s.mirror(), r32 = s.out().round32();
+        final NativeMatrix nN = s.out().nngpNative(), tN = s.out().ntkNative();
+        for (int j = 0; j < cols; j++) {
+            int gj = j0 + j, end = sym ? Math.min(rows, gj - i0 + 1) : rows;
+            for (int i = 0, idx = j * rows; i < end; i++, idx++) {
+                double kv = k[idx], tv = th == null ? 0.0 : th[idx];
+                if (!Double.isFinite(kv) || !Double.isFinite(tv)) throw nonFinite(i0 + i, gj, kv, tv);
+                if (r32) {
+                    k[idx] = (float) kv;
+                    if (th != null) th[idx] = (float) tv;
                 }
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            int gj = j0 + j, end = sym ? Math.min(rows, gj - i0 + 1) : rows;
+            if (end <= 0) continue;
+            int at = i0 + gj * n1;
+            if (nN != null) nN.putRun(at, k, j * rows, end);
+            if (tN != null) tN.putRun(at, th, j * rows, end);
+        }
+        if (!sym) return;
+        for (int i = 0; i < rows; i++) {
+            int gi = i0 + i, first = Math.max(0, gi - j0 + 1); // tile columns with gj > gi
+            if (first >= cols) continue;
+            int at = j0 + first + gi * n1, len = cols - first;
+            if (nN != null) {
+                for (int j = first; j < cols; j++) mirror[j - first] = k[i + j * rows];
+                nN.putRun(at, mirror, 0, len);
+            }
+            if (tN != null) {
+                for (int j = first; j < cols; j++) mirror[j - first] = th[i + j * rows];
+                tN.putRun(at, mirror, 0, len);
             }
         }
     }

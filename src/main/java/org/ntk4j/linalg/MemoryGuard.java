@@ -28,10 +28,19 @@ public final class MemoryGuard {
         return avail;
     }
 
-    /** Heap bytes that can still be allocated (max heap minus what is in use). */
+    /**
+     * Heap bytes that can still be allocated: the max heap minus what is in use, but no more than the
+     * committed free heap plus the free physical memory. why: the heap limit (bin/ntk4j: 70% of RAM)
+     * and off-heap storage (the kernels LAPACK factors) share the RAM; a heap allowed to grow past
+     * what off-heap matrices left free would be killed by the OS instead of failing with a byte count.
+     */
     public static long availableHeap() {
         Runtime rt = Runtime.getRuntime();
-        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long used = rt.totalMemory() - rt.freeMemory();
+        long avail = rt.maxMemory() - used;
+        long physical = Pointer.availablePhysicalBytes();
+        if (physical > 0) avail = Math.min(avail, rt.freeMemory() + physical);
+        return avail;
     }
 
     /** Throws if {@code bytes} of off-heap memory cannot be allocated for {@code what}. */

@@ -63,6 +63,33 @@ final class Checks {
         return k;
     }
 
+    /** As {@link #kernel(Matrix, String)} for an off-heap kernel; the symmetry scan goes by 64×64 blocks (cache-friendly). */
+    static NativeMatrix kernel(NativeMatrix k, String arg) {
+        if (k.rows() != k.cols()) throw new InvalidInputException(arg, "must be square, got " + k.rows() + "x" + k.cols());
+        int n = k.rows();
+        if (n == 0) throw new InvalidInputException(arg, "is empty: need at least one training point");
+        double scale = 0;
+        for (int i = 0; i < n; i++) scale = Math.max(scale, Math.abs(k.get(i, i)));
+        double tol = SYMMETRY_TOL * Math.max(scale, Double.MIN_NORMAL);
+        final int b = 64;
+        for (int j0 = 0; j0 < n; j0 += b)
+            for (int i0 = j0; i0 < n; i0 += b)
+                for (int j = j0, j1 = Math.min(n, j0 + b); j < j1; j++)
+                    for (int i = Math.max(i0, j), i1 = Math.min(n, i0 + b); i < i1; i++) {
+                        double a = k.get(i, j), c = k.get(j, i);
+                        if (!Double.isFinite(a) || !Double.isFinite(c)) {
+                            int r = Double.isFinite(a) ? j : i, col = Double.isFinite(a) ? i : j;
+                            throw new InvalidInputException(arg, "entry (" + r + ", " + col + ") is " + k.get(r, col)
+                                + "; inputs must be finite (remove or impute NaN/Inf values)");
+                        }
+                        double d = Math.abs(a - c);
+                        if (d > tol)
+                            throw new InvalidInputException(arg, "is not symmetric: |K[" + i + "," + j + "] - K[" + j + "," + i + "]| = " + d
+                                + "; pass the kernel of the training inputs with themselves");
+                    }
+        return k;
+    }
+
     /** A training time: ≥ 0 or +∞. */
     static double time(double t) {
         if (Double.isNaN(t) || t < 0)

@@ -30,12 +30,45 @@ public final class GpInference implements AutoCloseable {
     private final EnumMap<KernelKind, RegularizedCholesky> factors = new EnumMap<>(KernelKind.class);
     private final EnumMap<KernelKind, NativeMatrix> alphas = new EnumMap<>(KernelKind.class);
     private NativeMatrix nngpTrain; // K_dd (unregularized) for the NTK covariance
+    /**
+     * Off-heap train-train kernels owned by this instance ({@link #fitOwned}), factored in place: a
+     * kind's matrix becomes its factor's storage (null afterwards), so each n×n kernel exists once.
+     */
+    private final EnumMap<KernelKind, NativeMatrix> owned = new EnumMap<>(KernelKind.class);
 
     private GpInference(Kernels trainTrain, Matrix y, Regularization reg, JitterPolicy jitter) {
         this.trainTrain = trainTrain;
         this.y = y;
         this.reg = reg;
         this.jitter = jitter;
+    }
+
+    /**
+     * Inference on off-heap train-train kernels this instance takes ownership of (closed with it, or
+     * at once on failure). Each is factored in place, so it serves one kernel kind: the NTK factor
+     * (NTK, NTKGP) and the unregularized NNGP (NTK covariance), or the NNGP factor (NNGP); asking
+     * for the NNGP posterior after the NNGP was used unfactored, or the reverse, is an
+     * IllegalStateException. The kernels must come from {@link org.ntk4j.kernel.KernelFunction} (x2 =
+     * x1): finite, square, and as symmetric as {@link #fit} demands, which is checked here too.
+     */
+    static GpInference fitOwned(org.ntk4j.kernel.NativeKernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
+        try {
+            NativeMatrix any = trainTrain.nngp() != null ? trainTrain.nngp() : trainTrain.ntk();
+            if (trainTrain.nngp() != null) Checks.kernel(trainTrain.nngp(), "k-train-train");
+            if (trainTrain.ntk() != null) Checks.kernel(trainTrain.ntk(), "k-train-train");
+            Checks.finite(yTrain, "y-train");
+            if (yTrain.rows() != any.rows())
+                throw new InvalidInputException("y-train", "has " + yTrain.rows() + " rows but the train-train kernel has " + any.rows());
+            if (yTrain.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
+        } catch (RuntimeException e) {
+            trainTrain.close();
+            throw e;
+        }
+        GpInference gp = new GpInference(null, yTrain.as(org.ntk4j.linalg.DType.FLOAT64),
+            reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
+        if (trainTrain.nngp() != null) gp.owned.put(KernelKind.NNGP, trainTrain.nngp());
+        if (trainTrain.ntk() != null) gp.owned.put(KernelKind.NTK, trainTrain.ntk());
+        return gp;
     }
 
     /**
@@ -84,7 +117,7 @@ public final class GpInference implements AutoCloseable {
         if (mtd == null) throw new InvalidInputException("k-test-train", get + " needs the NTK of the test against the training points");
         Checks.finite(mtd, "k-test-train");
         Checks.shape(mtd, m, n, "k-test-train", "test points x training points");
-        if (kind == KernelKind.NTK && trainTrain.ntk() == null)
+        if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
             throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
 
         boolean cached = factors.containsKey(kind);
@@ -149,11 +182,24 @@ public final class GpInference implements AutoCloseable {
     synchronized RegularizedCholesky factor(KernelKind kind) {
         RegularizedCholesky c = factors.get(kind);
         if (c == null) {
-            Matrix k = kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp();
-            c = RegularizedCholesky.of(k, reg, jitter, (kind == KernelKind.NTK ? "NTK" : "NNGP") + " train-train kernel");
+            String what = (kind == KernelKind.NTK ? "NTK" : "NNGP") + " train-train kernel";
+            if (trainTrain == null) {
+                NativeMatrix a = owned.remove(kind);
+                if (a == null)
+                    throw new IllegalStateException(what + ": the off-heap kernel is missing or was used unfactored for the NTK covariance");
+                c = RegularizedCholesky.ofOwned(a, reg, jitter, what);
+            } else {
+                Matrix k = kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp();
+                c = RegularizedCholesky.of(k, reg, jitter, what);
+            }
             factors.put(kind, c);
         }
         return c;
+    }
+
+    private boolean hasTrain(KernelKind kind) {
+        if (trainTrain != null) return (kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp()) != null;
+        return owned.containsKey(kind) || factors.containsKey(kind);
     }
 
     private NativeMatrix alpha(KernelKind kind, RegularizedCholesky chol) {
@@ -161,7 +207,14 @@ public final class GpInference implements AutoCloseable {
     }
 
     private NativeMatrix nngpTrain() {
-        if (nngpTrain == null) nngpTrain = NativeMatrix.copyOf(trainTrain.nngp(), "NNGP train-train kernel");
+        if (nngpTrain == null) {
+            if (trainTrain != null) nngpTrain = NativeMatrix.copyOf(trainTrain.nngp(), "NNGP train-train kernel");
+            else {
+                nngpTrain = owned.remove(KernelKind.NNGP);
+                if (nngpTrain == null)
+                    throw new IllegalStateException("the NTK covariance needs the unfactored NNGP train-train kernel, which was not kept off-heap or was factored");
+            }
+        }
         return nngpTrain;
     }
 
@@ -175,8 +228,10 @@ public final class GpInference implements AutoCloseable {
     @Override public synchronized void close() {
         factors.values().forEach(RegularizedCholesky::close);
         alphas.values().forEach(NativeMatrix::close);
+        owned.values().forEach(NativeMatrix::close);
         factors.clear();
         alphas.clear();
+        owned.clear();
         if (nngpTrain != null) { nngpTrain.close(); nngpTrain = null; }
     }
 }

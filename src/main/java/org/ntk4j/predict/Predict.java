@@ -7,6 +7,7 @@ import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
+import org.ntk4j.kernel.NativeKernels;
 import org.ntk4j.linalg.Matrix;
 
 /**
@@ -36,10 +37,37 @@ public final class Predict {
         int m = xTest == null ? 0 : xTest.rows();
         Workspace.require("gp inference workspace (" + xTrain.rows() + " training, " + m + " test points)",
             Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance()));
+        if (!o.returnKernels()) return gpInferenceOffHeap(arch, xTrain, yTrain, xTest, get, o);
         KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, get != Get.NNGP, needsTestTest(get, o.covariance()), o.kernelOptions());
         try (GpInference gp = GpInference.fit(kb.trainTrain, yTrain, o.regularization(), o.jitter())) {
             Posterior p = xTest == null ? gp.predictTrain(get, o.covariance()) : gp.predict(get, kb.testTrain, kb.testTest, o.covariance());
             return kb.attach(p, o.returnKernels());
+        }
+    }
+
+    /**
+     * gp inference with the train-train kernels computed straight into off-heap storage and factored
+     * there in place: each n×n kernel exists once (no heap array, no copy). Only the kernels the
+     * request needs are stored: the NNGP (NNGP posterior; NTK covariance) and the NTK (NTK, NTKGP).
+     * Same numbers, bit for bit, as computing {@link Kernels} and calling {@link GpInference#fit}.
+     */
+    private static Posterior gpInferenceOffHeap(Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest, Get get,
+                                                PredictOptions o) {
+        if (arch == null) throw new InvalidInputException("arch", "is required");
+        long t0 = System.nanoTime();
+        KernelFunction kf = KernelFunction.of(arch);
+        KernelOptions opt = o.kernelOptions().withComputeNtk(get != Get.NNGP);
+        boolean keepNngp = get == Get.NNGP || (get == Get.NTK && o.covariance() != CovarianceMode.NONE);
+        NativeKernels dd = kf.computeOffHeap(xTrain, null, opt, keepNngp);
+        long ddNanos = System.nanoTime() - t0;
+        try (GpInference gp = GpInference.fitOwned(dd, yTrain, o.regularization(), o.jitter())) {
+            long t1 = System.nanoTime();
+            Kernels td = xTest == null ? null : kf.compute(xTest, xTrain, opt);
+            Kernels tt = xTest != null && needsTestTest(get, o.covariance()) ? kf.compute(xTest, null, opt) : null;
+            long kernelNanos = ddNanos + System.nanoTime() - t1;
+            Posterior p = xTest == null ? gp.predictTrain(get, o.covariance()) : gp.predict(get, td, tt, o.covariance());
+            Diagnostics d = p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(kernelNanos));
+            return new Posterior(p.get(), p.time(), p.mean(), p.covariance(), p.variances(), d, null);
         }
     }
 

@@ -19,10 +19,18 @@ final class RegularizedCholesky implements AutoCloseable {
 
     static RegularizedCholesky of(Matrix k, Regularization reg, JitterPolicy jitter, String what) {
         long t0 = System.nanoTime();
-        NativeMatrix a = NativeMatrix.copyOf(k, what);
+        return factorOwned(NativeMatrix.copyOf(k, what), reg, jitter, what, t0);
+    }
+
+    /** As {@link #of}, factoring {@code a} in place (taking ownership: it becomes the factor, or is closed on failure). */
+    static RegularizedCholesky ofOwned(NativeMatrix a, Regularization reg, JitterPolicy jitter, String what) {
+        return factorOwned(a, reg, jitter, what, System.nanoTime());
+    }
+
+    private static RegularizedCholesky factorOwned(NativeMatrix a, Regularization reg, JitterPolicy jitter, String what, long t0) {
         double trace = 0;
-        for (int i = 0; i < k.rows(); i++) trace += a.get(i, i);
-        double lambda = reg.lambda(trace, k.rows());
+        for (int i = 0; i < a.rows(); i++) trace += a.get(i, i);
+        double lambda = reg.lambda(trace, a.rows());
         try {
             if (lambda == 0) Checks.distinguishable(a, what);
         } catch (RuntimeException e) {

@@ -23,8 +23,10 @@ public record SolverChoice(SolverKind kind, String reason) {
         boolean ntk = get != Get.NNGP, reg = !o.regularization().isZero();
         long budget = so.memoryBudget();
         int kinds = get == Get.NTK ? 2 : 1;
-        // exact: the dense train-train kernels (heap) + factor + test-train kernels (+ NTK covariance workspace)
-        long exact = 8L * n * n * ((ntk ? 2 : 1) + 1 + (get == Get.NTK && o.covariance() != CovarianceMode.NONE ? 1 : 0))
+        // exact: the train-train kernels, computed off-heap and factored in place (Predict), or on the heap
+        // plus a factor copy when the kernels are returned; test-train kernels (+ NTK covariance workspace)
+        boolean ntkCov = get == Get.NTK && o.covariance() != CovarianceMode.NONE;
+        long exact = 8L * n * n * (o.returnKernels() ? (ntk ? 2 : 1) + 1 + (ntkCov ? 1 : 0) : (ntkCov ? 2 : 1))
             + 8L * m * n * (2 + kinds);
         long cg = 8L * n * n * (ntk ? 2 : 1) + 8L * n * (k + 3L * m + so.rankFor(n));
         String mem = String.format(Locale.ROOT, "budget %.1f GiB", budget / 1073741824.0);
