@@ -3,14 +3,13 @@ package org.ntk4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ntk4j.arch.ArchParser;
 import org.ntk4j.arch.Architecture;
-import org.ntk4j.arch.Parameterization;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.finite.EmpiricalKernels;
 import org.ntk4j.finite.FiniteNetwork;
 import org.ntk4j.linalg.Matrix;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -29,9 +28,7 @@ import picocli.CommandLine.ParentCommand;
 public final class FiniteCommand implements Callable<Integer> {
     @ParentCommand Main main;
 
-    @Option(names = "--arch", required = true, paramLabel = "ARCH",
-        description = "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)'.")
-    String arch;
+    @Mixin ArchOptions archOptions;
 
     @Option(names = "--width", required = true, paramLabel = "W",
         description = "Width of every hidden Dense layer (the last Dense keeps its out_dim).")
@@ -39,10 +36,6 @@ public final class FiniteCommand implements Callable<Integer> {
 
     @Option(names = "--seed", required = true, paramLabel = "S", description = "Seed of the initialization.")
     long seed;
-
-    @Option(names = "--parameterization", paramLabel = "ntk|standard", defaultValue = "ntk",
-        converter = Choices.ParameterizationConverter.class, description = "Dense-layer parameterization (default: ntk).")
-    Parameterization parameterization;
 
     @Option(names = "--x1", required = true, paramLabel = "X1", description = "Inputs x1 (n1xd), .npy or .csv.")
     Path x1;
@@ -67,7 +60,7 @@ public final class FiniteCommand implements Callable<Integer> {
     Path out;
 
     @Override public Integer call() {
-        Architecture a = ArchParser.parse(arch, parameterization);
+        Architecture a = archOptions.architecture();
         if (width < 1) throw new InvalidInputException("--width", "must be >= 1, got " + width);
         boolean training = xTrain != null || yTrain != null || steps != null;
         if (training && (xTrain == null || yTrain == null || steps == null))

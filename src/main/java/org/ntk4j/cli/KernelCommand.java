@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ntk4j.device.Device;
-import org.ntk4j.arch.ArchParser;
 import org.ntk4j.arch.Architecture;
-import org.ntk4j.arch.Parameterization;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
@@ -14,6 +12,7 @@ import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -28,13 +27,7 @@ import picocli.CommandLine.ParentCommand;
 public final class KernelCommand implements Callable<Integer> {
     @ParentCommand Main main;
 
-    @Option(names = "--arch", required = true, paramLabel = "ARCH",
-        description = "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)'.")
-    String arch;
-
-    @Option(names = "--parameterization", paramLabel = "ntk|standard", defaultValue = "ntk",
-        converter = Choices.ParameterizationConverter.class, description = "Dense-layer parameterization (default: ntk).")
-    Parameterization parameterization;
+    @Mixin ArchOptions archOptions;
 
     @Option(names = "--x1", required = true, paramLabel = "X1", description = "Inputs x1 (n1 x d), .npy or .csv.")
     Path x1;
@@ -54,7 +47,7 @@ public final class KernelCommand implements Callable<Integer> {
     Path out;
 
     @Override public Integer call() {
-        Architecture a = ArchParser.parse(arch, parameterization);
+        Architecture a = archOptions.architecture();
         Matrix m1 = InputFiles.matrix("--x1", x1);
         Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
         checkShapes(m1, m2);

@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ntk4j.device.Device;
-import org.ntk4j.arch.ArchParser;
 import org.ntk4j.arch.Architecture;
-import org.ntk4j.arch.Parameterization;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.linalg.DType;
@@ -28,6 +26,7 @@ import org.ntk4j.solve.SolverKind;
 import org.ntk4j.solve.SolverOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.TypeConversionException;
@@ -50,13 +49,7 @@ import picocli.CommandLine.TypeConversionException;
 public final class PredictCommand implements Callable<Integer> {
     @ParentCommand Main main;
 
-    @Option(names = "--arch", required = true, paramLabel = "ARCH",
-        description = "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)'.")
-    String arch;
-
-    @Option(names = "--parameterization", paramLabel = "ntk|standard", defaultValue = "ntk",
-        converter = Choices.ParameterizationConverter.class, description = "Dense-layer parameterization (default: ntk).")
-    Parameterization parameterization;
+    @Mixin ArchOptions archOptions;
 
     @Option(names = "--x-train", required = true, paramLabel = "X", description = "Training inputs (n×d), .npy or .csv.")
     Path xTrain;
@@ -121,7 +114,7 @@ public final class PredictCommand implements Callable<Integer> {
     Path out;
 
     @Override public Integer call() {
-        Architecture a = ArchParser.parse(arch, parameterization);
+        Architecture a = archOptions.architecture();
         double t = parseTime(time);
         boolean linearized = fxTrain0 != null || fxTest0 != null;
         if (linearized && (fxTrain0 == null || fxTest0 == null))
