@@ -154,10 +154,7 @@ public final class IterativeGp {
                 if (full) {
                     try (NativeMatrix c = NativeMatrix.copyOf(tt.ntk() != null && get == Get.NTKGP ? tt.ntk() : tt.nngp(), "prior")) {
                         Blas.gemm(true, false, -1.0, mdt, a, 1.0, c);
-                        c.symmetrize();
-                        int cl = 0;
-                        for (int i = 0; i < m; i++) if (c.get(i, i) < 0) { c.set(i, i, 0); cl++; }
-                        return new Variances(c.toMatrix(), null, bound, cl);
+                        return fullCovariance(c, bound);
                     }
                 }
                 double[] v = new double[m];
@@ -185,10 +182,7 @@ public final class IterativeGp {
                         Blas.gemm(true, false, 1.0, a, ka, 1.0, c);
                         Blas.gemm(true, false, -1.0, a, kdt, 1.0, c);
                         Blas.gemm(true, false, -1.0, kdt, a, 1.0, c);
-                        c.symmetrize();
-                        int cl = 0;
-                        for (int i = 0; i < m; i++) if (c.get(i, i) < 0) { c.set(i, i, 0); cl++; }
-                        return new Variances(c.toMatrix(), null, bound, cl);
+                        return fullCovariance(c, bound);
                     }
                 }
                 double[] v = new double[m];
@@ -211,6 +205,14 @@ public final class IterativeGp {
     /** Θ(x, x) for each test point (small diagonal blocks). */
     static double[] ntkDiagonal(Architecture arch, KernelOptions o, Matrix xt) {
         try (StreamedKernel s = StreamedKernel.of(arch, xt, o, true, 0)) { return s.diagonal(true); }
+    }
+
+    /** Symmetrizes the covariance, clamps negative variances (round-off) to 0 and counts them. */
+    private static Variances fullCovariance(NativeMatrix c, double bound) {
+        c.symmetrize();
+        int clamped = 0;
+        for (int i = 0; i < c.rows(); i++) if (c.get(i, i) < 0) { c.set(i, i, 0); clamped++; }
+        return new Variances(c.toMatrix(), null, bound, clamped);
     }
 
     static int clampNegative(double[] v) {
