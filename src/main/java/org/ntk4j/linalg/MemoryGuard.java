@@ -46,6 +46,19 @@ public final class MemoryGuard {
     /** Throws if {@code bytes} of off-heap memory cannot be allocated for {@code what}. */
     public static void requireOffHeap(String what, long bytes) {
         long avail = availableOffHeap();
+        // why: JavaCPP counts native memory until its Pointer is collected; matrices that are already
+        // garbage (e.g. an earlier solve's workspaces) still count. Collect and let JavaCPP's
+        // deallocator run before declaring the memory missing, as JavaCPP's own allocator does.
+        for (int attempt = 0; bytes > avail && attempt < 10; attempt++) {
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            avail = availableOffHeap();
+        }
         if (bytes > avail) throw new InsufficientMemoryException(what, bytes, avail);
     }
 

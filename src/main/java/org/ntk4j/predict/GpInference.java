@@ -121,8 +121,11 @@ public final class GpInference implements AutoCloseable {
             throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
 
         boolean cached = factors.containsKey(kind);
+        // Kernels this instance holds off-heap (fitOwned) are factored in place and used as they are:
+        // they are already allocated, so they must not be counted again.
         Workspace.require("gp inference workspace (" + n + " training, " + m + " test points)",
-            Workspace.gp(n, m, y.cols(), get, mode, !cached));
+            Workspace.gp(n, m, y.cols(), get, mode, !cached && !owned.containsKey(kind),
+                nngpTrain == null && !owned.containsKey(KernelKind.NNGP)));
         RegularizedCholesky chol = factor(kind);
         long factorNanos = cached ? 0 : chol.nanos;
 

@@ -16,9 +16,16 @@ final class Workspace {
     static long gp(int n, int m, int k, Get get, CovarianceMode mode) { return gp(n, m, k, get, mode, true); }
 
     /** As above; without {@code factor} when the factorization is already cached. */
-    static long gp(int n, int m, int k, Get get, CovarianceMode mode, boolean factor) {
+    static long gp(int n, int m, int k, Get get, CovarianceMode mode, boolean factor) { return gp(n, m, k, get, mode, factor, true); }
+
+    /**
+     * As above. {@code factor}: the factorization allocates its n² (false when cached, or when it is
+     * done in place on a kernel already held off-heap); {@code nngpCopy}: the NTK covariance copies
+     * the NNGP train kernel (false when that kernel is already held off-heap).
+     */
+    static long gp(int n, int m, int k, Get get, CovarianceMode mode, boolean factor, boolean nngpCopy) {
         long e = (factor ? (long) n * n : 0) + (long) n * k + (long) m * n + (long) m * k;
-        if (mode != CovarianceMode.NONE && get == Get.NTK) e += 3L * m * n + (long) n * n;
+        if (mode != CovarianceMode.NONE && get == Get.NTK) e += 3L * m * n + (nngpCopy ? (long) n * n : 0);
         if (mode == CovarianceMode.FULL) e += (long) m * m;
         return b(e);
     }
