@@ -1,6 +1,7 @@
 package org.ntk4j.gpu;
 
 import java.util.Locale;
+import org.ntk4j.kernel.KernelInputs;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.IllPosedProblemException;
 import org.ntk4j.error.InsufficientMemoryException;
@@ -31,7 +32,7 @@ public final class GpuGpInference {
         if (arch == null) throw new InvalidInputException("arch", "is null");
         if (mode == null) throw new InvalidInputException("mode", "is null");
         if (dtype == null) dtype = DType.FLOAT64;
-        Inputs.validate(xTrain, null);
+        KernelInputs.validate(xTrain, null);
         checkY(yTrain, xTrain.rows());
         if (!(diagReg >= 0) || !Double.isFinite(diagReg))
             throw new InvalidInputException("diag_reg", "must be finite and >= 0, got " + diagReg);

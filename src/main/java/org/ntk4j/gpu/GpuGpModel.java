@@ -1,6 +1,7 @@
 package org.ntk4j.gpu;
 
 import java.util.Locale;
+import org.ntk4j.kernel.KernelInputs;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
@@ -55,7 +56,7 @@ public final class GpuGpModel implements AutoCloseable {
         if (xTest == null) throw new InvalidInputException("x_test", "is null");
         if (xTest.cols() != x.cols())
             throw new InvalidInputException("x_test", "has " + xTest.cols() + " columns but x_train has " + x.cols());
-        Inputs.validate(xTest, null);
+        KernelInputs.validate(xTest, null);
         int n = x.rows(), m = xTest.rows(), d = x.cols(), k = alpha.cols();
         DType t = x.dtype();
         boolean f32 = t == DType.FLOAT32;

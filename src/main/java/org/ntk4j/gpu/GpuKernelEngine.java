@@ -2,6 +2,8 @@ package org.ntk4j.gpu;
 
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import org.ntk4j.linalg.MemoryGuard;
+import org.ntk4j.kernel.KernelInputs;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
@@ -35,7 +37,7 @@ public final class GpuKernelEngine {
     public static Kernels compute(Architecture arch, Matrix x1, Matrix x2, KernelOptions options) {
         if (arch == null) throw new InvalidInputException("arch", "is null");
         if (options == null) options = KernelOptions.defaults();
-        Inputs.validate(x1, x2);
+        KernelInputs.validate(x1, x2);
         String why = unsupportedReason(arch);
         if (why != null) throw new InvalidInputException("arch", why + "; use the CPU (Device.CPU / --device cpu)");
         final boolean sym = x2 == null, ntk = options.computeNtk(), f32 = options.dtype() == DType.FLOAT32;
@@ -45,7 +47,7 @@ public final class GpuKernelEngine {
         GpuProgram.Rows r1 = prog.rows(GpuProgram.rowVariances(x1cm, n1, d), "x1", false);
         GpuProgram.Rows r2 = sym ? r1 : prog.rows(GpuProgram.rowVariances(x2cm, n2, d), "x2", false);
         long entries = (long) n1 * n2;
-        Inputs.checkHeap(entries * s * (ntk ? 2 : 1), String.format(Locale.ROOT, "the %dx%d kernel (%s)", n1, n2, f32 ? "float32" : "float64"));
+        MemoryGuard.requireHeap(String.format(Locale.ROOT, "the %dx%d kernel (%s)", n1, n2, f32 ? "float32" : "float64"), entries * s * (ntk ? 2 : 1));
 
         CudaDevice dev = GpuRuntime.device();
         synchronized (dev) {
@@ -100,7 +102,7 @@ public final class GpuKernelEngine {
      * callers that keep working on the device, and for benchmarks). Close the result to free it.
      */
     public static OnDevice computeOnDevice(Architecture arch, Matrix x, boolean ntk, DType dtype) {
-        Inputs.validate(x, null);
+        KernelInputs.validate(x, null);
         String why = unsupportedReason(arch);
         if (why != null) throw new InvalidInputException("arch", why);
         int n = x.rows(), d = x.cols(), s = DeviceMatrix.size(dtype);
