@@ -9,6 +9,7 @@ import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
+import org.ntk4j.kernel.NativeKernels;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 import picocli.CommandLine.Command;
@@ -54,21 +55,40 @@ public final class KernelCommand implements Callable<Integer> {
         OutputDir dir = OutputDir.create("--out", out);
 
         long t0 = System.nanoTime();
-        Kernels k;
+        KernelOptions options = KernelOptions.defaults().withDtype(dtype).withDevice(device);
+        KernelFunction kf = KernelFunction.of(a);
         try (ProgressBar bar = ProgressBar.of(main, "kernel")) {
-            KernelOptions options = KernelOptions.defaults().withDtype(dtype).withDevice(device).withProgress(bar);
-            k = KernelFunction.of(a).compute(m1, m2, options);
+            if (dtype == DType.FLOAT32) {
+                // float32 results live in heap float arrays: half the memory of float64 storage
+                Kernels k = kf.compute(m1, m2, options.withProgress(bar));
+                bar.close();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                dir.writeMatrix("nngp.npy", k.nngp(), dtype);
+                if (k.ntk() != null) dir.writeMatrix("ntk.npy", k.ntk(), dtype);
+                write(dir, k.cov1(), k.cov2(), k.nngp().rows(), k.nngp().cols(), seconds);
+                return 0;
+            }
+            // float64: the kernels go from native storage straight to the files (no heap n1 x n2
+            // arrays; no transposing copy when x2 = x1, the result being exactly symmetric)
+            try (NativeKernels k = kf.computeOffHeap(m1, m2, options.withProgress(bar), true)) {
+                bar.close();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                boolean symmetric = m2 == null && kf.selfKernelIsSymmetric();
+                dir.writeMatrix("nngp.npy", k.nngp(), dtype, symmetric);
+                if (k.ntk() != null) dir.writeMatrix("ntk.npy", k.ntk(), dtype, symmetric);
+                write(dir, k.cov1(), k.cov2(), k.nngp().rows(), k.nngp().cols(), seconds);
+            }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-
-        dir.writeMatrix("nngp.npy", k.nngp(), dtype);
-        if (k.ntk() != null) dir.writeMatrix("ntk.npy", k.ntk(), dtype);
-        dir.writeVector("cov1.npy", k.cov1(), dtype);
-        if (k.cov2() != null) dir.writeVector("cov2.npy", k.cov2(), dtype);
-        main.out().printf(Locale.ROOT, "kernel: %dx%d NNGP and NTK (%s) in %.2f s -> %s%n",
-            k.nngp().rows(), k.nngp().cols(), dtype.name().toLowerCase(Locale.ROOT), seconds,
-            String.join(", ", dir.written().stream().map(Path::toString).toList()));
         return 0;
+    }
+
+    /** The variances and the summary line. */
+    private void write(OutputDir dir, double[] cov1, double[] cov2, int n1, int n2, double seconds) {
+        dir.writeVector("cov1.npy", cov1, dtype);
+        if (cov2 != null) dir.writeVector("cov2.npy", cov2, dtype);
+        main.out().printf(Locale.ROOT, "kernel: %dx%d NNGP and NTK (%s) in %.2f s -> %s%n",
+            n1, n2, dtype.name().toLowerCase(Locale.ROOT), seconds,
+            String.join(", ", dir.written().stream().map(Path::toString).toList()));
     }
 
     private static void checkShapes(Matrix m1, Matrix m2) {

@@ -14,6 +14,7 @@ import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.io.Npy;
 import org.ntk4j.io.Outputs;
 import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.NativeMatrix;
 import org.ntk4j.linalg.Matrix;
 
 /**
@@ -63,6 +64,13 @@ public final class OutputDir {
     public Path writeMatrix(String name, Matrix m, DType dtype) {
         Path f = resolve(name);
         Npy.write(f, m, dtype);
+        return done(f);
+    }
+
+    /** Writes a native matrix as a 2-D .npy file in {@code dtype} (see {@link Npy#write(Path, NativeMatrix, DType, boolean)}). */
+    public Path writeMatrix(String name, NativeMatrix m, DType dtype, boolean exactlySymmetric) {
+        Path f = resolve(name);
+        Npy.write(f, m, dtype, exactlySymmetric);
         return done(f);
     }
 

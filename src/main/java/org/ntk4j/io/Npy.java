@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.linalg.NativeMatrix;
 
 /**
  * Reads and writes NumPy {@code .npy} files.
@@ -131,6 +132,54 @@ public final class Npy {
             throw new InvalidInputException(arg, file + ": int64 value " + v + " at row " + (dst % rows) + ", column "
                 + (dst / rows) + " is too large to convert exactly to float64 (|v| > 2^53)");
         return v;
+    }
+
+    /**
+     * Writes a native column-major matrix as a 2-D C-order array in {@code dtype}, without a heap copy
+     * of the matrix. {@code exactlySymmetric} (the caller guarantees m = mᵀ bit for bit, e.g. a kernel of
+     * x with itself) lets float64 bytes go from the matrix's memory to the file unchanged: column-major
+     * and row-major order are then the same bytes. Otherwise rows are transposed in blocks.
+     */
+    public static void write(Path file, NativeMatrix m, DType dtype, boolean exactlySymmetric) {
+        int rows = m.rows(), cols = m.cols();
+        if (exactlySymmetric && rows != cols) throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix is not symmetric");
+        NpyDType t = dtype == DType.FLOAT32 ? NpyDType.FLOAT32 : NpyDType.FLOAT64;
+        byte[] header = NpyHeader.encode(t, false, new long[] {rows, cols});
+        long total = (long) rows * cols;
+        Outputs.writeAtomically(file, ch -> {
+            ch.write(ByteBuffer.wrap(header));
+            if (total == 0) return;
+            if (exactlySymmetric && t == NpyDType.FLOAT64 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+                for (long k = 0; k < total; k += CHUNK) {
+                    ByteBuffer view = m.byteView(k, (int) Math.min(CHUNK, total - k));
+                    while (view.hasRemaining()) ch.write(view);
+                }
+                return;
+            }
+            int block = Math.max(1, (CHUNK / 8) / cols);
+            ByteBuffer b = ByteBuffer.allocateDirect(Math.max(CHUNK, cols * 8)).order(ByteOrder.LITTLE_ENDIAN);
+            double[] row = new double[block * cols], col = new double[block];
+            for (int i0 = 0; i0 < rows; i0 += block) {
+                int i1 = Math.min(rows, i0 + block), len = (i1 - i0) * cols;
+                if (exactlySymmetric) {
+                    m.getRun(i0 * cols, row, 0, len); // row i = column i
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        m.getRun(i0 + j * rows, col, 0, i1 - i0);
+                        for (int i = 0; i < i1 - i0; i++) row[i * cols + j] = col[i];
+                    }
+                }
+                b.clear();
+                if (t == NpyDType.FLOAT32) {
+                    java.nio.FloatBuffer fb = b.asFloatBuffer();
+                    for (int q = 0; q < len; q++) fb.put(q, (float) row[q]);
+                } else {
+                    b.asDoubleBuffer().put(row, 0, len);
+                }
+                b.limit(len * t.size());
+                while (b.hasRemaining()) ch.write(b);
+            }
+        });
     }
 
     /** Writes {@code m} in its own precision, as a 2-D C-order array. */

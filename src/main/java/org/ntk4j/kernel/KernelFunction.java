@@ -62,6 +62,12 @@ public final class KernelFunction {
 
     public Architecture architecture() { return architecture; }
 
+    /**
+     * Whether K(x, x) (x2 = null) comes out exactly symmetric, bit for bit: true unless a layer's map
+     * is not symmetric in (q1, q2) in floating point (the quadrature of Numerical).
+     */
+    public boolean selfKernelIsSymmetric() { return new LayerPlan(architecture, 1).symmetricMaps; }
+
     /** NNGP and NTK in float64 with default options. */
     public Kernels compute(Matrix x1, Matrix x2) { return compute(x1, x2, KernelOptions.defaults()); }
 
@@ -287,10 +293,10 @@ public final class KernelFunction {
             + 8L * (acts + 3) * (n1 + (sym ? 0 : n2))                  // variances per layer
             + (long) threads * tile * tile * 8 * (ntk ? 2 : 1);        // tile buffers
         long offHeap = GramPanels.offHeapBytes(n1, n2, d, sym) + 8L * entries * offHeapOutputs;
-        String what = String.format(java.util.Locale.ROOT, "the %dx%d kernel (%s, %s%s)", n1, n2, ntk ? "NNGP+NTK" : "NNGP",
-            f64 ? "float64" : "float32", offHeapOutputs > 0 ? ", off-heap" : "");
-        MemoryGuard.requireHeap(what, heap);
-        MemoryGuard.requireOffHeap(what + (offHeapOutputs > 0 ? " (off-heap outputs and Gram panel)" : " (off-heap Gram panel)"), offHeap);
+        String what = String.format(java.util.Locale.ROOT, "the %dx%d kernel (%s, %s", n1, n2, ntk ? "NNGP+NTK" : "NNGP",
+            f64 ? "float64" : "float32");
+        MemoryGuard.requireHeap(what + ")", heap);
+        MemoryGuard.requireOffHeap(what + (offHeapOutputs > 0 ? ": off-heap outputs and Gram panel)" : ": off-heap Gram panel)"), offHeap);
     }
 
 }

@@ -154,6 +154,30 @@ public final class NativeMatrix implements AutoCloseable {
         }
     }
 
+    /** Reads the column-major indices {@code [k, k + len)} into {@code dst[off, off + len)} (bulk, per GiB chunk). */
+    public void getRun(int k, double[] dst, int off, int len) {
+        if (len < 0 || k < 0 || (long) k + len > (long) rows * cols)
+            throw new IndexOutOfBoundsException("run [" + k + ", " + ((long) k + len) + ") of a " + rows + "x" + cols + " matrix");
+        while (len > 0) {
+            int c = k >>> chunkShift, at = k & chunkMask, n = Math.min(len, (1 << chunkShift) - at);
+            chunks[c].get(at, dst, off, n);
+            k += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /**
+     * The raw bytes (native byte order) of the column-major entries {@code [k, k + len)} as a direct
+     * buffer over this matrix's memory, for bulk I/O without a heap copy; valid while the matrix is open.
+     */
+    public java.nio.ByteBuffer byteView(long k, int len) {
+        if (len < 0 || k < 0 || k + len > (long) rows * cols || len > (1 << CHUNK_SHIFT))
+            throw new IndexOutOfBoundsException("byte view [" + k + ", " + (k + len) + ") of a " + rows + "x" + cols + " matrix");
+        // getPointer offsets the address: JavaCPP caps a buffer's byte offsets at 2^31 - 1
+        return live().getPointer(k).capacity(len).limit(len).asByteBuffer();
+    }
+
     /** The diagonal (min(rows, cols) entries). */
     public double[] diagonal() {
         double[] d = new double[Math.min(rows, cols)];

@@ -81,7 +81,7 @@ class CliKernelTest {
 
     @Test
     void tooLargeForMemoryExits4BeforeWriting() {
-        // A 30000×30000 NNGP+NTK in float64 needs 14.4 GB: more than the test JVM's heap.
+        // A 30000×30000 NNGP+NTK in float64 needs 14.4 GB: more than the test JVM may allocate (JavaCPP's limit is -Xmx).
         long max = Runtime.getRuntime().maxMemory();
         int n = 30000;
         org.junit.jupiter.api.Assumptions.assumeTrue(16L * n * n > max, "heap too large for this check");
@@ -90,7 +90,7 @@ class CliKernelTest {
         Npy.writeVector(dir.resolve("big.npy"), v);
         CliRun.of("kernel", "--arch", "Dense(8)->Relu->Dense(1)", "--x1", dir.resolve("big.npy").toString(),
                 "--out", dir.resolve("out").toString())
-            .fails(4, "the 30000x30000 kernel (NNGP+NTK, float64) needs");
+            .fails(4, "the 30000x30000 kernel (NNGP+NTK, float64: off-heap outputs and Gram panel) needs 14,4");
         assertFalse(Files.exists(dir.resolve("out/nngp.npy")));
     }
 

@@ -62,6 +62,35 @@ class NpyTest {
         }
     }
 
+    /** Native matrices are written byte for byte as their heap copies (C order), symmetric or not, float64 and float32. */
+    @Test
+    void nativeMatrixWritesTheSameBytesAsTheHeapMatrix() throws IOException {
+        int[][] shapes = {{1, 1}, {5, 3}, {3, 5}, {400, 401}, {401, 400}, {2, 70000}, {70000, 2}};
+        for (int[] s : shapes) {
+            Matrix m = random(s[0], s[1], s[0] * 17L + s[1]);
+            for (DType t : DType.values()) check(m, t, false);
+        }
+        for (int n : new int[] {1, 7, 400, 513}) { // symmetric: the bytes go straight from native memory (f64)
+            Matrix a = random(n, n, n);
+            double[] sym = new double[n * n];
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sym[i + j * n] = a.get(Math.min(i, j), Math.max(i, j));
+            Matrix m = Matrix.wrapColumnMajor(n, n, sym);
+            for (DType t : DType.values()) check(m, t, true);
+        }
+        try (org.ntk4j.linalg.NativeMatrix nm = org.ntk4j.linalg.NativeMatrix.copyOf(random(2, 3, 1), "x")) {
+            assertThrows(IllegalArgumentException.class, () -> Npy.write(dir.resolve("bad.npy"), nm, DType.FLOAT64, true));
+        }
+    }
+
+    private void check(Matrix m, DType t, boolean symmetric) throws IOException {
+        Path heap = dir.resolve("heap.npy"), nat = dir.resolve("native.npy");
+        Npy.write(heap, m, t);
+        try (org.ntk4j.linalg.NativeMatrix nm = org.ntk4j.linalg.NativeMatrix.copyOf(m, "test")) {
+            Npy.write(nat, nm, t, symmetric);
+        }
+        assertArrayEquals(Files.readAllBytes(heap), Files.readAllBytes(nat), m.rows() + "x" + m.cols() + " " + t + " symmetric=" + symmetric);
+    }
+
     @Test
     void headerIsPaddedTo64BytesAndDataIsCOrder() throws IOException {
         Matrix m = Matrix.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
