@@ -249,6 +249,13 @@ public final class NativeMatrix implements AutoCloseable {
         return n;
     }
 
+    /** Copies all entries of the heap matrix {@code m} (same shape, converted to float64) into this matrix. */
+    public void copyFrom(Matrix m) {
+        if (m.rows() != rows || m.cols() != cols)
+            throw new IllegalArgumentException("copyFrom: shape " + m.rows() + "x" + m.cols() + " into " + rows + "x" + cols);
+        pointer().put(m.f64 != null ? m.f64 : m.toColumnMajor());
+    }
+
     /** Copies all entries of {@code other} (same shape) into this matrix. */
     public void copyFrom(NativeMatrix other) {
         if (other.rows != rows || other.cols != cols)
