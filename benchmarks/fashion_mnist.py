@@ -19,7 +19,8 @@ Subcommands:
   report    --data DIR --numpy-out DIR --ntk4j-out DIR ...   accuracies, agreement, the Markdown table.
 
 Memory: the two 10k x 10k float64 kernels (0.8 GB each) are filled in place, 1000 rows at a time
-(three 1000 x n temporaries of 80 MB each); the Cholesky factor overwrites K_dd. Peak ~1.9 GB at n = m = 10k.
+(three 1000 x n temporaries of 80 MB each); the Cholesky factor overwrites K_dd (LAPACK on its
+Fortran-ordered transpose). Peak ~1.9 GB at n = m = 10k.
 The recursion is the one of kernel_numpy.py (neural-tangents' formulas for ReLU), whole-array
 numpy operations, without exploiting the symmetry of K_dd (as kernel_numpy.py).
 """
@@ -145,7 +146,10 @@ def reference(a):
     k_dd = relu_ntk(x, x, a.depth, a.w_std, a.b_std, np.empty((n, n)))
     lam = a.diag_reg * np.trace(k_dd) / n  # neural-tangents: relative to the mean diagonal
     k_dd.flat[::n + 1] += lam
-    c = sl.cho_factor(k_dd, lower=True, overwrite_a=True, check_finite=False)
+    # k_dd is symmetric, so its transpose (a Fortran-ordered view) is the same matrix: LAPACK factors
+    # it in place; passing k_dd itself (C order) would make scipy copy 0.8 GB first
+    c = sl.cho_factor(k_dd.T, lower=True, overwrite_a=True, check_finite=False)
+    assert np.shares_memory(c[0], k_dd), 'cho_factor copied K_dd'
     alpha = sl.cho_solve(c, y, check_finite=False)
     mean = k_td @ alpha
     os.makedirs(a.out, exist_ok=True)
