@@ -49,11 +49,14 @@ public final class KernelCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         Architecture a = archOptions.architecture();
+        Warmup warmup = main.warmup();
+        if (device != Device.GPU) warmup.warmKernels(a, x1);
         Matrix m1 = InputFiles.matrix("--x1", x1);
         Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
         checkShapes(m1, m2);
         OutputDir dir = OutputDir.create("--out", out);
 
+        warmup.finish();
         long t0 = System.nanoTime();
         KernelOptions options = KernelOptions.defaults().withDtype(dtype).withDevice(device);
         KernelFunction kf = KernelFunction.of(a);
@@ -74,8 +77,18 @@ public final class KernelCommand implements Callable<Integer> {
                 bar.close();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 boolean symmetric = m2 == null && kf.selfKernelIsSymmetric();
+                // the two n1 x n2 files are written concurrently: each write is one core copying into the page cache
+                java.util.concurrent.CompletableFuture<Void> ntkFile = k.ntk() == null ? null
+                    : java.util.concurrent.CompletableFuture.runAsync(() -> dir.writeMatrix("ntk.npy", k.ntk(), dtype, symmetric));
                 dir.writeMatrix("nngp.npy", k.nngp(), dtype, symmetric);
-                if (k.ntk() != null) dir.writeMatrix("ntk.npy", k.ntk(), dtype, symmetric);
+                if (ntkFile != null) {
+                    try {
+                        ntkFile.join();
+                    } catch (java.util.concurrent.CompletionException e) {
+                        if (e.getCause() instanceof RuntimeException re) throw re;
+                        throw e;
+                    }
+                }
                 write(dir, k.cov1(), k.cov2(), k.nngp().rows(), k.nngp().cols(), seconds);
             }
         }
@@ -88,7 +101,14 @@ public final class KernelCommand implements Callable<Integer> {
         if (cov2 != null) dir.writeVector("cov2.npy", cov2, dtype);
         main.out().printf(Locale.ROOT, "kernel: %dx%d NNGP and NTK (%s) in %.2f s -> %s%n",
             n1, n2, dtype.name().toLowerCase(Locale.ROOT), seconds,
-            String.join(", ", dir.written().stream().map(Path::toString).toList()));
+            String.join(", ", dir.written().stream().sorted(java.util.Comparator.comparing(KernelCommand::fileOrder))
+                .map(Path::toString).toList()));
+    }
+
+    /** nngp, ntk, cov1, cov2: the order of the summary line whatever order the files were finished in. */
+    private static int fileOrder(Path p) {
+        int i = java.util.List.of("nngp.npy", "ntk.npy", "cov1.npy", "cov2.npy").indexOf(p.getFileName().toString());
+        return i < 0 ? Integer.MAX_VALUE : i;
     }
 
     private static void checkShapes(Matrix m1, Matrix m2) {

@@ -30,7 +30,7 @@ public final class OutputDir {
 
     private final String flag;
     private final Path dir;
-    private final List<Path> written = new ArrayList<>();
+    private final List<Path> written = java.util.Collections.synchronizedList(new ArrayList<>()); // files may be written concurrently
 
     private OutputDir(String flag, Path dir) {
         this.flag = flag;
@@ -106,7 +106,9 @@ public final class OutputDir {
     }
 
     /** The files written so far, in order. */
-    public List<Path> written() { return List.copyOf(written); }
+    public List<Path> written() {
+        synchronized (written) { return List.copyOf(written); }
+    }
 
     /** The flag this directory came from. */
     public String flag() { return flag; }
