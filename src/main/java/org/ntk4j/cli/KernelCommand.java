@@ -49,14 +49,11 @@ public final class KernelCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         Architecture a = archOptions.architecture();
-        Warmup warmup = main.warmup();
-        if (device != Device.GPU) warmup.warmKernels(a, x1);
         Matrix m1 = InputFiles.matrix("--x1", x1);
         Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
         checkShapes(m1, m2);
         OutputDir dir = OutputDir.create("--out", out);
 
-        warmup.finish();
         long t0 = System.nanoTime();
         KernelOptions options = KernelOptions.defaults().withDtype(dtype).withDevice(device);
         KernelFunction kf = KernelFunction.of(a);

@@ -50,16 +50,12 @@ public final class Main implements Callable<Integer> {
 
     private PrintStream out = System.out;
     private PrintStream err = System.err;
-    private Warmup warmup = Warmup.NONE;
 
     /** Standard output of this invocation. */
     public PrintStream out() { return out; }
 
     /** Standard error of this invocation (errors, progress, verbose diagnostics). */
     public PrintStream err() { return err; }
-
-    /** The background warm-up started for this invocation ({@link Warmup#NONE} when none). */
-    Warmup warmup() { return warmup; }
 
     /** Whether {@code --verbose} was given. */
     public boolean verbose() { return verbose; }
@@ -83,8 +79,6 @@ public final class Main implements Callable<Integer> {
         Main main = new Main();
         main.out = out;
         main.err = err;
-        // before picocli builds its model (~0.15 s): OpenBLAS loads meanwhile on the second core
-        if (args.length > 0 && "kernel".equals(args[0])) main.warmup = Warmup.start();
         CommandLine cl = new CommandLine(main);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
@@ -96,7 +90,6 @@ public final class Main implements Callable<Integer> {
         } catch (Throwable t) { // Errors (OutOfMemoryError, ...) pass through picocli's handlers
             return handler.handle(t, null);
         } finally {
-            main.warmup.finish();
             out.flush();
             err.flush();
         }
