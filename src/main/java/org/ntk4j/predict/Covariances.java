@@ -62,6 +62,11 @@ final class Covariances {
     }
 
     static double[] diagonalPrior(Get get, Kernels testTrain, Kernels testTest, int m) {
+        return diagonalPrior(get, testTest != null ? null : testTrain.cov1(), testTest, m);
+    }
+
+    /** As above, with the NNGP prior variances of the test points given directly ({@code testCov1}). */
+    static double[] diagonalPrior(Get get, double[] testCov1, Kernels testTest, int m) {
         double[] d;
         if (testTest != null) {
             Matrix p = get == Get.NTKGP ? testTest.ntk() : testTest.nngp();
@@ -72,7 +77,7 @@ final class Covariances {
         } else {
             if (get == Get.NTKGP)
                 throw new InvalidInputException("k-test-test", "NTKGP variances need the NTK of the test points with themselves");
-            d = testTrain.cov1();
+            d = testCov1.clone();
         }
         for (int i = 0; i < m; i++)
             if (!Double.isFinite(d[i])) throw new InvalidInputException("k-test-test", "prior variance " + i + " is " + d[i]);

@@ -120,12 +120,52 @@ public final class GpInference implements AutoCloseable {
         if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
             throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
 
-        boolean cached = factors.containsKey(kind);
+        Matrix ktd = null;
+        if (get == Get.NTK && mode != CovarianceMode.NONE) {
+            ktd = Checks.finite(testTrain.nngp(), "k-test-train");
+            Checks.shape(ktd, m, n, "k-test-train", "test points x training points");
+        }
+        requireWorkspace(kind, get, mode, m, true);
+        try (NativeMatrix td = NativeMatrix.copyOf(mtd, "test-train kernel");
+             NativeMatrix q = ktd == null ? null : NativeMatrix.copyOf(ktd, "test-train NNGP")) {
+            return predictNative(get, kind, td, q, testTrain.cov1(), testTest, mode);
+        }
+    }
+
+    /**
+     * As {@link #predict}, with the test-train kernels held off-heap by the caller
+     * ({@link org.ntk4j.kernel.KernelFunction#computeOffHeap}): no heap m×n arrays, no copies. The
+     * caller keeps ownership; the mean kernel (NTK for NTK/NTKGP, else NNGP) may be overwritten.
+     */
+    synchronized Posterior predictOwned(Get get, org.ntk4j.kernel.NativeKernels testTrain, Kernels testTest, CovarianceMode mode) {
+        if (get == null || mode == null || testTrain == null) throw new IllegalArgumentException("get, test kernels and mode are required");
+        KernelKind kind = get.meanKernel();
+        NativeMatrix td = kind == KernelKind.NTK ? testTrain.ntk() : testTrain.nngp();
+        NativeMatrix q = get == Get.NTK && mode != CovarianceMode.NONE ? testTrain.nngp() : null;
+        int n = trainSize(), m = testTrain.cov1().length;
+        if (td == null || (get == Get.NTK && mode != CovarianceMode.NONE && q == null))
+            throw new IllegalArgumentException("predictOwned: the off-heap test-train kernels lack what " + get + " needs");
+        if (td.rows() != m || td.cols() != n) throw new IllegalArgumentException("predictOwned: test-train kernel is " + td.rows() + "x" + td.cols());
+        if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
+            throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
+        requireWorkspace(kind, get, mode, m, false);
+        return predictNative(get, kind, td, q, testTrain.cov1(), testTest, mode);
+    }
+
+    private void requireWorkspace(KernelKind kind, Get get, CovarianceMode mode, int m, boolean testCopies) {
         // Kernels this instance holds off-heap (fitOwned) are factored in place and used as they are:
         // they are already allocated, so they must not be counted again.
+        int n = trainSize();
         Workspace.require("gp inference workspace (" + n + " training, " + m + " test points)",
-            Workspace.gp(n, m, y.cols(), get, mode, !cached && !owned.containsKey(kind),
-                nngpTrain == null && !owned.containsKey(KernelKind.NNGP)));
+            Workspace.gp(n, m, y.cols(), get, mode, !factors.containsKey(kind) && !owned.containsKey(kind),
+                nngpTrain == null && !owned.containsKey(KernelKind.NNGP), testCopies));
+    }
+
+    /** The posterior from native test-train kernels: td (mean kernel, overwritten for NNGP/NTKGP variances), q (NNGP, NTK covariance only). */
+    private Posterior predictNative(Get get, KernelKind kind, NativeMatrix td, NativeMatrix q, double[] testCov1, Kernels testTest,
+                                    CovarianceMode mode) {
+        int n = trainSize(), m = td.rows();
+        boolean cached = factors.containsKey(kind);
         RegularizedCholesky chol = factor(kind);
         long factorNanos = cached ? 0 : chol.nanos;
 
@@ -136,47 +176,41 @@ public final class GpInference implements AutoCloseable {
         double[] var = null;
         int clamped = 0;
         long meanNanos, covNanos;
-        try (NativeMatrix td = NativeMatrix.copyOf(mtd, "test-train kernel")) {
-            try (NativeMatrix mu = Blas.multiply(false, td, false, alpha, "posterior mean")) {
-                mean = mu.toMatrix();
-            }
-            meanNanos = System.nanoTime() - t0;
-            long c0 = System.nanoTime();
-            if (mode != CovarianceMode.NONE) {
-                double[] pd = mode == CovarianceMode.DIAGONAL ? Covariances.diagonalPrior(get, testTrain, testTest, m) : null;
-                Matrix pf = mode == CovarianceMode.FULL ? Covariances.fullPrior(get, testTest, m) : null;
-                if (get == Get.NTK) {
-                    Matrix ktd = Checks.finite(testTrain.nngp(), "k-test-train");
-                    Checks.shape(ktd, m, n, "k-test-train", "test points x training points");
-                    try (NativeMatrix q = NativeMatrix.copyOf(ktd, "test-train NNGP")) {
-                        if (pf != null) {
-                            try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, nngpTrain(), pf)) {
-                                clamped = Covariances.clampNegativeDiagonal(c);
-                                cov = c.toMatrix();
-                            }
-                        } else {
-                            var = NtkCovariance.diagonal(chol.cholesky, td, q, nngpTrain(), pd);
-                            clamped = Covariances.clampNegative(var);
-                        }
+        try (NativeMatrix mu = Blas.multiply(false, td, false, alpha, "posterior mean")) {
+            mean = mu.toMatrix();
+        }
+        meanNanos = System.nanoTime() - t0;
+        long c0 = System.nanoTime();
+        if (mode != CovarianceMode.NONE) {
+            double[] pd = mode == CovarianceMode.DIAGONAL ? Covariances.diagonalPrior(get, testCov1, testTest, m) : null;
+            Matrix pf = mode == CovarianceMode.FULL ? Covariances.fullPrior(get, testTest, m) : null;
+            if (get == Get.NTK) {
+                if (pf != null) {
+                    try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, nngpTrain(), pf)) {
+                        clamped = Covariances.clampNegativeDiagonal(c);
+                        cov = c.toMatrix();
                     }
                 } else {
-                    chol.cholesky.timesInverseLowerTransposeInPlace(td); // X = M_td L^-T, so M_td M_r^-1 M_dt = X Xᵀ
-                    if (pf != null) {
-                        try (NativeMatrix c = NativeMatrix.copyOf(pf, "prior covariance")) {
-                            Blas.syrk(false, -1.0, td, 1.0, c, true);
-                            clamped = Covariances.clampNegativeDiagonal(c);
-                            cov = c.toMatrix();
-                        }
-                    } else {
-                        double[] s = Covariances.weightedRowSquares(td, ones(n));
-                        var = new double[m];
-                        for (int i = 0; i < m; i++) var[i] = pd[i] - s[i];
-                        clamped = Covariances.clampNegative(var);
+                    var = NtkCovariance.diagonal(chol.cholesky, td, q, nngpTrain(), pd);
+                    clamped = Covariances.clampNegative(var);
+                }
+            } else {
+                chol.cholesky.timesInverseLowerTransposeInPlace(td); // X = M_td L^-T, so M_td M_r^-1 M_dt = X Xᵀ
+                if (pf != null) {
+                    try (NativeMatrix c = NativeMatrix.copyOf(pf, "prior covariance")) {
+                        Blas.syrk(false, -1.0, td, 1.0, c, true);
+                        clamped = Covariances.clampNegativeDiagonal(c);
+                        cov = c.toMatrix();
                     }
+                } else {
+                    double[] s = Covariances.weightedRowSquares(td, ones(n));
+                    var = new double[m];
+                    for (int i = 0; i < m; i++) var[i] = pd[i] - s[i];
+                    clamped = Covariances.clampNegative(var);
                 }
             }
-            covNanos = System.nanoTime() - c0;
         }
+        covNanos = System.nanoTime() - c0;
         Diagnostics d = new Diagnostics(chol.lambda, chol.cholesky.jitter(), clamped, 0,
             chol.cholesky.conditionEstimate(), new Timings(0, factorNanos, meanNanos, covNanos));
         return new Posterior(get, Double.POSITIVE_INFINITY, mean, cov, var, d, null);

@@ -62,13 +62,19 @@ public final class Predict {
         long ddNanos = System.nanoTime() - t0;
         try (GpInference gp = GpInference.fitOwned(dd, yTrain, o.regularization(), o.jitter())) {
             long t1 = System.nanoTime();
-            Kernels td = xTest == null ? null : kf.compute(xTest, xTrain, opt);
-            Kernels tt = xTest != null && needsTestTest(get, o.covariance()) ? kf.compute(xTest, null, opt) : null;
-            long kernelNanos = ddNanos + System.nanoTime() - t1;
-            Posterior p = xTest == null ? gp.predictTrain(get, o.covariance()) : gp.predict(get, td, tt, o.covariance());
-            Diagnostics d = p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(kernelNanos));
-            return new Posterior(p.get(), p.time(), p.mean(), p.covariance(), p.variances(), d, null);
+            if (xTest == null) return withKernelNanos(gp.predictTrain(get, o.covariance()), ddNanos);
+            // the test-train kernels off-heap too (same kinds as the train kernels): at m ~ n they are as large
+            try (NativeKernels td = kf.computeOffHeap(xTest, xTrain, opt, keepNngp)) {
+                Kernels tt = needsTestTest(get, o.covariance()) ? kf.compute(xTest, null, opt) : null;
+                long kernelNanos = ddNanos + System.nanoTime() - t1;
+                return withKernelNanos(gp.predictOwned(get, td, tt, o.covariance()), kernelNanos);
+            }
         }
+    }
+
+    private static Posterior withKernelNanos(Posterior p, long kernelNanos) {
+        Diagnostics d = p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(kernelNanos));
+        return new Posterior(p.get(), p.time(), p.mean(), p.covariance(), p.variances(), d, null);
     }
 
     /**

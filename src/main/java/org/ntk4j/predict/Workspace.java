@@ -24,8 +24,13 @@ final class Workspace {
      * the NNGP train kernel (false when that kernel is already held off-heap).
      */
     static long gp(int n, int m, int k, Get get, CovarianceMode mode, boolean factor, boolean nngpCopy) {
-        long e = (factor ? (long) n * n : 0) + (long) n * k + (long) m * n + (long) m * k;
-        if (mode != CovarianceMode.NONE && get == Get.NTK) e += 3L * m * n + (nngpCopy ? (long) n * n : 0);
+        return gp(n, m, k, get, mode, factor, nngpCopy, true);
+    }
+
+    /** As above; {@code testCopies}: false when the test-train kernels are already held off-heap (not copied). */
+    static long gp(int n, int m, int k, Get get, CovarianceMode mode, boolean factor, boolean nngpCopy, boolean testCopies) {
+        long e = (factor ? (long) n * n : 0) + (long) n * k + (testCopies ? (long) m * n : 0) + (long) m * k;
+        if (mode != CovarianceMode.NONE && get == Get.NTK) e += (testCopies ? 3L : 2L) * m * n + (nngpCopy ? (long) n * n : 0);
         if (mode == CovarianceMode.FULL) e += (long) m * m;
         return b(e);
     }
