@@ -5,7 +5,7 @@
 #   target 1  kernel: NNGP + NTK, [Dense(512,1.5,0.1) -> Relu] x 3 -> Dense, 4000 x 4000, d = 784
 #   target 2  predict --cov diag: NNGP posterior mean + variances, n = 4000, m = 1000, d = 64,
 #             [Dense(1.5,0.1) -> Relu] x 2 -> Dense, diag_reg 1e-4 (relative)
-#   (1b)      target 1 against benchmarks/kernel_numpy_blocked.py, a tuned numpy (row blocks, in-place ufuncs)
+#   (1b)      target 1 against kernel_numpy.py --blocked, a tuned numpy (row blocks, in-place ufuncs)
 #   target 4  the same in float32 (--dtype float32): time, and error vs ntk4j's float64 result
 # Usage: benchmarks/compare.sh [REPS=3]. Needs python3 with numpy and scipy. The machine's load
 # average is printed: on a shared machine, wall times of both sides vary with it.
@@ -39,7 +39,7 @@ k1='Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(512,W_std=1.5,b_std=0.1)->Relu->
 k2='Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)'
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 best_of k_np python3 "$root/benchmarks/kernel_numpy.py" --x "$tmp/xk.npy" --depth 3 --out "$tmp/k_np"
-best_of k_npb python3 "$root/benchmarks/kernel_numpy_blocked.py" --x "$tmp/xk.npy" --depth 3 --out "$tmp/k_npb"
+best_of k_npb python3 "$root/benchmarks/kernel_numpy.py" --blocked --x "$tmp/xk.npy" --depth 3 --out "$tmp/k_npb"
 best_of k_j "$ntk4j" kernel --arch "$k1" --x1 "$tmp/xk.npy" --out "$tmp/k_j"
 best_of k_j32 "$ntk4j" kernel --arch "$k1" --x1 "$tmp/xk.npy" --dtype float32 --out "$tmp/k_j32"
 best_of p_np python3 "$root/benchmarks/predict_e2e_numpy.py" --data "$tmp" --out "$tmp/p_np"

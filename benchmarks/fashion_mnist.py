@@ -26,12 +26,14 @@ numpy operations, without exploiting the symmetry of K_dd (as kernel_numpy.py).
 """
 import argparse
 import gzip
-import math
 import os
 import struct
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_numpy  # noqa: E402  (the shared numpy recursion)
 
 
 # ---------------------------------------------------------------------------------------- prepare
@@ -87,53 +89,7 @@ def prepare(a):
 def relu_ntk(x1, x2, depth, w_std, b_std, out, block=1000):
     """NTK of [Dense(w_std, b_std) -> Relu] x depth -> Dense(w_std, b_std) between the rows of x1 and
     x2, written into out (len(x1) x len(x2), float64), row block by row block, in place."""
-    d = x1.shape[1]
-    w2, b2 = w_std ** 2, b_std ** 2
-    inv2pi = 1.0 / (2.0 * math.pi)
-    n2 = x2.shape[0]
-    v2_0 = np.einsum('ij,ij->i', x2, x2) / d
-    g = np.empty((block, n2))
-    root = np.empty((block, n2))
-    tmp = np.empty((block, n2))
-    for i0 in range(0, x1.shape[0], block):
-        i1 = min(i0 + block, x1.shape[0])
-        b = i1 - i0
-        gb, rb, tb, ntk = g[:b], root[:b], tmp[:b], out[i0:i1]
-        np.matmul(x1[i0:i1], x2.T, out=gb)
-        gb /= d
-        v1 = np.einsum('ij,ij->i', x1[i0:i1], x1[i0:i1]) / d
-        v2 = v2_0.copy()
-        for layer in range(depth):
-            gb *= w2
-            gb += b2
-            v1 = w2 * v1 + b2
-            v2 = w2 * v2 + b2
-            if layer == 0:
-                ntk[...] = gb
-            else:
-                ntk *= w2
-                ntk += gb
-            # root = sqrt(max(v1 v2^T - g^2, 0)); theta = arctan2(root, g); dot = 1/2 - theta / 2pi
-            np.multiply(gb, gb, out=tb)
-            np.multiply.outer(v1, v2, out=rb)
-            rb -= tb
-            np.maximum(rb, 0.0, out=rb)
-            np.sqrt(rb, out=rb)
-            np.arctan2(rb, gb, out=tb)
-            tb *= -inv2pi
-            tb += 0.5
-            # nngp = root / 2pi + dot * nngp; ntk *= dot
-            gb *= tb
-            rb *= inv2pi
-            gb += rb
-            ntk *= tb
-            v1 = v1 / 2
-            v2 = v2 / 2
-        gb *= w2
-        gb += b2
-        ntk *= w2
-        ntk += gb
-    return out
+    return kernel_numpy.relu_blocks(x1, x2, depth, w_std, b_std, out, None, block)
 
 
 def reference(a):
