@@ -47,6 +47,15 @@ p=(predict --arch "$k2" --x-train "$tmp/x_train.npy" --y-train "$tmp/y_train.npy
    --get nngp --diag-reg 1e-4 --cov diag)
 best_of p_j "$ntk4j" "${p[@]}" --out "$tmp/p_j"
 best_of p_j32 "$ntk4j" "${p[@]}" --dtype float32 --out "$tmp/p_j32"
+# target 1's profile in the same job: one more kernel run with the stage timings (debug log), and the
+# machine's DGEMM rate (OpenBLAS through numpy, 4000^3, best of 3) to put the Gram stage against
+NTK4J_LOG=debug "$ntk4j" kernel --arch "$k1" --x1 "$tmp/xk.npy" --out "$tmp/k_prof" 2>&1 >/dev/null \
+  | grep -o 'checks+variances+allocation.*' >"$tmp/profile.txt" || true
+python3 -c "
+import numpy as np, time
+a = np.random.default_rng(0).standard_normal((4000, 4000)); b = a.T.copy(); a @ b
+print(max(2 * 4000.0 ** 3 / (lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(3)) / 1e9)
+" >"$tmp/dgemm.txt"
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 - "$tmp" "$reps" "$load0" "$load1" <<'PY'
@@ -75,6 +84,16 @@ for name, a, b, err, what, goal in rows:
   # ntk4j and numpy must agree (1e-8 relative is the kernels' documented worst case at repeated
   # points); float32 rows only report their error vs float64
   if what == 'vs numpy' and not err <= 1e-6: bad.append('%s: results differ by %.1e (> 1e-6)' % (name, err))
+import re
+prof = open('%s/profile.txt' % t).read().strip()
+m = re.search(r'Gram \(BLAS\) ([0-9.Ee-]+) s', prof)
+if m:
+  peak, gram = float(open('%s/dgemm.txt' % t).read()), float(m.group(1))
+  rate = 4000 * 4001 * 784 / gram / 1e9  # the upper triangle: n(n+1)d flops
+  print('\ntarget 1 stages (one more ntk4j kernel run, NTK4J_LOG=debug): ' + prof)
+  print('Gram 4000x4000, d=784 in that run: %.3f s = %.1f GFLOP/s = %.2f of the DGEMM rate measured in this job '
+        '(numpy/OpenBLAS dgemm 4000^3: %.1f GFLOP/s); per-activation recursion costs: benchmarks/jmh/run.sh Recursion'
+        % (gram, rate, rate / peak, peak))
 for b in bad: print('DISAGREE: ' + b)
 sys.exit(1 if bad else 0)
 PY
