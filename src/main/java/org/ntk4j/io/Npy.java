@@ -156,29 +156,17 @@ public final class Npy {
                 }
                 return;
             }
-            int block = Math.max(1, (CHUNK / 8) / cols);
-            ByteBuffer b = ByteBuffer.allocateDirect(Math.max(CHUNK, cols * 8)).order(ByteOrder.LITTLE_ENDIAN);
-            double[] row = new double[block * cols], col = new double[block];
-            for (int i0 = 0; i0 < rows; i0 += block) {
-                int i1 = Math.min(rows, i0 + block), len = (i1 - i0) * cols;
+            double[] col = exactlySymmetric ? null : new double[Math.max(1, CHUNK / (cols * t.size()))];
+            writeRowBlocks(ch, t, rows, cols, (i0, i1, row) -> {
                 if (exactlySymmetric) {
-                    m.getRun(i0 * cols, row, 0, len); // row i = column i
-                } else {
-                    for (int j = 0; j < cols; j++) {
-                        m.getRun(i0 + j * rows, col, 0, i1 - i0);
-                        for (int i = 0; i < i1 - i0; i++) row[i * cols + j] = col[i];
-                    }
+                    m.getRun(i0 * cols, row, 0, (i1 - i0) * cols); // row i = column i
+                    return;
                 }
-                b.clear();
-                if (t == NpyDType.FLOAT32) {
-                    java.nio.FloatBuffer fb = b.asFloatBuffer();
-                    for (int q = 0; q < len; q++) fb.put(q, (float) row[q]);
-                } else {
-                    b.asDoubleBuffer().put(row, 0, len);
+                for (int j = 0; j < cols; j++) {
+                    m.getRun(i0 + j * rows, col, 0, i1 - i0);
+                    for (int i = 0; i < i1 - i0; i++) row[i * cols + j] = col[i];
                 }
-                b.limit(len * t.size());
-                while (b.hasRemaining()) ch.write(b);
-            }
+            });
         });
     }
 
@@ -193,27 +181,37 @@ public final class Npy {
         Outputs.writeAtomically(file, ch -> {
             ch.write(ByteBuffer.wrap(header));
             if (rows == 0 || cols == 0) return;
-            // Blocks of whole rows, transposed from column-major into a heap array by a tight loop and
-            // then copied to the direct buffer in bulk (a per-entry putDouble cost ~10x more).
-            int rowBytes = cols * t.size();
-            int block = Math.max(1, CHUNK / rowBytes);
-            ByteBuffer b = ByteBuffer.allocateDirect(Math.max(CHUNK, rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
-            double[] d = t == NpyDType.FLOAT32 ? null : new double[block * cols];
-            float[] f = t == NpyDType.FLOAT32 ? new float[block * cols] : null;
-            for (int i0 = 0; i0 < rows; i0 += block) {
-                int i1 = Math.min(rows, i0 + block), len = (i1 - i0) * cols;
-                b.clear();
-                if (f != null) {
-                    m.copyRowsRowMajor(i0, i1, f);
-                    b.asFloatBuffer().put(f, 0, len);
-                } else {
-                    m.copyRowsRowMajor(i0, i1, d);
-                    b.asDoubleBuffer().put(d, 0, len);
-                }
-                b.limit(len * t.size());
-                while (b.hasRemaining()) ch.write(b);
-            }
+            writeRowBlocks(ch, t, rows, cols, m::copyRowsRowMajor);
         });
+    }
+
+    /** Fills {@code dst} with rows [i0, i1) of a matrix in row-major order (row i at (i − i0)·cols). */
+    private interface RowSource { void rows(int i0, int i1, double[] dst); }
+
+    /**
+     * The data of a C-order array in blocks of whole rows: each block is gathered into a heap array by
+     * a tight loop and copied to the direct buffer in bulk (a per-entry putDouble costs ~10x more);
+     * float32 rounds to nearest.
+     */
+    private static void writeRowBlocks(FileChannel ch, NpyDType t, int rows, int cols, RowSource src) throws java.io.IOException {
+        int rowBytes = cols * t.size();
+        int block = Math.max(1, CHUNK / rowBytes);
+        ByteBuffer b = ByteBuffer.allocateDirect(Math.max(CHUNK, rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        double[] d = new double[block * cols];
+        float[] f = t == NpyDType.FLOAT32 ? new float[block * cols] : null;
+        for (int i0 = 0; i0 < rows; i0 += block) {
+            int i1 = Math.min(rows, i0 + block), len = (i1 - i0) * cols;
+            src.rows(i0, i1, d);
+            b.clear();
+            if (f != null) {
+                for (int q = 0; q < len; q++) f[q] = (float) d[q];
+                b.asFloatBuffer().put(f, 0, len);
+            } else {
+                b.asDoubleBuffer().put(d, 0, len);
+            }
+            b.limit(len * t.size());
+            while (b.hasRemaining()) ch.write(b);
+        }
     }
 
     /** Writes a 1-D float64 array. */

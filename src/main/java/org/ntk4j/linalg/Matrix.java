@@ -98,17 +98,6 @@ public final class Matrix {
         }
     }
 
-    /** As {@link #copyRowsRowMajor(int, int, double[])}, rounded to float32 (to nearest). */
-    public void copyRowsRowMajor(int i0, int i1, float[] dst) {
-        checkRowRange(i0, i1, dst.length);
-        int n = i1 - i0;
-        for (int j = 0; j < cols; j++) {
-            int src = j * rows + i0;
-            if (f64 != null) for (int i = 0; i < n; i++) dst[i * cols + j] = (float) f64[src + i];
-            else for (int i = 0; i < n; i++) dst[i * cols + j] = f32[src + i];
-        }
-    }
-
     private void checkRowRange(int i0, int i1, int capacity) {
         if (i0 < 0 || i1 > rows || i0 > i1)
             throw new IndexOutOfBoundsException("rows [" + i0 + ", " + i1 + ") of a matrix with " + rows + " rows");
