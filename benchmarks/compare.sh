@@ -51,11 +51,14 @@ best_of p_j32 "$ntk4j" "${p[@]}" --dtype float32 --out "$tmp/p_j32"
 # machine's DGEMM rate (OpenBLAS through numpy, 4000^3, best of 3) to put the Gram stage against
 NTK4J_LOG=debug "$ntk4j" kernel --arch "$k1" --x1 "$tmp/xk.npy" --out "$tmp/k_prof" 2>&1 >/dev/null \
   | grep -o 'checks+variances+allocation.*' >"$tmp/profile.txt" || true
-python3 -c "
+python3 - >"$tmp/dgemm.txt" <<'PY'
 import numpy as np, time
 a = np.random.default_rng(0).standard_normal((4000, 4000)); b = a.T.copy(); a @ b
-print(max(2 * 4000.0 ** 3 / (lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(3)) / 1e9)
-" >"$tmp/dgemm.txt"
+best = float('inf')
+for _ in range(3):
+    t = time.perf_counter(); a @ b; best = min(best, time.perf_counter() - t)
+print(2 * 4000.0 ** 3 / best / 1e9)
+PY
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 - "$tmp" "$reps" "$load0" "$load1" <<'PY'
