@@ -2,6 +2,7 @@ package org.ntk4j.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.ntk4j.Ntk4j;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * <p><b>Pattern for a new subcommand</b> (predict, finite, softopt follow it):
  * <ol>
  *   <li>A class {@code XxxCommand implements Callable<Integer>} annotated {@code @Command(name = "xxx")},
- *       listed in {@code subcommands} below, with {@code @ParentCommand Main main} for the streams
+ *       listed in {@link #SUBCOMMANDS}, with {@code @ParentCommand Main main} for the streams
  *       ({@link #out()}, {@link #err()}) and {@link #verbose()}.</li>
  *   <li>Flags as {@code @Option}s; a required flag is {@code required = true}. Invalid flag values
  *       are usage errors (exit 2) that picocli reports.</li>
@@ -38,8 +39,6 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "ntk4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Infinite-width NNGP/NTK kernels, predictions and soft optimization.",
-    subcommands = {KernelCommand.class, PredictCommand.class, SoftoptCommand.class, InfoCommand.class, DemoCommand.class,
-        FiniteCommand.class},
     usageHelpAutoWidth = true)
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -65,6 +64,32 @@ public final class Main implements Callable<Integer> {
             "missing command (kernel, predict, softopt, info, demo or finite); see 'ntk4j --help'");
     }
 
+    /** The subcommands, in the order of the help. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(KernelCommand.class, PredictCommand.class, SoftoptCommand.class,
+        InfoCommand.class, DemoCommand.class, FiniteCommand.class);
+
+    /**
+     * The subcommands a command line needs: only the one it names, or all of them (help, version,
+     * errors). why: picocli builds the model of every subcommand it is given, by reflection over its
+     * annotations, before parsing; for one kernel/predict run the other five cost start-up time.
+     * Main's own options take no values, so the first argument not starting with '-' is the subcommand.
+     */
+    static List<Class<?>> subcommandsFor(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("-")) continue;
+            for (Class<?> c : SUBCOMMANDS) if (c.getAnnotation(Command.class).name().equals(a)) return List.of(c);
+            break;
+        }
+        return SUBCOMMANDS;
+    }
+
+    /** The command line for {@code args}: {@code main} with the subcommands they need ({@link #subcommandsFor}). */
+    static CommandLine commandLine(Main main, String[] args) {
+        CommandLine cl = new CommandLine(main);
+        for (Class<?> c : subcommandsFor(args)) cl.addSubcommand(c);
+        return cl;
+    }
+
     /** Supplies {@code --version}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override public String[] getVersion() { return new String[] {"ntk4j " + Ntk4j.VERSION}; }
@@ -79,7 +104,7 @@ public final class Main implements Callable<Integer> {
         Main main = new Main();
         main.out = out;
         main.err = err;
-        CommandLine cl = new CommandLine(main);
+        CommandLine cl = commandLine(main, args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         ErrorHandler handler = new ErrorHandler(main, err, args);

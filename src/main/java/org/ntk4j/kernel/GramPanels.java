@@ -1,13 +1,21 @@
 package org.ntk4j.kernel;
 
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasColMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasUpper;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dsyrk;
+
 import java.nio.DoubleBuffer;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.openblas.global.openblas;
 
 /**
  * The input Gram matrix x1·x2ᵀ (unscaled), computed by OpenBLAS directly (cblas_dgemm, and
  * cblas_dsyrk for the diagonal blocks when x2 = x1) in row panels of about {@link #PANEL_BYTES}
- * of off-heap memory, so that no n1×n2 float64 temporary beyond the outputs is ever needed.
+ * of off-heap memory, so that no n1×n2 float64 temporary beyond the outputs is ever needed. Through
+ * JavaCPP's BLAS-only preset {@code openblas_nolapack}: a kernel run then never loads the second
+ * (LAPACK) library, 0.03 s of CLI start-up here (0.13 s without the AOT cache).
  *
  * <p>The panel height depends only on the shapes, never on the tile size, so the Gram entries —
  * and hence every kernel entry — do not depend on the tiling.
@@ -28,10 +36,20 @@ final class GramPanels implements AutoCloseable {
     final boolean symmetric;
     final int panelRows;
     private final DoublePointer x1, x2; // column-major copies (x2 == x1 when symmetric)
-    private final DoublePointer panel;
+    private final DoublePointer panel;  // the reused panel buffer, or null when writing into a target
+    private final DoublePointer target; // an n1×n2 column-major matrix receiving every panel in place, or null
 
     /** Column-major inputs x1 (n1×d) and x2 (n2×d, or null for x2 = x1); they are copied off-heap. */
-    GramPanels(double[] x1cm, int n1, double[] x2cm, int n2, int d) {
+    GramPanels(double[] x1cm, int n1, double[] x2cm, int n2, int d) { this(x1cm, n1, x2cm, n2, d, null); }
+
+    /**
+     * As {@link #GramPanels(double[], int, double[], int, int)}; with a {@code target} (n1×n2,
+     * column-major, leading dimension n1; not owned) every panel is computed straight into its place
+     * in the target instead of a panel buffer: the same BLAS calls on the same panels, only the
+     * leading dimension of the result differs, so the entries are bit for bit those of the buffered
+     * panels. {@link #whole()} then views all of them.
+     */
+    GramPanels(double[] x1cm, int n1, double[] x2cm, int n2, int d, DoublePointer target) {
         this.n1 = n1;
         this.d = d;
         symmetric = x2cm == null;
@@ -39,8 +57,12 @@ final class GramPanels implements AutoCloseable {
         panelRows = panelRows(n1, this.n2);
         x1 = new DoublePointer(x1cm);
         x2 = symmetric ? x1 : new DoublePointer(x2cm);
-        panel = new DoublePointer((long) panelRows * this.n2);
+        this.target = target;
+        panel = target == null ? new DoublePointer((long) panelRows * this.n2) : null;
     }
+
+    /** Whether an n1×n2 target can be viewed as one buffer (fewer than 2³¹ bytes), as {@link #whole()} needs. */
+    static boolean fitsOneView(int n1, int n2) { return 8L * n1 * n2 <= Integer.MAX_VALUE; }
 
     /** Rows per panel for an n1×n2 kernel: as many as fit in {@link #PANEL_BYTES}, at least 1. */
     static int panelRows(int n1, int n2) {
@@ -58,31 +80,41 @@ final class GramPanels implements AutoCloseable {
 
     /**
      * Computes the panel of rows [r0, r1): entry (i, j) for j ≥ firstColumn(r0) lands at
-     * {@code (i − r0) + (j − firstColumn(r0))·(r1 − r0)}. When symmetric only entries with i ≤ j are
-     * valid.
+     * {@code (i − r0) + (j − firstColumn(r0))·(r1 − r0)} of the returned buffer, or at
+     * {@code i + j·n1} of the target (and null is returned). When symmetric only entries with i ≤ j
+     * are valid.
      */
     DoubleBuffer compute(int r0, int r1) {
         int p = r1 - r0, c0 = firstColumn(r0), cols = n2 - c0;
+        // C(i, j), i ≥ r0, j ≥ c0, and its leading dimension
+        DoublePointer c = target == null ? new DoublePointer(panel) : new DoublePointer(target).position(r0 + (long) c0 * n1);
+        int ldc = target == null ? p : n1;
         DoublePointer a = new DoublePointer(x1).position(r0);
         if (symmetric) {
             // Upper triangle of the diagonal block, then the block to its right.
-            openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, p, d,
-                1.0, a, n1, 0.0, panel, p);
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, p, d,
+                1.0, a, n1, 0.0, c, ldc);
             if (cols > p) {
                 DoublePointer b = new DoublePointer(x1).position(r1);
-                DoublePointer c = new DoublePointer(panel).position((long) p * p);
-                openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasTrans, p, cols - p, d,
-                    1.0, a, n1, b, n1, 0.0, c, p);
+                DoublePointer right = new DoublePointer(c).position(c.position() + (long) p * ldc);
+                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, p, cols - p, d,
+                    1.0, a, n1, b, n1, 0.0, right, ldc);
             }
         } else {
-            openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasTrans, p, cols, d,
-                1.0, a, n1, x2, n2, 0.0, panel, p);
+            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, p, cols, d,
+                1.0, a, n1, x2, n2, 0.0, c, ldc);
         }
-        return panel.limit((long) p * cols).asBuffer();
+        return target == null ? panel.limit((long) p * cols).asBuffer() : null;
+    }
+
+    /** All panels computed into the target, as one buffer (entry (i, j) at i + j·n1); see {@link #fitsOneView}. */
+    DoubleBuffer whole() {
+        if (target == null) throw new IllegalStateException("no target");
+        return new DoublePointer(target).position(0).limit((long) n1 * n2).asBuffer();
     }
 
     @Override public void close() {
-        panel.close();
+        if (panel != null) panel.close();
         x1.close();
         if (x2 != x1) x2.close();
     }

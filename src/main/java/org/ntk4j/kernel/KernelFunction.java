@@ -190,8 +190,15 @@ public final class KernelFunction {
 
         final long tPrepared = System.nanoTime();
         int panelRows = GramPanels.panelRows(n1, n2);
+        // The Gram panels go straight into the first native output when one buffer can view it (each
+        // tile's recursion then overwrites its own Gram entries: it reads them first, and a mirrored
+        // store lands below the diagonal, where no Gram entry is): all of BLAS first, then all tiles,
+        // without a panel buffer (fresh memory) and without OpenBLAS's threads waking for each panel.
+        NativeMatrix inPlace = out.nngpNative() != null ? out.nngpNative() : out.ntkNative();
+        if (inPlace != null && !GramPanels.fitsOneView(n1, n2)) inPlace = null;
         long total = 0;
-        for (int r0 = 0; r0 < n1; r0 += panelRows) total += tiles(r0, Math.min(n1, r0 + panelRows), sym ? r0 : 0, n2, tile, sym).size();
+        if (inPlace != null) total = tiles(0, n1, 0, n2, tile, sym).size();
+        else for (int r0 = 0; r0 < n1; r0 += panelRows) total += tiles(r0, Math.min(n1, r0 + panelRows), sym ? r0 : 0, n2, tile, sym).size();
         final long totalTiles = total;
         AtomicLong done = new AtomicLong();
         ExecutorService pool = threads > 1 && totalTiles > 1 ? Executors.newFixedThreadPool(threads, r -> {
@@ -200,20 +207,29 @@ public final class KernelFunction {
             return t;
         }) : null;
         long blasNs = 0, tileNs = 0, tGram;
-        try (GramPanels gram = new GramPanels(st.x1cm, n1, st.x2cm, n2, st.d)) {
+        try (GramPanels gram = new GramPanels(st.x1cm, n1, st.x2cm, n2, st.d, inPlace == null ? null : inPlace.pointer())) {
             tGram = System.nanoTime();
             st.x1cm = null; // the off-heap copies are all that is needed from here on
             st.x2cm = null;
-            for (int r0 = 0; r0 < n1; r0 += panelRows) {
-                int r1 = Math.min(n1, r0 + panelRows), c0 = gram.firstColumn(r0);
-                long t0 = System.nanoTime();
-                DoubleBuffer panel = gram.compute(r0, r1);
+            if (inPlace != null) {
+                for (int r0 = 0; r0 < n1; r0 += panelRows) gram.compute(r0, Math.min(n1, r0 + panelRows));
                 long t1 = System.nanoTime();
-                List<int[]> tiles = tiles(r0, r1, c0, n2, tile, sym);
-                runTiles(pool, threads, tiles, () -> new TileRecursion(shared, tile), panel, r0, c0, r1 - r0,
+                runTiles(pool, threads, tiles(0, n1, 0, n2, tile, sym), () -> new TileRecursion(shared, tile), gram.whole(), 0, 0, n1,
                     options.progress(), done, totalTiles);
-                blasNs += t1 - t0;
-                tileNs += System.nanoTime() - t1;
+                blasNs = t1 - tGram;
+                tileNs = System.nanoTime() - t1;
+            } else {
+                for (int r0 = 0; r0 < n1; r0 += panelRows) {
+                    int r1 = Math.min(n1, r0 + panelRows), c0 = gram.firstColumn(r0);
+                    long t0 = System.nanoTime();
+                    DoubleBuffer panel = gram.compute(r0, r1);
+                    long t1 = System.nanoTime();
+                    List<int[]> tiles = tiles(r0, r1, c0, n2, tile, sym);
+                    runTiles(pool, threads, tiles, () -> new TileRecursion(shared, tile), panel, r0, c0, r1 - r0,
+                        options.progress(), done, totalTiles);
+                    blasNs += t1 - t0;
+                    tileNs += System.nanoTime() - t1;
+                }
             }
         } finally {
             if (pool != null) pool.shutdownNow();

@@ -55,6 +55,22 @@ class CliErrorsTest {
     }
 
     @Test
+    void helpListsEveryCommandInOrderWhileARunBuildsOnlyItsOwn() {
+        CliRun h = CliRun.of("--help");
+        assertEquals(0, h.code());
+        int at = -1;
+        for (String c : new String[] {"kernel", "predict", "softopt", "info", "demo", "finite"}) {
+            int next = h.out().indexOf("\n  " + c + " ");
+            assertTrue(next > at, c + " missing or out of order in the help:\n" + h.out());
+            at = next;
+        }
+        assertEquals(java.util.List.of(KernelCommand.class), Main.subcommandsFor(new String[] {"--verbose", "kernel", "--x1", "a.npy"}));
+        assertEquals(java.util.List.of(FiniteCommand.class), Main.subcommandsFor(new String[] {"finite", "--help"}));
+        assertEquals(Main.SUBCOMMANDS, Main.subcommandsFor(new String[] {"--help"}));
+        assertEquals(Main.SUBCOMMANDS, Main.subcommandsFor(new String[] {"kernl", "--x1", "a.npy"}));
+    }
+
+    @Test
     void architectureErrorsExit3NamingArch() {
         kernel("Dense(8)->Swish->Dense(1)", x1()).fails(3, "--arch: unknown layer 'Swish'");
         kernel("Dense(8,W_std=-1)->Relu->Dense(1)", x1()).fails(3, "--arch: Dense: W_std must be >= 0, got -1.0");
@@ -108,7 +124,7 @@ class CliErrorsTest {
     void verboseIsGlobalBeforeOrAfterTheCommand() {
         for (String[] args : new String[][] {{"--verbose", "info"}, {"info", "--verbose"}}) {
             Main main = new Main();
-            new picocli.CommandLine(main).parseArgs(args);
+            Main.commandLine(main, args).parseArgs(args);
             assertTrue(main.verbose(), String.join(" ", args));
         }
     }

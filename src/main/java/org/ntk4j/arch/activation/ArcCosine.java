@@ -42,11 +42,21 @@ final class ArcCosine {
     }
 
     /**
-     * The tile loop, in passes over each column so that every pass is a short loop the JIT
-     * vectorizes (a single loop body this long is not: C2's unrolling limit).
+     * The tile map: T and Ṫ over a tile of K (in place) and Θ ← Θ·Ṫ (theta may be null), by the
+     * native code where it is loaded ({@link NativeArcCosine}, bit-identical), else {@link #mapTileJava}.
      */
     static void mapTile(double f, double s, int rows, int cols, double[] q1, int off1,
                         double[] q2, int off2, double[] k, double[] theta) {
+        if (NativeArcCosine.AVAILABLE) NativeArcCosine.mapTile(f, s, rows, cols, q1, off1, q2, off2, k, theta, new double[3 * rows]);
+        else mapTileJava(f, s, rows, cols, q1, off1, q2, off2, k, theta);
+    }
+
+    /**
+     * The tile loop in Java, in passes over each column so that every pass is a short loop the JIT
+     * vectorizes (a single loop body this long is not: C2's unrolling limit).
+     */
+    static void mapTileJava(double f, double s, int rows, int cols, double[] q1, int off1,
+                            double[] q2, int off2, double[] k, double[] theta) {
         double[] sp = new double[rows], t = new double[rows], h = new double[rows];
         for (int j = 0; j < cols; j++) {
             final double q2j = q2[off2 + j];
