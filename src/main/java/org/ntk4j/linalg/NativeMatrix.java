@@ -58,23 +58,7 @@ public final class NativeMatrix implements AutoCloseable {
     /** As {@link #allocate}, with chunks of 2^chunkShift entries (tests: small chunks exercise the chunk boundaries). */
     static NativeMatrix allocate(int rows, int cols, String what, int chunkShift) { return new NativeMatrix(rows, cols, what, chunkShift); }
 
-    /**
-     * A rows×cols matrix of zeros, its pages touched by {@code threads} threads in contiguous slices.
-     * why: first-touch page faults dominate writing fresh native memory (~18 µs per 4 KiB page on the
-     * reference VM without huge pages); touched once in order they cost a fraction of the same faults
-     * taken in the scattered order of a tiled write.
-     */
-    public static NativeMatrix zeros(int rows, int cols, String what, int threads) {
-        NativeMatrix m = new NativeMatrix(rows, cols, what);
-        long total = Math.max(1, (long) rows * cols);
-        int t = (int) Math.max(1, Math.min(threads, total / PARALLEL_COPY));
-        DoublePointer base = m.pointer;
-        java.util.stream.IntStream.range(0, t).parallel().forEach(i ->
-            new DoublePointer(base).position(total * i / t).limit(total * (i + 1) / t).zero());
-        return m;
-    }
-
-    /** A rows×cols matrix of zeros. */
+    /** A rows×cols matrix of zeros (its pages touched in order, by the calling thread). */
     public static NativeMatrix zeros(int rows, int cols, String what) {
         NativeMatrix m = new NativeMatrix(rows, cols, what);
         m.pointer.zero();
