@@ -9,6 +9,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dsyrk;
 
 import java.nio.DoubleBuffer;
 import org.bytedeco.javacpp.DoublePointer;
+import org.ntk4j.linalg.Matrix;
 
 /**
  * The input Gram matrix x1·x2ᵀ (unscaled), computed by OpenBLAS directly (cblas_dgemm, and
@@ -39,24 +40,24 @@ final class GramPanels implements AutoCloseable {
     private final DoublePointer panel;  // the reused panel buffer, or null when writing into a target
     private final DoublePointer target; // an n1×n2 column-major matrix receiving every panel in place, or null
 
-    /** Column-major inputs x1 (n1×d) and x2 (n2×d, or null for x2 = x1); they are copied off-heap. */
-    GramPanels(double[] x1cm, int n1, double[] x2cm, int n2, int d) { this(x1cm, n1, x2cm, n2, d, null); }
+    /** Inputs x1 (n1×d) and x2 (n2×d, or null for x2 = x1: the symmetric Gram); they are copied off-heap. */
+    GramPanels(Matrix x1, Matrix x2) { this(x1, x2, null); }
 
     /**
-     * As {@link #GramPanels(double[], int, double[], int, int)}; with a {@code target} (n1×n2,
-     * column-major, leading dimension n1; not owned) every panel is computed straight into its place
-     * in the target instead of a panel buffer: the same BLAS calls on the same panels, only the
-     * leading dimension of the result differs, so the entries are bit for bit those of the buffered
-     * panels. {@link #whole()} then views all of them.
+     * As {@link #GramPanels(Matrix, Matrix)}; with a {@code target} (n1×n2, column-major, leading
+     * dimension n1; not owned) every panel is computed straight into its place in the target instead
+     * of a panel buffer: the same BLAS calls on the same panels, only the leading dimension of the
+     * result differs, so the entries are bit for bit those of the buffered panels. {@link #whole()}
+     * then views all of them. x2 may be x1 itself (a full, non-mirrored Gram of x1; copied once).
      */
-    GramPanels(double[] x1cm, int n1, double[] x2cm, int n2, int d, DoublePointer target) {
-        this.n1 = n1;
-        this.d = d;
-        symmetric = x2cm == null;
-        this.n2 = symmetric ? n1 : n2;
+    GramPanels(Matrix x1, Matrix x2, DoublePointer target) {
+        this.n1 = x1.rows();
+        this.d = x1.cols();
+        symmetric = x2 == null;
+        this.n2 = symmetric ? n1 : x2.rows();
         panelRows = panelRows(n1, this.n2);
-        x1 = new DoublePointer(x1cm);
-        x2 = symmetric ? x1 : new DoublePointer(x2cm);
+        this.x1 = x1.toNativeColumnMajor();
+        this.x2 = symmetric || x2 == x1 ? this.x1 : x2.toNativeColumnMajor();
         this.target = target;
         panel = target == null ? new DoublePointer((long) panelRows * this.n2) : null;
     }

@@ -150,7 +150,8 @@ public final class KernelFunction {
         int n1, n2, d, threads, tile;
         boolean same, sym, ntk, f64;
         LayerPlan plan;
-        double[] x1cm, x2cm, q01, cov1, cov2;
+        Matrix x1, x2; // x2 = null: the Gram of x1 with itself is symmetric
+        double[] q01, cov1, cov2;
         double[][] pre1, pre2;
     }
 
@@ -173,10 +174,10 @@ public final class KernelFunction {
         st.sym = st.same && st.plan.symmetricMaps;
         int stored = (keepNngp ? 1 : 0) + (st.ntk ? 1 : 0);
         checkMemory(st.n1, st.n2, st.d, st.sym, st.ntk, st.f64, st.threads, st.tile, st.plan.activations, offHeap ? stored : 0);
-        st.x1cm = x1.toColumnMajor();
-        st.x2cm = st.same ? (st.sym ? null : st.x1cm) : x2.toColumnMajor();
-        st.q01 = rowVariances(st.x1cm, st.n1, st.d);
-        double[] q02 = st.same ? st.q01 : rowVariances(st.x2cm, st.n2, st.d);
+        st.x1 = x1;
+        st.x2 = st.same ? (st.sym ? null : x1) : x2;
+        st.q01 = x1.rowMeanSquares();
+        double[] q02 = st.same ? st.q01 : x2.rowMeanSquares();
         st.pre1 = new double[st.plan.activations][];
         st.pre2 = st.same ? st.pre1 : new double[st.plan.activations][];
         st.cov1 = st.plan.variances(st.q01, st.pre1, "x1");
@@ -209,10 +210,8 @@ public final class KernelFunction {
             return t;
         }) : null;
         long blasNs = 0, tileNs = 0, tGram;
-        try (GramPanels gram = new GramPanels(st.x1cm, n1, st.x2cm, n2, st.d, inPlace == null ? null : inPlace.pointer())) {
+        try (GramPanels gram = new GramPanels(st.x1, st.x2, inPlace == null ? null : inPlace.pointer())) {
             tGram = System.nanoTime();
-            st.x1cm = null; // the off-heap copies are all that is needed from here on
-            st.x2cm = null;
             if (inPlace != null) {
                 for (int r0 = 0; r0 < n1; r0 += panelRows) gram.compute(r0, Math.min(n1, r0 + panelRows));
                 long t1 = System.nanoTime();
@@ -286,15 +285,6 @@ public final class KernelFunction {
             if (e.getCause() instanceof Error err) throw err;
             throw new Ntk4jException("kernel worker failed: " + e.getCause(), e.getCause());
         }
-    }
-
-    /** |x_i|²/d for each row of a column-major n×d array. */
-    private static double[] rowVariances(double[] x, int n, int d) {
-        double[] q = new double[n];
-        for (int j = 0; j < d; j++)
-            for (int i = 0, o = j * n; i < n; i++) q[i] += x[o + i] * x[o + i];
-        for (int i = 0; i < n; i++) q[i] /= d;
-        return q;
     }
 
     /**

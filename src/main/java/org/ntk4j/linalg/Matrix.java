@@ -75,6 +75,38 @@ public final class Matrix {
         return d;
     }
 
+    /**
+     * A native (off-heap) float64 copy of the column-major data, for BLAS; the caller closes it.
+     * Unlike {@code new DoublePointer(toColumnMajor())} no heap copy is made on the way.
+     */
+    public org.bytedeco.javacpp.DoublePointer toNativeColumnMajor() {
+        org.bytedeco.javacpp.DoublePointer p = new org.bytedeco.javacpp.DoublePointer(Math.max(1, (long) rows * cols));
+        if (f64 != null) {
+            p.put(f64);
+        } else {
+            double[] chunk = new double[Math.min(f32.length, 1 << 16)];
+            for (int k = 0; k < f32.length; k += chunk.length) {
+                int len = Math.min(chunk.length, f32.length - k);
+                for (int q = 0; q < len; q++) chunk[q] = f32[k + q];
+                p.position(k).put(chunk, 0, len);
+            }
+            p.position(0);
+        }
+        return p;
+    }
+
+    /** The mean square of each row, |x_i|²/cols (summed over columns in order), in float64. */
+    public double[] rowMeanSquares() {
+        double[] q = new double[rows];
+        for (int j = 0; j < cols; j++)
+            for (int i = 0, o = j * rows; i < rows; i++) {
+                double v = f64 != null ? f64[o + i] : f32[o + i];
+                q[i] += v * v;
+            }
+        for (int i = 0; i < rows; i++) q[i] /= cols;
+        return q;
+    }
+
     /** A copy of the data in row-major (C) order, float64. */
     public double[] toRowMajor() {
         double[] d = new double[rows * cols];
