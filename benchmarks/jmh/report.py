@@ -100,9 +100,13 @@ def main():
     for e in by.get("RecursionBench.tile", []):
         rec.setdefault(e["params"]["act"], {})[int(e["params"]["depth"])] = seconds(e)
     if rec:
+        java_only = any("-Dntk4j.native.cpu=false" in " ".join(e.get("jvmArgs", [])) for e in by.get("RecursionBench.tile", []))
         lines += ["## Recursion per activation (one 128x128 tile, 1 thread)", "",
                   "Per layer = Dense update + the activation's T and Ṫ maps + NTK update: "
-                  "(t(depth 4) − t(depth 1)) / 3 / 128², in ns per kernel entry (NNGP and NTK together).", "",
+                  "(t(depth 4) − t(depth 1)) / 3 / 128², in ns per kernel entry (NNGP and NTK together). "
+                  + ("Every map in Java (-Dntk4j.native.cpu=false)." if java_only else
+                     "The arc-cosine family (Relu, LeakyRelu, ABRelu, Abs) runs its map in C (libntk4j_cpu, JNI) "
+                     "where the build has it; the others in Java."), "",
                   "| activation | ns/entry per layer | ± | depth 1 tile µs | depth 4 tile µs |", "|---|---|---|---|---|"]
         rows = []
         for act, d in rec.items():
@@ -123,6 +127,7 @@ def main():
         peak = 2.0 * s ** 3 / t / 1e9
     gram_rows = []
     for name, label in (("GramBench.gramPanels", "Gram as KernelFunction computes it (32 MiB panels: dsyrk + dgemm)"),
+                        ("GramBench.gramPanelsInPlace", "Gram, the same panels written into the n x n output (off-heap path)"),
                         ("GramBench.gramSyrk", "Gram, one cblas_dsyrk (upper triangle)")):
         for e in by.get(name, []):
             n, d = int(e["params"]["n"]), int(e["params"]["d"])

@@ -4,6 +4,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.openblas.global.openblas;
+import org.ntk4j.linalg.Matrix;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,8 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The input Gram matrix x·xᵀ (n×d inputs, column-major float64, OpenBLAS with all its threads) and,
  * in the same run, the DGEMM peak it is compared with:
  * <ul>
- *   <li>{@code gramPanels}: exactly what {@link KernelFunction} does for x2 = x1 ({@link GramPanels}:
- *       32 MiB row panels, dsyrk on the diagonal blocks, dgemm right of them);</li>
+ *   <li>{@code gramPanels}: exactly what {@link KernelFunction} does for x2 = x1 with heap outputs
+ *       ({@link GramPanels}: 32 MiB row panels, dsyrk on the diagonal blocks, dgemm right of them);</li>
+ *   <li>{@code gramPanelsInPlace}: the same panels written into the n×n output, as for off-heap outputs
+ *       (the CLI's float64 kernel and predict);</li>
  *   <li>{@code gramSyrk}: one cblas_dsyrk of the whole n×n upper triangle;</li>
  *   <li>{@code dgemm}: cblas_dgemm size³ (2·size³ flops), the machine's BLAS peak.</li>
  * </ul>
@@ -42,8 +45,8 @@ public class GramBench {
     public int d;
 
     private double[] xcm;
-    private DoublePointer x, c;
-    private GramPanels panels;
+    private DoublePointer x, c, target;
+    private GramPanels panels, inPlace;
 
     static double[] gaussian(int len, long seed) {
         Random r = new Random(seed);
@@ -57,14 +60,20 @@ public class GramBench {
         xcm = gaussian(n * d, 1);
         x = new DoublePointer(xcm);
         c = new DoublePointer((long) n * n);
-        panels = new GramPanels(xcm, n, null, n, d);
+        target = new DoublePointer((long) n * n);
+        Matrix xm = Matrix.wrapColumnMajor(n, d, xcm);
+        panels = new GramPanels(xm, null);
+        inPlace = new GramPanels(xm, null, target);
         gramSyrk(); // touch the output pages before timing
         gramPanels();
+        gramPanelsInPlace();
     }
 
     @TearDown
     public void tearDown() {
         panels.close();
+        inPlace.close();
+        target.close();
         x.close();
         c.close();
     }
@@ -80,6 +89,13 @@ public class GramBench {
         double s = 0;
         for (int r0 = 0; r0 < n; r0 += panels.panelRows) s += panels.compute(r0, Math.min(n, r0 + panels.panelRows)).get(0);
         return s;
+    }
+
+    /** The same panels computed into an n×n target, as KernelFunction does for off-heap outputs. */
+    @Benchmark
+    public double gramPanelsInPlace() {
+        for (int r0 = 0; r0 < n; r0 += inPlace.panelRows) inPlace.compute(r0, Math.min(n, r0 + inPlace.panelRows));
+        return target.get(0);
     }
 
     /** Square DGEMM operands, allocated only for the {@code dgemm} benchmark. */
