@@ -41,7 +41,7 @@ public final class GpuGpInference {
         int n = xTrain.rows(), d = xTrain.cols(), s = DeviceMatrix.size(dtype);
         GpuProgram prog = GpuProgram.compile(arch, d);
         double[] xcm = xTrain.toColumnMajor();
-        GpuProgram.Rows rows = prog.rows(GpuProgram.rowVariances(xcm, n, d), "x_train", false);
+        GpuProgram.Rows rows = prog.rows(xTrain.rowMeanSquares(), "x_train", false);
         CudaDevice dev = GpuRuntime.device();
         synchronized (dev) {
             dev.bind();

@@ -63,7 +63,7 @@ public final class GpuGpModel implements AutoCloseable {
         int s = DeviceMatrix.size(t);
         double[] xt = xTest.toColumnMajor();
         boolean ntk = mode == GpuGpInference.Mode.NTKGP;
-        GpuProgram.Rows rows = prog.rows(GpuProgram.rowVariances(xt, m, d), "x_test", ntk);
+        GpuProgram.Rows rows = prog.rows(xTest.rowMeanSquares(), "x_test", ntk);
         double[] prior = ntk ? rows.diagNtk() : rows.cov();
         double[] mean = new double[m * k];
         double[] var = variances ? new double[m] : null;

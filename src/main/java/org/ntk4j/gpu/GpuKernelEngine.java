@@ -44,8 +44,8 @@ public final class GpuKernelEngine {
         final int n1 = x1.rows(), n2 = sym ? n1 : x2.rows(), d = x1.cols(), s = f32 ? 4 : 8;
         GpuProgram prog = GpuProgram.compile(arch, d);
         double[] x1cm = x1.toColumnMajor(), x2cm = sym ? x1cm : x2.toColumnMajor();
-        GpuProgram.Rows r1 = prog.rows(GpuProgram.rowVariances(x1cm, n1, d), "x1", false);
-        GpuProgram.Rows r2 = sym ? r1 : prog.rows(GpuProgram.rowVariances(x2cm, n2, d), "x2", false);
+        GpuProgram.Rows r1 = prog.rows(x1.rowMeanSquares(), "x1", false);
+        GpuProgram.Rows r2 = sym ? r1 : prog.rows(x2.rowMeanSquares(), "x2", false);
         long entries = (long) n1 * n2;
         MemoryGuard.requireHeap(String.format(Locale.ROOT, "the %dx%d kernel (%s)", n1, n2, f32 ? "float32" : "float64"), entries * s * (ntk ? 2 : 1));
 
@@ -108,7 +108,7 @@ public final class GpuKernelEngine {
         int n = x.rows(), d = x.cols(), s = DeviceMatrix.size(dtype);
         GpuProgram prog = GpuProgram.compile(arch, d);
         double[] xcm = x.toColumnMajor();
-        GpuProgram.Rows rows = prog.rows(GpuProgram.rowVariances(xcm, n, d), "x1", false);
+        GpuProgram.Rows rows = prog.rows(x.rowMeanSquares(), "x1", false);
         CudaDevice dev = GpuRuntime.device();
         synchronized (dev) {
             dev.bind();

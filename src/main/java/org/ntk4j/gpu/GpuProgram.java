@@ -124,13 +124,4 @@ final class GpuProgram {
         for (int o = 0; o < pre.length; o++) System.arraycopy(pre[o], 0, out, o * n, n);
         return out;
     }
-
-    /** |x_i|²/d per row of a column-major n×d array, summed as the CPU path sums it. */
-    static double[] rowVariances(double[] x, int n, int d) {
-        double[] q = new double[n];
-        for (int j = 0; j < d; j++)
-            for (int i = 0, o = j * n; i < n; i++) q[i] += x[o + i] * x[o + i];
-        for (int i = 0; i < n; i++) q[i] /= d;
-        return q;
-    }
 }

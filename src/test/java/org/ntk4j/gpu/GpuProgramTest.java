@@ -124,7 +124,7 @@ class GpuProgramTest {
                 Architecture a = new Architecture(List.of(Dense.of(11, 1.4, 0.2), act, Dense.of(5, 0.9, 0.1), act, Dense.of(1, 1.2, 0.3)), p);
                 Kernels cpu = KernelFunction.of(a).compute(x, null);
                 GpuProgram prog = GpuProgram.compile(a, d);
-                GpuProgram.Rows rows = prog.rows(GpuProgram.rowVariances(x.toColumnMajor(), n, d), "x1", true);
+                GpuProgram.Rows rows = prog.rows(x.rowMeanSquares(), "x1", true);
                 for (int i = 0; i < n; i++) {
                     assertEquals(cpu.cov1()[i], rows.cov()[i], 1e-14 * Math.abs(cpu.cov1()[i]), a.describe() + " cov " + i);
                     assertEquals(cpu.nngp().get(i, i), rows.cov()[i], 1e-14 * Math.abs(cpu.cov1()[i]), a.describe() + " K(x,x)");
