@@ -27,8 +27,9 @@ import org.ntk4j.linalg.NativeMatrix;
  * because the quadrature is not symmetric in (q1, q2) — neural-tangents' K(x, x) is then asymmetric
  * at the level of the quadrature error, and ntk4j reproduces it.
  *
- * <p>How: the input Gram matrix x1·x2ᵀ comes from OpenBLAS (dsyrk/dgemm, row panels of about
- * 32 MiB off-heap); the per-example variances run through the layers first (O(n) work); then each
+ * <p>How: the input Gram matrix x1·x2ᵀ comes from OpenBLAS (dsyrk/dgemm in row panels, written
+ * straight into an off-heap output where there is one, else into a reused 32 MiB off-heap panel,
+ * {@link GramPanels}); the per-example variances run through the layers first (O(n) work); then each
  * tile of the n1×n2 result goes through all layers in one fused pass while it sits in cache
  * ({@link TileRecursion}), in parallel over tiles on {@code threads} workers (BLAS and the workers
  * never run at the same time, so they do not oversubscribe the cores). Every entry gets the same
@@ -199,8 +200,9 @@ public final class KernelFunction {
         // without a panel buffer (fresh memory) and without OpenBLAS's threads waking for each panel.
         NativeMatrix inPlace = out.nngpNative() != null ? out.nngpNative() : out.ntkNative();
         if (inPlace != null && !GramPanels.fitsOneView(n1, n2)) inPlace = null;
+        List<int[]> allTiles = inPlace == null ? null : tiles(0, n1, 0, n2, tile, sym);
         long total = 0;
-        if (inPlace != null) total = tiles(0, n1, 0, n2, tile, sym).size();
+        if (inPlace != null) total = allTiles.size();
         else for (int r0 = 0; r0 < n1; r0 += panelRows) total += tiles(r0, Math.min(n1, r0 + panelRows), sym ? r0 : 0, n2, tile, sym).size();
         final long totalTiles = total;
         AtomicLong done = new AtomicLong();
@@ -215,7 +217,7 @@ public final class KernelFunction {
             if (inPlace != null) {
                 for (int r0 = 0; r0 < n1; r0 += panelRows) gram.compute(r0, Math.min(n1, r0 + panelRows));
                 long t1 = System.nanoTime();
-                runTiles(pool, threads, tiles(0, n1, 0, n2, tile, sym), () -> new TileRecursion(shared, tile), gram.whole(), 0, 0, n1,
+                runTiles(pool, threads, allTiles, () -> new TileRecursion(shared, tile), gram.whole(), 0, 0, n1,
                     options.progress(), done, totalTiles);
                 blasNs = t1 - tGram;
                 tileNs = System.nanoTime() - t1;
