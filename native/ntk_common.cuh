@@ -74,31 +74,27 @@ __device__ __forceinline__ void ntk_cp_async16(double* smem, const double* gmem,
 #endif
 }
 
-// Two adjacent doubles from 16-byte aligned shared memory in one 128-bit access (LDS.128).
-__device__ __forceinline__ void ntk_lds2(const double* p, double& x, double& y) {
+// Two adjacent doubles from 16-byte aligned memory in one 128-bit access; `what` names the access
+// in the emulator's alignment check. The address space (shared: LDS.128, global: LDG.128) is the
+// pointer's, resolved by nvcc once this is inlined.
+__device__ __forceinline__ void ntk_load2(const double* p, double& x, double& y, const char* what) {
 #if defined(NTK_EMU)
-  emu::check_aligned16(p, "128-bit shared load");
+  emu::check_aligned16(p, what);
   x = p[0];
   y = p[1];
 #else
+  (void)what;
   double2 v = *reinterpret_cast<const double2*>(p);
   x = v.x;
   y = v.y;
 #endif
 }
 
+// Two adjacent doubles from 16-byte aligned shared memory in one 128-bit access (LDS.128).
+__device__ __forceinline__ void ntk_lds2(const double* p, double& x, double& y) { ntk_load2(p, x, y, "128-bit shared load"); }
+
 // Two adjacent doubles of 16-byte aligned global memory, read / written in one 128-bit access.
-__device__ __forceinline__ void ntk_ldg2(const double* p, double& x, double& y) {
-#if defined(NTK_EMU)
-  emu::check_aligned16(p, "128-bit global load");
-  x = p[0];
-  y = p[1];
-#else
-  double2 v = *reinterpret_cast<const double2*>(p);
-  x = v.x;
-  y = v.y;
-#endif
-}
+__device__ __forceinline__ void ntk_ldg2(const double* p, double& x, double& y) { ntk_load2(p, x, y, "128-bit global load"); }
 __device__ __forceinline__ void ntk_stg2(double* p, double x, double y) {
 #if defined(NTK_EMU)
   emu::check_aligned16(p, "128-bit global store");
