@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.ntk4j.error.ComputationInterruptedException;
 import org.ntk4j.error.DeviceUnavailableException;
 import org.ntk4j.error.IllPosedProblemException;
 import org.ntk4j.error.InsufficientMemoryException;
@@ -18,10 +19,12 @@ import picocli.CommandLine.ParseResult;
  * Turns every failure into one line on stderr and an exit code; a stack trace only with
  * {@code --verbose}. The codes are part of the CLI's contract (README):
  * 2 usage, 3 invalid input, 4 insufficient memory, 5 ill-posed problem, 6 device unavailable,
- * 7 other ntk4j error, 70 internal error (a bug: please report it).
+ * 7 other ntk4j error (among them an output that could not be written), 70 internal error (a bug:
+ * please report it), 130 interrupted (Ctrl-C, as a shell reports SIGINT).
  */
 final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
-    static final int USAGE = 2, INVALID_INPUT = 3, MEMORY = 4, ILL_POSED = 5, DEVICE = 6, NTK4J = 7, INTERNAL = 70;
+    static final int USAGE = 2, INVALID_INPUT = 3, MEMORY = 4, ILL_POSED = 5, DEVICE = 6, NTK4J = 7, INTERNAL = 70,
+        INTERRUPTED = 130;
 
     private final Main main;
     private final PrintStream err;
@@ -102,6 +105,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (e instanceof InsufficientMemoryException || e instanceof OutOfMemoryError) return MEMORY;
         if (e instanceof IllPosedProblemException) return ILL_POSED;
         if (e instanceof DeviceUnavailableException) return DEVICE;
+        if (e instanceof ComputationInterruptedException) return INTERRUPTED;
         if (e instanceof Ntk4jException) return NTK4J;
         // The validating constructors of the public records (Dense, Architecture, ...) reject bad
         // values with IllegalArgumentException: from the CLI's side that is invalid input.
