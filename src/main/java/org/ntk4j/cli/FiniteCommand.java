@@ -83,7 +83,7 @@ public final class FiniteCommand implements Callable<Integer> {
                 throw new InvalidInputException("--y-train", "has " + my.rows() + " rows but --x-train has " + mx.rows()
                     + "; give one target row per training input");
         }
-        OutputDir dir = OutputDir.create("--out", out);
+        OutputDir dir = main.outputDir("--out", out);
 
         long t0 = System.nanoTime();
         FiniteNetwork net = FiniteNetwork.initialize(a, m1.cols(), width, seed);

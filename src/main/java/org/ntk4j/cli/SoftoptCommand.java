@@ -102,7 +102,7 @@ public final class SoftoptCommand implements Callable<Integer> {
             sds = InputFiles.vector("--sd", sd);
             if (sds.length != n) throw new InvalidInputException("--sd", "has " + sds.length + " values but --utility has " + n + " policies");
         }
-        OutputDir dir = OutputDir.create("--out", out);
+        OutputDir dir = main.outputDir("--out", out);
 
         EpsilonBound.Estimate fromLabels = null;
         double eps = Double.NaN;
