@@ -90,6 +90,7 @@ public final class SoftoptCommand implements Callable<Integer> {
 
         double[] u = InputFiles.vector("--utility", utility);
         int n = u.length;
+        if (n == 0) throw new InvalidInputException("--utility", "is empty; give the utility of at least one policy");
         Prior gamma = Prior.uniform(n);
         if (prior != null) {
             double[] w = InputFiles.vector("--prior", prior);

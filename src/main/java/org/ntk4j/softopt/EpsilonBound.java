@@ -56,7 +56,11 @@ public final class EpsilonBound {
             sum += d;
         }
         double mean = sum / n;
-        double slack = range * Math.sqrt(Math.log(1 / delta) / (2.0 * n));
+        // -log(δ), not log(1/δ): 1/δ overflows for a subnormal δ although the bound is finite
+        double slack = range * Math.sqrt(-Math.log(delta) / (2.0 * n));
+        if (!Double.isFinite(mean + slack))
+            throw new InvalidInputException("range", "R = " + range + " makes the Hoeffding bound overflow (R·sqrt(ln(1/δ)/(2n)) is infinite); "
+                + "give a smaller R (a bound on |U - V| in the units of the utilities)");
         return new Estimate(mean + slack, mean, n, delta, range, Method.HOEFFDING);
     }
 
