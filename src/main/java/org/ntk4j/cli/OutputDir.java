@@ -140,11 +140,15 @@ public final class OutputDir {
     /** Writes raw bytes (e.g. a PNG). */
     public Path writeBytes(String name, byte[] bytes) {
         Path f = resolve(name);
+        put(f, bytes);
+        return done(f);
+    }
+
+    private static void put(Path f, byte[] bytes) {
         Outputs.writeAtomically(f, ch -> {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) ch.write(b);
         });
-        return done(f);
     }
 
     /** The files written so far, in order. */
@@ -177,10 +181,7 @@ public final class OutputDir {
         }
         j.append(files.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
         Path f = resolve(RUN_RECORD);
-        Outputs.writeAtomically(f, ch -> {
-            ByteBuffer b = ByteBuffer.wrap(j.toString().getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) ch.write(b);
-        });
+        put(f, j.toString().getBytes(StandardCharsets.UTF_8)); // not writeBytes: the record does not list itself
         return f;
     }
 

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntk4j.io.Npy;
-import org.ntk4j.linalg.Matrix;
 
 /**
  * kill -9 at random moments of a {@code kernel} run (a child JVM) into a directory that holds a
@@ -35,11 +34,8 @@ class KillConsistencyTest {
     @TempDir Path dir;
 
     Path inputs(String name, long seed) {
-        Random r = new Random(seed);
-        double[][] v = new double[N][D];
-        for (double[] row : v) for (int j = 0; j < D; j++) row[j] = r.nextGaussian();
         Path f = dir.resolve(name);
-        Npy.write(f, Matrix.of(v));
+        Npy.write(f, CliKernelTest.random(N, D, seed));
         return f;
     }
 

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntk4j.io.Npy;
-import org.ntk4j.linalg.Matrix;
 
 /**
  * The output set's contract: every command's {@code run.json} lists exactly the files it wrote with
@@ -24,11 +22,8 @@ class RunRecordTest {
     @TempDir Path dir;
 
     Path npy(String name, int rows, int cols, long seed) {
-        Random r = new Random(seed);
-        double[][] v = new double[rows][cols];
-        for (double[] row : v) for (int j = 0; j < cols; j++) row[j] = r.nextGaussian();
         Path f = dir.resolve(name);
-        Npy.write(f, Matrix.of(v));
+        Npy.write(f, CliKernelTest.random(rows, cols, seed));
         return f;
     }
 
