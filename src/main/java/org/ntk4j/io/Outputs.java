@@ -1,7 +1,6 @@
 package org.ntk4j.io;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,9 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,25 +95,12 @@ public final class Outputs {
      * @throws OutputWriteException when it cannot be read back (it vanished, ...)
      */
     public static Written digest(Path file) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
-        long size = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-            for (int r; (r = ch.read(buf)) >= 0; ) {
-                size += r;
-                buf.flip();
-                sha.update(buf);
-                buf.clear();
-            }
+            Sha256.Sum sum = Sha256.of(ch);
+            return new Written(file, sum.size(), sum.hex());
         } catch (IOException e) {
             throw new OutputWriteException(file, "cannot read it back to record its checksum: " + reason(e), e);
         }
-        return new Written(file, size, HexFormat.of().formatHex(sha.digest()));
     }
 
     /**
