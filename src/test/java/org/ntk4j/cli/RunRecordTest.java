@@ -71,11 +71,14 @@ class RunRecordTest {
         assertTrue(java.util.Set.of("nngp.npy", "cov1.npy").containsAll(RunRecords.filesIn(out)), RunRecords.filesIn(out).toString());
         assertNoTemporaries(out);
         // a run that fails before writing anything also removes the record: it goes first
-        Files.delete(out.resolve("ntk.npy").resolve("keep"));
-        Files.delete(out.resolve("ntk.npy"));
-        RunRecords.assertComplete(out, kernel(out), "nngp.npy", "ntk.npy", "cov1.npy");
-        kernel(out, "--device", "gpu").fails(6, "--device gpu");
-        assertFalse(Files.exists(out.resolve("run.json")));
+        Path p = dir.resolve("p");
+        String x = npy("x.npy", 3, 2, 2).toString(), y = npy("y.npy", 3, 1, 3).toString();
+        String[] predict = {"predict", "--arch", ARCH, "--x-train", x, "--y-train", y, "--x-test", x, "--out", p.toString()};
+        RunRecords.assertComplete(p, CliRun.of(predict), "mean.npy", "var.npy");
+        Npy.write(dir.resolve("dup.npy"), org.ntk4j.linalg.Matrix.of(new double[][] {{1, 2}, {3, 4}, {1, 2}}));
+        predict[4] = dir.resolve("dup.npy").toString();
+        CliRun.of(predict).fails(5, "identical"); // a singular kernel, found after --out is set up
+        assertFalse(Files.exists(p.resolve("run.json")));
     }
 
     @Test
