@@ -1,0 +1,70 @@
+package org.ntk4j.error;
+
+/**
+ * Renders untrusted input text (a file's header, a CSV field, an ARCH string, a path, an option
+ * value) for an error message, so that the message stays one line of printable text of bounded
+ * length whatever the input holds.
+ *
+ * <p>Printable characters (letters, digits, punctuation, symbols and the plain space, in any script)
+ * are kept; a backslash becomes {@code \\}; line breaks and tabs become {@code \n}, {@code \r},
+ * {@code \t}; every other control, format, separator, private-use, unassigned or unpaired surrogate
+ * character becomes {@code \xNN} (up to U+00FF), <code>&#92;uNNNN</code> or {@code \UNNNNNNNN}, as in a
+ * Python string literal. Text whose rendering would exceed the limit is cut at a character boundary
+ * and ends with {@code ...} and a note giving the original length.
+ */
+public final class InputText {
+    /** The default limit on the rendered text (escapes count with their full length). */
+    public static final int DEFAULT_LIMIT = 60;
+
+    private InputText() { }
+
+    /** The text escaped and shortened to {@link #DEFAULT_LIMIT}, in single quotes: {@code 'a\nb'}. */
+    public static String quote(CharSequence text) { return "'" + escape(text, DEFAULT_LIMIT, '\'') + "'"; }
+
+    /**
+     * The text escaped and shortened to {@code limit} characters (plus the cut note), without quotes:
+     * for file names and other text the message already delimits.
+     */
+    public static String escape(CharSequence text, int limit) { return escape(text, limit, (char) 0); }
+
+    private static String escape(CharSequence text, int limit, char quote) {
+        if (text == null) return "null";
+        StringBuilder out = new StringBuilder(Math.min(text.length(), limit) + 24);
+        int n = text.length(), i = 0;
+        while (i < n) {
+            int cp = Character.codePointAt(text, i);
+            String piece = render(cp, quote);
+            if (out.length() + piece.length() > limit) {
+                out.append("... (").append(n).append(" characters)");
+                return out.toString();
+            }
+            out.append(piece);
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+
+    private static String render(int cp, char quote) {
+        switch (cp) {
+            case '\\': return "\\\\";
+            case '\n': return "\\n";
+            case '\r': return "\\r";
+            case '\t': return "\\t";
+            default:
+                if (cp == quote) return "\\" + quote;
+                if (printable(cp)) return new String(Character.toChars(cp));
+                if (cp <= 0xff) return String.format("\\x%02x", cp);
+                if (cp <= 0xffff) return String.format("\\u%04x", cp);
+                return String.format("\\U%08x", cp);
+        }
+    }
+
+    private static boolean printable(int cp) {
+        if (cp == ' ') return true;
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+                 Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR -> false;
+            default -> true;
+        };
+    }
+}
