@@ -18,8 +18,17 @@ public final class InputText {
 
     private InputText() { }
 
-    /** The text escaped and shortened to {@link #DEFAULT_LIMIT}, in single quotes: {@code 'a\nb'}. */
-    public static String quote(CharSequence text) { return "'" + escape(text, DEFAULT_LIMIT, '\'') + "'"; }
+    /**
+     * The text escaped and shortened to {@link #DEFAULT_LIMIT}, in quotes as Python's repr chooses
+     * them: {@code 'a\nb'}, or {@code "it's"} when the text has a single quote and no double quote.
+     */
+    public static String quote(CharSequence text) { return quote(text, DEFAULT_LIMIT); }
+
+    /** {@link #quote(CharSequence)} with another limit on the rendered text. */
+    public static String quote(CharSequence text, int limit) {
+        char q = text != null && text.toString().indexOf('\'') >= 0 && text.toString().indexOf('"') < 0 ? '"' : '\'';
+        return q + escape(text, limit, q) + q;
+    }
 
     /**
      * The text escaped and shortened to {@code limit} characters (plus the cut note), without quotes:

@@ -51,6 +51,6 @@ public enum NpyDType {
             default -> "unknown";
         };
         String bytes = d.substring(2);
-        return bytes.isEmpty() ? kind : kind + ", " + bytes + " bytes";
+        return bytes.matches("[0-9]{1,4}") ? kind + ", " + bytes + " bytes" : kind; // the size only when it is one
     }
 }

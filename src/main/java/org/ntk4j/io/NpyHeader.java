@@ -30,6 +30,8 @@ public record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long
     /** numpy's default {@code max_header_size}: longer headers are refused as unsafe to parse. */
     static final int MAX_HEADER_BYTES = 10_000;
     private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
+    /** Characters of header text quoted before a syntax error. */
+    private static final int ERROR_CONTEXT = 30;
 
     public NpyHeader {
         shape = shape.clone();
@@ -109,8 +111,10 @@ public record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long
         try {
             literal = PyLiteral.parse(text, longSuffix);
         } catch (PyLiteral.Malformed e) {
-            throw bad(argument, file, "malformed header (" + e.getMessage() + " at character " + (e.position() + 1) + ") "
-                + InputText.quote(text.strip()));
+            // Quote from a little before the error, where the reader's eye should go.
+            int from = Math.max(0, e.position() - ERROR_CONTEXT);
+            throw bad(argument, file, "malformed header: " + e.getMessage() + " at character " + (e.position() + 1) + " of "
+                + (from > 0 ? "..." : "") + InputText.quote(text.substring(from).stripTrailing(), 2 * ERROR_CONTEXT));
         }
         if (!(literal instanceof Map<?, ?> dict))
             throw bad(argument, file, "the header is not a dict: " + InputText.quote(text.strip()));

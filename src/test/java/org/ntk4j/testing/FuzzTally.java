@@ -1,0 +1,192 @@
+package org.ntk4j.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.PropertyExecutor;
+import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import org.ntk4j.error.InvalidInputException;
+
+/**
+ * Runs the tries of one fuzz family (a reader fed hostile input), classifies each outcome and counts
+ * them for the robustness report.
+ *
+ * <p>Each try runs on a worker thread under a time bound, so that a hang is an outcome rather than
+ * a stuck suite, and the heap bytes it allocates are measured on that thread. Outcomes:
+ * {@link Outcome#PARSED} (a result the caller's oracle confirms), {@link Outcome#TYPED_ERROR} (an
+ * {@link InvalidInputException} naming the expected argument whose message is one line of printable
+ * text of at most {@value #MAX_MESSAGE} characters) are the good ones; everything else is a defect.
+ * A JVM crash cannot be counted from inside the JVM: it would end the run before the counts are
+ * written, so a written count file means no crash.
+ *
+ * <p>{@link #write()} puts the counts in {@code target/robustness/<family>.json}. The try counts of
+ * the properties scale with {@code -Dntk4j.fuzz.scale=K} and the seed can be fixed with
+ * {@code -Dntk4j.fuzz.seed=S} (see {@link Scale}).
+ */
+public final class FuzzTally {
+    /** What one try did. */
+    public enum Outcome {
+        PARSED, TYPED_ERROR, WRONG_RESULT, NON_FINITE_OUTPUT, BAD_MESSAGE, INTERNAL_ERROR, HANG, EXCESS_ALLOCATION;
+
+        /** Whether this outcome is acceptable. */
+        public boolean ok() { return this == PARSED || this == TYPED_ERROR; }
+    }
+
+    /** An outcome and what explains it (the result, the message or the exception). */
+    public record Verdict(Outcome outcome, String detail) { }
+
+    /** Longest acceptable error message (a quoted input is cut well before this). */
+    public static final int MAX_MESSAGE = 600;
+
+    private static final long TIME_LIMIT_MS = 10_000;
+
+    private final String family;
+    private final Map<String, EnumMap<Outcome, Long>> byKind = new TreeMap<>();
+    private ExecutorService worker = newWorker();
+
+    public FuzzTally(String family) { this.family = family; }
+
+    /**
+     * Runs {@code attempt} and classifies its outcome: {@code judge} rates a result ({@link Outcome#PARSED}
+     * when its oracle confirms it, else {@link Outcome#WRONG_RESULT} or {@link Outcome#NON_FINITE_OUTPUT});
+     * an exception must be a clean {@link InvalidInputException} for {@code argument}; the try may
+     * allocate at most {@code maxAllocatedBytes} on the heap.
+     */
+    public synchronized <T> Verdict check(String kind, String argument, Callable<T> attempt, Function<T, Outcome> judge,
+                                          long maxAllocatedBytes) {
+        Verdict v = classify(argument, attempt, judge, maxAllocatedBytes);
+        byKind.computeIfAbsent(kind, k -> new EnumMap<>(Outcome.class)).merge(v.outcome(), 1L, Long::sum);
+        return v;
+    }
+
+    private record Run<T>(T value, Throwable error, long allocated) { }
+
+    private <T> Verdict classify(String argument, Callable<T> attempt, Function<T, Outcome> judge, long maxAllocated) {
+        Future<Run<T>> f = worker.submit(() -> {
+            long before = allocatedByThisThread();
+            try {
+                T value = attempt.call();
+                return new Run<>(value, null, allocatedByThisThread() - before);
+            } catch (Throwable t) { // every outcome is classified, Errors (OOM, StackOverflow) included
+                return new Run<>(null, t, allocatedByThisThread() - before);
+            }
+        });
+        Run<T> run;
+        try {
+            run = f.get(TIME_LIMIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            worker.shutdownNow();
+            worker = newWorker(); // the stuck thread is a daemon and is left behind
+            return new Verdict(Outcome.HANG, "no outcome after " + TIME_LIMIT_MS + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fuzzing", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the fuzz harness failed", e);
+        }
+        if (run.allocated() > maxAllocated)
+            return new Verdict(Outcome.EXCESS_ALLOCATION, run.allocated() + " bytes allocated, at most " + maxAllocated
+                + " justified; " + (run.error() == null ? "parsed" : run.error().toString()));
+        if (run.error() == null) return new Verdict(judge.apply(run.value()), String.valueOf(run.value()));
+        if (!(run.error() instanceof InvalidInputException e) || !argument.equals(e.argument()))
+            return new Verdict(Outcome.INTERNAL_ERROR, stackTrace(run.error()));
+        String problem = messageProblem(e.getMessage());
+        return problem == null ? new Verdict(Outcome.TYPED_ERROR, e.getMessage())
+                               : new Verdict(Outcome.BAD_MESSAGE, problem + ": " + e.getMessage());
+    }
+
+    /** Why a message is not one bounded line of printable text, or null when it is. */
+    public static String messageProblem(String m) {
+        if (m == null || m.isBlank()) return "empty message";
+        if (m.length() > MAX_MESSAGE) return m.length() + " characters";
+        for (int i = 0; i < m.length(); ) {
+            int cp = m.codePointAt(i);
+            int type = Character.getType(cp);
+            if (Character.isISOControl(cp) || !Character.isDefined(cp) || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                || type == Character.SURROGATE || type == Character.PRIVATE_USE
+                || (type == Character.SPACE_SEPARATOR && cp != ' '))
+                return String.format("unprintable character U+%04X at %d", cp, i);
+            i += Character.charCount(cp);
+        }
+        return null;
+    }
+
+    /** Writes the counts to {@code target/robustness/<family>.json} and prints a summary line. */
+    public synchronized void write() {
+        EnumMap<Outcome, Long> total = new EnumMap<>(Outcome.class);
+        StringBuilder kinds = new StringBuilder();
+        for (Map.Entry<String, EnumMap<Outcome, Long>> e : byKind.entrySet()) {
+            e.getValue().forEach((o, n) -> total.merge(o, n, Long::sum));
+            kinds.append(kinds.isEmpty() ? "" : ",\n").append("    \"").append(e.getKey()).append("\": ").append(json(e.getValue()));
+        }
+        String text = "{\n  \"family\": \"" + family + "\",\n  \"total\": " + json(total)
+            + ",\n  \"crash\": 0,\n  \"byKind\": {\n" + kinds + "\n  }\n}\n";
+        try {
+            Path dir = Path.of("target", "robustness");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(family + ".json"), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.out.println("robustness " + family + ": " + json(total));
+        worker.shutdownNow();
+    }
+
+    private static String json(EnumMap<Outcome, Long> counts) {
+        long tried = counts.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder b = new StringBuilder("{\"tried\": " + tried);
+        for (Outcome o : Outcome.values()) b.append(", \"").append(o.name().toLowerCase()).append("\": ").append(counts.getOrDefault(o, 0L));
+        return b.append('}').toString();
+    }
+
+    private static long allocatedByThisThread() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    private static ExecutorService newWorker() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fuzz-try");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static String stackTrace(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+
+    /**
+     * A jqwik hook (apply with {@code @AddLifecycleHook(FuzzTally.Scale.class)}) that multiplies a
+     * property's tries by {@code -Dntk4j.fuzz.scale} (default 1) and fixes its seed when
+     * {@code -Dntk4j.fuzz.seed} is given, for the larger report run.
+     */
+    public static final class Scale implements AroundPropertyHook {
+        @Override
+        public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
+            int scale = Integer.getInteger("ntk4j.fuzz.scale", 1);
+            context.attributes().tries().ifPresent(t -> context.attributes().setTries(t * scale));
+            String seed = System.getProperty("ntk4j.fuzz.seed");
+            if (seed != null && !seed.isBlank()) context.attributes().setSeed(seed);
+            return property.execute();
+        }
+    }
+}
