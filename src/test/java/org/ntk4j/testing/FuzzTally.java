@@ -57,6 +57,7 @@ public final class FuzzTally {
 
     private final String family;
     private final Map<String, EnumMap<Outcome, Long>> byKind = new TreeMap<>();
+    private final Map<String, Double> millis = new TreeMap<>();
     private ExecutorService worker = newWorker();
 
     public FuzzTally(String family) { this.family = family; }
@@ -69,8 +70,10 @@ public final class FuzzTally {
      */
     public synchronized <T> Verdict check(String kind, String argument, Callable<T> attempt, Function<T, Outcome> judge,
                                           long maxAllocatedBytes) {
+        long start = System.nanoTime();
         Verdict v = classify(argument, attempt, judge, maxAllocatedBytes);
         byKind.computeIfAbsent(kind, k -> new EnumMap<>(Outcome.class)).merge(v.outcome(), 1L, Long::sum);
+        millis.merge(kind, (System.nanoTime() - start) / 1e6, Double::sum);
         return v;
     }
 
@@ -134,7 +137,9 @@ public final class FuzzTally {
         StringBuilder kinds = new StringBuilder();
         for (Map.Entry<String, EnumMap<Outcome, Long>> e : byKind.entrySet()) {
             e.getValue().forEach((o, n) -> total.merge(o, n, Long::sum));
-            kinds.append(kinds.isEmpty() ? "" : ",\n").append("    \"").append(e.getKey()).append("\": ").append(json(e.getValue()));
+            String counts = json(e.getValue());
+            kinds.append(kinds.isEmpty() ? "" : ",\n").append("    \"").append(e.getKey()).append("\": ")
+                .append(counts, 0, counts.length() - 1).append(String.format(java.util.Locale.ROOT, ", \"ms\": %.0f}", millis.get(e.getKey())));
         }
         String text = "{\n  \"family\": \"" + family + "\",\n  \"total\": " + json(total)
             + ",\n  \"crash\": 0,\n  \"byKind\": {\n" + kinds + "\n  }\n}\n";
