@@ -36,17 +36,31 @@ public final class InputText {
      */
     public static String escape(CharSequence text, int limit) { return escape(text, limit, (char) 0); }
 
+    /**
+     * A whole message (not raw input) as one line for a terminal: line breaks with the whitespace
+     * around them become {@code "; "}, other unprintable characters are escaped as above, and a
+     * message longer than {@code limit} is cut. Backslashes and quotes are left alone: the parts of
+     * the message that quote input went through {@link #quote} already.
+     */
+    public static String oneLine(String message, int limit) {
+        if (message == null) return "";
+        // Cut far beyond the limit first, so that the line-break pattern never scans megabytes.
+        String s = message.length() > 4L * limit ? message.substring(0, 4 * limit) : message;
+        s = s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
+        return render(s, limit, message.length(), (char) 0, false);
+    }
+
     private static String escape(CharSequence text, int limit, char quote) {
-        if (text == null) return "null";
+        return text == null ? "null" : render(text, limit, text.length(), quote, true);
+    }
+
+    /** The rendering of {@code text}, cut at {@code limit} with a note giving the original {@code length}. */
+    private static String render(CharSequence text, int limit, int length, char quote, boolean escapeBackslash) {
         StringBuilder out = new StringBuilder(Math.min(text.length(), limit) + 24);
-        int n = text.length(), i = 0;
-        while (i < n) {
+        for (int i = 0; i < text.length(); ) {
             int cp = Character.codePointAt(text, i);
-            String piece = render(cp, quote);
-            if (out.length() + piece.length() > limit) {
-                out.append("... (").append(n).append(" characters)");
-                return out.toString();
-            }
+            String piece = cp == '\\' && !escapeBackslash ? "\\" : render(cp, quote);
+            if (out.length() + piece.length() > limit) return out.append("... (").append(length).append(" characters)").toString();
             out.append(piece);
             i += Character.charCount(cp);
         }
@@ -60,7 +74,7 @@ public final class InputText {
             case '\r': return "\\r";
             case '\t': return "\\t";
             default:
-                if (cp == quote) return "\\" + quote;
+                if (quote != 0 && cp == quote) return "\\" + quote;
                 if (printable(cp)) return new String(Character.toChars(cp));
                 if (cp <= 0xff) return String.format("\\x%02x", cp);
                 if (cp <= 0xffff) return String.format("\\u%04x", cp);
