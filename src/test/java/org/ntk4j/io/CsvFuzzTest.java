@@ -3,7 +3,6 @@ package org.ntk4j.io;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +35,7 @@ import org.ntk4j.testing.FuzzTally.Verdict;
 class CsvFuzzTest {
     static final FuzzTally TALLY = new FuzzTally("csv");
     static final String ARG = "--x1";
-    private static final Path DIR = tempDir();
-    private static final Path FILE = DIR.resolve("fuzz.csv");
+    private static final Path FILE = TALLY.scratchFile("fuzz.csv");
 
     enum Mutation { VALID, NON_FINITE_TEXT, RAGGED, NON_NUMBER, OVERFLOW, EMPTY, HUGE_LINE, BINARY, BAD_QUOTES, MIXED_SEPARATORS }
 
@@ -234,21 +232,5 @@ class CsvFuzzTest {
             if (i < fields.length - 1 || r.nextBoolean()) b.append(eol);
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("ntk4j-csv-fuzz");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @AfterContainer
-    static void removeFiles() throws IOException {
-        try (var files = Files.list(DIR)) {
-            for (Path f : files.toList()) Files.deleteIfExists(f);
-        }
-        Files.deleteIfExists(DIR);
     }
 }

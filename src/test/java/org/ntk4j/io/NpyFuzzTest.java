@@ -3,7 +3,6 @@ package org.ntk4j.io;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +41,7 @@ import org.ntk4j.testing.FuzzTally.Verdict;
 class NpyFuzzTest {
     static final FuzzTally TALLY = new FuzzTally("npy");
     static final String ARG = "--x1";
-    private static final Path DIR = tempDir();
-    private static final Path FILE = DIR.resolve("fuzz.npy");
+    private static final Path FILE = TALLY.scratchFile("fuzz.npy");
 
     enum Mutation {
         VALID, VALID_SPELLING, ZERO_ROWS, ZERO_COLS, FLIP_DATA, FLIP_HEADER, FLIP_ANY, HEADER_GARBAGE, RANDOM_BYTES,
@@ -346,23 +344,5 @@ class NpyFuzzTest {
         NpyHeader h = Npy.readHeader(FILE, ARG);
         byte[] data = java.util.Arrays.copyOfRange(file, (int) h.dataOffset(), file.length);
         return new Spec(h.dtype().descr(), h.fortranOrder(), h.shape(), data);
-    }
-
-    private static Path tempDir() {
-        try {
-            Path d = Files.createTempDirectory("ntk4j-npy-fuzz");
-            d.toFile().deleteOnExit();
-            return d;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @AfterContainer
-    static void removeFiles() throws IOException {
-        try (var files = Files.list(DIR)) {
-            for (Path f : files.toList()) Files.deleteIfExists(f);
-        }
-        Files.deleteIfExists(DIR);
     }
 }

@@ -59,8 +59,20 @@ public final class FuzzTally {
     private final Map<String, EnumMap<Outcome, Long>> byKind = new TreeMap<>();
     private final Map<String, Double> millis = new TreeMap<>();
     private ExecutorService worker = newWorker();
+    private final Path scratch;
 
-    public FuzzTally(String family) { this.family = family; }
+    /** A tally for {@code family}, with a scratch directory for the files its tries write. */
+    public FuzzTally(String family) {
+        this.family = family;
+        try {
+            scratch = Files.createTempDirectory("ntk4j-fuzz-" + family);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A file in the scratch directory (removed by {@link #write()}). */
+    public Path scratchFile(String name) { return scratch.resolve(name); }
 
     /**
      * Runs {@code attempt} and classifies its outcome: {@code judge} rates a result ({@link Outcome#PARSED}
@@ -131,7 +143,10 @@ public final class FuzzTally {
         return null;
     }
 
-    /** Writes the counts to {@code target/robustness/<family>.json} and prints a summary line. */
+    /**
+     * Writes the counts to {@code target/robustness/<family>.json}, prints a summary line and removes
+     * the scratch directory.
+     */
     public synchronized void write() {
         EnumMap<Outcome, Long> total = new EnumMap<>(Outcome.class);
         StringBuilder kinds = new StringBuilder();
@@ -152,6 +167,16 @@ public final class FuzzTally {
         }
         System.out.println("robustness " + family + ": " + json(total));
         worker.shutdownNow();
+        removeScratch();
+    }
+
+    private void removeScratch() {
+        try (var files = Files.list(scratch)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(scratch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String json(EnumMap<Outcome, Long> counts) {
