@@ -1,7 +1,5 @@
 package org.ntk4j.arch;
 
-import static org.junit.jupiter.api.Assertions.*;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +11,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.ntk4j.arch.activation.*;
 import org.ntk4j.testing.FuzzTally;
+import org.ntk4j.testing.FuzzTally.Expect;
 import org.ntk4j.testing.FuzzTally.Outcome;
 import org.ntk4j.testing.FuzzTally.Verdict;
 
@@ -36,7 +35,6 @@ class ArchFuzzTest {
         LONG_TOKEN, ODD_NUMBERS, TOKEN_SOUP, CHAR_EDITS
     }
 
-    private enum Expect { PARSE, FAIL, EITHER }
 
     private static final String EDIT_CHARS = "()[],=->.eE+-0123456789 _aDRN\t";
 
@@ -50,10 +48,9 @@ class ArchFuzzTest {
     @AddLifecycleHook(FuzzTally.Scale.class)
     void everyStringParsesCorrectlyOrFailsTyped(@ForAll Mutation mutation, @ForAll Random random) {
         Case c = mutate(mutation, randomArchitecture(1 + random.nextInt(4), random), random);
-        Verdict v = TALLY.check(mutation.name(), "arch", () -> ArchParser.parse(c.text()), a -> judge(a, c), Long.MAX_VALUE);
-        assertTrue(v.outcome().ok(), mutation + " " + org.ntk4j.error.InputText.quote(c.text(), 300) + ": " + v);
-        if (c.expect() == Expect.PARSE) assertEquals(Outcome.PARSED, v.outcome(), mutation + " " + c.text() + ": " + v);
-        if (c.expect() == Expect.FAIL) assertEquals(Outcome.TYPED_ERROR, v.outcome(), mutation + " " + c.text() + ": " + v);
+        Verdict v = TALLY.check(mutation.name(), "arch", c.expect(), () -> ArchParser.parse(c.text()), a -> judge(a, c),
+            Long.MAX_VALUE);
+        FuzzTally.require(v, mutation + " " + org.ntk4j.error.InputText.quote(c.text(), 300));
     }
 
     private static Outcome judge(Architecture a, Case c) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.testing.FuzzTally;
+import org.ntk4j.testing.FuzzTally.Expect;
 import org.ntk4j.testing.FuzzTally.Outcome;
 import org.ntk4j.testing.FuzzTally.Verdict;
 
@@ -53,10 +54,11 @@ class NpyNumpyVerdictsTest {
             JsonNode numpy = c.get("numpy");
             boolean numpyReads = numpy.get("ok").asBoolean();
             String kind = c.get("tag").asText().replaceAll("-\\d+$", "") + (numpyReads ? ", numpy reads" : ", numpy rejects");
-            Verdict v = TALLY.check(kind, "--x1", () -> Npy.readArray(file, ReadOptions.forArgument("--x1")),
+            Verdict v = TALLY.check(kind, "--x1", numpyReads ? Expect.EITHER : Expect.FAIL,
+                () -> Npy.readArray(file, ReadOptions.forArgument("--x1")),
                 a -> numpyReads && sameAsNumpy(a.matrix(), numpy) ? Outcome.PARSED : Outcome.WRONG_RESULT,
                 2L * bytes.length + (1 << 20));
-            if (!v.outcome().ok() || (!numpyReads && v.outcome() != Outcome.TYPED_ERROR))
+            if (!v.outcome().ok())
                 failures.add("case " + index + " (" + c.get("tag").asText() + ", numpy: " + numpy + "): " + v);
             else if (numpyReads && v.outcome() == Outcome.TYPED_ERROR)
                 stricter.add(c.get("tag").asText() + ": " + v.detail().replaceAll("^--x1: \\S+ ?", ""));
@@ -64,7 +66,7 @@ class NpyNumpyVerdictsTest {
         }
         assertEquals(500, index);
         System.out.println("npy-vs-numpy: ntk4j rejects " + stricter.size() + " files numpy reads:\n  " + String.join("\n  ", stricter));
-        assertTrue(failures.isEmpty(), failures.size() + " disagreements with numpy:\n" + String.join("\n", failures));
+        if (!FuzzTally.tallyOnly()) assertTrue(failures.isEmpty(), failures.size() + " disagreements with numpy:\n" + String.join("\n", failures));
     }
 
     /** numpy's shape and values (C order, as float64 hex): a 1-D (n,) array is ntk4j's n×1 matrix. */

@@ -41,7 +41,8 @@ import org.ntk4j.error.InvalidInputException;
 public final class FuzzTally {
     /** What one try did. */
     public enum Outcome {
-        PARSED, TYPED_ERROR, WRONG_RESULT, NON_FINITE_OUTPUT, BAD_MESSAGE, INTERNAL_ERROR, HANG, EXCESS_ALLOCATION;
+        PARSED, TYPED_ERROR, WRONG_RESULT, REJECTED_VALID, NON_FINITE_OUTPUT, BAD_MESSAGE, INTERNAL_ERROR, HANG,
+        EXCESS_ALLOCATION;
 
         /** Whether this outcome is acceptable. */
         public boolean ok() { return this == PARSED || this == TYPED_ERROR; }
@@ -49,6 +50,12 @@ public final class FuzzTally {
 
     /** An outcome and what explains it (the result, the message or the exception). */
     public record Verdict(Outcome outcome, String detail) { }
+
+    /** What a try's input calls for: a parse (a valid input), a typed error, or either. */
+    public enum Expect { PARSE, FAIL, EITHER }
+
+    /** {@code -Dntk4j.fuzz.tallyOnly=true}: count every outcome, fail nothing (to measure a reader's defects). */
+    private static final boolean TALLY_ONLY = Boolean.getBoolean("ntk4j.fuzz.tallyOnly");
 
     /** Longest acceptable error message (a quoted input is cut well before this). */
     public static final int MAX_MESSAGE = 600;
@@ -78,12 +85,18 @@ public final class FuzzTally {
      * Runs {@code attempt} and classifies its outcome: {@code judge} rates a result ({@link Outcome#PARSED}
      * when its oracle confirms it, else {@link Outcome#WRONG_RESULT} or {@link Outcome#NON_FINITE_OUTPUT});
      * an exception must be a clean {@link InvalidInputException} for {@code argument}; the try may
-     * allocate at most {@code maxAllocatedBytes} on the heap.
+     * allocate at most {@code maxAllocatedBytes} on the heap. A parse of an input that {@code expect}s
+     * failure is a {@link Outcome#WRONG_RESULT}, a typed error for one that must parse a
+     * {@link Outcome#REJECTED_VALID}.
      */
-    public synchronized <T> Verdict check(String kind, String argument, Callable<T> attempt, Function<T, Outcome> judge,
-                                          long maxAllocatedBytes) {
+    public synchronized <T> Verdict check(String kind, String argument, Expect expect, Callable<T> attempt,
+                                          Function<T, Outcome> judge, long maxAllocatedBytes) {
         long start = System.nanoTime();
         Verdict v = classify(argument, attempt, judge, maxAllocatedBytes);
+        if (expect == Expect.FAIL && v.outcome() == Outcome.PARSED)
+            v = new Verdict(Outcome.WRONG_RESULT, "accepted an input that must be rejected: " + v.detail());
+        if (expect == Expect.PARSE && v.outcome() == Outcome.TYPED_ERROR)
+            v = new Verdict(Outcome.REJECTED_VALID, v.detail());
         byKind.computeIfAbsent(kind, k -> new EnumMap<>(Outcome.class)).merge(v.outcome(), 1L, Long::sum);
         millis.merge(kind, (System.nanoTime() - start) / 1e6, Double::sum);
         return v;
@@ -125,6 +138,14 @@ public final class FuzzTally {
         return problem == null ? new Verdict(Outcome.TYPED_ERROR, e.getMessage())
                                : new Verdict(Outcome.BAD_MESSAGE, problem + ": " + e.getMessage());
     }
+
+    /** Fails the property with {@code context} unless the outcome is acceptable (or only tallying). */
+    public static void require(Verdict v, String context) {
+        if (!v.outcome().ok() && !TALLY_ONLY) throw new AssertionError(context + ": " + v);
+    }
+
+    /** Whether outcomes are only counted ({@code -Dntk4j.fuzz.tallyOnly=true}), not failed. */
+    public static boolean tallyOnly() { return TALLY_ONLY; }
 
     /** Why a message is not one bounded line of printable text, or null when it is. */
     public static String messageProblem(String m) {
