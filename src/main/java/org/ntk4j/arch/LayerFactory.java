@@ -80,7 +80,8 @@ final class LayerFactory {
         Spec spec = SPECS.get(name.toLowerCase(Locale.ROOT));
         if (spec == null && name.equalsIgnoreCase("SigmoidLike")) spec = SPECS.get("sigmoid_like");
         if (spec == null)
-            throw ArchParser.err("unknown layer " + InputText.quote(name) + " (layer " + index + "); valid: " + String.join(", ", names()));
+            throw ArchParser.err("unknown layer " + InputText.quote(name) + " (layer " + index + "); valid: "
+                + String.join(", ", names()));
         String where = spec.name() + " (layer " + index + ")";
         List<Param> params = spec.params();
         if (positional.size() > params.size())
@@ -114,10 +115,10 @@ final class LayerFactory {
         }
     }
 
+    private static final int NESTED_LIMIT = 300;
+
     /** A layer constructor's message, which may echo the input (e.g. an unknown function name). */
     private static String nested(RuntimeException e) { return InputText.escape(e.getMessage(), NESTED_LIMIT); }
-
-    private static final int NESTED_LIMIT = 300;
 
     private static String keys(List<Param> params) {
         List<String> k = new ArrayList<>();
@@ -129,8 +130,10 @@ final class LayerFactory {
         if (p.key().equals("b_std") && v.ident() != null && v.ident().equals("None")) return NONE;
         switch (p.type()) {
             case NUM -> {
-                if (v.number() == null) throw ArchParser.err(where + ": " + p.key() + " must be a number, got " + InputText.quote(v.text()));
-                if (!Double.isFinite(v.number())) throw ArchParser.err(where + ": " + p.key() + " must be finite, got " + InputText.quote(v.text()));
+                if (v.number() == null)
+                    throw ArchParser.err(where + ": " + p.key() + " must be a number, got " + InputText.quote(v.text()));
+                if (!Double.isFinite(v.number()))
+                    throw ArchParser.err(where + ": " + p.key() + " must be finite, got " + InputText.quote(v.text()));
                 return v.number();
             }
             case INT -> {
@@ -140,11 +143,13 @@ final class LayerFactory {
                 return (int) (double) d;
             }
             case LIST -> {
-                if (v.list() == null) throw ArchParser.err(where + ": " + p.key() + " must be a list like [1,0.5], got " + InputText.quote(v.text()));
+                if (v.list() == null)
+                    throw ArchParser.err(where + ": " + p.key() + " must be a list like [1,0.5], got " + InputText.quote(v.text()));
                 return v.list();
             }
             case IDENT -> {
-                if (v.ident() == null) throw ArchParser.err(where + ": " + p.key() + " must be a name, got " + InputText.quote(v.text()));
+                if (v.ident() == null)
+                    throw ArchParser.err(where + ": " + p.key() + " must be a name, got " + InputText.quote(v.text()));
                 return v.ident();
             }
         }

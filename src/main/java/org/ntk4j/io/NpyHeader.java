@@ -119,7 +119,8 @@ public record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long
         if (!(literal instanceof Map<?, ?> dict))
             throw bad(argument, file, "the header is not a dict: " + InputText.quote(text.strip()));
         if (!dict.keySet().equals(KEYS))
-            throw bad(argument, file, "the header has the keys " + InputText.quote(new TreeSet<Object>(dict.keySet()).toString()) + "; expected exactly descr, fortran_order and shape");
+            throw bad(argument, file, "the header has the keys " + InputText.quote(new TreeSet<Object>(dict.keySet()).toString())
+                + "; expected exactly descr, fortran_order and shape");
         Object descr = dict.get("descr"), order = dict.get("fortran_order"), shapeValue = dict.get("shape");
         if (descr instanceof PyLiteral.PyList || descr instanceof PyLiteral.Tuple)
             throw new InvalidInputException(argument, Inputs.name(file) + ": structured (record) and sub-array dtypes are not"

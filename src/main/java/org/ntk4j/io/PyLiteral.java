@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ntk4j.error.InputText;
 
 /**
  * A parser for the Python literals a {@code .npy} header is made of: the subset of what numpy
@@ -104,7 +105,7 @@ final class PyLiteral {
             skipSpace();
             expect(':');
             Object v = value(depth + 1);
-            if (out.containsKey(key)) throw new Malformed("key '" + key + "' appears twice (ambiguous)", keyAt);
+            if (out.containsKey(key)) throw new Malformed("key " + InputText.quote(key) + " appears twice (ambiguous)", keyAt);
             out.put(key, v);
             skipSpace();
             if (peek(',')) { i++; continue; }

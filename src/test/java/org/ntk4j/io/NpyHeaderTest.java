@@ -56,6 +56,7 @@ class NpyHeaderTest {
         rejects("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'shape': (2, 3)}",
             "key 'shape' appears twice (ambiguous)");
         rejects("{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, 'shape': (2, 3)}", "key 'descr' appears twice");
+        rejects("{'a\\n': 1, 'a\\n': 2}", "key 'a\\n' appears twice");
     }
 
     @Test
