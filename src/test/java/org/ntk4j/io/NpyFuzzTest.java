@@ -277,18 +277,24 @@ class NpyFuzzTest {
 
     /** Whether the reader must accept these values: finite (when checked), int64 within ±2^53. */
     private static boolean valuesAcceptable(Spec s, ReadOptions options) {
-        ByteBuffer b = ByteBuffer.wrap(s.data()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int k = 0; k < s.data().length / s.itemSize(); k++) {
-            double v = switch (s.descr()) {
-                case "<f8" -> b.getDouble(8 * k);
-                case "<f4" -> b.getFloat(4 * k);
-                case "<i8" -> Math.abs((double) b.getLong(8 * k)) > 0x1p53 ? Double.NaN : 0;
-                default -> 0;
-            };
-            if (Double.isNaN(v) && s.descr().equals("<i8")) return false;
-            if (options.checkFinite() && !Double.isFinite(v)) return false;
-        }
+        for (int k = 0; k < s.data().length / s.itemSize(); k++)
+            if (!acceptable(element(s, k), s, options)) return false;
         return true;
+    }
+
+    /** Element {@code k} of the data in file order, as float64; an int64 beyond ±2^53 as NaN (not exact). */
+    private static double element(Spec s, int k) {
+        ByteBuffer b = ByteBuffer.wrap(s.data()).order(ByteOrder.LITTLE_ENDIAN);
+        return switch (s.descr()) {
+            case "<f8" -> b.getDouble(8 * k);
+            case "<f4" -> b.getFloat(4 * k);
+            case "<i8" -> Math.abs((double) b.getLong(8 * k)) > 0x1p53 ? Double.NaN : b.getLong(8 * k);
+            default -> b.getInt(4 * k);
+        };
+    }
+
+    private static boolean acceptable(double v, Spec s, ReadOptions options) {
+        return !(Double.isNaN(v) && s.descr().equals("<i8")) && (!options.checkFinite() || Double.isFinite(v));
     }
 
     private static Outcome judge(NpyArray a, Case c, ReadOptions options) {
@@ -304,7 +310,7 @@ class NpyFuzzTest {
      */
     private static boolean agreesWithData(NpyArray a, Case c, ReadOptions options) {
         Spec h = c.header() != null ? c.header() : headerOf(c.bytes());
-        if (c.expect() == Expect.PARSE || c.header() != null) {
+        if (c.header() != null) {
             NpyHeader seen = Npy.readHeader(FILE, ARG);
             if (!seen.dtype().descr().equals(h.descr()) || seen.fortranOrder() != h.fortran()
                 || !java.util.Arrays.equals(seen.shape(), h.shape())) return false;
@@ -314,23 +320,10 @@ class NpyFuzzTest {
         if (m.rows() != rows || m.cols() != cols || a.vector() != (h.shape().length == 1)) return false;
         boolean keep32 = options.keepFloat32() && h.descr().equals("<f4");
         if ((m.dtype() == org.ntk4j.linalg.DType.FLOAT32) != keep32) return false;
-        ByteBuffer b = ByteBuffer.wrap(h.data()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++) {
-                int k = (int) (h.fortran() ? i + j * rows : i * cols + j);
-                double want = switch (h.descr()) {
-                    case "<f8" -> b.getDouble(8 * k);
-                    case "<f4" -> b.getFloat(4 * k);
-                    case "<i8" -> {
-                        long v = b.getLong(8 * k);
-                        if (Math.abs((double) v) > 0x1p53) yield Double.NaN; // must have been rejected
-                        yield v;
-                    }
-                    default -> b.getInt(4 * k);
-                };
-                if (Double.isNaN(want) && h.descr().equals("<i8")) return false;
-                if (options.checkFinite() && !Double.isFinite(want)) return false;
-                if (Double.compare(want, m.get(i, j)) != 0) return false;
+                double want = element(h, (int) (h.fortran() ? i + j * rows : i * cols + j));
+                if (!acceptable(want, h, options) || Double.compare(want, m.get(i, j)) != 0) return false;
             }
         return true;
     }
