@@ -1,22 +1,22 @@
 package org.ntk4j.arch;
 
+import static org.ntk4j.testing.FuzzTally.pick;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.function.Function;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.activation.*;
 import org.ntk4j.testing.FuzzTally;
 import org.ntk4j.testing.FuzzTally.Expect;
 import org.ntk4j.testing.FuzzTally.Outcome;
-import org.ntk4j.testing.FuzzTally.Verdict;
+import org.ntk4j.testing.FuzzTally.Tried;
 
 /**
- * Property-based fuzzing of {@link ArchParser#parse}: ARCH strings made from a random valid
+ * Fuzzing of {@link ArchParser#parse} with 1500 tries from a seeded generator ({@link FuzzTally#run},
+ * each mutation equally often): ARCH strings made from a random valid
  * {@link Architecture} (its {@code describe()}, respelled: case, whitespace), then one mutation.
  * Each outcome must be a correct parse or a clean {@code InvalidInputException} for {@code arch}.
  *
@@ -41,16 +41,13 @@ class ArchFuzzTest {
     /** An ARCH string, what it should give, and the architecture it spells when valid. */
     private record Case(String text, Expect expect, Architecture arch) { }
 
-    @AfterContainer
-    static void writeCounts() { TALLY.write(); }
-
-    @Property(tries = 1500)
-    @AddLifecycleHook(FuzzTally.Scale.class)
-    void everyStringParsesCorrectlyOrFailsTyped(@ForAll Mutation mutation, @ForAll Random random) {
-        Case c = mutate(mutation, randomArchitecture(1 + random.nextInt(4), random), random);
-        Verdict v = TALLY.check(mutation.name(), "arch", c.expect(), () -> ArchParser.parse(c.text()), a -> judge(a, c),
-            Long.MAX_VALUE);
-        FuzzTally.require(v, mutation + " " + org.ntk4j.error.InputText.quote(c.text(), 300));
+    @Test
+    void everyStringParsesCorrectlyOrFailsTyped() {
+        TALLY.run(1500, Mutation.values(), (mutation, random) -> {
+            Case c = mutate(mutation, randomArchitecture(1 + random.nextInt(4), random), random);
+            return new Tried(mutation.name(), c.text(), TALLY.check(mutation.name(), "arch", c.expect(),
+                () -> ArchParser.parse(c.text()), a -> judge(a, c), Long.MAX_VALUE));
+        });
     }
 
     private static Outcome judge(Architecture a, Case c) {
@@ -72,7 +69,7 @@ class ArchFuzzTest {
 
     // ---- generating ---------------------------------------------------------------------------
 
-    private static final List<Function<Random, Layer>> ACTIVATIONS = List.of(
+    private static final List<Function<RandomGenerator, Layer>> ACTIVATIONS = List.of(
         r -> new Relu(), r -> new LeakyRelu(r.nextGaussian()), r -> new ABRelu(r.nextGaussian(), r.nextGaussian()),
         r -> new Abs(), r -> new Erf(r.nextGaussian(), r.nextGaussian(), r.nextGaussian()), r -> new SigmoidLike(),
         r -> new Gelu(), r -> new Sin(r.nextGaussian(), r.nextGaussian(), r.nextGaussian()),
@@ -84,7 +81,7 @@ class ArchFuzzTest {
         r -> Numerical.builtin(pick(r, "tanh", "sigmoid", "softplus", "silu", "elu"), pick(r, 2, 5, 25)));
 
     /** {@code blocks} Dense layers, each but the last followed by an activation; Identity anywhere. */
-    static Architecture randomArchitecture(int blocks, Random r) {
+    static Architecture randomArchitecture(int blocks, RandomGenerator r) {
         List<Layer> layers = new ArrayList<>();
         for (int k = 0; k < blocks; k++) {
             if (r.nextInt(8) == 0) layers.add(new Identity());
@@ -94,7 +91,7 @@ class ArchFuzzTest {
         return Architecture.of(layers.toArray(Layer[]::new));
     }
 
-    private static Dense randomDense(Random r) {
+    private static Dense randomDense(RandomGenerator r) {
         int[] widths = {1, 2, 3, 512, 1 + r.nextInt(Integer.MAX_VALUE), Integer.MAX_VALUE};
         double[] stds = {0, -0.0, 3 * r.nextDouble(), 1e-300, 1e300, Double.MIN_VALUE, Double.MAX_VALUE, 1.5};
         int w = widths[r.nextInt(widths.length)];
@@ -102,7 +99,7 @@ class ArchFuzzTest {
         return r.nextBoolean() ? Dense.noBias(w, ws) : Dense.of(w, ws, Math.abs(stds[r.nextInt(stds.length)]));
     }
 
-    private static Layer randomActivation(Random r) {
+    private static Layer randomActivation(RandomGenerator r) {
         try {
             return ACTIVATIONS.get(r.nextInt(ACTIVATIONS.size())).apply(r);
         } catch (RuntimeException e) { // a parameter draw the activation itself refuses (the fuzz is not about them)
@@ -110,7 +107,7 @@ class ArchFuzzTest {
         }
     }
 
-    private static Case mutate(Mutation m, Architecture a, Random r) {
+    private static Case mutate(Mutation m, Architecture a, RandomGenerator r) {
         String text = a.describe();
         return switch (m) {
             case VALID -> new Case(text, Expect.PARSE, a);
@@ -179,7 +176,7 @@ class ArchFuzzTest {
     }
 
     /** Whitespace around the punctuation, and the case of the whole text changed (names and keys ignore case). */
-    private static String respell(String text, Random r) {
+    private static String respell(String text, RandomGenerator r) {
         StringBuilder b = new StringBuilder();
         for (char c : text.toCharArray()) {
             boolean punct = "(),=[]".indexOf(c) >= 0;
@@ -202,7 +199,7 @@ class ArchFuzzTest {
     }
 
     /** One number of the text (its first or a random one) replaced; the text itself when it has none. */
-    private static String replaceNumber(String text, String number, Random r) {
+    private static String replaceNumber(String text, String number, RandomGenerator r) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("-?[0-9][0-9.]*(E-?[0-9]+)?").matcher(text);
         List<int[]> spans = new ArrayList<>();
         while (m.find()) spans.add(new int[] {m.start(), m.end()});
@@ -212,7 +209,7 @@ class ArchFuzzTest {
     }
 
     /** One bracket or parenthesis dropped, or an opening or closing one added. */
-    private static String unbalance(String text, Random r) {
+    private static String unbalance(String text, RandomGenerator r) {
         List<Integer> brackets = new ArrayList<>();
         for (int i = 0; i < text.length(); i++) if ("()[]".indexOf(text.charAt(i)) >= 0) brackets.add(i);
         if (r.nextBoolean()) {
@@ -222,7 +219,4 @@ class ArchFuzzTest {
         int at = r.nextInt(text.length() + 1);
         return text.substring(0, at) + pick(r, "(", ")", "[", "]") + text.substring(at);
     }
-
-    @SafeVarargs
-    private static <T> T pick(Random r, T... choices) { return choices[r.nextInt(choices.length)]; }
 }

@@ -7,20 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.testing.FuzzTally;
 import org.ntk4j.testing.FuzzTally.Expect;
 import org.ntk4j.testing.FuzzTally.Outcome;
-import org.ntk4j.testing.FuzzTally.Verdict;
+import org.ntk4j.testing.FuzzTally.Tried;
 
 /**
- * Property-based fuzzing of {@link Csv#read}: a random numeric table written in one of the many
+ * Fuzzing of {@link Csv#read} with 600 tries from a seeded generator ({@link FuzzTally#run}, each
+ * mutation equally often): a random numeric table written in one of the many
  * layouts the reader accepts (header row, comments, blank lines, CRLF, BOM, quotes, spaces, number
  * spellings), then one malformation. Each outcome must be a correct parse or a clean
  * {@code InvalidInputException} for {@code --x1}, within the time bound.
@@ -44,22 +41,21 @@ class CsvFuzzTest {
     /** A file, what it should give, and the table it holds when it should parse (null = unknown). */
     private record Case(byte[] bytes, Expect expect, double[][] table) { }
 
-    @AfterContainer
-    static void writeCounts() { TALLY.write(); }
+    @Test
+    void everyFileReadsCorrectlyOrFailsTyped() {
+        TALLY.run(600, Mutation.values(), CsvFuzzTest::oneTry);
+    }
 
-    @Property(tries = 600)
-    @AddLifecycleHook(FuzzTally.Scale.class)
-    void everyFileReadsCorrectlyOrFailsTyped(@ForAll Mutation mutation, @ForAll @IntRange(min = 1, max = 8) int rows,
-                                             @ForAll @IntRange(min = 1, max = 6) int cols, @ForAll boolean checkFinite,
-                                             @ForAll Random random) throws IOException {
+    private static Tried oneTry(Mutation mutation, RandomGenerator random) throws IOException {
+        int rows = 1 + random.nextInt(8), cols = 1 + random.nextInt(6);
+        boolean checkFinite = random.nextBoolean();
         Case c = mutate(mutation, randomTable(rows, cols, random), checkFinite, random);
         Files.write(FILE, c.bytes());
         ReadOptions options = ReadOptions.forArgument(ARG).withCheckFinite(checkFinite);
         // Parsing allocates per field (strings, matchers: ~150 bytes for a 3-digit one); bounded linearly in the file size.
         long justified = 256L * c.bytes().length + (16 << 20);
-        Verdict v = TALLY.check(mutation.name(), ARG, c.expect(), () -> Csv.read(FILE, options),
-            m -> judge(m, c, checkFinite), justified);
-        FuzzTally.require(v, mutation.name());
+        return new Tried(mutation + " (checkFinite=" + checkFinite + ")", new String(c.bytes(), StandardCharsets.ISO_8859_1),
+            TALLY.check(mutation.name(), ARG, c.expect(), () -> Csv.read(FILE, options), m -> judge(m, c, checkFinite), justified));
     }
 
     private static Outcome judge(Matrix m, Case c, boolean checkFinite) {
@@ -74,7 +70,7 @@ class CsvFuzzTest {
 
     // ---- generating ---------------------------------------------------------------------------
 
-    static double[][] randomTable(int rows, int cols, Random r) {
+    static double[][] randomTable(int rows, int cols, RandomGenerator r) {
         double[][] t = new double[rows][cols];
         for (double[] row : t)
             for (int j = 0; j < cols; j++)
@@ -82,7 +78,7 @@ class CsvFuzzTest {
         return t;
     }
 
-    private static Case mutate(Mutation m, double[][] t, boolean checkFinite, Random r) {
+    private static Case mutate(Mutation m, double[][] t, boolean checkFinite, RandomGenerator r) {
         String[][] fields = spell(t, r);
         int rows = t.length, cols = t[0].length;
         return switch (m) {
@@ -169,7 +165,7 @@ class CsvFuzzTest {
     }
 
     /** Each value spelled in one of the decimal forms the reader accepts, all exact in float64. */
-    private static String[][] spell(double[][] t, Random r) {
+    private static String[][] spell(double[][] t, RandomGenerator r) {
         String[][] f = new String[t.length][];
         for (int i = 0; i < t.length; i++) {
             f[i] = new String[t[i].length];
@@ -178,7 +174,7 @@ class CsvFuzzTest {
         return f;
     }
 
-    private static String number(double v, Random r) {
+    private static String number(double v, RandomGenerator r) {
         String s = switch (r.nextInt(5)) {
             case 0 -> Double.toString(v);                           // 1.5E-7
             case 1 -> new BigDecimal(v).toString();                 // the exact decimal, maybe 1.23E+5
@@ -196,7 +192,7 @@ class CsvFuzzTest {
      * The rows with a numeric row put first when there is only one, so that a malformed row can go
      * after the first: a first row of text alone would be read as a header row, not as an error.
      */
-    private static String[][] withLeadRow(String[][] fields, Random r) {
+    private static String[][] withLeadRow(String[][] fields, RandomGenerator r) {
         if (fields.length > 1) return fields;
         return new String[][] {spell(randomTable(1, fields[0].length, r), r)[0], fields[0]};
     }
@@ -207,13 +203,13 @@ class CsvFuzzTest {
         return out;
     }
 
-    private static byte[] layout(String[][] fields, Random r) { return layout(fields, r, true); }
+    private static byte[] layout(String[][] fields, RandomGenerator r) { return layout(fields, r, true); }
 
     /**
      * The table as CSV text: optional BOM and header row (names only when {@code header}), comment and
      * blank lines in between, LF or CRLF line ends, an optional final newline.
      */
-    private static byte[] layout(String[][] fields, Random r, boolean header) {
+    private static byte[] layout(String[][] fields, RandomGenerator r, boolean header) {
         String eol = r.nextBoolean() ? "\n" : "\r\n";
         StringBuilder b = new StringBuilder();
         if (r.nextInt(5) == 0) b.append('\uFEFF');

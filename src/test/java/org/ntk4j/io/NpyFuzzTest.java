@@ -1,5 +1,7 @@
 package org.ntk4j.io;
 
+import static org.ntk4j.testing.FuzzTally.pick;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,25 +11,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.testing.FuzzTally;
 import org.ntk4j.testing.FuzzTally.Expect;
 import org.ntk4j.testing.FuzzTally.Outcome;
-import org.ntk4j.testing.FuzzTally.Verdict;
+import org.ntk4j.testing.FuzzTally.Tried;
 
 /**
- * Property-based fuzzing of {@link Npy#readArray}: a random valid array (dtype, version, order,
- * 1-D or 2-D, 0..6 rows and columns) written the way numpy lays it out, by this test's own encoder,
- * then one mutation. Each outcome must be a correct parse or a clean {@code InvalidInputException}
+ * Fuzzing of {@link Npy#readArray} with 1200 tries from a seeded generator ({@link FuzzTally#run},
+ * each mutation equally often): a random valid array (dtype, version, order, 1-D or 2-D, 0..6 rows
+ * and columns) written the way numpy lays it out, by this test's own encoder, then one mutation. Each outcome must be a correct parse or a clean {@code InvalidInputException}
  * for {@code --x1}, within the time bound and without allocating more than the file justifies.
  *
  * <p>Each mutation states what it expects: the valid spellings must parse to the array written;
@@ -56,16 +51,16 @@ class NpyFuzzTest {
         int itemSize() { return Integer.parseInt(descr.substring(2)); }
     }
 
-    @AfterContainer
-    static void writeCounts() { TALLY.write(); }
+    @Test
+    void everyFileReadsCorrectlyOrFailsTyped() {
+        TALLY.run(1200, Mutation.values(), NpyFuzzTest::oneTry);
+    }
 
-    @Property(tries = 1200)
-    @AddLifecycleHook(FuzzTally.Scale.class)
-    void everyFileReadsCorrectlyOrFailsTyped(@ForAll Mutation mutation, @ForAll("dtypes") String descr,
-                                             @ForAll @IntRange(min = 1, max = 3) int version, @ForAll boolean fortran,
-                                             @ForAll boolean oneD, @ForAll @IntRange(max = 6) int rows,
-                                             @ForAll @IntRange(max = 6) int cols, @ForAll boolean checkFinite,
-                                             @ForAll boolean keepFloat32, @ForAll Random random) throws IOException {
+    private static Tried oneTry(Mutation mutation, RandomGenerator random) throws IOException {
+        String descr = pick(random, "<f8", "<f4", "<i8", "<i4");
+        int version = 1 + random.nextInt(3), rows = random.nextInt(7), cols = random.nextInt(7);
+        boolean fortran = random.nextBoolean(), oneD = random.nextBoolean();
+        boolean checkFinite = random.nextBoolean(), keepFloat32 = random.nextBoolean();
         Spec spec = randomArray(descr, fortran, oneD, rows, cols, random);
         Case c = mutate(mutation, spec, version, random);
         Files.write(FILE, c.bytes());
@@ -73,17 +68,14 @@ class NpyFuzzTest {
         long justified = 2L * c.bytes().length + (1 << 20); // float32/int32 widen 2x; 1 MiB for buffers and messages
         Expect expect = c.header() == null || c.expect() == Expect.FAIL ? c.expect()
             : valuesAcceptable(c.header(), options) ? Expect.PARSE : Expect.FAIL;
-        Verdict v = TALLY.check(mutation.name(), ARG, expect, () -> Npy.readArray(FILE, options),
-            a -> judge(a, c, options), justified);
-        FuzzTally.require(v, mutation.name());
+        return new Tried(mutation + " (checkFinite=" + checkFinite + ", keepFloat32=" + keepFloat32 + ")",
+            new String(c.bytes(), StandardCharsets.ISO_8859_1),
+            TALLY.check(mutation.name(), ARG, expect, () -> Npy.readArray(FILE, options), a -> judge(a, c, options), justified));
     }
-
-    @Provide
-    Arbitrary<String> dtypes() { return Arbitraries.of("<f8", "<f4", "<i8", "<i4"); }
 
     // ---- generating ---------------------------------------------------------------------------
 
-    static Spec randomArray(String descr, boolean fortran, boolean oneD, int rows, int cols, Random r) {
+    static Spec randomArray(String descr, boolean fortran, boolean oneD, int rows, int cols, RandomGenerator r) {
         long[] shape = oneD ? new long[] {rows} : new long[] {rows, cols};
         int count = oneD ? rows : rows * cols;
         int size = Integer.parseInt(descr.substring(2));
@@ -101,7 +93,7 @@ class NpyFuzzTest {
         return new Spec(descr, fortran, shape, b.array());
     }
 
-    private static Case mutate(Mutation m, Spec s, int version, Random r) {
+    private static Case mutate(Mutation m, Spec s, int version, RandomGenerator r) {
         return switch (m) {
             case VALID -> new Case(encode(version, dict(s, r, false), s.data()), Expect.PARSE, s);
             case VALID_SPELLING -> new Case(encode(version, dict(s, r, true), s.data(), r.nextBoolean()), Expect.PARSE, s);
@@ -218,7 +210,7 @@ class NpyFuzzTest {
     }
 
     /** The header dict; {@code variants} picks among spellings numpy (and ast.literal_eval) accept. */
-    static String dict(Spec s, Random r, boolean variants) {
+    static String dict(Spec s, RandomGenerator r, boolean variants) {
         if (!variants)
             return "{'descr': '" + s.descr() + "', 'fortran_order': " + (s.fortran() ? "True" : "False")
                 + ", 'shape': " + shapeText(s.shape()) + ", }";
@@ -231,7 +223,7 @@ class NpyFuzzTest {
         return ws(r) + "{" + ws(r) + String.join(ws(r) + "," + ws(r), entries) + (r.nextBoolean() ? "," : "") + ws(r) + "}";
     }
 
-    private static String shapeVariant(long[] shape, Random r) {
+    private static String shapeVariant(long[] shape, RandomGenerator r) {
         StringBuilder b = new StringBuilder("(").append(ws(r));
         for (int k = 0; k < shape.length; k++) {
             b.append(k > 0 ? "," + ws(r) : "").append(shape[k]);
@@ -241,9 +233,9 @@ class NpyFuzzTest {
         return b.append(")").toString();
     }
 
-    private static String ws(Random r) { return switch (r.nextInt(6)) { case 0 -> " "; case 1 -> "  "; case 2 -> "\n\t "; default -> ""; }; }
+    private static String ws(RandomGenerator r) { return switch (r.nextInt(6)) { case 0 -> " "; case 1 -> "  "; case 2 -> "\n\t "; default -> ""; }; }
 
-    private static String garbage(Random r) {
+    private static String garbage(RandomGenerator r) {
         String[] pieces = {"\u0000", "\n", "'", "\"", "\\", ",", ":", "(", ")", "{", "}", "#", "L", "True", " ", "\u00e9",
             "\u2028", "\u0007", "\ud800", "\u00ff", "shape", "1e3", "-", "0x1", "\t"};
         StringBuilder b = new StringBuilder();

@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -16,10 +19,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import net.jqwik.api.lifecycle.AroundPropertyHook;
-import net.jqwik.api.lifecycle.PropertyExecutionResult;
-import net.jqwik.api.lifecycle.PropertyExecutor;
-import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import java.util.random.RandomGenerator;
+import org.ntk4j.error.InputText;
 import org.ntk4j.error.InvalidInputException;
 
 /**
@@ -34,9 +35,11 @@ import org.ntk4j.error.InvalidInputException;
  * A JVM crash cannot be counted from inside the JVM: it would end the run before the counts are
  * written, so a written count file means no crash.
  *
- * <p>{@link #write()} puts the counts in {@code target/robustness/<family>.json}. The try counts of
- * the properties scale with {@code -Dntk4j.fuzz.scale=K} and the seed can be fixed with
- * {@code -Dntk4j.fuzz.seed=S} (see {@link Scale}).
+ * <p>{@link #run} draws a family's tries from a seeded generator (plain JUnit 5, no property-testing
+ * library): {@code -Dntk4j.fuzz.seed=S} picks the seed (default {@value #DEFAULT_SEED}, so every run
+ * tries the same inputs), {@code -Dntk4j.fuzz.scale=K} multiplies the number of tries, and
+ * {@code -Dntk4j.fuzz.try=I} reruns try {@code I} alone to reproduce a failure. {@link #write()} puts
+ * the counts in {@code target/robustness/<family>.json}.
  */
 public final class FuzzTally {
     /** What one try did. */
@@ -62,11 +65,18 @@ public final class FuzzTally {
 
     private static final long TIME_LIMIT_MS = 10_000;
 
+    /** The seed of every family when {@code -Dntk4j.fuzz.seed} is not given. */
+    public static final long DEFAULT_SEED = 20_260_601L;
+
+    /** A failing run stops after this many unacceptable tries (unless only tallying), each listed. */
+    private static final int MAX_FAILURES = 10;
+
     private final String family;
     private final Map<String, EnumMap<Outcome, Long>> byKind = new TreeMap<>();
     private final Map<String, Double> millis = new TreeMap<>();
     private ExecutorService worker = newWorker();
     private final Path scratch;
+    private Long seed; // the seed of the tries run by run(), for the count file
 
     /** A tally for {@code family}, with a scratch directory for the files its tries write. */
     public FuzzTally(String family) {
@@ -80,6 +90,68 @@ public final class FuzzTally {
 
     /** A file in the scratch directory (removed by {@link #write()}). */
     public Path scratchFile(String name) { return scratch.resolve(name); }
+
+    /** One try of a family: draws an input of {@code kind} from {@code random} and classifies it with {@link #check}. */
+    @FunctionalInterface
+    public interface Try<K> {
+        Tried run(K kind, RandomGenerator random) throws Exception;
+    }
+
+    /** What a try checked: its kind and settings, its input (escaped in a failure report) and the verdict. */
+    public record Tried(String what, CharSequence input, Verdict verdict) { }
+
+    /** One of {@code choices}, drawn from {@code r}. */
+    @SafeVarargs
+    public static <T> T pick(RandomGenerator r, T... choices) { return choices[r.nextInt(choices.length)]; }
+
+    /**
+     * Runs {@code tries} × {@code -Dntk4j.fuzz.scale} tries, try {@code i} of kind
+     * {@code kinds[i mod kinds.length]} (every kind tried equally often) drawing from a
+     * {@link SplittableRandom} seeded with the {@code i}-th number of one seeded with
+     * {@code -Dntk4j.fuzz.seed}; writes the counts, and fails listing the seed, index, kind, verdict
+     * and escaped input of each unacceptable try. Without {@code -Dntk4j.fuzz.tallyOnly=true} it stops
+     * after {@value #MAX_FAILURES} of them; with {@code -Dntk4j.fuzz.try=I} it runs try {@code I} alone
+     * and writes no counts.
+     */
+    public <K> void run(int tries, K[] kinds, Try<K> body) {
+        long familySeed = longProperty("ntk4j.fuzz.seed", DEFAULT_SEED);
+        int total = tries * (int) longProperty("ntk4j.fuzz.scale", 1);
+        int only = (int) longProperty("ntk4j.fuzz.try", -1);
+        if (only >= total) throw new IllegalArgumentException("-Dntk4j.fuzz.try=" + only + ": " + family + " has " + total + " tries");
+        SplittableRandom seeds = new SplittableRandom(familySeed);
+        List<String> failures = new ArrayList<>();
+        seed = familySeed;
+        try {
+            for (int i = 0; i < total && (TALLY_ONLY || failures.size() < MAX_FAILURES); i++) {
+                long trySeed = seeds.nextLong();
+                if (only >= 0 && i != only) continue;
+                String where = "try " + i + " of " + total + " (-Dntk4j.fuzz.seed=" + familySeed + " -Dntk4j.fuzz.try=" + i + ")";
+                Tried t;
+                try {
+                    t = body.run(kinds[i % kinds.length], new SplittableRandom(trySeed));
+                } catch (Exception e) {
+                    throw new AssertionError(family + " " + where + ": the try itself failed", e);
+                }
+                if (!t.verdict().outcome().ok())
+                    failures.add(where + " " + t.what() + ": " + t.verdict() + "\n    input: " + InputText.quote(t.input(), 400));
+            }
+        } finally {
+            if (only < 0) write();
+        }
+        if (!failures.isEmpty() && !TALLY_ONLY)
+            throw new AssertionError(family + ": " + failures.size() + " unacceptable outcome(s)"
+                + (failures.size() >= MAX_FAILURES ? " (the run stops at " + MAX_FAILURES + ")" : "") + ":\n" + String.join("\n", failures));
+    }
+
+    private static long longProperty(String name, long otherwise) {
+        String v = System.getProperty(name);
+        if (v == null || v.isBlank()) return otherwise;
+        try {
+            return Long.decode(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + name + " must be an integer, not " + InputText.quote(v), e);
+        }
+    }
 
     /**
      * Runs {@code attempt} and classifies its outcome: {@code judge} rates a result ({@link Outcome#PARSED}
@@ -139,11 +211,6 @@ public final class FuzzTally {
                                : new Verdict(Outcome.BAD_MESSAGE, problem + ": " + e.getMessage());
     }
 
-    /** Fails the property with {@code context} unless the outcome is acceptable (or only tallying). */
-    public static void require(Verdict v, String context) {
-        if (!v.outcome().ok() && !TALLY_ONLY) throw new AssertionError(context + ": " + v);
-    }
-
     /** Whether outcomes are only counted ({@code -Dntk4j.fuzz.tallyOnly=true}), not failed. */
     public static boolean tallyOnly() { return TALLY_ONLY; }
 
@@ -177,7 +244,8 @@ public final class FuzzTally {
             kinds.append(kinds.isEmpty() ? "" : ",\n").append("    \"").append(e.getKey()).append("\": ")
                 .append(counts, 0, counts.length() - 1).append(String.format(java.util.Locale.ROOT, ", \"ms\": %.0f}", millis.get(e.getKey())));
         }
-        String text = "{\n  \"family\": \"" + family + "\",\n  \"total\": " + json(total)
+        String text = "{\n  \"family\": \"" + family + "\",\n" + (seed == null ? "" : "  \"seed\": " + seed + ",\n")
+            + "  \"total\": " + json(total)
             + ",\n  \"crash\": 0,\n  \"byKind\": {\n" + kinds + "\n  }\n}\n";
         try {
             Path dir = Path.of("target", "robustness");
@@ -223,21 +291,5 @@ public final class FuzzTally {
         java.io.StringWriter w = new java.io.StringWriter();
         t.printStackTrace(new java.io.PrintWriter(w));
         return w.toString();
-    }
-
-    /**
-     * A jqwik hook (apply with {@code @AddLifecycleHook(FuzzTally.Scale.class)}) that multiplies a
-     * property's tries by {@code -Dntk4j.fuzz.scale} (default 1) and fixes its seed when
-     * {@code -Dntk4j.fuzz.seed} is given, for the larger report run.
-     */
-    public static final class Scale implements AroundPropertyHook {
-        @Override
-        public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-            int scale = Integer.getInteger("ntk4j.fuzz.scale", 1);
-            context.attributes().tries().ifPresent(t -> context.attributes().setTries(t * scale));
-            String seed = System.getProperty("ntk4j.fuzz.seed");
-            if (seed != null && !seed.isBlank()) context.attributes().setSeed(seed);
-            return property.execute();
-        }
     }
 }
