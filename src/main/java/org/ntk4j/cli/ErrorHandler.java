@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import org.ntk4j.error.ComputationInterruptedException;
 import org.ntk4j.error.DeviceUnavailableException;
 import org.ntk4j.error.IllPosedProblemException;
+import org.ntk4j.error.InputText;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.error.Ntk4jException;
@@ -133,8 +134,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         return e;
     }
 
-    /** Collapses a multi-line message into one line. */
-    static String oneLine(String s) {
-        return s == null ? "" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
-    }
+    /** A message as one line of printable text: line breaks collapsed, control characters escaped, cut if huge. */
+    static String oneLine(String s) { return InputText.oneLine(s, MESSAGE_LIMIT); }
+
+    /** Longest error line printed (an option value echoed by picocli can be arbitrarily long). */
+    private static final int MESSAGE_LIMIT = 2000;
 }
