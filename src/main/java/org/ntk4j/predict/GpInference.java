@@ -66,8 +66,9 @@ public final class GpInference implements AutoCloseable {
         }
         GpInference gp = new GpInference(null, yTrain.as(org.ntk4j.linalg.DType.FLOAT64),
             reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
-        if (trainTrain.nngp() != null) gp.owned.put(KernelKind.NNGP, trainTrain.nngp());
-        if (trainTrain.ntk() != null) gp.owned.put(KernelKind.NTK, trainTrain.ntk());
+        // explicit hand-over: trainTrain's handles are left empty, so closing it later frees nothing twice
+        if (trainTrain.nngp() != null) gp.owned.put(KernelKind.NNGP, trainTrain.nngp().takeOwnership());
+        if (trainTrain.ntk() != null) gp.owned.put(KernelKind.NTK, trainTrain.ntk().takeOwnership());
         return gp;
     }
 

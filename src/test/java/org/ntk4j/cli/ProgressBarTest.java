@@ -45,7 +45,7 @@ class ProgressBarTest {
         assertEquals("", b.toString());
         now.set(2_500_000_000L);
         bar.tick();
-        assertEquals("\rkernel: starting...  2.5 s", b.toString(StandardCharsets.UTF_8));
+        assertEquals("\rkernel: working...  2.5 s", b.toString(StandardCharsets.UTF_8));
         bar.close();
         bar.tick();
         bar.onProgress(1, 2);
