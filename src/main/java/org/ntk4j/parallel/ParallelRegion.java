@@ -90,12 +90,13 @@ public final class ParallelRegion {
     }
 
     /**
-     * Whether the workers should stop: a worker failed, or the calling thread was interrupted (seen
-     * when the calling thread asks, as it does between its own units).
+     * Whether the workers should stop: a worker failed, or the calling thread was interrupted (every
+     * worker looks at the caller's interrupt status, a volatile read, so none waits for the caller
+     * to be scheduled to notice it).
      */
     private boolean stopping() {
         if (stop) return true;
-        if (Thread.currentThread() == caller && caller.isInterrupted()) {
+        if (caller.isInterrupted()) {
             interrupted = true;
             stop = true;
         }
