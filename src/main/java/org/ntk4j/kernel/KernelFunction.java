@@ -37,6 +37,13 @@ import org.ntk4j.parallel.ParallelRegion;
  * <p>Errors: {@link InvalidInputException} for empty inputs, mismatched columns, NaN/Inf entries
  * (naming x1/x2, row and column), outputs beyond Java's array limit, or a recursion that overflows;
  * {@link InsufficientMemoryException} before anything large is allocated.
+ *
+ * <p>Lifecycle: the tiles run in a {@link ParallelRegion}, so every call returns or throws only
+ * after all of its worker threads have stopped, and off-heap outputs are freed (on failure) only
+ * after that. If the calling thread is interrupted, the work stops within about one tile (or one
+ * BLAS panel) and {@link org.ntk4j.error.ComputationInterruptedException} is thrown, with the
+ * interrupt status set again. A {@link ProgressListener} that throws stops the computation the same
+ * way; the call then throws an {@link IllegalStateException} whose cause is the listener's exception.
  */
 public final class KernelFunction {
     /** Default tile edge: 128×128 doubles × 2 (NNGP, NTK) = 256 KiB per worker, in L2. */
