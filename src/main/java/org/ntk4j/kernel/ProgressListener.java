@@ -4,9 +4,10 @@ package org.ntk4j.kernel;
  * Receives progress of a long computation: {@link #onStage} when a stage begins (e.g. one kernel),
  * then {@link #onProgress} as its units (tiles) are done. Called from worker threads;
  * implementations must be thread-safe and cheap. A listener that throws aborts the computation:
- * the workers are stopped and an {@link IllegalStateException} with the listener's exception as
- * its cause is thrown to the caller. The library itself never prints: the CLI renders a progress
- * bar on stderr from these calls.
+ * in a kernel computation the workers are stopped first, and the caller gets an
+ * {@link IllegalStateException} with the listener's exception as its cause; between computations
+ * (e.g. a prediction announcing its solves) the listener's exception itself is thrown. The library
+ * itself never prints: the CLI renders a progress bar on stderr from these calls.
  */
 @FunctionalInterface
 public interface ProgressListener {

@@ -189,17 +189,8 @@ public final class NativeMatrix implements AutoCloseable {
         checkRun(k, len);
         try {
             DoubleBuffer b = buffer;
-            if (b != null) {
-                b.put((int) k, src, off, len);
-                return;
-            }
-            while (len > 0) {
-                int at = (int) (k & chunkMask), n = (int) Math.min(len, (1L << chunkShift) - at);
-                chunk(k).put(at, src, off, n);
-                k += n;
-                off += n;
-                len -= n;
-            }
+            if (b != null) b.put((int) k, src, off, len); // the kernel tiles' path: one buffer, no lambda
+            else forEachChunk(k, off, len, (c, at, o, n) -> c.put(at, src, o, n));
         } finally {
             Reference.reachabilityFence(this); // the buffers do not keep the native memory alive
         }
@@ -209,15 +200,25 @@ public final class NativeMatrix implements AutoCloseable {
     public void getRun(long k, double[] dst, int off, int len) {
         checkRun(k, len);
         try {
-            while (len > 0) {
-                int at = (int) (k & chunkMask), n = (int) Math.min(len, (1L << chunkShift) - at);
-                chunk(k).get(at, dst, off, n);
-                k += n;
-                off += n;
-                len -= n;
-            }
+            forEachChunk(k, off, len, (c, at, o, n) -> c.get(at, dst, o, n));
         } finally {
             Reference.reachabilityFence(this);
+        }
+    }
+
+    /** A bulk copy between part of one chunk (from {@code at}) and an array (from {@code off}), n entries. */
+    private interface ChunkCopy {
+        void copy(DoubleBuffer chunk, int at, int off, int n);
+    }
+
+    /** Splits the run [k, k + len) at chunk boundaries and copies each piece. */
+    private void forEachChunk(long k, int off, int len, ChunkCopy copy) {
+        while (len > 0) {
+            int at = (int) (k & chunkMask), n = (int) Math.min(len, (1L << chunkShift) - at);
+            copy.copy(chunk(k), at, off, n);
+            k += n;
+            off += n;
+            len -= n;
         }
     }
 

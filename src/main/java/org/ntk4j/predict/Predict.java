@@ -78,7 +78,7 @@ public final class Predict {
 
     /** Stage labels for a progress listener (a progress bar shows them). */
     private static final String TRAIN = "train kernel", TEST = "test kernel", TEST_TEST = "test-test kernel",
-        SOLVE = "Cholesky and solves";
+        SOLVE = "factorization and solves";
 
     /** {@code opt} reporting its kernel as {@code stage}. */
     private static KernelOptions stage(KernelOptions opt, String stage) { return opt.withProgress(opt.progress().renamed(stage)); }
