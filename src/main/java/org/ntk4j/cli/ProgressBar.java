@@ -134,7 +134,7 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
             label, "#".repeat(filled), ".".repeat(WIDTH - filled), (int) Math.floor(100 * f), seconds, eta);
     }
 
-    /** Stops the ticker and erases the bar if it was drawn. */
+    /** Erases the bar if it was drawn and stops the ticker (idempotent). */
     @Override public void close() {
         Thread t;
         synchronized (this) {
@@ -146,7 +146,23 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
                 drawnLength = 0;
             }
         }
-        if (t != null) t.interrupt();
+        if (t != null) stop(t);
+    }
+
+    /**
+     * Interrupts the ticker and waits (briefly) for it to end, so that no ntk4j thread outlives the
+     * command; the caller's own interrupt status (e.g. after Ctrl-C) is kept.
+     */
+    private static void stop(Thread ticker) {
+        ticker.interrupt();
+        boolean interrupted = Thread.interrupted();
+        try {
+            ticker.join(1_000);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -112,4 +112,25 @@ class ProgressBarTest {
         });
         assertDoesNotThrow(bar::tick);
     }
+
+    @Test
+    void closeStopsTheTickerThread() {
+        String old = System.getProperty("ntk4j.stderr.tty");
+        System.setProperty("ntk4j.stderr.tty", "true"); // a terminal: the bar starts its ticker
+        try {
+            ProgressBar bar = ProgressBar.of(new Main(), "kernel");
+            assertTrue(tickerAlive(), "no ticker started");
+            Thread.currentThread().interrupt(); // as after Ctrl-C: close must still stop it, and keep the status
+            bar.close();
+            assertTrue(Thread.interrupted());
+            assertFalse(tickerAlive(), "the ticker outlived close()");
+        } finally {
+            if (old == null) System.clearProperty("ntk4j.stderr.tty");
+            else System.setProperty("ntk4j.stderr.tty", old);
+        }
+    }
+
+    private static boolean tickerAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().equals("ntk4j-progress"));
+    }
 }
