@@ -139,7 +139,44 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * The process entry point. Ctrl-C (SIGINT; also SIGTERM) makes the JVM exit with 130 (143), and
+     * a shutdown hook first interrupts the command and waits (up to {@link #UNWIND_MILLIS}) for it to
+     * unwind: the computation stops within about one tile (or at the end of the BLAS/LAPACK call in
+     * progress), its workers are joined, temporary files are removed and the one-line report is
+     * printed, so that no output set is left looking complete.
+     */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Thread command = Thread.currentThread();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> unwind(command, finished), "ntk4j-shutdown"));
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } finally {
+            finished.countDown();
+        }
+        // during a signal's shutdown this blocks, and the JVM exits with the signal's status (130 for SIGINT)
+        System.exit(code);
+    }
+
+    /**
+     * How long the shutdown hook waits for an interrupted command to unwind: long enough for the
+     * step in progress to end (a BLAS or LAPACK call cannot be stopped; the command checks between
+     * them). why not a few seconds: a JVM that exits while OpenBLAS is mid-call can hang for good in
+     * OpenBLAS's exit handler (seen: a SIGINT during the posterior's solves, n = 6000, after a 5 s
+     * wait), so the exit should come after the command has stopped.
+     */
+    static final long UNWIND_MILLIS = 60_000;
+
+    /** In the shutdown hook: interrupts the command if it is still running and waits (bounded) for it to finish. */
+    static void unwind(Thread command, java.util.concurrent.CountDownLatch finished) {
+        if (finished.getCount() == 0) return; // a normal exit: the command is done
+        command.interrupt();
+        try {
+            finished.await(UNWIND_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -11,6 +11,7 @@ import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.parallel.ParallelRegion;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Diagnostics;
 import org.ntk4j.predict.Get;
@@ -157,6 +158,7 @@ public final class PredictCommand implements Callable<Integer> {
             options = options.withKernelOptions(options.kernelOptions().withProgress(bar));
             if (linearized) {
                 LinearizedPrediction p = Predict.linearized(a, x, y, xt, f0, g0, get, t, options);
+                ParallelRegion.checkInterrupted("predict");
                 dir.writeMatrix("mean.npy", p.test(), dtype);
                 diag = p.diagnostics();
                 what = "linearized network (" + get + " kernel)";
@@ -166,6 +168,7 @@ public final class PredictCommand implements Callable<Integer> {
                 Posterior p = Double.isFinite(t)
                     ? Predict.ensemble(a, x, y, xt, get, new double[] {t}, options).get(0)
                     : solved.posterior();
+                ParallelRegion.checkInterrupted("predict"); // Ctrl-C during the solves: write nothing
                 dir.writeMatrix("mean.npy", p.mean(), dtype);
                 if (p.covariance() != null) dir.writeMatrix("cov.npy", p.covariance(), dtype);
                 if (p.variances() != null) dir.writeVector("var.npy", p.variances(), dtype);

@@ -9,11 +9,17 @@ import java.util.function.LongSupplier;
 import org.ntk4j.kernel.ProgressListener;
 
 /**
- * A one-line progress bar on stderr, e.g. {@code kernel [########......] 57%  1.9 s, ~1.4 s left}.
+ * A one-line progress bar on stderr, e.g. {@code train kernel [########......] 57%  1.9 s, ~1.4 s left}.
  * It appears only when stderr is a terminal and the work has run for more than {@code delay}
  * (2 s by default), so that quick runs and logs stay clean; it redraws at most ten times a
  * second, keeps the clock moving (a daemon ticker) while set-up work reports nothing, and erases
  * itself on {@link #close()}. Thread-safe: workers report from any thread.
+ *
+ * <p>One bar serves a command's successive stages (train kernel, test kernel, ...): each stage
+ * ({@link #onStage}, or a report with another total) starts its count and its rate afresh under
+ * its own label, and the bar is drawn for any numbers it is given (done beyond total, negative, or a
+ * total of 0), so that progress can never break the computation it reports on. The ticker thread
+ * never prints an exception: a failed redraw is dropped.
  */
 public final class ProgressBar implements ProgressListener, AutoCloseable {
     private static final long DEFAULT_DELAY_NANOS = 2_000_000_000L;
@@ -23,7 +29,7 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
 
     private final PrintStream err;
     private final boolean enabled;
-    private final String label;
+    private String label;
     private final long delayNanos;
     private final LongSupplier clock;
     private final long start;
@@ -66,11 +72,11 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
     }
 
     @Override public void onProgress(long done, long total) {
-        if (!enabled || total <= 0) return;
+        if (!enabled) return;
         long now = clock.getAsLong();
         synchronized (this) {
+            if (total != this.total) beginStage(label, total); // a new stage that was not announced
             this.done = Math.max(this.done, Math.min(done, total)); // reports may arrive out of order
-            this.total = total;
             if (now - start < delayNanos) return;
             if (firstAt < 0) { firstAt = now; firstDone = this.done; }
             if (drawnOnce && now - lastDraw < REDRAW_NANOS && done < total) return;
@@ -78,10 +84,27 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
         }
     }
 
-    /** Redraws with the latest numbers (moves the clock when nothing is reported). */
+    @Override public synchronized void onStage(String stage, long total) {
+        if (enabled) beginStage(stage == null || stage.isBlank() ? label : stage, total);
+    }
+
+    /** Resets the count, the rate and the label for a stage of {@code total} units. */
+    private void beginStage(String stage, long total) {
+        label = stage;
+        this.total = total;
+        done = 0;
+        firstAt = -1;
+        firstDone = 0;
+    }
+
+    /** Redraws with the latest numbers (moves the clock when nothing is reported); never throws. */
     synchronized void tick() {
-        long now = clock.getAsLong();
-        if (enabled && !closed && now - start >= delayNanos) draw(now);
+        try {
+            long now = clock.getAsLong();
+            if (enabled && !closed && now - start >= delayNanos) draw(now);
+        } catch (RuntimeException e) {
+            // why: the ticker thread must never print a stack trace over the user's terminal; the next report redraws
+        }
     }
 
     private void draw(long now) {
@@ -96,18 +119,22 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
         drawnLength = line.length();
     }
 
-    /** The bar after {@code seconds}, with a time left from {@code rate} (units per second; 0 = unknown). */
+    /**
+     * The bar after {@code seconds}, with a time left from {@code rate} (units per second; 0 = unknown).
+     * Any numbers give a bar: the fraction is clamped to [0, 1], and a stage without units (total ≤ 0)
+     * shows its label and the clock.
+     */
     String render(long done, long total, double seconds, double rate) {
-        if (total <= 0) return String.format(Locale.ROOT, "%s: starting...  %.1f s", label, seconds);
-        double f = (double) done / total;
+        if (total <= 0) return String.format(Locale.ROOT, "%s: working...  %.1f s", label, seconds);
+        double f = Math.min(1.0, Math.max(0.0, (double) done / total));
         int filled = (int) Math.round(f * WIDTH);
         String eta = rate > 0 && done < total
-            ? String.format(Locale.ROOT, ", ~%.1f s left", (total - done) / rate) : "";
+            ? String.format(Locale.ROOT, ", ~%.1f s left", (total - Math.max(0, done)) / rate) : "";
         return String.format(Locale.ROOT, "%s [%s%s] %3d%%  %.1f s%s",
             label, "#".repeat(filled), ".".repeat(WIDTH - filled), (int) Math.floor(100 * f), seconds, eta);
     }
 
-    /** Stops the ticker and erases the bar if it was drawn. */
+    /** Erases the bar if it was drawn and stops the ticker (idempotent). */
     @Override public void close() {
         Thread t;
         synchronized (this) {
@@ -119,7 +146,23 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
                 drawnLength = 0;
             }
         }
-        if (t != null) t.interrupt();
+        if (t != null) stop(t);
+    }
+
+    /**
+     * Interrupts the ticker and waits (briefly) for it to end, so that no ntk4j thread outlives the
+     * command; the caller's own interrupt status (e.g. after Ctrl-C) is kept.
+     */
+    private static void stop(Thread ticker) {
+        ticker.interrupt();
+        boolean interrupted = Thread.interrupted();
+        try {
+            ticker.join(1_000);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package org.ntk4j.finite;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ntk4j.parallel.ParallelRegion;
 
 /**
  * Full-batch gradient descent on L = 1/(2N)·‖f(X) − Y‖², N = n·k (neural-tangents' convention,
@@ -29,6 +30,7 @@ final class GradientDescent {
         int slots = 2 * steps.size();
         try (NativeWeights weights = new NativeWeights(steps); Scratch scratch = new Scratch()) {
             for (int it = 0; it < iterations; it++) {
+                ParallelRegion.checkInterrupted("training the finite network");
                 Forward f = Forward.run(work, weights, x, n, inputDim, true, scratch);
                 double[] g = new double[n * k];
                 for (int q = 0; q < g.length; q++) g[q] = (f.output[q] - y[q]) * invN; // ∂L/∂f

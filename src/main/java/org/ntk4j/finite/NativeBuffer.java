@@ -10,10 +10,12 @@ import org.bytedeco.javacpp.DoublePointer;
 /**
  * A column-major float64 array in native memory, for CBLAS. Passing {@code double[]} to JavaCPP
  * copies every array in and out of the JNI call (measured 3–5× slower than the GEMM itself at
- * 768×1024×1024), so data that several BLAS calls share lives here. Freed by {@link #close()}.
+ * 768×1024×1024), so data that several BLAS calls share lives here. Freed by {@link #close()};
+ * any use after that, and a second close, is an {@link IllegalStateException} (never a read of
+ * freed memory). Used by one thread at a time.
  */
 final class NativeBuffer implements AutoCloseable {
-    private final DoublePointer pointer;
+    private DoublePointer pointer; // null once closed
     private final long length;
 
     private java.nio.DoubleBuffer view;
@@ -29,7 +31,9 @@ final class NativeBuffer implements AutoCloseable {
      * plain loads and stores); only for buffers of at most 2^31 − 1 values.
      */
     java.nio.DoubleBuffer view() {
-        if (view == null) view = pointer.limit(Math.max(1, length)).asBuffer();
+        DoublePointer p = live();
+        if (length > Integer.MAX_VALUE) throw new IllegalStateException("a buffer of " + length + " values has no single view");
+        if (view == null) view = p.limit(Math.max(1, length)).asBuffer();
         return view;
     }
 
@@ -39,7 +43,7 @@ final class NativeBuffer implements AutoCloseable {
     /** A native copy of {@code data}. */
     static NativeBuffer copyOf(double[] data) {
         NativeBuffer b = new NativeBuffer(data.length);
-        b.pointer.put(data, 0, data.length);
+        b.put(data);
         return b;
     }
 
@@ -48,20 +52,26 @@ final class NativeBuffer implements AutoCloseable {
     /** Overwrites the first {@code data.length} values. */
     void put(double[] data) {
         if (data.length > length) throw new IllegalArgumentException("buffer too small");
-        pointer.put(data, 0, data.length);
+        live().put(data, 0, data.length);
     }
 
     /** Copies the first {@code out.length} values into {@code out} and returns it. */
     double[] get(double[] out) {
         if (out.length > length) throw new IllegalArgumentException("buffer too small");
-        pointer.get(out, 0, out.length);
+        live().get(out, 0, out.length);
         return out;
     }
 
     /** The whole buffer as a new Java array. */
     double[] toArray() { return get(new double[Math.toIntExact(length)]); }
 
-    private DoublePointer at(long offset) { return pointer.getPointer(offset); }
+    private DoublePointer at(long offset) { return live().getPointer(offset); }
+
+    private DoublePointer live() {
+        DoublePointer p = pointer;
+        if (p == null) throw new IllegalStateException("native buffer is closed: it cannot be used after close()");
+        return p;
+    }
 
     /**
      * C = alpha·op(A)·op(B) + beta·C on column-major sub-matrices starting at the given offsets
@@ -94,5 +104,11 @@ final class NativeBuffer implements AutoCloseable {
         return c;
     }
 
-    @Override public void close() { pointer.close(); }
+    /** Frees the memory; a second close is an {@link IllegalStateException} (a bug of ownership). */
+    @Override public void close() {
+        DoublePointer p = live();
+        pointer = null;
+        view = null;
+        p.close();
+    }
 }

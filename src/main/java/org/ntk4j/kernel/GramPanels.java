@@ -39,6 +39,7 @@ final class GramPanels implements AutoCloseable {
     private final DoublePointer x1, x2; // column-major copies (x2 == x1 when symmetric)
     private final DoublePointer panel;  // the reused panel buffer, or null when writing into a target
     private final DoublePointer target; // an n1×n2 column-major matrix receiving every panel in place, or null
+    private boolean closed; // BLAS on freed copies would read freed memory: checked before every call
 
     /** Inputs x1 (n1×d) and x2 (n2×d, or null for x2 = x1: the symmetric Gram); they are copied off-heap. */
     GramPanels(Matrix x1, Matrix x2) { this(x1, x2, null); }
@@ -86,6 +87,7 @@ final class GramPanels implements AutoCloseable {
      * are valid.
      */
     DoubleBuffer compute(int r0, int r1) {
+        requireOpen();
         int p = r1 - r0, c0 = firstColumn(r0), cols = n2 - c0;
         // C(i, j), i ≥ r0, j ≥ c0, and its leading dimension
         DoublePointer c = target == null ? new DoublePointer(panel) : new DoublePointer(target).position(r0 + (long) c0 * n1);
@@ -110,11 +112,18 @@ final class GramPanels implements AutoCloseable {
 
     /** All panels computed into the target, as one buffer (entry (i, j) at i + j·n1); see {@link #fitsOneView}. */
     DoubleBuffer whole() {
+        requireOpen();
         if (target == null) throw new IllegalStateException("no target");
         return new DoublePointer(target).position(0).limit((long) n1 * n2).asBuffer();
     }
 
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException("Gram panels used after close()");
+    }
+
     @Override public void close() {
+        requireOpen(); // a second close is a bug of ownership
+        closed = true;
         if (panel != null) panel.close();
         x1.close();
         if (x2 != x1) x2.close();

@@ -3,21 +3,16 @@ package org.ntk4j.kernel;
 import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.device.Device;
 import org.ntk4j.gpu.GpuKernelEngine;
 import org.ntk4j.error.InvalidInputException;
-import org.ntk4j.error.Ntk4jException;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.MemoryGuard;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.parallel.ParallelRegion;
 
 /**
  * The infinite-width kernel function of an architecture: (x1, x2) → {@link Kernels}, matching
@@ -42,6 +37,13 @@ import org.ntk4j.linalg.NativeMatrix;
  * <p>Errors: {@link InvalidInputException} for empty inputs, mismatched columns, NaN/Inf entries
  * (naming x1/x2, row and column), outputs beyond Java's array limit, or a recursion that overflows;
  * {@link InsufficientMemoryException} before anything large is allocated.
+ *
+ * <p>Lifecycle: the tiles run in a {@link ParallelRegion}, so every call returns or throws only
+ * after all of its worker threads have stopped, and off-heap outputs are freed (on failure) only
+ * after that. If the calling thread is interrupted, the work stops within about one tile (or one
+ * BLAS panel) and {@link org.ntk4j.error.ComputationInterruptedException} is thrown, with the
+ * interrupt status set again. A {@link ProgressListener} that throws stops the computation the same
+ * way; the call then throws an {@link IllegalStateException} whose cause is the listener's exception.
  */
 public final class KernelFunction {
     /** Default tile edge: 128×128 doubles × 2 (NNGP, NTK) = 256 KiB per worker, in L2. */
@@ -205,37 +207,36 @@ public final class KernelFunction {
         if (inPlace != null) total = allTiles.size();
         else for (int r0 = 0; r0 < n1; r0 += panelRows) total += tiles(r0, Math.min(n1, r0 + panelRows), sym ? r0 : 0, n2, tile, sym).size();
         final long totalTiles = total;
-        AtomicLong done = new AtomicLong();
-        ExecutorService pool = threads > 1 && totalTiles > 1 ? Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "ntk4j-kernel");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        TileProgress progress = new TileProgress(options.progress(), totalTiles);
+        progress.start(n1, n2);
         long blasNs = 0, tileNs = 0, tGram;
-        try (GramPanels gram = new GramPanels(st.x1, st.x2, inPlace == null ? null : inPlace.pointer())) {
+        // the outputs are pinned while the workers write them: closing one meanwhile throws instead of freeing it
+        try (NativeMatrix.Pin nngpPin = NativeMatrix.pinIfPresent(out.nngpNative());
+             NativeMatrix.Pin ntkPin = NativeMatrix.pinIfPresent(out.ntkNative());
+             GramPanels gram = new GramPanels(st.x1, st.x2, inPlace == null ? null : inPlace.pointer())) {
             tGram = System.nanoTime();
             if (inPlace != null) {
-                for (int r0 = 0; r0 < n1; r0 += panelRows) gram.compute(r0, Math.min(n1, r0 + panelRows));
+                for (int r0 = 0; r0 < n1; r0 += panelRows) {
+                    ParallelRegion.checkInterrupted(WHAT);
+                    gram.compute(r0, Math.min(n1, r0 + panelRows));
+                }
                 long t1 = System.nanoTime();
-                runTiles(pool, threads, allTiles, () -> new TileRecursion(shared, tile), gram.whole(), 0, 0, n1,
-                    options.progress(), done, totalTiles);
+                runTiles(threads, allTiles, shared, tile, gram.whole(), 0, 0, n1, progress);
                 blasNs = t1 - tGram;
                 tileNs = System.nanoTime() - t1;
             } else {
                 for (int r0 = 0; r0 < n1; r0 += panelRows) {
+                    ParallelRegion.checkInterrupted(WHAT);
                     int r1 = Math.min(n1, r0 + panelRows), c0 = gram.firstColumn(r0);
                     long t0 = System.nanoTime();
                     DoubleBuffer panel = gram.compute(r0, r1);
                     long t1 = System.nanoTime();
                     List<int[]> tiles = tiles(r0, r1, c0, n2, tile, sym);
-                    runTiles(pool, threads, tiles, () -> new TileRecursion(shared, tile), panel, r0, c0, r1 - r0,
-                        options.progress(), done, totalTiles);
+                    runTiles(threads, tiles, shared, tile, panel, r0, c0, r1 - r0, progress);
                     blasNs += t1 - t0;
                     tileNs += System.nanoTime() - t1;
                 }
             }
-        } finally {
-            if (pool != null) pool.shutdownNow();
         }
         if (LOG.isDebugEnabled())
             LOG.debug("kernel {}x{} d={}{}: checks+variances+allocation {} s, BLAS set-up {} s, Gram (BLAS) {} s, "
@@ -243,6 +244,9 @@ public final class KernelFunction {
                 out.nngpNative() != null || out.ntkNative() != null ? " (off-heap)" : "", (tPrepared - st.tStart) / 1e9,
                 (tGram - tPrepared) / 1e9, blasNs / 1e9, tileNs / 1e9, totalTiles, threads, (System.nanoTime() - st.tStart) / 1e9);
     }
+
+    /** Names the computation in the exception of an interrupt. */
+    private static final String WHAT = "the kernel computation";
 
     /** Tiles {row0, rows, col0, cols} of the panel rows [r0, r1) × columns [c0, n2); upper part only when symmetric. */
     private static List<int[]> tiles(int r0, int r1, int c0, int n2, int tile, boolean sym) {
@@ -256,36 +260,54 @@ public final class KernelFunction {
         return out;
     }
 
-    private interface WorkerFactory { TileRecursion create(); }
+    /** One worker's state: its recursion buffers and its own view of the Gram panel (absolute gets only). */
+    private record TileWorker(TileRecursion recursion, DoubleBuffer view) { }
 
-    private static void runTiles(ExecutorService pool, int threads, List<int[]> tiles, WorkerFactory factory, DoubleBuffer panel,
-                                 int r0, int c0, int ld, ProgressListener progress, AtomicLong done, long total) {
-        AtomicInteger next = new AtomicInteger();
-        Runnable work = () -> {
-            TileRecursion rec = factory.create();
-            DoubleBuffer view = panel.duplicate(); // absolute gets only, but keep each worker on its own view
-            for (int t; (t = next.getAndIncrement()) < tiles.size(); ) {
+    /** The tiles of one panel on {@code threads} workers of a {@link ParallelRegion} (all stopped when it returns). */
+    private static void runTiles(int threads, List<int[]> tiles, TileRecursion.Shared shared, int tile, DoubleBuffer panel,
+                                 int r0, int c0, int ld, TileProgress progress) {
+        ParallelRegion.forEach(WHAT, "ntk4j-kernel", threads, tiles.size(),
+            () -> new TileWorker(new TileRecursion(shared, tile), panel.duplicate()),
+            (w, t) -> {
                 int[] tl = tiles.get(t);
-                rec.run(view, r0, c0, ld, tl[0], tl[1], tl[2], tl[3]);
-                progress.onProgress(done.incrementAndGet(), total);
-            }
-        };
-        if (pool == null || tiles.size() <= 1) {
-            work.run();
-            return;
+                w.recursion().run(w.view(), r0, c0, ld, tl[0], tl[1], tl[2], tl[3]);
+                progress.tileDone();
+            });
+    }
+
+    /**
+     * Tiles done of the whole kernel, reported to the caller's listener; a listener that throws
+     * aborts the computation with its exception as the cause (the region stops the other workers).
+     */
+    private static final class TileProgress {
+        private final ProgressListener listener;
+        private final long total;
+        private final AtomicLong done = new AtomicLong();
+
+        TileProgress(ProgressListener listener, long total) {
+            this.listener = listener;
+            this.total = total;
         }
-        List<Future<?>> fs = new ArrayList<>();
-        for (int w = 0; w < Math.min(threads, tiles.size()); w++) fs.add(pool.submit(work));
-        try {
-            for (Future<?> f : fs) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Ntk4jException("kernel computation interrupted", e);
-        } catch (ExecutionException e) {
-            for (Future<?> f : fs) f.cancel(true);
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new Ntk4jException("kernel worker failed: " + e.getCause(), e.getCause());
+
+        void start(int n1, int n2) {
+            try {
+                listener.onStage("kernel " + n1 + "x" + n2, total);
+            } catch (RuntimeException e) {
+                throw failed(e);
+            }
+        }
+
+        void tileDone() {
+            long d = done.incrementAndGet();
+            try {
+                listener.onProgress(d, total);
+            } catch (RuntimeException e) {
+                throw failed(e);
+            }
+        }
+
+        private static IllegalStateException failed(RuntimeException e) {
+            return new IllegalStateException("the progress listener threw " + e + "; the kernel computation was stopped", e);
         }
     }
 

@@ -5,7 +5,9 @@ import org.ntk4j.linalg.NativeMatrix;
 /**
  * Kernels stored off-heap ({@link KernelFunction#computeOffHeap}): column-major float64
  * {@link NativeMatrix} storage that LAPACK can factor in place, so that a large train-train kernel
- * exists once. The holder owns the matrices; {@link #close()} frees those still held.
+ * exists once. The holder owns the matrices; {@link #close()} frees those still held. Another object
+ * takes one over explicitly with {@link NativeMatrix#takeOwnership()} (its handle here is then
+ * empty, and closing this holder skips it).
  *
  * @param nngp the NNGP K(x1, x2), n1×n2, or null when it was not kept
  * @param ntk  the NTK Θ(x1, x2), n1×n2, or null when not computed
@@ -32,9 +34,16 @@ public record NativeKernels(NativeMatrix nngp, NativeMatrix ntk, double[] cov1, 
     /** A copy of cov2, or null. */
     @Override public double[] cov2() { return cov2 == null ? null : cov2.clone(); }
 
-    /** Frees both matrices (idempotent; a matrix handed on and closed elsewhere is fine). */
+    /**
+     * Frees both matrices (those handed over with {@link NativeMatrix#takeOwnership()} are skipped).
+     * Like {@link NativeMatrix#close()}, a second close is an {@link IllegalStateException}; the NTK
+     * is freed even when freeing the NNGP fails.
+     */
     @Override public void close() {
-        if (nngp != null) nngp.close();
-        if (ntk != null) ntk.close();
+        try {
+            if (nngp != null) nngp.close();
+        } finally {
+            if (ntk != null) ntk.close();
+        }
     }
 }

@@ -161,7 +161,7 @@ final class TileRecursion {
         for (int j = 0; j < cols; j++) {
             int gj = j0 + j, end = sym ? Math.min(rows, gj - i0 + 1) : rows;
             if (end <= 0) continue;
-            int at = i0 + gj * n1;
+            long at = i0 + (long) gj * n1;
             if (nN != null) nN.putRun(at, k, j * rows, end);
             if (tN != null) tN.putRun(at, th, j * rows, end);
         }
@@ -169,7 +169,8 @@ final class TileRecursion {
         for (int i = 0; i < rows; i++) {
             int gi = i0 + i, first = Math.max(0, gi - j0 + 1); // tile columns with gj > gi
             if (first >= cols) continue;
-            int at = j0 + first + gi * n1, len = cols - first;
+            long at = j0 + first + (long) gi * n1;
+            int len = cols - first;
             if (nN != null) {
                 for (int j = first; j < cols; j++) mirror[j - first] = k[i + j * rows];
                 nN.putRun(at, mirror, 0, len);

@@ -7,6 +7,7 @@ import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.JitterPolicy;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.parallel.ParallelRegion;
 
 /**
  * Exact posteriors at t = ∞ (neural-tangents' {@code gp_inference}), from precomputed kernels.
@@ -66,8 +67,9 @@ public final class GpInference implements AutoCloseable {
         }
         GpInference gp = new GpInference(null, yTrain.as(org.ntk4j.linalg.DType.FLOAT64),
             reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
-        if (trainTrain.nngp() != null) gp.owned.put(KernelKind.NNGP, trainTrain.nngp());
-        if (trainTrain.ntk() != null) gp.owned.put(KernelKind.NTK, trainTrain.ntk());
+        // explicit hand-over: trainTrain's handles are left empty, so closing it later frees nothing twice
+        if (trainTrain.nngp() != null) gp.owned.put(KernelKind.NNGP, trainTrain.nngp().takeOwnership());
+        if (trainTrain.ntk() != null) gp.owned.put(KernelKind.NTK, trainTrain.ntk().takeOwnership());
         return gp;
     }
 
@@ -166,7 +168,9 @@ public final class GpInference implements AutoCloseable {
                                     CovarianceMode mode) {
         int n = trainSize(), m = td.rows();
         boolean cached = factors.containsKey(kind);
+        ParallelRegion.checkInterrupted(POSTERIOR);
         RegularizedCholesky chol = factor(kind);
+        ParallelRegion.checkInterrupted(POSTERIOR); // between the O(n³) steps, each one BLAS/LAPACK call that can't be stopped
         long factorNanos = cached ? 0 : chol.nanos;
 
         long t0 = System.nanoTime();
@@ -181,6 +185,7 @@ public final class GpInference implements AutoCloseable {
         }
         meanNanos = System.nanoTime() - t0;
         long c0 = System.nanoTime();
+        ParallelRegion.checkInterrupted(POSTERIOR);
         if (mode != CovarianceMode.NONE) {
             double[] pd = mode == CovarianceMode.DIAGONAL ? Covariances.diagonalPrior(get, testCov1, testTest, m) : null;
             Matrix pf = mode == CovarianceMode.FULL ? Covariances.fullPrior(get, testTest, m) : null;
@@ -215,6 +220,9 @@ public final class GpInference implements AutoCloseable {
             chol.cholesky.conditionEstimate(), new Timings(0, factorNanos, meanNanos, covNanos));
         return new Posterior(get, Double.POSITIVE_INFINITY, mean, cov, var, d, null);
     }
+
+    /** Names the computation in the exception of an interrupt. */
+    private static final String POSTERIOR = "the posterior";
 
     synchronized RegularizedCholesky factor(KernelKind kind) {
         RegularizedCholesky c = factors.get(kind);

@@ -58,19 +58,30 @@ public final class Predict {
         KernelFunction kf = KernelFunction.of(arch);
         KernelOptions opt = o.kernelOptions().withComputeNtk(get != Get.NNGP);
         boolean keepNngp = get == Get.NNGP || (get == Get.NTK && o.covariance() != CovarianceMode.NONE);
-        NativeKernels dd = kf.computeOffHeap(xTrain, null, opt, keepNngp);
+        NativeKernels dd = kf.computeOffHeap(xTrain, null, stage(opt, TRAIN), keepNngp);
         long ddNanos = System.nanoTime() - t0;
         try (GpInference gp = GpInference.fitOwned(dd, yTrain, o.regularization(), o.jitter())) {
             long t1 = System.nanoTime();
-            if (xTest == null) return withKernelNanos(gp.predictTrain(get, o.covariance()), ddNanos);
+            if (xTest == null) {
+                opt.progress().onStage(SOLVE, 0);
+                return withKernelNanos(gp.predictTrain(get, o.covariance()), ddNanos);
+            }
             // the test-train kernels off-heap too (same kinds as the train kernels): at m ~ n they are as large
-            try (NativeKernels td = kf.computeOffHeap(xTest, xTrain, opt, keepNngp)) {
-                Kernels tt = needsTestTest(get, o.covariance()) ? kf.compute(xTest, null, opt) : null;
+            try (NativeKernels td = kf.computeOffHeap(xTest, xTrain, stage(opt, TEST), keepNngp)) {
+                Kernels tt = needsTestTest(get, o.covariance()) ? kf.compute(xTest, null, stage(opt, TEST_TEST)) : null;
+                opt.progress().onStage(SOLVE, 0);
                 long kernelNanos = ddNanos + System.nanoTime() - t1;
                 return withKernelNanos(gp.predictOwned(get, td, tt, o.covariance()), kernelNanos);
             }
         }
     }
+
+    /** Stage labels for a progress listener (a progress bar shows them). */
+    private static final String TRAIN = "train kernel", TEST = "test kernel", TEST_TEST = "test-test kernel",
+        SOLVE = "factorization and solves";
+
+    /** {@code opt} reporting its kernel as {@code stage}. */
+    private static KernelOptions stage(KernelOptions opt, String stage) { return opt.withProgress(opt.progress().renamed(stage)); }
 
     private static Posterior withKernelNanos(Posterior p, long kernelNanos) {
         Diagnostics d = p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(kernelNanos));
@@ -157,9 +168,10 @@ public final class Predict {
             long t0 = System.nanoTime();
             KernelFunction kf = KernelFunction.of(arch);
             KernelOptions opt = base.withComputeNtk(ntk);
-            Kernels dd = kf.compute(xTrain, null, opt);
-            Kernels td = xTest == null ? null : kf.compute(xTest, xTrain, opt);
-            Kernels tt = xTest != null && testTest ? kf.compute(xTest, null, opt) : null;
+            Kernels dd = kf.compute(xTrain, null, stage(opt, TRAIN));
+            Kernels td = xTest == null ? null : kf.compute(xTest, xTrain, stage(opt, TEST));
+            Kernels tt = xTest != null && testTest ? kf.compute(xTest, null, stage(opt, TEST_TEST)) : null;
+            opt.progress().onStage(SOLVE, 0);
             return new KernelBundle(dd, td, tt, System.nanoTime() - t0);
         }
 

@@ -1,6 +1,7 @@
 package org.ntk4j.solve;
 
 import java.util.Arrays;
+import org.ntk4j.parallel.ParallelRegion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ public final class BlockCg {
         for (int j : active) rz[j] = dot(r, j, z, j, n);
         int it = 0;
         while (active.length > 0 && it < maxIterations) {
+            ParallelRegion.checkInterrupted("the conjugate-gradient solve");
             it++;
             double[] q = a.apply(gather(pd, active, n), active.length); // compact n×|active|
             for (int c = 0; c < active.length; c++) {

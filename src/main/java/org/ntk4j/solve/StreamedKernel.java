@@ -11,6 +11,7 @@ import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.parallel.ParallelRegion;
 
 /**
  * The train-train kernels of an architecture as matrix-free operators: Θ·V and K·V for a block of
@@ -96,6 +97,7 @@ public final class StreamedKernel implements AutoCloseable {
             boolean fromCache = cacheAll && cache.size() * (long) blockRows >= n;
             if (!fromCache) passes++;
             for (int r0 = 0, blk = 0; r0 < n; r0 += blockRows, blk++) {
+                ParallelRegion.checkInterrupted("the streamed kernel product"); // cached blocks compute no kernel, which would check
                 int r1 = Math.min(n, r0 + blockRows);
                 NativeMatrix[] tiles = fromCache ? cache.get(blk) : compute(r0, r1);
                 try {
