@@ -2,8 +2,8 @@
 # Issue 13's terminal case: `ntk4j predict` run under a pseudo-terminal (so stderr is a tty and the
 # progress bar is active), n = 6000 training rows (d = 784), m = 1000 test rows, a 3-hidden-layer
 # ReLU NTK, RUNS times. Counts JVM crashes (an exit code >= 128 or an hs_err file), runs that
-# printed exception or error text, other failed exits, and runs without their outputs (mean.npy,
-# var.npy). Exits 0 only when every run was clean.
+# printed exception or error text, other failed exits, and runs without their complete output set
+# (mean.npy, var.npy and run.json, the record written last). Exits 0 only when every run was clean.
 #   benchmarks/terminal_stress.sh [runs (default 50)] [data-dir]
 # data-dir holds x_train.npy (6000x784), y_train.npy (6000x1) and x_test.npy (1000x784); they are
 # generated there with numpy when absent (the slow test TerminalStressTest writes them itself).
@@ -42,7 +42,7 @@ for i in $(seq 1 "$runs"); do
   if [ "$code" -ge 128 ] || compgen -G "$run/hs_err_pid*" >/dev/null; then crashes=$((crashes + 1)); problems+=" crash"
   elif [ "$code" -ne 0 ]; then failed=$((failed + 1)); problems+=" exit-$code"; fi
   if grep -aqiE 'exception|error' "$run/tty.log"; then exceptions=$((exceptions + 1)); problems+=" exception-text"; fi
-  if [ ! -s "$run/out/mean.npy" ] || [ ! -s "$run/out/var.npy" ]; then missing=$((missing + 1)); problems+=" no-outputs"; fi
+  if [ ! -s "$run/out/mean.npy" ] || [ ! -s "$run/out/var.npy" ] || [ ! -s "$run/out/run.json" ]; then missing=$((missing + 1)); problems+=" no-outputs"; fi
   printf 'run %d: exit %d, %.1f s%s\n' "$i" "$code" "$secs" "${problems:+ -- PROBLEM:$problems}"
   if [ -n "$problems" ]; then grep -aiE -m3 'exception|error' "$run/tty.log" | tr '\r' '\n' | grep -aiE 'exception|error' | head -3 | sed 's/^/    /' || true; fi
   rm -rf "$run/out"
