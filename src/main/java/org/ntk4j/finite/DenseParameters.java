@@ -20,8 +20,7 @@ public record DenseParameters(Matrix weights, double[] bias) {
         if (weights.rows() < 1 || weights.cols() < 1)
             throw new InvalidInputException("weights", "must be at least 1x1, got " + weights.rows() + "x" + weights.cols());
         weights = weights.as(DType.FLOAT64);
-        if (weights.firstNonFinite() >= 0)
-            throw new InvalidInputException("weights", "contains NaN or infinite values; parameters must be finite");
+        org.ntk4j.linalg.Finite.requireInput(weights, "weights");
         if (bias != null) {
             if (bias.length != weights.cols())
                 throw new InvalidInputException("bias", "length " + bias.length + " must equal the layer's output width "

@@ -62,8 +62,7 @@ public final class GpuGpInference {
                 boolean ntk = mode == Mode.NTKGP;
                 dk.block(x, 0, n, x, 0, n, bq, n, bq, n, l, ntk ? null : l, ntk ? l : null, true, true);
                 dev.sync();
-                int bad = dk.nonFiniteCount();
-                if (bad > 0) throw new InvalidInputException("arch", bad + " train kernel entries are NaN or infinite; use smaller W_std/b_std or scale the inputs down");
+                dk.requireFinite("train kernel");
                 long t1 = System.nanoTime();
                 double lambda = diagReg;
                 if (!absoluteScale && diagReg != 0) {

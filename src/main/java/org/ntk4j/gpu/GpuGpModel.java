@@ -111,8 +111,7 @@ public final class GpuGpModel implements AutoCloseable {
                 lastSolveMs += (c - b) / 1e6;
             }
         }
-        int bad = dk.nonFiniteCount();
-        if (bad > 0) throw new InvalidInputException("arch", bad + " test kernel entries are NaN or infinite; use smaller W_std/b_std or scale the inputs down");
+        dk.requireFinite("test kernel");
         return new GpuPrediction(Matrix.wrapColumnMajor(m, k, mean), var);
     }
 

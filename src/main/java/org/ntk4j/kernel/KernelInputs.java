@@ -32,11 +32,6 @@ public final class KernelInputs {
 
     /** Throws {@link InvalidInputException} naming {@code name}, the row and the column of the first NaN/Inf. */
     public static void checkFinite(String name, Matrix x) {
-        long k = x.firstNonFinite();
-        if (k >= 0) {
-            int row = (int) (k % x.rows()), col = (int) (k / x.rows());
-            throw new InvalidInputException(name, "entry at row " + row + ", column " + col + " is " + x.get(row, col)
-                + "; inputs must be finite");
-        }
+        org.ntk4j.linalg.Finite.requireInput(x, name);
     }
 }

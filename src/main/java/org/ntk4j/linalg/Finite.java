@@ -1,0 +1,121 @@
+package org.ntk4j.linalg;
+
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.error.NonFiniteResultException;
+
+/**
+ * The one place that finds NaN and ±Infinity in a matrix or vector and says where they are: every
+ * input check ({@link InvalidInputException}) and every result check ({@link NonFiniteResultException})
+ * of the library goes through here, so all messages name positions the same way.
+ *
+ * <p>Positions are <b>0-based</b> (row i, column j), as numpy indexes; "the first" non-finite entry
+ * is the one with the smallest row, then the smallest column (the first a reader of the file, or of
+ * the printed matrix, meets). The message also counts the others.
+ */
+public final class Finite {
+    private Finite() { }
+
+    /**
+     * A non-finite entry: its 0-based position, its value and how many non-finite entries there are
+     * in all.
+     */
+    public record Entry(int row, int col, double value, long count) {
+        /** "NaN", "+Inf" or "-Inf". */
+        public String what() { return Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf"; }
+
+        /** For example {@code "entry (row 3, column 0) is NaN (0-based), and 2 more non-finite entries"}. */
+        public String describe() {
+            return "entry (row " + row + ", column " + col + ") is " + what() + " (0-based)"
+                + (count > 1 ? ", and " + (count - 1) + " more non-finite entr" + (count > 2 ? "ies" : "y") : "");
+        }
+    }
+
+    /** Reads entry k of a column-major rows×cols array. */
+    private interface ColumnMajor { double at(int k); }
+
+    /** The first non-finite entry of {@code m}, or null when all are finite. */
+    public static Entry first(Matrix m) {
+        if (m.firstNonFinite() < 0) return null;
+        return locate(m.rows(), m.cols(), k -> m.f64 != null ? m.f64[k] : m.f32[k]);
+    }
+
+    /** The first non-finite entry of an off-heap matrix, or null when all are finite. */
+    public static Entry first(NativeMatrix m) {
+        if (m.allFinite()) return null;
+        return locate(m.rows(), m.cols(), m::at);
+    }
+
+    /** The first non-finite entry of a vector (as a column: row = index, column 0), or null. */
+    public static Entry first(double[] v) {
+        for (double x : v)
+            if (!Double.isFinite(x)) return locate(v.length, 1, k -> v[k]);
+        return null;
+    }
+
+    /** The first non-finite entry of a float32 vector (as a column), or null. */
+    public static Entry first(float[] v) {
+        for (float x : v)
+            if (!Float.isFinite(x)) return locate(v.length, 1, k -> v[k]);
+        return null;
+    }
+
+    /** The slow path, once something non-finite is known to be there: the full scan for the first and the count. */
+    private static Entry locate(int rows, int cols, ColumnMajor a) {
+        int bi = Integer.MAX_VALUE, bj = 0;
+        long bad = 0;
+        for (int j = 0; j < cols; j++)
+            for (int i = 0; i < rows; i++) {
+                if (Double.isFinite(a.at(i + j * rows))) continue;
+                bad++;
+                if (i < bi) { bi = i; bj = j; }
+            }
+        return new Entry(bi, bj, a.at(bi + bj * rows), bad);
+    }
+
+    /** Throws {@link InvalidInputException} naming {@code arg} and the first non-finite entry of an input. */
+    public static Matrix requireInput(Matrix m, String arg) {
+        Entry e = first(m);
+        if (e != null) throw input(arg, e);
+        return m;
+    }
+
+    /** The exception for a non-finite input entry {@code e} of argument {@code arg}. */
+    public static InvalidInputException input(String arg, Entry e) {
+        return new InvalidInputException(arg, e.describe() + "; inputs must be finite (remove or impute NaN/Inf values)");
+    }
+
+    /**
+     * Throws {@link NonFiniteResultException} for {@code stage} when a computed result holds NaN or
+     * ±Infinity; {@code remedy} says what to change (e.g. "rescale the targets").
+     */
+    public static Matrix requireResult(Matrix m, String stage, String remedy) {
+        Entry e = first(m);
+        if (e != null) throw result(stage, e, remedy);
+        return m;
+    }
+
+    /** As {@link #requireResult(Matrix, String, String)} for an off-heap result. */
+    public static NativeMatrix requireResult(NativeMatrix m, String stage, String remedy) {
+        Entry e = first(m);
+        if (e != null) throw result(stage, e, remedy);
+        return m;
+    }
+
+    /** As {@link #requireResult(Matrix, String, String)} for a vector (positions as a column). */
+    public static double[] requireResult(double[] v, String stage, String remedy) {
+        Entry e = first(v);
+        if (e != null) throw result(stage, e, remedy);
+        return v;
+    }
+
+    /** As {@link #requireResult(Matrix, String, String)} for one computed number. */
+    public static double requireResult(double v, String stage, String remedy) {
+        if (!Double.isFinite(v)) throw new NonFiniteResultException(stage, "is " + new Entry(0, 0, v, 1).what() + "; " + remedy);
+        return v;
+    }
+
+    /** The exception for a non-finite result at {@code e}. */
+    public static NonFiniteResultException result(String stage, Entry e, String remedy) {
+        return new NonFiniteResultException(stage, e.describe() + "; " + remedy);
+    }
+}

@@ -1,0 +1,82 @@
+package org.ntk4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntk4j.io.Npy;
+import org.ntk4j.linalg.Matrix;
+
+/**
+ * Issue 13's audit cases of non-finite results through the command line: either the finite answer
+ * (when the overflow was avoidable) or exit 5 with one line naming the stage, and no output files.
+ */
+class NonFiniteCliTest {
+    static final String ARCH = "Dense(64,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)";
+    @TempDir Path dir;
+
+    static Matrix data(int n, int d, long seed, double scale) {
+        java.util.Random r = new java.util.Random(seed);
+        double[][] a = new double[n][d];
+        for (double[] row : a) for (int j = 0; j < d; j++) row[j] = scale * r.nextGaussian();
+        return Matrix.of(a);
+    }
+
+    Path npy(String name, Matrix m) {
+        Path f = dir.resolve(name);
+        Npy.write(f, m);
+        return f;
+    }
+
+    CliRun predict(String out, double xScale, double yScale, String... more) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("predict", "--arch", ARCH,
+            "--x-train", npy("x.npy", data(12, 3, 1, xScale)).toString(),
+            "--y-train", npy("y" + yScale + ".npy", data(12, 1, 2, yScale)).toString(),
+            "--x-test", npy("xt.npy", data(5, 3, 3, xScale)).toString(), "--out", dir.resolve(out).toString()));
+        a.addAll(java.util.List.of(more));
+        return CliRun.of(a.toArray(String[]::new));
+    }
+
+    /** The mean with targets ×1e307 is 1e307 × the mean with unit targets (the solve is scaled, not overflowed). */
+    @Test void hugeTargetsGiveTheScaledMeanOnTheExactAndCgPaths() {
+        for (String solver : new String[] {"exact", "cg"}) {
+            CliRun unit = predict("unit-" + solver, 1, 1, "--diag-reg", "1e-4", "--solver", solver);
+            assertEquals(0, unit.code(), unit.err());
+            CliRun huge = predict("huge-" + solver, 1, 1e307, "--diag-reg", "1e-4", "--solver", solver);
+            assertEquals(0, huge.code(), huge.err());
+            Matrix m1 = Npy.read(dir.resolve("unit-" + solver).resolve("mean.npy"));
+            Matrix m2 = Npy.read(dir.resolve("huge-" + solver).resolve("mean.npy"));
+            for (int i = 0; i < m1.rows(); i++) {
+                double want = m1.get(i, 0) * 1e307;
+                assertTrue(Double.isFinite(m2.get(i, 0)), solver + " row " + i);
+                assertEquals(want, m2.get(i, 0), 1e-9 * Math.abs(want), solver + " row " + i);
+            }
+        }
+    }
+
+    /** λ = 1e308 × the mean diagonal is not a float64: said as such (it gave all-NaN means). */
+    @Test void aRelativeRegularizationThatOverflowsIsATypedError() {
+        predict("t2", 1, 1, "--diag-reg", "1e308", "--time", "2").fails(3, "--diag-reg");
+        assertFalse(Files.exists(dir.resolve("t2").resolve("mean.npy")));
+    }
+
+    /** A huge but representable λ, at a finite time and at t = ∞: finite (tiny) means. */
+    @Test void aHugeAbsoluteRegularizationGivesFiniteMeans() {
+        for (String t : new String[] {"2", "inf"}) {
+            CliRun r = predict("abs" + t, 1, 1, "--diag-reg", "1e300", "--diag-reg-absolute", "--time", t);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(-1, Npy.read(dir.resolve("abs" + t).resolve("mean.npy")).firstNonFinite());
+        }
+    }
+
+    @Test void float32KernelsOfHugeInputsAreATypedError() {
+        CliRun r = CliRun.of("kernel", "--arch", ARCH, "--x1", npy("x.npy", data(6, 3, 1, 1e20)).toString(),
+            "--dtype", "float32", "--out", dir.resolve("k").toString());
+        r.fails(5, "float32");
+        assertFalse(Files.exists(dir.resolve("k").resolve("nngp.npy")));
+    }
+}
