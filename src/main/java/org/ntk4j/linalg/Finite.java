@@ -16,16 +16,19 @@ public final class Finite {
     private Finite() { }
 
     /**
-     * A non-finite entry: its 0-based position, its value and how many non-finite entries there are
-     * in all.
+     * A non-finite entry: its 0-based position (col = −1 for an entry of a vector), its value and how
+     * many non-finite entries there are in all.
      */
     public record Entry(int row, int col, double value, long count) {
         /** "NaN", "+Inf" or "-Inf". */
         public String what() { return Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf"; }
 
-        /** For example {@code "entry (row 3, column 0) is NaN (0-based), and 2 more non-finite entries"}. */
+        /**
+         * For example {@code "entry (row 3, column 0) is NaN (0-based), and 2 more non-finite entries"},
+         * or {@code "entry 3 is +Inf (0-based)"} for a vector.
+         */
         public String describe() {
-            return "entry (row " + row + ", column " + col + ") is " + what() + " (0-based)"
+            return "entry " + (col < 0 ? String.valueOf(row) : "(row " + row + ", column " + col + ")") + " is " + what() + " (0-based)"
                 + (count > 1 ? ", and " + (count - 1) + " more non-finite entr" + (count > 2 ? "ies" : "y") : "");
         }
     }
@@ -45,17 +48,13 @@ public final class Finite {
         return locate(m.rows(), m.cols(), m::at);
     }
 
-    /** The first non-finite entry of a vector (as a column: row = index, column 0), or null. */
+    /** The first non-finite entry of a vector (row = its index, col = −1), or null. */
     public static Entry first(double[] v) {
         for (double x : v)
-            if (!Double.isFinite(x)) return locate(v.length, 1, k -> v[k]);
-        return null;
-    }
-
-    /** The first non-finite entry of a float32 vector (as a column), or null. */
-    public static Entry first(float[] v) {
-        for (float x : v)
-            if (!Float.isFinite(x)) return locate(v.length, 1, k -> v[k]);
+            if (!Double.isFinite(x)) {
+                Entry e = locate(v.length, 1, k -> v[k]);
+                return new Entry(e.row(), -1, e.value(), e.count());
+            }
         return null;
     }
 
@@ -101,7 +100,7 @@ public final class Finite {
         return m;
     }
 
-    /** As {@link #requireResult(Matrix, String, String)} for a vector (positions as a column). */
+    /** As {@link #requireResult(Matrix, String, String)} for a vector. */
     public static double[] requireResult(double[] v, String stage, String remedy) {
         Entry e = first(v);
         if (e != null) throw result(stage, e, remedy);

@@ -171,29 +171,19 @@ public final class Matrix {
     }
 
     /**
-     * The binary exponent of the largest |entry| ({@link Math#getExponent}), 0 when all entries are
-     * 0 or non-finite. Dividing by 2^e (see {@link #scalb}) brings the entries to [−2, 2] exactly:
-     * solvers do so to keep targets near 1e308 from overflowing in intermediate results.
+     * The binary exponent of the largest |entry| ({@link Scaling#exponent}), 0 when all entries are
+     * 0: dividing by 2^e (see {@link #scalb}) brings them to [−2, 2] exactly. Solvers do so to keep
+     * targets near 1e308 from overflowing in intermediate results.
      */
-    public int maxAbsExponent() {
-        double max = 0;
-        for (int k = 0, n = rows * cols; k < n; k++) {
-            double v = Math.abs(f64 != null ? f64[k] : f32[k]);
-            if (v > max && v != Double.POSITIVE_INFINITY) max = v;
-        }
-        return max == 0 ? 0 : Math.getExponent(max);
-    }
+    public int maxAbsExponent() { return Scaling.exponent(f64 != null ? f64 : toColumnMajor()); }
 
     /**
-     * This matrix times 2^e, in float64 (itself when e = 0). Exact for every entry that neither
-     * overflows nor falls below the normal range, so results computed from a scaled matrix and
-     * scaled back are bit for bit those computed unscaled whenever the latter do not overflow.
+     * This matrix times 2^e ({@link Scaling#scalb}), in float64 (itself when e = 0): results computed
+     * from a scaled matrix and scaled back are bit for bit those computed unscaled whenever the
+     * latter do not overflow.
      */
     public Matrix scalb(int e) {
-        if (e == 0) return this;
-        double[] d = toColumnMajor();
-        for (int k = 0; k < d.length; k++) d[k] = Math.scalb(d[k], e);
-        return new Matrix(rows, cols, d, null);
+        return e == 0 ? this : new Matrix(rows, cols, Scaling.scalb(f64 != null ? f64 : toColumnMajor(), e), null);
     }
 
     /** Bytes of storage this matrix uses. */

@@ -79,4 +79,56 @@ class NonFiniteCliTest {
         r.fails(5, "float32");
         assertFalse(Files.exists(dir.resolve("k").resolve("nngp.npy")));
     }
+
+    /** Every number in a JSON tree is a JSON number: no NaN/Infinity, no numbers written as strings. */
+    static void assertPlainNumbers(com.fasterxml.jackson.databind.JsonNode n, String path) {
+        if (n.isTextual()) {
+            String t = n.asText();
+            assertFalse(t.matches("[-+]?(NaN|Infinity|[0-9.eE+-]+)"), path + " is a number written as a string: " + t);
+        }
+        if (n.isNumber()) assertTrue(Double.isFinite(n.doubleValue()), path);
+        n.fields().forEachRemaining(e -> assertPlainNumbers(e.getValue(), path + "." + e.getKey()));
+        for (int i = 0; i < n.size() && n.isArray(); i++) assertPlainNumbers(n.get(i), path + "[" + i + "]");
+    }
+
+    /** The audit's softopt cases: the true t* ≈ −5.7e307 (was 0), and a prior [1e308]*3 (was exit 70). */
+    @Test void softoptAtExtremeMagnitudes() throws Exception {
+        Path u = dir.resolve("u.npy"), g = dir.resolve("g.npy");
+        Npy.writeVector(u, new double[] {1e308, 0, -1});
+        Npy.writeVector(g, new double[] {1e308, 1e308, 1e308});
+        CliRun r = CliRun.of("softopt", "--utility", u.toString(), "--prior", g.toString(), "--epsilon", "9e307",
+            "--out", dir.resolve("s").toString());
+        assertEquals(0, r.code(), r.err());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("s").resolve("summary.json").toFile());
+        assertPlainNumbers(json, "summary");
+        assertEquals((1e308 / 3 - 1.0 / 3) - 9e307, json.get("threshold").asDouble(), 1e-12 * 1e308);
+        assertEquals(json.get("threshold").asDouble(), json.get("guaranteed_value").asDouble(), 0.0);
+
+        CliRun q = CliRun.of("softopt", "--utility", u.toString(), "--q", "0.5", "--out", dir.resolve("q").toString());
+        assertEquals(0, q.code(), q.err());
+        var qs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("q").resolve("summary.json").toFile());
+        assertPlainNumbers(qs, "summary");
+        assertTrue(qs.get("guaranteed_value").isNull(), "a plain quantilizer has no guarantee: null");
+
+        // t* = E_γU − ε = −2e308 is not a float64: exit 5, no summary
+        Npy.writeVector(u, new double[] {-1e308, -1e308});
+        CliRun bad = CliRun.of("softopt", "--utility", u.toString(), "--epsilon", "1e308", "--out", dir.resolve("b").toString());
+        bad.fails(5, "threshold");
+        assertFalse(Files.exists(dir.resolve("b").resolve("summary.json")));
+    }
+
+    /** writeJson refuses NaN and ±Infinity (a bug caught before writing) and writes nothing. */
+    @Test void jsonNeverCarriesNonFiniteNumbers() {
+        OutputDir out = OutputDir.create("--out", dir.resolve("j"));
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("fine", 1.5);
+        m.put("nested", java.util.Map.of("values", new double[] {1, Double.NEGATIVE_INFINITY}));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> out.writeJson("x.json", m));
+        assertTrue(e.getMessage().contains("nested.values[1]"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("j").resolve("x.json")));
+        m.put("nested", java.util.Map.of("values", new double[] {1, 2}));
+        m.put("unbounded", null);
+        out.writeJson("x.json", m);
+        assertTrue(Files.exists(dir.resolve("j").resolve("x.json")));
+    }
 }
