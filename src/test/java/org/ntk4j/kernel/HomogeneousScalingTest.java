@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.ArchParser;
 import org.ntk4j.error.Ntk4jException;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.testing.Compare;
 
 /**
  * Exact homogeneity over the float64 range (issue 13): a bias-free network of positively homogeneous
@@ -31,17 +32,6 @@ class HomogeneousScalingTest {
         new Net("Dense(64,W_std=1.3)->Sign->Dense(64,W_std=1.1)->Sign->Dense(1,W_std=1.2)", 0),
         new Net("Dense(64,W_std=1.3)->Relu->Dense(64,W_std=1.1)->Sign->Dense(1,W_std=1.2)", 0),
     };
-
-    /** Normwise relative distance max|a − b| / max|b|. */
-    static double relErr(Matrix a, Matrix b) {
-        double num = 0, den = 0;
-        for (int i = 0; i < b.rows(); i++)
-            for (int j = 0; j < b.cols(); j++) {
-                num = Math.max(num, Math.abs(a.get(i, j) - b.get(i, j)));
-                den = Math.max(den, Math.abs(b.get(i, j)));
-            }
-        return num / den;
-    }
 
     static double log10Max(Matrix m) {
         double max = 0;
@@ -73,7 +63,7 @@ class HomogeneousScalingTest {
                 for (Matrix[] pair : new Matrix[][] {{k.nngp(), ref.nngp()}, {k.ntk(), ref.ntk()},
                                                      {kc.nngp(), refCross.nngp()}, {kc.ntk(), refCross.ntk()}}) {
                     Matrix want = KernelPropertiesTest.scaled(KernelPropertiesTest.scaled(pair[1], f), f);
-                    double err = relErr(pair[0], want);
+                    double err = Compare.relErr(pair[0], want); // normwise
                     assertTrue(err <= 1e-12, net.arch() + " at s = 1e" + e + ": relative error " + err);
                 }
                 checked++;
