@@ -173,14 +173,14 @@ class NumericRobustnessTallyTest {
 
     /** Targets ×1e±20…1e±307 on the exact and CG paths: mean = scale × the unit mean, variances unchanged. */
     void posteriorsOfScaledTargets() {
-        for (SolverKind solver : new SolverKind[] {SolverKind.EXACT, SolverKind.CG})
+        for (SolverKind solver : new SolverKind[] {SolverKind.EXACT, SolverKind.CG, SolverKind.NYSTROM})
             for (Get get : Get.values()) {
                 PredictOptions o = PredictOptions.defaults().withRegularization(Regularization.relative(1e-4)).withCovariance(CovarianceMode.DIAGONAL);
                 SolverOptions so = SolverOptions.defaults().withSolver(solver);
                 Posterior ref = ScalablePredict.gpInference(NET, X, Y, XT, get, o, so).posterior();
                 for (int e : EXPONENTS) {
                     double s = Math.pow(10, e);
-                    api("posterior, targets x 1e±20…1e±307 (exact, cg; nngp/ntk/ntkgp)", solver + " " + get + " 1e" + e,
+                    api("posterior, targets x 1e±20…1e±307 (exact, cg, nystrom; nngp/ntk/ntkgp)", solver + " " + get + " 1e" + e,
                         () -> ScalablePredict.gpInference(NET, X, scaled(Y, s), XT, get, o, so).posterior(),
                         NumericRobustnessTallyTest::finite,
                         p -> Math.abs(e) > 290 || (close(p.mean(), scaled(ref.mean(), s), 1e-8)
