@@ -24,6 +24,7 @@ import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Get;
+import org.ntk4j.predict.LinearizedPrediction;
 import org.ntk4j.predict.Posterior;
 import org.ntk4j.predict.Predict;
 import org.ntk4j.predict.PredictOptions;
@@ -115,6 +116,7 @@ class NumericRobustnessTallyTest {
     @Test void hostileNumericCasesGiveFiniteResultsOrTypedErrors() throws Exception {
         kernelsOfScaledInputs();
         posteriorsOfScaledTargets();
+        linearizedOfScaledTargets();
         posteriorsOfScaledInputs();
         regularizationAndTime();
         softoptExtremes();
@@ -187,6 +189,21 @@ class NumericRobustnessTallyTest {
                             && close(Matrix.column(p.variances()), Matrix.column(ref.variances()), 1e-8)));
                 }
             }
+    }
+
+    /** A linearized network (initial outputs 0) with targets ×1e±20…1e±307 at t = 2 and ∞: outputs = scale × the unit outputs. */
+    void linearizedOfScaledTargets() {
+        PredictOptions o = PredictOptions.defaults().withRegularization(Regularization.relative(1e-4));
+        for (double t : new double[] {2, Double.POSITIVE_INFINITY}) {
+            LinearizedPrediction ref = Predict.linearized(NET, X, Y, XT, null, null, Get.NTK, t, o);
+            for (int e : EXPONENTS) {
+                double s = Math.pow(10, e);
+                api("linearized network, targets x 1e±20…1e±307 (t = 2, inf)", "t=" + t + " 1e" + e,
+                    () -> Predict.linearized(NET, X, scaled(Y, s), XT, null, null, Get.NTK, t, o),
+                    p -> finite(p.train()) && finite(p.test()),
+                    p -> Math.abs(e) > 290 || (close(p.train(), scaled(ref.train(), s), 1e-8) && close(p.test(), scaled(ref.test(), s), 1e-8)));
+            }
+        }
     }
 
     /** Inputs ×1e±20…1e±307, bias-free ReLU: the mean is scale-free, the variances scale by s². */
