@@ -113,6 +113,20 @@ public final class Finite {
         return v;
     }
 
+    /**
+     * Throws {@link NonFiniteResultException} for {@code stage} when an entry of a finite float64
+     * result would become ±Infinity stored as float32 (|v| beyond ~3.4e38).
+     */
+    public static Matrix requireFloat32(Matrix m, String stage) {
+        if (m == null || m.dtype() == DType.FLOAT32) return m;
+        double[] a = m.toColumnMajor();
+        for (int k = 0; k < a.length; k++)
+            if (!Float.isFinite((float) a[k]))
+                throw new NonFiniteResultException(stage + " (float32)", "entry (row " + k % m.rows() + ", column " + k / m.rows()
+                    + ") (0-based) is " + a[k] + ", beyond float32's range (~3.4e38); use float64 (--dtype float64) or rescale the data");
+        return m;
+    }
+
     /** The exception for a non-finite result at {@code e}. */
     public static NonFiniteResultException result(String stage, Entry e, String remedy) {
         return new NonFiniteResultException(stage, e.describe() + "; " + remedy);

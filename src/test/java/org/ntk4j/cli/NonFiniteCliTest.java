@@ -58,6 +58,15 @@ class NonFiniteCliTest {
         }
     }
 
+    /** A finite float64 mean beyond float32's range is refused before anything is written with --dtype float32 (it was Inf in the file). */
+    @Test void float32OutputsBeyondItsRangeAreATypedError() {
+        predict("f32", 1, 1e100, "--dtype", "float32").fails(5, "float32");
+        assertFalse(Files.exists(dir.resolve("f32").resolve("mean.npy")));
+        CliRun ok = predict("f64", 1, 1e100);
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(-1, Npy.read(dir.resolve("f64").resolve("mean.npy")).firstNonFinite());
+    }
+
     /** λ = 1e308 × the mean diagonal is not a float64: said as such (it gave all-NaN means). */
     @Test void aRelativeRegularizationThatOverflowsIsATypedError() {
         predict("t2", 1, 1, "--diag-reg", "1e308", "--time", "2").fails(3, "--diag-reg");

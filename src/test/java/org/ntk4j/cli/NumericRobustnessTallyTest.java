@@ -276,6 +276,11 @@ class NumericRobustnessTallyTest {
             cli("command line (audit cases)", "predict --y-train x1e307 --diag-reg 1e-4 --solver " + solver, out,
                 predict.apply(new String[] {"--y-train", yHuge, "--diag-reg", "1e-4", "--solver", solver, "--out", out.toString()}));
         }
+        for (String dt : new String[] {"float64", "float32"}) {
+            Path out = dir.resolve("p" + n[0]++);
+            cli("command line (audit cases)", "predict --y-train x1e307 --dtype " + dt, out,
+                predict.apply(new String[] {"--y-train", yHuge, "--diag-reg", "1e-4", "--dtype", dt, "--out", out.toString()}));
+        }
         for (String t : new String[] {"2", "inf"}) {
             Path out = dir.resolve("p" + n[0]++);
             cli("command line (audit cases)", "predict --diag-reg 1e308 --time " + t, out,
