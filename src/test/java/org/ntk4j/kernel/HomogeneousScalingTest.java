@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.Parameterization;
 import org.ntk4j.error.Ntk4jException;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.testing.Compare;
@@ -42,35 +43,46 @@ class HomogeneousScalingTest {
     @Test void biasFreeHomogeneousNetworksScaleExactlyFrom1eMinus150To1e150() {
         Matrix x = KernelPropertiesTest.random(7, 6, 4), x2 = KernelPropertiesTest.random(8, 3, 4);
         int checked = 0, refused = 0;
-        for (Net net : NETS) {
-            KernelFunction kf = KernelFunction.of(ArchParser.parse(net.arch()));
-            Kernels ref = kf.compute(x, null), refCross = kf.compute(x2, x);
-            int layers = net.arch().split("->").length / 2;
-            double power = net.degree() == 0 ? 0 : 2 * Math.pow(net.degree(), layers); // K(s·x) = s^power·K(x)
-            for (int e = -150; e <= 150; e += 10) {
-                double s = Math.pow(10, e);
-                Matrix xs = KernelPropertiesTest.scaled(x, s), x2s = KernelPropertiesTest.scaled(x2, s);
-                double top = log10Max(ref.ntk()) + power * e, bottom = log10Max(ref.nngp()) + power * e - 2;
-                if (top > 307 || bottom < -290) {
-                    if (top > 308.5) {
-                        assertThrows(Ntk4jException.class, () -> kf.compute(xs, null), net.arch() + " at 1e" + e);
-                        refused++;
-                    }
-                    continue; // too close to the edges of float64 for a 1e-12 comparison
-                }
-                Kernels k = kf.compute(xs, null), kc = kf.compute(x2s, xs);
-                double f = Math.pow(10, power * e / 2.0); // s^(power/2), applied twice
-                for (Matrix[] pair : new Matrix[][] {{k.nngp(), ref.nngp()}, {k.ntk(), ref.ntk()},
-                                                     {kc.nngp(), refCross.nngp()}, {kc.ntk(), refCross.ntk()}}) {
-                    Matrix want = KernelPropertiesTest.scaled(KernelPropertiesTest.scaled(pair[1], f), f);
-                    double err = Compare.relErr(pair[0], want); // normwise
-                    assertTrue(err <= 1e-12, net.arch() + " at s = 1e" + e + ": relative error " + err);
-                }
-                checked++;
+        for (Net net : NETS)
+            for (Parameterization param : Parameterization.values()) {
+                int[] c = checkScales(net, param, x, x2);
+                checked += c[0];
+                refused += c[1];
             }
-        }
-        assertTrue(checked >= 8 * 20, "checked " + checked);
+        assertTrue(checked >= 2 * 8 * 20, "checked " + checked);
         assertTrue(refused > 0, "RectifiedMonomial(2) at 1e150 (kernel ~1e600) must be refused");
+    }
+
+    /** K(x, x) and K(x2, x) at s = 1e-150, 1e-140, …, 1e150; returns {scales compared, scales refused}. */
+    static int[] checkScales(Net net, Parameterization param, Matrix x, Matrix x2) {
+        KernelFunction kf = KernelFunction.of(ArchParser.parse(net.arch(), param));
+        Kernels ref = kf.compute(x, null), refCross = kf.compute(x2, x);
+        int layers = net.arch().split("->").length / 2;
+        double power = net.degree() == 0 ? 0 : 2 * Math.pow(net.degree(), layers); // K(s·x) = s^power·K(x)
+        String name = net.arch() + " (" + param + ")";
+        int checked = 0, refused = 0;
+        for (int e = -150; e <= 150; e += 10) {
+            double s = Math.pow(10, e);
+            Matrix xs = KernelPropertiesTest.scaled(x, s), x2s = KernelPropertiesTest.scaled(x2, s);
+            double top = log10Max(ref.ntk()) + power * e, bottom = log10Max(ref.nngp()) + power * e - 2;
+            if (top > 307 || bottom < -290) {
+                if (top > 308.5) {
+                    assertThrows(Ntk4jException.class, () -> kf.compute(xs, null), name + " at 1e" + e);
+                    refused++;
+                }
+                continue; // too close to the edges of float64 for a 1e-12 comparison
+            }
+            Kernels k = kf.compute(xs, null), kc = kf.compute(x2s, xs);
+            double f = Math.pow(10, power * e / 2.0); // s^(power/2), applied twice
+            for (Matrix[] pair : new Matrix[][] {{k.nngp(), ref.nngp()}, {k.ntk(), ref.ntk()},
+                                                 {kc.nngp(), refCross.nngp()}, {kc.ntk(), refCross.ntk()}}) {
+                Matrix want = KernelPropertiesTest.scaled(KernelPropertiesTest.scaled(pair[1], f), f);
+                double err = Compare.relErr(pair[0], want); // normwise
+                assertTrue(err <= 1e-12, name + " at s = 1e" + e + ": relative error " + err);
+            }
+            checked++;
+        }
+        return new int[] {checked, refused};
     }
 
     /** The correlation of a point with itself stays exactly 1 at any scale (NTK diagonals exact). */
