@@ -4,9 +4,10 @@ import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.error.NonFiniteResultException;
 
 /**
- * The one place that finds NaN and ±Infinity in a matrix or vector and says where they are: every
- * input check ({@link InvalidInputException}) and every result check ({@link NonFiniteResultException})
- * of the library goes through here, so all messages name positions the same way.
+ * The one place that finds the first NaN or ±Infinity in a matrix or vector and says where it is:
+ * the input checks of the readers, kernels, predictors, finite networks and the soft optimizer
+ * ({@link InvalidInputException}) and the result checks ({@link NonFiniteResultException}) go
+ * through here, so all messages name positions the same way.
  *
  * <p>Positions are <b>0-based</b> (row i, column j), as numpy indexes; "the first" non-finite entry
  * is the one with the smallest row, then the smallest column (the first a reader of the file, or of
@@ -76,6 +77,13 @@ public final class Finite {
         Entry e = first(m);
         if (e != null) throw input(arg, e);
         return m;
+    }
+
+    /** As {@link #requireInput(Matrix, String)} for a vector. */
+    public static double[] requireInput(double[] v, String arg) {
+        Entry e = first(v);
+        if (e != null) throw input(arg, e);
+        return v;
     }
 
     /** The exception for a non-finite input entry {@code e} of argument {@code arg}. */

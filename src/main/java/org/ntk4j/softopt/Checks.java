@@ -10,9 +10,7 @@ final class Checks {
     static double[] finite(String name, double[] v) {
         if (v == null) throw new InvalidInputException(name, "is missing (null)");
         if (v.length == 0) throw new InvalidInputException(name, "is empty; give at least one value");
-        Finite.Entry e = Finite.first(v);
-        if (e != null) throw Finite.input(name, e);
-        return v;
+        return Finite.requireInput(v, name);
     }
 
     /**
