@@ -49,6 +49,17 @@ public final class KernelInputs {
         }
     }
 
+    /**
+     * The per-row variances of the recursion after step {@code step} (CPU and GPU alike): the first
+     * non-finite one is an {@link InvalidInputException} on "arch", before any kernel tile is computed.
+     */
+    public static void requireFiniteVariances(double[] v, String name, int step) {
+        org.ntk4j.linalg.Finite.Entry e = org.ntk4j.linalg.Finite.first(v);
+        if (e != null)
+            throw new InvalidInputException("arch", "the kernel overflows: the variance of " + name + " row " + e.row()
+                + " (0-based) after step " + step + " is " + e.value() + "; use smaller W_std/b_std or scale the inputs down");
+    }
+
     /** Throws {@link InvalidInputException} naming {@code name}, the row and the column of the first NaN/Inf. */
     public static void checkFinite(String name, Matrix x) {
         org.ntk4j.linalg.Finite.requireInput(x, name);
