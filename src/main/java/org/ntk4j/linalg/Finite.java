@@ -40,32 +40,32 @@ public final class Finite {
     /** The first non-finite entry of {@code m}, or null when all are finite. */
     public static Entry first(Matrix m) {
         if (m.firstNonFinite() < 0) return null;
-        return locate(m.rows(), m.cols(), k -> m.f64 != null ? m.f64[k] : m.f32[k]);
+        return locate(m.rows(), m.cols(), k -> m.f64 != null ? m.f64[k] : m.f32[k], Double::isFinite);
     }
 
     /** The first non-finite entry of an off-heap matrix, or null when all are finite. */
     public static Entry first(NativeMatrix m) {
         if (m.allFinite()) return null;
-        return locate(m.rows(), m.cols(), m::at);
+        return locate(m.rows(), m.cols(), m::at, Double::isFinite);
     }
 
     /** The first non-finite entry of a vector (row = its index, col = −1), or null. */
     public static Entry first(double[] v) {
         for (double x : v)
             if (!Double.isFinite(x)) {
-                Entry e = locate(v.length, 1, k -> v[k]);
+                Entry e = locate(v.length, 1, k -> v[k], Double::isFinite);
                 return new Entry(e.row(), -1, e.value(), e.count());
             }
         return null;
     }
 
-    /** The slow path, once something non-finite is known to be there: the full scan for the first and the count. */
-    private static Entry locate(int rows, int cols, ColumnMajor a) {
+    /** The slow path, once some entry is known to fail {@code ok}: the full scan for the first and the count. */
+    private static Entry locate(int rows, int cols, ColumnMajor a, java.util.function.DoublePredicate ok) {
         int bi = Integer.MAX_VALUE, bj = 0;
         long bad = 0;
         for (int j = 0; j < cols; j++)
             for (int i = 0; i < rows; i++) {
-                if (Double.isFinite(a.at(i + j * rows))) continue;
+                if (ok.test(a.at(i + j * rows))) continue;
                 bad++;
                 if (i < bi) { bi = i; bj = j; }
             }
@@ -101,13 +101,6 @@ public final class Finite {
         return m;
     }
 
-    /** As {@link #requireResult(Matrix, String, String)} for an off-heap result. */
-    public static NativeMatrix requireResult(NativeMatrix m, String stage, String remedy) {
-        Entry e = first(m);
-        if (e != null) throw result(stage, e, remedy);
-        return m;
-    }
-
     /** As {@link #requireResult(Matrix, String, String)} for a vector. */
     public static double[] requireResult(double[] v, String stage, String remedy) {
         Entry e = first(v);
@@ -128,15 +121,17 @@ public final class Finite {
     public static Matrix requireFloat32(Matrix m, String stage) {
         if (m == null || m.dtype() == DType.FLOAT32) return m;
         double[] a = m.toColumnMajor();
-        for (int k = 0; k < a.length; k++)
-            if (!Float.isFinite((float) a[k]))
-                throw new NonFiniteResultException(stage + " (float32)", "entry (row " + k % m.rows() + ", column " + k / m.rows()
-                    + ") (0-based) is " + a[k] + ", beyond float32's range (~3.4e38); use float64 (--dtype float64) or rescale the data");
+        for (double v : a)
+            if (!Float.isFinite((float) v)) {
+                Entry e = locate(m.rows(), m.cols(), k -> a[k], x -> Float.isFinite((float) x));
+                throw new NonFiniteResultException(stage + " (float32)", "entry (row " + e.row() + ", column " + e.col() + ") is "
+                    + e.value() + " (0-based), beyond float32's range (~3.4e38); use float64 (--dtype float64) or rescale the data");
+            }
         return m;
     }
 
     /** The exception for a non-finite result at {@code e}. */
-    public static NonFiniteResultException result(String stage, Entry e, String remedy) {
+    private static NonFiniteResultException result(String stage, Entry e, String remedy) {
         return new NonFiniteResultException(stage, e.describe() + "; " + remedy);
     }
 }
