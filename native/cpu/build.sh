@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compiles native/cpu/*.c into OUT_DIR/linux-x86_64/libntk4j_cpu.so (default target/classes/native,
-# so the jar carries it): ntk4j's CPU kernels in C, loaded through JNI (see NativeArcCosine.java).
+# so the jar carries it): ntk4j's CPU kernels in C, loaded through JNI (see NativeCpu.java).
 # One portable library: target_clones in the sources select AVX-512, AVX2 or SSE2 code when it loads.
 # Flags keep the arithmetic bit for bit that of the Java code: no fast-math, no FMA contraction.
 # Without Linux x86-64, a C compiler or the JDK's jni.h this prints one line and succeeds: ntk4j then

@@ -57,7 +57,7 @@ public final class ArchParser {
             ArchTokens.Token t = toks.get(pos);
             if (t.kind() == ArchTokens.Kind.END) break;
             if (t.kind() != ArchTokens.Kind.ARROW)
-                throw err("expected '->' or the end after layer " + index + " (" + nameTok.text() + "), found " + t.describe());
+                throw err("expected '->' or the end after layer " + index + " (" + nameTok.describe() + "), found " + t.describe());
             pos++;
         }
         try {
@@ -76,7 +76,7 @@ public final class ArchParser {
                 String key = t.text().toLowerCase(Locale.ROOT);
                 ArchTokens.Value[] out = new ArchTokens.Value[1];
                 pos = ArchTokens.parseValue(toks, pos + 2, layer, out);
-                if (keyed.put(key, out[0]) != null) throw err(layer + ": parameter '" + t.text() + "' given twice");
+                if (keyed.put(key, out[0]) != null) throw err(layer + ": parameter " + t.describe() + " given twice");
             } else {
                 if (!keyed.isEmpty()) throw err(layer + ": positional argument " + t.describe() + " after a key=value argument");
                 ArchTokens.Value[] out = new ArchTokens.Value[1];

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ntk4j.error.InputText;
 
 /** The tokenizer and value reader of {@link ArchParser} (package-private). */
 final class ArchTokens {
@@ -12,13 +13,13 @@ final class ArchTokens {
     enum Kind { IDENT, NUMBER, LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, EQUALS, ARROW, END }
 
     record Token(Kind kind, String text, int pos) {
-        String describe() { return kind == Kind.END ? "the end of the text" : "'" + text + "'"; }
+        String describe() { return kind == Kind.END ? "the end of the text" : InputText.quote(text); }
     }
 
     /** A parsed argument value: a number (with its text), a list of numbers, or an identifier. */
     record Value(Double number, double[] list, String ident, String text) { }
 
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern NUMBER = Pattern.compile("[+-]?+(\\d++\\.?+\\d*+|\\.\\d++)([eE][+-]?+\\d++)?+"); // possessive: linear time
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     static List<Token> tokenize(String s) {
@@ -49,7 +50,8 @@ final class ArchTokens {
                 i = id.end();
                 continue;
             }
-            throw ArchParser.err("unexpected character '" + ch + "' at position " + (i + 1));
+            throw ArchParser.err("unexpected character " + InputText.quote(new String(Character.toChars(s.codePointAt(i))))
+                + " at position " + (i + 1));
         }
         out.add(new Token(Kind.END, "", n));
         return out;

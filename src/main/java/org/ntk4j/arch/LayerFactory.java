@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.ntk4j.arch.activation.*;
+import org.ntk4j.error.InputText;
 import org.ntk4j.error.InvalidInputException;
 
 /** Builds one layer of {@link ArchParser} from its name and arguments (package-private). */
@@ -79,7 +80,8 @@ final class LayerFactory {
         Spec spec = SPECS.get(name.toLowerCase(Locale.ROOT));
         if (spec == null && name.equalsIgnoreCase("SigmoidLike")) spec = SPECS.get("sigmoid_like");
         if (spec == null)
-            throw ArchParser.err("unknown layer '" + name + "' (layer " + index + "); valid: " + String.join(", ", names()));
+            throw ArchParser.err("unknown layer " + InputText.quote(name) + " (layer " + index + "); valid: "
+                + String.join(", ", names()));
         String where = spec.name() + " (layer " + index + ")";
         List<Param> params = spec.params();
         if (positional.size() > params.size())
@@ -92,7 +94,7 @@ final class LayerFactory {
             Param prm = null;
             for (Param q : params) if (q.key().equalsIgnoreCase(e.getKey())) prm = q;
             if (prm == null)
-                throw ArchParser.err(where + " has no parameter '" + e.getKey() + "'; valid: "
+                throw ArchParser.err(where + " has no parameter " + InputText.quote(e.getKey()) + "; valid: "
                     + (params.isEmpty() ? "none" : keys(params)));
             if (values.containsKey(prm.key()))
                 throw ArchParser.err(where + ": parameter '" + prm.key() + "' given twice (positionally and by key)");
@@ -107,11 +109,16 @@ final class LayerFactory {
             return spec.build().apply(new Args(where, values));
         } catch (InvalidInputException e) {
             if (e.argument().equals("arch")) throw e;
-            throw ArchParser.err(where + ": " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw ArchParser.err(where + ": " + e.getMessage());
+            throw ArchParser.err(where + ": " + nested(e));
+        } catch (IllegalArgumentException e) { // a layer record's own check, e.g. Dense(0)
+            throw ArchParser.err(where + ": " + nested(e));
         }
     }
+
+    private static final int NESTED_LIMIT = 300;
+
+    /** A layer constructor's message, which may echo the input (e.g. an unknown function name). */
+    private static String nested(RuntimeException e) { return InputText.escape(e.getMessage(), NESTED_LIMIT); }
 
     private static String keys(List<Param> params) {
         List<String> k = new ArrayList<>();
@@ -123,22 +130,26 @@ final class LayerFactory {
         if (p.key().equals("b_std") && v.ident() != null && v.ident().equals("None")) return NONE;
         switch (p.type()) {
             case NUM -> {
-                if (v.number() == null) throw ArchParser.err(where + ": " + p.key() + " must be a number, got " + v.text());
-                if (!Double.isFinite(v.number())) throw ArchParser.err(where + ": " + p.key() + " must be finite, got " + v.text());
+                if (v.number() == null)
+                    throw ArchParser.err(where + ": " + p.key() + " must be a number, got " + InputText.quote(v.text()));
+                if (!Double.isFinite(v.number()))
+                    throw ArchParser.err(where + ": " + p.key() + " must be finite, got " + InputText.quote(v.text()));
                 return v.number();
             }
             case INT -> {
                 Double d = v.number();
                 if (d == null || d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE)
-                    throw ArchParser.err(where + ": " + p.key() + " must be an integer, got " + v.text());
+                    throw ArchParser.err(where + ": " + p.key() + " must be an integer, got " + InputText.quote(v.text()));
                 return (int) (double) d;
             }
             case LIST -> {
-                if (v.list() == null) throw ArchParser.err(where + ": " + p.key() + " must be a list like [1,0.5], got " + v.text());
+                if (v.list() == null)
+                    throw ArchParser.err(where + ": " + p.key() + " must be a list like [1,0.5], got " + InputText.quote(v.text()));
                 return v.list();
             }
             case IDENT -> {
-                if (v.ident() == null) throw ArchParser.err(where + ": " + p.key() + " must be a name, got " + v.text());
+                if (v.ident() == null)
+                    throw ArchParser.err(where + ": " + p.key() + " must be a name, got " + InputText.quote(v.text()));
                 return v.ident();
             }
         }

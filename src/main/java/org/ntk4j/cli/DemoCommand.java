@@ -34,7 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Override public Integer call() {
-        OutputDir dir = OutputDir.create("--out", out);
+        OutputDir dir = main.outputDir("--out", out);
         ToyConfig cfg = ToyConfig.defaults();
         PrintStream o = main.out();
         long t0 = System.nanoTime();

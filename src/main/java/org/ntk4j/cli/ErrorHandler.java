@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import org.ntk4j.error.ComputationInterruptedException;
 import org.ntk4j.error.DeviceUnavailableException;
 import org.ntk4j.error.IllPosedProblemException;
+import org.ntk4j.error.InputText;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.error.Ntk4jException;
@@ -20,7 +21,9 @@ import picocli.CommandLine.ParseResult;
  * {@code --verbose}. The codes are part of the CLI's contract (README):
  * 2 usage, 3 invalid input, 4 insufficient memory, 5 ill-posed problem, 6 device unavailable,
  * 7 other ntk4j error (among them an output that could not be written), 70 internal error (a bug:
- * please report it), 130 interrupted (Ctrl-C, as a shell reports SIGINT).
+ * please report it), 130 interrupted (Ctrl-C, as a shell reports SIGINT). Only the typed exceptions
+ * of {@code org.ntk4j.error} are the user's fault or the environment's; any other exception
+ * (a bare {@code IllegalArgumentException} too) is an internal error.
  */
 final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
     static final int USAGE = 2, INVALID_INPUT = 3, MEMORY = 4, ILL_POSED = 5, DEVICE = 6, NTK4J = 7, INTERNAL = 70,
@@ -107,9 +110,10 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (e instanceof DeviceUnavailableException) return DEVICE;
         if (e instanceof ComputationInterruptedException) return INTERRUPTED;
         if (e instanceof Ntk4jException) return NTK4J;
-        // The validating constructors of the public records (Dense, Architecture, ...) reject bad
-        // values with IllegalArgumentException: from the CLI's side that is invalid input.
-        if (e instanceof IllegalArgumentException) return INVALID_INPUT;
+        // Everything else is a bug, IllegalArgumentException and IllegalStateException included:
+        // the commands validate what the user gives into InvalidInputExceptions naming the flag, so
+        // a bare one comes from code the user cannot reach with a bad value (e.g. a progress bar
+        // given a negative count) and must not be reported as "invalid input".
         return INTERNAL;
     }
 
@@ -130,8 +134,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         return e;
     }
 
-    /** Collapses a multi-line message into one line. */
-    static String oneLine(String s) {
-        return s == null ? "" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
-    }
+    /** A message as one line of printable text: line breaks collapsed, control characters escaped, cut if huge. */
+    static String oneLine(String s) { return InputText.oneLine(s, MESSAGE_LIMIT); }
+
+    /** Longest error line printed (an option value echoed by picocli can be arbitrarily long). */
+    private static final int MESSAGE_LIMIT = 2000;
 }

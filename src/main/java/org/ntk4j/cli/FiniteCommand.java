@@ -83,10 +83,10 @@ public final class FiniteCommand implements Callable<Integer> {
                 throw new InvalidInputException("--y-train", "has " + my.rows() + " rows but --x-train has " + mx.rows()
                     + "; give one target row per training input");
         }
-        OutputDir dir = OutputDir.create("--out", out);
+        OutputDir dir = main.outputDir("--out", out);
 
         long t0 = System.nanoTime();
-        FiniteNetwork net = FiniteNetwork.initialize(a, m1.cols(), width, seed);
+        FiniteNetwork net = initialize(a, m1.cols());
         if (training && my.cols() != net.outputDim())
             throw new InvalidInputException("--y-train", "has " + my.cols() + " columns but the network has "
                 + net.outputDim() + " outputs (the last Dense layer's width)");
@@ -116,6 +116,17 @@ public final class FiniteCommand implements Callable<Integer> {
             net.parameterCount(), net.outputDim(), trainedNote, seconds,
             String.join(", ", dir.written().stream().map(Path::toString).toList()));
         return 0;
+    }
+
+    /** The network; an architecture the finite network cannot build (no Dense layer) is an error of --arch. */
+    private FiniteNetwork initialize(Architecture a, int inputDim) {
+        try {
+            return FiniteNetwork.initialize(a, inputDim, width, seed);
+        } catch (InvalidInputException e) {
+            if ("architecture".equals(e.argument()))
+                throw new InvalidInputException("--arch", e.getMessage().substring("architecture: ".length()), e);
+            throw e;
+        }
     }
 
     private static void requireRows(String flag, Matrix m) {

@@ -52,7 +52,7 @@ public final class KernelCommand implements Callable<Integer> {
         Matrix m1 = InputFiles.matrix("--x1", x1);
         Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
         checkShapes(m1, m2);
-        OutputDir dir = OutputDir.create("--out", out);
+        OutputDir dir = main.outputDir("--out", out);
 
         long t0 = System.nanoTime();
         KernelOptions options = KernelOptions.defaults().withDtype(dtype).withDevice(device);

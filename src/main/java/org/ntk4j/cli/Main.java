@@ -26,8 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
  *   <li>Read inputs with {@link InputFiles#matrix(String, java.nio.file.Path)} (or {@code vector}),
  *       passing the flag name so that errors read {@code --x1: file not found: a.npy}.</li>
  *   <li>Validate shapes across inputs and throw {@link org.ntk4j.error.InvalidInputException}
- *       with the flag name; create the output with {@link OutputDir#create(String, java.nio.file.Path)}
- *       <em>before</em> the long computation, so a bad {@code --out} fails fast.</li>
+ *       with the flag name; create the output with {@link #outputDir(String, java.nio.file.Path)}
+ *       <em>before</em> the long computation, so a bad {@code --out} fails fast. Main writes the
+ *       directory's {@code run.json} (the record that the set is complete) when {@code call()}
+ *       returns 0, never otherwise.</li>
  *   <li>Compute through the Java API, passing {@link ProgressBar#of(Main, String)} as the
  *       {@code ProgressListener} for long steps; write results with {@code OutputDir.write...}.</li>
  *   <li>Never catch exceptions to print them, and never call {@code System.exit}: throw the typed
@@ -49,6 +51,17 @@ public final class Main implements Callable<Integer> {
 
     private PrintStream out = System.out;
     private PrintStream err = System.err;
+    private final List<OutputDir> outputDirs = new java.util.ArrayList<>();
+
+    /**
+     * Creates a command's output directory ({@link OutputDir#create}: its old {@code run.json} is
+     * deleted now) and registers it for the run record that {@link #run} writes on success.
+     */
+    public OutputDir outputDir(String flag, java.nio.file.Path dir) {
+        OutputDir d = OutputDir.create(flag, dir);
+        outputDirs.add(d);
+        return d;
+    }
 
     /** Standard output of this invocation. */
     public PrintStream out() { return out; }
@@ -100,6 +113,7 @@ public final class Main implements Callable<Integer> {
      * Never calls {@code System.exit}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        java.time.Instant start = java.time.Instant.now();
         Logging.configure();
         Main main = new Main();
         main.out = out;
@@ -111,7 +125,12 @@ public final class Main implements Callable<Integer> {
         cl.setParameterExceptionHandler(handler);
         cl.setExecutionExceptionHandler(handler);
         try {
-            return cl.execute(args);
+            int code = cl.execute(args);
+            if (code == 0) {
+                // last of all: the record that each output set is complete (OutputDir)
+                for (OutputDir d : main.outputDirs) d.writeRunRecord(Ntk4j.VERSION, List.of(args), start);
+            }
+            return code;
         } catch (Throwable t) { // Errors (OutOfMemoryError, ...) pass through picocli's handlers
             return handler.handle(t, null);
         } finally {

@@ -11,9 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.error.OutputWriteException;
 import org.ntk4j.io.Npy;
 import org.ntk4j.io.Outputs;
 import org.ntk4j.linalg.DType;
@@ -24,6 +29,14 @@ import org.ntk4j.linalg.Matrix;
  * A command's output directory ({@code --out DIR}): created on {@link #create}, before the work,
  * so that an unusable directory fails fast; files are written atomically (never half-written under
  * their final name) and existing files of the same name are replaced.
+ *
+ * <p><b>The set is complete when {@value #RUN_RECORD} is there.</b> {@link #create} deletes
+ * {@code DIR/run.json} before anything is written, and {@link #writeRunRecord} writes it after the
+ * last file (the CLI does so when a command succeeds, see {@link Main}): a provenance record with the
+ * ntk4j version, the command line, start and end time and each file's name, size and SHA-256. A
+ * directory without it holds an interrupted, failed or running command's files, possibly beside
+ * older ones: not a consistent set. {@link #create} also deletes the temporaries that dead
+ * processes left there ({@link Outputs#removeStaleTemporaries}).
  */
 public final class OutputDir {
     /** Jackson is built on first use only: initializing it costs ~0.5 s of start-up that kernel/predict never need. */
@@ -47,29 +60,58 @@ public final class OutputDir {
         }
     }
 
+    /** The file whose presence says that the directory holds a complete, consistent set. */
+    static final String RUN_RECORD = "run.json";
+
     private final String flag;
     private final Path dir;
-    private final List<Path> written = java.util.Collections.synchronizedList(new ArrayList<>()); // files may be written concurrently
+    // files may be written concurrently (kernel writes ntk.npy on a second thread): both guarded by `written`
+    private final List<Path> written = new ArrayList<>();
+    private final Map<String, Outputs.Written> records = new TreeMap<>();
 
     private OutputDir(String flag, Path dir) {
         this.flag = flag;
         this.dir = dir;
     }
 
-    /** Creates {@code dir} (and its parents) if needed and checks that it is a writable directory. */
+    /**
+     * Creates {@code dir} (and its parents) if needed, checks that it is a writable directory,
+     * deletes its {@value #RUN_RECORD} (the set there is about to change) and the stale temporaries
+     * of dead processes.
+     *
+     * <p>Exit codes: a path that can never be a directory (it, or a parent, is a regular file) is
+     * invalid input ({@link InvalidInputException}, exit 3): the value given is wrong. A directory
+     * that cannot be created or written (permission denied, read-only file system, disk full) is an
+     * {@link OutputWriteException} (exit 7), as is every later write failure: the path is a fine
+     * value and the remedy lies with the file system (free space, permissions, another place), as
+     * for a disk that fills up midway.
+     */
     public static OutputDir create(String flag, Path dir) {
-        if (dir == null) throw new InvalidInputException(flag, "no directory given");
+        if (dir == null || dir.toString().isEmpty()) // "" would silently mean the working directory
+            throw new InvalidInputException(flag, "no directory given (the value is empty)");
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw new InvalidInputException(flag, dir + " exists and is not a directory");
+        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (!Files.exists(p)) continue;
+            if (!Files.isDirectory(p)) throw new InvalidInputException(flag, "cannot create directory " + dir + ": " + p + " is a file");
+            break;
+        }
         try {
             Files.createDirectories(dir);
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException(flag, "cannot create directory " + dir + ": " + e.getFile() + " is a file", e);
-        } catch (IOException | SecurityException e) {
-            throw new InvalidInputException(flag, "cannot create directory " + dir + ": "
-                + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()), e);
+        } catch (IOException e) {
+            throw new OutputWriteException(dir, "cannot create the directory: " + Outputs.reason(e), e);
         }
-        if (!Files.isWritable(dir)) throw new InvalidInputException(flag, "directory " + dir + " is not writable");
+        if (!Files.isWritable(dir))
+            throw new OutputWriteException(dir, "the directory is not writable (permission denied or a read-only file system)", null);
+        Path record = dir.resolve(RUN_RECORD);
+        try {
+            Files.deleteIfExists(record);
+        } catch (IOException e) {
+            throw new OutputWriteException(record, "cannot delete the previous run's record: " + Outputs.reason(e), e);
+        }
+        Outputs.removeStaleTemporaries(dir);
         return new OutputDir(flag, dir);
     }
 
@@ -123,11 +165,15 @@ public final class OutputDir {
     /** Writes raw bytes (e.g. a PNG). */
     public Path writeBytes(String name, byte[] bytes) {
         Path f = resolve(name);
+        put(f, bytes);
+        return done(f);
+    }
+
+    private static void put(Path f, byte[] bytes) {
         Outputs.writeAtomically(f, ch -> {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) ch.write(b);
         });
-        return done(f);
     }
 
     /** The files written so far, in order. */
@@ -138,8 +184,51 @@ public final class OutputDir {
     /** The flag this directory came from. */
     public String flag() { return flag; }
 
+    /**
+     * Writes {@value #RUN_RECORD}, last: the version, {@code argv} as given, {@code start} and now
+     * (ISO-8601 UTC) and every file written through this object (name, size, SHA-256, by name).
+     * JSON built by hand: Jackson's start-up (~0.5 s) is not worth it for a record kernel and
+     * predict write on every run.
+     */
+    public Path writeRunRecord(String version, List<String> argv, Instant start) {
+        StringBuilder j = new StringBuilder(256).append("{\n  \"ntk4j_version\": ").append(jsonString(version))
+            .append(",\n  \"command\": [");
+        for (int i = 0; i < argv.size(); i++) j.append(i == 0 ? "" : ", ").append(jsonString(argv.get(i)));
+        j.append("],\n  \"start\": ").append(jsonString(start.truncatedTo(ChronoUnit.MILLIS).toString()))
+            .append(",\n  \"end\": ").append(jsonString(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()))
+            .append(",\n  \"files\": [");
+        List<Outputs.Written> files;
+        synchronized (written) { files = List.copyOf(records.values()); }
+        for (int i = 0; i < files.size(); i++) {
+            Outputs.Written w = files.get(i);
+            j.append(i == 0 ? "\n" : ",\n").append("    {\"name\": ").append(jsonString(dir.relativize(w.file()).toString()))
+                .append(", \"size\": ").append(w.size()).append(", \"sha256\": ").append(jsonString(w.sha256())).append('}');
+        }
+        j.append(files.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
+        Path f = resolve(RUN_RECORD);
+        put(f, j.toString().getBytes(StandardCharsets.UTF_8)); // not writeBytes: the record does not list itself
+        return f;
+    }
+
+    /** A JSON string literal; everything outside printable ASCII escaped, so any argv (even a lone surrogate) stays valid. */
+    static String jsonString(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20 || c >= 0x7f) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.append('"').toString();
+    }
+
+    /** Records a finished file: its name for the summary lines, its size and checksum for the run record. */
     private Path done(Path f) {
-        written.add(f);
+        Outputs.Written w = Outputs.digest(f);
+        synchronized (written) {
+            written.add(f);
+            records.put(f.getFileName().toString(), w);
+        }
         return f;
     }
 }

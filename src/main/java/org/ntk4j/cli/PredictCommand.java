@@ -143,7 +143,7 @@ public final class PredictCommand implements Callable<Integer> {
         Matrix f0 = linearized ? InputFiles.matrix("--fx-train-0", fxTrain0) : null;
         Matrix g0 = linearized ? InputFiles.matrix("--fx-test-0", fxTest0) : null;
         checkShapes(x, y, xt, f0, g0);
-        OutputDir dir = OutputDir.create("--out", out);
+        OutputDir dir = main.outputDir("--out", out);
 
         PredictOptions options = PredictOptions.defaults()
             .withRegularization(new Regularization(diagReg, diagRegAbsolute))

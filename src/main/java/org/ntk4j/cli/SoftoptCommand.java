@@ -90,6 +90,7 @@ public final class SoftoptCommand implements Callable<Integer> {
 
         double[] u = InputFiles.vector("--utility", utility);
         int n = u.length;
+        if (n == 0) throw new InvalidInputException("--utility", "is empty; give the utility of at least one policy");
         Prior gamma = Prior.uniform(n);
         if (prior != null) {
             double[] w = InputFiles.vector("--prior", prior);
@@ -102,7 +103,7 @@ public final class SoftoptCommand implements Callable<Integer> {
             sds = InputFiles.vector("--sd", sd);
             if (sds.length != n) throw new InvalidInputException("--sd", "has " + sds.length + " values but --utility has " + n + " policies");
         }
-        OutputDir dir = OutputDir.create("--out", out);
+        OutputDir dir = main.outputDir("--out", out);
 
         EpsilonBound.Estimate fromLabels = null;
         double eps = Double.NaN;

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.ntk4j.error.InputText;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.Matrix;
 
@@ -30,7 +31,7 @@ import org.ntk4j.linalg.Matrix;
  */
 public final class Csv {
     private static final Pattern DECIMAL =
-        Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+        Pattern.compile("[+-]?+(\\d++\\.?+\\d*+|\\.\\d++)([eE][+-]?+\\d++)?+"); // possessive: linear time on long fields
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
         .setCommentMarker('#').setIgnoreEmptyLines(true).setTrim(true).setIgnoreSurroundingSpaces(true).get();
 
@@ -55,26 +56,27 @@ public final class Csv {
                 }
                 if (cols < 0) cols = rec.size();
                 else if (rec.size() != cols)
-                    throw new InvalidInputException(arg, file + " line " + line + " has " + rec.size() + " columns, expected "
+                    throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + " has " + rec.size() + " columns, expected "
                         + cols + " (as in the first data row)");
                 if ((long) (rows + 1) * cols > Inputs.MAX_ELEMENTS)
-                    throw new InvalidInputException(arg, file + " has more than " + Inputs.MAX_ELEMENTS
+                    throw new InvalidInputException(arg, Inputs.name(file) + " has more than " + Inputs.MAX_ELEMENTS
                         + " values, the most one ntk4j matrix holds: split the input");
                 if ((rows + 1) * cols > data.length)
                     data = Arrays.copyOf(data, (int) Math.min(Inputs.MAX_ELEMENTS, Math.max((rows + 1L) * cols, 2L * data.length)));
                 for (int j = 0; j < cols; j++) {
                     double v = parse(rec.get(j));
                     if (Double.isNaN(v) && !isNanToken(rec.get(j)))
-                        throw new InvalidInputException(arg, file + " line " + line + ", column " + (j + 1) + ": "
+                        throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": "
                             + describe(rec.get(j)) + " is not a number");
                     if (options.checkFinite() && !Double.isFinite(v))
-                        throw new InvalidInputException(arg, file + " line " + line + ", column " + (j + 1) + ": "
-                            + rec.get(j) + "; inputs must be finite: remove or impute it");
+                        throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": "
+                            + describe(rec.get(j)) + (DECIMAL.matcher(rec.get(j).strip()).matches() ? " overflows float64" : "")
+                            + "; inputs must be finite: remove or impute it");
                     data[rows * cols + j] = v;
                 }
                 rows++;
             }
-            if (rows == 0) throw new InvalidInputException(arg, file + " has no data rows");
+            if (rows == 0) throw new InvalidInputException(arg, Inputs.name(file) + " has no data rows");
             return Matrix.fromRowMajor(rows, cols, Arrays.copyOf(data, rows * cols));
         } catch (UncheckedIOException e) {
             throw readError(arg, file, e.getCause());
@@ -92,8 +94,8 @@ public final class Csv {
 
     private static InvalidInputException readError(String arg, Path file, IOException e) {
         if (e instanceof MalformedInputException)
-            return new InvalidInputException(arg, file + " is not a UTF-8 text file; expected numeric CSV", e);
-        return new InvalidInputException(arg, "cannot read " + file + ": " + Inputs.reason(e), e);
+            return new InvalidInputException(arg, Inputs.name(file) + " is not a UTF-8 text file; expected numeric CSV", e);
+        return new InvalidInputException(arg, "cannot read " + Inputs.name(file) + " as CSV: " + Inputs.reason(e), e);
     }
 
     /** A first record is a header when none of its fields is a number; mixed records are errors. */
@@ -106,7 +108,7 @@ public final class Csv {
         }
         if (numeric == 0) return true;
         if (firstText < 0) return false;
-        throw new InvalidInputException(arg, file + " line " + line + ", column " + (firstText + 1) + ": "
+        throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (firstText + 1) + ": "
             + describe(rec.get(firstText)) + " is not a number (a header row must have only names)");
     }
 
@@ -126,9 +128,5 @@ public final class Csv {
         return t.equals("nan") || t.equals("+nan") || t.equals("-nan");
     }
 
-    private static String describe(String field) {
-        if (field.isEmpty()) return "empty field";
-        String f = field.length() > 40 ? field.substring(0, 40) + "..." : field;
-        return "'" + f + "'";
-    }
+    private static String describe(String field) { return field.isEmpty() ? "empty field" : InputText.quote(field); }
 }

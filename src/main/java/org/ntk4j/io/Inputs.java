@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.ntk4j.error.InputText;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.Finite;
@@ -18,11 +19,17 @@ final class Inputs {
 
     private Inputs() {}
 
+    /** Longest rendering of a file name in a message (longer names are cut, see {@link InputText}). */
+    private static final int NAME_LIMIT = 240;
+
+    /** A file name for a message: escaped and shortened, since a path is user input too. */
+    static String name(Path file) { return InputText.escape(String.valueOf(file), NAME_LIMIT); }
+
     static void checkReadable(Path file, String arg) {
         if (file == null) throw new InvalidInputException(arg, "no file given");
-        if (!Files.exists(file)) throw new InvalidInputException(arg, "file not found: " + file);
-        if (Files.isDirectory(file)) throw new InvalidInputException(arg, file + " is a directory, not a file");
-        if (!Files.isReadable(file)) throw new InvalidInputException(arg, "cannot read " + file + ": permission denied");
+        if (!Files.exists(file)) throw new InvalidInputException(arg, "file not found: " + name(file));
+        if (Files.isDirectory(file)) throw new InvalidInputException(arg, name(file) + " is a directory, not a file");
+        if (!Files.isReadable(file)) throw new InvalidInputException(arg, "cannot read " + name(file) + ": permission denied");
     }
 
     /** Throws before allocating a rows×cols array that Java cannot hold or the heap cannot fit. */
@@ -35,7 +42,7 @@ final class Inputs {
         }
         if (count > MAX_ELEMENTS || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE)
             throw new InvalidInputException(arg, String.format(Locale.ROOT,
-                "%s has %dx%d = %,d values; one ntk4j matrix holds at most %,d: split the input", file, rows, cols, count, MAX_ELEMENTS));
+                "%s has %dx%d = %,d values; one ntk4j matrix holds at most %,d: split the input", name(file), rows, cols, count, MAX_ELEMENTS));
         long need = count * bytesPerValue;
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -43,7 +50,7 @@ final class Inputs {
             System.gc(); // only on this rare path: garbage may be what stands in the way
             available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
             if (need > available)
-                throw new InsufficientMemoryException(arg + ": reading " + file + " (" + rows + "x" + cols + ")", need, available);
+                throw new InsufficientMemoryException(arg + ": reading " + name(file) + " (" + rows + "x" + cols + ")", need, available);
         }
     }
 
@@ -52,7 +59,7 @@ final class Inputs {
         Finite.Entry e = Finite.first(m);
         if (e == null) return;
         String where = vector ? "index " + e.row() : "row " + e.row() + ", column " + e.col();
-        throw new InvalidInputException(arg, file + " has " + e.what() + " at " + where + " (0-based)"
+        throw new InvalidInputException(arg, name(file) + " has " + e.what() + " at " + where + " (0-based)"
             + (e.count() > 1 ? " and " + (e.count() - 1) + " more non-finite value" + (e.count() > 2 ? "s" : "") : "")
             + "; inputs must be finite: remove or impute them");
     }
@@ -62,6 +69,6 @@ final class Inputs {
         if (e instanceof NoSuchFileException) return "file not found";
         if (e instanceof AccessDeniedException) return "permission denied";
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        return m == null ? e.getClass().getSimpleName() : InputText.escape(m, NAME_LIMIT);
     }
 }

@@ -28,7 +28,7 @@ public final class MatrixReader {
     public static double[] readVector(Path file, ReadOptions options) {
         Matrix m = read(file, options);
         if (m.cols() != 1 && m.rows() != 1)
-            throw new InvalidInputException(options.argument(), file + " has shape (" + m.rows() + ", " + m.cols()
+            throw new InvalidInputException(options.argument(), Inputs.name(file) + " has shape (" + m.rows() + ", " + m.cols()
                 + "); expected a vector (n,) or (n, 1)");
         return m.toColumnMajor();
     }
@@ -38,7 +38,7 @@ public final class MatrixReader {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         String ext = name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         if (ext.equals("npy") || ext.equals("csv")) return ext;
-        throw new InvalidInputException(arg, file + ": unsupported file type"
+        throw new InvalidInputException(arg, Inputs.name(file) + ": unsupported file type"
             + (ext.isEmpty() ? " (no extension)" : " '." + ext + "'")
             + "; give a .npy file (numpy.save) or a numeric .csv file");
     }

@@ -16,9 +16,13 @@ import org.ntk4j.linalg.NativeMatrix;
  *
  * <p>Reading: format versions 1.0, 2.0 and 3.0; little-endian float64, float32, int64 and int32;
  * C or Fortran order; 1-D arrays (read as n×1, see {@link NpyArray#vector()}) and 2-D arrays.
- * Anything else (big-endian, complex, 3-D, truncated, not a .npy file) is an
- * {@link InvalidInputException} naming the argument, the file and the remedy. NaN/Inf entries are
- * rejected with their row and column unless {@link ReadOptions#checkFinite()} is off.
+ * Arrays with 0 rows or 0 columns are read as empty matrices (callers that need data reject them).
+ * Anything else (big-endian, complex, bool, object, string or structured dtypes, 0-D or 3-D, a
+ * malformed header, data shorter or longer than the shape calls for, not a .npy file) is an
+ * {@link InvalidInputException} naming the argument, the file and the remedy, and is detected before
+ * any array is allocated: no allocation exceeds what the file's size justifies. The header is parsed
+ * as numpy parses it, only more strictly (see {@link NpyHeader#read}). NaN/Inf entries are rejected
+ * with their row and column unless {@link ReadOptions#checkFinite()} is off.
  *
  * <p>Writing: float64 or float32, little-endian, C order (what the CLI's contract promises and
  * every .npy reader understands), through a temporary file renamed into place, so that a failed run
@@ -44,7 +48,7 @@ public final class Npy {
         NpyArray a = readArray(file, options);
         Matrix m = a.matrix();
         if (m.cols() != 1 && m.rows() != 1)
-            throw new InvalidInputException(options.argument(), file + " has shape (" + m.rows() + ", " + m.cols()
+            throw new InvalidInputException(options.argument(), Inputs.name(file) + " has shape (" + m.rows() + ", " + m.cols()
                 + "); expected a vector (n,) or (n, 1)");
         return m.toColumnMajor(); // n×1 and 1×n store the same sequence column-major
     }
@@ -57,26 +61,35 @@ public final class Npy {
             NpyHeader h = NpyHeader.read(ch, file, arg);
             long[] shape = h.shape();
             if (shape.length == 0)
-                throw new InvalidInputException(arg, file + " holds a 0-d scalar; expected a 1-D (n,) or 2-D (n, d) array");
+                throw new InvalidInputException(arg, Inputs.name(file) + " holds a 0-d scalar; expected a 1-D (n,) or 2-D (n, d) array");
             if (shape.length > 2)
-                throw new InvalidInputException(arg, file + " is " + shape.length + "-D with shape " + h.shapeText()
+                throw new InvalidInputException(arg, Inputs.name(file) + " is " + shape.length + "-D with shape " + h.shapeText()
                     + "; expected 1-D (n,) or 2-D (n, d): reshape it, e.g. x.reshape(x.shape[0], -1)");
             long rows = shape[0], cols = shape.length == 2 ? shape[1] : 1;
-            long count = rows * cols;
+            checkDataSize(h, ch.size(), file, arg); // before any allocation: the file must hold the shape's data
             boolean f32 = h.dtype() == NpyDType.FLOAT32 && options.keepFloat32();
             Inputs.checkSize(arg, file, rows, cols, f32 ? 4 : 8);
-            long dataBytes = count * h.dtype().size();
-            long have = ch.size() - h.dataOffset();
-            if (have < dataBytes)
-                throw new InvalidInputException(arg, file + " is truncated: shape " + h.shapeText() + " of " + h.dtype().descr()
-                    + " needs " + dataBytes + " data bytes, the file has " + have + "; re-create it with numpy.save");
             Matrix m = decode(ch, h, (int) rows, (int) cols, f32, file, arg);
             if (options.checkFinite() && (h.dtype() == NpyDType.FLOAT64 || h.dtype() == NpyDType.FLOAT32))
                 Inputs.checkFinite(m, shape.length == 1, arg, file);
             return new NpyArray(m, shape.length == 1, h.dtype());
         } catch (IOException e) {
-            throw new InvalidInputException(arg, "cannot read " + file + ": " + Inputs.reason(e), e);
+            throw new InvalidInputException(arg, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
         }
+    }
+
+    /**
+     * The data must be exactly what the shape and dtype call for. Fewer bytes: numpy rejects the file
+     * too. More bytes: numpy ignores them, ntk4j rejects them (stricter), since trailing bytes mean
+     * the header and the data disagree, e.g. a header rewritten with a smaller shape.
+     */
+    private static void checkDataSize(NpyHeader h, long fileSize, Path file, String arg) {
+        long need = h.dataBytes(), have = fileSize - h.dataOffset();
+        if (have == need) return;
+        String needs = "shape " + h.shapeText() + " of " + h.dtype().descr() + " needs "
+            + (need == Long.MAX_VALUE ? "more than 2^63" : Long.toString(need)) + " data bytes, the file has " + have;
+        throw new InvalidInputException(arg, Inputs.name(file) + (have < need ? " is truncated: " : " has extra bytes after the data: ")
+            + needs + "; re-create it with numpy.save");
     }
 
     /** Reads only the header (type, order, shape) of a .npy file. */
@@ -85,7 +98,7 @@ public final class Npy {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return NpyHeader.read(ch, file, argument);
         } catch (IOException e) {
-            throw new InvalidInputException(argument, "cannot read " + file + ": " + Inputs.reason(e), e);
+            throw new InvalidInputException(argument, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
         }
     }
 
@@ -105,7 +118,7 @@ public final class Npy {
             buf.clear();
             buf.limit((int) Math.min(CHUNK, (long) (n - k) * size));
             while (buf.hasRemaining())
-                if (ch.read(buf) < 0) throw new InvalidInputException(arg, file + " is truncated (ended while reading data)");
+                if (ch.read(buf) < 0) throw new InvalidInputException(arg, Inputs.name(file) + " is truncated (it shrank while being read)");
             buf.flip();
             int m = buf.remaining() / size;
             for (int e = 0; e < m; e++, k++) {
@@ -129,7 +142,7 @@ public final class Npy {
 
     private static double exactInt(long v, int dst, int rows, String arg, Path file) {
         if (Math.abs((double) v) > EXACT_INT)
-            throw new InvalidInputException(arg, file + ": int64 value " + v + " at row " + (dst % rows) + ", column "
+            throw new InvalidInputException(arg, Inputs.name(file) + ": int64 value " + v + " at row " + (dst % rows) + ", column "
                 + (dst / rows) + " is too large to convert exactly to float64 (|v| > 2^53)");
         return v;
     }

@@ -1,6 +1,7 @@
 package org.ntk4j.io;
 
 import java.nio.file.Path;
+import org.ntk4j.error.InputText;
 import org.ntk4j.error.InvalidInputException;
 
 /**
@@ -29,9 +30,9 @@ public enum NpyDType {
         String norm = d.startsWith("=") ? "<" + d.substring(1) : d;
         for (NpyDType t : values()) if (t.descr.equals(norm)) return t;
         if (d.startsWith(">") && d.length() > 1 && "fi".indexOf(d.charAt(1)) >= 0)
-            throw new InvalidInputException(argument, file + ": big-endian dtype '" + d
-                + "' is not supported; convert it with x.astype('<" + d.substring(1) + "') before numpy.save");
-        throw new InvalidInputException(argument, file + ": dtype '" + d + "' (" + describe(d)
+            throw new InvalidInputException(argument, Inputs.name(file) + ": big-endian dtype " + InputText.quote(d)
+                + " is not supported; convert it with x.astype(" + InputText.quote("<" + d.substring(1)) + ") before numpy.save");
+        throw new InvalidInputException(argument, Inputs.name(file) + ": dtype " + InputText.quote(d) + " (" + describe(d)
             + ") is not supported; ntk4j reads float64 or float32 (int64/int32 for labels): save x.astype(numpy.float64)");
     }
 
@@ -50,6 +51,6 @@ public enum NpyDType {
             default -> "unknown";
         };
         String bytes = d.substring(2);
-        return bytes.isEmpty() ? kind : kind + ", " + bytes + " bytes";
+        return bytes.matches("[0-9]{1,4}") ? kind + ", " + bytes + " bytes" : kind; // the size only when it is one
     }
 }

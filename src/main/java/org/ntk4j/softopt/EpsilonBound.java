@@ -60,8 +60,12 @@ public final class EpsilonBound {
             sum += d;
         }
         double mean = sum / n;
-        double slack = r * Math.sqrt(Math.log(1 / delta) / (2.0 * n));
-        double eps = Checks.representable(Math.scalb(mean + slack, e), "Hoeffding epsilon");
+        // -log(δ), not log(1/δ): 1/δ overflows for a subnormal δ although the bound is finite
+        double slack = r * Math.sqrt(-Math.log(delta) / (2.0 * n));
+        double eps = Math.scalb(mean + slack, e);
+        if (!Double.isFinite(eps))
+            throw new InvalidInputException("range", "R = " + range + " makes the Hoeffding bound overflow (R·sqrt(ln(1/δ)/(2n)) is infinite); "
+                + "give a smaller R (a bound on |U - V| in the units of the utilities)");
         return new Estimate(eps, Math.scalb(mean, e), n, delta, range, Method.HOEFFDING);
     }
 

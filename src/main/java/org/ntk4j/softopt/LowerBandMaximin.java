@@ -1,7 +1,6 @@
 package org.ntk4j.softopt;
 
 import org.ntk4j.error.InvalidInputException;
-import org.ntk4j.linalg.Finite;
 
 /**
  * The maximin distribution under the lower-band bound B2 (§4.8, E17–E18):
@@ -25,9 +24,11 @@ public final class LowerBandMaximin {
         for (int i = 0; i < l.length; i++) {
             if (sd[i] < 0) throw new InvalidInputException("sd", "entry " + i + " is " + sd[i] + "; standard deviations must be >= 0");
             l[i] = utility[i] - kappa * sd[i];
+            if (!Double.isFinite(l[i]))
+                throw new InvalidInputException("kappa", "is " + kappa + "; U - kappa·sd overflows at entry " + i + " (sd " + sd[i]
+                    + "); use a smaller kappa or rescale the utilities and sds");
         }
-        return Finite.requireResult(l, "lower band U - kappa*sd", "it lies beyond the float64 range (±1.8e308); "
-            + "rescale the utilities and sd towards order 1 or use a smaller kappa");
+        return l;
     }
 
     /**

@@ -105,7 +105,7 @@ class CliErrorsTest {
         kernel(ARCH, nan).fails(3, "--x1: " + nan + " has NaN at row 1, column 1 (0-based)");
         Path csv = dir.resolve("inf.csv");
         Files.writeString(csv, "a,b,c\n1,2,3\n4,5,inf\n");
-        kernel(ARCH, x1(), "--x2", csv.toString()).fails(3, "--x2: " + csv + " line 3, column 3: inf; inputs must be finite");
+        kernel(ARCH, x1(), "--x2", csv.toString()).fails(3, "--x2: " + csv + " line 3, column 3: 'inf'; inputs must be finite");
     }
 
     @Test

@@ -33,5 +33,6 @@ class DemoCommandTest {
         assertTrue(m.get("maximin").get("true_utility").asDouble() > m.get("argmax").get("true_utility").asDouble());
         assertTrue(m.get("maximin").get("true_utility").asDouble() >= m.get("maximin").get("guaranteed_value").asDouble());
         assertEquals(5, m.get("maximin").get("guarantee_held_seeds").asInt());
+        RunRecords.assertComplete(out, r, "report.md", "summary.json", "policies.png", "goodhart.png");
     }
 }

@@ -94,10 +94,10 @@ class PredictCommandTest {
             assertTrue(relErr(var, diag(NtVectors.matrix(c.get("cov")))) <= 1e-10);
             assertFalse(Files.exists(dir.resolve("d-" + get).resolve("cov.npy")));
         }
-        // --cov none writes the mean only
+        // --cov none writes the mean only (and the run record)
         assertEquals(0, predict("--cov", "none", "--out", dir.resolve("n").toString()).code());
         try (var files = Files.list(dir.resolve("n"))) {
-            assertEquals(List.of("mean.npy"), files.map(p -> p.getFileName().toString()).toList());
+            assertEquals(List.of("mean.npy", "run.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 

@@ -36,7 +36,7 @@ class CsvTest {
     @Test
     void nonFiniteTokensAreRejectedWithLineAndColumnUnlessAllowed() throws IOException {
         Path f = file("n.csv", "a,b\n1,2\n3,nan\n-inf,4\n");
-        assertEquals("--x1: " + f + " line 3, column 2: nan; inputs must be finite: remove or impute it", error(f));
+        assertEquals("--x1: " + f + " line 3, column 2: 'nan'; inputs must be finite: remove or impute it", error(f));
         Matrix m = Csv.read(f, ReadOptions.defaults().withCheckFinite(false));
         assertTrue(Double.isNaN(m.get(1, 1)));
         assertEquals(Double.NEGATIVE_INFINITY, m.get(2, 0));

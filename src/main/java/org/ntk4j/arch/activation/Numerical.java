@@ -24,6 +24,11 @@ import org.ntk4j.arch.Activation;
 public final class Numerical implements Activation {
     /** The names accepted by {@link #builtin}. */
     public static final List<String> BUILTINS = List.of("tanh", "sigmoid", "softplus", "silu", "elu");
+    /**
+     * One factory for every instance: it caches each rule it computes (thread-safely), and computing
+     * one costs up to ~2 s (deg = 200), which a fresh factory per layer paid again for every layer.
+     */
+    private static final GaussIntegratorFactory RULES = new GaussIntegratorFactory();
 
     private final String name;
     private final int deg;
@@ -45,7 +50,7 @@ public final class Numerical implements Activation {
         this.deg = deg;
         this.fn = fn;
         this.df = df;
-        GaussIntegrator gi = new GaussIntegratorFactory().hermite(deg);
+        GaussIntegrator gi = RULES.hermite(deg);
         x = new double[deg];
         w = new double[deg];
         for (int i = 0; i < deg; i++) {
