@@ -25,8 +25,14 @@ enum ActId {
   ACT_GABOR = 12       // P = {}
 };
 
-template <typename T> struct Consts {
-  static constexpr T PI = T(3.14159265358979323846);
+template <typename T> struct Consts;
+template <> struct Consts<double> {
+  static constexpr double PI = 3.14159265358979323846;
+  static constexpr double MIN_NORMAL = 2.2250738585072014e-308, MAX = 1.7976931348623157e308;
+};
+template <> struct Consts<float> {
+  static constexpr float PI = 3.14159265358979323846f;
+  static constexpr float MIN_NORMAL = 1.17549435e-38f, MAX = 3.40282347e38f;
 };
 
 template <typename T>
@@ -44,6 +50,47 @@ __host__ __device__ __forceinline__ T mul_rn(T a, T b) {
 #else
   return a * b;
 #endif
+}
+
+// Whether the product p = q1*q2 is a normal number of T: then the arc-cosine maps use the plain
+// formulas below bit for bit; else they rescale first (scaled_root), so that variances beyond the
+// square root of T's range (inputs scaled by ~1e+-77 in double, ~1e+-9 in float) neither overflow
+// nor underflow in q1*q2 (org.ntk4j.arch.activation.ArcCosine.sqrtProduct does the same on the CPU).
+template <typename T>
+__host__ __device__ __forceinline__ bool normal_product(T p) { return p >= Consts<T>::MIN_NORMAL && p <= Consts<T>::MAX; }
+
+// The binary exponent of x > 0 rounded down to even: x * 2^-e is near 1, exactly.
+template <typename T>
+__host__ __device__ __forceinline__ int even_exponent(T x) { return ilogb(x) & ~1; }
+
+// sqrt+(q1 q2 - c^2) * 2^-m and c * 2^-m, with m = (e1 + e2) / 2 from the even exponents of
+// q1, q2 > 0 (finite): the same root, computed on operands near 1 (all scalings exact).
+template <typename T>
+__host__ __device__ __forceinline__ T scaled_root(T c, T q1, T q2, T& cs, int& m) {
+  const int e1 = even_exponent(q1), e2 = even_exponent(q2);
+  m = (e1 + e2) / 2;
+  cs = T(scalbn(c, -m));  // T(...): the host emulator's scalbn may return double
+  return sqrt_pos(mul_rn(T(scalbn(q1, -e1)), T(scalbn(q2, -e2))) - mul_rn(cs, cs));
+}
+
+// sqrt+(q1 q2 - c^2) as root * 2^m, and c as cs * 2^m (m = 0, cs = c where q1 q2 is normal).
+template <typename T>
+__host__ __device__ __forceinline__ T arc_root(T c, T q1, T q2, T& cs, int& m) {
+  const T p = mul_rn(q1, q2);
+  cs = c;
+  m = 0;
+  if (normal_product(p) || !(q1 > T(0) && q2 > T(0) && q1 <= Consts<T>::MAX && q2 <= Consts<T>::MAX))
+    return sqrt_pos(p - mul_rn(c, c));
+  return scaled_root(c, q1, q2, cs, m);
+}
+
+// sqrt(q1 q2) for q1, q2 > 0 without forming an overflowing or underflowing product.
+template <typename T>
+__host__ __device__ __forceinline__ T sqrt_product(T q1, T q2) {
+  const T p = mul_rn(q1, q2);
+  if (normal_product(p) || !(q1 <= Consts<T>::MAX && q2 <= Consts<T>::MAX)) return sqrt(p);
+  const int e1 = even_exponent(q1), e2 = even_exponent(q2);
+  return T(scalbn(T(sqrt(mul_rn(T(scalbn(q1, -e1)), T(scalbn(q2, -e2))))), (e1 + e2) / 2));
 }
 
 template <typename T>
@@ -78,17 +125,16 @@ __host__ __device__ __forceinline__ T arccos_j(int n, T th, T s, T co) {
   }
 }
 
-// RectifiedMonomial(n), phi = 1[x >= 0] x^n: (q1 q2)^{n/2} J_n / (2 pi). At zero variance
-// (p = 0) the input to phi is exactly 0 on that side and phi(0) = 1[n == 0]: T_0 is then
+// RectifiedMonomial(n), phi = 1[x >= 0] x^n: (q1 q2)^{n/2} J_n / (2 pi), sqrt(q1 q2) by
+// sqrt_product (no overflow or underflow of the product). At zero variance (q1 or q2 = 0) the input to phi is exactly 0 on that side and phi(0) = 1[n == 0]: T_0 is then
 // P(v >= 0) on the other side (1/2, or 1 if it is also degenerate) and T_n = 0 for n >= 1.
 template <typename T>
 __host__ __device__ __forceinline__ T rect_mono(int n, T c, T q1, T q2) {
-  const T p = mul_rn(q1, q2);
-  if (!(p > T(0))) {
+  if (!(q1 > T(0) && q2 > T(0))) {
     if (n != 0) return T(0);
     return (q1 > T(0) ? T(0.5) : T(1)) * (q2 > T(0) ? T(0.5) : T(1));
   }
-  const T sp = sqrt(p);
+  const T sp = sqrt_product(q1, q2);
   // theta as the CPU path computes it (acos of the clamped correlation), so that GPU and CPU agree
   // also for distinct but colinear inputs, where the two formulas differ by ~sqrt(eps).
   const T th = acos(fmin(T(1), fmax(T(-1), c / sp)));
@@ -125,10 +171,12 @@ __host__ __device__ __forceinline__ void dual(int id, const T* P, T c, T q1, T q
   const T PI = Consts<T>::PI;
   switch (id) {
     case ACT_ABRELU: {
-      const T root = sqrt_pos(mul_rn(q1, q2) - mul_rn(c, c));
-      const T th = atan2_fill(root, c, PI / T(2));
+      T cs;
+      int m;
+      const T root = arc_root(c, q1, q2, cs, m);  // theta is scale-free: atan2 of the scaled pair
+      const T th = atan2_fill(root, cs, PI / T(2));
       dot = P[1] - P[0] * th;
-      nngp = P[0] * root + dot * c;
+      nngp = P[0] * (m == 0 ? root : T(scalbn(root, m))) + dot * c;
       return;
     }
     case ACT_ERF: {
@@ -177,7 +225,10 @@ __host__ __device__ __forceinline__ void dual(int id, const T* P, T c, T q1, T q
       return;
     }
     case ACT_SIGN: {
-      const T th = atan2_fill(sqrt_pos(mul_rn(q1, q2) - mul_rn(c, c)), c, PI / T(2));
+      T cs;
+      int m;
+      const T root = arc_root(c, q1, q2, cs, m);
+      const T th = atan2_fill(root, cs, PI / T(2));
       nngp = T(1) - T(2) * th / PI;
       dot = T(0);
       return;

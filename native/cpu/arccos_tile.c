@@ -24,15 +24,37 @@ static const double PI = 3.141592653589793;
 /* Math.min(a, 1.0) for a >= +0 or NaN: NaN stays NaN (as Java) */
 static inline double min1(double a) { return a > 1.0 ? 1.0 : a; }
 
+/* ArcCosine.evenExponent: the binary exponent of x > 0 rounded down to even, -1024 for subnormals
+ * (Java's Math.getExponent gives -1023 there; ilogb the true exponent). */
+static int even_exponent(double x) {
+    int e = ilogb(x);
+    if (e < DBL_MIN_EXP - 1) e = DBL_MIN_EXP - 2;
+    return e & ~1;
+}
+
+/* ArcCosine.sqrtProduct: sqrt(q1*q2) where the product is a normal double, else the same on q1, q2
+ * brought near 1 by exact even powers of two and scaled back (no overflow or underflow of q1*q2;
+ * scalbn rounds once, as Java's Math.scalb). */
+static double sqrt_product(double q1, double q2) {
+    double p = q1 * q2;
+    if (p >= DBL_MIN && p <= DBL_MAX) return sqrt(p);
+    if (!(q1 > 0 && q2 > 0 && q1 < INFINITY && q2 < INFINITY)) return sqrt(p);
+    int e1 = even_exponent(q1), e2 = even_exponent(q2);
+    return scalbn(sqrt(scalbn(q1, -e1) * scalbn(q2, -e2)), (e1 + e2) / 2);
+}
+
 #define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 
 CLONES
-static void column(double f, double s, int rows, const double *q1, double q2j, double *k, double *theta,
-                   double *sp, double *t, double *h) {
+static void column(double f, double s, int rows, const double *q1, double q2j, double q1min, double q1max,
+                   double *k, double *theta, double *sp, double *t, double *h) {
+    if (q1min * q2j >= DBL_MIN && q1max * q2j <= DBL_MAX) { /* ArcCosine.sqrtProducts: no product leaves the normal range */
+        for (int i = 0; i < rows; i++) sp[i] = sqrt(q1[i] * q2j);
+    } else {
+        for (int i = 0; i < rows; i++) sp[i] = sqrt_product(q1[i], q2j);
+    }
     for (int i = 0; i < rows; i++) {
-        double spi = sqrt(q1[i] * q2j);
-        sp[i] = spi;
-        double m = spi < DBL_MIN ? DBL_MIN : spi;      /* Math.max(spi, MIN_NORMAL): NaN stays NaN */
+        double m = sp[i] < DBL_MIN ? DBL_MIN : sp[i];  /* Math.max(sp, MIN_NORMAL): NaN stays NaN */
         t[i] = k[i] / m;                                /* rho */
     }
     for (int i = 0; i < rows; i++) {                    /* FastAcos.high */
@@ -73,10 +95,17 @@ JNIEXPORT void JNICALL Java_org_ntk4j_arch_activation_NativeArcCosine_mapTile(JN
     double *k = (*env)->GetPrimitiveArrayCritical(env, ka, NULL);
     double *theta = thetaa ? (*env)->GetPrimitiveArrayCritical(env, thetaa, NULL) : NULL;
     double *work = (*env)->GetPrimitiveArrayCritical(env, worka, NULL);
-    if (q1 && q2 && k && work && (theta || !thetaa))
+    if (q1 && q2 && k && work && (theta || !thetaa)) {
+        double q1min = INFINITY, q1max = -INFINITY;     /* ArcCosine.range */
+        for (int i = 0; i < rows; i++) {
+            double v = q1[off1 + i];
+            if (v < q1min) q1min = v;
+            if (v > q1max) q1max = v;
+        }
         for (int j = 0; j < cols; j++)
-            column(f, s, rows, q1 + off1, q2[off2 + j], k + (long) j * rows, theta ? theta + (long) j * rows : NULL,
-                   work, work + rows, work + 2 * rows);
+            column(f, s, rows, q1 + off1, q2[off2 + j], q1min, q1max, k + (long) j * rows,
+                   theta ? theta + (long) j * rows : NULL, work, work + rows, work + 2 * rows);
+    }
     if (work) (*env)->ReleasePrimitiveArrayCritical(env, worka, work, 0);
     if (theta) (*env)->ReleasePrimitiveArrayCritical(env, thetaa, theta, 0);
     if (k) (*env)->ReleasePrimitiveArrayCritical(env, ka, k, 0);

@@ -382,6 +382,35 @@ static void dump_activation_samples(const char* path) {
   std::printf("wrote %s\n", path);
 }
 
+// The arc-cosine family is homogeneous: T(s c, s q1, s q2) = s T(c, q1, q2) for ABRelu and
+// RectifiedMonomial(1) (Tdot, Sign and RectifiedMonomial(0) scale-free), also where q1 q2 leaves
+// T's normal range (the rescaled root). s = 2^k: the scaled arguments are exact.
+template <typename T>
+static void check_homogeneous_duals(const char* type, std::initializer_list<int> exps, double tol) {
+  std::mt19937_64 rng(99);
+  std::uniform_real_distribution<double> u(0.05, 2.0), r(-0.99, 0.99);
+  for (auto& a : activations()) {
+    bool degree1 = a.id == 1 || (a.id == 10 && a.P[0] == 1), degree0 = a.id == 8 || (a.id == 10 && a.P[0] == 0);
+    if (!degree1 && !degree0) continue;
+    std::vector<T> P(a.P.begin(), a.P.end());
+    double err = 0;
+    for (int k : exps)
+      for (int i = 0; i < 50; ++i) {
+        T q1 = (T)u(rng), q2 = (T)(i % 5 == 0 ? q1 : u(rng));
+        T c = i % 5 == 0 ? q1 : (T)(r(rng) * std::sqrt((double)q1 * q2));  // i % 5 == 0: a point with itself
+        T n0, d0, n1, d1;
+        ntk::dual<T>(a.id, P.data(), c, q1, q2, n0, d0);
+        ntk::dual<T>(a.id, P.data(), std::ldexp(c, k), std::ldexp(q1, k), std::ldexp(q2, k), n1, d1);
+        double want = degree1 ? std::ldexp((double)n0, k) : (double)n0;
+        err = std::max(err, std::fabs(n1 - want) / std::max(std::fabs(want), 1e-300));
+        err = std::max(err, std::fabs((double)d1 - d0) / std::max(std::fabs((double)d0), 1e-300));
+      }
+    char buf[120];
+    std::snprintf(buf, sizeof buf, "homogeneous %s %s at 2^+-k, k up to %d", a.name, type, *std::max_element(exps.begin(), exps.end()));
+    expect(err <= tol, buf, err);
+  }
+}
+
 // Multi-layer recursion vs the same per-entry math evaluated on the host (structure: op
 // order, q indexing, pinning, lowerOnly, tile offsets, aliasing in == outT).
 static void check_recursion_structure() {
@@ -487,6 +516,8 @@ int main(int argc, char** argv) {
   check_cholesky(150, 128);
   check_utils();
   check_recursion_structure();
+  check_homogeneous_duals<double>("f64", {-1000, -600, 600, 1000}, 1e-14);
+  check_homogeneous_duals<float>("f32", {-100, -70, 70, 100}, 1e-5);
   dump_activation_samples(dump);
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

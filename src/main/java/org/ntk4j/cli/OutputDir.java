@@ -1,7 +1,10 @@
 package org.ntk4j.cli;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +41,23 @@ import org.ntk4j.linalg.Matrix;
 public final class OutputDir {
     /** Jackson is built on first use only: initializing it costs ~0.5 s of start-up that kernel/predict never need. */
     private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        // why no WRITE_NAN_AS_STRINGS: Jackson's default writes NaN/±Infinity as JSON strings, which
+        // readers take for text; writeJson refuses them instead (requireFinite)
+        static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
+
+        /**
+         * Throws IllegalStateException (a bug: exit 70) at the first NaN or ±Infinity number in
+         * {@code node}: producers write {@code null} for a legitimately unbounded quantity and check
+         * every other value before they get here.
+         */
+        static void requireFinite(JsonNode node, String file, String path) {
+            if (node.isNumber() && !Double.isFinite(node.doubleValue()))
+                throw new IllegalStateException(file + ": " + (path.isEmpty() ? "the value" : path) + " is " + node.doubleValue()
+                    + "; JSON has no NaN or Infinity (a non-finite result must be caught before it is written)");
+            if (node.isArray()) for (int i = 0; i < node.size(); i++) requireFinite(node.get(i), file, path + "[" + i + "]");
+            node.fields().forEachRemaining(e -> requireFinite(e.getValue(), file, path.isEmpty() ? e.getKey() : path + "." + e.getKey()));
+        }
     }
 
     /** The file whose presence says that the directory holds a complete, consistent set. */
@@ -123,11 +142,17 @@ public final class OutputDir {
         return done(f);
     }
 
-    /** Writes {@code value} as indented JSON (Jackson: records, maps, lists, numbers, strings). */
+    /**
+     * Writes {@code value} as indented JSON (Jackson: records, maps, lists, numbers, strings). Numbers
+     * are always JSON numbers: a NaN or ±Infinity anywhere in {@code value} is an
+     * IllegalStateException before anything is written (null stands for "unbounded" or "none").
+     */
     public Path writeJson(String name, Object value) {
         byte[] bytes;
         try {
-            bytes = Json.MAPPER.writeValueAsBytes(value);
+            JsonNode tree = Json.MAPPER.valueToTree(value);
+            Json.requireFinite(tree, name, "");
+            bytes = Json.MAPPER.writeValueAsBytes(tree);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize " + name + ": " + e.getMessage(), e);
         }

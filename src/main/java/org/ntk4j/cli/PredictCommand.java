@@ -10,6 +10,7 @@ import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.parallel.ParallelRegion;
 import org.ntk4j.predict.CovarianceMode;
@@ -158,7 +159,8 @@ public final class PredictCommand implements Callable<Integer> {
             options = options.withKernelOptions(options.kernelOptions().withProgress(bar));
             if (linearized) {
                 LinearizedPrediction p = Predict.linearized(a, x, y, xt, f0, g0, get, t, options);
-                ParallelRegion.checkInterrupted("predict");
+                ParallelRegion.checkInterrupted("predict"); // Ctrl-C during the solves: write nothing
+                storable(p.test(), null, null);
                 dir.writeMatrix("mean.npy", p.test(), dtype);
                 diag = p.diagnostics();
                 what = "linearized network (" + get + " kernel)";
@@ -169,6 +171,7 @@ public final class PredictCommand implements Callable<Integer> {
                     ? Predict.ensemble(a, x, y, xt, get, new double[] {t}, options).get(0)
                     : solved.posterior();
                 ParallelRegion.checkInterrupted("predict"); // Ctrl-C during the solves: write nothing
+                storable(p.mean(), p.covariance(), p.variances());
                 dir.writeMatrix("mean.npy", p.mean(), dtype);
                 if (p.covariance() != null) dir.writeMatrix("cov.npy", p.covariance(), dtype);
                 if (p.variances() != null) dir.writeVector("var.npy", p.variances(), dtype);
@@ -231,6 +234,14 @@ public final class PredictCommand implements Callable<Integer> {
         if (g0 != null && (g0.rows() != xt.rows() || g0.cols() != y.cols()))
             throw new InvalidInputException("--fx-test-0", "is " + g0.rows() + "×" + g0.cols() + " but must be " + xt.rows() + "×" + y.cols()
                 + " (test points × outputs of --y-train)");
+    }
+
+    /** With --dtype float32 every output must fit float32 (±3.4e38): checked before anything is written. */
+    private void storable(Matrix mean, Matrix cov, double[] var) {
+        if (dtype != DType.FLOAT32) return;
+        Finite.requireFloat32(mean, "mean");
+        Finite.requireFloat32(cov, "covariance");
+        if (var != null) Finite.requireFloat32(Matrix.column(var), "variances");
     }
 
     /** {@code --get}. */

@@ -2,6 +2,7 @@ package org.ntk4j.finite;
 
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 
 /**
@@ -20,15 +21,12 @@ public record DenseParameters(Matrix weights, double[] bias) {
         if (weights.rows() < 1 || weights.cols() < 1)
             throw new InvalidInputException("weights", "must be at least 1x1, got " + weights.rows() + "x" + weights.cols());
         weights = weights.as(DType.FLOAT64);
-        if (weights.firstNonFinite() >= 0)
-            throw new InvalidInputException("weights", "contains NaN or infinite values; parameters must be finite");
+        Finite.requireInput(weights, "weights");
         if (bias != null) {
             if (bias.length != weights.cols())
                 throw new InvalidInputException("bias", "length " + bias.length + " must equal the layer's output width "
                     + weights.cols());
-            for (double v : bias)
-                if (!Double.isFinite(v)) throw new InvalidInputException("bias", "contains NaN or infinite values; parameters must be finite");
-            bias = bias.clone();
+            bias = Finite.requireInput(bias, "bias").clone();
         }
     }
 

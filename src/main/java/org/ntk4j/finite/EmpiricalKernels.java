@@ -1,5 +1,6 @@
 package org.ntk4j.finite;
 
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 
 /**
@@ -15,5 +16,7 @@ public record EmpiricalKernels(Matrix nngp, Matrix ntk) {
         if (nngp == null) throw new IllegalArgumentException("empirical kernels: nngp is null");
         if (ntk != null && (ntk.rows() != nngp.rows() || ntk.cols() != nngp.cols()))
             throw new IllegalArgumentException("empirical kernels: ntk shape differs from nngp shape");
+        Finite.requireResult(nngp, "empirical NNGP", FiniteNetwork.REMEDY);
+        if (ntk != null) Finite.requireResult(ntk, "empirical NTK", FiniteNetwork.REMEDY);
     }
 }

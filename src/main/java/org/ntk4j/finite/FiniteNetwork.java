@@ -11,6 +11,7 @@ import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.ProgressListener;
 import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.MemoryGuard;
 
@@ -41,6 +42,10 @@ public final class FiniteNetwork {
         this.inputDim = inputDim;
         this.steps = List.copyOf(steps);
     }
+
+    /** What to change when an output or empirical kernel of a finite network is not representable. */
+    static final String REMEDY = "the result is not representable in float64: scale the inputs towards order 1 or use smaller "
+        + "weights (W_std/b_std, or a smaller learning rate if the network was trained)";
 
     /**
      * A randomly initialized network whose hidden Dense layers all have width {@code hiddenWidth}
@@ -150,7 +155,8 @@ public final class FiniteNetwork {
         requireMemory("the forward pass", 8L * n * (maxWidth() * 3L));
         requireNative("the forward pass", 16L * n * maxWidth());
         try (NativeWeights w = new NativeWeights(steps)) {
-            return Matrix.wrapColumnMajor(n, outputDim(), Forward.run(steps, w, xs, n, inputDim, false).output);
+            return Finite.requireResult(Matrix.wrapColumnMajor(n, outputDim(), Forward.run(steps, w, xs, n, inputDim, false).output),
+                "network outputs", REMEDY);
         }
     }
 
@@ -331,10 +337,7 @@ public final class FiniteNetwork {
         if (x.rows() < 1) throw new InvalidInputException(name, "has no rows; give at least one input point");
         if (x.cols() != inputDim)
             throw new InvalidInputException(name, "has " + x.cols() + " columns but the network's input dimension is " + inputDim);
-        long bad = x.firstNonFinite();
-        if (bad >= 0)
-            throw new InvalidInputException(name, "contains a NaN or infinite value at row " + (bad % x.rows() + 1)
-                + ", column " + (bad / x.rows() + 1));
+        Finite.requireInput(x, name);
         return x.as(DType.FLOAT64).toColumnMajor();
     }
 
@@ -345,7 +348,7 @@ public final class FiniteNetwork {
             throw new InvalidInputException("yTrain", "has " + y.rows() + " rows but xTrain has " + x.rows());
         if (y.cols() != outputDim())
             throw new InvalidInputException("yTrain", "has " + y.cols() + " columns but the network has " + outputDim() + " outputs");
-        if (y.firstNonFinite() >= 0) throw new InvalidInputException("yTrain", "contains NaN or infinite values");
+        Finite.requireInput(y, "yTrain");
         return y.as(DType.FLOAT64).toColumnMajor();
     }
 

@@ -1,6 +1,7 @@
 package org.ntk4j.finite;
 
 import java.util.Arrays;
+import org.ntk4j.linalg.Finite;
 
 /**
  * Empirical kernels of one finite network that keep the output axis, in neural-tangents' layout
@@ -34,6 +35,9 @@ public record OutputKernels(Form form, int[] shape, double[] nngp, double[] ntk)
         shape = shape.clone();
         nngp = nngp.clone();
         ntk = ntk.clone();
+        // positions below are flat indices into the row-major (n1, n2, k[, k]) array
+        Finite.requireResult(nngp, "empirical output NNGP", FiniteNetwork.REMEDY);
+        Finite.requireResult(ntk, "empirical output NTK", FiniteNetwork.REMEDY);
     }
 
     /** A copy of the shape. */

@@ -1,5 +1,6 @@
 package org.ntk4j.gpu;
 
+import org.ntk4j.error.NonFiniteResultException;
 import org.ntk4j.linalg.DType;
 
 /**
@@ -71,6 +72,18 @@ final class DeviceKernels implements AutoCloseable {
 
     /** Entries that came out NaN or infinite so far. */
     int nonFiniteCount() { return dev.readInt(nonfinite); }
+
+    /**
+     * Throws {@link NonFiniteResultException} (stage {@code what}) when any entry computed so far is
+     * NaN or infinite, in the precision the kernel is stored in (so a float32 overflow counts).
+     */
+    void requireFinite(String what) {
+        int bad = nonFiniteCount();
+        if (bad > 0)
+            throw new NonFiniteResultException(what + " (GPU, " + (f32() ? "float32" : "float64") + ")", bad
+                + " entries are NaN or infinite: the recursion overflows for these inputs; use smaller W_std/b_std, "
+                + "scale the inputs down" + (f32() ? ", or use float64" : ""));
+    }
 
     @Override public void close() {
         ops.close();

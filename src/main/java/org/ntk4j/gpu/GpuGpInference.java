@@ -62,8 +62,7 @@ public final class GpuGpInference {
                 boolean ntk = mode == Mode.NTKGP;
                 dk.block(x, 0, n, x, 0, n, bq, n, bq, n, l, ntk ? null : l, ntk ? l : null, true, true);
                 dev.sync();
-                int bad = dk.nonFiniteCount();
-                if (bad > 0) throw new InvalidInputException("arch", bad + " train kernel entries are NaN or infinite; use smaller W_std/b_std or scale the inputs down");
+                dk.requireFinite("train kernel");
                 long t1 = System.nanoTime();
                 double lambda = diagReg;
                 if (!absoluteScale && diagReg != 0) {
@@ -84,13 +83,16 @@ public final class GpuGpInference {
                         "the regularized train kernel is not positive definite (GPU Cholesky failed at column %d of %d, lambda=%g); "
                             + "raise diag_reg (e.g. 1e-6 relative) or remove duplicate training points", col, n, lambda));
                 int k = yTrain.cols();
-                by = dk.upload(yTrain.toColumnMajor(), "y_train");
+                // α from y scaled to max |y| in [1, 2) (exact; predict scales the mean back): targets
+                // near the float range's top do not overflow in α = M_r⁻¹y
+                int ye = yTrain.maxAbsExponent();
+                by = dk.upload(yTrain.scalb(-ye).toColumnMajor(), "y_train (scaled)");
                 DeviceMatrix alpha = DeviceMatrix.of(by, n, k, dtype);
                 GpuCholesky.solveLower(dev, l, alpha);
                 GpuCholesky.solveLowerTransposed(dev, l, alpha);
                 dev.sync();
                 long t2 = System.nanoTime();
-                GpuGpModel m = new GpuGpModel(dev, dk, prog, mode, x, rows, bq, l, alpha, lambda, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
+                GpuGpModel m = new GpuGpModel(dev, dk, prog, mode, x, rows, bq, l, alpha, ye, lambda, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
                     (t2 - tf) / 1e6);
                 bx = bq = bl = by = null; // owned by the model now
                 dk = null;

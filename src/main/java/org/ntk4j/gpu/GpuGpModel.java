@@ -18,12 +18,14 @@ public final class GpuGpModel implements AutoCloseable {
     private final GpuGpInference.Mode mode;
     private final DeviceMatrix x, l, alpha;
     private final DeviceBuffer trainQ;
+    private final int alphaExponent; // α was solved for y·2^-alphaExponent: means are scaled back
     private final double lambda, kernelMs, factorMs, alphaMs;
     private double lastKernelMs, lastSolveMs;
     private boolean closed;
 
     GpuGpModel(CudaDevice dev, DeviceKernels dk, GpuProgram prog, GpuGpInference.Mode mode, DeviceMatrix x, GpuProgram.Rows trainRows,
-               DeviceBuffer trainQ, DeviceMatrix l, DeviceMatrix alpha, double lambda, double kernelMs, double factorMs, double alphaMs) {
+               DeviceBuffer trainQ, DeviceMatrix l, DeviceMatrix alpha, int alphaExponent, double lambda, double kernelMs, double factorMs,
+               double alphaMs) {
         this.trainQ = trainQ;
         this.dev = dev;
         this.dk = dk;
@@ -32,6 +34,7 @@ public final class GpuGpModel implements AutoCloseable {
         this.x = x;
         this.l = l;
         this.alpha = alpha;
+        this.alphaExponent = alphaExponent;
         this.lambda = lambda;
         this.kernelMs = kernelMs;
         this.factorMs = factorMs;
@@ -111,9 +114,8 @@ public final class GpuGpModel implements AutoCloseable {
                 lastSolveMs += (c - b) / 1e6;
             }
         }
-        int bad = dk.nonFiniteCount();
-        if (bad > 0) throw new InvalidInputException("arch", bad + " test kernel entries are NaN or infinite; use smaller W_std/b_std or scale the inputs down");
-        return new GpuPrediction(Matrix.wrapColumnMajor(m, k, mean), var);
+        dk.requireFinite("test kernel");
+        return new GpuPrediction(Matrix.wrapColumnMajor(m, k, mean).scalb(alphaExponent), var);
     }
 
 

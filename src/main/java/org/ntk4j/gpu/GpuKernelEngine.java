@@ -88,10 +88,7 @@ public final class GpuKernelEngine {
                         options.progress().onProgress(++done, total);
                     }
                 }
-                int bad = dk.nonFiniteCount();
-                if (bad > 0)
-                    throw new InvalidInputException("arch", bad + " kernel entries are NaN or infinite (the recursion overflows "
-                        + "for these inputs); use smaller W_std/b_std or scale the inputs down");
+                dk.requireFinite("kernel");
                 return new Kernels(outK.matrix(), ntk ? outT.matrix() : null, r1.cov(), sym ? null : r2.cov());
             }
         }
@@ -131,7 +128,7 @@ public final class GpuKernelEngine {
                     if (t != null) symmetrize(dev, t, dtype == DType.FLOAT32);
                     dev.sync();
                     double computeMs = (System.nanoTime() - c0) / 1e6;
-                    if (dk.nonFiniteCount() > 0) throw new InvalidInputException("arch", "kernel entries are NaN or infinite");
+                    dk.requireFinite("kernel");
                     return new OnDevice(k, t, rows.cov(), computeMs);
                 } catch (RuntimeException e) {
                     bk.close();

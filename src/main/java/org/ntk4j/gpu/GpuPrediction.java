@@ -1,6 +1,8 @@
 package org.ntk4j.gpu;
 
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.Posterior;
 
 /**
  * Posterior mean and (optionally) marginal variances at m test points.
@@ -15,6 +17,8 @@ public record GpuPrediction(Matrix mean, double[] variance) {
         if (variance != null && variance.length != mean.rows())
             throw new IllegalArgumentException("variance has " + variance.length + " entries, mean " + mean.rows() + " rows");
         variance = variance == null ? null : variance.clone();
+        Finite.requireResult(mean, "GPU posterior mean", Posterior.MEAN_REMEDY);
+        if (variance != null) Finite.requireResult(variance, "GPU posterior variances", Posterior.COVARIANCE_REMEDY);
     }
 
     @Override public double[] variance() { return variance == null ? null : variance.clone(); }

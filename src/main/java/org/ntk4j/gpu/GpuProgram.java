@@ -8,7 +8,7 @@ import org.ntk4j.arch.Dense;
 import org.ntk4j.arch.Layer;
 import org.ntk4j.arch.Parameterization;
 import org.ntk4j.arch.activation.Identity;
-import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.KernelInputs;
 
 /**
  * An architecture compiled for the fused recursion kernel (native/kernels.cu): one op per Dense
@@ -95,7 +95,7 @@ final class GpuProgram {
                 if (th != null) th[i] = op.alpha() * v[i] + op.beta() + op.w2() * th[i];
                 v[i] = op.w2() * v[i] + op.b2();
             }
-            checkFinite(v, name, step);
+            KernelInputs.requireFiniteVariances(v, name, step);
             if (op.act() == null) {
                 pre[o] = new double[n];
                 continue;
@@ -106,16 +106,9 @@ final class GpuProgram {
                 if (th != null) th[i] *= op.act().ntkFactor(v[i], v[i], v[i]);
                 v[i] = op.act().variance(v[i]);
             }
-            checkFinite(v, name, step);
+            KernelInputs.requireFiniteVariances(v, name, step);
         }
         return new Rows(pre, v, th);
-    }
-
-    private static void checkFinite(double[] v, String name, int step) {
-        for (int i = 0; i < v.length; i++)
-            if (!Double.isFinite(v[i]))
-                throw new InvalidInputException("arch", "the kernel overflows: the variance of " + name + " row " + i
-                    + " after step " + step + " is " + v[i] + "; use smaller W_std/b_std or scale the inputs down");
     }
 
     /** Pre-activation variances laid out for the kernel: op o's values at [o·n, o·n + n). */

@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.ntk4j.error.InputText;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 
 /** Checks shared by the readers: the file exists, the data fits, the values are finite. */
@@ -55,21 +56,11 @@ final class Inputs {
 
     /** Rejects NaN/Inf, naming the first one in row order (0-based, as numpy indexes) and the count. */
     static void checkFinite(Matrix m, boolean vector, String arg, Path file) {
-        if (m.firstNonFinite() < 0) return;
-        int rows = m.rows(), cols = m.cols();
-        int bi = Integer.MAX_VALUE, bj = 0;
-        long bad = 0;
-        for (int j = 0; j < cols; j++)
-            for (int i = 0; i < rows; i++) {
-                if (Double.isFinite(m.get(i, j))) continue;
-                bad++;
-                if (i < bi) { bi = i; bj = j; }
-            }
-        double v = m.get(bi, bj);
-        String what = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
-        String where = vector ? "index " + bi : "row " + bi + ", column " + bj;
-        throw new InvalidInputException(arg, name(file) + " has " + what + " at " + where + " (0-based)"
-            + (bad > 1 ? " and " + (bad - 1) + " more non-finite value" + (bad > 2 ? "s" : "") : "")
+        Finite.Entry e = Finite.first(m);
+        if (e == null) return;
+        String where = vector ? "index " + e.row() : "row " + e.row() + ", column " + e.col();
+        throw new InvalidInputException(arg, name(file) + " has " + e.what() + " at " + where + " (0-based)"
+            + (e.count() > 1 ? " and " + (e.count() - 1) + " more non-finite value" + (e.count() > 2 ? "s" : "") : "")
             + "; inputs must be finite: remove or impute them");
     }
 

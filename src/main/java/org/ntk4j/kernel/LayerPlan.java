@@ -9,7 +9,6 @@ import org.ntk4j.arch.Layer;
 import org.ntk4j.arch.Parameterization;
 import org.ntk4j.arch.activation.Identity;
 import org.ntk4j.arch.activation.Numerical;
-import org.ntk4j.error.InvalidInputException;
 
 /**
  * The recursion of an architecture as a list of steps (spec §2–§3), and the per-example variance
@@ -72,10 +71,7 @@ final class LayerPlan {
                 pre[a.index()] = v.clone();
                 for (int i = 0; i < v.length; i++) v[i] = a.act().variance(v[i]);
             }
-            for (int i = 0; i < v.length; i++)
-                if (!Double.isFinite(v[i]))
-                    throw new InvalidInputException("arch", "the kernel overflows: the variance of " + name + " row " + i
-                        + " after step " + layer + " is " + v[i] + "; use smaller W_std/b_std or scale the inputs down");
+            KernelInputs.requireFiniteVariances(v, name, layer);
         }
         return v;
     }

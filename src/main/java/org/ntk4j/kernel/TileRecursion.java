@@ -3,7 +3,7 @@ package org.ntk4j.kernel;
 import java.nio.DoubleBuffer;
 import org.ntk4j.arch.Activation;
 import org.ntk4j.arch.activation.TileMap;
-import org.ntk4j.error.Ntk4jException;
+import org.ntk4j.error.NonFiniteResultException;
 import org.ntk4j.linalg.NativeMatrix;
 
 /**
@@ -126,7 +126,7 @@ final class TileRecursion {
                 if (sym && gi > gj) continue;
                 int idx = i + j * rows;
                 double kv = k[idx], tv = th == null ? 0.0 : th[idx];
-                if (!Double.isFinite(kv) || !Double.isFinite(tv)) throw nonFinite(gi, gj, kv, tv);
+                check(gi, gj, kv, tv, n32 != null || t32 != null || r32);
                 int a = (int) (gi + (long) gj * n1), b = (int) (gj + (long) gi * n1);
                 if (n64 != null) { n64[a] = kv; if (sym) n64[b] = kv; }
                 if (t64 != null) { t64[a] = tv; if (sym) t64[b] = tv; }
@@ -151,7 +151,7 @@ final class TileRecursion {
             int gj = j0 + j, end = sym ? Math.min(rows, gj - i0 + 1) : rows;
             for (int i = 0, idx = j * rows; i < end; i++, idx++) {
                 double kv = k[idx], tv = th == null ? 0.0 : th[idx];
-                if (!Double.isFinite(kv) || !Double.isFinite(tv)) throw nonFinite(i0 + i, gj, kv, tv);
+                check(i0 + i, gj, kv, tv, r32);
                 if (r32) {
                     k[idx] = (float) kv;
                     if (th != null) th[idx] = (float) tv;
@@ -182,8 +182,18 @@ final class TileRecursion {
         }
     }
 
-    private static Ntk4jException nonFinite(int i, int j, double kv, double tv) {
-        return new Ntk4jException("kernel entry (" + i + ", " + j + ") is not finite (nngp=" + kv + ", ntk=" + tv
-            + "): the recursion overflowed; use smaller W_std/b_std, fewer layers or smaller inputs");
+    /**
+     * Every stored entry is finite, in the precision it is stored in: a float64 value above
+     * Float.MAX_VALUE (~3.4e38) becomes ±Infinity when rounded to float32, so with a float32 output
+     * the check is on the rounded value.
+     */
+    private static void check(int i, int j, double kv, double tv, boolean float32) {
+        boolean ok = float32 ? Float.isFinite((float) kv) && Float.isFinite((float) tv) : Double.isFinite(kv) && Double.isFinite(tv);
+        if (ok) return;
+        String where = "entry (row " + i + ", column " + j + ") (0-based) is not finite (nngp=" + kv + ", ntk=" + tv + ")";
+        if (float32 && Double.isFinite(kv) && Double.isFinite(tv))
+            throw new NonFiniteResultException("kernel (float32)", where + " in float32, whose largest value is ~3.4e38; "
+                + "use float64 (--dtype float64) or scale the inputs down");
+        throw new NonFiniteResultException("kernel", where + ": the recursion overflowed; use smaller W_std/b_std, fewer layers or smaller inputs");
     }
 }

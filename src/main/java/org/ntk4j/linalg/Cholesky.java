@@ -51,6 +51,10 @@ public final class Cholesky implements AutoCloseable {
             double trace = 0;
             for (double d : diag) trace += d;
             double meanDiag = trace / n;
+            if (Double.isInfinite(meanDiag)) { // the sum overflowed (a diagonal near 1e308): average without it
+                meanDiag = 0;
+                for (double d : diag) meanDiag += d / n;
+            }
             if (!Double.isFinite(meanDiag))
                 throw new InvalidInputException(what, "diagonal is not finite (NaN or infinite entries); check the inputs");
             if (!(meanDiag > 0))

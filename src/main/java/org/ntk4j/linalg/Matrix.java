@@ -170,6 +170,22 @@ public final class Matrix {
         return -1;
     }
 
+    /**
+     * The binary exponent of the largest |entry| ({@link Scaling#exponent}), 0 when all entries are
+     * 0: dividing by 2^e (see {@link #scalb}) brings them to [−2, 2] exactly. Solvers do so to keep
+     * targets near 1e308 from overflowing in intermediate results.
+     */
+    public int maxAbsExponent() { return Scaling.exponent(f64 != null ? f64 : toColumnMajor()); }
+
+    /**
+     * This matrix times 2^e ({@link Scaling#scalb}), in float64 (itself when e = 0): results computed
+     * from a scaled matrix and scaled back are bit for bit those computed unscaled whenever the
+     * latter do not overflow.
+     */
+    public Matrix scalb(int e) {
+        return e == 0 ? this : new Matrix(rows, cols, Scaling.scalb(f64 != null ? f64 : toColumnMajor(), e), null);
+    }
+
     /** Bytes of storage this matrix uses. */
     public long bytes() { return (long) rows * cols * (f64 != null ? 8 : 4); }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.ntk4j.error.IllPosedProblemException;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
 
@@ -25,14 +26,7 @@ final class Checks {
 
     /** Non-null and all finite. */
     static Matrix finite(Matrix m, String arg) {
-        present(m, arg);
-        long k = m.firstNonFinite();
-        if (k >= 0) {
-            int i = (int) (k % Math.max(1, m.rows())), j = (int) (k / Math.max(1, m.rows()));
-            throw new InvalidInputException(arg, "entry (" + i + ", " + j + ") is " + m.get(i, j)
-                + "; inputs must be finite (remove or impute NaN/Inf values)");
-        }
-        return m;
+        return Finite.requireInput(present(m, arg), arg);
     }
 
     static void shape(Matrix m, int rows, int cols, String arg, String why) {
@@ -77,11 +71,7 @@ final class Checks {
                 for (int j = j0, j1 = Math.min(n, j0 + b); j < j1; j++)
                     for (int i = Math.max(i0, j), i1 = Math.min(n, i0 + b); i < i1; i++) {
                         double a = k.get(i, j), c = k.get(j, i);
-                        if (!Double.isFinite(a) || !Double.isFinite(c)) {
-                            int r = Double.isFinite(a) ? j : i, col = Double.isFinite(a) ? i : j;
-                            throw new InvalidInputException(arg, "entry (" + r + ", " + col + ") is " + k.get(r, col)
-                                + "; inputs must be finite (remove or impute NaN/Inf values)");
-                        }
+                        if (!Double.isFinite(a) || !Double.isFinite(c)) throw Finite.input(arg, Finite.first(k));
                         double d = Math.abs(a - c);
                         if (d > tol)
                             throw new InvalidInputException(arg, "is not symmetric: |K[" + i + "," + j + "] - K[" + j + "," + i + "]| = " + d

@@ -14,18 +14,20 @@ import org.ntk4j.linalg.NativeMatrix;
 final class EnsembleTerms implements AutoCloseable {
     private final Get get;
     private final RegularizedEigen eig;
-    private final NativeMatrix coeff;   // Vᵀ Y (not owned)
+    private final NativeMatrix coeff;   // Vᵀ Y·2^-coeffExponent (not owned)
+    private final int coeffExponent;
     private final NativeMatrix kddEig;  // Vᵀ K_dd V (not owned; NTK covariance only)
     private final NativeMatrix q;       // M_td V (owned; test set only)
     private final NativeMatrix p;       // K_td V (owned; NTK test covariance only)
     private long factorNanos;
     private long prepNanos;
 
-    private EnsembleTerms(Get get, RegularizedEigen eig, NativeMatrix coeff, NativeMatrix kddEig,
+    private EnsembleTerms(Get get, RegularizedEigen eig, NativeMatrix coeff, int coeffExponent, NativeMatrix kddEig,
                           NativeMatrix q, NativeMatrix p, long factorNanos, long prepNanos) {
         this.get = get;
         this.eig = eig;
         this.coeff = coeff;
+        this.coeffExponent = coeffExponent;
         this.kddEig = kddEig;
         this.q = q;
         this.p = p;
@@ -33,10 +35,11 @@ final class EnsembleTerms implements AutoCloseable {
         this.prepNanos = prepNanos;
     }
 
-    static EnsembleTerms prepare(Get get, RegularizedEigen eig, NativeMatrix coeff, NativeMatrix kddEig,
+    /** {@code coeff} = Vᵀ·Y·2^-coeffExponent: the means are scaled back by 2^coeffExponent. */
+    static EnsembleTerms prepare(Get get, RegularizedEigen eig, NativeMatrix coeff, int coeffExponent, NativeMatrix kddEig,
                                  Kernels trainTrain, Kernels testTrain, CovarianceMode mode, long factorNanos) {
         long t0 = System.nanoTime();
-        if (testTrain == null) return new EnsembleTerms(get, eig, coeff, kddEig, null, null, factorNanos, 0);
+        if (testTrain == null) return new EnsembleTerms(get, eig, coeff, coeffExponent, kddEig, null, null, factorNanos, 0);
         int n = eig.size(), m = testTrain.nngp().rows();
         Matrix mtd = get == Get.NTK ? testTrain.ntk() : testTrain.nngp();
         if (mtd == null) throw new InvalidInputException("k-test-train", get + " needs the NTK of the test against the training points");
@@ -53,7 +56,7 @@ final class EnsembleTerms implements AutoCloseable {
             q.close();
             throw e;
         }
-        return new EnsembleTerms(get, eig, coeff, kddEig, q, p, factorNanos, System.nanoTime() - t0);
+        return new EnsembleTerms(get, eig, coeff, coeffExponent, kddEig, q, p, factorNanos, System.nanoTime() - t0);
     }
 
     private static NativeMatrix project(Matrix td, RegularizedEigen eig, String what) {
@@ -71,7 +74,7 @@ final class EnsembleTerms implements AutoCloseable {
         try (NativeMatrix cs = coeff.copy("scaled coefficients")) {
             cs.scaleRows(train ? eig.fitted(s) : eig.inverseFitted(s));
             try (NativeMatrix mu = Blas.multiply(false, train ? eig.vectors() : q, false, cs, "ensemble mean")) {
-                mean = mu.toMatrix();
+                mean = mu.toMatrix().scalb(coeffExponent);
             }
         }
         long meanNanos = System.nanoTime() - t0 + prepNanos;

@@ -22,10 +22,16 @@ import org.ntk4j.parallel.ParallelRegion;
  * </ul>
  * The Cholesky factor of each regularized train kernel is computed once and cached. Instances are
  * thread-safe; close them to free native memory early.
+ *
+ * <p>The solve runs on Y scaled by a power of two to max |y| in [1, 2) and the mean is scaled back
+ * (exact, so bit for bit the unscaled result wherever that is finite): targets near 1e308 with a
+ * small λ then give their finite mean instead of overflowing in M_r⁻¹·Y. A result that is itself
+ * not representable is a {@link org.ntk4j.error.NonFiniteResultException} (see {@link Posterior}).
  */
 public final class GpInference implements AutoCloseable {
     private final Kernels trainTrain;
     private final Matrix y;
+    private final int yExponent; // the solve uses y·2^-yExponent (max |entry| in [1, 2))
     private final Regularization reg;
     private final JitterPolicy jitter;
     private final EnumMap<KernelKind, RegularizedCholesky> factors = new EnumMap<>(KernelKind.class);
@@ -40,6 +46,7 @@ public final class GpInference implements AutoCloseable {
     private GpInference(Kernels trainTrain, Matrix y, Regularization reg, JitterPolicy jitter) {
         this.trainTrain = trainTrain;
         this.y = y;
+        this.yExponent = y.maxAbsExponent();
         this.reg = reg;
         this.jitter = jitter;
     }
@@ -181,7 +188,7 @@ public final class GpInference implements AutoCloseable {
         int clamped = 0;
         long meanNanos, covNanos;
         try (NativeMatrix mu = Blas.multiply(false, td, false, alpha, "posterior mean")) {
-            mean = mu.toMatrix();
+            mean = mu.toMatrix().scalb(yExponent);
         }
         meanNanos = System.nanoTime() - t0;
         long c0 = System.nanoTime();
@@ -248,7 +255,7 @@ public final class GpInference implements AutoCloseable {
     }
 
     private NativeMatrix alpha(KernelKind kind, RegularizedCholesky chol) {
-        return alphas.computeIfAbsent(kind, k -> chol.solve(y, "M_r^-1 y"));
+        return alphas.computeIfAbsent(kind, k -> chol.solve(y.scalb(-yExponent), "M_r^-1 y (scaled)"));
     }
 
     private NativeMatrix nngpTrain() {

@@ -96,9 +96,12 @@ public final class GradientDescentEnsemble implements AutoCloseable {
     private EnsembleTerms terms(Get get, KernelKind kind, Matrix mdd, Kernels testTrain, CovarianceMode mode) {
         boolean cached = eigens.containsKey(kind);
         RegularizedEigen eig = eigen(kind, mdd);
-        NativeMatrix c = coefficients.computeIfAbsent(kind, k -> eig.project(y, "y-train"));
+        // Vᵀ·Y on Y scaled to max |y| in [1, 2) (exact), and the means scaled back: targets near
+        // 1e308 then do not overflow in the projection (see GpInference)
+        int e = y.maxAbsExponent();
+        NativeMatrix c = coefficients.computeIfAbsent(kind, k -> eig.project(y.scalb(-e), "y-train (scaled)"));
         NativeMatrix kddEig = get == Get.NTK && mode != CovarianceMode.NONE ? nngpInEigenbasis(eig) : null;
-        return EnsembleTerms.prepare(get, eig, c, kddEig, trainTrain, testTrain, mode, cached ? 0 : eig.nanos);
+        return EnsembleTerms.prepare(get, eig, c, e, kddEig, trainTrain, testTrain, mode, cached ? 0 : eig.nanos);
     }
 
     private RegularizedEigen eigen(KernelKind kind, Matrix mdd) {

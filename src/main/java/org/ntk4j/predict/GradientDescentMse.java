@@ -84,14 +84,21 @@ public final class GradientDescentMse implements AutoCloseable {
             throw new InvalidInputException("k-test-train", "is required when fx-test-0 is given");
         }
         double normalization = (double) n * k;
+        // Y, f0 and g0 scaled by a common power of two to max |entry| in [1, 2) (exact; the outputs
+        // are scaled back): targets near 1e308 do not overflow in the residual or the solve
+        int e = Math.max(Math.max(y.maxAbsExponent(), f0.maxAbsExponent()), g0 == null ? Integer.MIN_VALUE : g0.maxAbsExponent());
+        Matrix ys = y.scalb(-e), f0s = f0.scalb(-e), g0s = g0 == null ? null : g0.scalb(-e);
         List<LinearizedPrediction> out = new ArrayList<>(ts.length);
         for (double t : ts) {
-            out.add(t == Double.POSITIVE_INFINITY ? converged(f0, g0, kTestTrain) : atTime(t, learningRate * t / normalization, f0, g0, kTestTrain));
+            LinearizedPrediction p = t == Double.POSITIVE_INFINITY ? converged(ys, f0s, g0s, kTestTrain)
+                : atTime(t, learningRate * t / normalization, ys, f0s, g0s, kTestTrain);
+            out.add(new LinearizedPrediction(p.time(), p.train().scalb(e), p.test() == null ? null : p.test().scalb(e), p.diagnostics()));
         }
         return List.copyOf(out);
     }
 
-    private LinearizedPrediction converged(Matrix f0, Matrix g0, Matrix kTestTrain) {
+    /** The t = ∞ outputs for targets y (as scaled by the caller). */
+    private LinearizedPrediction converged(Matrix y, Matrix f0, Matrix g0, Matrix kTestTrain) {
         boolean fresh = cholesky == null;
         if (fresh) cholesky = RegularizedCholesky.of(kernel, reg, jitter, "train-train kernel");
         Matrix test = null;
@@ -107,7 +114,8 @@ public final class GradientDescentMse implements AutoCloseable {
         return new LinearizedPrediction(Double.POSITIVE_INFINITY, y, test, d);
     }
 
-    private LinearizedPrediction atTime(double t, double s, Matrix f0, Matrix g0, Matrix kTestTrain) {
+    /** The outputs at time t (s = ηt/N) for targets y (as scaled by the caller). */
+    private LinearizedPrediction atTime(double t, double s, Matrix y, Matrix f0, Matrix g0, Matrix kTestTrain) {
         boolean fresh = eigen == null;
         if (fresh) eigen = RegularizedEigen.of(kernel, reg, "train-train kernel");
         long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package org.ntk4j.predict;
 
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 
 /**
@@ -15,5 +16,8 @@ public record LinearizedPrediction(double time, Matrix train, Matrix test, Diagn
     public LinearizedPrediction {
         if (!(time >= 0)) throw new IllegalArgumentException("time must be >= 0, got " + time);
         if (train == null || diagnostics == null) throw new IllegalArgumentException("train outputs and diagnostics are required");
+        String stage = "linearized network outputs at t = " + time;
+        Finite.requireResult(train, stage + " (training points)", Posterior.MEAN_REMEDY);
+        if (test != null) Finite.requireResult(test, stage + " (test points)", Posterior.MEAN_REMEDY);
     }
 }

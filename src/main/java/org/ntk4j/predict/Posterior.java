@@ -1,5 +1,6 @@
 package org.ntk4j.predict;
 
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 
 /**
@@ -14,6 +15,8 @@ import org.ntk4j.linalg.Matrix;
  *                    full covariance by {@link #variancesOrDiagonal()}
  * @param diagnostics numerical diagnostics and timings
  * @param kernels     the kernel matrices used, when requested (else null)
+ * @throws org.ntk4j.error.NonFiniteResultException when the mean, covariance or variances hold NaN
+ *         or ±Infinity: every posterior any solver returns has been checked to be finite
  */
 public record Posterior(Get get, double time, Matrix mean, Matrix covariance, double[] variances,
                         Diagnostics diagnostics, KernelSet kernels) {
@@ -29,7 +32,18 @@ public record Posterior(Get get, double time, Matrix mean, Matrix covariance, do
         if (variances != null && variances.length != m)
             throw new IllegalArgumentException("posterior: variances must have length " + m);
         variances = variances == null ? null : variances.clone();
+        String stage = get + " posterior" + (time == Double.POSITIVE_INFINITY ? "" : " at t = " + time);
+        Finite.requireResult(mean, stage + " mean", MEAN_REMEDY);
+        if (covariance != null) Finite.requireResult(covariance, stage + " covariance", COVARIANCE_REMEDY);
+        if (variances != null) Finite.requireResult(variances, stage + " variances", COVARIANCE_REMEDY);
     }
+
+    /** What to change when a mean is not representable (it scales with the targets and with 1/λ). */
+    public static final String MEAN_REMEDY = "the result is not representable in float64: rescale the targets (y) towards order 1, "
+        + "and keep the regularization (--diag-reg / lambda) between ~1e-12 and ~1e12 times the kernel's scale";
+    /** What to change when a covariance is not representable (it scales with the kernel: the inputs, W_std, b_std). */
+    public static final String COVARIANCE_REMEDY = "the result is not representable in float64: rescale the inputs (or W_std/b_std) so the kernel is "
+        + "of order 1, and keep the regularization (--diag-reg / lambda) between ~1e-12 and ~1e12 times the kernel's scale";
 
     /** A copy of the variances, or null. */
     @Override public double[] variances() { return variances == null ? null : variances.clone(); }

@@ -25,8 +25,21 @@ public record Regularization(double diagReg, boolean absolute) {
     /** An absolute λ. */
     public static Regularization absolute(double lambda) { return new Regularization(lambda, true); }
 
-    /** λ for a kernel whose diagonal sums to {@code trace} over {@code n} rows. */
-    public double lambda(double trace, int n) { return absolute ? diagReg : diagReg * trace / n; }
+    /**
+     * λ for a kernel whose diagonal sums to {@code trace} over {@code n} rows.
+     *
+     * @throws InvalidInputException when λ is not representable (a relative diagReg near 1e308 times
+     *         a mean diagonal above 1): every result would be NaN
+     */
+    public double lambda(double trace, int n) {
+        if (absolute) return diagReg;
+        double lambda = diagReg * trace / n;
+        if (!Double.isFinite(lambda)) lambda = diagReg * (trace / n); // the product alone may overflow
+        if (!Double.isFinite(lambda))
+            throw new InvalidInputException("diag-reg", "gives lambda = diag_reg x mean diagonal of the kernel = " + diagReg + " x "
+                + (trace / n) + ", which overflows float64; use a smaller diag-reg (1e-4 to 1 is usual)");
+        return lambda;
+    }
 
     /** Whether λ is exactly zero. */
     public boolean isZero() { return diagReg == 0; }

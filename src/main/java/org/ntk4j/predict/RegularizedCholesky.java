@@ -30,8 +30,9 @@ final class RegularizedCholesky implements AutoCloseable {
     private static RegularizedCholesky factorOwned(NativeMatrix a, Regularization reg, JitterPolicy jitter, String what, long t0) {
         double trace = 0;
         for (int i = 0; i < a.rows(); i++) trace += a.get(i, i);
-        double lambda = reg.lambda(trace, a.rows());
+        double lambda;
         try {
+            lambda = reg.lambda(trace, a.rows());
             if (lambda == 0) Checks.distinguishable(a, what);
         } catch (RuntimeException e) {
             a.close();

@@ -29,10 +29,10 @@ final class RegularizedEigen implements AutoCloseable {
 
     static RegularizedEigen of(Matrix k, Regularization reg, String what) {
         long t0 = System.nanoTime();
-        NativeMatrix a = NativeMatrix.copyOf(k, what);
         double trace = 0;
-        for (int i = 0; i < k.rows(); i++) trace += a.get(i, i);
-        double lambda = reg.lambda(trace, k.rows());
+        for (int i = 0; i < k.rows(); i++) trace += k.get(i, i);
+        double lambda = reg.lambda(trace, k.rows()); // before the copy: it may throw
+        NativeMatrix a = NativeMatrix.copyOf(k, what);
         a.addToDiagonal(lambda);
         SymmetricEigen e = SymmetricEigen.decomposeInPlace(a, what);
         return new RegularizedEigen(e, lambda, System.nanoTime() - t0);

@@ -1,5 +1,6 @@
 package org.ntk4j.predict;
 
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 
 /**
@@ -23,7 +24,9 @@ public interface UtilityPosterior {
             throw new IllegalArgumentException("utility posterior: mean and sd must have the same length");
         if (covariance != null && (covariance.rows() != mean.length || covariance.cols() != mean.length))
             throw new IllegalArgumentException("utility posterior: covariance must be " + mean.length + "x" + mean.length);
-        double[] m = mean.clone(), s = sd.clone();
+        double[] m = Finite.requireResult(mean.clone(), "utility posterior mean", Posterior.MEAN_REMEDY);
+        double[] s = Finite.requireResult(sd.clone(), "utility posterior sd", Posterior.COVARIANCE_REMEDY);
+        if (covariance != null) Finite.requireResult(covariance, "utility posterior covariance", Posterior.COVARIANCE_REMEDY);
         return new UtilityPosterior() {
             @Override public double[] mean() { return m.clone(); }
             @Override public double[] sd() { return s.clone(); }

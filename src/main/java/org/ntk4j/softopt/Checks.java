@@ -1,6 +1,7 @@
 package org.ntk4j.softopt;
 
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Finite;
 
 /** Argument checks shared by the soft optimizer: every failure names the argument and the remedy. */
 final class Checks {
@@ -9,10 +10,17 @@ final class Checks {
     static double[] finite(String name, double[] v) {
         if (v == null) throw new InvalidInputException(name, "is missing (null)");
         if (v.length == 0) throw new InvalidInputException(name, "is empty; give at least one value");
-        for (int i = 0; i < v.length; i++)
-            if (!Double.isFinite(v[i]))
-                throw new InvalidInputException(name, "entry " + i + " is " + v[i] + "; every value must be a finite number");
-        return v;
+        return Finite.requireInput(v, name);
+    }
+
+    /**
+     * A computed value (threshold, bound, ε estimate) that must be finite: the computations scale
+     * their data by a power of two first, so a non-finite result is one whose exact value lies
+     * beyond ±1.8e308.
+     */
+    static double representable(double v, String stage) {
+        return Finite.requireResult(v, stage, "its exact value lies beyond the float64 range (±1.8e308); "
+            + "rescale the utilities, labels and epsilon towards order 1 (e.g. divide all of them by 1e300)");
     }
 
     static void sameLength(String name, double[] v, int n, String other) {

@@ -1,6 +1,7 @@
 package org.ntk4j.softopt;
 
 import java.util.Arrays;
+import org.ntk4j.linalg.Scaling;
 
 /**
  * The sample-based rule (E15) for priors known only through samples: draw N policies from γ,
@@ -9,7 +10,8 @@ import java.util.Arrays;
  * U ≥ u₍m*₎ (acceptance rate ≈ m* divided by N). This equals solving (E9) on the empirical measure.
  *
  * <p>Among maximizing m (ties within a relative 1e-12) the largest is taken: the canonical
- * least-optimization choice.
+ * least-optimization choice. The scores and ε are scaled by a common power of two first (exact,
+ * see {@link Maximin}): any finite magnitude works, and the tie tolerance is relative to it.
  */
 public final class EmpiricalMaximin {
     private EmpiricalMaximin() {}
@@ -43,20 +45,23 @@ public final class EmpiricalMaximin {
         Checks.finite("priorSampleScores", priorSampleScores);
         Checks.epsilon(epsilon);
         int n = priorSampleScores.length;
-        double[] u = priorSampleScores.clone();
+        int e = Scaling.exponent(priorSampleScores, epsilon);
+        double[] u = Scaling.scalb(priorSampleScores, -e).clone();
+        double eps = Math.scalb(epsilon, -e);
         Arrays.sort(u);
         // descending order: u[n-1] is the largest
         double prefix = 0, best = Double.NEGATIVE_INFINITY, scale = 0;
         for (double v : u) scale = Math.max(scale, Math.abs(v));
-        double tol = 1e-12 * Math.max(scale + epsilon * n, Double.MIN_NORMAL);
+        double tol = 1e-12 * Math.max(scale + eps * n, Double.MIN_NORMAL);
         int bestM = 1;
         double[] value = new double[n + 1];
         for (int m = 1; m <= n; m++) {
             prefix += u[n - m];
-            value[m] = prefix / m - epsilon * n / m;
+            value[m] = prefix / m - eps * n / m;
             if (value[m] > best) best = value[m];
         }
         for (int m = n; m >= 1; m--) if (value[m] >= best - tol) { bestM = m; break; }
-        return new Cutoff(bestM, n, (double) bestM / n, u[n - bestM], value[bestM], epsilon);
+        double bound = Checks.representable(Math.scalb(value[bestM], e), "empirical maximin bound");
+        return new Cutoff(bestM, n, (double) bestM / n, Math.scalb(u[n - bestM], e), bound, epsilon);
     }
 }

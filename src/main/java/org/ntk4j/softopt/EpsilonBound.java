@@ -2,6 +2,7 @@ package org.ntk4j.softopt;
 
 import java.util.Arrays;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Scaling;
 
 /**
  * Where ε comes from (§4.7, §7 step 3): an upper confidence bound on E_γ|U − V|, the prior-average
@@ -47,21 +48,25 @@ public final class EpsilonBound {
         Checks.positive("range", range);
         Checks.probability("delta", delta);
         int n = proxy.length;
-        double sum = 0;
+        // on U, V and R scaled by a common power of two (exact): |U − V| and the sums cannot overflow
+        int e = Math.max(Scaling.exponent(proxy, range), Scaling.exponent(observed));
+        double[] u = Scaling.scalb(proxy, -e), h = Scaling.scalb(observed, -e);
+        double r = Math.scalb(range, -e), sum = 0;
         for (int j = 0; j < n; j++) {
-            double d = Math.abs(proxy[j] - observed[j]);
-            if (d > range)
-                throw new InvalidInputException("range", "R = " + range + " but label " + j + " has |U - V| = " + d
+            double d = Math.abs(u[j] - h[j]);
+            if (d > r)
+                throw new InvalidInputException("range", "R = " + range + " but label " + j + " has |U - V| = " + Math.scalb(d, e)
                     + "; Hoeffding needs a true bound on |U - V|: raise R");
             sum += d;
         }
         double mean = sum / n;
         // -log(δ), not log(1/δ): 1/δ overflows for a subnormal δ although the bound is finite
-        double slack = range * Math.sqrt(-Math.log(delta) / (2.0 * n));
-        if (!Double.isFinite(mean + slack))
+        double slack = r * Math.sqrt(-Math.log(delta) / (2.0 * n));
+        double eps = Math.scalb(mean + slack, e);
+        if (!Double.isFinite(eps))
             throw new InvalidInputException("range", "R = " + range + " makes the Hoeffding bound overflow (R·sqrt(ln(1/δ)/(2n)) is infinite); "
                 + "give a smaller R (a bound on |U - V| in the units of the utilities)");
-        return new Estimate(mean + slack, mean, n, delta, range, Method.HOEFFDING);
+        return new Estimate(eps, Math.scalb(mean, e), n, delta, range, Method.HOEFFDING);
     }
 
     /**
@@ -82,19 +87,23 @@ public final class EpsilonBound {
         if (jointSamples == null || jointSamples.length == 0)
             throw new InvalidInputException("jointSamples", "no posterior draws given");
         int s = jointSamples.length;
+        // on U and the draws scaled by a common power of two (exact): no |U − V| or sum overflows
+        int scale = Scaling.exponent(proxy);
+        for (double[] v : jointSamples) scale = Math.max(scale, Scaling.exponent(Checks.finite("jointSamples", v)));
+        double[] u = Scaling.scalb(proxy, -scale);
         double[] mae = new double[s];
         double mean = 0;
         for (int k = 0; k < s; k++) {
-            double[] v = Checks.finite("jointSamples", jointSamples[k]);
+            double[] v = Scaling.scalb(jointSamples[k], -scale);
             Checks.sameLength("jointSamples", v, proxy.length, "the proxy");
             double e = 0;
-            for (int i = 0; i < v.length; i++) e += prior.weight(i) * Math.abs(proxy[i] - v[i]);
+            for (int i = 0; i < v.length; i++) e += prior.weight(i) * Math.abs(u[i] - v[i]);
             mae[k] = e;
             mean += e / s;
         }
         Arrays.sort(mae);
         int rank = (int) Math.ceil((1 - delta) * s); // 1-based
-        double eps = mae[Math.min(s, Math.max(1, rank)) - 1];
-        return new Estimate(eps, mean, s, delta, Double.NaN, Method.POSTERIOR_QUANTILE);
+        double eps = Checks.representable(Math.scalb(mae[Math.min(s, Math.max(1, rank)) - 1], scale), "posterior-quantile epsilon");
+        return new Estimate(eps, Math.scalb(mean, scale), s, delta, Double.NaN, Method.POSTERIOR_QUANTILE);
     }
 }

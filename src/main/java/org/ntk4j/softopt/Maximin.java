@@ -2,6 +2,7 @@ package org.ntk4j.softopt;
 
 import java.util.OptionalDouble;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Scaling;
 
 /**
  * The maximin policy distribution under the mean-absolute-error bound B1 (§4.2–4.5):
@@ -16,6 +17,11 @@ import org.ntk4j.error.InvalidInputException;
  * γ(U ≥ t*) is optimal; the canonical choice is the largest (the whole tie class: least
  * optimization). An ε within a relative {@value #TIE_TOLERANCE} of such a breakpoint counts as the
  * breakpoint.
+ *
+ * <p>Every computation here is homogeneous in (U, ε) and runs on both scaled by the same power of
+ * two ({@link Scaling}, exact), so utilities and bounds of any finite magnitude (up to ~1e308) are
+ * solved without overflow, and the tie tolerance is relative to their common scale; a result whose
+ * exact value lies beyond ±1.8e308 is a {@link org.ntk4j.error.NonFiniteResultException}.
  */
 public final class Maximin {
     /** Relative tolerance (to max|U| + ε) for recognizing that t* falls exactly on a level of U. */
@@ -40,7 +46,9 @@ public final class Maximin {
         Checks.finite(scoreName, score);
         Checks.sameLength(scoreName, score, prior.size(), "the prior");
         Checks.epsilon(epsilon);
-        double t = threshold(Levels.of(prior, score), epsilon);
+        int e = Scaling.exponent(score, epsilon);
+        double t = Math.scalb(threshold(Levels.of(prior, Scaling.scalb(score, -e)), Math.scalb(epsilon, -e)), e);
+        Checks.representable(t, mode.jsonName() + " threshold t*");
         return Levels.accept(mode, prior, score, t, 1.0, OptionalDouble.of(t), OptionalDouble.of(epsilon));
     }
 
@@ -48,7 +56,8 @@ public final class Maximin {
      * t* solving E_γ[(U − t)₊] = ε (E9) on sorted levels: S is linear between consecutive levels,
      * S(u_{k+1}) = S(u_k) + Γ_k (u_k − u_{k+1}), a sum of non-negative terms (no cancellation).
      * Returns exactly a level value when ε hits a breakpoint (canonical largest q), and
-     * E_γU − ε when ε ≥ S(min U).
+     * E_γU − ε when ε ≥ S(min U). Callers pass U and ε scaled to order 1 (see the class comment):
+     * then no difference or sum below overflows.
      */
     static double threshold(Levels lv, double eps) {
         double tol = TIE_TOLERANCE * Math.max(lv.maxAbs + eps, Double.MIN_NORMAL);
@@ -73,12 +82,14 @@ public final class Maximin {
     public static double expectedExcess(Prior prior, double[] utility, double t) {
         Checks.finite("utility", utility);
         Checks.sameLength("utility", utility, prior.size(), "the prior");
-        double s = 0;
-        for (int i = 0; i < utility.length; i++) {
+        int e = Scaling.exponent(utility, t);
+        double[] u = Scaling.scalb(utility, -e);
+        double ts = Math.scalb(t, -e), s = 0;
+        for (int i = 0; i < u.length; i++) {
             double w = prior.weight(i);
-            if (w > 0 && utility[i] > t) s += w * (utility[i] - t);
+            if (w > 0 && u[i] > ts) s += w * (u[i] - ts);
         }
-        return s;
+        return Checks.representable(Math.scalb(s, e), "expected excess");
     }
 
     /**
@@ -103,6 +114,8 @@ public final class Maximin {
         Checks.sameLength("utility", utility, prior.size(), "the prior");
         Checks.sameLength("p", p, prior.size(), "the prior");
         Checks.epsilon(epsilon);
+        int e = Scaling.exponent(utility, epsilon);
+        double[] u = Scaling.scalb(utility, -e);
         double ratio = 0, mean = 0;
         for (int i = 0; i < p.length; i++) {
             if (p[i] < 0) throw new InvalidInputException("p", "entry " + i + " is negative");
@@ -110,8 +123,8 @@ public final class Maximin {
             double g = prior.weight(i);
             if (g == 0) return Double.NEGATIVE_INFINITY;
             ratio = Math.max(ratio, p[i] / g);
-            mean += p[i] * utility[i];
+            mean += p[i] * u[i];
         }
-        return mean - epsilon * ratio;
+        return Checks.representable(Math.scalb(mean - Math.scalb(epsilon, -e) * ratio, e), "guaranteed value");
     }
 }

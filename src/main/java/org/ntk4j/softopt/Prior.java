@@ -2,6 +2,7 @@ package org.ntk4j.softopt;
 
 import java.util.Arrays;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Scaling;
 
 /**
  * A policy prior γ over a finite set of policies (the base distribution of a quantilizer, "the
@@ -10,7 +11,9 @@ import org.ntk4j.error.InvalidInputException;
  * <p>{@link #of} insists on a normalized input (within {@value #SUM_TOLERANCE}), so that a prior
  * given with the wrong scale is an error rather than a silently different distribution;
  * {@link #normalize} is the explicit way to rescale unnormalized weights. Policies with weight 0 are
- * allowed: no soft-optimized distribution ever puts mass on them.
+ * allowed: no soft-optimized distribution ever puts mass on them. Weights of any finite magnitude
+ * are accepted: the sum is formed on the weights scaled by a power of two (exact), so weights near
+ * 1e308 do not overflow it.
  */
 public final class Prior {
     /** Largest accepted |Σγ − 1| for {@link #of}. */
@@ -21,19 +24,10 @@ public final class Prior {
     private Prior(double[] w) { this.w = w; }
 
     /** A prior from weights that already sum to 1 (within {@link #SUM_TOLERANCE}); rescaled exactly to sum 1. */
-    public static Prior of(double[] weights) {
-        double s = checkedSum("prior", weights);
-        if (Math.abs(s - 1) > SUM_TOLERANCE)
-            throw new InvalidInputException("prior", "weights sum to " + s
-                + ", not 1; normalize them (Prior.normalize) or pass probabilities");
-        return new Prior(scaled(weights, s));
-    }
+    public static Prior of(double[] weights) { return new Prior(normalized("prior", weights, true)); }
 
     /** A prior proportional to non-negative weights (not all zero). */
-    public static Prior normalize(double[] weights) {
-        double s = checkedSum("prior", weights);
-        return new Prior(scaled(weights, s));
-    }
+    public static Prior normalize(double[] weights) { return new Prior(normalized("prior", weights, false)); }
 
     /** The uniform prior on n policies. */
     public static Prior uniform(int n) {
@@ -43,19 +37,24 @@ public final class Prior {
         return new Prior(w);
     }
 
-    private static double checkedSum(String name, double[] weights) {
+    /**
+     * The checked weights divided by their sum (which must be 1 within {@link #SUM_TOLERANCE} when
+     * {@code sumToOne}). Both are taken times 2^-e, e the exponent of the largest weight: exact, so
+     * the same bits as w/Σw wherever Σw does not overflow, and no overflow where it would.
+     */
+    private static double[] normalized(String name, double[] weights, boolean sumToOne) {
         Checks.finite(name, weights);
-        double s = 0;
-        for (int i = 0; i < weights.length; i++) {
+        for (int i = 0; i < weights.length; i++)
             if (weights[i] < 0)
                 throw new InvalidInputException(name, "weight " + i + " is " + weights[i] + "; prior weights must be >= 0");
-            s += weights[i];
-        }
+        int e = Scaling.exponent(weights);
+        double[] w = Scaling.scalb(weights, -e);
+        double s = 0;
+        for (double v : w) s += v;
         if (!(s > 0)) throw new InvalidInputException(name, "all weights are zero; give at least one positive weight");
-        return s;
-    }
-
-    private static double[] scaled(double[] w, double s) {
+        if (sumToOne && Math.abs(Math.scalb(s, e) - 1) > SUM_TOLERANCE)
+            throw new InvalidInputException(name, "weights sum to " + Math.scalb(s, e)
+                + ", not 1; normalize them (Prior.normalize) or pass probabilities");
         double[] r = new double[w.length];
         for (int i = 0; i < w.length; i++) r[i] = w[i] / s;
         return r;

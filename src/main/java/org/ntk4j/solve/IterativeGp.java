@@ -54,7 +54,10 @@ public final class IterativeGp {
                 // one block: [Y | M_dt] (the variance columns only when variances are asked for)
                 int cols = k + (mode == CovarianceMode.NONE ? 0 : m);
                 double[] rhs = new double[n * cols];
-                System.arraycopy(y.toColumnMajor(), 0, rhs, 0, n * k);
+                // Y scaled to max |y| in [1, 2) (exact; the mean is scaled back): targets near 1e308
+                // then do not overflow in the CG iterates or residual norms
+                int ye = y.maxAbsExponent();
+                System.arraycopy(y.scalb(-ye).toColumnMajor(), 0, rhs, 0, n * k);
                 if (cols > k) System.arraycopy(mdt.toColumnMajorArray(), 0, rhs, n * k, n * m);
                 LinearOperator a = (v, kk) -> regularizedProduct(sk, ntk, v, kk, n, lambda);
                 long tc = System.nanoTime();
@@ -68,7 +71,7 @@ public final class IterativeGp {
                 double meanBound;
                 try (NativeMatrix xy = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, k, java.util.Arrays.copyOf(sol, n * k)), "alpha");
                      NativeMatrix mu = Blas.multiply(true, mdt, false, xy, "posterior mean")) {
-                    mean = mu.toMatrix();
+                    mean = mu.toMatrix().scalb(ye);
                     double maxRy = 0;
                     for (int j = 0; j < k; j++) maxRy = Math.max(maxRy, rn[j]);
                     double maxNorm = 0;
@@ -77,7 +80,7 @@ public final class IterativeGp {
                         for (int j = 0; j < n; j++) { double v = mdt.get(j, i); s += v * v; }
                         maxNorm = Math.max(maxNorm, Math.sqrt(s));
                     }
-                    meanBound = maxNorm * maxRy / lambda;
+                    meanBound = Math.scalb(maxNorm * maxRy / lambda, ye);
                 }
                 long meanNanos = System.nanoTime() - tc;
                 long tv = System.nanoTime();

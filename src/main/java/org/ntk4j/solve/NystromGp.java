@@ -49,7 +49,10 @@ public final class NystromGp {
         boolean ntk = get != Get.NNGP, ens = get == Get.NTK && mode != CovarianceMode.NONE;
         KernelOptions o = (ko == null ? KernelOptions.defaults() : ko).withComputeNtk(ntk);
         KernelFunction kf = KernelFunction.of(arch);
-        double[] xcm = x.toColumnMajor(), ycm = y.toColumnMajor();
+        // y scaled to max |y| in [1, 2) (exact; the mean is scaled back): targets near 1e308 do not
+        // overflow in Bᵀy or β (as in IterativeGp)
+        int ye = y.maxAbsExponent();
+        double[] xcm = x.toColumnMajor(), ycm = y.scalb(-ye).toColumnMajor();
         int[] idx = LowRankPreconditioner.sample(n, mc, so.seed());
         Matrix z = rowsOf(xcm, n, x.cols(), idx, 0, idx.length);
         long tk = System.nanoTime();
@@ -106,7 +109,7 @@ public final class NystromGp {
                 Matrix mean;
                 try (NativeMatrix bt = NativeMatrix.copyOf(ntk ? tz.ntk() : tz.nngp(), "B_t")) {
                     lm.timesInverseLowerTransposeInPlace(bt); // rows b_tᵀ = (L⁻¹K_Mt)ᵀ
-                    try (NativeMatrix mu = Blas.multiply(false, bt, false, by, "Nystrom mean")) { mean = mu.toMatrix(); }
+                    try (NativeMatrix mu = Blas.multiply(false, bt, false, by, "Nystrom mean")) { mean = mu.toMatrix().scalb(ye); }
                     long meanNanos = System.nanoTime() - tm;
                     long tv = System.nanoTime();
                     double[] var = null;

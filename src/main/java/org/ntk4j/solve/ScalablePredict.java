@@ -2,6 +2,7 @@ package org.ntk4j.solve;
 
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Get;
@@ -47,11 +48,8 @@ public final class ScalablePredict {
         if (xt == null || xt.rows() == 0) throw new InvalidInputException("x-test", "is required (at least one row)");
         if (xt.cols() != x.cols())
             throw new InvalidInputException("x-test", "has " + xt.cols() + " features but x-train has " + x.cols());
-        for (Object[] a : new Object[][] {{"x-train", x}, {"y-train", y}, {"x-test", xt}}) {
-            Matrix mm = (Matrix) a[1];
-            long k = mm.firstNonFinite();
-            if (k >= 0) throw new InvalidInputException((String) a[0], "entry at row " + (k % mm.rows()) + ", column " + (k / mm.rows())
-                + " is not finite; inputs must be finite");
-        }
+        Finite.requireInput(x, "x-train");
+        Finite.requireInput(y, "y-train");
+        Finite.requireInput(xt, "x-test");
     }
 }

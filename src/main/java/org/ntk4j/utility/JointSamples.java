@@ -3,7 +3,9 @@ package org.ntk4j.utility;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.Posterior;
 import org.ntk4j.predict.UtilityPosterior;
 
 /**
@@ -37,7 +39,7 @@ public final class JointSamples {
                 int off = k * m;
                 for (int i = 0; i < m; i++) v[i] += root[off + i] * ek;
             }
-            out[s] = v;
+            out[s] = Finite.requireResult(v, "joint utility sample " + s, Posterior.COVARIANCE_REMEDY);
         }
         return out;
     }

@@ -27,15 +27,7 @@ class GpuVsCpuTest {
         return Matrix.of(a);
     }
 
-    static double relErr(Matrix a, Matrix b) {
-        double num = 0, den = 0;
-        for (int j = 0; j < b.cols(); j++)
-            for (int i = 0; i < b.rows(); i++) {
-                num = Math.max(num, Math.abs(a.get(i, j) - b.get(i, j)));
-                den = Math.max(den, Math.abs(b.get(i, j)));
-            }
-        return den == 0 ? num : num / den;
-    }
+    static double relErr(Matrix a, Matrix b) { return org.ntk4j.testing.Compare.relErr(a, b); }
 
     @Test void kernelsMatchTheCpuForEveryActivation() {
         Random r = new Random(11);

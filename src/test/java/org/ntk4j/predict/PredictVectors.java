@@ -68,17 +68,7 @@ final class PredictVectors {
     }
 
     /** max|a − e| / max|e| (absolute when e is all zero). */
-    static double relErr(Matrix a, Matrix e) {
-        if (a.rows() != e.rows() || a.cols() != e.cols())
-            throw new AssertionError("shape " + a.rows() + "x" + a.cols() + " vs expected " + e.rows() + "x" + e.cols());
-        double num = 0, den = 0;
-        for (int i = 0; i < e.rows(); i++)
-            for (int j = 0; j < e.cols(); j++) {
-                num = Math.max(num, Math.abs(a.get(i, j) - e.get(i, j)));
-                den = Math.max(den, Math.abs(e.get(i, j)));
-            }
-        return den == 0 ? num : num / den;
-    }
+    static double relErr(Matrix a, Matrix e) { return org.ntk4j.testing.Compare.relErr(a, e); }
 
     static double relErr(double[] a, double[] e) { return relErr(Matrix.column(a), Matrix.column(e)); }
 }

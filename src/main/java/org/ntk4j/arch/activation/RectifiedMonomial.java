@@ -10,7 +10,8 @@ import org.ntk4j.arch.Activation;
  *
  * <p>Unlike neural-tangents (NaN at θ = 0, i.e. identical inputs), this returns the finite limit
  * J_n(0) = π(2n−1)!!. A zero variance (p = 0) means an input to φ is exactly 0, so
- * T = φ(0)·E[φ(v)] and Ṫ = φ'(0)·E[φ'(v)] with φ(0) = 1 for n = 0 (1[0 ≥ 0] = 1).
+ * T = φ(0)·E[φ(v)] and Ṫ = φ'(0)·E[φ'(v)] with φ(0) = 1 for n = 0 (1[0 ≥ 0] = 1). √p is
+ * {@link ArcCosine#sqrtProduct} (no overflow or underflow of q1q2: exactly homogeneous at any scale).
  */
 public record RectifiedMonomial(int degree) implements Activation {
     public RectifiedMonomial {
@@ -36,26 +37,24 @@ public record RectifiedMonomial(int degree) implements Activation {
     }
 
     @Override public double nngp(double c, double q1, double q2) {
-        double p = q1 * q2;
-        if (p == 0) {
+        if (q1 == 0 || q2 == 0) {
             // An input to φ is exactly 0: E[φ(0)φ(v)] = φ(0)·E[φ(v)]; φ(0) = 1 only for n = 0.
             if (degree != 0) return 0.0;
             return (q1 == 0 && q2 == 0) ? 1.0 : 0.5;
         }
-        double sp = Math.sqrt(p);
+        double sp = ArcCosine.sqrtProduct(q1, q2);
         double t = Math.acos(Math.min(1.0, Math.max(-1.0, c / sp)));
         return pow(sp, degree) * j(degree, t) / Dual.TWO_PI;
     }
 
     @Override public double ntkFactor(double c, double q1, double q2) {
         if (degree == 0) return 0.0;
-        double p = q1 * q2;
-        if (p == 0) {
+        if (q1 == 0 || q2 == 0) {
             // φ'(0) = n·0^{n−1} is 1 only for n = 1; then E[φ'(v)] = P(v ≥ 0).
             if (degree != 1) return 0.0;
             return (q1 == 0 && q2 == 0) ? 1.0 : 0.5;
         }
-        double sp = Math.sqrt(p);
+        double sp = ArcCosine.sqrtProduct(q1, q2);
         double t = Math.acos(Math.min(1.0, Math.max(-1.0, c / sp)));
         return degree * degree * pow(sp, degree - 1) * j(degree - 1, t) / Dual.TWO_PI;
     }

@@ -68,14 +68,20 @@ class NativeArcCosineTest {
         assertTrue(Double.isNaN(theta[3]));
     }
 
-    /** Variances with zeros, tiny, ordinary and large values. */
+    /**
+     * Variances with zeros, subnormal, tiny, ordinary, large and huge values (products of the
+     * extremes leave the normal range: the rescaled √(q1q2) of both codes).
+     */
     private static double[] variances(Random r, int n) {
         double[] q = new double[n];
         for (int i = 0; i < n; i++)
-            q[i] = switch (r.nextInt(6)) {
+            q[i] = switch (r.nextInt(9)) {
                 case 0 -> 0.0;
                 case 1 -> 1e-300 * r.nextDouble();
                 case 2 -> 1e6 * r.nextDouble();
+                case 3 -> 1e300 * r.nextDouble();
+                case 4 -> Double.MIN_VALUE * (1 + r.nextInt(1 << 20));
+                case 5 -> 1e-200 * r.nextDouble();
                 default -> 0.1 + 3 * r.nextDouble();
             };
         return q;
@@ -91,7 +97,7 @@ class NativeArcCosineTest {
             case 4 -> Math.copySign(1 - 1e-12 * r.nextDouble(), r.nextBoolean() ? 1 : -1);
             default -> 2 * r.nextDouble() - 1;
         };
-        return rho * Math.sqrt(q1 * q2);
+        return rho * ArcCosine.sqrtProduct(q1, q2);
     }
 
     private static double[] randomTheta(Random r, int n) {
