@@ -3,11 +3,13 @@ package org.ntk4j.gpu;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import org.ntk4j.linalg.MemoryGuard;
+import org.ntk4j.parallel.ParallelRegion;
 import org.ntk4j.kernel.KernelInputs;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelOptions;
+import org.ntk4j.kernel.KernelProgress;
 import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
@@ -66,11 +68,13 @@ public final class GpuKernelEngine {
                 DeviceBuffer tk = sym ? dev.scratch("kernel tile K^T", tileBytes) : null;
                 DeviceBuffer tt = sym && ntk ? dev.scratch("kernel tile NTK^T", tileBytes) : null;
                 Out outK = new Out(n1, n2, f32), outT = ntk ? new Out(n1, n2, f32) : null;
-                long total = 0, done = 0;
+                long total = 0;
                 for (int c0 = 0; c0 < n2; c0 += tile) for (int r0 = sym ? c0 : 0; r0 < n1; r0 += tile) total++;
+                KernelProgress progress = new KernelProgress(options.progress(), n1, n2, total);
                 for (int c0 = 0; c0 < n2; c0 += tile) {
                     int cols = Math.min(tile, n2 - c0);
                     for (int r0 = sym ? c0 : 0; r0 < n1; r0 += tile) {
+                        ParallelRegion.checkInterrupted("the kernel computation"); // as the CPU engine: within about one block
                         int rows = Math.min(tile, n1 - r0);
                         DeviceMatrix k = DeviceMatrix.of(wk, rows, cols, options.dtype());
                         DeviceMatrix t = ntk ? DeviceMatrix.of(wt, rows, cols, options.dtype()) : null;
@@ -85,7 +89,7 @@ public final class GpuKernelEngine {
                             outK.fetch(dev, transpose(dev, k, tk, f32), c0, r0);
                             if (t != null) outT.fetch(dev, transpose(dev, t, tt, f32), c0, r0);
                         }
-                        options.progress().onProgress(++done, total);
+                        progress.unitDone();
                     }
                 }
                 dk.requireFinite("kernel");

@@ -3,7 +3,6 @@ package org.ntk4j.kernel;
 import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.device.Device;
 import org.ntk4j.gpu.GpuKernelEngine;
@@ -207,8 +206,7 @@ public final class KernelFunction {
         if (inPlace != null) total = allTiles.size();
         else for (int r0 = 0; r0 < n1; r0 += panelRows) total += tiles(r0, Math.min(n1, r0 + panelRows), sym ? r0 : 0, n2, tile, sym).size();
         final long totalTiles = total;
-        TileProgress progress = new TileProgress(options.progress(), totalTiles);
-        progress.start(n1, n2);
+        KernelProgress progress = new KernelProgress(options.progress(), n1, n2, totalTiles);
         long blasNs = 0, tileNs = 0, tGram;
         // the outputs are pinned while the workers write them: closing one meanwhile throws instead of freeing it
         try (NativeMatrix.Pin nngpPin = NativeMatrix.pinIfPresent(out.nngpNative());
@@ -265,50 +263,14 @@ public final class KernelFunction {
 
     /** The tiles of one panel on {@code threads} workers of a {@link ParallelRegion} (all stopped when it returns). */
     private static void runTiles(int threads, List<int[]> tiles, TileRecursion.Shared shared, int tile, DoubleBuffer panel,
-                                 int r0, int c0, int ld, TileProgress progress) {
+                                 int r0, int c0, int ld, KernelProgress progress) {
         ParallelRegion.forEach(WHAT, "ntk4j-kernel", threads, tiles.size(),
             () -> new TileWorker(new TileRecursion(shared, tile), panel.duplicate()),
             (w, t) -> {
                 int[] tl = tiles.get(t);
                 w.recursion().run(w.view(), r0, c0, ld, tl[0], tl[1], tl[2], tl[3]);
-                progress.tileDone();
+                progress.unitDone();
             });
-    }
-
-    /**
-     * Tiles done of the whole kernel, reported to the caller's listener; a listener that throws
-     * aborts the computation with its exception as the cause (the region stops the other workers).
-     */
-    private static final class TileProgress {
-        private final ProgressListener listener;
-        private final long total;
-        private final AtomicLong done = new AtomicLong();
-
-        TileProgress(ProgressListener listener, long total) {
-            this.listener = listener;
-            this.total = total;
-        }
-
-        void start(int n1, int n2) {
-            try {
-                listener.onStage("kernel " + n1 + "x" + n2, total);
-            } catch (RuntimeException e) {
-                throw failed(e);
-            }
-        }
-
-        void tileDone() {
-            long d = done.incrementAndGet();
-            try {
-                listener.onProgress(d, total);
-            } catch (RuntimeException e) {
-                throw failed(e);
-            }
-        }
-
-        private static IllegalStateException failed(RuntimeException e) {
-            return new IllegalStateException("the progress listener threw " + e + "; the kernel computation was stopped", e);
-        }
     }
 
     /**
