@@ -3,7 +3,7 @@
 
 Network: [Dense(W_std, b_std) -> Relu] * depth -> Dense(W_std, b_std), NTK parameterization,
 kernel of x with itself (x2 = None), float64. The recursion is the one of neural-tangents
-(spec §2-§4): sqrt(max(p - c^2, 0)) and arctan2, whole-array numpy operations.
+(docs/kernels.md §2-§4): sqrt(max(p - c^2, 0)) and arctan2, whole-array numpy operations.
 
 --blocked computes the same kernels with a tuned numpy: row blocks, preallocated temporaries and
 in-place ufuncs (no n x n temporaries beyond the outputs; ~2x faster here). The whole-array version is

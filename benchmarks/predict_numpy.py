@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""numpy/scipy baseline of exact NNGP prediction (issue 3's benchmark): mean and variances.
+"""numpy/scipy baseline of exact NNGP prediction (benchmarks/README.md): mean and variances.
 
 Network: [Dense(W_std=1.5, b_std=0.1) -> Relu] * 2 -> Dense(W_std=1.5, b_std=0.1), NTK
 parameterization, float64. Steps (each timed):

@@ -1,4 +1,4 @@
-// Dual maps of the closed-form activations (kernels-and-prediction.md §4), for float and double.
+// Dual maps of the closed-form activations (docs/kernels.md §4), for float and double.
 // dual(id, P, c, q1, q2) returns T = E[phi(u)phi(v)] and Tdot = E[phi'(u)phi'(v)] for
 // (u, v) ~ N(0, [[q1, c], [c, q2]]). P holds constants the host precomputed from the
 // activation's parameters (org.ntk4j.gpu.ActivationCodec writes them; the layouts below are the

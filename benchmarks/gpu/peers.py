@@ -1,7 +1,7 @@
 """The same math as ntk4j's GPU benchmark, in numpy/scipy (CPU) and in PyTorch (same GPU).
 
 Network: [Dense(W_std=1.5, b_std=0.05) -> Relu] x 3 -> Dense(W_std=1.5, b_std=0.05), NTK
-parameterization (spec §2-§4), inputs x (n x d), K0 = x x^T / d. Stages timed:
+parameterization (docs/kernels.md §2-§4), inputs x (n x d), K0 = x x^T / d. Stages timed:
   kernel build   NNGP and NTK of x with itself (n x n, full matrices)
   cholesky_alpha L = chol(K + lambda I), lambda = 1e-4 * mean diag(K), alpha = (K + lambda I)^-1 y
   test_kernel    NNGP between the n training and m test points
@@ -40,7 +40,7 @@ def variances(q):
 
 # ---------------------------------------------------------------- numpy ------------
 def np_block(c, pre1, pre2, ntk):
-    """In place on a block of dot products / d: all layers, ReLU dual maps (spec §4)."""
+    """In place on a block of dot products / d: all layers, ReLU dual maps (docs/kernels.md §4.1)."""
     t = np.zeros_like(c) if ntk else None
     for l in range(LAYERS):
         c *= W2

@@ -3,7 +3,7 @@
 src/test/resources/predict-fixtures/ (read by org.ntk4j.predict.NtrefFixturesTest).
 
 ntref.py is the independent numpy reference that reproduces neural-tangents 0.6.6 to <= 2e-15
-(see /work/shared/testdata/README.md). Run from the repository root:
+(see docs/kernels.md §7). Run from the repository root:
 
     python3 src/test/python/gen_predict_fixtures.py
 

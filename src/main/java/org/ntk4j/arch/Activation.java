@@ -1,7 +1,7 @@
 package org.ntk4j.arch;
 
 /**
- * An elementwise nonlinearity φ with its dual maps (kernels-and-prediction.md §4). For
+ * An elementwise nonlinearity φ with its dual maps (docs/kernels.md §4). For
  * (u, v) ~ N(0, [[q1, c], [c, q2]]):
  * <ul>
  *   <li>{@link #nngp} is T(c, q1, q2) = E[φ(u)φ(v)] (the next NNGP);</li>

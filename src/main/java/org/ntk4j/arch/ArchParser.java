@@ -8,7 +8,7 @@ import java.util.Map;
 import org.ntk4j.error.InvalidInputException;
 
 /**
- * Parses ARCH text (issue 2) into an {@link Architecture}:
+ * Parses ARCH text (grammar in the README's kernel section) into an {@link Architecture}:
  * <pre>
  * ARCH  := LAYER ( '->' LAYER )*
  * LAYER := NAME [ '(' ARG ( ',' ARG )* ')' ]

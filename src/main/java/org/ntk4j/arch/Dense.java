@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * A fully-connected layer {@code Dense(width, W_std, b_std)}. {@code hasBias == false} means
  * neural-tangents' {@code b_std=None} (no bias at all); note that {@code b_std = 0} is different
- * under the standard parameterization, whose NTK still gets the bias-gradient term +1 (§2 quirk).
+ * under the standard parameterization, whose NTK still gets the bias-gradient term +1 (docs/kernels.md §2).
  *
  * @param width output width (used by the standard parameterization and by finite networks)
  * @param wStd  weight standard deviation σ_w ≥ 0

@@ -69,7 +69,7 @@ final class LayerFactory {
             p("fn", Type.IDENT, null), p("deg", Type.INT, 25));
     }
 
-    /** The layer names, in the order of issue 2. */
+    /** The layer names, in the order they are registered below. */
     static List<String> names() {
         List<String> out = new ArrayList<>();
         for (Spec s : SPECS.values()) out.add(s.name());

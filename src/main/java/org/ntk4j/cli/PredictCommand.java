@@ -34,7 +34,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code ntk4j predict}: infinite-width predictions (issue 3's table).
+ * {@code ntk4j predict}: infinite-width predictions (docs/prediction.md).
  * <ul>
  *   <li>no {@code --time}, no {@code --fx-*}: the t = ∞ posterior of {@code --get} (gp_inference);</li>
  *   <li>{@code --time T} with nngp/ntk: the trained ensemble at time T;</li>

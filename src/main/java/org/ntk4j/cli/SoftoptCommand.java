@@ -56,7 +56,7 @@ public final class SoftoptCommand implements Callable<Integer> {
         Double q;
     }
 
-    /** ε from labelled prior draws (E16). */
+    /** ε from labelled prior draws (E16 of docs/soft-optimization.md). */
     static final class Labels {
         @Option(names = "--labels", required = true, paramLabel = "H",
             description = "m×2: column 0 the index of a policy drawn from the prior, column 1 its observed true utility; ε by Hoeffding.")

@@ -20,7 +20,7 @@ import org.ntk4j.linalg.MemoryGuard;
  * given explicitly, its outputs f(x), its empirical NNGP and NTK (by per-layer Jacobian
  * contraction; no P-wide Jacobian is formed), and full-batch gradient-descent training, which
  * returns a new network. Follows neural-tangents' {@code stax.Dense} conventions
- * (kernels-and-prediction.md §2, §7): NTK parameterization h = (W_std/√n_in)·a·W + b_std·b with
+ * (docs/kernels.md §2, §6): NTK parameterization h = (W_std/√n_in)·a·W + b_std·b with
  * standard-normal W, b; the standard parameterization is supported too (see {@link DenseParameters}).
  *
  * <pre>{@code
@@ -223,7 +223,7 @@ public final class FiniteNetwork {
     /**
      * {@code steps} full-batch gradient-descent steps θ ← θ − η·∇L on L = 1/(2N)·‖f(X) − Y‖²,
      * N = n·k; K steps at rate η correspond to time t = K at learning rate η in the predictions
-     * (soft-optimization.md §6.1). Returns a new network; this one is unchanged.
+     * (docs/soft-optimization.md §6.1). Returns a new network; this one is unchanged.
      */
     public FiniteNetwork train(Matrix xTrain, Matrix yTrain, int steps, double learningRate) {
         return train(xTrain, yTrain, steps, learningRate, ProgressListener.NONE);

@@ -6,7 +6,7 @@ import org.ntk4j.parallel.ParallelRegion;
 
 /**
  * Full-batch gradient descent on L = 1/(2N)·‖f(X) − Y‖², N = n·k (neural-tangents' convention,
- * soft-optimization.md §6.1): θ ← θ − η·∇L. The weight matrices stay in native memory for the
+ * docs/soft-optimization.md §6.1): θ ← θ − η·∇L. The weight matrices stay in native memory for the
  * whole run (they are read by every forward pass and updated by one GEMM per layer and step);
  * biases are updated in Java.
  */

@@ -10,7 +10,7 @@ import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 
 /**
- * Exact GP posterior on the GPU (neural-tangents' {@code gp_inference}, spec §6.3) for
+ * Exact GP posterior on the GPU (neural-tangents' {@code gp_inference}, docs/prediction.md §2) for
  * get = "nngp" (kernel K) or "ntkgp" (kernel Θ), t = ∞:
  * mean = M_td (M_dd + λI)⁻¹ y and variance = diag(M_tt) − ‖L⁻¹ M_dt‖² per test point, with
  * M_dd + λI = L Lᵀ and λ = diag_reg·tr(M_dd)/n (or diag_reg itself with absolute scale).

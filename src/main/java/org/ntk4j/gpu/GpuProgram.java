@@ -63,7 +63,7 @@ final class GpuProgram {
         for (Layer l : arch.layers()) {
             if (l instanceof Dense d) {
                 double w2 = d.wStd() * d.wStd(), b2 = d.hasBias() ? d.bStd() * d.bStd() : 0.0;
-                // NTK: Θ' = (w2·K + b2) + w2·Θ; standard: Θ' = N_in·K + w2·Θ + 1[bias]  (spec §2)
+                // NTK: Θ' = (w2·K + b2) + w2·Θ; standard: Θ' = N_in·K + w2·Θ + 1[bias]  (docs/kernels.md §2)
                 ops.add(standard ? new Op(w2, b2, width, d.hasBias() ? 1.0 : 0.0, null, null) : new Op(w2, b2, w2, b2, null, null));
                 width = d.width();
             } else if (l instanceof Activation a && !(a instanceof Identity)) {

@@ -15,7 +15,7 @@ import org.ntk4j.parallel.ParallelRegion;
 
 /**
  * The infinite-width kernel function of an architecture: (x1, x2) → {@link Kernels}, matching
- * neural-tangents 0.6.6 (kernels-and-prediction.md §1–§4). {@code x2 == null} means x2 = x1: only
+ * neural-tangents 0.6.6 (docs/kernels.md §1–§5). {@code x2 == null} means x2 = x1: only
  * the upper triangle is computed and mirrored (the result is exactly symmetric), and cov2 is null.
  * Exception: with a {@link org.ntk4j.arch.activation.Numerical} layer the full matrix is computed,
  * because the quadrature is not symmetric in (q1, q2) — neural-tangents' K(x, x) is then asymmetric

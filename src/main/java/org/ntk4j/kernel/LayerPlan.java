@@ -11,7 +11,7 @@ import org.ntk4j.arch.activation.Identity;
 import org.ntk4j.arch.activation.Numerical;
 
 /**
- * The recursion of an architecture as a list of steps (spec §2–§3), and the per-example variance
+ * The recursion of an architecture as a list of steps (docs/kernels.md §2–§3), and the per-example variance
  * recursion, which is cheap (O(n·layers)) and done once, before the n1×n2 tiles.
  */
 final class LayerPlan {

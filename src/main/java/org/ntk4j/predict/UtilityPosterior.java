@@ -5,7 +5,7 @@ import org.ntk4j.linalg.Matrix;
 
 /**
  * The posterior over a scalar utility at m candidate points, as the soft optimizer consumes it:
- * proxy U = mean, uncertainty σ = sd (soft-optimization.md §7). Get one from
+ * proxy U = mean, uncertainty σ = sd (docs/soft-optimization.md §7). Get one from
  * {@link Posterior#utility(int)}.
  */
 public interface UtilityPosterior {

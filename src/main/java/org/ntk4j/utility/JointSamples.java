@@ -10,7 +10,7 @@ import org.ntk4j.predict.UtilityPosterior;
 
 /**
  * Joint draws of the utility of all candidates from a posterior with full covariance
- * (soft-optimization.md §7 step 3: ε as a posterior quantile of E_γ|U − V|).
+ * (docs/soft-optimization.md §7 step 3: ε as a posterior quantile of E_γ|U − V|).
  */
 public final class JointSamples {
     private JointSamples() {}

@@ -4,7 +4,7 @@ import org.ntk4j.linalg.Matrix;
 import org.ntk4j.predict.UtilityPosterior;
 
 /**
- * The bridge from the regression core to the soft optimizer (issue 4, capability 7): fit on
+ * The bridge from the regression core to the soft optimizer (docs/soft-optimization.md §7, steps 1–2): fit on
  * (policy features, observed utility) and return the posterior over the utility of candidate
  * policies: U = posterior mean, σ = posterior sd, and the joint covariance when asked (for
  * {@link JointSamples}).

@@ -17,7 +17,7 @@ import org.ntk4j.testing.NtVectors;
 
 /**
  * {@code ntk4j predict} end to end on neural-tangents' predict vectors (files in, .npy out,
- * ≤ 1e-10 relative), every row of issue 3's table, and its documented errors.
+ * ≤ 1e-10 relative), every prediction mode of docs/prediction.md, and its documented errors.
  */
 class PredictCommandTest {
     static final String ARCH = "Dense(512,W_std=1.5,b_std=0.05)->Erf->Dense(512,W_std=1.5,b_std=0.05)->Relu->Dense(2,W_std=1.5,b_std=0.05)";

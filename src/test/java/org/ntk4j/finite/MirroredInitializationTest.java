@@ -15,7 +15,7 @@ import org.ntk4j.predict.GradientDescentMse;
 import org.ntk4j.predict.Regularization;
 
 /**
- * The symmetry result (soft-optimization.md §6.4, claim 19): flipping the readout weights and bias
+ * The symmetry result (docs/soft-optimization.md §6.4, claim 19): flipping the readout weights and bias
  * of a network flips f₀ and leaves the empirical NTK unchanged, so over a mirrored pair of
  * initializations the correction term f₀(x) − Θ̂(x,X)Θ̂_r⁻¹(I − e^{−ηΘ̂t/N})f₀(X) averages to zero
  * <em>exactly</em> (bit for bit, not just to rounding), at any width, time and ridge; and the

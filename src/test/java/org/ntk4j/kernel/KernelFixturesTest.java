@@ -22,7 +22,7 @@ import org.ntk4j.testing.NtVectors;
  * fixture {@code kernel-fixtures/random-kernels.json}, written by
  * {@code src/test/python/gen_kernel_fixtures.py}. Tolerance: 1e-12 relative (measured 4e-15) for well-separated
  * inputs; 1e-7 (measured 6e-9) for the cases with repeated points, where a one-ulp difference between a Gram entry
- * and a squared norm moves a correlation near 1 and the arc-cosine maps amplify it (testdata README).
+ * and a squared norm moves a correlation near 1 and the arc-cosine maps amplify it (docs/kernels.md §7).
  */
 class KernelFixturesTest {
     static List<JsonNode> cases() throws IOException {

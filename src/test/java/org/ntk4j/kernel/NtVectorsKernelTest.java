@@ -91,7 +91,7 @@ class NtVectorsKernelTest {
 
     @Test
     void exampleValuesOfTheSpec() {
-        // Spec §10: Relu, depth 2, W=1.5, b=0.1, x1 vs x2.
+        // The example of docs/kernels.md §7: Relu, depth 2, W=1.5, b=0.1, x1 vs x2.
         KernelCase c = NtVectors.load().kernels().stream()
             .filter(k -> k.activation.equals("Relu") && k.depth == 2 && k.bStd != null && !k.x2IsNone
                 && k.parameterization == org.ntk4j.arch.Parameterization.NTK).findFirst().orElseThrow();

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Guards against the OpenBLAS float64 bug (platform-notes.md §1: the OpenBLAS bundled with ND4J
+ * Guards against the OpenBLAS float64 bug (docs/platform.md §1: the OpenBLAS bundled with ND4J
  * M2.1 returns wrong dpotrf/dtrsm/dsyevd results on AVX-512, sometimes with info = 0). Every
  * routine ntk4j's regression core relies on is compared with plain Java at n = 64, 200, 500, 1000
  * to ≤ 1e-12 relative, so that a dependency change cannot bring wrong results back silently.

@@ -30,7 +30,7 @@ class PredictPropertiesTest {
 
     @Test
     void ntkgpVarianceBoundsEnsembleVariance() {
-        // soft-optimization.md (E35): Var_NTKGP − Var_ens ≥ 0 when Θ − K ⪰ 0 (NTK parameterization)
+        // docs/soft-optimization.md (E35): Var_NTKGP − Var_ens ≥ 0 when Θ − K ⪰ 0 (NTK parameterization)
         for (double dr : new double[] {0, 1e-4, 1e-2, 1}) {
             try (GpInference gp = GpInference.fit(KDD, Y, Regularization.relative(dr), JitterPolicy.defaults())) {
                 double[] ens = gp.predict(Get.NTK, KTD, KTT, CovarianceMode.DIAGONAL).variances();

@@ -6,7 +6,7 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 import org.junit.jupiter.api.Test;
 
-/** Claims 4–9 and 12 of soft-optimization.md §8 on hundreds of seeded random instances, against LPs. */
+/** Claims 4–9 and 12 of docs/soft-optimization.md §8 on hundreds of seeded random instances, against LPs. */
 class MaximinPropertyTest {
     static final int INSTANCES = 300;
 

@@ -6,7 +6,7 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 import org.junit.jupiter.api.Test;
 
-/** Claims 1–3 of soft-optimization.md §8 and Taylor's optimality (E4), on random instances. */
+/** Claims 1–3 of docs/soft-optimization.md §8 and Taylor's optimality (E4), on random instances. */
 class QuantilizerTest {
 
     @Test void matchesE1LiterallyAndIsCappedByGammaOverQ() {

@@ -16,7 +16,7 @@ import org.ntk4j.linalg.Matrix;
 
 /**
  * Reader of {@code src/test/resources/nt-vectors.json} (values computed by neural-tangents 0.6.6
- * itself; format in /work/shared/testdata/README.md). A NaN that neural-tangents returned is stored
+ * itself; format in docs/kernels.md §7). A NaN that neural-tangents returned is stored
  * as JSON null and read here as {@link Double#NaN}. Shared by the kernel, predict and finite tests.
  */
 public final class NtVectors {

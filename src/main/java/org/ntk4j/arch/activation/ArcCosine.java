@@ -2,7 +2,7 @@ package org.ntk4j.arch.activation;
 
 /**
  * The arc-cosine dual maps of φ = a·min(x,0) + b·max(x,0) (ABRelu, Relu, LeakyRelu, Abs), exactly
- * as neural-tangents defines them (spec §4): with R = sqrt⁺(q1q2 − c²), θ = atan2(R, c) (π/2 when
+ * as neural-tangents defines them (docs/kernels.md §4.1): with R = sqrt⁺(q1q2 − c²), θ = atan2(R, c) (π/2 when
  * both are 0), f = (a−b)²/(2π) and s = (a²+b²)/2: Ṫ = s − f·θ and T = f·R + Ṫ·c.
  * Evaluated through the correlation ρ = c/√(q1q2) (clamped at ±1; 0 when q1q2 = 0, NT's fill value
  * π/2): θ = arccos ρ by the vectorizable {@link FastAcos} (~4× faster than atan2 here) and

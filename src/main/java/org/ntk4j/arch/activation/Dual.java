@@ -1,6 +1,6 @@
 package org.ntk4j.arch.activation;
 
-/** Numerical helpers shared by the dual maps: neural-tangents' safeguards (spec §4). */
+/** Numerical helpers shared by the dual maps: neural-tangents' safeguards (docs/kernels.md §5). */
 final class Dual {
     private Dual() { }
 

@@ -5,7 +5,7 @@ import org.ntk4j.arch.Activation;
 /**
  * Exact GELU φ(x) = x·Φ(x). With p = q1q2, P1 = (1+q1)(1+q2), Δ² = P1 − c², Δ = sqrt⁺(Δ²),
  * A = atan2(c, Δ): T = c/4 + [(c² + pΔ²)/(P1Δ) + cA]/(2π) and
- * Ṫ = 1/4 + A/(2π) + c/(2πΔ)·[1/Δ² + (1−p)/P1 + 1] (spec §4).
+ * Ṫ = 1/4 + A/(2π) + c/(2πΔ)·[1/Δ² + (1−p)/P1 + 1] (docs/kernels.md §4.3).
  */
 public record Gelu() implements Activation, TileMap {
     @Override public double nngp(double c, double q1, double q2) {

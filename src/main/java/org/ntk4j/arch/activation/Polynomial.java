@@ -6,7 +6,7 @@ import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.arch.Activation;
 
 /**
- * φ(x) = Σ_j coef[j]·xʲ, by the Hermite (Mehler) expansion of spec §4. Written with
+ * φ(x) = Σ_j coef[j]·xʲ, by the Hermite (Mehler) expansion (docs/kernels.md §4.3). Written with
  * s_l(q) = r_l(q)/q^{l/2} = Σ_i coef[2i+l]·(2i+l)!/(2^i·i!·√(l!))·qⁱ (a polynomial in q), the maps are
  * T = Σ_l s_l(q1)s_l(q2)·cˡ and Ṫ = Σ_{l≥1} l·s_l(q1)s_l(q2)·c^{l−1}: mathematically the library's
  * ρ-form, but without the 0/0 at zero variance (where neural-tangents returns NaN).
