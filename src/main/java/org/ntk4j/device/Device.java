@@ -57,8 +57,8 @@ public enum Device {
     /**
      * Runs {@code gpu} or {@code cpu} as this device choice says. With AUTO, a GPU that cannot take
      * this problem ({@code gpuReason} non-null, e.g. an activation without a GPU kernel) or that
-     * fails mid-run with a {@link DeviceFailureException} (such as a CUDA error) falls back to the CPU with a logged warning; with
-     * GPU both are errors.
+     * fails mid-run with a {@link DeviceFailureException} (a CUDA error) falls back to the CPU with a
+     * logged warning; with GPU both are errors.
      */
     public <T> T run(String what, String gpuReason, Supplier<T> gpu, Supplier<T> cpu) {
         Device d = resolve();
