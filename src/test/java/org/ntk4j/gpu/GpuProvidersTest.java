@@ -18,7 +18,8 @@ class GpuProvidersTest {
         assertInstanceOf(GpuKernelBackend.class, b);
         Architecture relu = Architecture.of(Dense.of(4, 1.5, 0.1), new Relu(), Dense.of(1, 1.5, 0.1));
         assertNull(b.unsupportedReason(relu));
-        Architecture numerical = Architecture.of(Dense.of(4, 1.5, 0.1), new Numerical("tanh", Math::tanh, t -> 1 - Math.tanh(t) * Math.tanh(t), 32), Dense.of(1, 1.5, 0.1));
+        Numerical tanh = new Numerical("tanh", Math::tanh, t -> 1 - Math.tanh(t) * Math.tanh(t), 32);
+        Architecture numerical = Architecture.of(Dense.of(4, 1.5, 0.1), tanh, Dense.of(1, 1.5, 0.1));
         assertEquals(GpuKernelEngine.unsupportedReason(numerical), b.unsupportedReason(numerical));
         assertNotNull(b.unsupportedReason(numerical));
     }
