@@ -3,11 +3,9 @@ package org.ntk4j.device;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.ntk4j.error.DeviceFailureException;
 import org.ntk4j.error.DeviceUnavailableException;
 import org.ntk4j.error.InvalidInputException;
-import org.ntk4j.gpu.GpuException;
-import org.ntk4j.gpu.GpuInfo;
-import org.ntk4j.gpu.GpuRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +40,13 @@ public enum Device {
         return switch (this) {
             case CPU -> CPU;
             case GPU -> {
-                GpuInfo i = GpuRuntime.probe();
+                Accelerator.Status i = Accelerators.probe();
                 if (!i.usable()) throw new DeviceUnavailableException("--device gpu: the GPU cannot be used: " + i.reason()
                     + "; use --device cpu or auto");
                 yield GPU;
             }
             case AUTO -> {
-                GpuInfo i = GpuRuntime.probe();
+                Accelerator.Status i = Accelerators.probe();
                 if (LOGGED_AUTO.compareAndSet(false, true))
                     LOG.info(i.usable() ? "device auto: using the GPU (" + i.name() + ")" : "device auto: using the CPU (" + i.reason() + ")");
                 yield i.usable() ? GPU : CPU;
@@ -59,8 +57,8 @@ public enum Device {
     /**
      * Runs {@code gpu} or {@code cpu} as this device choice says. With AUTO, a GPU that cannot take
      * this problem ({@code gpuReason} non-null, e.g. an activation without a GPU kernel) or that
-     * fails mid-run with a {@link GpuException} falls back to the CPU with a logged warning; with
-     * GPU both are errors.
+     * fails mid-run with a {@link DeviceFailureException} (a CUDA error) falls back to the CPU with a
+     * logged warning; with GPU both are errors.
      */
     public <T> T run(String what, String gpuReason, Supplier<T> gpu, Supplier<T> cpu) {
         Device d = resolve();
@@ -72,7 +70,7 @@ public enum Device {
         }
         try {
             return gpu.get();
-        } catch (GpuException e) {
+        } catch (DeviceFailureException e) {
             if (this == GPU) throw e;
             LOG.warn("{}: the GPU failed ({}); falling back to the CPU", what, e.getMessage());
             return cpu.get();

@@ -1,13 +1,13 @@
 package org.ntk4j.gpu;
 
-import org.ntk4j.error.Ntk4jException;
+import org.ntk4j.error.DeviceFailureException;
 
 /**
  * A CUDA call failed while the GPU was in use (launch failure, illegal address, driver error).
  * The message names the call and CUDA's error name. With {@code Device.AUTO} the caller logs it
  * and falls back to the CPU; with {@code Device.GPU} it propagates.
  */
-public class GpuException extends Ntk4jException {
+public class GpuException extends DeviceFailureException {
     private final int cudaError;
 
     public GpuException(String message, int cudaError) {

@@ -1,0 +1,64 @@
+package org.ntk4j.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package structure of ntk4j's main classes: no dependency cycle between its top-level
+ * packages (a package and its subpackages form one slice), and the lower layers (the architecture
+ * description, linear algebra, the device choice and the kernels) never depend on the layers built
+ * on them. A change that breaks either fails here, naming the classes involved.
+ */
+class PackageStructureTest {
+    /** Built on the kernels: the accelerated engines, prediction, solvers, optimizer, demo and CLI. */
+    private static final String[] UPPER = {"org.ntk4j.gpu..", "org.ntk4j.cli..", "org.ntk4j.predict..",
+        "org.ntk4j.solve..", "org.ntk4j.softopt..", "org.ntk4j.demo.."};
+
+    private static JavaClasses main;
+
+    @BeforeAll static void importMainClasses() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.ntk4j");
+    }
+
+    /** No cycle among the slices {@code root.X..}, one per direct subpackage X of {@code root}. */
+    static ArchRule freeOfCycles(String root) {
+        return slices().matching(root + ".(*)..").should().beFreeOfCycles();
+    }
+
+    @Test void noPackageCycles() {
+        freeOfCycles("org.ntk4j").check(main);
+    }
+
+    @Test void lowerLayersDoNotDependOnUpperOnes() {
+        noClasses().that().resideInAnyPackage("org.ntk4j.kernel..", "org.ntk4j.arch..", "org.ntk4j.linalg..", "org.ntk4j.device..")
+            .should().dependOnClassesThat().resideInAnyPackage(UPPER)
+            .because("the kernels and what they build on must work, and be understood, without the layers above them")
+            .check(main);
+    }
+
+    @Test void deviceChoiceDoesNotDependOnTheKernels() {
+        noClasses().that().resideInAPackage("org.ntk4j.device..")
+            .should().dependOnClassesThat().resideInAPackage("org.ntk4j.kernel..")
+            .because("the kernels choose their device: the device choice sits below them")
+            .check(main);
+    }
+
+    /** The cycle rule is not vacuous: it reports the deliberate cycle between the two fixture packages. */
+    @Test void cycleRuleReportsACycle() {
+        String root = PackageStructureTest.class.getPackageName() + ".cyclefixture";
+        JavaClasses fixture = new ClassFileImporter().importPackages(root);
+        EvaluationResult result = freeOfCycles(root).evaluate(fixture);
+        assertTrue(result.hasViolation(), "the fixture's cycle was not reported");
+        String report = result.getFailureReport().toString();
+        assertTrue(report.contains("first") && report.contains("second"), report);
+    }
+}
