@@ -1,5 +1,5 @@
 import java.util.Random;
-import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;

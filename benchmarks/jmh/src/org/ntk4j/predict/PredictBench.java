@@ -2,7 +2,7 @@ package org.ntk4j.predict;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.linalg.Matrix;
 import org.openjdk.jmh.annotations.Benchmark;

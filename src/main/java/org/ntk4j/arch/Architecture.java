@@ -6,7 +6,7 @@ import java.util.StringJoiner;
 /**
  * An immutable fully-connected architecture: a list of layers (as {@code stax.serial}) and the
  * parameterization of its Dense layers. Build it in Java with {@link #of} or from ARCH text with
- * {@code ArchParser.parse}.
+ * {@link org.ntk4j.arch.text.ArchParser#parse}.
  *
  * <p>Validation: at least one layer; a nonlinearity's input must be Gaussian, i.e. it must directly
  * follow a Dense layer (neural-tangents issue #192: two nonlinearities in a row have no closed form).

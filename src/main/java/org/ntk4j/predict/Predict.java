@@ -1,5 +1,6 @@
 package org.ntk4j.predict;
 
+import org.ntk4j.arch.text.ArchParser;
 import java.util.ArrayList;
 import java.util.List;
 import org.ntk4j.arch.Architecture;

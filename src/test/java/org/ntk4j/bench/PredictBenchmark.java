@@ -2,7 +2,7 @@ package org.ntk4j.bench;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.io.Npy;
 import org.ntk4j.kernel.KernelFunction;

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.device.Device;
 import org.ntk4j.error.ComputationInterruptedException;

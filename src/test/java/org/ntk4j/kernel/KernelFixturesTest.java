@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Parameterization;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.testing.NtVectors;

@@ -7,7 +7,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.openblas.global.openblas;
 import org.junit.jupiter.api.Test;
-import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Dense;
 import org.ntk4j.arch.activation.*;

@@ -11,7 +11,7 @@ import static org.ntk4j.predict.PredictVectors.relErr;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.IllPosedProblemException;
 import org.ntk4j.error.InvalidInputException;

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.ntk4j.arch.ArchParser;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.gpu.CudaDevice;
 import org.ntk4j.gpu.DeviceBuffer;

@@ -1,4 +1,6 @@
-package org.ntk4j.arch;
+package org.ntk4j.arch.text;
+
+import org.ntk4j.arch.*;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
