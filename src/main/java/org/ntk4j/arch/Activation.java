@@ -26,4 +26,10 @@ public non-sealed interface Activation extends Layer {
 
     /** φ'(x), for finite networks (0 where φ is not differentiable and the convention says so). */
     double derivative(double x);
+
+    /**
+     * Whether φ is the identity, which changes nothing and may stand anywhere in an architecture
+     * (compilers drop it). The one way to recognise it: {@code arch} cannot see the Identity class.
+     */
+    default boolean isIdentity() { return false; }
 }

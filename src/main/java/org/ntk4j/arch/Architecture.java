@@ -21,17 +21,15 @@ public record Architecture(List<Layer> layers, Parameterization parameterization
         Layer prev = null;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            if (l instanceof Activation a && !isIdentity(a) && !(prev instanceof Dense)) {
+            if (l instanceof Activation a && !a.isIdentity() && !(prev instanceof Dense)) {
                 throw new IllegalArgumentException("architecture: layer " + (i + 1) + " (" + a.describe()
                     + ") must follow a Dense layer: "
                     + (prev == null ? "a nonlinearity cannot be the first layer"
                                     : "two nonlinearities in a row have no closed-form kernel; put a Dense between them"));
             }
-            if (!(l instanceof Activation a2 && isIdentity(a2))) prev = l;
+            if (!(l instanceof Activation a2 && a2.isIdentity())) prev = l;
         }
     }
-
-    private static boolean isIdentity(Activation a) { return "Identity".equals(a.describe()); }
 
     /** An NTK-parameterized architecture. */
     public static Architecture of(Layer... layers) { return new Architecture(List.of(layers), Parameterization.NTK); }

@@ -261,7 +261,7 @@ public final class FiniteNetwork {
         for (int s = steps.size() - 1; s >= 0; s--) {
             Step st = steps.get(s);
             if (st instanceof Step.DenseStep) { last = s; break; }
-            if (!"Identity".equals(((Step.ActivationStep) st).activation().describe()))
+            if (!((Step.ActivationStep) st).activation().isIdentity())
                 throw new InvalidInputException("network", "negateReadout needs a linear readout, but the network ends in "
                     + ((Step.ActivationStep) st).activation().describe());
         }

@@ -99,8 +99,8 @@ final class CpuKernelEngine implements KernelBackend {
         double[] q02 = st.same ? st.q01 : x2.rowMeanSquares();
         st.pre1 = new double[st.plan.activations][];
         st.pre2 = st.same ? st.pre1 : new double[st.plan.activations][];
-        st.cov1 = st.plan.variances(st.q01, st.pre1, "x1");
-        st.cov2 = st.same ? null : st.plan.variances(q02, st.pre2, "x2");
+        st.cov1 = st.plan.variances(st.q01, st.pre1, null, "x1");
+        st.cov2 = st.same ? null : st.plan.variances(q02, st.pre2, null, "x2");
         return st;
     }
 

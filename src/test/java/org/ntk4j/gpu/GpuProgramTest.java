@@ -82,8 +82,7 @@ class GpuProgramTest {
     @Test void encodingReproducesEveryActivationsDualMap() {
         Random r = new Random(7);
         for (Activation a : ACTS) {
-            ActivationCodec.Code code = ActivationCodec.encode(a);
-            assertNotNull(code, a.describe());
+            DeviceCode code = assertInstanceOf(DeviceEncodable.class, a, a.describe()).deviceCode();
             for (int t = 0; t < 200; t++) {
                 double q1 = 0.05 + 1.5 * r.nextDouble(), q2 = 0.05 + 1.5 * r.nextDouble();
                 if (a instanceof Gaussian) { q1 *= 0.3; q2 *= 0.3; }
@@ -94,7 +93,7 @@ class GpuProgramTest {
                 assertEquals(a.ntkFactor(c, q1, q2), dev[1], 1e-13 * Math.max(1, Math.abs(dev[1])), a.describe() + " ntk factor");
             }
         }
-        assertNull(ActivationCodec.encode(Numerical.builtin("tanh", 25)));
+        assertInstanceOf(CpuOnly.class, Numerical.builtin("tanh", 25));
         assertNotNull(GpuProgram.unsupportedReason(Architecture.of(Dense.of(4, 1, 0), Numerical.builtin("tanh", 25))));
         assertNull(GpuProgram.unsupportedReason(Architecture.of(Dense.of(4, 1, 0), new Relu(), new Identity())));
     }
@@ -103,7 +102,7 @@ class GpuProgramTest {
         Architecture a = Architecture.of(new Identity(), Dense.of(7, 1.5, 0.1), new Identity(), new Erf(), Dense.noBias(3, 2.0), Dense.of(1, 0.5, 0.2));
         GpuProgram ntk = GpuProgram.compile(a, 5);
         assertEquals(3, ntk.ops.size());
-        assertArrayEquals(new double[] {2.25, 0.01, 2.25, 0.01, ActivationCodec.ERF, 0, 0, 0}, java.util.Arrays.copyOfRange(ntk.opArray, 0, 8), 1e-15);
+        assertArrayEquals(new double[] {2.25, 0.01, 2.25, 0.01, DeviceCode.ERF, 0, 0, 0}, java.util.Arrays.copyOfRange(ntk.opArray, 0, 8), 1e-15);
         assertEquals(0, ntk.opArray[8 + 4], "no activation after the second Dense");
         GpuProgram std = GpuProgram.compile(a.withParameterization(Parameterization.STANDARD), 5);
         assertEquals(5, std.opArray[2], "standard: alpha = N_in = input dim");

@@ -3,7 +3,7 @@ package org.ntk4j.arch.activation;
 import org.ntk4j.arch.Activation;
 
 /** φ(x) = a·min(x, 0) + b·max(x, 0) (neural-tangents {@code ABRelu(a, b)}); φ'(x) = b if x > 0 else a. */
-public record ABRelu(double a, double b) implements Activation, TileMap {
+public record ABRelu(double a, double b) implements Activation, DeviceEncodable, TileMap {
     public ABRelu {
         Dual.requireFinite("ABRelu", "a", a);
         Dual.requireFinite("ABRelu", "b", b);
@@ -24,6 +24,8 @@ public record ABRelu(double a, double b) implements Activation, TileMap {
     @Override public double apply(double x) { return a * Math.min(x, 0) + b * Math.max(x, 0); }
 
     @Override public double derivative(double x) { return x > 0 ? b : a; }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.abrelu(a, b); }
 
     @Override public String describe() { return "ABRelu(" + Dual.num(a) + "," + Dual.num(b) + ")"; }
 }

@@ -3,7 +3,7 @@ package org.ntk4j.arch.activation;
 import org.ntk4j.arch.Activation;
 
 /** φ(x) = |x| (= ABRelu(−1, 1)); φ'(x) = 1 if x > 0 else −1. */
-public record Abs() implements Activation, TileMap {
+public record Abs() implements Activation, DeviceEncodable, TileMap {
     private static final double F = ArcCosine.f(-1, 1);
     private static final double S = ArcCosine.s(-1, 1);
 
@@ -18,6 +18,8 @@ public record Abs() implements Activation, TileMap {
     @Override public double apply(double x) { return Math.abs(x); }
 
     @Override public double derivative(double x) { return x > 0 ? 1 : -1; }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.abrelu(-1, 1); }
 
     @Override public String describe() { return "Abs"; }
 }

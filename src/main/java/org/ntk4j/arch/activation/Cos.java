@@ -3,7 +3,7 @@ package org.ntk4j.arch.activation;
 import org.ntk4j.arch.Activation;
 
 /** φ(x) = a·cos(b·x + c) = Sin(a, b, c + π/2), exactly as neural-tangents defines it. */
-public record Cos(double a, double b, double c) implements Activation, TileMap {
+public record Cos(double a, double b, double c) implements Activation, DeviceEncodable, TileMap {
     public Cos {
         Dual.requireFinite("Cos", "a", a);
         Dual.requireFinite("Cos", "b", b);
@@ -26,6 +26,8 @@ public record Cos(double a, double b, double c) implements Activation, TileMap {
     @Override public double apply(double x) { return a * Math.cos(b * x + c); }
 
     @Override public double derivative(double x) { return -a * b * Math.sin(b * x + c); }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.sin(a, b, c + Math.PI / 2); }
 
     @Override public String describe() { return "Cos(a=" + Dual.num(a) + ",b=" + Dual.num(b) + ",c=" + Dual.num(c) + ")"; }
 }

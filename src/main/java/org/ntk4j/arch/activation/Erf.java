@@ -7,7 +7,7 @@ import org.ntk4j.arch.Activation;
  * P = (1+2q1')(1+2q2'): T = a²·(2/π)·atan2(2c', sqrt⁺(P − 4c'²)) + c², Ṫ = a²b²·(4/π)/sqrt⁺(P − 4c'²).
  * The shift c enters the NNGP and the variances only.
  */
-public record Erf(double a, double b, double c) implements Activation, TileMap {
+public record Erf(double a, double b, double c) implements Activation, DeviceEncodable, TileMap {
     public Erf {
         Dual.requireFinite("Erf", "a", a);
         Dual.requireFinite("Erf", "b", b);
@@ -50,6 +50,8 @@ public record Erf(double a, double b, double c) implements Activation, TileMap {
         double bx = b * x;
         return a * b * 2 / Math.sqrt(Math.PI) * Math.exp(-bx * bx);
     }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.erf(a, b, c); }
 
     @Override public String describe() { return "Erf(a=" + Dual.num(a) + ",b=" + Dual.num(b) + ",c=" + Dual.num(c) + ")"; }
 }

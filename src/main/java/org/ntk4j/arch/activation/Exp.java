@@ -3,7 +3,7 @@ package org.ntk4j.arch.activation;
 import org.ntk4j.arch.Activation;
 
 /** φ(x) = a·e^{bx}: T = a²·exp(b²((q1+q2)/2 + c)), Ṫ = b²·T. */
-public record Exp(double a, double b) implements Activation, TileMap {
+public record Exp(double a, double b) implements Activation, DeviceEncodable, TileMap {
     public Exp {
         Dual.requireFinite("Exp", "a", a);
         Dual.requireFinite("Exp", "b", b);
@@ -33,6 +33,8 @@ public record Exp(double a, double b) implements Activation, TileMap {
     @Override public double apply(double x) { return a * Math.exp(b * x); }
 
     @Override public double derivative(double x) { return a * b * Math.exp(b * x); }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.EXP, a * a, b * b); }
 
     @Override public String describe() { return "Exp(a=" + Dual.num(a) + ",b=" + Dual.num(b) + ")"; }
 }

@@ -8,7 +8,7 @@ import org.ntk4j.arch.Activation;
  * The expectation exists only when 1 − 4bq > 0 for every input variance q (always for b ≤ 0);
  * {@link #variance} throws {@link InvalidInputException} otherwise, which then covers every entry.
  */
-public record Gaussian(double a, double b) implements Activation, TileMap {
+public record Gaussian(double a, double b) implements Activation, DeviceEncodable, TileMap {
     public Gaussian {
         Dual.requireFinite("Gaussian", "a", a);
         Dual.requireFinite("Gaussian", "b", b);
@@ -53,6 +53,8 @@ public record Gaussian(double a, double b) implements Activation, TileMap {
     @Override public double apply(double x) { return a * Math.exp(b * x * x); }
 
     @Override public double derivative(double x) { return 2 * a * b * x * Math.exp(b * x * x); }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.GAUSSIAN, a * a, b); }
 
     @Override public String describe() { return "Gaussian(a=" + Dual.num(a) + ",b=" + Dual.num(b) + ")"; }
 }

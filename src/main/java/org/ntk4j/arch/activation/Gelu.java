@@ -7,7 +7,7 @@ import org.ntk4j.arch.Activation;
  * A = atan2(c, Δ): T = c/4 + [(c² + pΔ²)/(P1Δ) + cA]/(2π) and
  * Ṫ = 1/4 + A/(2π) + c/(2πΔ)·[1/Δ² + (1−p)/P1 + 1] (docs/kernels.md §4.3).
  */
-public record Gelu() implements Activation, TileMap {
+public record Gelu() implements Activation, DeviceEncodable, TileMap {
     @Override public double nngp(double c, double q1, double q2) {
         double p = q1 * q2, p1 = (1 + q1) * (1 + q2), d2 = p1 - c * c, d = Dual.sqrtPlus(d2);
         double ang = Math.atan2(c, d);
@@ -41,6 +41,8 @@ public record Gelu() implements Activation, TileMap {
     @Override public double apply(double x) { return x * cdf(x); }
 
     @Override public double derivative(double x) { return cdf(x) + x * Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI); }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.GELU); }
 
     @Override public String describe() { return "Gelu"; }
 }

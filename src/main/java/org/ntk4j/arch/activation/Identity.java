@@ -3,7 +3,7 @@ package org.ntk4j.arch.activation;
 import org.ntk4j.arch.Activation;
 
 /** φ(x) = x: the kernel is unchanged (T = c, Ṫ = 1). Allowed anywhere in an architecture. */
-public record Identity() implements Activation, TileMap {
+public record Identity() implements Activation, DeviceEncodable, TileMap {
     @Override public double nngp(double c, double q1, double q2) { return c; }
 
     @Override public double ntkFactor(double c, double q1, double q2) { return 1.0; }
@@ -18,6 +18,9 @@ public record Identity() implements Activation, TileMap {
 
     @Override public double derivative(double x) { return 1.0; }
 
-    /** Exactly {@code "Identity"} (Architecture recognises it by this name). */
+    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.NONE); }
+
+    @Override public boolean isIdentity() { return true; }
+
     @Override public String describe() { return "Identity"; }
 }

@@ -3,7 +3,7 @@ package org.ntk4j.arch.activation;
 import org.ntk4j.arch.Activation;
 
 /** φ(x) = x if x > 0 else α·x (= ABRelu(α, 1)); φ'(x) = 1 if x > 0 else α. */
-public record LeakyRelu(double alpha) implements Activation, TileMap {
+public record LeakyRelu(double alpha) implements Activation, DeviceEncodable, TileMap {
     public LeakyRelu { Dual.requireFinite("LeakyRelu", "alpha", alpha); }
 
     @Override public double nngp(double c, double q1, double q2) {
@@ -21,6 +21,8 @@ public record LeakyRelu(double alpha) implements Activation, TileMap {
     @Override public double apply(double x) { return x > 0 ? x : alpha * x; }
 
     @Override public double derivative(double x) { return x > 0 ? 1 : alpha; }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.abrelu(alpha, 1); }
 
     @Override public String describe() { return "LeakyRelu(" + Dual.num(alpha) + ")"; }
 }

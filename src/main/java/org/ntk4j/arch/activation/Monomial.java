@@ -7,7 +7,7 @@ import org.ntk4j.arch.Activation;
  * φ(x) = xⁿ, n ∈ 0..5. With p = q1q2: E0 = 1, E1 = c, E2 = 2c² + p, E3 = 6c³ + 9cp,
  * E4 = 24c⁴ + 72c²p + 9p², E5 = 120c⁵ + 600c³p + 225cp²; T = E_n, Ṫ = n²·E_{n−1}.
  */
-public record Monomial(int degree) implements Activation {
+public record Monomial(int degree) implements Activation, DeviceEncodable {
     public Monomial {
         if (degree < 0 || degree > 5)
             throw new InvalidInputException("degree", "Monomial: degree must be 0..5 (closed forms exist up to 5), got " + degree);
@@ -42,6 +42,8 @@ public record Monomial(int degree) implements Activation {
         for (int i = 1; i < degree; i++) r *= x;
         return r;
     }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.MONOMIAL, degree); }
 
     @Override public String describe() { return "Monomial(" + degree + ")"; }
 }

@@ -21,7 +21,7 @@ import org.ntk4j.arch.Activation;
  *
  * <p>Built-ins ({@link #builtin}): tanh, sigmoid, softplus, silu, elu (α = 1).
  */
-public final class Numerical implements Activation {
+public final class Numerical implements Activation, CpuOnly {
     /** The names accepted by {@link #builtin}. */
     public static final List<String> BUILTINS = List.of("tanh", "sigmoid", "softplus", "silu", "elu");
     /**

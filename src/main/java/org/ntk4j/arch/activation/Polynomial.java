@@ -11,7 +11,7 @@ import org.ntk4j.arch.Activation;
  * T = Σ_l s_l(q1)s_l(q2)·cˡ and Ṫ = Σ_{l≥1} l·s_l(q1)s_l(q2)·c^{l−1}: mathematically the library's
  * ρ-form, but without the 0/0 at zero variance (where neural-tangents returns NaN).
  */
-public final class Polynomial implements Activation {
+public final class Polynomial implements Activation, DeviceEncodable {
     private final double[] coef;
     private final double[][] s; // s[l][i]: coefficient of qⁱ in s_l(q)
 
@@ -71,6 +71,18 @@ public final class Polynomial implements Activation {
         double r = 0;
         for (int j = coef.length - 1; j >= 1; j--) r = r * x + j * coef[j];
         return r;
+    }
+
+    /** {D, then s_l's coefficients for l = 0..D-1}: the device evaluates the same expansion. */
+    @Override public DeviceCode deviceCode() {
+        double[] p = new double[1 + Arrays.stream(s).mapToInt(a -> a.length).sum()];
+        p[0] = s.length;
+        int k = 1;
+        for (double[] a : s) {
+            System.arraycopy(a, 0, p, k, a.length);
+            k += a.length;
+        }
+        return new DeviceCode(DeviceCode.POLYNOMIAL, p);
     }
 
     @Override public String describe() {

@@ -7,7 +7,7 @@ import org.ntk4j.arch.Activation;
  * neural-tangents {@code Rbf(gamma)}: the dual of φ(x) = √2·sin(√(2γ)x + π/4), with
  * T = exp(−γ(q1 + q2 − 2c)), Ṫ = 2γ·T, variance 1.
  */
-public record Rbf(double gamma) implements Activation, TileMap {
+public record Rbf(double gamma) implements Activation, DeviceEncodable, TileMap {
     public Rbf {
         Dual.requireFinite("Rbf", "gamma", gamma);
         if (gamma < 0) throw new InvalidInputException("gamma", "Rbf: gamma must be >= 0, got " + gamma);
@@ -39,6 +39,8 @@ public record Rbf(double gamma) implements Activation, TileMap {
     @Override public double derivative(double x) {
         return Math.sqrt(2) * Math.sqrt(2 * gamma) * Math.cos(Math.sqrt(2 * gamma) * x + Math.PI / 4);
     }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.RBF, gamma); }
 
     @Override public String describe() { return "Rbf(gamma=" + Dual.num(gamma) + ")"; }
 }

@@ -13,7 +13,7 @@ import org.ntk4j.arch.Activation;
  * T = φ(0)·E[φ(v)] and Ṫ = φ'(0)·E[φ'(v)] with φ(0) = 1 for n = 0 (1[0 ≥ 0] = 1). √p is
  * {@link ArcCosine#sqrtProduct} (no overflow or underflow of q1q2: exactly homogeneous at any scale).
  */
-public record RectifiedMonomial(int degree) implements Activation {
+public record RectifiedMonomial(int degree) implements Activation, DeviceEncodable {
     public RectifiedMonomial {
         if (degree < 0 || degree > 3)
             throw new InvalidInputException("degree", "RectifiedMonomial: degree must be 0..3, got " + degree);
@@ -62,6 +62,8 @@ public record RectifiedMonomial(int degree) implements Activation {
     @Override public double apply(double x) { return x >= 0 ? pow(x, degree) : 0.0; }
 
     @Override public double derivative(double x) { return (x >= 0 && degree > 0) ? degree * pow(x, degree - 1) : 0.0; }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.RECT_MONO, degree); }
 
     @Override public String describe() { return "RectifiedMonomial(" + degree + ")"; }
 }

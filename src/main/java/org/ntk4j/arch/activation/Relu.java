@@ -3,7 +3,7 @@ package org.ntk4j.arch.activation;
 import org.ntk4j.arch.Activation;
 
 /** φ(x) = max(x, 0) (= ABRelu(0, 1)); φ'(x) = 1 if x > 0 else 0. */
-public record Relu() implements Activation, TileMap {
+public record Relu() implements Activation, DeviceEncodable, TileMap {
     private static final double F = ArcCosine.f(0, 1);
     private static final double S = ArcCosine.s(0, 1);
 
@@ -18,6 +18,8 @@ public record Relu() implements Activation, TileMap {
     @Override public double apply(double x) { return Math.max(x, 0); }
 
     @Override public double derivative(double x) { return x > 0 ? 1 : 0; }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.abrelu(0, 1); }
 
     @Override public String describe() { return "Relu"; }
 }

@@ -6,7 +6,7 @@ import org.ntk4j.arch.Activation;
  * φ(x) = sign(x): T = 1 − 2θ/π (θ as for ABRelu), Ṫ = 0 (neural-tangents sets the NTK to zero;
  * the discontinuity has no finite-width limit), variance 1 (0 where q = 0).
  */
-public record Sign() implements Activation, TileMap {
+public record Sign() implements Activation, DeviceEncodable, TileMap {
     @Override public double nngp(double c, double q1, double q2) { return 1 - 2 * ArcCosine.theta(c, q1, q2) / Math.PI; }
 
     @Override public double ntkFactor(double c, double q1, double q2) { return 0.0; }
@@ -20,6 +20,8 @@ public record Sign() implements Activation, TileMap {
     @Override public double apply(double x) { return Math.signum(x); }
 
     @Override public double derivative(double x) { return 0.0; }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.SIGN); }
 
     @Override public String describe() { return "Sign"; }
 }

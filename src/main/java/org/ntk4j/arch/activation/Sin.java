@@ -6,7 +6,7 @@ import org.ntk4j.arch.Activation;
  * φ(x) = a·sin(b·x + c). With S = q1 + q2, s1 = e^{b²(k − S/2)}, s2 = e^{−b²(k + S/2)}·cos 2c:
  * T = a²/2·(s1 − s2), Ṫ = a²b²/2·(s1 + s2).
  */
-public record Sin(double a, double b, double c) implements Activation, TileMap {
+public record Sin(double a, double b, double c) implements Activation, DeviceEncodable, TileMap {
     public Sin {
         Dual.requireFinite("Sin", "a", a);
         Dual.requireFinite("Sin", "b", b);
@@ -49,6 +49,8 @@ public record Sin(double a, double b, double c) implements Activation, TileMap {
     @Override public double apply(double x) { return a * Math.sin(b * x + c); }
 
     @Override public double derivative(double x) { return a * b * Math.cos(b * x + c); }
+
+    @Override public DeviceCode deviceCode() { return DeviceCode.sin(a, b, c); }
 
     @Override public String describe() { return "Sin(a=" + Dual.num(a) + ",b=" + Dual.num(b) + ",c=" + Dual.num(c) + ")"; }
 }

@@ -49,12 +49,12 @@ public final class ArchParser {
             }
             int index = layers.size() + 1;
             Layer layer = LayerFactory.create(nameTok.text(), index, positional, keyed);
-            if (layer instanceof Activation a && !"Identity".equals(a.describe()) && !(prev instanceof Dense)) {
+            if (layer instanceof Activation a && !a.isIdentity() && !(prev instanceof Dense)) {
                 throw err("layer " + index + " (" + a.describe() + ") "
                     + (prev == null ? "cannot come first: a nonlinearity needs a Dense layer before it"
                                     : "follows " + prev.describe() + ": two nonlinearities in a row have no closed-form kernel; put a Dense between them"));
             }
-            if (!(layer instanceof Activation a2 && "Identity".equals(a2.describe()))) prev = layer;
+            if (!(layer instanceof Activation a2 && a2.isIdentity())) prev = layer;
             layers.add(layer);
             ArchTokens.Token t = toks.get(pos);
             if (t.kind() == ArchTokens.Kind.END) break;
