@@ -10,7 +10,7 @@ package org.ntk4j.arch.activation;
  * @param params the constants, in the order the kernel reads them (may be empty)
  */
 public record DeviceCode(int id, double[] params) {
-    /** The {@code ActId} numbers. NONE is the identity (the kernel leaves the kernel unchanged). */
+    /** The {@code ActId} numbers. NONE is the identity (K and Θ pass through unchanged). */
     public static final int NONE = 0, ABRELU = 1, ERF = 2, GELU = 3, SIN = 4, RBF = 5, EXP = 6, GAUSSIAN = 7, SIGN = 8,
         MONOMIAL = 9, RECT_MONO = 10, POLYNOMIAL = 11, GABOR = 12;
 

@@ -82,7 +82,7 @@ public final class Polynomial implements Activation, DeviceEncodable {
             System.arraycopy(a, 0, p, k, a.length);
             k += a.length;
         }
-        return new DeviceCode(DeviceCode.POLYNOMIAL, p);
+        return DeviceCode.of(DeviceCode.POLYNOMIAL, p);
     }
 
     @Override public String describe() {
