@@ -18,6 +18,7 @@ public record Identity() implements Activation, DeviceEncodable, TileMap {
 
     @Override public double derivative(double x) { return 1.0; }
 
+    /** NONE, the device's pass-through (the plan drops Identity before encoding, so it is never uploaded). */
     @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.NONE); }
 
     @Override public boolean isIdentity() { return true; }
