@@ -7,6 +7,8 @@ import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.JitterPolicy;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.linalg.RoundOff;
+import org.ntk4j.linalg.Rows;
 import org.ntk4j.parallel.ParallelRegion;
 
 /**
@@ -62,9 +64,9 @@ public final class GpInference implements AutoCloseable {
     static GpInference fitOwned(org.ntk4j.kernel.NativeKernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
         try {
             NativeMatrix any = trainTrain.nngp() != null ? trainTrain.nngp() : trainTrain.ntk();
-            if (trainTrain.nngp() != null) Checks.kernel(trainTrain.nngp(), "k-train-train");
-            if (trainTrain.ntk() != null) Checks.kernel(trainTrain.ntk(), "k-train-train");
-            Checks.finite(yTrain, "y-train");
+            if (trainTrain.nngp() != null) PredictorChecks.kernel(trainTrain.nngp(), "k-train-train");
+            if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "k-train-train");
+            PredictorChecks.finite(yTrain, "y-train");
             if (yTrain.rows() != any.rows())
                 throw new InvalidInputException("y-train", "has " + yTrain.rows() + " rows but the train-train kernel has " + any.rows());
             if (yTrain.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
@@ -86,10 +88,10 @@ public final class GpInference implements AutoCloseable {
      */
     public static GpInference fit(Kernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
         if (trainTrain == null) throw new InvalidInputException("k-train-train", "is required");
-        Checks.kernel(trainTrain.nngp(), "k-train-train");
-        if (trainTrain.ntk() != null) Checks.kernel(trainTrain.ntk(), "k-train-train");
-        Checks.finite(yTrain, "y-train");
-        Checks.rows(yTrain, trainTrain.nngp().rows(), "y-train", "the train-train kernel");
+        PredictorChecks.kernel(trainTrain.nngp(), "k-train-train");
+        if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "k-train-train");
+        PredictorChecks.finite(yTrain, "y-train");
+        PredictorChecks.rows(yTrain, trainTrain.nngp().rows(), "y-train", "the train-train kernel");
         if (yTrain.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
         return new GpInference(trainTrain, yTrain.as(org.ntk4j.linalg.DType.FLOAT64),
             reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
@@ -124,15 +126,15 @@ public final class GpInference implements AutoCloseable {
         KernelKind kind = get.meanKernel();
         Matrix mtd = kind == KernelKind.NTK ? testTrain.ntk() : testTrain.nngp();
         if (mtd == null) throw new InvalidInputException("k-test-train", get + " needs the NTK of the test against the training points");
-        Checks.finite(mtd, "k-test-train");
-        Checks.shape(mtd, m, n, "k-test-train", "test points x training points");
+        PredictorChecks.finite(mtd, "k-test-train");
+        PredictorChecks.shape(mtd, m, n, "k-test-train", "test points x training points");
         if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
             throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
 
         Matrix ktd = null;
         if (get == Get.NTK && mode != CovarianceMode.NONE) {
-            ktd = Checks.finite(testTrain.nngp(), "k-test-train");
-            Checks.shape(ktd, m, n, "k-test-train", "test points x training points");
+            ktd = PredictorChecks.finite(testTrain.nngp(), "k-test-train");
+            PredictorChecks.shape(ktd, m, n, "k-test-train", "test points x training points");
         }
         requireWorkspace(kind, get, mode, m, true);
         try (NativeMatrix td = NativeMatrix.copyOf(mtd, "test-train kernel");
@@ -199,26 +201,26 @@ public final class GpInference implements AutoCloseable {
             if (get == Get.NTK) {
                 if (pf != null) {
                     try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, nngpTrain(), pf)) {
-                        clamped = Covariances.clampNegativeDiagonal(c);
+                        clamped = RoundOff.clampNegativeDiagonal(c);
                         cov = c.toMatrix();
                     }
                 } else {
                     var = NtkCovariance.diagonal(chol.cholesky, td, q, nngpTrain(), pd);
-                    clamped = Covariances.clampNegative(var);
+                    clamped = RoundOff.clampNegative(var);
                 }
             } else {
                 chol.cholesky.timesInverseLowerTransposeInPlace(td); // X = M_td L^-T, so M_td M_r^-1 M_dt = X Xᵀ
                 if (pf != null) {
                     try (NativeMatrix c = NativeMatrix.copyOf(pf, "prior covariance")) {
                         Blas.syrk(false, -1.0, td, 1.0, c, true);
-                        clamped = Covariances.clampNegativeDiagonal(c);
+                        clamped = RoundOff.clampNegativeDiagonal(c);
                         cov = c.toMatrix();
                     }
                 } else {
-                    double[] s = Covariances.weightedRowSquares(td, ones(n));
+                    double[] s = Rows.weightedSquares(td, ones(n));
                     var = new double[m];
                     for (int i = 0; i < m; i++) var[i] = pd[i] - s[i];
-                    clamped = Covariances.clampNegative(var);
+                    clamped = RoundOff.clampNegative(var);
                 }
             }
         }

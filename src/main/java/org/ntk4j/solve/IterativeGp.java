@@ -8,6 +8,7 @@ import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.linalg.RoundOff;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Diagnostics;
 import org.ntk4j.predict.Get;
@@ -166,7 +167,7 @@ public final class IterativeGp {
                     for (int j = 0; j < n; j++) s += mdt.get(j, i) * a.get(j, i);
                     v[i] = prior[i] - s;
                 }
-                return new Variances(null, v, bound, clampNegative(v));
+                return new Variances(null, v, bound, RoundOff.clampNegative(v));
             }
             // NTK ensemble: needs K_dd·A (one streamed pass of the NNGP)
             NativeMatrix[] kda = sk.multiply(null, a);
@@ -194,7 +195,7 @@ public final class IterativeGp {
                     for (int j = 0; j < n; j++) { double aj = a.get(j, i); q += aj * ka.get(j, i); cr += aj * kdt.get(j, i); }
                     v[i] = prior[i] + q - 2 * cr;
                 }
-                return new Variances(null, v, bound, clampNegative(v));
+                return new Variances(null, v, bound, RoundOff.clampNegative(v));
             }
         }
     }
@@ -213,14 +214,7 @@ public final class IterativeGp {
     /** Symmetrizes the covariance, clamps negative variances (round-off) to 0 and counts them. */
     private static Variances fullCovariance(NativeMatrix c, double bound) {
         c.symmetrize();
-        int clamped = 0;
-        for (int i = 0; i < c.rows(); i++) if (c.get(i, i) < 0) { c.set(i, i, 0); clamped++; }
+        int clamped = RoundOff.clampNegativeDiagonal(c);
         return new Variances(c.toMatrix(), null, bound, clamped);
-    }
-
-    static int clampNegative(double[] v) {
-        int c = 0;
-        for (int i = 0; i < v.length; i++) if (v[i] < 0) { v[i] = 0; c++; }
-        return c;
     }
 }

@@ -10,8 +10,8 @@ import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
 
 /** Argument validation shared by the predictors: every failure names the argument and the remedy. */
-final class Checks {
-    private Checks() { }
+final class PredictorChecks {
+    private PredictorChecks() { }
 
     /** Relative asymmetry tolerated in a kernel (round-off of an empirical NTK, say). */
     static final double SYMMETRY_TOL = 1e-8;
