@@ -44,14 +44,14 @@ final class EnsembleTerms implements AutoCloseable {
         if (testTrain == null) return new EnsembleTerms(get, eig, coeff, coeffExponent, kddEig, null, null, factorNanos, 0);
         int n = eig.size(), m = testTrain.nngp().rows();
         Matrix mtd = get == Get.NTK ? testTrain.ntk() : testTrain.nngp();
-        if (mtd == null) throw new InvalidInputException("k-test-train", get + " needs the NTK of the test against the training points");
-        PredictorChecks.finite(mtd, "k-test-train");
-        PredictorChecks.shape(mtd, m, n, "k-test-train", "test points x training points");
+        if (mtd == null) throw new InvalidInputException("kTestTrain", get + " needs the NTK of the test against the training points");
+        PredictorChecks.finite(mtd, "kTestTrain");
+        PredictorChecks.shape(mtd, m, n, "kTestTrain", "test points x training points");
         NativeMatrix q = project(mtd, eig, "M_td V");
         NativeMatrix p = null;
         try {
             if (get == Get.NTK && mode != CovarianceMode.NONE) {
-                Matrix ktd = PredictorChecks.finite(testTrain.nngp(), "k-test-train");
+                Matrix ktd = PredictorChecks.finite(testTrain.nngp(), "kTestTrain");
                 p = project(ktd, eig, "K_td V");
             }
         } catch (RuntimeException e) {

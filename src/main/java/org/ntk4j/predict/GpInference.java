@@ -64,12 +64,12 @@ public final class GpInference implements AutoCloseable {
     static GpInference fitOwned(org.ntk4j.kernel.NativeKernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
         try {
             NativeMatrix any = trainTrain.nngp() != null ? trainTrain.nngp() : trainTrain.ntk();
-            if (trainTrain.nngp() != null) PredictorChecks.kernel(trainTrain.nngp(), "k-train-train");
-            if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "k-train-train");
-            PredictorChecks.finite(yTrain, "y-train");
+            if (trainTrain.nngp() != null) PredictorChecks.kernel(trainTrain.nngp(), "kTrainTrain");
+            if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "kTrainTrain");
+            PredictorChecks.finite(yTrain, "yTrain");
             if (yTrain.rows() != any.rows())
-                throw new InvalidInputException("y-train", "has " + yTrain.rows() + " rows but the train-train kernel has " + any.rows());
-            if (yTrain.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
+                throw new InvalidInputException("yTrain", "has " + yTrain.rows() + " rows but the train-train kernel has " + any.rows());
+            if (yTrain.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
         } catch (RuntimeException e) {
             trainTrain.close();
             throw e;
@@ -87,12 +87,12 @@ public final class GpInference implements AutoCloseable {
      * NNGP posteriors are wanted) and targets {@code yTrain} (n×k).
      */
     public static GpInference fit(Kernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
-        if (trainTrain == null) throw new InvalidInputException("k-train-train", "is required");
-        PredictorChecks.kernel(trainTrain.nngp(), "k-train-train");
-        if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "k-train-train");
-        PredictorChecks.finite(yTrain, "y-train");
-        PredictorChecks.rows(yTrain, trainTrain.nngp().rows(), "y-train", "the train-train kernel");
-        if (yTrain.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
+        if (trainTrain == null) throw new InvalidInputException("kTrainTrain", "is required");
+        PredictorChecks.kernel(trainTrain.nngp(), "kTrainTrain");
+        if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "kTrainTrain");
+        PredictorChecks.finite(yTrain, "yTrain");
+        PredictorChecks.rows(yTrain, trainTrain.nngp().rows(), "yTrain", "the train-train kernel");
+        if (yTrain.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
         return new GpInference(trainTrain, yTrain.as(org.ntk4j.linalg.DType.FLOAT64),
             reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
     }
@@ -125,16 +125,16 @@ public final class GpInference implements AutoCloseable {
         int n = trainSize(), m = testTrain.nngp().rows();
         KernelKind kind = get.meanKernel();
         Matrix mtd = kind == KernelKind.NTK ? testTrain.ntk() : testTrain.nngp();
-        if (mtd == null) throw new InvalidInputException("k-test-train", get + " needs the NTK of the test against the training points");
-        PredictorChecks.finite(mtd, "k-test-train");
-        PredictorChecks.shape(mtd, m, n, "k-test-train", "test points x training points");
+        if (mtd == null) throw new InvalidInputException("kTestTrain", get + " needs the NTK of the test against the training points");
+        PredictorChecks.finite(mtd, "kTestTrain");
+        PredictorChecks.shape(mtd, m, n, "kTestTrain", "test points x training points");
         if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
-            throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
+            throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
 
         Matrix ktd = null;
         if (get == Get.NTK && mode != CovarianceMode.NONE) {
-            ktd = PredictorChecks.finite(testTrain.nngp(), "k-test-train");
-            PredictorChecks.shape(ktd, m, n, "k-test-train", "test points x training points");
+            ktd = PredictorChecks.finite(testTrain.nngp(), "kTestTrain");
+            PredictorChecks.shape(ktd, m, n, "kTestTrain", "test points x training points");
         }
         requireWorkspace(kind, get, mode, m, true);
         try (NativeMatrix td = NativeMatrix.copyOf(mtd, "test-train kernel");
@@ -158,7 +158,7 @@ public final class GpInference implements AutoCloseable {
             throw new IllegalArgumentException("predictOwned: the off-heap test-train kernels lack what " + get + " needs");
         if (td.rows() != m || td.cols() != n) throw new IllegalArgumentException("predictOwned: test-train kernel is " + td.rows() + "x" + td.cols());
         if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
-            throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
+            throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
         requireWorkspace(kind, get, mode, m, false);
         return predictNative(get, kind, td, q, testTrain.cov1(), testTest, mode);
     }

@@ -47,8 +47,8 @@ public final class GradientDescentEnsemble implements AutoCloseable {
     public static GradientDescentEnsemble fit(Kernels trainTrain, Matrix yTrain, double learningRate,
                                               Regularization reg, JitterPolicy jitter) {
         PredictorChecks.learningRate(learningRate);
-        if (trainTrain == null) throw new InvalidInputException("k-train-train", "is required");
-        PredictorChecks.finite(yTrain, "y-train");
+        if (trainTrain == null) throw new InvalidInputException("kTrainTrain", "is required");
+        PredictorChecks.finite(yTrain, "yTrain");
         return new GradientDescentEnsemble(trainTrain, yTrain.as(DType.FLOAT64), learningRate,
             reg == null ? Regularization.NONE : reg, jitter);
     }
@@ -74,7 +74,7 @@ public final class GradientDescentEnsemble implements AutoCloseable {
         double[] ts = PredictorChecks.times(times);
         KernelKind kind = get.meanKernel();
         Matrix mdd = kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp();
-        if (mdd == null) throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
+        if (mdd == null) throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
         int m = testTrain == null ? 0 : testTrain.nngp().rows();
         Workspace.require("ensemble workspace (" + y.rows() + " training, " + m + " test points)",
             Workspace.ensemble(y.rows(), m, y.cols(), get, mode, testTrain == null));

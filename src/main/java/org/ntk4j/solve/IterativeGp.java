@@ -31,7 +31,7 @@ public final class IterativeGp {
                                  Regularization reg, KernelOptions ko, SolverOptions so, String reason) {
         long t0 = System.nanoTime();
         if (reg == null || reg.isZero())
-            throw new InvalidInputException("diag-reg", "the cg solver needs a regularizer > 0 (it bounds the condition number); "
+            throw new InvalidInputException("diagReg", "the cg solver needs a regularizer > 0 (it bounds the condition number); "
                 + "set diag-reg (e.g. 1e-4) or use the exact solver");
         int n = x.rows(), m = xt.rows(), k = y.cols();
         boolean ntk = get != Get.NNGP;
@@ -43,7 +43,7 @@ public final class IterativeGp {
             double trace = 0;
             for (double v : diag) trace += v;
             double lambda = reg.lambda(trace, n);
-            if (!(lambda > 0)) throw new InvalidInputException("diag-reg", "gives lambda = " + lambda + "; the cg solver needs lambda > 0");
+            if (!(lambda > 0)) throw new InvalidInputException("diagReg", "gives lambda = " + lambda + "; the cg solver needs lambda > 0");
             long tk = System.nanoTime();
             double[] priorNngp = new double[m];
             NativeMatrix[] td = sk.against(xt, priorNngp); // {K_dt, Θ_dt} n×m
@@ -102,8 +102,12 @@ public final class IterativeGp {
                 Diagnostics d = new Diagnostics(lambda, null, clamped, 0, Double.NaN,
                     new Timings(kernelNanos, precNanos, meanNanos, covNanos));
                 Posterior post = new Posterior(get, Double.POSITIVE_INFINITY, mean, cov, var, d, null);
-                SolveReport rep = new SolveReport(SolverKind.CG, reason, p.kind(), p.rank(), 0, cg.iterations(),
-                    cg.maxRelativeResidual(), cg.converged(), meanBound, varBound, sk.passes(), sk.cachesTiles(), System.nanoTime() - t0);
+                SolveReport rep = SolveReport.builder(SolverKind.CG, reason)
+                    .preconditioner(p.kind(), p.rank())
+                    .iterations(cg.iterations(), cg.maxRelativeResidual(), cg.converged())
+                    .errorBounds(meanBound, varBound)
+                    .kernelPasses(sk.passes(), sk.cachesTiles())
+                    .build(System.nanoTime() - t0);
                 return new Solved(post, rep);
             } finally {
                 td[0].close();

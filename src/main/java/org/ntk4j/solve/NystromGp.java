@@ -44,7 +44,7 @@ public final class NystromGp {
                                  Regularization reg, KernelOptions ko, SolverOptions so, String reason) {
         long t0 = System.nanoTime();
         if (reg == null || reg.isZero())
-            throw new InvalidInputException("diag-reg", "the nystrom solver needs a regularizer > 0; set diag-reg (e.g. 1e-4) or use the exact solver");
+            throw new InvalidInputException("diagReg", "the nystrom solver needs a regularizer > 0; set diag-reg (e.g. 1e-4) or use the exact solver");
         if (mode == CovarianceMode.FULL && xt.rows() > 20000)
             throw new InvalidInputException("cov", "a full covariance of " + xt.rows() + " test points is too large; use variances (diag)");
         int n = x.rows(), m = xt.rows(), k = y.cols(), mc = so.centersFor(n);
@@ -163,8 +163,7 @@ public final class NystromGp {
                     long covNanos = System.nanoTime() - tv;
                     Diagnostics d = new Diagnostics(lambda, lm.jitter(), clamped, 0, s.conditionEstimate(),
                         new Timings(kernelNanos, factorNanos, meanNanos, covNanos));
-                    SolveReport rep = new SolveReport(SolverKind.NYSTROM, reason, PreconditionerKind.NONE, 0, mc, 0, Double.NaN, true,
-                        Double.NaN, Double.NaN, 1, false, System.nanoTime() - t0);
+                    SolveReport rep = SolveReport.builder(SolverKind.NYSTROM, reason).centers(mc).build(System.nanoTime() - t0);
                     return new Solved(new Posterior(get, Double.POSITIVE_INFINITY, mean, cov, var, d, null), rep);
                 }
             }

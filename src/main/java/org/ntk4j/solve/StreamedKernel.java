@@ -57,7 +57,7 @@ public final class StreamedKernel implements AutoCloseable {
      */
     public static StreamedKernel of(Architecture arch, Matrix x, KernelOptions options, boolean ntk, long cacheBytes) {
         if (arch == null) throw new InvalidInputException("arch", "is required");
-        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("x-train", "is empty or missing");
+        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("xTrain", "is empty or missing");
         return new StreamedKernel(KernelFunction.of(arch), x, options == null ? KernelOptions.defaults() : options, ntk, cacheBytes);
     }
 
