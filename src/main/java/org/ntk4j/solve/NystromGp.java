@@ -44,7 +44,7 @@ public final class NystromGp {
                                  Regularization reg, KernelOptions ko, SolverOptions so, String reason) {
         long t0 = System.nanoTime();
         if (reg == null || reg.isZero())
-            throw new InvalidInputException("diagReg", "the nystrom solver needs a regularizer > 0; set diag-reg (e.g. 1e-4) or use the exact solver");
+            throw new InvalidInputException("diagReg", "the nystrom solver needs a regularizer > 0; set diagReg (e.g. 1e-4) or use the exact solver");
         if (mode == CovarianceMode.FULL && xt.rows() > 20000)
             throw new InvalidInputException("cov", "a full covariance of " + xt.rows() + " test points is too large; use variances (diag)");
         int n = x.rows(), m = xt.rows(), k = y.cols(), mc = so.centersFor(n);
@@ -148,7 +148,7 @@ public final class NystromGp {
                                             Blas.syrk(false, 1.0, cf, 1.0, cv, false);
                                             Blas.syr2k(false, -1.0, cf, et, 1.0, cv, true);
                                             clamped = RoundOff.clampNegativeDiagonal(cv);
-                                        cov = cv.toMatrix();
+                                            cov = cv.toMatrix();
                                         }
                                     } else {
                                         var = tz.cov1();
