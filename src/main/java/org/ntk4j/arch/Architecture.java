@@ -22,10 +22,9 @@ public record Architecture(List<Layer> layers, Parameterization parameterization
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             if (l instanceof Activation a && !a.isIdentity() && !(prev instanceof Dense)) {
-                throw new IllegalArgumentException("architecture: layer " + (i + 1) + " (" + a.describe()
-                    + ") must follow a Dense layer: "
-                    + (prev == null ? "a nonlinearity cannot be the first layer"
-                                    : "two nonlinearities in a row have no closed-form kernel; put a Dense between them"));
+                throw new IllegalArgumentException("architecture: layer " + (i + 1) + " (" + a.describe() + ") "
+                    + (prev == null ? "cannot come first: a nonlinearity needs a Dense layer before it"
+                                    : "follows " + prev.describe() + ": two nonlinearities in a row have no closed-form kernel; put a Dense between them"));
             }
             if (!(l instanceof Activation a2 && a2.isIdentity())) prev = l;
         }

@@ -86,9 +86,10 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     }
 
     /**
-     * The message of {@code e} with its Java argument name replaced by the command's flag for it
-     * ({@code arch: ...} → {@code --arch: ...}, {@code x_train} → {@code --x-train}), or null when
-     * no flag matches.
+     * The message of {@code e} with its library argument name replaced by the command's flag for it
+     * ({@code arch: ...} → {@code --arch: ...}, {@code xTrain: ...} → {@code --x-train: ...}), or null
+     * when no flag matches. This is the one place where library names become flags: the library names
+     * its arguments as its Java API does, and names match flags ignoring case and punctuation.
      */
     static String asFlag(InvalidInputException e, CommandLine cl) {
         String arg = e.argument(), msg = e.getMessage();

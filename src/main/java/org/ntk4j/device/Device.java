@@ -23,12 +23,12 @@ public enum Device {
 
     /** Parses {@code auto}, {@code cpu} or {@code gpu} (case-insensitive). */
     public static Device parse(String s) {
-        if (s == null) throw new InvalidInputException("--device", "is missing; use auto, cpu or gpu");
+        if (s == null) throw new InvalidInputException("device", "is missing; use auto, cpu or gpu");
         return switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> AUTO;
             case "cpu" -> CPU;
             case "gpu", "cuda" -> GPU;
-            default -> throw new InvalidInputException("--device", "must be auto, cpu or gpu, got '" + s + "'");
+            default -> throw new InvalidInputException("device", "must be auto, cpu or gpu, got '" + s + "'");
         };
     }
 

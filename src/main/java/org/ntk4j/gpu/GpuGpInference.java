@@ -35,13 +35,13 @@ public final class GpuGpInference {
         KernelInputs.validate(xTrain, null);
         checkY(yTrain, xTrain.rows());
         if (!(diagReg >= 0) || !Double.isFinite(diagReg))
-            throw new InvalidInputException("diag_reg", "must be finite and >= 0, got " + diagReg);
+            throw new InvalidInputException("diagReg", "must be finite and >= 0, got " + diagReg);
         String why = GpuProgram.unsupportedReason(arch);
         if (why != null) throw new InvalidInputException("arch", why + "; use the CPU (Device.CPU / --device cpu)");
         int n = xTrain.rows(), d = xTrain.cols(), s = DeviceMatrix.size(dtype);
         GpuProgram prog = GpuProgram.compile(arch, d);
         double[] xcm = xTrain.toColumnMajor();
-        GpuProgram.Rows rows = prog.rows(xTrain.rowMeanSquares(), "x_train", false);
+        GpuProgram.Rows rows = prog.rows(xTrain.rowMeanSquares(), "xTrain", false);
         CudaDevice dev = GpuRuntime.device();
         synchronized (dev) {
             dev.bind();
@@ -55,7 +55,7 @@ public final class GpuGpInference {
             DeviceKernels dk = new DeviceKernels(dev, prog, dtype);
             DeviceBuffer bx = null, bq = null, bl = null, by = null, info = null;
             try {
-                bx = dk.upload(xcm, "x_train");
+                bx = dk.upload(xcm, "xTrain");
                 bq = dk.upload(GpuProgram.flatten(rows.pre(), n), "x_train variances");
                 bl = dev.alloc((long) n * n * s, "the train kernel");
                 DeviceMatrix x = DeviceMatrix.of(bx, n, d, dtype), l = DeviceMatrix.of(bl, n, n, dtype);
@@ -81,7 +81,7 @@ public final class GpuGpInference {
                 if (col > 0)
                     throw new IllPosedProblemException(String.format(Locale.ROOT,
                         "the regularized train kernel is not positive definite (GPU Cholesky failed at column %d of %d, lambda=%g); "
-                            + "raise diag_reg (e.g. 1e-6 relative) or remove duplicate training points", col, n, lambda));
+                            + "raise diagReg (e.g. 1e-6 relative) or remove duplicate training points", col, n, lambda));
                 int k = yTrain.cols();
                 // α from y scaled to max |y| in [1, 2) (exact; predict scales the mean back): targets
                 // near the float range's top do not overflow in α = M_r⁻¹y
@@ -106,9 +106,9 @@ public final class GpuGpInference {
     }
 
     static void checkY(Matrix y, int n) {
-        if (y == null) throw new InvalidInputException("y_train", "is null");
-        if (y.rows() != n) throw new InvalidInputException("y_train", "has " + y.rows() + " rows but x_train has " + n);
-        if (y.cols() == 0) throw new InvalidInputException("y_train", "has no columns");
-        org.ntk4j.kernel.KernelInputs.checkFinite("y_train", y);
+        if (y == null) throw new InvalidInputException("yTrain", "is null");
+        if (y.rows() != n) throw new InvalidInputException("yTrain", "has " + y.rows() + " rows but x_train has " + n);
+        if (y.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
+        org.ntk4j.kernel.KernelInputs.checkFinite("yTrain", y);
     }
 }

@@ -56,9 +56,9 @@ public final class GpuGpModel implements AutoCloseable {
     /** Posterior mean (and variances if asked) at the rows of xTest. */
     public GpuPrediction predict(Matrix xTest, boolean variances) {
         if (closed) throw new IllegalStateException("model closed");
-        if (xTest == null) throw new InvalidInputException("x_test", "is null");
+        if (xTest == null) throw new InvalidInputException("xTest", "is null");
         if (xTest.cols() != x.cols())
-            throw new InvalidInputException("x_test", "has " + xTest.cols() + " columns but x_train has " + x.cols());
+            throw new InvalidInputException("xTest", "has " + xTest.cols() + " columns but x_train has " + x.cols());
         KernelInputs.validate(xTest, null);
         int n = x.rows(), m = xTest.rows(), d = x.cols(), k = alpha.cols();
         DType t = x.dtype();
@@ -66,7 +66,7 @@ public final class GpuGpModel implements AutoCloseable {
         int s = DeviceMatrix.size(t);
         double[] xt = xTest.toColumnMajor();
         boolean ntk = mode == GpuGpInference.Mode.NTKGP;
-        GpuProgram.Rows rows = prog.rows(xTest.rowMeanSquares(), "x_test", ntk);
+        GpuProgram.Rows rows = prog.rows(xTest.rowMeanSquares(), "xTest", ntk);
         double[] prior = ntk ? rows.diagNtk() : rows.cov();
         double[] mean = new double[m * k];
         double[] var = variances ? new double[m] : null;

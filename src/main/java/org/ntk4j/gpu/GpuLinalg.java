@@ -47,15 +47,15 @@ public final class GpuLinalg {
      * kttDiag: no variances), λ = diagReg·tr(k_dd)/n unless absoluteScale.
      */
     public static GpuPrediction solve(Matrix kdd, Matrix y, Matrix ktd, double[] kttDiag, double diagReg, boolean absoluteScale) {
-        if (kdd == null) throw new InvalidInputException("k_train_train", "is null");
+        if (kdd == null) throw new InvalidInputException("kTrainTrain", "is null");
         int n = kdd.rows();
-        if (kdd.cols() != n) throw new InvalidInputException("k_train_train", "is " + n + "x" + kdd.cols() + "; must be square");
+        if (kdd.cols() != n) throw new InvalidInputException("kTrainTrain", "is " + n + "x" + kdd.cols() + "; must be square");
         GpuGpInference.checkY(y, n);
-        if (ktd == null || ktd.cols() != n) throw new InvalidInputException("k_test_train", "must have " + n + " columns");
+        if (ktd == null || ktd.cols() != n) throw new InvalidInputException("kTestTrain", "must have " + n + " columns");
         if (kttDiag != null && kttDiag.length != ktd.rows())
-            throw new InvalidInputException("k_test_test", "diagonal has " + kttDiag.length + " entries, expected " + ktd.rows());
-        org.ntk4j.kernel.KernelInputs.checkFinite("k_train_train", kdd);
-        org.ntk4j.kernel.KernelInputs.checkFinite("k_test_train", ktd);
+            throw new InvalidInputException("kTestTest", "diagonal has " + kttDiag.length + " entries, expected " + ktd.rows());
+        org.ntk4j.kernel.KernelInputs.checkFinite("kTrainTrain", kdd);
+        org.ntk4j.kernel.KernelInputs.checkFinite("kTestTrain", ktd);
         int m = ktd.rows(), k = y.cols();
         DType t = kdd.dtype();
         boolean f32 = t == DType.FLOAT32;
@@ -67,9 +67,9 @@ public final class GpuLinalg {
             dev.releaseScratch();
             long need = (long) s * ((long) n * n + 2L * n * m + 2L * n * k + 2L * m * k + m);
             fits(dev, need, String.format(Locale.ROOT, "the GP solve with %d training and %d test points", n, m));
-            try (DeviceBuffer bl = dev.alloc((long) n * n * s, "k_train_train");
-                 DeviceBuffer btd = dev.alloc((long) n * m * s, "k_test_train");
-                 DeviceBuffer bdt = dev.alloc((long) n * m * s, "k_train_test");
+            try (DeviceBuffer bl = dev.alloc((long) n * n * s, "kTrainTrain");
+                 DeviceBuffer btd = dev.alloc((long) n * m * s, "kTestTrain");
+                 DeviceBuffer bdt = dev.alloc((long) n * m * s, "kTrainTest");
                  DeviceBuffer ba = dev.alloc((long) n * k * s, "alpha");
                  DeviceBuffer bm = dev.alloc((long) m * k * s, "mean");
                  DeviceBuffer bv = dev.alloc((long) Math.max(1, m) * s, "variance");
@@ -91,7 +91,7 @@ public final class GpuLinalg {
                 GpuCholesky.factor(dev, l, info);
                 int col = dev.readInt(info);
                 if (col > 0) throw new IllPosedProblemException("k_train_train + lambda*I is not positive definite (GPU Cholesky failed at column "
-                    + col + " of " + n + "); raise diag_reg");
+                    + col + " of " + n + "); raise diagReg");
                 GpuCholesky.solveLower(dev, l, alpha);
                 GpuCholesky.solveLowerTransposed(dev, l, alpha);
                 GpuBlas.gemm(dev, false, false, m, k, n, 1.0, td, alpha, 0.0, mean, false);

@@ -6,6 +6,8 @@ import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.JitterReport;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.linalg.RoundOff;
+import org.ntk4j.linalg.Rows;
 
 /**
  * One prediction call of {@link GradientDescentEnsemble}: the test kernels projected on the
@@ -42,14 +44,14 @@ final class EnsembleTerms implements AutoCloseable {
         if (testTrain == null) return new EnsembleTerms(get, eig, coeff, coeffExponent, kddEig, null, null, factorNanos, 0);
         int n = eig.size(), m = testTrain.nngp().rows();
         Matrix mtd = get == Get.NTK ? testTrain.ntk() : testTrain.nngp();
-        if (mtd == null) throw new InvalidInputException("k-test-train", get + " needs the NTK of the test against the training points");
-        Checks.finite(mtd, "k-test-train");
-        Checks.shape(mtd, m, n, "k-test-train", "test points x training points");
+        if (mtd == null) throw new InvalidInputException("kTestTrain", get + " needs the NTK of the test against the training points");
+        PredictorChecks.finite(mtd, "kTestTrain");
+        PredictorChecks.shape(mtd, m, n, "kTestTrain", "test points x training points");
         NativeMatrix q = project(mtd, eig, "M_td V");
         NativeMatrix p = null;
         try {
             if (get == Get.NTK && mode != CovarianceMode.NONE) {
-                Matrix ktd = Checks.finite(testTrain.nngp(), "k-test-train");
+                Matrix ktd = PredictorChecks.finite(testTrain.nngp(), "kTestTrain");
                 p = project(ktd, eig, "K_td V");
             }
         } catch (RuntimeException e) {
@@ -84,12 +86,12 @@ final class EnsembleTerms implements AutoCloseable {
         int clamped = 0;
         if (mode == CovarianceMode.FULL) {
             try (NativeMatrix c = train ? trainCovariance(s) : testCovariance(s, Covariances.fullPrior(get, testTest, m))) {
-                clamped = Covariances.clampNegativeDiagonal(c);
+                clamped = RoundOff.clampNegativeDiagonal(c);
                 cov = c.toMatrix();
             }
         } else if (mode == CovarianceMode.DIAGONAL) {
             var = train ? trainVariances(s) : testVariances(s, Covariances.diagonalPrior(get, testTrain, testTest, m));
-            clamped = Covariances.clampNegative(var);
+            clamped = RoundOff.clampNegative(var);
         }
         long covNanos = System.nanoTime() - c0;
         Diagnostics d = new Diagnostics(eig.lambda, JitterReport.NONE, clamped, eig.negative, eig.condition(),
@@ -126,13 +128,13 @@ final class EnsembleTerms implements AutoCloseable {
     }
 
     private double[] trainVariances(double s) {
-        if (get == Get.NNGP) return Covariances.weightedRowSquares(eig.vectors(), nngpTrainWeights(s));
+        if (get == Get.NNGP) return Rows.weightedSquares(eig.vectors(), nngpTrainWeights(s));
         int n = eig.size();
         try (NativeMatrix r = eig.vectors().copy("scaled eigenvectors");
              NativeMatrix tm = NativeMatrix.allocate(n, n, "E K_dd")) {
             r.scaleColumns(eig.decay(s));
             Blas.symmRight(1.0, r, kddEig, 0.0, tm);
-            return Covariances.rowDots(tm, r);
+            return Rows.dots(tm, r);
         }
     }
 
@@ -167,7 +169,7 @@ final class EnsembleTerms implements AutoCloseable {
     private double[] testVariances(double s, double[] prior) {
         double[] v = prior.clone();
         if (get == Get.NNGP) {
-            double[] sub = Covariances.weightedRowSquares(q, eig.inverseFitted(2 * s));
+            double[] sub = Rows.weightedSquares(q, eig.inverseFitted(2 * s));
             for (int i = 0; i < v.length; i++) v[i] -= sub[i];
             return v;
         }
@@ -175,8 +177,8 @@ final class EnsembleTerms implements AutoCloseable {
              NativeMatrix tm = NativeMatrix.allocate(q.rows(), q.cols(), "R C")) {
             r.scaleColumns(eig.inverseFitted(s));
             Blas.symmRight(1.0, r, kddEig, 0.0, tm);
-            double[] quad = Covariances.rowDots(tm, r);
-            double[] cross = Covariances.rowDots(r, p);
+            double[] quad = Rows.dots(tm, r);
+            double[] cross = Rows.dots(r, p);
             for (int i = 0; i < v.length; i++) v[i] += quad[i] - 2 * cross[i];
             return v;
         }

@@ -7,6 +7,8 @@ import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.JitterPolicy;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.linalg.RoundOff;
+import org.ntk4j.linalg.Rows;
 import org.ntk4j.parallel.ParallelRegion;
 
 /**
@@ -62,12 +64,12 @@ public final class GpInference implements AutoCloseable {
     static GpInference fitOwned(org.ntk4j.kernel.NativeKernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
         try {
             NativeMatrix any = trainTrain.nngp() != null ? trainTrain.nngp() : trainTrain.ntk();
-            if (trainTrain.nngp() != null) Checks.kernel(trainTrain.nngp(), "k-train-train");
-            if (trainTrain.ntk() != null) Checks.kernel(trainTrain.ntk(), "k-train-train");
-            Checks.finite(yTrain, "y-train");
+            if (trainTrain.nngp() != null) PredictorChecks.kernel(trainTrain.nngp(), "kTrainTrain");
+            if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "kTrainTrain");
+            PredictorChecks.finite(yTrain, "yTrain");
             if (yTrain.rows() != any.rows())
-                throw new InvalidInputException("y-train", "has " + yTrain.rows() + " rows but the train-train kernel has " + any.rows());
-            if (yTrain.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
+                throw new InvalidInputException("yTrain", "has " + yTrain.rows() + " rows but the train-train kernel has " + any.rows());
+            if (yTrain.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
         } catch (RuntimeException e) {
             trainTrain.close();
             throw e;
@@ -85,12 +87,12 @@ public final class GpInference implements AutoCloseable {
      * NNGP posteriors are wanted) and targets {@code yTrain} (n×k).
      */
     public static GpInference fit(Kernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
-        if (trainTrain == null) throw new InvalidInputException("k-train-train", "is required");
-        Checks.kernel(trainTrain.nngp(), "k-train-train");
-        if (trainTrain.ntk() != null) Checks.kernel(trainTrain.ntk(), "k-train-train");
-        Checks.finite(yTrain, "y-train");
-        Checks.rows(yTrain, trainTrain.nngp().rows(), "y-train", "the train-train kernel");
-        if (yTrain.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
+        if (trainTrain == null) throw new InvalidInputException("kTrainTrain", "is required");
+        PredictorChecks.kernel(trainTrain.nngp(), "kTrainTrain");
+        if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "kTrainTrain");
+        PredictorChecks.finite(yTrain, "yTrain");
+        PredictorChecks.rows(yTrain, trainTrain.nngp().rows(), "yTrain", "the train-train kernel");
+        if (yTrain.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
         return new GpInference(trainTrain, yTrain.as(org.ntk4j.linalg.DType.FLOAT64),
             reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
     }
@@ -123,16 +125,16 @@ public final class GpInference implements AutoCloseable {
         int n = trainSize(), m = testTrain.nngp().rows();
         KernelKind kind = get.meanKernel();
         Matrix mtd = kind == KernelKind.NTK ? testTrain.ntk() : testTrain.nngp();
-        if (mtd == null) throw new InvalidInputException("k-test-train", get + " needs the NTK of the test against the training points");
-        Checks.finite(mtd, "k-test-train");
-        Checks.shape(mtd, m, n, "k-test-train", "test points x training points");
+        if (mtd == null) throw new InvalidInputException("kTestTrain", get + " needs the NTK of the test against the training points");
+        PredictorChecks.finite(mtd, "kTestTrain");
+        PredictorChecks.shape(mtd, m, n, "kTestTrain", "test points x training points");
         if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
-            throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
+            throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
 
         Matrix ktd = null;
         if (get == Get.NTK && mode != CovarianceMode.NONE) {
-            ktd = Checks.finite(testTrain.nngp(), "k-test-train");
-            Checks.shape(ktd, m, n, "k-test-train", "test points x training points");
+            ktd = PredictorChecks.finite(testTrain.nngp(), "kTestTrain");
+            PredictorChecks.shape(ktd, m, n, "kTestTrain", "test points x training points");
         }
         requireWorkspace(kind, get, mode, m, true);
         try (NativeMatrix td = NativeMatrix.copyOf(mtd, "test-train kernel");
@@ -156,7 +158,7 @@ public final class GpInference implements AutoCloseable {
             throw new IllegalArgumentException("predictOwned: the off-heap test-train kernels lack what " + get + " needs");
         if (td.rows() != m || td.cols() != n) throw new IllegalArgumentException("predictOwned: test-train kernel is " + td.rows() + "x" + td.cols());
         if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
-            throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
+            throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
         requireWorkspace(kind, get, mode, m, false);
         return predictNative(get, kind, td, q, testTrain.cov1(), testTest, mode);
     }
@@ -199,26 +201,26 @@ public final class GpInference implements AutoCloseable {
             if (get == Get.NTK) {
                 if (pf != null) {
                     try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, nngpTrain(), pf)) {
-                        clamped = Covariances.clampNegativeDiagonal(c);
+                        clamped = RoundOff.clampNegativeDiagonal(c);
                         cov = c.toMatrix();
                     }
                 } else {
                     var = NtkCovariance.diagonal(chol.cholesky, td, q, nngpTrain(), pd);
-                    clamped = Covariances.clampNegative(var);
+                    clamped = RoundOff.clampNegative(var);
                 }
             } else {
                 chol.cholesky.timesInverseLowerTransposeInPlace(td); // X = M_td L^-T, so M_td M_r^-1 M_dt = X Xᵀ
                 if (pf != null) {
                     try (NativeMatrix c = NativeMatrix.copyOf(pf, "prior covariance")) {
                         Blas.syrk(false, -1.0, td, 1.0, c, true);
-                        clamped = Covariances.clampNegativeDiagonal(c);
+                        clamped = RoundOff.clampNegativeDiagonal(c);
                         cov = c.toMatrix();
                     }
                 } else {
-                    double[] s = Covariances.weightedRowSquares(td, ones(n));
+                    double[] s = Rows.weightedSquares(td, ones(n));
                     var = new double[m];
                     for (int i = 0; i < m; i++) var[i] = pd[i] - s[i];
-                    clamped = Covariances.clampNegative(var);
+                    clamped = RoundOff.clampNegative(var);
                 }
             }
         }

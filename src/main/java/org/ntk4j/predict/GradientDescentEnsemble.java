@@ -46,9 +46,9 @@ public final class GradientDescentEnsemble implements AutoCloseable {
     /** Prepares predictions for training kernels (n×n; NTK optional when only NNGP is used) and targets (n×k). */
     public static GradientDescentEnsemble fit(Kernels trainTrain, Matrix yTrain, double learningRate,
                                               Regularization reg, JitterPolicy jitter) {
-        Checks.learningRate(learningRate);
-        if (trainTrain == null) throw new InvalidInputException("k-train-train", "is required");
-        Checks.finite(yTrain, "y-train");
+        PredictorChecks.learningRate(learningRate);
+        if (trainTrain == null) throw new InvalidInputException("kTrainTrain", "is required");
+        PredictorChecks.finite(yTrain, "yTrain");
         return new GradientDescentEnsemble(trainTrain, yTrain.as(DType.FLOAT64), learningRate,
             reg == null ? Regularization.NONE : reg, jitter);
     }
@@ -71,10 +71,10 @@ public final class GradientDescentEnsemble implements AutoCloseable {
         if (get == null || mode == null) throw new IllegalArgumentException("get and mode are required");
         if (get == Get.NTKGP)
             throw new InvalidInputException("get", "the ensemble at a training time supports nngp and ntk only (NTKGP is a t = inf posterior: use gp inference)");
-        double[] ts = Checks.times(times);
+        double[] ts = PredictorChecks.times(times);
         KernelKind kind = get.meanKernel();
         Matrix mdd = kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp();
-        if (mdd == null) throw new InvalidInputException("k-train-train", get + " needs the NTK of the training points");
+        if (mdd == null) throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
         int m = testTrain == null ? 0 : testTrain.nngp().rows();
         Workspace.require("ensemble workspace (" + y.rows() + " training, " + m + " test points)",
             Workspace.ensemble(y.rows(), m, y.cols(), get, mode, testTrain == null));

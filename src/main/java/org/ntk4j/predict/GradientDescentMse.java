@@ -46,11 +46,11 @@ public final class GradientDescentMse implements AutoCloseable {
     /** Prepares predictions for train-train kernel {@code kTrainTrain} (n×n) and targets {@code yTrain} (n×k). */
     public static GradientDescentMse fit(Matrix kTrainTrain, Matrix yTrain, double learningRate,
                                          Regularization reg, JitterPolicy jitter) {
-        Checks.kernel(kTrainTrain, "k-train-train");
-        Checks.finite(yTrain, "y-train");
-        Checks.rows(yTrain, kTrainTrain.rows(), "y-train", "the train-train kernel");
-        if (yTrain.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
-        Checks.learningRate(learningRate);
+        PredictorChecks.kernel(kTrainTrain, "kTrainTrain");
+        PredictorChecks.finite(yTrain, "yTrain");
+        PredictorChecks.rows(yTrain, kTrainTrain.rows(), "yTrain", "the train-train kernel");
+        if (yTrain.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
+        PredictorChecks.learningRate(learningRate);
         return new GradientDescentMse(kTrainTrain, yTrain.as(DType.FLOAT64), learningRate,
             reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
     }
@@ -68,20 +68,20 @@ public final class GradientDescentMse implements AutoCloseable {
 
     /** Outputs at several times, sharing the decompositions. */
     public synchronized List<LinearizedPrediction> predict(double[] times, Matrix fxTrain0, Matrix fxTest0, Matrix kTestTrain) {
-        double[] ts = Checks.times(times);
+        double[] ts = PredictorChecks.times(times);
         int n = y.rows(), k = y.cols();
-        Matrix f0 = fxTrain0 == null ? zeros(n, k) : Checks.finite(fxTrain0, "fx-train-0").as(DType.FLOAT64);
-        Checks.shape(f0, n, k, "fx-train-0", "training points x outputs of y-train");
+        Matrix f0 = fxTrain0 == null ? zeros(n, k) : PredictorChecks.finite(fxTrain0, "fxTrain0").as(DType.FLOAT64);
+        PredictorChecks.shape(f0, n, k, "fxTrain0", "training points x outputs of y-train");
         Matrix g0 = null;
         if (kTestTrain != null) {
-            Checks.finite(kTestTrain, "k-test-train");
+            PredictorChecks.finite(kTestTrain, "kTestTrain");
             if (kTestTrain.cols() != n)
-                throw new InvalidInputException("k-test-train", "has " + kTestTrain.cols() + " columns but there are " + n + " training points");
+                throw new InvalidInputException("kTestTrain", "has " + kTestTrain.cols() + " columns but there are " + n + " training points");
             int m = kTestTrain.rows();
-            g0 = fxTest0 == null ? zeros(m, k) : Checks.finite(fxTest0, "fx-test-0").as(DType.FLOAT64);
-            Checks.shape(g0, m, k, "fx-test-0", "test points x outputs of y-train");
+            g0 = fxTest0 == null ? zeros(m, k) : PredictorChecks.finite(fxTest0, "fxTest0").as(DType.FLOAT64);
+            PredictorChecks.shape(g0, m, k, "fxTest0", "test points x outputs of y-train");
         } else if (fxTest0 != null) {
-            throw new InvalidInputException("k-test-train", "is required when fx-test-0 is given");
+            throw new InvalidInputException("kTestTrain", "is required when fx-test-0 is given");
         }
         double normalization = (double) n * k;
         // Y, f0 and g0 scaled by a common power of two to max |entry| in [1, 2) (exact; the outputs
@@ -176,11 +176,11 @@ public final class GradientDescentMse implements AutoCloseable {
      * @param yTrainSize N; 0 means the number of rows of the kernel (neural-tangents' default)
      */
     public static double maxLearningRate(Matrix ntkTrainTrain, int yTrainSize, double momentum) {
-        Checks.kernel(ntkTrainTrain, "k-train-train");
-        if (yTrainSize < 0) throw new InvalidInputException("y-train-size", "must be >= 0 (0 = rows of the kernel), got " + yTrainSize);
+        PredictorChecks.kernel(ntkTrainTrain, "kTrainTrain");
+        if (yTrainSize < 0) throw new InvalidInputException("yTrainSize", "must be >= 0 (0 = rows of the kernel), got " + yTrainSize);
         if (!(momentum >= 0) || !(momentum < 1)) throw new InvalidInputException("momentum", "must be in [0, 1), got " + momentum);
         int n = yTrainSize == 0 ? ntkTrainTrain.rows() : yTrainSize;
-        double lamMax = SymmetricEigen.largestEigenvalue(ntkTrainTrain, "k-train-train");
+        double lamMax = SymmetricEigen.largestEigenvalue(ntkTrainTrain, "kTrainTrain");
         return 2 * (1 + momentum) * n / (lamMax + 1e-12);
     }
 

@@ -4,6 +4,7 @@ import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.Cholesky;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.linalg.Rows;
 
 /**
  * The t = ∞ covariance of the NTK ensemble (Lee et al. 2019 eq. 16):
@@ -49,8 +50,8 @@ final class NtkCovariance {
     /** Only the m variances. */
     static double[] diagonal(Cholesky chol, NativeMatrix thetaTd, NativeMatrix kTd, NativeMatrix kDd, double[] prior) {
         try (Parts p = parts(chol, thetaTd, kTd, kDd)) {
-            double[] quad = Covariances.rowDots(p.w(), p.at());
-            double[] cross = Covariances.rowDots(thetaTd, kTd);
+            double[] quad = Rows.dots(p.w(), p.at());
+            double[] cross = Rows.dots(thetaTd, kTd);
             double[] v = new double[prior.length];
             for (int i = 0; i < v.length; i++) v[i] = prior[i] + quad[i] - 2 * cross[i];
             return v;

@@ -34,7 +34,7 @@ public final class Predict {
                                         PredictOptions options) {
         PredictOptions o = options == null ? PredictOptions.defaults() : options;
         checkData(xTrain, yTrain, xTest);
-        if (o.regularization().isZero() && xTest != null) Checks.noDuplicateRows(xTrain, "x-train");
+        if (o.regularization().isZero() && xTest != null) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
         int m = xTest == null ? 0 : xTest.rows();
         Workspace.require("gp inference workspace (" + xTrain.rows() + " training, " + m + " test points)",
             Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance()));
@@ -98,11 +98,11 @@ public final class Predict {
         PredictOptions o = options == null ? PredictOptions.defaults() : options;
         if (get == Get.NTKGP)
             throw new InvalidInputException("get", "the ensemble at a training time supports nngp and ntk only (NTKGP is a t = inf posterior)");
-        double[] ts = Checks.times(times);
+        double[] ts = PredictorChecks.times(times);
         checkData(xTrain, yTrain, xTest);
         boolean anyInf = false;
         for (double t : ts) anyInf |= t == Double.POSITIVE_INFINITY;
-        if (anyInf && o.regularization().isZero() && xTest != null) Checks.noDuplicateRows(xTrain, "x-train");
+        if (anyInf && o.regularization().isZero() && xTest != null) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
         int m = xTest == null ? 0 : xTest.rows();
         Workspace.require("ensemble workspace (" + xTrain.rows() + " training, " + m + " test points)",
             Math.max(Workspace.ensemble(xTrain.rows(), m, yTrain.cols(), get, o.covariance(), xTest == null),
@@ -127,10 +127,10 @@ public final class Predict {
         PredictOptions o = options == null ? PredictOptions.defaults() : options;
         if (kernel == Get.NTKGP)
             throw new InvalidInputException("get", "a linearized network trains with the ntk (or nngp) kernel, not ntkgp");
-        Checks.time(time);
+        PredictorChecks.time(time);
         checkData(xTrain, yTrain, xTest);
-        if (xTest == null) throw new InvalidInputException("x-test", "is required for a linearized network's test outputs");
-        if (time == Double.POSITIVE_INFINITY && o.regularization().isZero()) Checks.noDuplicateRows(xTrain, "x-train");
+        if (xTest == null) throw new InvalidInputException("xTest", "is required for a linearized network's test outputs");
+        if (time == Double.POSITIVE_INFINITY && o.regularization().isZero()) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
         Workspace.require("linearized-network workspace", Workspace.linearized(xTrain.rows(), xTest.rows(), yTrain.cols()));
         boolean ntk = kernel != Get.NNGP;
         KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, ntk, false, o.kernelOptions());
@@ -148,16 +148,16 @@ public final class Predict {
     }
 
     private static void checkData(Matrix xTrain, Matrix yTrain, Matrix xTest) {
-        Checks.finite(xTrain, "x-train");
+        PredictorChecks.finite(xTrain, "xTrain");
         if (xTrain.rows() == 0 || xTrain.cols() == 0)
-            throw new InvalidInputException("x-train", "is empty (" + xTrain.rows() + "x" + xTrain.cols() + ")");
-        Checks.finite(yTrain, "y-train");
+            throw new InvalidInputException("xTrain", "is empty (" + xTrain.rows() + "x" + xTrain.cols() + ")");
+        PredictorChecks.finite(yTrain, "yTrain");
         if (yTrain.rows() != xTrain.rows())
-            throw new InvalidInputException("y-train", "has " + yTrain.rows() + " rows but x-train has " + xTrain.rows());
+            throw new InvalidInputException("yTrain", "has " + yTrain.rows() + " rows but x-train has " + xTrain.rows());
         if (xTest != null) {
-            Checks.finite(xTest, "x-test");
+            PredictorChecks.finite(xTest, "xTest");
             if (xTest.cols() != xTrain.cols())
-                throw new InvalidInputException("x-test", "has " + xTest.cols() + " features (columns) but x-train has " + xTrain.cols());
+                throw new InvalidInputException("xTest", "has " + xTest.cols() + " features (columns) but x-train has " + xTrain.cols());
         }
     }
 

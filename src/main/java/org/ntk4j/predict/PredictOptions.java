@@ -20,7 +20,7 @@ public record PredictOptions(Regularization regularization, double learningRate,
     public PredictOptions {
         if (regularization == null) regularization = Regularization.NONE;
         if (!(learningRate > 0) || !Double.isFinite(learningRate))
-            throw new InvalidInputException("learning-rate", "must be > 0 and finite, got " + learningRate);
+            throw new InvalidInputException("learningRate", "must be > 0 and finite, got " + learningRate);
         if (covariance == null) covariance = CovarianceMode.DIAGONAL;
         if (jitter == null) jitter = JitterPolicy.defaults();
         if (kernelOptions == null) kernelOptions = KernelOptions.defaults();

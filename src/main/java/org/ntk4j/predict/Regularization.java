@@ -16,7 +16,7 @@ public record Regularization(double diagReg, boolean absolute) {
 
     public Regularization {
         if (!(diagReg >= 0) || !Double.isFinite(diagReg))
-            throw new InvalidInputException("diag-reg", "must be >= 0 and finite, got " + diagReg);
+            throw new InvalidInputException("diagReg", "must be >= 0 and finite, got " + diagReg);
     }
 
     /** diagReg relative to the mean diagonal (neural-tangents' default). */
@@ -36,7 +36,7 @@ public record Regularization(double diagReg, boolean absolute) {
         double lambda = diagReg * trace / n;
         if (!Double.isFinite(lambda)) lambda = diagReg * (trace / n); // the product alone may overflow
         if (!Double.isFinite(lambda))
-            throw new InvalidInputException("diag-reg", "gives lambda = diag_reg x mean diagonal of the kernel = " + diagReg + " x "
+            throw new InvalidInputException("diagReg", "gives lambda = diagReg x mean diagonal of the kernel = " + diagReg + " x "
                 + (trace / n) + ", which overflows float64; use a smaller diag-reg (1e-4 to 1 is usual)");
         return lambda;
     }

@@ -33,7 +33,7 @@ final class RegularizedCholesky implements AutoCloseable {
         double lambda;
         try {
             lambda = reg.lambda(trace, a.rows());
-            if (lambda == 0) Checks.distinguishable(a, what);
+            if (lambda == 0) PredictorChecks.distinguishable(a, what);
         } catch (RuntimeException e) {
             a.close();
             throw e;

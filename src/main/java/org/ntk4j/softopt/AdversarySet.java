@@ -16,7 +16,7 @@ import org.ntk4j.error.InvalidInputException;
 public record AdversarySet(double[][] errorCoefficients, double[][] auxiliaryCoefficients, double[] bounds,
                            boolean errorNonNegative) {
     public AdversarySet {
-        int m = Checks.finite("bounds", bounds).length;
+        int m = SoftOptChecks.finite("bounds", bounds).length;
         if (errorCoefficients == null || errorCoefficients.length != m)
             throw new InvalidInputException("errorCoefficients", "needs one row per bound (" + m + ")");
         if (auxiliaryCoefficients == null || auxiliaryCoefficients.length != m)
@@ -24,10 +24,10 @@ public record AdversarySet(double[][] errorCoefficients, double[][] auxiliaryCoe
         int n = errorCoefficients[0].length, k = auxiliaryCoefficients[0].length;
         double[][] a = new double[m][], bb = new double[m][];
         for (int r = 0; r < m; r++) {
-            a[r] = Checks.finite("errorCoefficients", errorCoefficients[r]).clone();
-            Checks.sameLength("errorCoefficients", a[r], n, "row 0");
+            a[r] = SoftOptChecks.finite("errorCoefficients", errorCoefficients[r]).clone();
+            SoftOptChecks.sameLength("errorCoefficients", a[r], n, "row 0");
             bb[r] = auxiliaryCoefficients[r].clone();
-            if (k > 0) Checks.finite("auxiliaryCoefficients", bb[r]);
+            if (k > 0) SoftOptChecks.finite("auxiliaryCoefficients", bb[r]);
             if (bb[r].length != k) throw new InvalidInputException("auxiliaryCoefficients", "rows differ in length");
         }
         errorCoefficients = a;
@@ -63,7 +63,7 @@ public record AdversarySet(double[][] errorCoefficients, double[][] auxiliaryCoe
      * (rows e − s ≤ 0 and −e − s ≤ 0), and Σγ s ≤ ε.
      */
     public static AdversarySet meanAbsoluteError(Prior prior, double epsilon) {
-        Checks.epsilon(epsilon);
+        SoftOptChecks.epsilon(epsilon);
         int n = prior.size();
         double[][] a = new double[2 * n + 1][n], b = new double[2 * n + 1][n];
         double[] rhs = new double[2 * n + 1];
@@ -83,9 +83,9 @@ public record AdversarySet(double[][] errorCoefficients, double[][] auxiliaryCoe
      * @param halfWidth w ≥ 0 per policy (κσ)
      */
     public static AdversarySet lowerBand(Prior prior, double[] halfWidth, double epsilon) {
-        Checks.epsilon(epsilon);
-        Checks.finite("halfWidth", halfWidth);
-        Checks.sameLength("halfWidth", halfWidth, prior.size(), "the prior");
+        SoftOptChecks.epsilon(epsilon);
+        SoftOptChecks.finite("halfWidth", halfWidth);
+        SoftOptChecks.sameLength("halfWidth", halfWidth, prior.size(), "the prior");
         int n = prior.size();
         double[][] a = new double[n + 1][n], b = new double[n + 1][n];
         double[] rhs = new double[n + 1];

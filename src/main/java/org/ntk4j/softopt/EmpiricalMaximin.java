@@ -42,8 +42,8 @@ public final class EmpiricalMaximin {
      * @param epsilon           ε ≥ 0
      */
     public static Cutoff cutoff(double[] priorSampleScores, double epsilon) {
-        Checks.finite("priorSampleScores", priorSampleScores);
-        Checks.epsilon(epsilon);
+        SoftOptChecks.finite("priorSampleScores", priorSampleScores);
+        SoftOptChecks.epsilon(epsilon);
         int n = priorSampleScores.length;
         int e = Scaling.exponent(priorSampleScores, epsilon);
         double[] u = Scaling.scalb(priorSampleScores, -e).clone();
@@ -61,7 +61,7 @@ public final class EmpiricalMaximin {
             if (value[m] > best) best = value[m];
         }
         for (int m = n; m >= 1; m--) if (value[m] >= best - tol) { bestM = m; break; }
-        double bound = Checks.representable(Math.scalb(value[bestM], e), "empirical maximin bound");
+        double bound = SoftOptChecks.representable(Math.scalb(value[bestM], e), "empirical maximin bound");
         return new Cutoff(bestM, n, (double) bestM / n, Math.scalb(u[n - bestM], e), bound, epsilon);
     }
 }

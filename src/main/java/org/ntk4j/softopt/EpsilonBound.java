@@ -42,11 +42,11 @@ public final class EpsilonBound {
      * @param delta    δ ∈ (0, 1), e.g. 0.05
      */
     public static Estimate hoeffding(double[] proxy, double[] observed, double range, double delta) {
-        Checks.finite("proxy", proxy);
-        Checks.finite("labels", observed);
-        Checks.sameLength("labels", observed, proxy.length, "the proxy values");
-        Checks.positive("range", range);
-        Checks.probability("delta", delta);
+        SoftOptChecks.finite("proxy", proxy);
+        SoftOptChecks.finite("labels", observed);
+        SoftOptChecks.sameLength("labels", observed, proxy.length, "the proxy values");
+        SoftOptChecks.positive("range", range);
+        SoftOptChecks.probability("delta", delta);
         int n = proxy.length;
         // on U, V and R scaled by a common power of two (exact): |U − V| and the sums cannot overflow
         int e = Math.max(Scaling.exponent(proxy, range), Scaling.exponent(observed));
@@ -81,21 +81,21 @@ public final class EpsilonBound {
      */
     public static Estimate posteriorQuantile(Prior prior, double[] proxy, double[][] jointSamples, double delta) {
         if (prior == null) throw new InvalidInputException("prior", "is missing (null)");
-        Checks.finite("proxy", proxy);
-        Checks.sameLength("proxy", proxy, prior.size(), "the prior");
-        Checks.probability("delta", delta);
+        SoftOptChecks.finite("proxy", proxy);
+        SoftOptChecks.sameLength("proxy", proxy, prior.size(), "the prior");
+        SoftOptChecks.probability("delta", delta);
         if (jointSamples == null || jointSamples.length == 0)
             throw new InvalidInputException("jointSamples", "no posterior draws given");
         int s = jointSamples.length;
         // on U and the draws scaled by a common power of two (exact): no |U − V| or sum overflows
         int scale = Scaling.exponent(proxy);
-        for (double[] v : jointSamples) scale = Math.max(scale, Scaling.exponent(Checks.finite("jointSamples", v)));
+        for (double[] v : jointSamples) scale = Math.max(scale, Scaling.exponent(SoftOptChecks.finite("jointSamples", v)));
         double[] u = Scaling.scalb(proxy, -scale);
         double[] mae = new double[s];
         double mean = 0;
         for (int k = 0; k < s; k++) {
             double[] v = Scaling.scalb(jointSamples[k], -scale);
-            Checks.sameLength("jointSamples", v, proxy.length, "the proxy");
+            SoftOptChecks.sameLength("jointSamples", v, proxy.length, "the proxy");
             double e = 0;
             for (int i = 0; i < v.length; i++) e += prior.weight(i) * Math.abs(u[i] - v[i]);
             mae[k] = e;
@@ -103,7 +103,7 @@ public final class EpsilonBound {
         }
         Arrays.sort(mae);
         int rank = (int) Math.ceil((1 - delta) * s); // 1-based
-        double eps = Checks.representable(Math.scalb(mae[Math.min(s, Math.max(1, rank)) - 1], scale), "posterior-quantile epsilon");
+        double eps = SoftOptChecks.representable(Math.scalb(mae[Math.min(s, Math.max(1, rank)) - 1], scale), "posterior-quantile epsilon");
         return new Estimate(eps, Math.scalb(mean, scale), s, delta, Double.NaN, Method.POSTERIOR_QUANTILE);
     }
 }

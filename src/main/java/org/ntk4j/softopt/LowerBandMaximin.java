@@ -16,10 +16,10 @@ public final class LowerBandMaximin {
 
     /** L = U − κ·sd, checked. */
     public static double[] lowerBand(double[] utility, double[] sd, double kappa) {
-        Checks.finite("utility", utility);
-        Checks.finite("sd", sd);
-        Checks.sameLength("sd", sd, utility.length, "utility");
-        Checks.nonNegative("kappa", kappa);
+        SoftOptChecks.finite("utility", utility);
+        SoftOptChecks.finite("sd", sd);
+        SoftOptChecks.sameLength("sd", sd, utility.length, "utility");
+        SoftOptChecks.nonNegative("kappa", kappa);
         double[] l = new double[utility.length];
         for (int i = 0; i < l.length; i++) {
             if (sd[i] < 0) throw new InvalidInputException("sd", "entry " + i + " is " + sd[i] + "; standard deviations must be >= 0");
@@ -43,7 +43,7 @@ public final class LowerBandMaximin {
      */
     public static SoftPolicy solve(Prior prior, double[] utility, double[] sd, double kappa, double epsilon) {
         if (prior == null) throw new InvalidInputException("prior", "is missing (null)");
-        Checks.sameLength("utility", Checks.finite("utility", utility), prior.size(), "the prior");
+        SoftOptChecks.sameLength("utility", SoftOptChecks.finite("utility", utility), prior.size(), "the prior");
         return Maximin.solveOn(Mode.MAXIMIN_LOWER_BAND, prior, lowerBand(utility, sd, kappa), "lower band", epsilon);
     }
 }

@@ -36,9 +36,9 @@ public final class LpMaximin {
 
     /** Solves the maximin LP for proxy utility U against the adversary set. */
     public static Solution solve(double[] utility, AdversarySet set) {
-        Checks.finite("utility", utility);
+        SoftOptChecks.finite("utility", utility);
         if (set == null) throw new InvalidInputException("set", "is missing (null)");
-        Checks.sameLength("utility", utility, set.policies(), "the adversary set");
+        SoftOptChecks.sameLength("utility", utility, set.policies(), "the adversary set");
         int n = set.policies(), m = set.rows(), k = set.auxiliaries();
         ExpressionsBasedModel model = new ExpressionsBasedModel();
         Variable[] p = new Variable[n];

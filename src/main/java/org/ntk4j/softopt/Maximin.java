@@ -43,12 +43,12 @@ public final class Maximin {
 
     static SoftPolicy solveOn(Mode mode, Prior prior, double[] score, String scoreName, double epsilon) {
         if (prior == null) throw new InvalidInputException("prior", "is missing (null)");
-        Checks.finite(scoreName, score);
-        Checks.sameLength(scoreName, score, prior.size(), "the prior");
-        Checks.epsilon(epsilon);
+        SoftOptChecks.finite(scoreName, score);
+        SoftOptChecks.sameLength(scoreName, score, prior.size(), "the prior");
+        SoftOptChecks.epsilon(epsilon);
         int e = Scaling.exponent(score, epsilon);
         double t = Math.scalb(threshold(Levels.of(prior, Scaling.scalb(score, -e)), Math.scalb(epsilon, -e)), e);
-        Checks.representable(t, mode.jsonName() + " threshold t*");
+        SoftOptChecks.representable(t, mode.jsonName() + " threshold t*");
         return Levels.accept(mode, prior, score, t, 1.0, OptionalDouble.of(t), OptionalDouble.of(epsilon));
     }
 
@@ -80,8 +80,8 @@ public final class Maximin {
 
     /** S_γ(U; t) = E_γ[(U − t)₊], the expected excess of U over t under the prior. */
     public static double expectedExcess(Prior prior, double[] utility, double t) {
-        Checks.finite("utility", utility);
-        Checks.sameLength("utility", utility, prior.size(), "the prior");
+        SoftOptChecks.finite("utility", utility);
+        SoftOptChecks.sameLength("utility", utility, prior.size(), "the prior");
         int e = Scaling.exponent(utility, t);
         double[] u = Scaling.scalb(utility, -e);
         double ts = Math.scalb(t, -e), s = 0;
@@ -89,7 +89,7 @@ public final class Maximin {
             double w = prior.weight(i);
             if (w > 0 && u[i] > ts) s += w * (u[i] - ts);
         }
-        return Checks.representable(Math.scalb(s, e), "expected excess");
+        return SoftOptChecks.representable(Math.scalb(s, e), "expected excess");
     }
 
     /**
@@ -97,7 +97,7 @@ public final class Maximin {
      * feasible for the bound and gives E_{p*}V* = threshold.
      */
     public static double[] worstCaseTrueUtility(double[] score, double threshold) {
-        Checks.finite("score", score);
+        SoftOptChecks.finite("score", score);
         double[] v = new double[score.length];
         for (int i = 0; i < v.length; i++) v[i] = Math.min(score[i], threshold);
         return v;
@@ -109,11 +109,11 @@ public final class Maximin {
      * mass where γ has none.
      */
     public static double guaranteedValue(Prior prior, double[] utility, double[] p, double epsilon) {
-        Checks.finite("utility", utility);
-        Checks.finite("p", p);
-        Checks.sameLength("utility", utility, prior.size(), "the prior");
-        Checks.sameLength("p", p, prior.size(), "the prior");
-        Checks.epsilon(epsilon);
+        SoftOptChecks.finite("utility", utility);
+        SoftOptChecks.finite("p", p);
+        SoftOptChecks.sameLength("utility", utility, prior.size(), "the prior");
+        SoftOptChecks.sameLength("p", p, prior.size(), "the prior");
+        SoftOptChecks.epsilon(epsilon);
         int e = Scaling.exponent(utility, epsilon);
         double[] u = Scaling.scalb(utility, -e);
         double ratio = 0, mean = 0;
@@ -125,6 +125,6 @@ public final class Maximin {
             ratio = Math.max(ratio, p[i] / g);
             mean += p[i] * u[i];
         }
-        return Checks.representable(Math.scalb(mean - Math.scalb(epsilon, -e) * ratio, e), "guaranteed value");
+        return SoftOptChecks.representable(Math.scalb(mean - Math.scalb(epsilon, -e) * ratio, e), "guaranteed value");
     }
 }

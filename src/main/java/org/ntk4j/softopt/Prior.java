@@ -43,7 +43,7 @@ public final class Prior {
      * the same bits as w/Σw wherever Σw does not overflow, and no overflow where it would.
      */
     private static double[] normalized(String name, double[] weights, boolean sumToOne) {
-        Checks.finite(name, weights);
+        SoftOptChecks.finite(name, weights);
         for (int i = 0; i < weights.length; i++)
             if (weights[i] < 0)
                 throw new InvalidInputException(name, "weight " + i + " is " + weights[i] + "; prior weights must be >= 0");
@@ -71,7 +71,7 @@ public final class Prior {
 
     /** E_γ[f]. */
     public double expectation(double[] f) {
-        Checks.sameLength("f", f, w.length, "the prior");
+        SoftOptChecks.sameLength("f", f, w.length, "the prior");
         double s = 0;
         for (int i = 0; i < w.length; i++) if (w[i] > 0) s += w[i] * f[i];
         return s;

@@ -38,9 +38,9 @@ public final class Quantilizer {
      */
     public static AcceptRule rule(Prior prior, double[] utility, double q) {
         if (prior == null) throw new org.ntk4j.error.InvalidInputException("prior", "is missing (null)");
-        Checks.finite("utility", utility);
-        Checks.sameLength("utility", utility, prior.size(), "the prior");
-        Checks.q(q);
+        SoftOptChecks.finite("utility", utility);
+        SoftOptChecks.sameLength("utility", utility, prior.size(), "the prior");
+        SoftOptChecks.q(q);
         Levels lv = Levels.of(prior, utility);
         double above = 0;
         for (int k = 0; k < lv.count; k++) {

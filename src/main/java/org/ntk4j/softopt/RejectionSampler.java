@@ -30,7 +30,7 @@ public final class RejectionSampler<T> {
         if (targetDensity == null) throw new InvalidInputException("targetDensity", "is missing (null)");
         this.proposal = proposal;
         this.target = targetDensity;
-        this.bound = Checks.positive("bound", bound);
+        this.bound = SoftOptChecks.positive("bound", bound);
     }
 
     /**
@@ -47,16 +47,16 @@ public final class RejectionSampler<T> {
                                                               ToDoubleFunction<T> score, AcceptRule rule, double q,
                                                               double bound) {
         if (rule == null) throw new InvalidInputException("rule", "is missing (null)");
-        Checks.q(q);
+        SoftOptChecks.q(q);
         return new RejectionSampler<>(proposal,
             x -> priorDensity.applyAsDouble(x) * rule.acceptProbability(score.applyAsDouble(x)) / q, bound);
     }
 
     /** M = max_i p_i/r_i over a finite set (the smallest valid bound); p must vanish where r does. */
     public static double bound(double[] target, double[] proposal) {
-        Checks.finite("target", target);
-        Checks.finite("proposal", proposal);
-        Checks.sameLength("proposal", proposal, target.length, "target");
+        SoftOptChecks.finite("target", target);
+        SoftOptChecks.finite("proposal", proposal);
+        SoftOptChecks.sameLength("proposal", proposal, target.length, "target");
         double m = 0;
         for (int i = 0; i < target.length; i++) {
             if (target[i] <= 0) continue;

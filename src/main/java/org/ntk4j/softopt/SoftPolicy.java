@@ -29,8 +29,8 @@ public record SoftPolicy(Mode mode, double[] probabilities, double threshold, do
     public SoftPolicy {
         if (mode == null || probabilities == null || guaranteedValue == null || epsilon == null)
             throw new IllegalArgumentException("soft policy: null component");
-        Checks.representable(threshold, mode.jsonName() + " threshold");
-        if (guaranteedValue.isPresent()) Checks.representable(guaranteedValue.getAsDouble(), mode.jsonName() + " guaranteed value");
+        SoftOptChecks.representable(threshold, mode.jsonName() + " threshold");
+        if (guaranteedValue.isPresent()) SoftOptChecks.representable(guaranteedValue.getAsDouble(), mode.jsonName() + " guaranteed value");
         if (!(q > 0 && q <= 1 + 1e-12)) throw new IllegalArgumentException("soft policy: q = " + q);
         if (!(boundaryAcceptance >= 0 && boundaryAcceptance <= 1))
             throw new IllegalArgumentException("soft policy: boundaryAcceptance = " + boundaryAcceptance);
@@ -57,7 +57,7 @@ public record SoftPolicy(Mode mode, double[] probabilities, double threshold, do
 
     /** E_p[f]. */
     public double expectation(double[] f) {
-        Checks.sameLength("f", f, probabilities.length, "the policy distribution");
+        SoftOptChecks.sameLength("f", f, probabilities.length, "the policy distribution");
         double s = 0;
         for (int i = 0; i < f.length; i++) if (probabilities[i] > 0) s += probabilities[i] * f[i];
         return s;

@@ -8,6 +8,7 @@ import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.linalg.RoundOff;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Diagnostics;
 import org.ntk4j.predict.Get;
@@ -30,7 +31,7 @@ public final class IterativeGp {
                                  Regularization reg, KernelOptions ko, SolverOptions so, String reason) {
         long t0 = System.nanoTime();
         if (reg == null || reg.isZero())
-            throw new InvalidInputException("diag-reg", "the cg solver needs a regularizer > 0 (it bounds the condition number); "
+            throw new InvalidInputException("diagReg", "the cg solver needs a regularizer > 0 (it bounds the condition number); "
                 + "set diag-reg (e.g. 1e-4) or use the exact solver");
         int n = x.rows(), m = xt.rows(), k = y.cols();
         boolean ntk = get != Get.NNGP;
@@ -42,7 +43,7 @@ public final class IterativeGp {
             double trace = 0;
             for (double v : diag) trace += v;
             double lambda = reg.lambda(trace, n);
-            if (!(lambda > 0)) throw new InvalidInputException("diag-reg", "gives lambda = " + lambda + "; the cg solver needs lambda > 0");
+            if (!(lambda > 0)) throw new InvalidInputException("diagReg", "gives lambda = " + lambda + "; the cg solver needs lambda > 0");
             long tk = System.nanoTime();
             double[] priorNngp = new double[m];
             NativeMatrix[] td = sk.against(xt, priorNngp); // {K_dt, Θ_dt} n×m
@@ -101,8 +102,12 @@ public final class IterativeGp {
                 Diagnostics d = new Diagnostics(lambda, null, clamped, 0, Double.NaN,
                     new Timings(kernelNanos, precNanos, meanNanos, covNanos));
                 Posterior post = new Posterior(get, Double.POSITIVE_INFINITY, mean, cov, var, d, null);
-                SolveReport rep = new SolveReport(SolverKind.CG, reason, p.kind(), p.rank(), 0, cg.iterations(),
-                    cg.maxRelativeResidual(), cg.converged(), meanBound, varBound, sk.passes(), sk.cachesTiles(), System.nanoTime() - t0);
+                SolveReport rep = SolveReport.builder(SolverKind.CG, reason)
+                    .preconditioner(p.kind(), p.rank())
+                    .iterations(cg.iterations(), cg.maxRelativeResidual(), cg.converged())
+                    .errorBounds(meanBound, varBound)
+                    .kernelPasses(sk.passes(), sk.cachesTiles())
+                    .build(System.nanoTime() - t0);
                 return new Solved(post, rep);
             } finally {
                 td[0].close();
@@ -166,7 +171,7 @@ public final class IterativeGp {
                     for (int j = 0; j < n; j++) s += mdt.get(j, i) * a.get(j, i);
                     v[i] = prior[i] - s;
                 }
-                return new Variances(null, v, bound, clampNegative(v));
+                return new Variances(null, v, bound, RoundOff.clampNegative(v));
             }
             // NTK ensemble: needs K_dd·A (one streamed pass of the NNGP)
             NativeMatrix[] kda = sk.multiply(null, a);
@@ -194,7 +199,7 @@ public final class IterativeGp {
                     for (int j = 0; j < n; j++) { double aj = a.get(j, i); q += aj * ka.get(j, i); cr += aj * kdt.get(j, i); }
                     v[i] = prior[i] + q - 2 * cr;
                 }
-                return new Variances(null, v, bound, clampNegative(v));
+                return new Variances(null, v, bound, RoundOff.clampNegative(v));
             }
         }
     }
@@ -213,14 +218,7 @@ public final class IterativeGp {
     /** Symmetrizes the covariance, clamps negative variances (round-off) to 0 and counts them. */
     private static Variances fullCovariance(NativeMatrix c, double bound) {
         c.symmetrize();
-        int clamped = 0;
-        for (int i = 0; i < c.rows(); i++) if (c.get(i, i) < 0) { c.set(i, i, 0); clamped++; }
+        int clamped = RoundOff.clampNegativeDiagonal(c);
         return new Variances(c.toMatrix(), null, bound, clamped);
-    }
-
-    static int clampNegative(double[] v) {
-        int c = 0;
-        for (int i = 0; i < v.length; i++) if (v[i] < 0) { v[i] = 0; c++; }
-        return c;
     }
 }

@@ -10,6 +10,8 @@ import org.ntk4j.linalg.Cholesky;
 import org.ntk4j.linalg.JitterPolicy;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.linalg.RoundOff;
+import org.ntk4j.linalg.Rows;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Diagnostics;
 import org.ntk4j.predict.Get;
@@ -42,7 +44,7 @@ public final class NystromGp {
                                  Regularization reg, KernelOptions ko, SolverOptions so, String reason) {
         long t0 = System.nanoTime();
         if (reg == null || reg.isZero())
-            throw new InvalidInputException("diag-reg", "the nystrom solver needs a regularizer > 0; set diag-reg (e.g. 1e-4) or use the exact solver");
+            throw new InvalidInputException("diagReg", "the nystrom solver needs a regularizer > 0; set diagReg (e.g. 1e-4) or use the exact solver");
         if (mode == CovarianceMode.FULL && xt.rows() > 20000)
             throw new InvalidInputException("cov", "a full covariance of " + xt.rows() + " test points is too large; use variances (diag)");
         int n = x.rows(), m = xt.rows(), k = y.cols(), mc = so.centersFor(n);
@@ -54,7 +56,7 @@ public final class NystromGp {
         int ye = y.maxAbsExponent();
         double[] xcm = x.toColumnMajor(), ycm = y.scalb(-ye).toColumnMajor();
         int[] idx = LowRankPreconditioner.sample(n, mc, so.seed());
-        Matrix z = rowsOf(xcm, n, x.cols(), idx, 0, idx.length);
+        Matrix z = Rows.select(xcm, n, x.cols(), idx);
         long tk = System.nanoTime();
         Kernels zz = kf.compute(z, null, o);
         // λ relative to the mean diagonal of the inverted kernel over the whole training set
@@ -75,7 +77,7 @@ public final class NystromGp {
             try {
                 for (int r0 = 0; r0 < n; r0 += rows) {
                     int r1 = Math.min(n, r0 + rows), b = r1 - r0;
-                    Kernels kb = kf.compute(rowsOf(xcm, n, x.cols(), null, r0, r1), z, o);
+                    Kernels kb = kf.compute(Rows.select(xcm, n, x.cols(), r0, r1), z, o);
                     // why reuse: fresh native blocks cost a page fault per 4 KiB (~0.1 s per block here)
                     if (buf == null || buf.rows != b) {
                         if (buf != null) buf.close();
@@ -83,7 +85,7 @@ public final class NystromGp {
                     }
                     NativeMatrix bm = buf.kernel, yb = buf.y, bk = buf.nngp;
                     bm.copyFrom(ntk ? kb.ntk() : kb.nngp());
-                    yb.copyFrom(rowsOf(ycm, n, k, null, r0, r1));
+                    yb.copyFrom(Rows.select(ycm, n, k, r0, r1));
                     lm.timesInverseLowerTransposeInPlace(bm);
                     Blas.syrk(true, 1.0, bm, 1.0, g, false);
                     Blas.gemm(true, false, 1.0, bm, yb, 1.0, by);
@@ -125,12 +127,12 @@ public final class NystromGp {
                                     try (NativeMatrix cv = NativeMatrix.copyOf(get == Get.NTKGP ? tt.ntk() : tt.nngp(), "prior")) {
                                         Blas.syrk(false, -1.0, bt, 1.0, cv, false);
                                         Blas.syrk(false, lambda, c, 1.0, cv, true);
-                                        clamped = negativeDiagonal(cv);
-                                        cov = clampFull(cv);
+                                        clamped = RoundOff.clampNegativeDiagonal(cv);
+                                        cov = cv.toMatrix();
                                     }
                                 } else {
                                     var = get == Get.NTKGP ? IterativeGp.ntkDiagonal(arch, o, xt) : tz.cov1();
-                                    double[] q = rowDots(bt, bt), l = rowDots(c, c);
+                                    double[] q = Rows.dots(bt, bt), l = Rows.dots(c, c);
                                     for (int i = 0; i < m; i++) var[i] += -q[i] + lambda * l[i];
                                 }
                             }
@@ -145,24 +147,23 @@ public final class NystromGp {
                                         try (NativeMatrix cv = NativeMatrix.copyOf(tt.nngp(), "prior")) {
                                             Blas.syrk(false, 1.0, cf, 1.0, cv, false);
                                             Blas.syr2k(false, -1.0, cf, et, 1.0, cv, true);
-                                            clamped = negativeDiagonal(cv);
-                                        cov = clampFull(cv);
+                                            clamped = RoundOff.clampNegativeDiagonal(cv);
+                                            cov = cv.toMatrix();
                                         }
                                     } else {
                                         var = tz.cov1();
-                                        double[] q = rowDots(cf, cf), x2 = rowDots(cf, et);
+                                        double[] q = Rows.dots(cf, cf), x2 = Rows.dots(cf, et);
                                         for (int i = 0; i < m; i++) var[i] += q[i] - 2 * x2[i];
                                     }
                                 }
                             }
                         }
-                        if (var != null) clamped = IterativeGp.clampNegative(var);
+                        if (var != null) clamped = RoundOff.clampNegative(var);
                     }
                     long covNanos = System.nanoTime() - tv;
                     Diagnostics d = new Diagnostics(lambda, lm.jitter(), clamped, 0, s.conditionEstimate(),
                         new Timings(kernelNanos, factorNanos, meanNanos, covNanos));
-                    SolveReport rep = new SolveReport(SolverKind.NYSTROM, reason, PreconditionerKind.NONE, 0, mc, 0, Double.NaN, true,
-                        Double.NaN, Double.NaN, 1, false, System.nanoTime() - t0);
+                    SolveReport rep = SolveReport.builder(SolverKind.NYSTROM, reason).centers(mc).build(System.nanoTime() - t0);
                     return new Solved(new Posterior(get, Double.POSITIVE_INFINITY, mean, cov, var, d, null), rep);
                 }
             }
@@ -195,35 +196,5 @@ public final class NystromGp {
             y.close();
             if (nngp != null) nngp.close();
         }
-    }
-
-    /** Σ_j a_ij·b_ij for every row i (column-major: contiguous inner loop). */
-    private static double[] rowDots(NativeMatrix a, NativeMatrix b) {
-        int m = a.rows(), c = a.cols();
-        double[] s = new double[m];
-        for (int j = 0; j < c; j++) for (int i = 0; i < m; i++) s[i] += a.get(i, j) * b.get(i, j);
-        return s;
-    }
-
-    private static int negativeDiagonal(NativeMatrix cv) {
-        int c = 0;
-        for (int i = 0; i < cv.rows(); i++) if (cv.get(i, i) < 0) c++;
-        return c;
-    }
-
-    /** Sets negative diagonal entries to 0 (round-off) and returns the heap matrix. */
-    private static Matrix clampFull(NativeMatrix cv) {
-        for (int i = 0; i < cv.rows(); i++) if (cv.get(i, i) < 0) cv.set(i, i, 0);
-        return cv.toMatrix();
-    }
-
-    /** Rows [r0, r1) (idx null) or rows idx of a column-major n×d array, as a matrix. */
-    static Matrix rowsOf(double[] cm, int n, int d, int[] idx, int r0, int r1) {
-        int b = idx == null ? r1 - r0 : idx.length;
-        double[] s = new double[b * d];
-        for (int j = 0; j < d; j++)
-            if (idx == null) System.arraycopy(cm, j * n + r0, s, j * b, b);
-            else for (int i = 0; i < b; i++) s[j * b + i] = cm[j * n + idx[i]];
-        return Matrix.wrapColumnMajor(b, d, s);
     }
 }

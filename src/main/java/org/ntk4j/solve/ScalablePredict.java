@@ -31,8 +31,7 @@ public final class ScalablePredict {
         return switch (c.kind()) {
             case EXACT -> {
                 Posterior p = Predict.gpInference(arch, xTrain, yTrain, xTest, get, o);
-                yield new Solved(p, new SolveReport(SolverKind.EXACT, c.reason(), PreconditionerKind.NONE, 0, 0, 0, Double.NaN, true,
-                    Double.NaN, Double.NaN, 1, false, System.nanoTime() - t0));
+                yield new Solved(p, SolveReport.builder(SolverKind.EXACT, c.reason()).build(System.nanoTime() - t0));
             }
             case CG -> IterativeGp.predict(arch, xTrain, yTrain, xTest, get, o.covariance(), o.regularization(), o.kernelOptions(), so, c.reason());
             case NYSTROM -> NystromGp.predict(arch, xTrain, yTrain, xTest, get, o.covariance(), o.regularization(), o.kernelOptions(), so, c.reason());
@@ -41,15 +40,15 @@ public final class ScalablePredict {
     }
 
     private static void check(Matrix x, Matrix y, Matrix xt) {
-        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("x-train", "is empty or missing");
+        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("xTrain", "is empty or missing");
         if (y == null || y.rows() != x.rows())
-            throw new InvalidInputException("y-train", "needs one row per training input (" + x.rows() + ")");
-        if (y.cols() == 0) throw new InvalidInputException("y-train", "has no columns");
-        if (xt == null || xt.rows() == 0) throw new InvalidInputException("x-test", "is required (at least one row)");
+            throw new InvalidInputException("yTrain", "needs one row per training input (" + x.rows() + ")");
+        if (y.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
+        if (xt == null || xt.rows() == 0) throw new InvalidInputException("xTest", "is required (at least one row)");
         if (xt.cols() != x.cols())
-            throw new InvalidInputException("x-test", "has " + xt.cols() + " features but x-train has " + x.cols());
-        Finite.requireInput(x, "x-train");
-        Finite.requireInput(y, "y-train");
-        Finite.requireInput(xt, "x-test");
+            throw new InvalidInputException("xTest", "has " + xt.cols() + " features but x-train has " + x.cols());
+        Finite.requireInput(x, "xTrain");
+        Finite.requireInput(y, "yTrain");
+        Finite.requireInput(xt, "xTest");
     }
 }

@@ -18,6 +18,9 @@ package org.ntk4j.solve;
  * @param kernelPasses       full passes of kernel evaluation over the n×n (CG) or n×M (Nyström) kernel
  * @param cachedTiles        whether CG kept the kernel tiles in memory after the first pass
  * @param nanos              wall-clock time of the whole prediction
+ *
+ * <p>Solvers build it with {@link #builder}, naming each part they fill in; the defaults are what a
+ * direct (exact or Nyström) solve reports.
  */
 public record SolveReport(SolverKind solver, String reason, PreconditionerKind preconditioner, int rank, int centers,
                           int iterations, double maxRelativeResidual, boolean converged, double meanErrorBound,
@@ -36,12 +39,58 @@ public record SolveReport(SolverKind solver, String reason, PreconditionerKind p
             s.append(String.format(java.util.Locale.ROOT, ": %d iterations, preconditioner %s rank %d, max relative residual %.2g%s, "
                     + "|mean error| <= %.2g, |variance error| <= %.2g, %d kernel pass%s%s",
                 iterations, preconditioner.name().toLowerCase(java.util.Locale.ROOT), rank, maxRelativeResidual,
-                converged ? "" : " (NOT converged: raise --max-iterations or the tolerance)", meanErrorBound, varianceErrorBound,
+                converged ? "" : " (NOT converged: raise the iteration cap, SolverOptions.maxIterations, or loosen the tolerance)", meanErrorBound, varianceErrorBound,
                 kernelPasses, kernelPasses == 1 ? "" : "es", cachedTiles ? ", tiles cached" : ""));
         } else if (solver == SolverKind.NYSTROM) {
             s.append(String.format(java.util.Locale.ROOT, ": M = %d centers; the Nystrom model's posterior, "
                 + "not the exact one (compare against --solver exact on a subsample)", centers));
         }
         return s.toString();
+    }
+
+    /**
+     * A builder for the report of {@code solver}, chosen for {@code reason}. Unset parts keep the
+     * direct-solve defaults: no preconditioner, no centers, no iterations, converged, no error bounds
+     * (NaN), one kernel pass, no cached tiles.
+     */
+    public static Builder builder(SolverKind solver, String reason) { return new Builder(solver, reason); }
+
+    /** Fills in a {@link SolveReport} part by part; see {@link SolveReport#builder}. */
+    public static final class Builder {
+        private final SolverKind solver;
+        private final String reason;
+        private PreconditionerKind preconditioner = PreconditionerKind.NONE;
+        private int rank, centers, iterations;
+        private double maxRelativeResidual = Double.NaN, meanErrorBound = Double.NaN, varianceErrorBound = Double.NaN;
+        private boolean converged = true, cachedTiles;
+        private long kernelPasses = 1;
+
+        private Builder(SolverKind solver, String reason) { this.solver = solver; this.reason = reason; }
+
+        /** CG's preconditioner and its rank. */
+        public Builder preconditioner(PreconditionerKind kind, int rank) { preconditioner = kind; this.rank = rank; return this; }
+
+        /** The number of Nyström centers M. */
+        public Builder centers(int m) { centers = m; return this; }
+
+        /** CG's iteration count, its largest true relative residual and whether every right-hand side converged. */
+        public Builder iterations(int count, double maxRelativeResidual, boolean converged) {
+            iterations = count;
+            this.maxRelativeResidual = maxRelativeResidual;
+            this.converged = converged;
+            return this;
+        }
+
+        /** Bounds on the mean's and the variances' distance from the exact posterior. */
+        public Builder errorBounds(double mean, double variance) { meanErrorBound = mean; varianceErrorBound = variance; return this; }
+
+        /** Full passes of kernel evaluation and whether the tiles stayed in memory. */
+        public Builder kernelPasses(long passes, boolean cachedTiles) { kernelPasses = passes; this.cachedTiles = cachedTiles; return this; }
+
+        /** The report, with the wall-clock time of the whole prediction. */
+        public SolveReport build(long nanos) {
+            return new SolveReport(solver, reason, preconditioner, rank, centers, iterations, maxRelativeResidual, converged,
+                meanErrorBound, varianceErrorBound, kernelPasses, cachedTiles, nanos);
+        }
     }
 }

@@ -33,10 +33,10 @@ public record SolverChoice(SolverKind kind, String reason) {
         switch (so.solver()) {
             case EXACT: return new SolverChoice(SolverKind.EXACT, "requested");
             case CG:
-                if (!reg) throw new InvalidInputException("diag-reg", "the cg solver needs a regularizer > 0; set diag-reg or use the exact solver");
+                if (!reg) throw new InvalidInputException("diagReg", "the cg solver needs a regularizer > 0; set diag-reg or use the exact solver");
                 return new SolverChoice(SolverKind.CG, "requested");
             case NYSTROM:
-                if (!reg) throw new InvalidInputException("diag-reg", "the nystrom solver needs a regularizer > 0; set diag-reg or use the exact solver");
+                if (!reg) throw new InvalidInputException("diagReg", "the nystrom solver needs a regularizer > 0; set diag-reg or use the exact solver");
                 return new SolverChoice(SolverKind.NYSTROM, "requested");
             default:
         }

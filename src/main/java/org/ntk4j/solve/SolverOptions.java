@@ -28,10 +28,10 @@ public record SolverOptions(SolverKind solver, double tolerance, int maxIteratio
         if (preconditioner == null) preconditioner = PreconditionerKind.PIVOTED_CHOLESKY;
         if (!(tolerance > 0 && tolerance < 1))
             throw new InvalidInputException("tolerance", "must be in (0, 1), got " + tolerance + "; e.g. 1e-6");
-        if (maxIterations < 0) throw new InvalidInputException("max-iterations", "must be >= 0 (0 = automatic), got " + maxIterations);
+        if (maxIterations < 0) throw new InvalidInputException("maxIterations", "must be >= 0 (0 = automatic), got " + maxIterations);
         if (rank < 0) throw new InvalidInputException("rank", "must be >= 0 (0 = automatic), got " + rank);
         if (centers < 0) throw new InvalidInputException("centers", "must be >= 0 (0 = automatic), got " + centers);
-        if (memoryLimit < 0) throw new InvalidInputException("memory-limit", "must be >= 0 bytes (0 = automatic), got " + memoryLimit);
+        if (memoryLimit < 0) throw new InvalidInputException("memoryLimit", "must be >= 0 bytes (0 = automatic), got " + memoryLimit);
     }
 
     /** Factor between the requested tolerance and CG's relative-residual stopping threshold. */

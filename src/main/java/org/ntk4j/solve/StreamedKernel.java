@@ -11,6 +11,7 @@ import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.linalg.Rows;
 import org.ntk4j.parallel.ParallelRegion;
 
 /**
@@ -56,7 +57,7 @@ public final class StreamedKernel implements AutoCloseable {
      */
     public static StreamedKernel of(Architecture arch, Matrix x, KernelOptions options, boolean ntk, long cacheBytes) {
         if (arch == null) throw new InvalidInputException("arch", "is required");
-        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("x-train", "is empty or missing");
+        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("xTrain", "is empty or missing");
         return new StreamedKernel(KernelFunction.of(arch), x, options == null ? KernelOptions.defaults() : options, ntk, cacheBytes);
     }
 
@@ -70,20 +71,10 @@ public final class StreamedKernel implements AutoCloseable {
     public long passes() { return passes; }
 
     /** Rows [r0, r1) of the training inputs. */
-    Matrix rows(int r0, int r1) {
-        int b = r1 - r0;
-        double[] s = new double[b * d];
-        for (int j = 0; j < d; j++) System.arraycopy(xcm, j * n + r0, s, j * b, b);
-        return Matrix.wrapColumnMajor(b, d, s);
-    }
+    Matrix rows(int r0, int r1) { return Rows.select(xcm, n, d, r0, r1); }
 
     /** The training rows at {@code idx}. */
-    Matrix rows(int[] idx) {
-        double[] s = new double[idx.length * d];
-        for (int j = 0; j < d; j++)
-            for (int i = 0; i < idx.length; i++) s[j * idx.length + i] = xcm[j * n + idx[i]];
-        return Matrix.wrapColumnMajor(idx.length, d, s);
-    }
+    Matrix rows(int[] idx) { return Rows.select(xcm, n, d, idx); }
 
     /**
      * Θ·vNtk and K·vNngp (n×k each; either input may be null, giving a null output), in one pass over

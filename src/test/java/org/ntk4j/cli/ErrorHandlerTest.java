@@ -44,6 +44,16 @@ class ErrorHandlerTest {
     }
 
     @Test
+    void libraryArgumentNamesBecomeTheCommandsFlags() {
+        CommandLine predict = new CommandLine(new PredictCommand());
+        assertEquals("--x-train: has 3 rows", ErrorHandler.asFlag(new InvalidInputException("xTrain", "has 3 rows"), predict));
+        assertEquals("--diag-reg: must be >= 0", ErrorHandler.asFlag(new InvalidInputException("diagReg", "must be >= 0"), predict));
+        assertEquals("--fx-train-0: is NaN", ErrorHandler.asFlag(new InvalidInputException("fxTrain0", "is NaN"), predict));
+        // a library argument the command has no flag for keeps its library name
+        assertNull(ErrorHandler.asFlag(new InvalidInputException("kTrainTrain", "is not square"), predict));
+    }
+
+    @Test
     void everyReportIsOneLine() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(b, true, StandardCharsets.UTF_8);

@@ -56,6 +56,6 @@ class GpuFallbackTest {
         assertEquals(Device.AUTO, Device.parse("auto"));
         assertEquals(Device.GPU, Device.parse(" GPU "));
         assertEquals(Device.CPU, Device.parse("cpu"));
-        assertEquals("--device", assertThrows(InvalidInputException.class, () -> Device.parse("tpu")).argument());
+        assertEquals("device", assertThrows(InvalidInputException.class, () -> Device.parse("tpu")).argument());
     }
 }

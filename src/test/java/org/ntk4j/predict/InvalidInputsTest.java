@@ -34,39 +34,39 @@ class InvalidInputsTest {
 
     @Test
     void nanInputs() {
-        names("y-train", () -> GpInference.fit(KDD, withNaN(Y, 2, 1), Regularization.NONE, J));
-        names("k-train-train", () -> GpInference.fit(new Kernels(withNaN(KDD.nngp(), 1, 1), KDD.ntk(), KDD.cov1(), null), Y, Regularization.NONE, J));
-        names("k-train-train", () -> GradientDescentMse.fit(withNaN(KDD.ntk(), 0, 3), Y, 1, Regularization.NONE, J));
+        names("yTrain", () -> GpInference.fit(KDD, withNaN(Y, 2, 1), Regularization.NONE, J));
+        names("kTrainTrain", () -> GpInference.fit(new Kernels(withNaN(KDD.nngp(), 1, 1), KDD.ntk(), KDD.cov1(), null), Y, Regularization.NONE, J));
+        names("kTrainTrain", () -> GradientDescentMse.fit(withNaN(KDD.ntk(), 0, 3), Y, 1, Regularization.NONE, J));
         try (GpInference gp = GpInference.fit(KDD, Y, Regularization.NONE, J)) {
             Kernels bad = new Kernels(KTD.nngp(), withNaN(KTD.ntk(), 1, 2), KTD.cov1(), null);
-            names("k-test-train", () -> gp.predict(Get.NTK, bad, KTT, CovarianceMode.NONE));
+            names("kTestTrain", () -> gp.predict(Get.NTK, bad, KTT, CovarianceMode.NONE));
             Kernels badTt = new Kernels(withNaN(KTT.nngp(), 0, 1), KTT.ntk(), KTT.cov1(), null);
-            names("k-test-test", () -> gp.predict(Get.NNGP, KTD, badTt, CovarianceMode.FULL));
+            names("kTestTest", () -> gp.predict(Get.NNGP, KTD, badTt, CovarianceMode.FULL));
         }
         try (GradientDescentMse gd = GradientDescentMse.fit(KDD.ntk(), Y, 1, Regularization.NONE, J)) {
-            names("fx-train-0", () -> gd.predict(1, withNaN(Y, 0, 0), null, KTD.ntk()));
-            names("fx-test-0", () -> gd.predict(1, null, withNaN(matrix(P.get("fx_test_0")), 0, 0), KTD.ntk()));
+            names("fxTrain0", () -> gd.predict(1, withNaN(Y, 0, 0), null, KTD.ntk()));
+            names("fxTest0", () -> gd.predict(1, null, withNaN(matrix(P.get("fx_test_0")), 0, 0), KTD.ntk()));
         }
     }
 
     @Test
     void shapes() {
         Matrix y5 = PredictPropertiesTest.pick(Y, new int[] {0, 1, 2, 3, 4}, new int[] {0, 1});
-        names("y-train", () -> GpInference.fit(KDD, y5, Regularization.NONE, J));
-        names("y-train", () -> GradientDescentMse.fit(KDD.ntk(), y5, 1, Regularization.NONE, J));
-        names("k-train-train", () -> GradientDescentMse.fit(KTD.ntk(), Y, 1, Regularization.NONE, J)); // not square
+        names("yTrain", () -> GpInference.fit(KDD, y5, Regularization.NONE, J));
+        names("yTrain", () -> GradientDescentMse.fit(KDD.ntk(), y5, 1, Regularization.NONE, J));
+        names("kTrainTrain", () -> GradientDescentMse.fit(KTD.ntk(), Y, 1, Regularization.NONE, J)); // not square
         double[][] asym = KDD.ntk().toArray();
         asym[0][1] += 0.1;
-        names("k-train-train", () -> GradientDescentMse.fit(Matrix.of(asym), Y, 1, Regularization.NONE, J));
+        names("kTrainTrain", () -> GradientDescentMse.fit(Matrix.of(asym), Y, 1, Regularization.NONE, J));
         try (GpInference gp = GpInference.fit(KDD, Y, Regularization.NONE, J)) {
             Matrix wrongCols = PredictPropertiesTest.pick(KTD.nngp(), new int[] {0, 1, 2, 3}, new int[] {0, 1, 2});
-            names("k-test-train", () -> gp.predict(Get.NNGP, new Kernels(wrongCols, null, KTD.cov1(), null), KTT, CovarianceMode.NONE));
-            names("k-test-test", () -> gp.predict(Get.NNGP, KTD, null, CovarianceMode.FULL)); // full cov needs it
-            names("k-test-test", () -> gp.predict(Get.NTKGP, KTD, null, CovarianceMode.DIAGONAL)); // NTKGP needs Θ_tt
+            names("kTestTrain", () -> gp.predict(Get.NNGP, new Kernels(wrongCols, null, KTD.cov1(), null), KTT, CovarianceMode.NONE));
+            names("kTestTest", () -> gp.predict(Get.NNGP, KTD, null, CovarianceMode.FULL)); // full cov needs it
+            names("kTestTest", () -> gp.predict(Get.NTKGP, KTD, null, CovarianceMode.DIAGONAL)); // NTKGP needs Θ_tt
         }
         try (GradientDescentMse gd = GradientDescentMse.fit(KDD.ntk(), Y, 1, Regularization.NONE, J)) {
-            names("fx-train-0", () -> gd.predict(1, y5, null, KTD.ntk()));
-            names("k-test-train", () -> gd.predict(1, null, matrix(P.get("fx_test_0")), null));
+            names("fxTrain0", () -> gd.predict(1, y5, null, KTD.ntk()));
+            names("kTestTrain", () -> gd.predict(1, null, matrix(P.get("fx_test_0")), null));
         }
     }
 
@@ -83,11 +83,11 @@ class InvalidInputsTest {
 
     @Test
     void ranges() {
-        names("diag-reg", () -> Regularization.relative(-1e-3));
-        names("diag-reg", () -> Regularization.absolute(Double.NaN));
-        names("learning-rate", () -> GradientDescentMse.fit(KDD.ntk(), Y, 0, Regularization.NONE, J));
-        names("learning-rate", () -> GradientDescentEnsemble.fit(KDD, Y, -1, Regularization.NONE, J));
-        names("learning-rate", () -> PredictOptions.defaults().withLearningRate(Double.POSITIVE_INFINITY));
+        names("diagReg", () -> Regularization.relative(-1e-3));
+        names("diagReg", () -> Regularization.absolute(Double.NaN));
+        names("learningRate", () -> GradientDescentMse.fit(KDD.ntk(), Y, 0, Regularization.NONE, J));
+        names("learningRate", () -> GradientDescentEnsemble.fit(KDD, Y, -1, Regularization.NONE, J));
+        names("learningRate", () -> PredictOptions.defaults().withLearningRate(Double.POSITIVE_INFINITY));
         try (GradientDescentMse gd = GradientDescentMse.fit(KDD.ntk(), Y, 1, Regularization.NONE, J)) {
             names("time", () -> gd.predict(-1, null, null, KTD.ntk()));
             names("time", () -> gd.predict(Double.NaN, null, null, KTD.ntk()));

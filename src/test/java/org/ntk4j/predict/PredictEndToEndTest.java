@@ -95,10 +95,10 @@ class PredictEndToEndTest {
 
         xd[4][0] = Double.NaN;
         InvalidInputException nan = assertThrows(InvalidInputException.class, () -> Predict.gpInference(ARCH, Matrix.of(xd), Y, XT, Get.NTK, o));
-        assertEquals("x-train", nan.argument());
+        assertEquals("xTrain", nan.argument());
         Matrix y5 = PredictPropertiesTest.pick(Y, new int[] {0, 1, 2, 3, 4}, new int[] {0, 1});
-        assertEquals("y-train", assertThrows(InvalidInputException.class, () -> Predict.gpInference(ARCH, X, y5, XT, Get.NTK, o)).argument());
+        assertEquals("yTrain", assertThrows(InvalidInputException.class, () -> Predict.gpInference(ARCH, X, y5, XT, Get.NTK, o)).argument());
         Matrix xt2 = PredictPropertiesTest.pick(XT, new int[] {0, 1}, new int[] {0, 1});
-        assertEquals("x-test", assertThrows(InvalidInputException.class, () -> Predict.gpInference(ARCH, X, Y, xt2, Get.NTK, o)).argument());
+        assertEquals("xTest", assertThrows(InvalidInputException.class, () -> Predict.gpInference(ARCH, X, Y, xt2, Get.NTK, o)).argument());
     }
 }

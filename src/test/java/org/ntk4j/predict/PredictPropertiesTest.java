@@ -97,7 +97,7 @@ class PredictPropertiesTest {
         Kernels tdDup = duplicateColumn(KTD, 3);
         try (GpInference gp = GpInference.fit(dup, ydup, Regularization.NONE, JitterPolicy.defaults())) {
             IllPosedProblemException e = assertThrows(IllPosedProblemException.class, () -> gp.predict(Get.NNGP, tdDup, KTT, CovarianceMode.DIAGONAL));
-            assertTrue(e.getMessage().contains("3") && e.getMessage().contains("diag_reg"), e.getMessage());
+            assertTrue(e.getMessage().contains("3") && e.getMessage().contains("diagReg"), e.getMessage());
             assertThrows(IllPosedProblemException.class, () -> gp.predict(Get.NTK, tdDup, KTT, CovarianceMode.DIAGONAL));
         }
         try (GradientDescentMse gd = GradientDescentMse.fit(dup.ntk(), ydup, 1, Regularization.NONE, JitterPolicy.defaults())) {

@@ -72,7 +72,7 @@ class IterativeGpTest {
         Matrix[] dt = data(50, 5, 3, 1);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> ScalablePredict.gpInference(ARCH, dt[0], dt[1], dt[2],
             Get.NTK, PredictOptions.defaults(), SolverOptions.defaults().withSolver(SolverKind.CG)));
-        assertEquals("diag-reg", e.argument());
+        assertEquals("diagReg", e.argument());
     }
 
     @Test void badOptionsAreTyped() {
@@ -80,7 +80,7 @@ class IterativeGpTest {
         assertEquals("tolerance", assertThrows(InvalidInputException.class, () -> SolverOptions.defaults().withTolerance(Double.NaN)).argument());
         assertEquals("rank", assertThrows(InvalidInputException.class, () -> SolverOptions.defaults().withRank(-1)).argument());
         assertEquals("centers", assertThrows(InvalidInputException.class, () -> SolverOptions.defaults().withCenters(-2)).argument());
-        assertEquals("max-iterations", assertThrows(InvalidInputException.class, () -> SolverOptions.defaults().withMaxIterations(-1)).argument());
+        assertEquals("maxIterations", assertThrows(InvalidInputException.class, () -> SolverOptions.defaults().withMaxIterations(-1)).argument());
         assertThrows(IllegalArgumentException.class, () -> SolverKind.parse("lu"));
     }
 

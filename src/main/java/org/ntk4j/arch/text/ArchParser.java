@@ -36,7 +36,6 @@ public final class ArchParser {
         List<ArchTokens.Token> toks = ArchTokens.tokenize(arch);
         List<Layer> layers = new ArrayList<>();
         int pos = 0;
-        Layer prev = null; // last layer that is not Identity
         while (true) {
             ArchTokens.Token nameTok = toks.get(pos);
             if (nameTok.kind() != ArchTokens.Kind.IDENT)
@@ -49,12 +48,6 @@ public final class ArchParser {
             }
             int index = layers.size() + 1;
             Layer layer = LayerFactory.create(nameTok.text(), index, positional, keyed);
-            if (layer instanceof Activation a && !a.isIdentity() && !(prev instanceof Dense)) {
-                throw err("layer " + index + " (" + a.describe() + ") "
-                    + (prev == null ? "cannot come first: a nonlinearity needs a Dense layer before it"
-                                    : "follows " + prev.describe() + ": two nonlinearities in a row have no closed-form kernel; put a Dense between them"));
-            }
-            if (!(layer instanceof Activation a2 && a2.isIdentity())) prev = layer;
             layers.add(layer);
             ArchTokens.Token t = toks.get(pos);
             if (t.kind() == ArchTokens.Kind.END) break;
@@ -62,7 +55,7 @@ public final class ArchParser {
                 throw err("expected '->' or the end after layer " + index + " (" + nameTok.describe() + "), found " + t.describe());
             pos++;
         }
-        try {
+        try { // Architecture owns the layer-order rules (where a nonlinearity may go)
             return new Architecture(layers, parameterization);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("arch", e.getMessage(), e);

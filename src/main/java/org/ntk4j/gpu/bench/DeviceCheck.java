@@ -56,8 +56,8 @@ public final class DeviceCheck {
         switch (args[0]) {
             case "info" -> OUT.println(info.describe());
             case "jobs" -> jobs(Path.of(args[1]), Path.of(args[2]));
-            case "bench" -> Timings.bench(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            case "gemm" -> Timings.gemm(Integer.parseInt(args[1]));
+            case "bench" -> DeviceTimings.bench(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "gemm" -> DeviceTimings.gemm(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
         OUT.flush();

@@ -4,8 +4,8 @@ import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.Finite;
 
 /** Argument checks shared by the soft optimizer: every failure names the argument and the remedy. */
-final class Checks {
-    private Checks() {}
+final class SoftOptChecks {
+    private SoftOptChecks() {}
 
     static double[] finite(String name, double[] v) {
         if (v == null) throw new InvalidInputException(name, "is missing (null)");

@@ -21,13 +21,13 @@ import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 
 /** The timed part of {@link DeviceCheck}: what benchmarks/gpu/reference_torch.py times with PyTorch. */
-final class Timings {
+final class DeviceTimings {
     /** The benchmark network: 3 hidden ReLU layers (the target), NTK parameterization. */
     static final String ARCH = "Dense(1024,W_std=1.5,b_std=0.05)->Relu->Dense(1024,W_std=1.5,b_std=0.05)->Relu"
         + "->Dense(1024,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)";
     static final double DIAG_REG = 1e-4;
 
-    private Timings() { }
+    private DeviceTimings() { }
 
     private static void print(String key, int n, double ms) {
         System.out.printf(Locale.ROOT, "time %s %d %.3f%n", key, n, ms);

@@ -10,8 +10,8 @@ import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
 
 /** Argument validation shared by the predictors: every failure names the argument and the remedy. */
-final class Checks {
-    private Checks() { }
+final class PredictorChecks {
+    private PredictorChecks() { }
 
     /** Relative asymmetry tolerated in a kernel (round-off of an empirical NTK, say). */
     static final double SYMMETRY_TOL = 1e-8;
@@ -94,7 +94,7 @@ final class Checks {
     }
 
     static double learningRate(double lr) {
-        if (!(lr > 0) || !Double.isFinite(lr)) throw new InvalidInputException("learning-rate", "must be > 0 and finite, got " + lr);
+        if (!(lr > 0) || !Double.isFinite(lr)) throw new InvalidInputException("learningRate", "must be > 0 and finite, got " + lr);
         return lr;
     }
 
@@ -115,8 +115,8 @@ final class Checks {
                 if (prod - kij * kij <= INDISTINGUISHABLE_TOL * prod)
                     throw new IllPosedProblemException(what + ": training points " + j + " and " + i
                         + " are indistinguishable to the kernel (duplicates, or parallel inputs of a bias-free network), "
-                        + "so with diag_reg = 0 the converged (t = inf) solution does not exist (neural-tangents returns NaN here); "
-                        + "remedy: remove the duplicate, set diag_reg > 0 (e.g. --diag-reg 1e-6), or predict at a finite --time");
+                        + "so with diagReg = 0 the converged (t = inf) solution does not exist (neural-tangents returns NaN here); "
+                        + "remedy: remove the duplicate, set diagReg > 0 (e.g. --diag-reg 1e-6), or predict at a finite --time");
             }
         }
     }
@@ -130,12 +130,12 @@ final class Checks {
             Integer prev = seen.putIfAbsent(h, i);
             if (prev != null) {
                 if (Arrays.equals(x.row(prev), r))
-                    throw new IllPosedProblemException(arg + ": rows " + prev + " and " + i + " are identical, so with diag_reg = 0 the "
+                    throw new IllPosedProblemException(arg + ": rows " + prev + " and " + i + " are identical, so with diagReg = 0 the "
                         + "converged (t = inf) solution does not exist (neural-tangents returns NaN here); "
-                        + "remedy: remove the duplicate, set diag_reg > 0 (e.g. --diag-reg 1e-6), or predict at a finite --time");
+                        + "remedy: remove the duplicate, set diagReg > 0 (e.g. --diag-reg 1e-6), or predict at a finite --time");
                 for (int p = 0; p < i; p++)   // hash collision: fall back to a scan for this row
                     if (p != prev && Arrays.equals(x.row(p), r))
-                        throw new IllPosedProblemException(arg + ": rows " + p + " and " + i + " are identical; remove the duplicate or set diag_reg > 0");
+                        throw new IllPosedProblemException(arg + ": rows " + p + " and " + i + " are identical; remove the duplicate or set diagReg > 0");
             }
         }
     }
