@@ -1,8 +1,8 @@
 package org.ntk4j.cli;
 
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Parameterization;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.error.InvalidInputException;
 import picocli.CommandLine.Option;
 

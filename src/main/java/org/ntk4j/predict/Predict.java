@@ -1,9 +1,9 @@
 package org.ntk4j.predict;
 
-import org.ntk4j.arch.text.ArchParser;
 import java.util.ArrayList;
 import java.util.List;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;

@@ -1,7 +1,7 @@
 package org.ntk4j.utility;
 
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
