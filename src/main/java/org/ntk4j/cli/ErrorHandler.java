@@ -89,17 +89,21 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
      * The message of {@code e} with its library argument name replaced by the command's flag for it
      * ({@code arch: ...} → {@code --arch: ...}, {@code xTrain: ...} → {@code --x-train: ...}), or null
      * when no flag matches. This is the one place where library names become flags: the library names
-     * its arguments as its Java API does, and names match flags ignoring case and punctuation.
+     * its arguments as its Java API does, and names match flags ignoring case and punctuation (or
+     * through {@link #FLAG_ALIASES}, for an API name that is not its flag's spelling).
      */
     static String asFlag(InvalidInputException e, CommandLine cl) {
         String arg = e.argument(), msg = e.getMessage();
         if (cl == null || arg == null || arg.startsWith("-") || msg == null || !msg.startsWith(arg + ":")) return null;
-        String key = normalize(arg);
+        String key = FLAG_ALIASES.getOrDefault(normalize(arg), normalize(arg));
         for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
             if (normalize(o.longestName()).equals(key)) return o.longestName() + msg.substring(arg.length());
         }
         return null;
     }
+
+    /** Library argument names (normalized) whose flag is spelled otherwise: {@code architecture} is {@code --arch}. */
+    private static final java.util.Map<String, String> FLAG_ALIASES = java.util.Map.of("architecture", "arch");
 
     private static String normalize(String s) { return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", ""); }
 

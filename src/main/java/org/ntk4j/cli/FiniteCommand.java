@@ -86,7 +86,7 @@ public final class FiniteCommand implements Callable<Integer> {
         OutputDir dir = main.outputDir("--out", out);
 
         long t0 = System.nanoTime();
-        FiniteNetwork net = initialize(a, m1.cols());
+        FiniteNetwork net = FiniteNetwork.initialize(a, m1.cols(), width, seed);
         if (training && my.cols() != net.outputDim())
             throw new InvalidInputException("--y-train", "has " + my.cols() + " columns but the network has "
                 + net.outputDim() + " outputs (the last Dense layer's width)");
@@ -116,17 +116,6 @@ public final class FiniteCommand implements Callable<Integer> {
             net.parameterCount(), net.outputDim(), trainedNote, seconds,
             String.join(", ", dir.written().stream().map(Path::toString).toList()));
         return 0;
-    }
-
-    /** The network; an architecture the finite network cannot build (no Dense layer) is an error of --arch. */
-    private FiniteNetwork initialize(Architecture a, int inputDim) {
-        try {
-            return FiniteNetwork.initialize(a, inputDim, width, seed);
-        } catch (InvalidInputException e) {
-            if ("architecture".equals(e.argument()))
-                throw new InvalidInputException("--arch", e.getMessage().substring("architecture: ".length()), e);
-            throw e;
-        }
     }
 
     private static void requireRows(String flag, Matrix m) {
