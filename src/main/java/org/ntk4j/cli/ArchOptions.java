@@ -3,7 +3,6 @@ package org.ntk4j.cli;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Parameterization;
 import org.ntk4j.arch.text.ArchParser;
-import org.ntk4j.error.InvalidInputException;
 import picocli.CommandLine.Option;
 
 /** The {@code --arch} and {@code --parameterization} flags, shared (as a picocli mixin) by kernel, predict and finite. */
@@ -17,16 +16,9 @@ final class ArchOptions {
     Parameterization parameterization;
 
     /**
-     * The parsed architecture (InvalidInputException naming --arch when the text is wrong). The
-     * layer records validate their values with IllegalArgumentException; the parser translates
-     * those it knows, and this translates any other from a layer's constructor, since every value
-     * there came from the text of --arch (the CLI reports a bare one as an internal error).
+     * The parsed architecture: every wrong text or value, including those the layer records and
+     * {@code Architecture} reject, is an {@link org.ntk4j.error.InvalidInputException} of {@code arch} from the parser
+     * ({@code --arch} here); anything else would be a bug in the parser.
      */
-    Architecture architecture() {
-        try {
-            return ArchParser.parse(arch, parameterization);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("--arch", e.getMessage(), e);
-        }
-    }
+    Architecture architecture() { return ArchParser.parse(arch, parameterization); }
 }
