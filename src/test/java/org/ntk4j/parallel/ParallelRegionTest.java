@@ -65,14 +65,22 @@ class ParallelRegionTest {
         assertNotEquals(thrown.getMessage(), thrown.getSuppressed()[0].getMessage());
     }
 
+    /**
+     * Units take a millisecond, as real units (kernel tiles) do: with empty units three threads on a
+     * two-core machine race through thousands of them while the failing thread is descheduled between
+     * its throw and the recording of the failure (a CI run saw 17335), which says nothing about the
+     * contract: each worker finishes at most the unit it is in once the failure is recorded.
+     */
     @Test
     void otherWorkersStopWithinAUnitAfterAFailure() {
         AtomicInteger ran = new AtomicInteger();
         assertThrows(IllegalStateException.class, () ->
             ParallelRegion.forEach("test", "ntk4j-test", 3, 100_000, () -> null, (s, i) -> {
                 if (ran.incrementAndGet() == 10) throw new IllegalStateException("stop");
+                sleep(1);
             }));
-        assertTrue(ran.get() < 10 + 3, "units after the failure: " + (ran.get() - 10));
+        // 2 other workers finish the unit they are in; a few more may start while the throw unwinds
+        assertTrue(ran.get() < 10 + 8, "units after the failure: " + (ran.get() - 10));
     }
 
     @Test
