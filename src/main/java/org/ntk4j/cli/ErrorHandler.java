@@ -3,8 +3,13 @@ package org.ntk4j.cli;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ntk4j.error.ComputationInterruptedException;
 import org.ntk4j.error.DeviceUnavailableException;
 import org.ntk4j.error.IllPosedProblemException;
@@ -13,6 +18,7 @@ import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.error.Ntk4jException;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
@@ -67,9 +73,8 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     int handle(Throwable t, CommandLine cl) {
         Throwable e = unwrap(t);
         int code = exitCode(e);
-        String flagged = e instanceof InvalidInputException iie ? asFlag(iie, cl) : null;
-        if (flagged != null) {
-            err.println("ntk4j: error: " + oneLine(flagged));
+        if (e instanceof Ntk4jException && e.getMessage() != null) {
+            err.println("ntk4j: error: " + oneLine(inCommandTerms(e, cl)));
         } else if (code == INTERNAL) {
             err.println("ntk4j: internal error: " + e.getClass().getName()
                 + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage()))
@@ -86,26 +91,93 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     }
 
     /**
-     * The message of {@code e} with its library argument name replaced by the command's flag for it
-     * ({@code arch: ...} → {@code --arch: ...}, {@code xTrain: ...} → {@code --x-train: ...}), or null
-     * when no flag matches. This is the one place where library names become flags: the library names
-     * its arguments as its Java API does, and names match flags ignoring case and punctuation (or
-     * through {@link #FLAG_ALIASES}, for an API name that is not its flag's spelling).
+     * The message of {@code e} in the terms of the command being run: library names become the
+     * command's flags. This is the one place where that happens; the library names its arguments
+     * as its Java API does ({@code xTrain}, {@code diagReg}, {@code Device.CPU}) and never spells a
+     * flag. Three rules, each tied to an option of {@code cl} (a name the command has no flag for
+     * stays as it is):
+     * <ol>
+     *   <li>the argument an {@link InvalidInputException} starts with: {@code xTrain: ...} →
+     *       {@code --x-train: ...}, {@code arch: ...} → {@code --arch: ...};</li>
+     *   <li>in the rest of the message, a whole word spelled as a flag's library name, when that name
+     *       is a compound identifier (an inner capital or a digit: {@code xTrain}, {@code diagReg},
+     *       {@code x1}): {@code but xTrain has 3} → {@code but --x-train has 3}. Single lowercase
+     *       words ({@code time}, {@code device}, {@code seed}) are English too and stay;</li>
+     *   <li>a constant of an option's enum type, {@code Type.CONSTANT}: {@code Device.CPU} →
+     *       {@code --device cpu}, {@code DType.FLOAT64} → {@code --dtype float64}.</li>
+     * </ol>
+     * A flag's library name is its long name in camelCase ({@code --x-train} → {@code xTrain},
+     * {@code --fx-train-0} → {@code fxTrain0}), or an entry of {@link #FLAG_ALIASES}. A word that is
+     * part of a path or file name (after {@code /}, {@code .} or {@code -}, or before {@code .ext})
+     * is not a name.
      */
-    static String asFlag(InvalidInputException e, CommandLine cl) {
-        String arg = e.argument(), msg = e.getMessage();
-        if (cl == null || arg == null || arg.startsWith("-") || msg == null || !msg.startsWith(arg + ":")) return null;
-        String key = FLAG_ALIASES.getOrDefault(normalize(arg), normalize(arg));
-        for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
-            if (normalize(o.longestName()).equals(key)) return o.longestName() + msg.substring(arg.length());
+    static String inCommandTerms(Throwable e, CommandLine cl) {
+        String msg = e.getMessage();
+        if (cl == null || msg == null) return msg;
+        Map<String, OptionSpec> flags = flagsByLibraryName(cl);
+        String head = "";
+        if (e instanceof InvalidInputException iie && iie.argument() != null && msg.startsWith(iie.argument() + ":")
+                && flags.containsKey(iie.argument())) {
+            head = flags.get(iie.argument()).longestName();
+            msg = msg.substring(iie.argument().length());
         }
-        return null;
+        Matcher m = NAME.matcher(msg);
+        StringBuilder b = new StringBuilder(head);
+        while (m.find()) m.appendReplacement(b, Matcher.quoteReplacement(inCommandTerms(m, flags)));
+        return m.appendTail(b).toString();
     }
 
-    /** Library argument names (normalized) whose flag is spelled otherwise: {@code architecture} is {@code --arch}. */
-    private static final java.util.Map<String, String> FLAG_ALIASES = java.util.Map.of("architecture", "arch");
+    /** The replacement of one {@link #NAME} match: the flag (and value) it names, or itself. */
+    private static String inCommandTerms(Matcher m, Map<String, OptionSpec> flags) {
+        if (m.group("type") != null) {
+            for (OptionSpec o : flags.values()) {
+                if (o.type().isEnum() && o.type().getSimpleName().equals(m.group("type"))
+                        && isConstant(o.type(), m.group("constant")))
+                    return o.longestName() + " " + m.group("constant").toLowerCase(Locale.ROOT);
+            }
+            return m.group();
+        }
+        String word = m.group("word");
+        OptionSpec o = flags.get(word);
+        boolean compound = word.chars().skip(1).anyMatch(Character::isUpperCase) || word.chars().anyMatch(Character::isDigit);
+        return o != null && compound ? o.longestName() : word;
+    }
 
-    private static String normalize(String s) { return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", ""); }
+    private static boolean isConstant(Class<?> type, String name) {
+        for (Object c : type.getEnumConstants()) if (((Enum<?>) c).name().equals(name)) return true;
+        return false;
+    }
+
+    /**
+     * A candidate name: {@code Type.CONSTANT} or a word, not inside a path or a flag (not after
+     * a letter, digit, {@code _ . / \ -}) and not before a file extension or a member ({@code .x}).
+     */
+    private static final Pattern NAME = Pattern.compile(
+        "(?<![A-Za-z0-9_./\\\\-])(?:(?<type>[A-Z][A-Za-z0-9]*)\\.(?<constant>[A-Z][A-Z0-9_]*)|(?<word>[A-Za-z][A-Za-z0-9_]*))"
+            + "(?![A-Za-z0-9_])(?!\\.[A-Za-z0-9_])");
+
+    /** The command's options by library name: each flag's camelCase name, and the aliases that name it. */
+    private static Map<String, OptionSpec> flagsByLibraryName(CommandLine cl) {
+        Map<String, OptionSpec> byName = new LinkedHashMap<>();
+        for (OptionSpec o : cl.getCommandSpec().options()) byName.put(libraryName(o.longestName()), o);
+        FLAG_ALIASES.forEach((name, flag) -> {
+            OptionSpec o = cl.getCommandSpec().findOption(flag);
+            if (o != null) byName.putIfAbsent(name, o);
+        });
+        return byName;
+    }
+
+    /** The library's spelling of a flag: {@code --x-train} → {@code xTrain}, {@code --fx-train-0} → {@code fxTrain0}. */
+    static String libraryName(String flag) {
+        String[] parts = flag.replaceFirst("^-+", "").split("-");
+        StringBuilder b = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++)
+            if (!parts[i].isEmpty()) b.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i], 1, parts[i].length());
+        return b.toString();
+    }
+
+    /** Library names that are not their flag's camelCase spelling: {@code architecture} is {@code --arch}. */
+    private static final Map<String, String> FLAG_ALIASES = Map.of("architecture", "--arch");
 
     /** The exit code of an exception (after {@link #unwrap}). */
     static int exitCode(Throwable e) {

@@ -46,11 +46,67 @@ class ErrorHandlerTest {
     @Test
     void libraryArgumentNamesBecomeTheCommandsFlags() {
         CommandLine predict = new CommandLine(new PredictCommand());
-        assertEquals("--x-train: has 3 rows", ErrorHandler.asFlag(new InvalidInputException("xTrain", "has 3 rows"), predict));
-        assertEquals("--diag-reg: must be >= 0", ErrorHandler.asFlag(new InvalidInputException("diagReg", "must be >= 0"), predict));
-        assertEquals("--fx-train-0: is NaN", ErrorHandler.asFlag(new InvalidInputException("fxTrain0", "is NaN"), predict));
+        assertEquals("--x-train: has 3 rows", ErrorHandler.inCommandTerms(new InvalidInputException("xTrain", "has 3 rows"), predict));
+        assertEquals("--diag-reg: must be >= 0", ErrorHandler.inCommandTerms(new InvalidInputException("diagReg", "must be >= 0"), predict));
+        assertEquals("--fx-train-0: is NaN", ErrorHandler.inCommandTerms(new InvalidInputException("fxTrain0", "is NaN"), predict));
+        assertEquals("--time: must be >= 0", ErrorHandler.inCommandTerms(new InvalidInputException("time", "must be >= 0"), predict));
+        assertEquals("--arch: is required", ErrorHandler.inCommandTerms(new InvalidInputException("architecture", "is required"), predict));
         // a library argument the command has no flag for keeps its library name
-        assertNull(ErrorHandler.asFlag(new InvalidInputException("kTrainTrain", "is not square"), predict));
+        assertEquals("kTrainTrain: is not square", ErrorHandler.inCommandTerms(new InvalidInputException("kTrainTrain", "is not square"), predict));
+        CommandLine kernel = new CommandLine(new KernelCommand());
+        assertEquals("yTrain: has 3 rows", ErrorHandler.inCommandTerms(new InvalidInputException("yTrain", "has 3 rows"), kernel));
+        // no command (an error before one was chosen): the library's message as it is
+        assertEquals("xTrain: has 3 rows", ErrorHandler.inCommandTerms(new InvalidInputException("xTrain", "has 3 rows"), null));
+    }
+
+    @Test
+    void libraryNamesInsideTheMessageBecomeFlagsToo() {
+        CommandLine predict = new CommandLine(new PredictCommand());
+        assertEquals("--y-train: has 5 rows but --x-train has 6",
+            ErrorHandler.inCommandTerms(new InvalidInputException("yTrain", "has 5 rows but xTrain has 6"), predict));
+        // any ntk4j exception, not only invalid input: the remedy names the flag
+        assertEquals("--x-train: rows 0 and 2 are identical, so with --diag-reg = 0 ...; set --diag-reg > 0 (e.g. 1e-6)",
+            ErrorHandler.inCommandTerms(new IllPosedProblemException(
+                "xTrain: rows 0 and 2 are identical, so with diagReg = 0 ...; set diagReg > 0 (e.g. 1e-6)"), predict));
+        // an option's enum constant becomes the flag and its value
+        assertEquals("--device gpu: the GPU cannot be used; use --device cpu or --device auto",
+            ErrorHandler.inCommandTerms(new DeviceUnavailableException("Device.GPU: the GPU cannot be used; use Device.CPU or Device.AUTO"), predict));
+        assertEquals("kernel (float32): too large; use float64 (--dtype float64)",
+            ErrorHandler.inCommandTerms(new Ntk4jException("kernel (float32): too large; use float64 (DType.FLOAT64)"), predict));
+        assertEquals("use --solver exact or --get nngp",
+            ErrorHandler.inCommandTerms(new Ntk4jException("use SolverKind.EXACT or Get.NNGP"), predict));
+        // not a constant of the option's type, or a type no option has: unchanged
+        assertEquals("use Device.TPU or SoftPolicy.P", ErrorHandler.inCommandTerms(new Ntk4jException("use Device.TPU or SoftPolicy.P"), predict));
+        // single lowercase words are English as well as names; unknown compounds stay; flags stay flags
+        assertEquals("at a finite time on this device, kTestTrain, --x-train and --diag-reg",
+            ErrorHandler.inCommandTerms(new Ntk4jException("at a finite time on this device, kTestTrain, --x-train and --diag-reg"), predict));
+        // a name inside a path or a file name is not a name
+        assertEquals("cannot read data/xTrain: xTrain.npy, my-xTrain, xTrain_2",
+            ErrorHandler.inCommandTerms(new Ntk4jException("cannot read data/xTrain: xTrain.npy, my-xTrain, xTrain_2"), predict));
+        // a sentence may end right after a name
+        assertEquals("set --diag-reg.", ErrorHandler.inCommandTerms(new Ntk4jException("set diagReg."), predict));
+        // the kernel command's x1 and x2 (a digit makes a compound name)
+        CommandLine kernel = new CommandLine(new KernelCommand());
+        assertEquals("--x2: has 5 columns but --x1 has 4",
+            ErrorHandler.inCommandTerms(new InvalidInputException("x2", "has 5 columns but x1 has 4"), kernel));
+    }
+
+    @Test
+    void theLibraryNameOfAFlagIsItsCamelCase() {
+        assertEquals("xTrain", ErrorHandler.libraryName("--x-train"));
+        assertEquals("fxTrain0", ErrorHandler.libraryName("--fx-train-0"));
+        assertEquals("diagRegAbsolute", ErrorHandler.libraryName("--diag-reg-absolute"));
+        assertEquals("x1", ErrorHandler.libraryName("--x1"));
+        assertEquals("q", ErrorHandler.libraryName("-q"));
+    }
+
+    @Test
+    void theReportLineIsInTheCommandsTerms() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(b, true, StandardCharsets.UTF_8);
+        ErrorHandler h = new ErrorHandler(new Main(), err, new String[0]);
+        assertEquals(3, h.handle(new InvalidInputException("xTest", "has 2 features but xTrain has 3"), new CommandLine(new PredictCommand())));
+        assertEquals("ntk4j: error: --x-test: has 2 features but --x-train has 3", b.toString(StandardCharsets.UTF_8).strip());
     }
 
     @Test
