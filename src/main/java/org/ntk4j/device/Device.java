@@ -41,8 +41,8 @@ public enum Device {
             case CPU -> CPU;
             case GPU -> {
                 Accelerator.Status i = Accelerators.probe();
-                if (!i.usable()) throw new DeviceUnavailableException("--device gpu: the GPU cannot be used: " + i.reason()
-                    + "; use --device cpu or auto");
+                if (!i.usable()) throw new DeviceUnavailableException("Device.GPU: the GPU cannot be used: " + i.reason()
+                    + "; use Device.CPU or Device.AUTO");
                 yield GPU;
             }
             case AUTO -> {

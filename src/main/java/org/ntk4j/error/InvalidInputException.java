@@ -2,7 +2,8 @@ package org.ntk4j.error;
 
 /**
  * An argument is invalid: NaN/Inf, wrong shape, out of range, unreadable. {@link #argument()}
- * names it (e.g. {@code x1}, {@code W_std}, {@code --diag-reg}).
+ * names it as the API does (e.g. {@code x1}, {@code xTrain}, {@code W_std}); only the CLI's own checks
+ * name a flag ({@code --diag-reg}), and the CLI maps library names to its flags.
  */
 public class InvalidInputException extends Ntk4jException {
     private final String argument;

@@ -193,7 +193,7 @@ final class TileRecursion {
         String where = "entry (row " + i + ", column " + j + ") (0-based) is not finite (nngp=" + kv + ", ntk=" + tv + ")";
         if (float32 && Double.isFinite(kv) && Double.isFinite(tv))
             throw new NonFiniteResultException("kernel (float32)", where + " in float32, whose largest value is ~3.4e38; "
-                + "use float64 (--dtype float64) or scale the inputs down");
+                + "use float64 (DType.FLOAT64) or scale the inputs down");
         throw new NonFiniteResultException("kernel", where + ": the recursion overflowed; use smaller W_std/b_std, fewer layers or smaller inputs");
     }
 }

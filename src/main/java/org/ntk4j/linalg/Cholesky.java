@@ -83,7 +83,7 @@ public final class Cholesky implements AutoCloseable {
             }
             throw new IllPosedProblemException(String.format(java.util.Locale.ROOT,
                 "%s is numerically singular (%s) and stays so with jitter up to %.3g x its mean diagonal; "
-                    + "remedy: raise diagReg (e.g. --diag-reg 1e-6), remove duplicate or nearly duplicate "
+                    + "remedy: raise diagReg (e.g. to 1e-6), remove duplicate or nearly duplicate "
                     + "training points, use float64 inputs, or predict at a finite training time",
                 what, reason, policy.maxRelative()));
         } catch (RuntimeException e) {

@@ -125,7 +125,7 @@ public final class Finite {
             if (!Float.isFinite((float) v)) {
                 Entry e = locate(m.rows(), m.cols(), k -> a[k], x -> Float.isFinite((float) x));
                 throw new NonFiniteResultException(stage + " (float32)", "entry (row " + e.row() + ", column " + e.col() + ") is "
-                    + e.value() + " (0-based), beyond float32's range (~3.4e38); use float64 (--dtype float64) or rescale the data");
+                    + e.value() + " (0-based), beyond float32's range (~3.4e38); use float64 (DType.FLOAT64) or rescale the data");
             }
         return m;
     }

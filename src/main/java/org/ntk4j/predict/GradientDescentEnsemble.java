@@ -99,7 +99,7 @@ public final class GradientDescentEnsemble implements AutoCloseable {
         // Vᵀ·Y on Y scaled to max |y| in [1, 2) (exact), and the means scaled back: targets near
         // 1e308 then do not overflow in the projection (see GpInference)
         int e = y.maxAbsExponent();
-        NativeMatrix c = coefficients.computeIfAbsent(kind, k -> eig.project(y.scalb(-e), "y-train (scaled)"));
+        NativeMatrix c = coefficients.computeIfAbsent(kind, k -> eig.project(y.scalb(-e), "yTrain (scaled)"));
         NativeMatrix kddEig = get == Get.NTK && mode != CovarianceMode.NONE ? nngpInEigenbasis(eig) : null;
         return EnsembleTerms.prepare(get, eig, c, e, kddEig, trainTrain, testTrain, mode, cached ? 0 : eig.nanos);
     }

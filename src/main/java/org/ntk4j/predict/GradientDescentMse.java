@@ -71,7 +71,7 @@ public final class GradientDescentMse implements AutoCloseable {
         double[] ts = PredictorChecks.times(times);
         int n = y.rows(), k = y.cols();
         Matrix f0 = fxTrain0 == null ? zeros(n, k) : PredictorChecks.finite(fxTrain0, "fxTrain0").as(DType.FLOAT64);
-        PredictorChecks.shape(f0, n, k, "fxTrain0", "training points x outputs of y-train");
+        PredictorChecks.shape(f0, n, k, "fxTrain0", "training points x outputs of yTrain");
         Matrix g0 = null;
         if (kTestTrain != null) {
             PredictorChecks.finite(kTestTrain, "kTestTrain");
@@ -79,9 +79,9 @@ public final class GradientDescentMse implements AutoCloseable {
                 throw new InvalidInputException("kTestTrain", "has " + kTestTrain.cols() + " columns but there are " + n + " training points");
             int m = kTestTrain.rows();
             g0 = fxTest0 == null ? zeros(m, k) : PredictorChecks.finite(fxTest0, "fxTest0").as(DType.FLOAT64);
-            PredictorChecks.shape(g0, m, k, "fxTest0", "test points x outputs of y-train");
+            PredictorChecks.shape(g0, m, k, "fxTest0", "test points x outputs of yTrain");
         } else if (fxTest0 != null) {
-            throw new InvalidInputException("kTestTrain", "is required when fx-test-0 is given");
+            throw new InvalidInputException("kTestTrain", "is required when fxTest0 is given");
         }
         double normalization = (double) n * k;
         // Y, f0 and g0 scaled by a common power of two to max |entry| in [1, 2) (exact; the outputs

@@ -153,11 +153,11 @@ public final class Predict {
             throw new InvalidInputException("xTrain", "is empty (" + xTrain.rows() + "x" + xTrain.cols() + ")");
         PredictorChecks.finite(yTrain, "yTrain");
         if (yTrain.rows() != xTrain.rows())
-            throw new InvalidInputException("yTrain", "has " + yTrain.rows() + " rows but x-train has " + xTrain.rows());
+            throw new InvalidInputException("yTrain", "has " + yTrain.rows() + " rows but xTrain has " + xTrain.rows());
         if (xTest != null) {
             PredictorChecks.finite(xTest, "xTest");
             if (xTest.cols() != xTrain.cols())
-                throw new InvalidInputException("xTest", "has " + xTest.cols() + " features (columns) but x-train has " + xTrain.cols());
+                throw new InvalidInputException("xTest", "has " + xTest.cols() + " features (columns) but xTrain has " + xTrain.cols());
         }
     }
 

@@ -116,7 +116,7 @@ final class PredictorChecks {
                     throw new IllPosedProblemException(what + ": training points " + j + " and " + i
                         + " are indistinguishable to the kernel (duplicates, or parallel inputs of a bias-free network), "
                         + "so with diagReg = 0 the converged (t = inf) solution does not exist (neural-tangents returns NaN here); "
-                        + "remedy: remove the duplicate, set diagReg > 0 (e.g. --diag-reg 1e-6), or predict at a finite --time");
+                        + "remedy: remove the duplicate, set diagReg > 0 (e.g. 1e-6), or predict at a finite training time");
             }
         }
     }
@@ -132,7 +132,7 @@ final class PredictorChecks {
                 if (Arrays.equals(x.row(prev), r))
                     throw new IllPosedProblemException(arg + ": rows " + prev + " and " + i + " are identical, so with diagReg = 0 the "
                         + "converged (t = inf) solution does not exist (neural-tangents returns NaN here); "
-                        + "remedy: remove the duplicate, set diagReg > 0 (e.g. --diag-reg 1e-6), or predict at a finite --time");
+                        + "remedy: remove the duplicate, set diagReg > 0 (e.g. 1e-6), or predict at a finite training time");
                 for (int p = 0; p < i; p++)   // hash collision: fall back to a scan for this row
                     if (p != prev && Arrays.equals(x.row(p), r))
                         throw new IllPosedProblemException(arg + ": rows " + p + " and " + i + " are identical; remove the duplicate or set diagReg > 0");

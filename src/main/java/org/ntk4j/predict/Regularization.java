@@ -37,7 +37,7 @@ public record Regularization(double diagReg, boolean absolute) {
         if (!Double.isFinite(lambda)) lambda = diagReg * (trace / n); // the product alone may overflow
         if (!Double.isFinite(lambda))
             throw new InvalidInputException("diagReg", "gives lambda = diagReg x mean diagonal of the kernel = " + diagReg + " x "
-                + (trace / n) + ", which overflows float64; use a smaller diag-reg (1e-4 to 1 is usual)");
+                + (trace / n) + ", which overflows float64; use a smaller diagReg (1e-4 to 1 is usual)");
         return lambda;
     }
 
