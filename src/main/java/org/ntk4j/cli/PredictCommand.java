@@ -115,8 +115,37 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
+    /**
+     * The steps of a run, in order: the flags are checked before any file is read, the inputs
+     * before the output directory is touched, and nothing is written after an interrupt.
+     */
     @Override public Integer call() {
         Architecture a = archOptions.architecture();
+        Request request = validateFlags();
+        Data in = readInputs(request.linearized());
+        OutputDir dir = main.outputDir("--out", out);
+        PredictOptions options = options(request.mode());
+        long t0 = System.nanoTime();
+        Outcome outcome;
+        try (ProgressBar bar = ProgressBar.of(main, "kernels")) {
+            outcome = predict(a, in, request, options.withKernelOptions(options.kernelOptions().withProgress(bar)));
+            write(dir, outcome);
+        }
+        report(request, in, dir, outcome, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** What the flags ask for: the time, the kind of prediction, the covariance and the solver. */
+    private record Request(double t, boolean linearized, boolean posterior, CovarianceMode mode, SolverOptions solverOptions) {}
+
+    /** The inputs, read and checked against each other; {@code f0}, {@code g0} only for a linearized network. */
+    private record Data(Matrix x, Matrix y, Matrix xt, Matrix f0, Matrix g0) {}
+
+    /** A prediction ready to write: {@code cov}/{@code var} null when not requested, {@code report} null unless a posterior. */
+    private record Outcome(Matrix mean, Matrix cov, double[] var, Diagnostics diagnostics, String what, SolveReport report) {}
+
+    /** Step 1: the flags alone, and their combinations, before any file is read. */
+    private Request validateFlags() {
         double t = parseTime(time);
         boolean linearized = fxTrain0 != null || fxTest0 != null;
         if (linearized && (fxTrain0 == null || fxTest0 == null))
@@ -137,60 +166,78 @@ public final class PredictCommand implements Callable<Integer> {
             throw new InvalidInputException("--solver", "cg and nystrom compute the t = inf posterior only; drop --time/--fx-* or use --solver exact");
         SolverOptions solverOptions = SolverOptions.defaults().withSolver(solver).withTolerance(tolerance).withCenters(centers);
         CovarianceMode mode = cov == null ? (linearized ? CovarianceMode.NONE : CovarianceMode.DIAGONAL) : cov;
+        return new Request(t, linearized, posterior, mode, solverOptions);
+    }
 
+    /** Step 2: the input files, and their shapes against each other. */
+    private Data readInputs(boolean linearized) {
         Matrix x = InputFiles.matrix("--x-train", xTrain);
         Matrix y = InputFiles.matrix("--y-train", yTrain);
         Matrix xt = InputFiles.matrix("--x-test", xTest);
         Matrix f0 = linearized ? InputFiles.matrix("--fx-train-0", fxTrain0) : null;
         Matrix g0 = linearized ? InputFiles.matrix("--fx-test-0", fxTest0) : null;
         checkShapes(x, y, xt, f0, g0);
-        OutputDir dir = main.outputDir("--out", out);
+        return new Data(x, y, xt, f0, g0);
+    }
 
-        PredictOptions options = PredictOptions.defaults()
+    /** Step 3: the library's options from the flags (the progress bar is added while it runs). */
+    private PredictOptions options(CovarianceMode mode) {
+        return PredictOptions.defaults()
             .withRegularization(new Regularization(diagReg, diagRegAbsolute))
             .withLearningRate(learningRate)
             .withCovariance(mode)
             .withKernelOptions(KernelOptions.defaults().withDtype(dtype).withDevice(device));
-        long t0 = System.nanoTime();
-        String what;
-        Diagnostics diag;
-        SolveReport report = null;
-        try (ProgressBar bar = ProgressBar.of(main, "kernels")) {
-            options = options.withKernelOptions(options.kernelOptions().withProgress(bar));
-            if (linearized) {
-                LinearizedPrediction p = Predict.linearized(a, x, y, xt, f0, g0, get, t, options);
-                ParallelRegion.checkInterrupted("predict"); // Ctrl-C during the solves: write nothing
-                storable(p.test(), null, null);
-                dir.writeMatrix("mean.npy", p.test(), dtype);
-                diag = p.diagnostics();
-                what = "linearized network (" + get + " kernel)";
-            } else {
-                Solved solved = posterior ? ScalablePredict.gpInference(a, x, y, xt, get, options, solverOptions) : null;
-                report = solved == null ? null : solved.report();
-                Posterior p = Double.isFinite(t)
-                    ? Predict.ensemble(a, x, y, xt, get, new double[] {t}, options).get(0)
-                    : solved.posterior();
-                ParallelRegion.checkInterrupted("predict"); // Ctrl-C during the solves: write nothing
-                storable(p.mean(), p.covariance(), p.variances());
-                dir.writeMatrix("mean.npy", p.mean(), dtype);
-                if (p.covariance() != null) dir.writeMatrix("cov.npy", p.covariance(), dtype);
-                if (p.variances() != null) dir.writeVector("var.npy", p.variances(), dtype);
-                diag = p.diagnostics();
-                what = Double.isFinite(t) ? get + " ensemble" : get + " posterior";
-            }
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Step 4: the prediction the flags chose. */
+    private Outcome predict(Architecture a, Data in, Request r, PredictOptions options) {
+        if (r.linearized()) return linearized(a, in, r.t(), options);
+        return r.posterior() ? posterior(a, in, options, r.solverOptions()) : ensemble(a, in, r.t(), options);
+    }
+
+    /** One linearized network from its initial outputs, at time t (the mean only). */
+    private Outcome linearized(Architecture a, Data in, double t, PredictOptions options) {
+        LinearizedPrediction p = Predict.linearized(a, in.x(), in.y(), in.xt(), in.f0(), in.g0(), get, t, options);
+        return new Outcome(p.test(), null, null, p.diagnostics(), "linearized network (" + get + " kernel)", null);
+    }
+
+    /** The trained ensemble at a finite time t. */
+    private Outcome ensemble(Architecture a, Data in, double t, PredictOptions options) {
+        Posterior p = Predict.ensemble(a, in.x(), in.y(), in.xt(), get, new double[] {t}, options).get(0);
+        return new Outcome(p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " ensemble", null);
+    }
+
+    /** The t = ∞ posterior, by the solver {@code --solver} chose. */
+    private Outcome posterior(Architecture a, Data in, PredictOptions options, SolverOptions solverOptions) {
+        Solved solved = ScalablePredict.gpInference(a, in.x(), in.y(), in.xt(), get, options, solverOptions);
+        Posterior p = solved.posterior();
+        return new Outcome(p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " posterior", solved.report());
+    }
+
+    /** Step 5: the output files, each checked storable first; nothing when interrupted (Ctrl-C during the solves). */
+    private void write(OutputDir dir, Outcome o) {
+        ParallelRegion.checkInterrupted("predict");
+        storable(o.mean(), o.cov(), o.var());
+        dir.writeMatrix("mean.npy", o.mean(), dtype);
+        if (o.cov() != null) dir.writeMatrix("cov.npy", o.cov(), dtype);
+        if (o.var() != null) dir.writeVector("var.npy", o.var(), dtype);
+    }
+
+    /** Step 6: one summary line on stdout, the solver's report, and the timings with --verbose. */
+    private void report(Request r, Data in, OutputDir dir, Outcome o, double seconds) {
         main.out().printf(Locale.ROOT, "predict: %s at t=%s, %d train, %d test, %d output%s in %.2f s%s -> %s%n",
-            what, Double.isFinite(t) ? fmt(t) : "inf", x.rows(), xt.rows(), y.cols(), y.cols() == 1 ? "" : "s", seconds,
-            notes(diag), String.join(", ", dir.written().stream().map(Path::toString).toList()));
+            o.what(), Double.isFinite(r.t()) ? fmt(r.t()) : "inf", in.x().rows(), in.xt().rows(), in.y().cols(),
+            in.y().cols() == 1 ? "" : "s", seconds, notes(o.diagnostics()),
+            String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        SolveReport report = o.report();
         if (report != null && report.solver() != SolverKind.EXACT) main.out().println(report.summary());
         else if (report != null && main.verbose()) main.err().println(report.summary());
         if (main.verbose()) {
-            var tm = diag.timings();
+            var tm = o.diagnostics().timings();
             main.err().printf(Locale.ROOT, "timings: kernels %.3f s, factorization %.3f s, mean %.3f s, covariance %.3f s; condition estimate %.3g%n",
-                tm.kernelNanos() / 1e9, tm.factorNanos() / 1e9, tm.meanNanos() / 1e9, tm.covarianceNanos() / 1e9, diag.conditionEstimate());
+                tm.kernelNanos() / 1e9, tm.factorNanos() / 1e9, tm.meanNanos() / 1e9, tm.covarianceNanos() / 1e9,
+                o.diagnostics().conditionEstimate());
         }
-        return 0;
     }
 
     /** Numerical remarks worth a user's attention (jitter, clamping), in parentheses. */
