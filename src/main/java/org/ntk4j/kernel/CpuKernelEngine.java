@@ -104,60 +104,94 @@ final class CpuKernelEngine implements KernelBackend {
         return st;
     }
 
-    /** The Gram panels and the fused recursion over all tiles, into {@code out}. */
+    /**
+     * The Gram panels and the fused recursion over all tiles, into {@code out}: where the Gram goes,
+     * how many tiles there are (for progress), then either all of BLAS and then all tiles, or panel
+     * by panel.
+     */
     private static void run(Setup st, TileRecursion.Outputs out, KernelOptions options) {
-        final int n1 = st.n1, n2 = st.n2, tile = st.tile, threads = st.threads;
-        final boolean sym = st.sym;
-        TileRecursion.Shared shared = new TileRecursion.Shared(st.plan, st.d, st.q01, st.pre1, st.pre2, sym, st.same, n1, out);
-
-        final long tPrepared = System.nanoTime();
-        int panelRows = GramPanels.panelRows(n1, n2);
-        // The Gram panels go straight into the first native output when one buffer can view it (each
-        // tile's recursion then overwrites its own Gram entries: it reads them first, and a mirrored
-        // store lands below the diagonal, where no Gram entry is): all of BLAS first, then all tiles,
-        // without a panel buffer (fresh memory) and without OpenBLAS's threads waking for each panel.
-        NativeMatrix inPlace = out.nngpNative() != null ? out.nngpNative() : out.ntkNative();
-        if (inPlace != null && !GramPanels.fitsOneView(n1, n2)) inPlace = null;
-        List<int[]> allTiles = inPlace == null ? null : tiles(0, n1, 0, n2, tile, sym);
-        long total = 0;
-        if (inPlace != null) total = allTiles.size();
-        else for (int r0 = 0; r0 < n1; r0 += panelRows) total += tiles(r0, Math.min(n1, r0 + panelRows), sym ? r0 : 0, n2, tile, sym).size();
-        final long totalTiles = total;
-        KernelProgress progress = new KernelProgress(options.progress(), n1, n2, totalTiles);
-        long blasNs = 0, tileNs = 0, tGram;
+        TileRecursion.Shared shared = new TileRecursion.Shared(st.plan, st.d, st.q01, st.pre1, st.pre2, st.sym, st.same, st.n1, out);
+        Times times = new Times(System.nanoTime());
+        int panelRows = GramPanels.panelRows(st.n1, st.n2);
+        NativeMatrix inPlace = inPlaceGram(out, st.n1, st.n2);
+        List<int[]> allTiles = inPlace == null ? null : tiles(0, st.n1, 0, st.n2, st.tile, st.sym);
+        long totalTiles = inPlace != null ? allTiles.size() : panelTileCount(st, panelRows);
+        KernelProgress progress = new KernelProgress(options.progress(), st.n1, st.n2, totalTiles);
         // the outputs are pinned while the workers write them: closing one meanwhile throws instead of freeing it
         try (NativeMatrix.Pin nngpPin = NativeMatrix.pinIfPresent(out.nngpNative());
              NativeMatrix.Pin ntkPin = NativeMatrix.pinIfPresent(out.ntkNative());
              GramPanels gram = new GramPanels(st.x1, st.x2, inPlace == null ? null : inPlace.pointer())) {
-            tGram = System.nanoTime();
-            if (inPlace != null) {
-                for (int r0 = 0; r0 < n1; r0 += panelRows) {
-                    ParallelRegion.checkInterrupted(WHAT);
-                    gram.compute(r0, Math.min(n1, r0 + panelRows));
-                }
-                long t1 = System.nanoTime();
-                runTiles(threads, allTiles, shared, tile, gram.whole(), 0, 0, n1, progress);
-                blasNs = t1 - tGram;
-                tileNs = System.nanoTime() - t1;
-            } else {
-                for (int r0 = 0; r0 < n1; r0 += panelRows) {
-                    ParallelRegion.checkInterrupted(WHAT);
-                    int r1 = Math.min(n1, r0 + panelRows), c0 = gram.firstColumn(r0);
-                    long t0 = System.nanoTime();
-                    DoubleBuffer panel = gram.compute(r0, r1);
-                    long t1 = System.nanoTime();
-                    List<int[]> tiles = tiles(r0, r1, c0, n2, tile, sym);
-                    runTiles(threads, tiles, shared, tile, panel, r0, c0, r1 - r0, progress);
-                    blasNs += t1 - t0;
-                    tileNs += System.nanoTime() - t1;
-                }
-            }
+            times.gram = System.nanoTime();
+            if (inPlace != null) gramThenTiles(st, shared, gram, panelRows, allTiles, progress, times);
+            else panelByPanel(st, shared, gram, panelRows, progress, times);
         }
+        logTimings(st, out, times, totalTiles);
+    }
+
+    /** When each phase of {@link #run} started, and the nanoseconds spent in BLAS and in the tiles. */
+    private static final class Times {
+        final long prepared;
+        long gram, blasNs, tileNs;
+
+        Times(long prepared) { this.prepared = prepared; }
+    }
+
+    /**
+     * The native output the Gram panels go straight into, or null for a panel buffer. When one buffer
+     * can view it, each tile's recursion then overwrites its own Gram entries (it reads them first, and
+     * a mirrored store lands below the diagonal, where no Gram entry is): all of BLAS first, then all
+     * tiles, without a panel buffer (fresh memory) and without OpenBLAS's threads waking for each panel.
+     */
+    private static NativeMatrix inPlaceGram(TileRecursion.Outputs out, int n1, int n2) {
+        NativeMatrix target = out.nngpNative() != null ? out.nngpNative() : out.ntkNative();
+        return target != null && GramPanels.fitsOneView(n1, n2) ? target : null;
+    }
+
+    /** The number of tiles over all panels of {@code panelRows} rows (upper part only when symmetric). */
+    private static long panelTileCount(Setup st, int panelRows) {
+        long total = 0;
+        for (int r0 = 0; r0 < st.n1; r0 += panelRows)
+            total += tiles(r0, Math.min(st.n1, r0 + panelRows), st.sym ? r0 : 0, st.n2, st.tile, st.sym).size();
+        return total;
+    }
+
+    /** The whole Gram into the output by BLAS, panel by panel, then every tile in one parallel region. */
+    private static void gramThenTiles(Setup st, TileRecursion.Shared shared, GramPanels gram, int panelRows, List<int[]> allTiles,
+                                      KernelProgress progress, Times times) {
+        for (int r0 = 0; r0 < st.n1; r0 += panelRows) {
+            ParallelRegion.checkInterrupted(WHAT);
+            gram.compute(r0, Math.min(st.n1, r0 + panelRows));
+        }
+        long t1 = System.nanoTime();
+        runTiles(st.threads, allTiles, shared, st.tile, gram.whole(), 0, 0, st.n1, progress);
+        times.blasNs = t1 - times.gram;
+        times.tileNs = System.nanoTime() - t1;
+    }
+
+    /** Per panel of rows: its Gram block into the panel buffer by BLAS, then its tiles in a parallel region. */
+    private static void panelByPanel(Setup st, TileRecursion.Shared shared, GramPanels gram, int panelRows, KernelProgress progress,
+                                     Times times) {
+        for (int r0 = 0; r0 < st.n1; r0 += panelRows) {
+            ParallelRegion.checkInterrupted(WHAT);
+            int r1 = Math.min(st.n1, r0 + panelRows), c0 = gram.firstColumn(r0);
+            long t0 = System.nanoTime();
+            DoubleBuffer panel = gram.compute(r0, r1);
+            long t1 = System.nanoTime();
+            List<int[]> tiles = tiles(r0, r1, c0, st.n2, st.tile, st.sym);
+            runTiles(st.threads, tiles, shared, st.tile, panel, r0, c0, r1 - r0, progress);
+            times.blasNs += t1 - t0;
+            times.tileNs += System.nanoTime() - t1;
+        }
+    }
+
+    /** One debug line with where the time went. */
+    private static void logTimings(Setup st, TileRecursion.Outputs out, Times times, long totalTiles) {
         if (LOG.isDebugEnabled())
             LOG.debug("kernel {}x{} d={}{}: checks+variances+allocation {} s, BLAS set-up {} s, Gram (BLAS) {} s, "
-                + "fused recursion {} s ({} tiles, {} threads), total {} s", n1, n2, st.d,
-                out.nngpNative() != null || out.ntkNative() != null ? " (off-heap)" : "", (tPrepared - st.tStart) / 1e9,
-                (tGram - tPrepared) / 1e9, blasNs / 1e9, tileNs / 1e9, totalTiles, threads, (System.nanoTime() - st.tStart) / 1e9);
+                + "fused recursion {} s ({} tiles, {} threads), total {} s", st.n1, st.n2, st.d,
+                out.nngpNative() != null || out.ntkNative() != null ? " (off-heap)" : "", (times.prepared - st.tStart) / 1e9,
+                (times.gram - times.prepared) / 1e9, times.blasNs / 1e9, times.tileNs / 1e9, totalTiles, st.threads,
+                (System.nanoTime() - st.tStart) / 1e9);
     }
 
     /** Names the computation in the exception of an interrupt. */
