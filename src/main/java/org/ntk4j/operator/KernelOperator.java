@@ -16,8 +16,8 @@ import org.ntk4j.linalg.NativeMatrix;
  *
  * <p>The operator is bound to its architecture, so it also gives the kernels of the training set
  * against other points and of those points with themselves (the test side of a posterior). Every
- * entry is the entry {@link org.ntk4j.kernel.KernelFunction} computes, bit for bit. Matrices returned
- * are owned by the caller. Not thread-safe; close to free what it holds.
+ * entry is one {@link org.ntk4j.kernel.KernelFunction} computes (see an implementation for how it
+ * evaluates the diagonal). Matrices returned are owned by the caller. Not thread-safe; close to free what it holds.
  */
 public interface KernelOperator extends AutoCloseable {
     /** Number of training points n. */

@@ -17,9 +17,12 @@ import org.ntk4j.linalg.Rows;
 import org.ntk4j.parallel.ParallelRegion;
 
 /**
- * A {@link KernelOperator} that never holds the n×n kernels unless allowed to: Θ·V and K·V for a block of
- * vectors, computed one row block [r0, r1) × all n training rows at a time with
- * {@link KernelFunction} (so every entry is bit-for-bit the entry of the dense kernel), never holding
+ * A {@link KernelOperator} that never holds the n×n kernels unless allowed to: Θ·V and K·V for a
+ * block of vectors, computed one row block [r0, r1) × all n training rows at a time with
+ * {@link KernelFunction} (so every entry off the diagonal is bit for bit the dense kernel's; a diagonal
+ * entry, computed as x_i against a copy of itself, may differ from the symmetric computation's exact
+ * one by ~1e-8 relative where an arc-cosine map's √(1 − ρ²) meets a Gram dot product not exactly
+ * |x_i|²), never holding
  * the n×n matrix unless the caller's cache budget allows. When {@code cacheBytes} covers all row
  * blocks of the kinds in use they are kept (off-heap) after the first pass, so later passes cost a
  * gemm instead of a kernel evaluation.

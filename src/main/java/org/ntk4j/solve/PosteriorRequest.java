@@ -29,6 +29,9 @@ public record PosteriorRequest(Architecture arch, Matrix xTrain, Matrix yTrain, 
         checkData(xTrain, yTrain, xTest);
     }
 
+    /** This request with another solver choice. */
+    public PosteriorRequest withSolver(SolverKind kind) { return new PosteriorRequest(arch, xTrain, yTrain, xTest, get, options, solver.withSolver(kind)); }
+
     /** Number of training points n. */
     public int trainSize() { return xTrain.rows(); }
 

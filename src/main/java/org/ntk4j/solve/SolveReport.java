@@ -49,7 +49,7 @@ public record SolveReport(SolverKind solver, String reason, Device device, Preco
                 kernelPasses, kernelPasses == 1 ? "" : "es", cachedTiles ? ", tiles cached" : ""));
         } else if (solver == SolverKind.NYSTROM) {
             s.append(String.format(java.util.Locale.ROOT, ": M = %d centers; the Nystrom model's posterior, "
-                + "not the exact one (compare against --solver exact on a subsample)", centers));
+                + "not the exact one (compare against the exact solver on a subsample)", centers));
         }
         return s.toString();
     }
