@@ -1,6 +1,7 @@
 package org.ntk4j.predict;
 
 import java.util.Locale;
+import org.ntk4j.kernel.KernelKind;
 
 /**
  * Which posterior to compute (neural-tangents' {@code get}).
@@ -27,7 +28,7 @@ public enum Get {
     }
 
     /** The kernel whose inverse drives the mean: the NNGP for {@link #NNGP}, the NTK otherwise. */
-    KernelKind meanKernel() { return this == NNGP ? KernelKind.NNGP : KernelKind.NTK; }
+    public KernelKind meanKernel() { return this == NNGP ? KernelKind.NNGP : KernelKind.NTK; }
 
     @Override public String toString() { return name().toLowerCase(Locale.ROOT); }
 }

@@ -1,14 +1,21 @@
 package org.ntk4j.predict;
 
 import java.util.EnumMap;
+import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.KernelKind;
+import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
+import org.ntk4j.kernel.NativeKernels;
 import org.ntk4j.linalg.Blas;
+import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.JitterPolicy;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
 import org.ntk4j.linalg.RoundOff;
 import org.ntk4j.linalg.Rows;
+import org.ntk4j.operator.DenseKernelOperator;
 import org.ntk4j.parallel.ParallelRegion;
 
 /**
@@ -22,8 +29,11 @@ import org.ntk4j.parallel.ParallelRegion;
  *       unregularized K_dd in the middle;</li>
  *   <li>the training set itself: mean Y, covariance 0 (neural-tangents' convention).</li>
  * </ul>
- * The Cholesky factor of each regularized train kernel is computed once and cached. Instances are
- * thread-safe; close them to free native memory early.
+ * The training kernels are a {@link DenseKernelOperator}: the caller's heap matrices ({@link #fit},
+ * copied when factored) or off-heap kernels this instance owns ({@link #fit(DenseKernelOperator, Matrix,
+ * Regularization, JitterPolicy)}, factored in place, so each n×n kernel exists once). The Cholesky
+ * factor of each regularized train kernel is computed once and cached. Instances are thread-safe;
+ * close them to free native memory early.
  *
  * <p>The solve runs on Y scaled by a power of two to max |y| in [1, 2) and the mean is scaled back
  * (exact, so bit for bit the unscaled result wherever that is finite): targets near 1e308 with a
@@ -31,70 +41,109 @@ import org.ntk4j.parallel.ParallelRegion;
  * not representable is a {@link org.ntk4j.error.NonFiniteResultException} (see {@link Posterior}).
  */
 public final class GpInference implements AutoCloseable {
-    private final Kernels trainTrain;
+    private final DenseKernelOperator trainTrain;
     private final Matrix y;
     private final int yExponent; // the solve uses y·2^-yExponent (max |entry| in [1, 2))
     private final Regularization reg;
     private final JitterPolicy jitter;
     private final EnumMap<KernelKind, RegularizedCholesky> factors = new EnumMap<>(KernelKind.class);
     private final EnumMap<KernelKind, NativeMatrix> alphas = new EnumMap<>(KernelKind.class);
-    private NativeMatrix nngpTrain; // K_dd (unregularized) for the NTK covariance
-    /**
-     * Off-heap train-train kernels owned by this instance ({@link #fitOwned}), factored in place: a
-     * kind's matrix becomes its factor's storage (null afterwards), so each n×n kernel exists once.
-     */
-    private final EnumMap<KernelKind, NativeMatrix> owned = new EnumMap<>(KernelKind.class);
 
-    private GpInference(Kernels trainTrain, Matrix y, Regularization reg, JitterPolicy jitter) {
+    private GpInference(DenseKernelOperator trainTrain, Matrix y, Regularization reg, JitterPolicy jitter) {
         this.trainTrain = trainTrain;
-        this.y = y;
-        this.yExponent = y.maxAbsExponent();
-        this.reg = reg;
-        this.jitter = jitter;
-    }
-
-    /**
-     * Inference on off-heap train-train kernels this instance takes ownership of (closed with it, or
-     * at once on failure). Each is factored in place, so it serves one kernel kind: the NTK factor
-     * (NTK, NTKGP) and the unregularized NNGP (NTK covariance), or the NNGP factor (NNGP); asking
-     * for the NNGP posterior after the NNGP was used unfactored, or the reverse, is an
-     * IllegalStateException. The kernels must come from {@link org.ntk4j.kernel.KernelFunction} (x2 =
-     * x1): finite, square, and as symmetric as {@link #fit} demands, which is checked here too.
-     */
-    static GpInference fitOwned(org.ntk4j.kernel.NativeKernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
-        try {
-            NativeMatrix any = trainTrain.nngp() != null ? trainTrain.nngp() : trainTrain.ntk();
-            if (trainTrain.nngp() != null) PredictorChecks.kernel(trainTrain.nngp(), "kTrainTrain");
-            if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "kTrainTrain");
-            PredictorChecks.finite(yTrain, "yTrain");
-            if (yTrain.rows() != any.rows())
-                throw new InvalidInputException("yTrain", "has " + yTrain.rows() + " rows but the train-train kernel has " + any.rows());
-            if (yTrain.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
-        } catch (RuntimeException e) {
-            trainTrain.close();
-            throw e;
-        }
-        GpInference gp = new GpInference(null, yTrain.as(org.ntk4j.linalg.DType.FLOAT64),
-            reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
-        // explicit hand-over: trainTrain's handles are left empty, so closing it later frees nothing twice
-        if (trainTrain.nngp() != null) gp.owned.put(KernelKind.NNGP, trainTrain.nngp().takeOwnership());
-        if (trainTrain.ntk() != null) gp.owned.put(KernelKind.NTK, trainTrain.ntk().takeOwnership());
-        return gp;
+        this.y = y.as(DType.FLOAT64);
+        this.yExponent = this.y.maxAbsExponent();
+        this.reg = reg == null ? Regularization.NONE : reg;
+        this.jitter = jitter == null ? JitterPolicy.defaults() : jitter;
     }
 
     /**
      * Prepares inference on training kernels {@code trainTrain} (n×n; its NTK may be null if only
-     * NNGP posteriors are wanted) and targets {@code yTrain} (n×k).
+     * NNGP posteriors are wanted) and targets {@code yTrain} (n×k). The kernels are used as they are
+     * (copied off-heap when factored), never modified.
      */
     public static GpInference fit(Kernels trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
         if (trainTrain == null) throw new InvalidInputException("kTrainTrain", "is required");
         PredictorChecks.kernel(trainTrain.nngp(), "kTrainTrain");
         if (trainTrain.ntk() != null) PredictorChecks.kernel(trainTrain.ntk(), "kTrainTrain");
+        checkTargets(yTrain, trainTrain.nngp().rows());
+        return new GpInference(DenseKernelOperator.wrap(trainTrain), yTrain, reg, jitter);
+    }
+
+    /**
+     * Inference on off-heap training kernels this instance takes over (closed with it, or at once when
+     * a check fails). Each kernel is factored in place unless it is needed unfactored too: with the NTK
+     * held, the NNGP is kept for the NTK ensemble's covariance (so asking this instance for the NNGP
+     * posterior then copies it). The kernels must be what {@link KernelFunction} computes for x2 = x1
+     * (finite, square and symmetric; checked).
+     */
+    public static GpInference fit(DenseKernelOperator trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
+        if (trainTrain == null) throw new InvalidInputException("kTrainTrain", "is required");
+        try {
+            for (KernelKind kind : KernelKind.values())
+                if (trainTrain.has(kind)) PredictorChecks.kernel(trainTrain.matrix(kind), "kTrainTrain");
+            checkTargets(yTrain, trainTrain.size());
+        } catch (RuntimeException e) {
+            trainTrain.close();
+            throw e;
+        }
+        return new GpInference(trainTrain, yTrain, reg, jitter);
+    }
+
+    private static void checkTargets(Matrix yTrain, int n) {
         PredictorChecks.finite(yTrain, "yTrain");
-        PredictorChecks.rows(yTrain, trainTrain.nngp().rows(), "yTrain", "the train-train kernel");
+        PredictorChecks.rows(yTrain, n, "yTrain", "the train-train kernel");
         if (yTrain.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
-        return new GpInference(trainTrain, yTrain.as(org.ntk4j.linalg.DType.FLOAT64),
-            reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
+    }
+
+    /**
+     * Fails fast, before any kernel is computed, on what the exact path cannot do: a workspace larger
+     * than the free memory, or (λ = 0, test points given) duplicate training rows, whose kernel is singular.
+     */
+    public static void checkExact(Matrix xTrain, Matrix yTrain, Matrix xTest, Get get, PredictOptions o) {
+        if (o.regularization().isZero() && xTest != null) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
+        int m = xTest == null ? 0 : xTest.rows();
+        Workspace.require("gp inference workspace (" + xTrain.rows() + " training, " + m + " test points)",
+            Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance()));
+    }
+
+    /**
+     * The training kernels the exact posterior {@code get} needs, computed straight into off-heap
+     * storage (a progress listener sees the stage "train kernel"): the NNGP for the NNGP posterior and
+     * the NTK ensemble's covariance, the NTK for NTK and NTKGP.
+     */
+    public static DenseKernelOperator trainKernels(Architecture arch, Matrix xTrain, Get get, PredictOptions o) {
+        KernelOptions opt = o.kernelOptions().withComputeNtk(get != Get.NNGP);
+        return DenseKernelOperator.compute(arch, xTrain, Stages.of(opt, Stages.TRAIN), get != Get.NNGP, keepsNngp(get, o.covariance()));
+    }
+
+    private static boolean keepsNngp(Get get, CovarianceMode mode) { return get == Get.NNGP || (get == Get.NTK && mode != CovarianceMode.NONE); }
+
+    /**
+     * The exact posterior at {@code xTest} (null: the training set) from training kernels made by
+     * {@link #trainKernels}, which this call takes over and factors in place; the test-train kernels
+     * are computed off-heap too (at m ~ n they are as large). Each kernel exists once, and the numbers
+     * are bit for bit those of computing {@link Kernels} and calling {@link #fit(Kernels, Matrix,
+     * Regularization, JitterPolicy)}.
+     *
+     * @param trainNanos the time the training kernels took (reported in the timings)
+     */
+    public static Posterior solve(DenseKernelOperator trainTrain, long trainNanos, Matrix yTrain, Matrix xTest, Get get,
+                                  PredictOptions o) {
+        KernelOptions opt = o.kernelOptions().withComputeNtk(get != Get.NNGP);
+        try (GpInference gp = fit(trainTrain, yTrain, o.regularization(), o.jitter())) {
+            long t1 = System.nanoTime();
+            if (xTest == null) {
+                opt.progress().onStage(Stages.SOLVE, 0);
+                return gp.predictTrain(get, o.covariance()).withKernelNanos(trainNanos);
+            }
+            try (NativeKernels td = trainTrain.pointsAgainst(xTest, Stages.of(opt, Stages.TEST), keepsNngp(get, o.covariance()))) {
+                Kernels tt = Stages.needsTestTest(get, o.covariance()) ? trainTrain.among(xTest, opt.computeNtk(), Stages.of(opt, Stages.TEST_TEST)) : null;
+                opt.progress().onStage(Stages.SOLVE, 0);
+                long kernelNanos = trainNanos + System.nanoTime() - t1;
+                return gp.predict(get, td, tt, o.covariance()).withKernelNanos(kernelNanos);
+            }
+        }
     }
 
     /** Number of training points n. */
@@ -128,8 +177,7 @@ public final class GpInference implements AutoCloseable {
         if (mtd == null) throw new InvalidInputException("kTestTrain", get + " needs the NTK of the test against the training points");
         PredictorChecks.finite(mtd, "kTestTrain");
         PredictorChecks.shape(mtd, m, n, "kTestTrain", "test points x training points");
-        if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
-            throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
+        requireTrainKernel(kind, get);
 
         Matrix ktd = null;
         if (get == Get.NTK && mode != CovarianceMode.NONE) {
@@ -144,32 +192,42 @@ public final class GpInference implements AutoCloseable {
     }
 
     /**
-     * As {@link #predict}, with the test-train kernels held off-heap by the caller
-     * ({@link org.ntk4j.kernel.KernelFunction#computeOffHeap}): no heap m×n arrays, no copies. The
-     * caller keeps ownership; the mean kernel (NTK for NTK/NTKGP, else NNGP) may be overwritten.
+     * As {@link #predict(Get, Kernels, Kernels, CovarianceMode)}, with the test-train kernels held
+     * off-heap by the caller ({@link KernelFunction#computeOffHeap}): no heap m×n arrays, no copies.
+     * The caller keeps ownership; the mean kernel (NTK for NTK/NTKGP, else NNGP) may be overwritten.
      */
-    synchronized Posterior predictOwned(Get get, org.ntk4j.kernel.NativeKernels testTrain, Kernels testTest, CovarianceMode mode) {
+    public synchronized Posterior predict(Get get, NativeKernels testTrain, Kernels testTest, CovarianceMode mode) {
         if (get == null || mode == null || testTrain == null) throw new IllegalArgumentException("get, test kernels and mode are required");
         KernelKind kind = get.meanKernel();
         NativeMatrix td = kind == KernelKind.NTK ? testTrain.ntk() : testTrain.nngp();
         NativeMatrix q = get == Get.NTK && mode != CovarianceMode.NONE ? testTrain.nngp() : null;
         int n = trainSize(), m = testTrain.cov1().length;
         if (td == null || (get == Get.NTK && mode != CovarianceMode.NONE && q == null))
-            throw new IllegalArgumentException("predictOwned: the off-heap test-train kernels lack what " + get + " needs");
-        if (td.rows() != m || td.cols() != n) throw new IllegalArgumentException("predictOwned: test-train kernel is " + td.rows() + "x" + td.cols());
-        if (kind == KernelKind.NTK && !hasTrain(KernelKind.NTK))
-            throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
+            throw new InvalidInputException("kTestTrain", "the off-heap test-train kernels lack what " + get + " needs");
+        if (td.rows() != m || td.cols() != n)
+            throw new InvalidInputException("kTestTrain", "is " + td.rows() + "x" + td.cols() + " but must be " + m + "x" + n);
+        requireTrainKernel(kind, get);
         requireWorkspace(kind, get, mode, m, false);
         return predictNative(get, kind, td, q, testTrain.cov1(), testTest, mode);
     }
 
+    private void requireTrainKernel(KernelKind kind, Get get) {
+        if (kind == KernelKind.NTK && !factors.containsKey(kind) && !trainTrain.has(kind))
+            throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
+    }
+
+    /** Whether factoring {@code kind} must keep its kernel: the NNGP, while the NTK ensemble's covariance may still need it. */
+    private boolean keepUnfactored(KernelKind kind) {
+        return kind == KernelKind.NNGP && (trainTrain.has(KernelKind.NTK) || factors.containsKey(KernelKind.NTK));
+    }
+
     private void requireWorkspace(KernelKind kind, Get get, CovarianceMode mode, int m, boolean testCopies) {
-        // Kernels this instance holds off-heap (fitOwned) are factored in place and used as they are:
-        // they are already allocated, so they must not be counted again.
+        // kernels already held off-heap and factored in place are not counted again
         int n = trainSize();
+        boolean factorAllocates = !factors.containsKey(kind) && trainTrain.takeAllocates(kind, keepUnfactored(kind));
+        boolean nngpCopy = get == Get.NTK && trainTrain.matrixAllocates(KernelKind.NNGP);
         Workspace.require("gp inference workspace (" + n + " training, " + m + " test points)",
-            Workspace.gp(n, m, y.cols(), get, mode, !factors.containsKey(kind) && !owned.containsKey(kind),
-                nngpTrain == null && !owned.containsKey(KernelKind.NNGP), testCopies));
+            Workspace.gp(n, m, y.cols(), get, mode, factorAllocates, nngpCopy, testCopies));
     }
 
     /** The posterior from native test-train kernels: td (mean kernel, overwritten for NNGP/NTKGP variances), q (NNGP, NTK covariance only). */
@@ -200,12 +258,12 @@ public final class GpInference implements AutoCloseable {
             Matrix pf = mode == CovarianceMode.FULL ? Covariances.fullPrior(get, testTest, m) : null;
             if (get == Get.NTK) {
                 if (pf != null) {
-                    try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, nngpTrain(), pf)) {
+                    try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, trainTrain.matrix(KernelKind.NNGP), pf)) {
                         clamped = RoundOff.clampNegativeDiagonal(c);
                         cov = c.toMatrix();
                     }
                 } else {
-                    var = NtkCovariance.diagonal(chol.cholesky, td, q, nngpTrain(), pd);
+                    var = NtkCovariance.diagonal(chol.cholesky, td, q, trainTrain.matrix(KernelKind.NNGP), pd);
                     clamped = RoundOff.clampNegative(var);
                 }
             } else {
@@ -236,40 +294,15 @@ public final class GpInference implements AutoCloseable {
     synchronized RegularizedCholesky factor(KernelKind kind) {
         RegularizedCholesky c = factors.get(kind);
         if (c == null) {
-            String what = (kind == KernelKind.NTK ? "NTK" : "NNGP") + " train-train kernel";
-            if (trainTrain == null) {
-                NativeMatrix a = owned.remove(kind);
-                if (a == null)
-                    throw new IllegalStateException(what + ": the off-heap kernel is missing or was used unfactored for the NTK covariance");
-                c = RegularizedCholesky.ofOwned(a, reg, jitter, what);
-            } else {
-                Matrix k = kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp();
-                c = RegularizedCholesky.of(k, reg, jitter, what);
-            }
+            String what = kind.label() + " train-train kernel";
+            c = RegularizedCholesky.ofOwned(trainTrain.take(kind, keepUnfactored(kind), what), reg, jitter, what);
             factors.put(kind, c);
         }
         return c;
     }
 
-    private boolean hasTrain(KernelKind kind) {
-        if (trainTrain != null) return (kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp()) != null;
-        return owned.containsKey(kind) || factors.containsKey(kind);
-    }
-
     private NativeMatrix alpha(KernelKind kind, RegularizedCholesky chol) {
         return alphas.computeIfAbsent(kind, k -> chol.solve(y.scalb(-yExponent), "M_r^-1 y (scaled)"));
-    }
-
-    private NativeMatrix nngpTrain() {
-        if (nngpTrain == null) {
-            if (trainTrain != null) nngpTrain = NativeMatrix.copyOf(trainTrain.nngp(), "NNGP train-train kernel");
-            else {
-                nngpTrain = owned.remove(KernelKind.NNGP);
-                if (nngpTrain == null)
-                    throw new IllegalStateException("the NTK covariance needs the unfactored NNGP train-train kernel, which was not kept off-heap or was factored");
-            }
-        }
-        return nngpTrain;
     }
 
     private static double[] ones(int n) {
@@ -278,14 +311,12 @@ public final class GpInference implements AutoCloseable {
         return o;
     }
 
-    /** Frees the cached factorizations. */
+    /** Frees the cached factorizations and the kernels held off-heap. */
     @Override public synchronized void close() {
         factors.values().forEach(RegularizedCholesky::close);
         alphas.values().forEach(NativeMatrix::close);
-        owned.values().forEach(NativeMatrix::close);
         factors.clear();
         alphas.clear();
-        owned.clear();
-        if (nngpTrain != null) { nngpTrain.close(); nngpTrain = null; }
+        trainTrain.close();
     }
 }

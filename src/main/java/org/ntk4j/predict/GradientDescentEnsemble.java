@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.KernelKind;
 import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.DType;

@@ -40,10 +40,19 @@ public record Posterior(Get get, double time, Matrix mean, Matrix covariance, do
 
     /** What to change when a mean is not representable (it scales with the targets and with 1/λ). */
     public static final String MEAN_REMEDY = "the result is not representable in float64: rescale the targets (y) towards order 1, "
-        + "and keep the regularization (--diag-reg / lambda) between ~1e-12 and ~1e12 times the kernel's scale";
+        + "and keep the regularization (diagReg, giving lambda) between ~1e-12 and ~1e12 times the kernel's scale";
     /** What to change when a covariance is not representable (it scales with the kernel: the inputs, W_std, b_std). */
     public static final String COVARIANCE_REMEDY = "the result is not representable in float64: rescale the inputs (or W_std/b_std) so the kernel is "
-        + "of order 1, and keep the regularization (--diag-reg / lambda) between ~1e-12 and ~1e12 times the kernel's scale";
+        + "of order 1, and keep the regularization (diagReg, giving lambda) between ~1e-12 and ~1e12 times the kernel's scale";
+
+    /** This posterior with the kernels' wall time in its timings. */
+    public Posterior withKernelNanos(long kernelNanos) {
+        Diagnostics d = diagnostics.withTimings(diagnostics.timings().withKernelNanos(kernelNanos));
+        return new Posterior(get, time, mean, covariance, variances, d, kernels);
+    }
+
+    /** This posterior with the kernel matrices it was computed from attached. */
+    public Posterior withKernels(KernelSet k) { return new Posterior(get, time, mean, covariance, variances, diagnostics, k); }
 
     /** A copy of the variances, or null. */
     @Override public double[] variances() { return variances == null ? null : variances.clone(); }

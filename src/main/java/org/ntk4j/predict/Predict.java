@@ -8,8 +8,8 @@ import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
-import org.ntk4j.kernel.NativeKernels;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.operator.DenseKernelOperator;
 
 /**
  * Predictions straight from an architecture and data: computes the kernels with
@@ -34,59 +34,18 @@ public final class Predict {
                                         PredictOptions options) {
         PredictOptions o = options == null ? PredictOptions.defaults() : options;
         checkData(xTrain, yTrain, xTest);
-        if (o.regularization().isZero() && xTest != null) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
-        int m = xTest == null ? 0 : xTest.rows();
-        Workspace.require("gp inference workspace (" + xTrain.rows() + " training, " + m + " test points)",
-            Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance()));
-        if (!o.returnKernels()) return gpInferenceOffHeap(arch, xTrain, yTrain, xTest, get, o);
-        KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, get != Get.NNGP, needsTestTest(get, o.covariance()), o.kernelOptions());
+        GpInference.checkExact(xTrain, yTrain, xTest, get, o);
+        if (!o.returnKernels()) {
+            if (arch == null) throw new InvalidInputException("arch", "is required");
+            long t0 = System.nanoTime();
+            DenseKernelOperator dd = GpInference.trainKernels(arch, xTrain, get, o);
+            return GpInference.solve(dd, System.nanoTime() - t0, yTrain, xTest, get, o);
+        }
+        KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, get != Get.NNGP, Stages.needsTestTest(get, o.covariance()), o.kernelOptions());
         try (GpInference gp = GpInference.fit(kb.trainTrain, yTrain, o.regularization(), o.jitter())) {
             Posterior p = xTest == null ? gp.predictTrain(get, o.covariance()) : gp.predict(get, kb.testTrain, kb.testTest, o.covariance());
             return kb.attach(p, o.returnKernels());
         }
-    }
-
-    /**
-     * gp inference with the train-train kernels computed straight into off-heap storage and factored
-     * there in place: each n×n kernel exists once (no heap array, no copy). Only the kernels the
-     * request needs are stored: the NNGP (NNGP posterior; NTK covariance) and the NTK (NTK, NTKGP).
-     * Same numbers, bit for bit, as computing {@link Kernels} and calling {@link GpInference#fit}.
-     */
-    private static Posterior gpInferenceOffHeap(Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest, Get get,
-                                                PredictOptions o) {
-        if (arch == null) throw new InvalidInputException("arch", "is required");
-        long t0 = System.nanoTime();
-        KernelFunction kf = KernelFunction.of(arch);
-        KernelOptions opt = o.kernelOptions().withComputeNtk(get != Get.NNGP);
-        boolean keepNngp = get == Get.NNGP || (get == Get.NTK && o.covariance() != CovarianceMode.NONE);
-        NativeKernels dd = kf.computeOffHeap(xTrain, null, stage(opt, TRAIN), keepNngp);
-        long ddNanos = System.nanoTime() - t0;
-        try (GpInference gp = GpInference.fitOwned(dd, yTrain, o.regularization(), o.jitter())) {
-            long t1 = System.nanoTime();
-            if (xTest == null) {
-                opt.progress().onStage(SOLVE, 0);
-                return withKernelNanos(gp.predictTrain(get, o.covariance()), ddNanos);
-            }
-            // the test-train kernels off-heap too (same kinds as the train kernels): at m ~ n they are as large
-            try (NativeKernels td = kf.computeOffHeap(xTest, xTrain, stage(opt, TEST), keepNngp)) {
-                Kernels tt = needsTestTest(get, o.covariance()) ? kf.compute(xTest, null, stage(opt, TEST_TEST)) : null;
-                opt.progress().onStage(SOLVE, 0);
-                long kernelNanos = ddNanos + System.nanoTime() - t1;
-                return withKernelNanos(gp.predictOwned(get, td, tt, o.covariance()), kernelNanos);
-            }
-        }
-    }
-
-    /** Stage labels for a progress listener (a progress bar shows them). */
-    private static final String TRAIN = "train kernel", TEST = "test kernel", TEST_TEST = "test-test kernel",
-        SOLVE = "factorization and solves";
-
-    /** {@code opt} reporting its kernel as {@code stage}. */
-    private static KernelOptions stage(KernelOptions opt, String stage) { return opt.withProgress(opt.progress().renamed(stage)); }
-
-    private static Posterior withKernelNanos(Posterior p, long kernelNanos) {
-        Diagnostics d = p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(kernelNanos));
-        return new Posterior(p.get(), p.time(), p.mean(), p.covariance(), p.variances(), d, null);
     }
 
     /**
@@ -107,7 +66,7 @@ public final class Predict {
         Workspace.require("ensemble workspace (" + xTrain.rows() + " training, " + m + " test points)",
             Math.max(Workspace.ensemble(xTrain.rows(), m, yTrain.cols(), get, o.covariance(), xTest == null),
                      Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance())));
-        KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, get == Get.NTK, needsTestTest(get, o.covariance()), o.kernelOptions());
+        KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, get == Get.NTK, Stages.needsTestTest(get, o.covariance()), o.kernelOptions());
         try (GradientDescentEnsemble e = GradientDescentEnsemble.fit(kb.trainTrain, yTrain, o.learningRate(), o.regularization(), o.jitter())) {
             List<Posterior> ps = e.predict(get, ts, kb.testTrain, kb.testTest, o.covariance());
             List<Posterior> out = new ArrayList<>(ps.size());
@@ -143,10 +102,6 @@ public final class Predict {
         }
     }
 
-    private static boolean needsTestTest(Get get, CovarianceMode mode) {
-        return mode == CovarianceMode.FULL || (mode == CovarianceMode.DIAGONAL && get == Get.NTKGP);
-    }
-
     private static void checkData(Matrix xTrain, Matrix yTrain, Matrix xTest) {
         PredictorChecks.finite(xTrain, "xTrain");
         if (xTrain.rows() == 0 || xTrain.cols() == 0)
@@ -169,17 +124,16 @@ public final class Predict {
             long t0 = System.nanoTime();
             KernelFunction kf = KernelFunction.of(arch);
             KernelOptions opt = base.withComputeNtk(ntk);
-            Kernels dd = kf.compute(xTrain, null, stage(opt, TRAIN));
-            Kernels td = xTest == null ? null : kf.compute(xTest, xTrain, stage(opt, TEST));
-            Kernels tt = xTest != null && testTest ? kf.compute(xTest, null, stage(opt, TEST_TEST)) : null;
-            opt.progress().onStage(SOLVE, 0);
+            Kernels dd = kf.compute(xTrain, null, Stages.of(opt, Stages.TRAIN));
+            Kernels td = xTest == null ? null : kf.compute(xTest, xTrain, Stages.of(opt, Stages.TEST));
+            Kernels tt = xTest != null && testTest ? kf.compute(xTest, null, Stages.of(opt, Stages.TEST_TEST)) : null;
+            opt.progress().onStage(Stages.SOLVE, 0);
             return new KernelBundle(dd, td, tt, System.nanoTime() - t0);
         }
 
         Posterior attach(Posterior p, boolean withKernels) {
-            Diagnostics d = p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(nanos));
-            return new Posterior(p.get(), p.time(), p.mean(), p.covariance(), p.variances(), d,
-                withKernels ? new KernelSet(trainTrain, testTrain, testTest) : null);
+            Posterior timed = p.withKernelNanos(nanos);
+            return withKernels ? timed.withKernels(new KernelSet(trainTrain, testTrain, testTest)) : timed;
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.ntk4j.solve;
 
 import java.util.Arrays;
+import org.ntk4j.operator.LinearOperator;
 import org.ntk4j.parallel.ParallelRegion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,11 +1,13 @@
 package org.ntk4j.solve;
 
 import java.util.Random;
+import org.ntk4j.kernel.KernelKind;
 import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.Cholesky;
 import org.ntk4j.linalg.JitterPolicy;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
+import org.ntk4j.operator.KernelOperator;
 
 /**
  * P = B·Bᵀ + λI for a rank-r factor B (n×r) of the kernel, applied by the Woodbury identity:
@@ -39,7 +41,7 @@ public final class LowRankPreconditioner implements Preconditioner {
      * The rank-r partial Cholesky of the kernel with greedy pivoting on the largest remaining
      * diagonal entry (stops early when the remaining trace is below 1e-12 of the original).
      */
-    static LowRankPreconditioner pivotedCholesky(StreamedKernel k, boolean ntk, double[] diag, int r, double lambda) {
+    static LowRankPreconditioner pivotedCholesky(KernelOperator k, KernelKind kind, double[] diag, int r, double lambda) {
         int n = diag.length;
         double[] d = diag.clone();
         double tr0 = 0;
@@ -54,7 +56,7 @@ public final class LowRankPreconditioner implements Preconditioner {
             if (!(d[p] > 0) || tr <= 1e-12 * tr0) break;
             piv[rank] = p;
             double[] col;
-            try (NativeMatrix c = k.columns(new int[] {p}, ntk)) { col = c.toColumnMajorArray(); }
+            try (NativeMatrix c = k.columns(kind, new int[] {p})) { col = c.toColumnMajorArray(); }
             for (int q = 0; q < rank; q++) {
                 double lpq = l[q * n + p];
                 if (lpq == 0) continue;
@@ -74,10 +76,10 @@ public final class LowRankPreconditioner implements Preconditioner {
     }
 
     /** Nyström on r landmarks drawn uniformly without replacement: B = M[:, S]·L⁻ᵀ with L Lᵀ = M[S, S] (+ jitter). */
-    static LowRankPreconditioner nystrom(StreamedKernel k, boolean ntk, int r, double lambda, long seed) {
+    static LowRankPreconditioner nystrom(KernelOperator k, KernelKind kind, int r, double lambda, long seed) {
         int n = k.size();
         int[] idx = sample(n, r, seed);
-        NativeMatrix c = k.columns(idx, ntk);
+        NativeMatrix c = k.columns(kind, idx);
         try {
             NativeMatrix srr = NativeMatrix.allocate(r, r, "landmark kernel");
             for (int j = 0; j < r; j++) for (int i = 0; i < r; i++) srr.set(i, j, c.get(idx[i], j));

@@ -1,54 +1,82 @@
 package org.ntk4j.solve;
 
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import org.ntk4j.arch.Architecture;
-import org.ntk4j.error.InvalidInputException;
-import org.ntk4j.linalg.Finite;
+import org.ntk4j.device.Device;
+import org.ntk4j.error.DeviceFailureException;
 import org.ntk4j.linalg.Matrix;
-import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Get;
-import org.ntk4j.predict.Posterior;
-import org.ntk4j.predict.Predict;
 import org.ntk4j.predict.PredictOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The t = ∞ posterior ({@code gp_inference}) with a choice of solver: exact Cholesky
- * ({@link Predict#gpInference}), CG ({@link IterativeGp}) or Nyström ({@link NystromGp}); AUTO picks
- * with {@link SolverChoice}. Options other than the solver come from {@link PredictOptions} exactly as
- * for {@link Predict}.
+ * The t = ∞ posterior ({@code gp_inference}) with a choice of solver and device. In order:
+ * <ol>
+ *   <li><b>check</b> the request ({@link PosteriorRequest} validates itself);</li>
+ *   <li><b>device</b>: when the kernel options' device resolves to the GPU and the accelerated solver
+ *       ({@link AcceleratedPosterior}, found at run time) takes the request, it solves on the GPU; a
+ *       CUDA failure then falls back to the CPU under {@link Device#AUTO} (an error under
+ *       {@link Device#GPU}). A request it cannot take (e.g. the NTK ensemble's covariance) is solved
+ *       on the CPU with its kernels still computed on the GPU;</li>
+ *   <li><b>solver</b> on the CPU: exact Cholesky, CG or Nyström, AUTO picking with
+ *       {@link SolverChoice};</li>
+ *   <li><b>solve</b>: the chosen {@link PosteriorSolver} builds its kernel operator and solves.</li>
+ * </ol>
+ * Every path returns the same {@link Solved}: the posterior and one {@link SolveReport}.
  */
 public final class ScalablePredict {
+    private static final Logger LOG = LoggerFactory.getLogger(ScalablePredict.class);
+
+    /** Why the GPU does not solve when no accelerated solver could be loaded. */
+    private static final String NO_GPU_SOLVER = "no GPU posterior solver on the class path";
+
     private ScalablePredict() { }
 
+    /** {@link #gpInference(PosteriorRequest)} of the request these arguments make. */
     public static Solved gpInference(Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest, Get get,
                                      PredictOptions options, SolverOptions solver) {
-        PredictOptions o = options == null ? PredictOptions.defaults() : options;
-        SolverOptions so = solver == null ? SolverOptions.defaults() : solver;
-        if (get == null) throw new InvalidInputException("get", "is required");
-        if (arch == null) throw new InvalidInputException("arch", "is required");
-        check(xTrain, yTrain, xTest);
-        SolverChoice c = SolverChoice.choose(xTrain.rows(), xTest.rows(), yTrain.cols(), get, o, so);
-        long t0 = System.nanoTime();
-        return switch (c.kind()) {
-            case EXACT -> {
-                Posterior p = Predict.gpInference(arch, xTrain, yTrain, xTest, get, o);
-                yield new Solved(p, SolveReport.builder(SolverKind.EXACT, c.reason()).build(System.nanoTime() - t0));
-            }
-            case CG -> IterativeGp.predict(arch, xTrain, yTrain, xTest, get, o.covariance(), o.regularization(), o.kernelOptions(), so, c.reason());
-            case NYSTROM -> NystromGp.predict(arch, xTrain, yTrain, xTest, get, o.covariance(), o.regularization(), o.kernelOptions(), so, c.reason());
-            case AUTO -> throw new IllegalStateException("unresolved solver choice");
-        };
+        return gpInference(new PosteriorRequest(arch, xTrain, yTrain, xTest, get, options, solver));
     }
 
-    private static void check(Matrix x, Matrix y, Matrix xt) {
-        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("xTrain", "is empty or missing");
-        if (y == null || y.rows() != x.rows())
-            throw new InvalidInputException("yTrain", "needs one row per training input (" + x.rows() + ")");
-        if (y.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
-        if (xt == null || xt.rows() == 0) throw new InvalidInputException("xTest", "is required (at least one row)");
-        if (xt.cols() != x.cols())
-            throw new InvalidInputException("xTest", "has " + xt.cols() + " features but x-train has " + x.cols());
-        Finite.requireInput(x, "xTrain");
-        Finite.requireInput(y, "yTrain");
-        Finite.requireInput(xt, "xTest");
+    /** The posterior of {@code request}, on the device and with the solver it asks for (see the class comment). */
+    public static Solved gpInference(PosteriorRequest request) {
+        Device device = request.options().kernelOptions().device();
+        if (device.resolve() == Device.GPU) {
+            AcceleratedPosterior gpu = Accelerated.SOLVER;
+            String unsupported = gpu == null ? NO_GPU_SOLVER : gpu.unsupportedReason(request);
+            if (unsupported == null) {
+                try {
+                    return gpu.solve(request);
+                } catch (DeviceFailureException e) {
+                    if (device == Device.GPU) throw e;
+                    LOG.warn("posterior: the GPU failed ({}); solving on the CPU", e.getMessage());
+                }
+            } else {
+                LOG.info("posterior: solving on the CPU ({})", unsupported);
+            }
+        }
+        return onCpu(request);
+    }
+
+    /** The CPU solvers: the choice (AUTO resolved), then the solve. */
+    private static Solved onCpu(PosteriorRequest request) {
+        SolverChoice c = SolverChoice.choose(request.trainSize(), request.testSize(), request.outputs(), request.get(),
+            request.options(), request.solver());
+        return PosteriorSolver.of(c.kind()).solve(request, c.reason());
+    }
+
+    /** Initialized on first use (the holder idiom): one lookup per JVM; null when there is none. */
+    private static final class Accelerated {
+        static final AcceleratedPosterior SOLVER = load();
+
+        private static AcceleratedPosterior load() {
+            try {
+                return ServiceLoader.load(AcceleratedPosterior.class, AcceleratedPosterior.class.getClassLoader()).findFirst().orElse(null);
+            } catch (ServiceConfigurationError | LinkageError e) {
+                return null; // a solver that cannot be loaded (its native binding missing) means "CPU only"
+            }
+        }
     }
 }

@@ -1,10 +1,14 @@
 package org.ntk4j.solve;
 
+import org.ntk4j.device.Device;
+
 /**
  * What a scalable solve did and how far its answer can be from the exact posterior.
  *
  * @param solver             the solver that ran (never AUTO)
  * @param reason             why it was chosen (AUTO's reasoning, or "requested")
+ * @param device             where the solve ran: {@link Device#CPU} or {@link Device#GPU} (the kernels
+ *                           may have been computed on the GPU for a CPU solve)
  * @param preconditioner     CG's preconditioner (NONE for exact and Nyström)
  * @param rank               rank of the preconditioner (CG), 0 otherwise
  * @param centers            Nyström centers M (Nyström), 0 otherwise
@@ -22,18 +26,20 @@ package org.ntk4j.solve;
  * <p>Solvers build it with {@link #builder}, naming each part they fill in; the defaults are what a
  * direct (exact or Nyström) solve reports.
  */
-public record SolveReport(SolverKind solver, String reason, PreconditionerKind preconditioner, int rank, int centers,
+public record SolveReport(SolverKind solver, String reason, Device device, PreconditionerKind preconditioner, int rank, int centers,
                           int iterations, double maxRelativeResidual, boolean converged, double meanErrorBound,
                           double varianceErrorBound, long kernelPasses, boolean cachedTiles, long nanos) {
     public SolveReport {
         if (solver == null || solver == SolverKind.AUTO) throw new IllegalArgumentException("solve report: a concrete solver is required");
         if (reason == null) reason = "";
+        if (device == null || device == Device.AUTO) device = Device.CPU;
         if (preconditioner == null) preconditioner = PreconditionerKind.NONE;
     }
 
     /** One line for logs and the CLI. */
     public String summary() {
         StringBuilder s = new StringBuilder("solver: ").append(solver);
+        if (device == Device.GPU) s.append(" on the GPU");
         if (!reason.isEmpty()) s.append(" (").append(reason).append(')');
         if (solver == SolverKind.CG) {
             s.append(String.format(java.util.Locale.ROOT, ": %d iterations, preconditioner %s rank %d, max relative residual %.2g%s, "
@@ -43,14 +49,14 @@ public record SolveReport(SolverKind solver, String reason, PreconditionerKind p
                 kernelPasses, kernelPasses == 1 ? "" : "es", cachedTiles ? ", tiles cached" : ""));
         } else if (solver == SolverKind.NYSTROM) {
             s.append(String.format(java.util.Locale.ROOT, ": M = %d centers; the Nystrom model's posterior, "
-                + "not the exact one (compare against --solver exact on a subsample)", centers));
+                + "not the exact one (compare against the exact solver on a subsample)", centers));
         }
         return s.toString();
     }
 
     /**
      * A builder for the report of {@code solver}, chosen for {@code reason}. Unset parts keep the
-     * direct-solve defaults: no preconditioner, no centers, no iterations, converged, no error bounds
+     * direct-solve defaults: the CPU, no preconditioner, no centers, no iterations, converged, no error bounds
      * (NaN), one kernel pass, no cached tiles.
      */
     public static Builder builder(SolverKind solver, String reason) { return new Builder(solver, reason); }
@@ -59,6 +65,7 @@ public record SolveReport(SolverKind solver, String reason, PreconditionerKind p
     public static final class Builder {
         private final SolverKind solver;
         private final String reason;
+        private Device device = Device.CPU;
         private PreconditionerKind preconditioner = PreconditionerKind.NONE;
         private int rank, centers, iterations;
         private double maxRelativeResidual = Double.NaN, meanErrorBound = Double.NaN, varianceErrorBound = Double.NaN;
@@ -66,6 +73,9 @@ public record SolveReport(SolverKind solver, String reason, PreconditionerKind p
         private long kernelPasses = 1;
 
         private Builder(SolverKind solver, String reason) { this.solver = solver; this.reason = reason; }
+
+        /** Where the solve ran. */
+        public Builder device(Device d) { device = d; return this; }
 
         /** CG's preconditioner and its rank. */
         public Builder preconditioner(PreconditionerKind kind, int rank) { preconditioner = kind; this.rank = rank; return this; }
@@ -89,7 +99,7 @@ public record SolveReport(SolverKind solver, String reason, PreconditionerKind p
 
         /** The report, with the wall-clock time of the whole prediction. */
         public SolveReport build(long nanos) {
-            return new SolveReport(solver, reason, preconditioner, rank, centers, iterations, maxRelativeResidual, converged,
+            return new SolveReport(solver, reason, device, preconditioner, rank, centers, iterations, maxRelativeResidual, converged,
                 meanErrorBound, varianceErrorBound, kernelPasses, cachedTiles, nanos);
         }
     }

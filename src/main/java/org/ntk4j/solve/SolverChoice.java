@@ -33,10 +33,10 @@ public record SolverChoice(SolverKind kind, String reason) {
         switch (so.solver()) {
             case EXACT: return new SolverChoice(SolverKind.EXACT, "requested");
             case CG:
-                if (!reg) throw new InvalidInputException("diagReg", "the cg solver needs a regularizer > 0; set diag-reg or use the exact solver");
+                if (!reg) throw new InvalidInputException("diagReg", "the cg solver needs a regularizer > 0; set diagReg or use the exact solver");
                 return new SolverChoice(SolverKind.CG, "requested");
             case NYSTROM:
-                if (!reg) throw new InvalidInputException("diagReg", "the nystrom solver needs a regularizer > 0; set diag-reg or use the exact solver");
+                if (!reg) throw new InvalidInputException("diagReg", "the nystrom solver needs a regularizer > 0; set diagReg or use the exact solver");
                 return new SolverChoice(SolverKind.NYSTROM, "requested");
             default:
         }
@@ -44,8 +44,8 @@ public record SolverChoice(SolverKind kind, String reason) {
             return new SolverChoice(SolverKind.EXACT, String.format(Locale.ROOT, "auto: n = %d <= %d and %.2f GiB fit the %s", n, EXACT_MAX_N,
                 exact / 1073741824.0, mem));
         if (!reg) {
-            if (exact <= budget) return new SolverChoice(SolverKind.EXACT, "auto: diag-reg = 0 rules out the iterative solvers");
-            throw new InsufficientMemoryException("the exact solve (iterative solvers need diag-reg > 0; set one)", exact, budget);
+            if (exact <= budget) return new SolverChoice(SolverKind.EXACT, "auto: diagReg = 0 rules out the iterative solvers");
+            throw new InsufficientMemoryException("the exact solve (iterative solvers need diagReg > 0; set one)", exact, budget);
         }
         if (cg <= budget)
             return new SolverChoice(SolverKind.CG, String.format(Locale.ROOT, "auto: n = %d > %d or exact does not fit; cached CG tiles %.2f GiB fit the %s",

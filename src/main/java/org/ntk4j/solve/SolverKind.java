@@ -5,10 +5,10 @@ import java.util.Locale;
 /**
  * How the regularized train-train system is solved.
  * <ul>
- *   <li>{@link #EXACT}: a dense Cholesky of the n×n kernel ({@link org.ntk4j.predict.GpInference});</li>
+ *   <li>{@link #EXACT}: a dense Cholesky of the n×n kernel ({@link ExactSolver}, {@link org.ntk4j.predict.GpInference});</li>
  *   <li>{@link #CG}: preconditioned conjugate gradients on kernel products streamed tile by tile
- *       ({@link IterativeGp}); the same posterior as EXACT up to the requested residual;</li>
- *   <li>{@link #NYSTROM}: Nyström kernel regression on M centers ({@link NystromGp}); a different,
+ *       ({@link CgSolver}); the same posterior as EXACT up to the requested residual;</li>
+ *   <li>{@link #NYSTROM}: Nyström kernel regression on M centers ({@link NystromSolver}); a different,
  *       approximate model whose posterior converges to the exact one as M → n;</li>
  *   <li>{@link #AUTO}: EXACT while it fits in memory and is fast, else CG while the kernel tiles can
  *       be cached, else NYSTROM ({@link SolverChoice}).</li>

@@ -7,9 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.device.Device;
+import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
+import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.operator.DenseKernelOperator;
 
 /**
  * {@link Predict#gpInference} without returned kernels computes the train-train kernels off-heap and
@@ -63,5 +66,28 @@ class OffHeapPredictTest {
                             assertEquals(heap.diagnostics().conditionEstimate(), off.diagnostics().conditionEstimate(), 0.0, what);
                         }
                     }
+    }
+
+    /**
+     * One instance on owned off-heap kernels answers any sequence of requests: the NNGP kernel is kept
+     * unfactored while the NTK is held (the NTK ensemble's covariance needs it), so asking for the NNGP
+     * posterior between two NTK covariances neither fails nor changes a bit.
+     */
+    @Test
+    void ownedKernelsServeAnySequenceOfPosteriors() {
+        Matrix x = random(41, 50, 4), y = random(42, 50, 1), xt = random(43, 9, 4);
+        Regularization reg = Regularization.relative(1e-3);
+        KernelOptions ko = KernelOptions.defaults().withDevice(Device.CPU);
+        KernelFunction kf = KernelFunction.of(ARCH);
+        Kernels dd = kf.compute(x, null, ko), td = kf.compute(xt, x, ko), tt = kf.compute(xt, null, ko);
+        Get[] sequence = {Get.NTK, Get.NNGP, Get.NTK, Get.NTKGP, Get.NNGP};
+        try (GpInference heap = GpInference.fit(dd, y, reg, null);
+             GpInference owned = GpInference.fit(DenseKernelOperator.compute(ARCH, x, ko, true, true), y, reg, null)) {
+            for (Get get : sequence) {
+                Posterior a = heap.predict(get, td, tt, CovarianceMode.DIAGONAL), b = owned.predict(get, td, tt, CovarianceMode.DIAGONAL);
+                sameBits(a.mean(), b.mean(), get + " mean");
+                sameBits(Matrix.column(a.variances()), Matrix.column(b.variances()), get + " variances");
+            }
+        }
     }
 }

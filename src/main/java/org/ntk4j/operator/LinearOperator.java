@@ -1,4 +1,4 @@
-package org.ntk4j.solve;
+package org.ntk4j.operator;
 
 /** A symmetric positive-definite n×n operator applied to a block of k vectors (column-major n×k arrays). */
 @FunctionalInterface

@@ -16,7 +16,7 @@ import org.ntk4j.predict.PredictOptions;
 import org.ntk4j.predict.Regularization;
 
 /** CG posteriors against the exact Cholesky path (GpInference) on the same data. */
-class IterativeGpTest {
+class CgSolverTest {
     static final Architecture ARCH = ArchParser.parse("Dense(512,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)");
 
     static Matrix[] data(int n, int m, int d, long seed) {
@@ -64,7 +64,7 @@ class IterativeGpTest {
     @Test void unpreconditioned() { agree(300, 10, Get.NNGP, PreconditionerKind.NONE, 1e-6, false); }
     @Test void n2000() { agree(2000, 50, Get.NTK, PreconditionerKind.PIVOTED_CHOLESKY, 1e-6); }
 
-    /** The n = 20k agreement (4.5 min, 7 GB RSS on the 2-core VM; the slow profile raises JavaCPP's off-heap limit so that CG can cache both kernels): bin/mvn21 test -Pslow-tests -Dtest=IterativeGpTest#n20000. */
+    /** The n = 20k agreement (4.5 min, 7 GB RSS on the 2-core VM; the slow profile raises JavaCPP's off-heap limit so that CG can cache both kernels): bin/mvn21 test -Pslow-tests -Dtest=CgSolverTest#n20000. */
     @org.junit.jupiter.api.Tag("slow")
     @Test void n20000() { agree(20_000, 20, Get.NTK, PreconditionerKind.PIVOTED_CHOLESKY, 1e-6); }
 

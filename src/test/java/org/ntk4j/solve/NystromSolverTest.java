@@ -12,20 +12,20 @@ import org.ntk4j.predict.PredictOptions;
 import org.ntk4j.predict.Regularization;
 
 /** Nyström: exact at M = n, converging as M grows, and its full covariance consistent with its variances. */
-class NystromGpTest {
+class NystromSolverTest {
     static double maxDiff(double[] a, double[] b) { double s = 0; for (int i = 0; i < a.length; i++) s = Math.max(s, Math.abs(a[i] - b[i])); return s; }
 
     static double rms(double[] a, double[] b) { double s = 0; for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]); return Math.sqrt(s / a.length); }
 
     void converges(Get get) {
-        Matrix[] dt = IterativeGpTest.data(400, 30, 6, 7);
+        Matrix[] dt = CgSolverTest.data(400, 30, 6, 7);
         PredictOptions po = PredictOptions.defaults().withRegularization(Regularization.relative(1e-2));
-        Posterior exact = Predict.gpInference(IterativeGpTest.ARCH, dt[0], dt[1], dt[2], get, po);
-        double sm = IterativeGpTest.maxAbs(exact.meanOf(0)), sv = IterativeGpTest.maxAbs(exact.variances());
+        Posterior exact = Predict.gpInference(CgSolverTest.ARCH, dt[0], dt[1], dt[2], get, po);
+        double sm = CgSolverTest.maxAbs(exact.meanOf(0)), sv = CgSolverTest.maxAbs(exact.variances());
         double[] em = new double[3], ev = new double[3];
         int[] ms = {100, 350, 400};
         for (int q = 0; q < 3; q++) {
-            Solved s = ScalablePredict.gpInference(IterativeGpTest.ARCH, dt[0], dt[1], dt[2], get, po,
+            Solved s = ScalablePredict.gpInference(CgSolverTest.ARCH, dt[0], dt[1], dt[2], get, po,
                 SolverOptions.defaults().withSolver(SolverKind.NYSTROM).withCenters(ms[q]));
             assertEquals(ms[q], s.report().centers());
             em[q] = (q == 2 ? maxDiff(exact.meanOf(0), s.posterior().meanOf(0)) : rms(exact.meanOf(0), s.posterior().meanOf(0))) / sm;
@@ -42,19 +42,19 @@ class NystromGpTest {
     @Test void ntkgpConvergesToExact() { converges(Get.NTKGP); }
 
     @Test void fullCovarianceDiagonalMatchesVariances() {
-        Matrix[] dt = IterativeGpTest.data(300, 20, 5, 9);
+        Matrix[] dt = CgSolverTest.data(300, 20, 5, 9);
         for (Get get : Get.values()) {
             PredictOptions po = PredictOptions.defaults().withRegularization(Regularization.relative(1e-2));
             SolverOptions so = SolverOptions.defaults().withSolver(SolverKind.NYSTROM).withCenters(60);
-            double[] v = ScalablePredict.gpInference(IterativeGpTest.ARCH, dt[0], dt[1], dt[2], get, po, so).posterior().variances();
-            Posterior f = ScalablePredict.gpInference(IterativeGpTest.ARCH, dt[0], dt[1], dt[2], get, po.withCovariance(CovarianceMode.FULL), so).posterior();
-            assertTrue(maxDiff(v, f.variancesOrDiagonal()) < 1e-10 * IterativeGpTest.maxAbs(v), get.toString());
+            double[] v = ScalablePredict.gpInference(CgSolverTest.ARCH, dt[0], dt[1], dt[2], get, po, so).posterior().variances();
+            Posterior f = ScalablePredict.gpInference(CgSolverTest.ARCH, dt[0], dt[1], dt[2], get, po.withCovariance(CovarianceMode.FULL), so).posterior();
+            assertTrue(maxDiff(v, f.variancesOrDiagonal()) < 1e-10 * CgSolverTest.maxAbs(v), get.toString());
         }
     }
 
     @Test void autoPicksExactForSmallProblems() {
-        Matrix[] dt = IterativeGpTest.data(100, 5, 3, 2);
-        Solved s = ScalablePredict.gpInference(IterativeGpTest.ARCH, dt[0], dt[1], dt[2], Get.NTK, PredictOptions.defaults(), null);
+        Matrix[] dt = CgSolverTest.data(100, 5, 3, 2);
+        Solved s = ScalablePredict.gpInference(CgSolverTest.ARCH, dt[0], dt[1], dt[2], Get.NTK, PredictOptions.defaults(), null);
         assertEquals(SolverKind.EXACT, s.report().solver());
         assertTrue(s.report().reason().startsWith("auto"));
     }

@@ -1,4 +1,4 @@
-package org.ntk4j.solve;
+package org.ntk4j.operator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,17 +7,22 @@ import org.bytedeco.openblas.global.openblas;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.KernelKind;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
+import org.ntk4j.kernel.NativeKernels;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.NativeMatrix;
 import org.ntk4j.linalg.Rows;
 import org.ntk4j.parallel.ParallelRegion;
 
 /**
- * The train-train kernels of an architecture as matrix-free operators: Θ·V and K·V for a block of
- * vectors, computed one row block [r0, r1) × all n training rows at a time with
- * {@link KernelFunction} (so every entry is bit-for-bit the entry of the dense kernel), never holding
+ * A {@link KernelOperator} that never holds the n×n kernels unless allowed to: Θ·V and K·V for a
+ * block of vectors, computed one row block [r0, r1) × all n training rows at a time with
+ * {@link KernelFunction} (so every entry off the diagonal is bit for bit the dense kernel's; a diagonal
+ * entry, computed as x_i against a copy of itself, may differ from the symmetric computation's exact
+ * one by ~1e-8 relative where an arc-cosine map's √(1 − ρ²) meets a Gram dot product not exactly
+ * |x_i|²), never holding
  * the n×n matrix unless the caller's cache budget allows. When {@code cacheBytes} covers all row
  * blocks of the kinds in use they are kept (off-heap) after the first pass, so later passes cost a
  * gemm instead of a kernel evaluation.
@@ -25,7 +30,7 @@ import org.ntk4j.parallel.ParallelRegion;
  * <p>Also provides kernel columns M[:, idx], the diagonal of either kernel, and the n×m kernels of the
  * training rows against other points (streamed the same way). Not thread-safe; close to free the cache.
  */
-public final class StreamedKernel implements AutoCloseable {
+public final class StreamedKernelOperator implements KernelOperator {
     /** Target entries of one row block (b·n ≈ 4 M doubles = 32 MiB per kernel kind). */
     private static final long BLOCK_ENTRIES = 4L << 20;
 
@@ -37,7 +42,7 @@ public final class StreamedKernel implements AutoCloseable {
     private final List<NativeMatrix[]> cache = new ArrayList<>(); // per block {nngp, ntk}
     private long passes;
 
-    private StreamedKernel(KernelFunction kf, Matrix x, KernelOptions options, boolean ntk, long cacheBytes) {
+    private StreamedKernelOperator(KernelFunction kf, Matrix x, KernelOptions options, boolean ntk, long cacheBytes) {
         this.kf = kf;
         this.options = options.withComputeNtk(ntk);
         this.xcm = x.toColumnMajor();
@@ -55,20 +60,21 @@ public final class StreamedKernel implements AutoCloseable {
      * @param ntk        whether the NTK is needed (the NNGP always comes with it)
      * @param cacheBytes how many bytes of computed tiles may be kept (0: none, recompute every pass)
      */
-    public static StreamedKernel of(Architecture arch, Matrix x, KernelOptions options, boolean ntk, long cacheBytes) {
+    public static StreamedKernelOperator of(Architecture arch, Matrix x, KernelOptions options, boolean ntk, long cacheBytes) {
         if (arch == null) throw new InvalidInputException("arch", "is required");
         if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("xTrain", "is empty or missing");
-        return new StreamedKernel(KernelFunction.of(arch), x, options == null ? KernelOptions.defaults() : options, ntk, cacheBytes);
+        return new StreamedKernelOperator(KernelFunction.of(arch), x, options == null ? KernelOptions.defaults() : options, ntk, cacheBytes);
     }
 
-    /** Number of training rows n. */
-    public int size() { return n; }
+    @Override public int size() { return n; }
+
+    @Override public boolean has(KernelKind kind) { return kind == KernelKind.NNGP || ntk; }
 
     /** Whether all tiles are kept after the first pass. */
-    public boolean cachesTiles() { return cacheAll; }
+    @Override public boolean cachesTiles() { return cacheAll; }
 
     /** Full passes of kernel evaluation over the n×n kernel so far. */
-    public long passes() { return passes; }
+    @Override public long passes() { return passes; }
 
     /** Rows [r0, r1) of the training inputs. */
     Matrix rows(int r0, int r1) { return Rows.select(xcm, n, d, r0, r1); }
@@ -76,11 +82,15 @@ public final class StreamedKernel implements AutoCloseable {
     /** The training rows at {@code idx}. */
     Matrix rows(int[] idx) { return Rows.select(xcm, n, d, idx); }
 
+    @Override public NativeMatrix times(KernelKind kind, NativeMatrix v) {
+        return kind == KernelKind.NTK ? multiply(v, null)[0] : multiply(null, v)[1];
+    }
+
     /**
      * Θ·vNtk and K·vNngp (n×k each; either input may be null, giving a null output), in one pass over
      * the row blocks.
      */
-    public NativeMatrix[] multiply(NativeMatrix vNtk, NativeMatrix vNngp) {
+    private NativeMatrix[] multiply(NativeMatrix vNtk, NativeMatrix vNngp) {
         if (vNtk != null && !ntk) throw new IllegalStateException("this streamed kernel was built without the NTK");
         NativeMatrix outNtk = vNtk == null ? null : NativeMatrix.allocate(n, vNtk.cols(), "Theta V");
         NativeMatrix outNngp = vNngp == null ? null : NativeMatrix.allocate(n, vNngp.cols(), "K V");
@@ -130,25 +140,24 @@ public final class StreamedKernel implements AutoCloseable {
         }
     }
 
-    /**
-     * The kernels of all training rows against the points {@code z} (m×d): {NNGP n×m, NTK n×m or null},
-     * streamed over row blocks of the training set; the prior NNGP variances of z are in {@code zVar}
-     * when it is non-null (length m).
-     */
-    public NativeMatrix[] against(Matrix z, double[] zVar) {
+    /** Streamed over row blocks of the training set (b·m ≈ 4 M entries per block). */
+    @Override public NativeKernels against(Matrix z) {
         int m = z.rows();
         NativeMatrix a = NativeMatrix.allocate(n, m, "NNGP train-test");
-        NativeMatrix t = ntk ? NativeMatrix.allocate(n, m, "NTK train-test") : null;
+        NativeMatrix t = null;
         try {
+            t = ntk ? NativeMatrix.allocate(n, m, "NTK train-test") : null;
+            double[] trainVar = new double[n], zVar = null;
             int rows = (int) Math.max(1, Math.min(n, BLOCK_ENTRIES / Math.max(1, m)));
             for (int r0 = 0; r0 < n; r0 += rows) {
                 int r1 = Math.min(n, r0 + rows);
                 Kernels k = kf.compute(rows(r0, r1), z, options);
                 put(a, k.nngp().toColumnMajor(), r0, r1 - r0, m);
                 if (t != null) put(t, k.ntk().toColumnMajor(), r0, r1 - r0, m);
-                if (r0 == 0 && zVar != null) System.arraycopy(k.cov2(), 0, zVar, 0, m);
+                System.arraycopy(k.cov1(), 0, trainVar, r0, r1 - r0);
+                if (r0 == 0) zVar = k.cov2();
             }
-            return new NativeMatrix[] {a, t};
+            return new NativeKernels(a, t, trainVar, zVar);
         } catch (RuntimeException e) {
             a.close();
             if (t != null) t.close();
@@ -162,8 +171,9 @@ public final class StreamedKernel implements AutoCloseable {
         for (int j = 0; j < m; j++) p.position((long) j * dst.rows() + r0).put(block, j * b, b);
     }
 
-    /** The kernel columns M[:, idx] (n×|idx|); from the cache when it is filled. */
-    public NativeMatrix columns(int[] idx, boolean ofNtk) {
+    /** From the cache when it is filled, else streamed as {@link #against} the columns' points. */
+    @Override public NativeMatrix columns(KernelKind kind, int[] idx) {
+        boolean ofNtk = kind == KernelKind.NTK;
         if (ofNtk && !ntk) throw new IllegalStateException("this streamed kernel was built without the NTK");
         if (cacheAll && cache.size() * (long) blockRows >= n) {
             NativeMatrix c = NativeMatrix.allocate(n, idx.length, "kernel columns");
@@ -175,24 +185,48 @@ public final class StreamedKernel implements AutoCloseable {
             }
             return c;
         }
-        NativeMatrix[] both = against(rows(idx), null);
-        if (ofNtk) { both[0].close(); return both[1]; }
-        if (both[1] != null) both[1].close();
-        return both[0];
+        NativeKernels both = against(rows(idx));
+        NativeMatrix wanted = (ofNtk ? both.ntk() : both.nngp()).takeOwnership();
+        both.close();
+        return wanted;
     }
 
-    /** The diagonal of the NNGP ({@code ofNtk} false) or the NTK: small diagonal blocks, O(n·64) entries. */
-    public double[] diagonal(boolean ofNtk) {
-        if (ofNtk && !ntk) throw new IllegalStateException("this streamed kernel was built without the NTK");
-        double[] out = new double[n];
+    /** Small diagonal blocks, O(n·64) entries. */
+    @Override public double[] diagonal(KernelKind kind) {
+        if (kind == KernelKind.NTK && !ntk) throw new IllegalStateException("this streamed kernel was built without the NTK");
+        return diagonalOf(kf, options, Matrix.wrapColumnMajor(n, d, xcm), kind);
+    }
+
+    /** The diagonal of {@code kind} on the rows of {@code x}, from diagonal blocks of 64 rows. */
+    static double[] diagonalOf(KernelFunction kf, KernelOptions options, Matrix x, KernelKind kind) {
+        boolean ofNtk = kind == KernelKind.NTK;
+        int rowsN = x.rows(), cols = x.cols();
+        double[] cm = x.toColumnMajor(), out = new double[rowsN];
         final int b = 64;
-        for (int r0 = 0; r0 < n; r0 += b) {
-            int r1 = Math.min(n, r0 + b);
-            Kernels k = kf.compute(rows(r0, r1), null, options.withComputeNtk(ofNtk));
+        for (int r0 = 0; r0 < rowsN; r0 += b) {
+            int r1 = Math.min(rowsN, r0 + b);
+            Kernels k = kf.compute(Rows.select(cm, rowsN, cols, r0, r1), null, options.withComputeNtk(ofNtk));
             Matrix mm = ofNtk ? k.ntk() : k.nngp();
             for (int i = r0; i < r1; i++) out[i] = mm.get(i - r0, i - r0);
         }
         return out;
+    }
+
+    @Override public Kernels block(int r0, int r1, int[] cols) { return kf.compute(rows(r0, r1), rows(cols), options); }
+
+    @Override public Kernels at(Matrix points, int[] cols) { return kf.compute(points, rows(cols), options); }
+
+    @Override public Kernels among(Matrix points, boolean withNtk) { return kf.compute(points, null, options.withComputeNtk(withNtk)); }
+
+    @Override public double[] priorVariances(Matrix points, KernelKind kind) { return priorVariancesOf(kf, options, points, kind); }
+
+    /**
+     * The NNGP variances the recursion computes for each point (as {@code cov1}), or the NTK's
+     * diagonal from diagonal blocks; what every operator gives as its test points' prior.
+     */
+    static double[] priorVariancesOf(KernelFunction kf, KernelOptions options, Matrix points, KernelKind kind) {
+        if (kind == KernelKind.NTK) return diagonalOf(kf, options, points, kind);
+        return kf.compute(points, Rows.select(points.toColumnMajor(), points.rows(), points.cols(), 0, 1), options.withComputeNtk(false)).cov1();
     }
 
     private static void closeAll(NativeMatrix[] t) {
@@ -200,7 +234,7 @@ public final class StreamedKernel implements AutoCloseable {
     }
 
     @Override public void close() {
-        cache.forEach(StreamedKernel::closeAll);
+        cache.forEach(StreamedKernelOperator::closeAll);
         cache.clear();
     }
 }
