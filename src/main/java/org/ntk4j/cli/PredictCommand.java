@@ -230,7 +230,8 @@ public final class PredictCommand implements Callable<Integer> {
             in.y().cols() == 1 ? "" : "s", seconds, notes(o.diagnostics()),
             String.join(", ", dir.written().stream().map(Path::toString).toList()));
         SolveReport report = o.report();
-        if (report != null && report.solver() != SolverKind.EXACT) main.out().println(report.summary());
+        // an approximate solver, or a solve on the GPU, is worth a line; the default exact CPU solve is not
+        if (report != null && (report.solver() != SolverKind.EXACT || report.device() == Device.GPU)) main.out().println(report.summary());
         else if (report != null && main.verbose()) main.err().println(report.summary());
         if (main.verbose()) {
             var tm = o.diagnostics().timings();
