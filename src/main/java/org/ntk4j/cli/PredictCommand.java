@@ -20,6 +20,7 @@ import org.ntk4j.predict.LinearizedPrediction;
 import org.ntk4j.predict.Posterior;
 import org.ntk4j.predict.Predict;
 import org.ntk4j.predict.PredictOptions;
+import org.ntk4j.predict.PredictionData;
 import org.ntk4j.predict.Regularization;
 import org.ntk4j.solve.ScalablePredict;
 import org.ntk4j.solve.SolveReport;
@@ -176,7 +177,8 @@ public final class PredictCommand implements Callable<Integer> {
         Matrix xt = InputFiles.matrix("--x-test", xTest);
         Matrix f0 = linearized ? InputFiles.matrix("--fx-train-0", fxTrain0) : null;
         Matrix g0 = linearized ? InputFiles.matrix("--fx-test-0", fxTest0) : null;
-        checkShapes(x, y, xt, f0, g0);
+        PredictionData.check(x, y, xt, true); // library names, shown as flags by the error handler
+        PredictionData.checkInitialOutputs(f0, g0, y, xt);
         return new Data(x, y, xt, f0, g0);
     }
 
@@ -267,22 +269,6 @@ public final class PredictCommand implements Callable<Integer> {
         return t;
     }
 
-    private static void checkShapes(Matrix x, Matrix y, Matrix xt, Matrix f0, Matrix g0) {
-        if (x.rows() == 0 || x.cols() == 0)
-            throw new InvalidInputException("--x-train", "is empty (" + x.rows() + "×" + x.cols() + "); give at least one row and one feature");
-        if (y.rows() != x.rows())
-            throw new InvalidInputException("--y-train", "has " + y.rows() + " rows but --x-train has " + x.rows() + "; give one target row per training input");
-        if (y.cols() == 0) throw new InvalidInputException("--y-train", "has no columns");
-        if (xt.rows() == 0) throw new InvalidInputException("--x-test", "has no rows; give at least one");
-        if (xt.cols() != x.cols())
-            throw new InvalidInputException("--x-test", "has " + xt.cols() + " features (columns) but --x-train has " + x.cols()
-                + "; both must have the same number of columns");
-        if (f0 != null && (f0.rows() != y.rows() || f0.cols() != y.cols()))
-            throw new InvalidInputException("--fx-train-0", "is " + f0.rows() + "×" + f0.cols() + " but must match --y-train (" + y.rows() + "×" + y.cols() + ")");
-        if (g0 != null && (g0.rows() != xt.rows() || g0.cols() != y.cols()))
-            throw new InvalidInputException("--fx-test-0", "is " + g0.rows() + "×" + g0.cols() + " but must be " + xt.rows() + "×" + y.cols()
-                + " (test points × outputs of --y-train)");
-    }
 
     /** With --dtype float32 every output must fit float32 (±3.4e38): checked before anything is written. */
     private void storable(Matrix mean, Matrix cov, double[] var) {

@@ -102,19 +102,7 @@ public final class Predict {
         }
     }
 
-    private static void checkData(Matrix xTrain, Matrix yTrain, Matrix xTest) {
-        PredictorChecks.finite(xTrain, "xTrain");
-        if (xTrain.rows() == 0 || xTrain.cols() == 0)
-            throw new InvalidInputException("xTrain", "is empty (" + xTrain.rows() + "x" + xTrain.cols() + ")");
-        PredictorChecks.finite(yTrain, "yTrain");
-        if (yTrain.rows() != xTrain.rows())
-            throw new InvalidInputException("yTrain", "has " + yTrain.rows() + " rows but xTrain has " + xTrain.rows());
-        if (xTest != null) {
-            PredictorChecks.finite(xTest, "xTest");
-            if (xTest.cols() != xTrain.cols())
-                throw new InvalidInputException("xTest", "has " + xTest.cols() + " features (columns) but xTrain has " + xTrain.cols());
-        }
-    }
+    private static void checkData(Matrix xTrain, Matrix yTrain, Matrix xTest) { PredictionData.check(xTrain, yTrain, xTest, false); }
 
     /** The kernels one request needs, and how long they took. */
     private record KernelBundle(Kernels trainTrain, Kernels testTrain, Kernels testTest, long nanos) {

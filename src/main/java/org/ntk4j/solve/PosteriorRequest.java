@@ -2,10 +2,10 @@ package org.ntk4j.solve;
 
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InvalidInputException;
-import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.predict.Get;
 import org.ntk4j.predict.PredictOptions;
+import org.ntk4j.predict.PredictionData;
 
 /**
  * One t = ∞ posterior to compute ({@code gp_inference}): the network, the data, which posterior, and
@@ -26,7 +26,7 @@ public record PosteriorRequest(Architecture arch, Matrix xTrain, Matrix yTrain, 
         if (solver == null) solver = SolverOptions.defaults();
         if (get == null) throw new InvalidInputException("get", "is required (nngp, ntk or ntkgp)");
         if (arch == null) throw new InvalidInputException("arch", "is required");
-        checkData(xTrain, yTrain, xTest);
+        PredictionData.check(xTrain, yTrain, xTest, true);
     }
 
     /** This request with another solver choice. */
@@ -40,17 +40,4 @@ public record PosteriorRequest(Architecture arch, Matrix xTrain, Matrix yTrain, 
 
     /** Number of outputs k. */
     public int outputs() { return yTrain.cols(); }
-
-    private static void checkData(Matrix x, Matrix y, Matrix xt) {
-        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("xTrain", "is empty or missing");
-        if (y == null || y.rows() != x.rows())
-            throw new InvalidInputException("yTrain", "needs one row per training input (" + x.rows() + ")");
-        if (y.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
-        if (xt == null || xt.rows() == 0) throw new InvalidInputException("xTest", "is required (at least one row)");
-        if (xt.cols() != x.cols())
-            throw new InvalidInputException("xTest", "has " + xt.cols() + " features but xTrain has " + x.cols());
-        Finite.requireInput(x, "xTrain");
-        Finite.requireInput(y, "yTrain");
-        Finite.requireInput(xt, "xTest");
-    }
 }
