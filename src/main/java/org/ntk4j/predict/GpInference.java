@@ -230,10 +230,12 @@ public final class GpInference implements AutoCloseable {
             Workspace.gp(n, m, y.cols(), get, mode, factorAllocates, nngpCopy, testCopies));
     }
 
-    /** The posterior from native test-train kernels: td (mean kernel, overwritten for NNGP/NTKGP variances), q (NNGP, NTK covariance only). */
+    /**
+     * The posterior from native test-train kernels: td (the mean kernel, overwritten for NNGP/NTKGP
+     * variances), q (the NNGP, for the NTK covariance only). Factor (cached) → mean → covariance.
+     */
     private Posterior predictNative(Get get, KernelKind kind, NativeMatrix td, NativeMatrix q, double[] testCov1, Kernels testTest,
                                     CovarianceMode mode) {
-        int n = trainSize(), m = td.rows();
         boolean cached = factors.containsKey(kind);
         ParallelRegion.checkInterrupted(POSTERIOR);
         RegularizedCholesky chol = factor(kind);
@@ -241,51 +243,63 @@ public final class GpInference implements AutoCloseable {
         long factorNanos = cached ? 0 : chol.nanos;
 
         long t0 = System.nanoTime();
-        NativeMatrix alpha = alpha(kind, chol);
-        Matrix mean;
-        Matrix cov = null;
-        double[] var = null;
-        int clamped = 0;
-        long meanNanos, covNanos;
-        try (NativeMatrix mu = Blas.multiply(false, td, false, alpha, "posterior mean")) {
-            mean = mu.toMatrix().scalb(yExponent);
-        }
-        meanNanos = System.nanoTime() - t0;
+        Matrix mean = mean(kind, chol, td);
+        long meanNanos = System.nanoTime() - t0;
         long c0 = System.nanoTime();
         ParallelRegion.checkInterrupted(POSTERIOR);
-        if (mode != CovarianceMode.NONE) {
-            double[] pd = mode == CovarianceMode.DIAGONAL ? Covariances.diagonalPrior(get, testCov1, testTest, m) : null;
-            Matrix pf = mode == CovarianceMode.FULL ? Covariances.fullPrior(get, testTest, m) : null;
-            if (get == Get.NTK) {
-                if (pf != null) {
-                    try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, trainTrain.matrix(KernelKind.NNGP), pf)) {
-                        clamped = RoundOff.clampNegativeDiagonal(c);
-                        cov = c.toMatrix();
-                    }
-                } else {
-                    var = NtkCovariance.diagonal(chol.cholesky, td, q, trainTrain.matrix(KernelKind.NNGP), pd);
-                    clamped = RoundOff.clampNegative(var);
-                }
-            } else {
-                chol.cholesky.timesInverseLowerTransposeInPlace(td); // X = M_td L^-T, so M_td M_r^-1 M_dt = X Xᵀ
-                if (pf != null) {
-                    try (NativeMatrix c = NativeMatrix.copyOf(pf, "prior covariance")) {
-                        Blas.syrk(false, -1.0, td, 1.0, c, true);
-                        clamped = RoundOff.clampNegativeDiagonal(c);
-                        cov = c.toMatrix();
-                    }
-                } else {
-                    double[] s = Rows.weightedSquares(td, ones(n));
-                    var = new double[m];
-                    for (int i = 0; i < m; i++) var[i] = pd[i] - s[i];
-                    clamped = RoundOff.clampNegative(var);
-                }
+        Covariance c = mode == CovarianceMode.NONE ? Covariance.NONE
+            : get == Get.NTK ? ensembleCovariance(chol, td, q, testCov1, testTest, mode)
+            : gpCovariance(get, chol, td, testCov1, testTest, mode);
+        long covNanos = System.nanoTime() - c0;
+        Diagnostics d = new Diagnostics(chol.lambda, chol.cholesky.jitter(), c.clamped, 0,
+            chol.cholesky.conditionEstimate(), new Timings(0, factorNanos, meanNanos, covNanos));
+        return new Posterior(get, Double.POSITIVE_INFINITY, mean, c.full, c.variances, d, null);
+    }
+
+    /** M_td·α, scaled back by 2^yExponent. */
+    private Matrix mean(KernelKind kind, RegularizedCholesky chol, NativeMatrix td) {
+        try (NativeMatrix mu = Blas.multiply(false, td, false, alpha(kind, chol), "posterior mean")) {
+            return mu.toMatrix().scalb(yExponent);
+        }
+    }
+
+    /** A full covariance or variances (one of them, or neither), with the count of negative diagonal entries clamped to 0. */
+    private record Covariance(Matrix full, double[] variances, int clamped) {
+        static final Covariance NONE = new Covariance(null, null, 0);
+    }
+
+    /** NNGP/NTKGP: prior − X·Xᵀ with X = M_td·L⁻ᵀ (so X·Xᵀ = M_td·M_r⁻¹·M_dt); overwrites td with X. */
+    private Covariance gpCovariance(Get get, RegularizedCholesky chol, NativeMatrix td, double[] testCov1, Kernels testTest,
+                                    CovarianceMode mode) {
+        int m = td.rows();
+        chol.cholesky.timesInverseLowerTransposeInPlace(td);
+        if (mode == CovarianceMode.FULL) {
+            try (NativeMatrix c = NativeMatrix.copyOf(Covariances.fullPrior(get, testTest, m), "prior covariance")) {
+                Blas.syrk(false, -1.0, td, 1.0, c, true);
+                int clamped = RoundOff.clampNegativeDiagonal(c);
+                return new Covariance(c.toMatrix(), null, clamped);
             }
         }
-        covNanos = System.nanoTime() - c0;
-        Diagnostics d = new Diagnostics(chol.lambda, chol.cholesky.jitter(), clamped, 0,
-            chol.cholesky.conditionEstimate(), new Timings(0, factorNanos, meanNanos, covNanos));
-        return new Posterior(get, Double.POSITIVE_INFINITY, mean, cov, var, d, null);
+        double[] pd = Covariances.diagonalPrior(get, testCov1, testTest, m);
+        double[] s = Rows.weightedSquares(td, ones(trainSize()));
+        double[] var = new double[m];
+        for (int i = 0; i < m; i++) var[i] = pd[i] - s[i];
+        return new Covariance(null, var, RoundOff.clampNegative(var));
+    }
+
+    /** The NTK ensemble (Lee et al. 2019 eq. 16), with the unregularized K_dd in the middle ({@link NtkCovariance}). */
+    private Covariance ensembleCovariance(RegularizedCholesky chol, NativeMatrix td, NativeMatrix q, double[] testCov1, Kernels testTest,
+                                          CovarianceMode mode) {
+        int m = td.rows();
+        NativeMatrix kdd = trainTrain.matrix(KernelKind.NNGP);
+        if (mode == CovarianceMode.FULL) {
+            try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, kdd, Covariances.fullPrior(Get.NTK, testTest, m))) {
+                int clamped = RoundOff.clampNegativeDiagonal(c);
+                return new Covariance(c.toMatrix(), null, clamped);
+            }
+        }
+        double[] var = NtkCovariance.diagonal(chol.cholesky, td, q, kdd, Covariances.diagonalPrior(Get.NTK, testCov1, testTest, m));
+        return new Covariance(null, var, RoundOff.clampNegative(var));
     }
 
     /** Names the computation in the exception of an interrupt. */

@@ -146,70 +146,76 @@ final class CgSolver implements PosteriorSolver {
      */
     private static Variances variances(KernelOperator kernels, PosteriorRequest r, double[] aSol, NativeKernels td, double lambda,
                                        double[] rn) {
-        Get get = r.get();
-        boolean full = r.options().covariance() == CovarianceMode.FULL;
         int n = kernels.size(), m = r.testSize();
-        Matrix xt = r.xTest();
-        Kernels tt = full ? kernels.among(xt, get == Get.NTKGP) : null;
-        double[] prior = get == Get.NTKGP ? (full ? diagOf(tt.ntk()) : kernels.priorVariances(xt, KernelKind.NTK)) : td.cov2();
-        NativeMatrix mdt = get == Get.NNGP ? td.nngp() : td.ntk(), kdt = td.nngp();
         try (NativeMatrix a = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, m, aSol), "M_r^-1 M_dt")) {
-            if (get != Get.NTK) {
-                // |b·x* − b·x| = |x*·r| ≤ (‖x‖ + ‖r‖/λ)·‖r‖ (rigorous; CG's Galerkin property would give
-                // ‖r‖²/λ in exact arithmetic, but finite precision loses it)
-                double bound = 0;
-                for (int i = 0; i < m; i++) {
-                    double xn = 0;
-                    for (int j = 0; j < n; j++) xn += a.get(j, i) * a.get(j, i);
-                    bound = Math.max(bound, (Math.sqrt(xn) + rn[i] / lambda) * rn[i]);
-                }
-                if (full) {
-                    try (NativeMatrix c = NativeMatrix.copyOf(tt.ntk() != null && get == Get.NTKGP ? tt.ntk() : tt.nngp(), "prior")) {
-                        Blas.gemm(true, false, -1.0, mdt, a, 1.0, c);
-                        return fullCovariance(c, bound);
-                    }
-                }
-                double[] v = new double[m];
-                for (int i = 0; i < m; i++) {
-                    double s = 0;
-                    for (int j = 0; j < n; j++) s += mdt.get(j, i) * a.get(j, i);
-                    v[i] = prior[i] - s;
-                }
-                return new Variances(null, v, bound, RoundOff.clampNegative(v));
-            }
-            // NTK ensemble: needs K_dd·A (one streamed pass of the NNGP)
-            try (NativeMatrix ka = kernels.times(KernelKind.NNGP, a)) {
-                double kTrace = RegularizedKernel.trace(kernels.diagonal(KernelKind.NNGP));
-                double bound = 0;
-                for (int i = 0; i < m; i++) {
-                    double g = 0; // ‖K_dd a − k_t‖: the gradient of the variance in a
-                    for (int j = 0; j < n; j++) { double e = ka.get(j, i) - kdt.get(j, i); g += e * e; }
-                    double err = rn[i] / lambda;
-                    bound = Math.max(bound, 2 * err * Math.sqrt(g) + kTrace * err * err);
-                }
-                if (full) {
-                    try (NativeMatrix c = NativeMatrix.copyOf(tt.nngp(), "prior")) {
-                        Blas.gemm(true, false, 1.0, a, ka, 1.0, c);
-                        Blas.gemm(true, false, -1.0, a, kdt, 1.0, c);
-                        Blas.gemm(true, false, -1.0, kdt, a, 1.0, c);
-                        return fullCovariance(c, bound);
-                    }
-                }
-                double[] v = new double[m];
-                for (int i = 0; i < m; i++) {
-                    double q = 0, cr = 0;
-                    for (int j = 0; j < n; j++) { double aj = a.get(j, i); q += aj * ka.get(j, i); cr += aj * kdt.get(j, i); }
-                    v[i] = prior[i] + q - 2 * cr;
-                }
-                return new Variances(null, v, bound, RoundOff.clampNegative(v));
-            }
+            return r.get() == Get.NTK ? ensembleVariances(kernels, r, a, td, lambda, rn) : gpVariances(kernels, r, a, td, lambda, rn);
         }
     }
 
-    static double[] diagOf(Matrix mm) {
-        double[] d = new double[mm.rows()];
-        for (int i = 0; i < d.length; i++) d[i] = mm.get(i, i);
-        return d;
+    /** NNGP/NTKGP: prior − M_td·A, with the bound |b·x* − b·x| ≤ (‖x‖ + ‖r‖/λ)·‖r‖ per test point. */
+    private static Variances gpVariances(KernelOperator kernels, PosteriorRequest r, NativeMatrix a, NativeKernels td, double lambda,
+                                         double[] rn) {
+        Get get = r.get();
+        int n = a.rows(), m = a.cols();
+        NativeMatrix mdt = get == Get.NNGP ? td.nngp() : td.ntk();
+        // rigorous; CG's Galerkin property would give ‖r‖²/λ in exact arithmetic, but finite precision loses it
+        double bound = 0;
+        for (int i = 0; i < m; i++) {
+            double xn = 0;
+            for (int j = 0; j < n; j++) xn += a.get(j, i) * a.get(j, i);
+            bound = Math.max(bound, (Math.sqrt(xn) + rn[i] / lambda) * rn[i]);
+        }
+        if (r.options().covariance() == CovarianceMode.FULL) {
+            Kernels tt = kernels.among(r.xTest(), get == Get.NTKGP);
+            try (NativeMatrix c = NativeMatrix.copyOf(get == Get.NTKGP ? tt.ntk() : tt.nngp(), "prior")) {
+                Blas.gemm(true, false, -1.0, mdt, a, 1.0, c);
+                return fullCovariance(c, bound);
+            }
+        }
+        double[] prior = get == Get.NTKGP ? kernels.priorVariances(r.xTest(), KernelKind.NTK) : td.cov2();
+        double[] v = new double[m];
+        for (int i = 0; i < m; i++) {
+            double s = 0;
+            for (int j = 0; j < n; j++) s += mdt.get(j, i) * a.get(j, i);
+            v[i] = prior[i] - s;
+        }
+        return new Variances(null, v, bound, RoundOff.clampNegative(v));
+    }
+
+    /**
+     * The NTK ensemble: K_tt + Aᵀ·K_dd·A − (Aᵀ·K_dt + K_td·A), which needs K_dd·A (one more pass of
+     * the NNGP); the bound per test point is 2·‖e‖·‖K_dd a − k_t‖ + tr(K_dd)·‖e‖², ‖e‖ ≤ ‖r‖/λ.
+     */
+    private static Variances ensembleVariances(KernelOperator kernels, PosteriorRequest r, NativeMatrix a, NativeKernels td, double lambda,
+                                               double[] rn) {
+        int n = a.rows(), m = a.cols();
+        NativeMatrix kdt = td.nngp();
+        try (NativeMatrix ka = kernels.times(KernelKind.NNGP, a)) {
+            double kTrace = RegularizedKernel.trace(kernels.diagonal(KernelKind.NNGP));
+            double bound = 0;
+            for (int i = 0; i < m; i++) {
+                double g = 0; // ‖K_dd a − k_t‖: the gradient of the variance in a
+                for (int j = 0; j < n; j++) { double e = ka.get(j, i) - kdt.get(j, i); g += e * e; }
+                double err = rn[i] / lambda;
+                bound = Math.max(bound, 2 * err * Math.sqrt(g) + kTrace * err * err);
+            }
+            if (r.options().covariance() == CovarianceMode.FULL) {
+                try (NativeMatrix c = NativeMatrix.copyOf(kernels.among(r.xTest(), false).nngp(), "prior")) {
+                    Blas.gemm(true, false, 1.0, a, ka, 1.0, c);
+                    Blas.gemm(true, false, -1.0, a, kdt, 1.0, c);
+                    Blas.gemm(true, false, -1.0, kdt, a, 1.0, c);
+                    return fullCovariance(c, bound);
+                }
+            }
+            double[] prior = td.cov2();
+            double[] v = new double[m];
+            for (int i = 0; i < m; i++) {
+                double q = 0, cr = 0;
+                for (int j = 0; j < n; j++) { double aj = a.get(j, i); q += aj * ka.get(j, i); cr += aj * kdt.get(j, i); }
+                v[i] = prior[i] + q - 2 * cr;
+            }
+            return new Variances(null, v, bound, RoundOff.clampNegative(v));
+        }
     }
 
     /** Symmetrizes the covariance, clamps negative variances (round-off) to 0 and counts them. */
