@@ -68,6 +68,8 @@ public final class OutputDir {
     // files may be written concurrently (kernel writes ntk.npy on a second thread): both guarded by `written`
     private final List<Path> written = new ArrayList<>();
     private final Map<String, Outputs.Written> records = new TreeMap<>();
+    /** What the command says about how it computed (e.g. the solver and its device), for the run record. */
+    private final Map<String, String> notes = new java.util.LinkedHashMap<>();
 
     private OutputDir(String flag, Path dir) {
         this.flag = flag;
@@ -185,8 +187,18 @@ public final class OutputDir {
     public String flag() { return flag; }
 
     /**
+     * Records how the result was computed (e.g. {@code solver}, {@code solve_device}), written into
+     * {@value #RUN_RECORD} under {@code "how"} as strings: a reader sees where a run actually solved
+     * (a GPU request may have been solved on the CPU) without parsing the log.
+     */
+    public void note(String key, String value) {
+        synchronized (written) { notes.put(key, value); }
+    }
+
+    /**
      * Writes {@value #RUN_RECORD}, last: the version, {@code argv} as given, {@code start} and now
-     * (ISO-8601 UTC) and every file written through this object (name, size, SHA-256, by name).
+     * (ISO-8601 UTC), the {@link #note notes} if any, and every file written through this object
+     * (name, size, SHA-256, by name).
      * JSON built by hand: Jackson's start-up (~0.5 s) is not worth it for a record kernel and
      * predict write on every run.
      */
@@ -198,7 +210,19 @@ public final class OutputDir {
             .append(",\n  \"end\": ").append(jsonString(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()))
             .append(",\n  \"files\": [");
         List<Outputs.Written> files;
-        synchronized (written) { files = List.copyOf(records.values()); }
+        Map<String, String> how;
+        synchronized (written) {
+            files = List.copyOf(records.values());
+            how = new java.util.LinkedHashMap<>(notes);
+        }
+        if (!how.isEmpty()) {
+            j.setLength(j.length() - ",\n  \"files\": [".length());
+            j.append(",\n  \"how\": {");
+            int i = 0;
+            for (Map.Entry<String, String> e : how.entrySet())
+                j.append(i++ == 0 ? "" : ", ").append(jsonString(e.getKey())).append(": ").append(jsonString(e.getValue()));
+            j.append("},\n  \"files\": [");
+        }
         for (int i = 0; i < files.size(); i++) {
             Outputs.Written w = files.get(i);
             j.append(i == 0 ? "\n" : ",\n").append("    {\"name\": ").append(jsonString(dir.relativize(w.file()).toString()))

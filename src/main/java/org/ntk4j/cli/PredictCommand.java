@@ -232,6 +232,11 @@ public final class PredictCommand implements Callable<Integer> {
             in.y().cols() == 1 ? "" : "s", seconds, notes(o.diagnostics()),
             String.join(", ", dir.written().stream().map(Path::toString).toList()));
         SolveReport report = o.report();
+        if (report != null) {
+            dir.note("solver", report.solver().toString());
+            dir.note("solve_device", report.device().name().toLowerCase(Locale.ROOT));
+            dir.note("solver_reason", report.reason());
+        }
         // an approximate solver, or a solve on the GPU, is worth a line; the default exact CPU solve is not
         if (report != null && (report.solver() != SolverKind.EXACT || report.device() == Device.GPU)) main.out().println(report.summary());
         else if (report != null && main.verbose()) main.err().println(report.summary());

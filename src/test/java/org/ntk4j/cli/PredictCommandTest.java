@@ -125,6 +125,23 @@ class PredictCommandTest {
         assertTrue(timed.code() != 0 && timed.err().contains("--solver"), timed.err());
     }
 
+    /** run.json says which solver ran, on which device and why; a finite-time ensemble has no solver to report. */
+    @Test
+    void runRecordSaysHowThePosteriorWasSolved() throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(0, predict("--diag-reg", "1e-4", "--device", "cpu").code());
+        JsonNode how = json.readTree(outDir().resolve("run.json").toFile()).get("how");
+        assertEquals("exact", how.get("solver").asText());
+        assertEquals("cpu", how.get("solve_device").asText());
+        assertTrue(how.get("solver_reason").asText().startsWith("auto: n = "), how.toString());
+        assertEquals(0, predict("--diag-reg", "1e-4", "--solver", "cg", "--device", "cpu").code());
+        how = json.readTree(outDir().resolve("run.json").toFile()).get("how");
+        assertEquals("cg", how.get("solver").asText());
+        assertEquals("requested", how.get("solver_reason").asText());
+        assertEquals(0, predict("--diag-reg", "1e-4", "--time", "1").code());
+        assertFalse(json.readTree(outDir().resolve("run.json").toFile()).has("how"));
+    }
+
     @Test
     void ensembleAtTime() {
         JsonNode c = find("gradient_descent_mse_ensemble", "nngp", 1e-2, 10.0);
