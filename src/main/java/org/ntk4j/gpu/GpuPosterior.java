@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.ntk4j.device.Device;
 import org.ntk4j.error.DeviceFailureException;
 import org.ntk4j.error.InsufficientMemoryException;
+import org.ntk4j.kernel.KernelInputs;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.linalg.RoundOff;
@@ -70,25 +71,39 @@ public final class GpuPosterior implements AcceleratedPosterior {
      */
     @Override public Solved solve(PosteriorRequest r) {
         long t0 = System.nanoTime();
+        check(r);
+        Posterior p = onDevice(r);
+        return new Solved(p, SolveReport.builder(SolverKind.EXACT, reason(r)).device(Device.GPU).build(System.nanoTime() - t0));
+    }
+
+    /** What the CPU's exact path checks before computing a kernel, where it applies here. */
+    private void check(PosteriorRequest r) {
         String why = unsupportedReason(r);
         if (why != null) throw new IllegalArgumentException("the GPU posterior cannot solve this request: " + why);
         GpInference.checkWellPosed(r.xTrain(), r.xTest(), r.options().regularization());
+        KernelInputs.checkNotUnderflowing("xTest", r.xTest()); // as the kernel engines do (xTrain: GpuTrainKernel)
+    }
+
+    /**
+     * The solve with the device held throughout (its scratch buffers are shared); under
+     * {@link Device#AUTO} a problem too large for the device becomes a device failure, so that the
+     * CPU solves it.
+     */
+    private static Posterior onDevice(PosteriorRequest r) {
         CudaDevice dev = GpuRuntime.device();
-        Posterior p;
         try {
-            synchronized (dev) { // the whole solve: the scratch buffers are the device's
-                p = onDevice(r);
+            synchronized (dev) {
+                return steps(r);
             }
         } catch (InsufficientMemoryException e) {
             if (r.options().kernelOptions().device() != Device.AUTO) throw e;
             throw (DeviceFailureException) new GpuException("the problem does not fit in GPU memory: " + e.getMessage(),
                 CUDA_ERROR_OUT_OF_MEMORY).initCause(e);
         }
-        return new Solved(p, SolveReport.builder(SolverKind.EXACT, reason(r)).device(Device.GPU).build(System.nanoTime() - t0));
     }
 
     /** Kernel → factor → α → test blocks → posterior; every device buffer freed on the way out. */
-    private static Posterior onDevice(PosteriorRequest r) {
+    private static Posterior steps(PosteriorRequest r) {
         try (GpuTrainKernel train = GpuTrainKernel.compute(r.arch(), r.xTrain(), r.get().meanKernel())) {
             ParallelRegion.checkInterrupted(POSTERIOR);
             try (GpuFactor factor = GpuFactor.of(train, r.options().regularization())) {

@@ -101,7 +101,7 @@ public final class GpuTrainKernel implements KernelOperator {
         if (xTrain == null || xTrain.rows() == 0 || xTrain.cols() == 0)
             throw new InvalidInputException("xTrain", "is empty or missing; need at least one row and one column");
         KernelInputs.checkFinite("xTrain", xTrain);
-        KernelInputs.validate(xTrain, null);
+        KernelInputs.checkNotUnderflowing("xTrain", xTrain);
         String why = GpuProgram.unsupportedReason(arch);
         if (why != null) throw new InvalidInputException("arch", why + "; compute on the CPU (Device.CPU)");
     }
