@@ -98,8 +98,9 @@ public final class GpuLinalg {
                 dev.zero(info, 4);
                 GpuCholesky.factor(dev, l, info);
                 int col = dev.readInt(info);
-                if (col > 0) throw new IllPosedProblemException("kTrainTrain + lambda*I is not positive definite (GPU Cholesky failed at column "
-                    + col + " of " + n + "); raise diagReg");
+                if (col > 0)
+                    throw new IllPosedProblemException("kTrainTrain + lambda*I is not positive definite (GPU Cholesky failed at column "
+                        + col + " of " + n + "); raise diagReg");
                 GpuCholesky.solveLower(dev, l, alpha);
                 GpuCholesky.solveLowerTransposed(dev, l, alpha);
                 GpuBlas.gemm(dev, false, false, m, k, n, 1.0, td, alpha, 0.0, mean, false);
