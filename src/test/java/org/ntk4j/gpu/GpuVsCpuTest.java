@@ -241,9 +241,9 @@ class GpuVsCpuTest {
                     "--y-train", dir.resolve("y.npy").toString(), "--x-test", dir.resolve("xt.npy").toString(), "--get", get,
                     "--diag-reg", "1e-3", "--device", device, "--out", o.toString()},
                     new PrintStream(so, true, StandardCharsets.UTF_8), new PrintStream(se, true, StandardCharsets.UTF_8));
-                String err = se.toString(StandardCharsets.UTF_8);
-                assertEquals(0, code, device + ": " + err);
-                assertEquals(device.equals("gpu"), err.contains("on the GPU"), device + " solve reported: " + err);
+                String text = so.toString(StandardCharsets.UTF_8) + se.toString(StandardCharsets.UTF_8);
+                assertEquals(0, code, device + ": " + text);
+                assertEquals(device.equals("gpu"), text.contains("EXACT on the GPU"), device + " solve reported: " + text);
                 out.put(device, o);
             }
             for (String f : new String[] {"mean.npy", "var.npy"}) {
