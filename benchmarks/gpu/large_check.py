@@ -1,5 +1,5 @@
-"""Large-n correctness of the GPU exact solve: ntk4j's GpuGpInference (NNGP posterior mean and
-variance) against the same math in PyTorch float64 on the same card, at the benchmark's sizes.
+"""Large-n correctness of the GPU exact solve: ntk4j's GPU posterior (gpu.GpuPosterior through
+ScalablePredict with Device.GPU: NNGP posterior mean and variance) against the same math in PyTorch float64 on the same card, at the benchmark's sizes.
 The main device check verifies correctness only up to n = 4000; this covers n = 20k and 40k, with
 the automatically chosen float64 GEMM engine and with a forced engine (-Dntk4j.gpu.gemm=...).
 Usage: python3 large_check.py BUNDLE WORKDIR N[:ENGINE] ...   (ENGINE empty = automatic choice)

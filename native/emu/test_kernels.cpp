@@ -306,6 +306,17 @@ static void check_utils() {
   for (int i = 0; i < r; ++i)
     for (int j = 0; j < c; ++j) err = std::max(err, std::fabs(T[j + i * c] - A[i + j * lda]));
   expect(err == 0, "transpose 45x70", err);
+  // the diagonal gather of gpu.GpuTrainKernel.diagonal: the 1 x n view with leading dimension n + 1
+  // (entry j is A(j, j)) transposed into a vector, with its launch geometry
+  {
+    int m = 70;
+    auto K = randn<double>((ll)m * m);
+    std::vector<double> d(m, -1.0);
+    emu::launch(dim3(1, (m + 31) / 32), dim3(32, 8), ntk_transpose_f64, (const double*)K.data(), (ll)m + 1, d.data(), (ll)m, 1, m);
+    double derr = 0;
+    for (int i = 0; i < m; ++i) derr = std::max(derr, std::fabs(d[i] - K[i + (ll)i * m]));
+    expect(derr == 0, "diagonal gather (transpose of a 1 x n strided view) n=70", derr);
+  }
   double ds = -1;
   emu::launch(dim3(1), dim3(256), ntk_diag_sum_f64, (const double*)A.data(), lda, n, &ds);
   double want = 0;

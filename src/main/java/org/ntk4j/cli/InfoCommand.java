@@ -25,8 +25,9 @@ public final class InfoCommand implements Callable<Integer> {
         o.println("gpu:        " + gpu.describe());
         // Which backend each stage uses with --device auto (the default).
         String kernels = gpu.usable() ? "GPU (CPU for Numerical activations)" : "CPU";
-        o.println("backend:    kernels " + kernels + "; solves and predictions CPU (LAPACK)"
-            + (gpu.usable() ? "; GPU solves via the Java API (GpuGpInference)" : ""));
+        o.println("backend:    kernels " + kernels + (gpu.usable()
+            ? "; exact t = inf posteriors GPU (nngp, ntkgp, and the ntk mean; float64), other solves and predictions CPU (LAPACK)"
+            : "; solves and predictions CPU (LAPACK)"));
         o.println("blas:       " + blas());
         o.println("processors: " + rt.availableProcessors());
         o.printf(Locale.ROOT, "max heap:   %.1f GiB (raise with NTK4J_OPTS=-Xmx...)%n", rt.maxMemory() / 1073741824.0);

@@ -4,7 +4,7 @@ import org.ntk4j.error.NonFiniteResultException;
 import org.ntk4j.linalg.DType;
 
 /**
- * Device-side kernel construction shared by {@link GpuKernelEngine} and {@link GpuGpInference}:
+ * Device-side kernel construction shared by {@link GpuKernelEngine} and {@link GpuTrainKernel}:
  * the program's constants on the device, and Gram GEMM + fused recursion on one output block.
  * Callers hold the device monitor.
  */

@@ -6,10 +6,17 @@ import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.linalg.RoundOff;
+import org.ntk4j.predict.Diagnostics;
+import org.ntk4j.predict.Get;
+import org.ntk4j.predict.Posterior;
+import org.ntk4j.predict.Regularization;
+import org.ntk4j.predict.Timings;
 
 /**
  * Host-matrix entry points to the device linear algebra: a Cholesky factorization, and the GP
- * posterior from precomputed kernels (for callers that already hold K_dd, K_td and diag K_tt).
+ * posterior from precomputed kernels (for callers that already hold K_dd, K_td and diag K_tt; the
+ * posterior from an architecture is {@link GpuPosterior}, through {@code ScalablePredict}).
  * Precision follows the dtype of the train matrix.
  */
 public final class GpuLinalg {
@@ -43,19 +50,19 @@ public final class GpuLinalg {
     }
 
     /**
-     * mean = k_td (k_dd + λI)⁻¹ y and variance = kttDiag − diag(k_td (k_dd + λI)⁻¹ k_dt) (null
-     * kttDiag: no variances), λ = diagReg·tr(k_dd)/n unless absoluteScale.
+     * The GP posterior from precomputed float64 or float32 kernels (for callers that already hold them):
+     * mean = k_td (k_dd + λI)⁻¹ y and, when {@code kTestTestDiagonal} is given, variances
+     * kTestTestDiagonal − diag(k_td (k_dd + λI)⁻¹ k_dt), negative ones (round-off) clamped to 0 and
+     * counted; λ from {@code reg} with the trace summed on the device. The kernels are those of
+     * {@code get}: the NNGP for {@link Get#NNGP}, the NTK for {@link Get#NTKGP} (and for the mean of
+     * {@link Get#NTK}, whose variances need both kernels: ask for none).
      */
-    public static GpuPrediction solve(Matrix kdd, Matrix y, Matrix ktd, double[] kttDiag, double diagReg, boolean absoluteScale) {
-        if (kdd == null) throw new InvalidInputException("kTrainTrain", "is null");
+    public static Posterior solve(Get get, Matrix kTrainTrain, Matrix yTrain, Matrix kTestTrain, double[] kTestTestDiagonal,
+                                  Regularization reg) {
+        checkSolve(get, kTrainTrain, yTrain, kTestTrain, kTestTestDiagonal, reg);
+        Matrix kdd = kTrainTrain, y = yTrain, ktd = kTestTrain;
+        double[] kttDiag = kTestTestDiagonal;
         int n = kdd.rows();
-        if (kdd.cols() != n) throw new InvalidInputException("kTrainTrain", "is " + n + "x" + kdd.cols() + "; must be square");
-        GpuGpInference.checkY(y, n);
-        if (ktd == null || ktd.cols() != n) throw new InvalidInputException("kTestTrain", "must have " + n + " columns");
-        if (kttDiag != null && kttDiag.length != ktd.rows())
-            throw new InvalidInputException("kTestTest", "diagonal has " + kttDiag.length + " entries, expected " + ktd.rows());
-        org.ntk4j.kernel.KernelInputs.checkFinite("kTrainTrain", kdd);
-        org.ntk4j.kernel.KernelInputs.checkFinite("kTestTrain", ktd);
         int m = ktd.rows(), k = y.cols();
         DType t = kdd.dtype();
         boolean f32 = t == DType.FLOAT32;
@@ -81,17 +88,19 @@ public final class GpuLinalg {
                 tr.upload(y.toColumnMajor(), f32, ba, 0);
                 DeviceMatrix l = DeviceMatrix.of(bl, n, n, t), td = DeviceMatrix.of(btd, m, n, t), dt = DeviceMatrix.of(bdt, n, m, t);
                 DeviceMatrix alpha = DeviceMatrix.of(ba, n, k, t), mean = DeviceMatrix.of(bm, m, k, t);
-                double lambda = diagReg;
-                if (!absoluteScale && diagReg != 0) {
+                double trace = 0;
+                if (!reg.absolute() && !reg.isZero()) {
                     dev.launch("ntk_diag_sum" + sf, 1, 1, 256, 1, l.arg(), l.ld(), n, sum);
-                    lambda = diagReg * dev.readDouble(sum) / n;
+                    trace = dev.readDouble(sum);
                 }
+                double lambda = reg.lambda(trace, n);
                 if (lambda != 0) dev.launch("ntk_add_diag" + sf, (n + 255) / 256, 1, 256, 1, l.arg(), l.ld(), n, f32 ? (Object) (float) lambda : (Object) lambda);
                 dev.zero(info, 4);
                 GpuCholesky.factor(dev, l, info);
                 int col = dev.readInt(info);
-                if (col > 0) throw new IllPosedProblemException("k_train_train + lambda*I is not positive definite (GPU Cholesky failed at column "
-                    + col + " of " + n + "); raise diagReg");
+                if (col > 0)
+                    throw new IllPosedProblemException("kTrainTrain + lambda*I is not positive definite (GPU Cholesky failed at column "
+                        + col + " of " + n + "); raise diagReg");
                 GpuCholesky.solveLower(dev, l, alpha);
                 GpuCholesky.solveLowerTransposed(dev, l, alpha);
                 GpuBlas.gemm(dev, false, false, m, k, n, 1.0, td, alpha, 0.0, mean, false);
@@ -104,9 +113,31 @@ public final class GpuLinalg {
                     dev.launch("ntk_col_sumsq_sub" + sf, m, 1, 256, 1, dt.arg(), dt.ld(), n, m, bv, bv);
                     var = tr.downloadAsDouble(bv, 0, m, f32);
                 }
-                return new GpuPrediction(Matrix.wrapColumnMajor(m, k, meanH), var);
+                int clamped = var == null ? 0 : RoundOff.clampNegative(var);
+                Diagnostics d = new Diagnostics(lambda, null, clamped, 0, Double.NaN, Timings.ZERO);
+                return new Posterior(get, Double.POSITIVE_INFINITY, Matrix.wrapColumnMajor(m, k, meanH), null, var, d, null);
             }
         }
+    }
+
+    private static void checkSolve(Get get, Matrix kdd, Matrix y, Matrix ktd, double[] kttDiag, Regularization reg) {
+        if (get == null) throw new InvalidInputException("get", "is required (nngp or ntkgp)");
+        if (get == Get.NTK && kttDiag != null)
+            throw new InvalidInputException("get", "the NTK ensemble's variances need both kernels; "
+                + "pass no kTestTestDiagonal, or use NTKGP");
+        if (reg == null) throw new InvalidInputException("reg", "is required (Regularization.NONE for none)");
+        if (kdd == null) throw new InvalidInputException("kTrainTrain", "is required");
+        int n = kdd.rows();
+        if (kdd.cols() != n) throw new InvalidInputException("kTrainTrain", "is " + n + "x" + kdd.cols() + "; must be square");
+        if (y == null) throw new InvalidInputException("yTrain", "is required");
+        if (y.rows() != n) throw new InvalidInputException("yTrain", "has " + y.rows() + " rows but kTrainTrain has " + n);
+        if (y.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
+        if (ktd == null || ktd.cols() != n) throw new InvalidInputException("kTestTrain", "must have " + n + " columns");
+        if (kttDiag != null && kttDiag.length != ktd.rows())
+            throw new InvalidInputException("kTestTestDiagonal", "has " + kttDiag.length + " entries, expected " + ktd.rows());
+        org.ntk4j.kernel.KernelInputs.checkFinite("yTrain", y);
+        org.ntk4j.kernel.KernelInputs.checkFinite("kTrainTrain", kdd);
+        org.ntk4j.kernel.KernelInputs.checkFinite("kTestTrain", ktd);
     }
 
     private static void fits(CudaDevice dev, long need, String what) {

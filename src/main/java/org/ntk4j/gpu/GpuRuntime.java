@@ -44,7 +44,7 @@ public final class GpuRuntime {
     public static synchronized CudaDevice device() {
         GpuInfo i = probe();
         if (!i.usable()) throw new DeviceUnavailableException("the GPU was requested but cannot be used: " + i.reason()
-            + " (use --device cpu or Device.CPU)");
+            + " (use Device.CPU)");
         return device;
     }
 

@@ -38,7 +38,7 @@ public final class KernelInputs {
      * entries below ~1e-154): its Gram entries x·x'/d underflow to subnormals or 0, so its kernel
      * would be silently wrong (a Sign network, scale-free, would see a zero input).
      */
-    static void checkNotUnderflowing(String name, Matrix x) {
+    public static void checkNotUnderflowing(String name, Matrix x) {
         double[] q = x.rowMeanSquares();
         for (int i = 0; i < q.length; i++) {
             if (q[i] >= Double.MIN_NORMAL) continue;

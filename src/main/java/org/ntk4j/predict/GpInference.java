@@ -101,10 +101,19 @@ public final class GpInference implements AutoCloseable {
      * than the free memory, or (λ = 0, test points given) duplicate training rows, whose kernel is singular.
      */
     public static void checkExact(Matrix xTrain, Matrix yTrain, Matrix xTest, Get get, PredictOptions o) {
-        if (o.regularization().isZero() && xTest != null) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
+        checkWellPosed(xTrain, xTest, o.regularization());
         int m = xTest == null ? 0 : xTest.rows();
         Workspace.require("gp inference workspace (" + xTrain.rows() + " training, " + m + " test points)",
             Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance()));
+    }
+
+    /**
+     * The part of {@link #checkExact} every exact solver shares, wherever its kernels live: with λ = 0
+     * and test points, duplicate training rows make the kernel singular, an
+     * {@link org.ntk4j.error.IllPosedProblemException} naming the rows.
+     */
+    public static void checkWellPosed(Matrix xTrain, Matrix xTest, Regularization reg) {
+        if (reg.isZero() && xTest != null) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
     }
 
     /**

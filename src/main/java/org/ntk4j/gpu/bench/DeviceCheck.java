@@ -17,17 +17,24 @@ import java.util.Random;
 import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Parameterization;
-import org.ntk4j.gpu.GpuGpInference;
-import org.ntk4j.gpu.GpuGpModel;
+import org.ntk4j.device.Device;
 import org.ntk4j.gpu.GpuInfo;
 import org.ntk4j.gpu.GpuKernelEngine;
 import org.ntk4j.gpu.GpuLinalg;
-import org.ntk4j.gpu.GpuPrediction;
 import org.ntk4j.gpu.GpuRuntime;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.CovarianceMode;
+import org.ntk4j.predict.Get;
+import org.ntk4j.predict.Posterior;
+import org.ntk4j.predict.PredictOptions;
+import org.ntk4j.predict.Regularization;
+import org.ntk4j.solve.ScalablePredict;
+import org.ntk4j.solve.Solved;
+import org.ntk4j.solve.SolverKind;
+import org.ntk4j.solve.SolverOptions;
 
 /**
  * The Java half of benchmarks/gpu/device-check.sh (run on the GPU machine with a carried jlink
@@ -102,21 +109,26 @@ public final class DeviceCheck {
             }
             case "chol" -> write(out, "L", GpuLinalg.cholesky(read(kv, "a", "n", "n").as(dt)));
             case "gp" -> {
-                Architecture a = arch(kv);
-                GpuGpInference.Mode mode = "ntkgp".equals(kv.get("mode")) ? GpuGpInference.Mode.NTKGP : GpuGpInference.Mode.NNGP;
-                try (GpuGpModel m = GpuGpInference.fit(a, read(kv, "xtrain", "n", "d"), read(kv, "ytrain", "n", "k"), mode,
-                    Double.parseDouble(kv.get("diagreg")), false, dt)) {
-                    GpuPrediction p = m.predict(read(kv, "xtest", "m", "d"), true);
-                    write(out, "mean", p.mean());
-                    write(out, "var", Matrix.column(p.variance()));
-                }
+                Get get = "ntkgp".equals(kv.get("mode")) ? Get.NTKGP : Get.NNGP;
+                PredictOptions o = PredictOptions.defaults()
+                    .withRegularization(Regularization.relative(Double.parseDouble(kv.get("diagreg"))))
+                    .withCovariance(CovarianceMode.DIAGONAL)
+                    .withKernelOptions(KernelOptions.defaults().withDtype(dt).withDevice(Device.GPU));
+                Solved s = ScalablePredict.gpInference(arch(kv), read(kv, "xtrain", "n", "d"), read(kv, "ytrain", "n", "k"),
+                    read(kv, "xtest", "m", "d"), get, o, SolverOptions.defaults().withSolver(SolverKind.EXACT));
+                // a request the GPU posterior does not take is solved on the CPU: that is not what this job checks
+                if (s.report().device() != Device.GPU)
+                    throw new IllegalStateException("solved on the CPU, not the GPU: " + s.report().summary());
+                write(out, "mean", s.posterior().mean());
+                write(out, "var", Matrix.column(s.posterior().variances()));
             }
             case "solve" -> {
                 Matrix kdd = read(kv, "kdd", "n", "n").as(dt), ktd = read(kv, "ktd", "m", "n").as(dt);
                 double[] ktt = read(kv, "kttdiag", "m", "one").toColumnMajor();
-                GpuPrediction p = GpuLinalg.solve(kdd, read(kv, "y", "n", "k"), ktd, ktt, Double.parseDouble(kv.get("diagreg")), false);
+                Regularization reg = Regularization.relative(Double.parseDouble(kv.get("diagreg")));
+                Posterior p = GpuLinalg.solve(Get.NNGP, kdd, read(kv, "y", "n", "k"), ktd, ktt, reg);
                 write(out, "mean", p.mean());
-                write(out, "var", Matrix.column(p.variance()));
+                write(out, "var", Matrix.column(p.variances()));
             }
             default -> throw new IllegalArgumentException("unknown job kind " + kind);
         }

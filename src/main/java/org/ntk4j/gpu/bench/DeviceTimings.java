@@ -11,14 +11,24 @@ import org.ntk4j.gpu.CudaDevice;
 import org.ntk4j.gpu.DeviceBuffer;
 import org.ntk4j.gpu.DeviceMatrix;
 import org.ntk4j.gpu.GpuBlas;
-import org.ntk4j.gpu.GpuGpInference;
-import org.ntk4j.gpu.GpuGpModel;
+import org.ntk4j.device.Device;
 import org.ntk4j.gpu.GpuKernelEngine;
-import org.ntk4j.gpu.GpuPrediction;
 import org.ntk4j.gpu.GpuRuntime;
+import org.ntk4j.gpu.GpuTrainKernel;
+import org.ntk4j.kernel.KernelKind;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.CovarianceMode;
+import org.ntk4j.predict.Get;
+import org.ntk4j.predict.Posterior;
+import org.ntk4j.predict.PredictOptions;
+import org.ntk4j.predict.Regularization;
+import org.ntk4j.predict.Timings;
+import org.ntk4j.solve.ScalablePredict;
+import org.ntk4j.solve.Solved;
+import org.ntk4j.solve.SolverKind;
+import org.ntk4j.solve.SolverOptions;
 
 /** The timed part of {@link DeviceCheck}: what benchmarks/gpu/reference_torch.py times with PyTorch. */
 final class DeviceTimings {
@@ -42,8 +52,10 @@ final class DeviceTimings {
 
     /**
      * Times at size n (d inputs, m test points, reps repetitions, median): the device-resident
-     * NNGP+NTK build of x with itself; fit (NNGP train kernel + regularize + Cholesky + α); the
-     * solve part of fit alone; predict (test/train kernel, mean, variances).
+     * NNGP+NTK build of x with itself; the NNGP train kernel alone ({@link GpuTrainKernel}); the exact
+     * NNGP posterior with variances on the GPU ({@link ScalablePredict} with {@link Device#GPU}) and
+     * its stages as its timings report them: kernels (train and test), factorization (trace, λI,
+     * Cholesky), mean (α and the products), variances.
      */
     static void bench(int n, int d, int m, int reps) {
         Architecture a = ArchParser.parse(ARCH);
@@ -56,42 +68,52 @@ final class DeviceTimings {
         // GEMM engines) on a small problem
         GpuBlas.f64Choice(GpuRuntime.device());
         Matrix xs = DeviceCheck.randn(r, 512, d);
-        try (var w = GpuKernelEngine.computeOnDevice(a, xs, true, DType.FLOAT64);
-             GpuGpModel wm = GpuGpInference.fit(a, xs, Matrix.column(Arrays.copyOf(yv, 512)), GpuGpInference.Mode.NNGP, DIAG_REG, false, DType.FLOAT64)) {
-            wm.predict(DeviceCheck.randn(r, 64, d), true);
+        try (var w = GpuKernelEngine.computeOnDevice(a, xs, true, DType.FLOAT64)) {
+            posterior(a, xs, Matrix.column(Arrays.copyOf(yv, 512)), DeviceCheck.randn(r, 64, d));
         }
-        double[] total = new double[reps], build = new double[reps], fitK = new double[reps], fitS = new double[reps], fitA = new double[reps],
-            predK = new double[reps], predS = new double[reps];
+        double[] total = new double[reps], build = new double[reps], train = new double[reps], kernels = new double[reps],
+            factor = new double[reps], mean = new double[reps], var = new double[reps];
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             try (var k = GpuKernelEngine.computeOnDevice(a, x, true, DType.FLOAT64)) {
                 total[i] = (System.nanoTime() - t0) / 1e6;
                 build[i] = k.computeMillis();
             }
-            try (GpuGpModel gm = GpuGpInference.fit(a, x, y, GpuGpInference.Mode.NNGP, DIAG_REG, false, DType.FLOAT64)) {
-                fitK[i] = gm.fitMillis()[0];
-                fitS[i] = gm.fitMillis()[1];
-                fitA[i] = gm.fitMillis()[2];
-                GpuPrediction p = gm.predict(xt, true);
-                predK[i] = gm.predictMillis()[0];
-                predS[i] = gm.predictMillis()[1];
-                if (p.mean().firstNonFinite() >= 0) throw new IllegalStateException("non-finite mean");
+            try (GpuTrainKernel k = GpuTrainKernel.compute(a, x, KernelKind.NNGP)) {
+                train[i] = k.buildNanos() / 1e6;
             }
+            Timings t = posterior(a, x, y, xt).diagnostics().timings();
+            kernels[i] = t.kernelNanos() / 1e6;
+            factor[i] = t.factorNanos() / 1e6;
+            mean[i] = t.meanNanos() / 1e6;
+            var[i] = t.covarianceNanos() / 1e6;
         }
         print("gpu_kernel_build", n, median(build));
         print("gpu_kernel_build_total", n, median(total));
-        print("gpu_train_kernel_nngp", n, median(fitK));
-        print("gpu_cholesky_alpha", n, median(fitS));
-        print("gpu_alpha_only", n, median(fitA));
-        print("gpu_test_kernel", n, median(predK));
-        print("gpu_mean_var", n, median(predS));
-        print("gpu_solve_mean_var", n, median(fitS) + median(predS));
+        print("gpu_train_kernel_nngp", n, median(train));
+        print("gpu_kernels_train_test", n, median(kernels));
+        print("gpu_test_kernel", n, median(kernels) - median(train)); // the posterior's kernels less a train kernel timed alone
+        print("gpu_factor", n, median(factor));
+        print("gpu_alpha_mean", n, median(mean));
+        print("gpu_var", n, median(var));
+        double[] solve = new double[reps];
+        for (int i = 0; i < reps; i++) solve[i] = factor[i] + mean[i] + var[i];
+        print("gpu_solve_mean_var", n, median(solve));
         // with the copy to the host, as KernelFunction-style callers get it (only where it is small enough)
         if (n <= 10000) {
             long t0 = System.nanoTime();
             GpuKernelEngine.compute(a, x, null, KernelOptions.defaults());
             print("gpu_kernel_build_to_host", n, (System.nanoTime() - t0) / 1e6);
         }
+    }
+
+    /** The exact NNGP posterior with variances, solved on the GPU (an error if it would run on the CPU). */
+    private static Posterior posterior(Architecture a, Matrix x, Matrix y, Matrix xt) {
+        PredictOptions o = PredictOptions.defaults().withRegularization(Regularization.relative(DIAG_REG))
+            .withCovariance(CovarianceMode.DIAGONAL).withKernelOptions(KernelOptions.defaults().withDevice(Device.GPU));
+        Solved s = ScalablePredict.gpInference(a, x, y, xt, Get.NNGP, o, SolverOptions.defaults().withSolver(SolverKind.EXACT));
+        if (s.report().device() != Device.GPU) throw new IllegalStateException("solved on the CPU: " + s.report().summary());
+        return s.posterior();
     }
 
     /**
