@@ -34,8 +34,9 @@ import org.ntk4j.solve.SolverKind;
  * factored in place → α = (M + λI)⁻¹y for y scaled to max |y| in [1, 2) (exact; the mean is scaled
  * back) → the test points in blocks (mean, variances) → the posterior. Neither the n×n kernel nor the
  * test-train kernel passes through the host. The numbers equal the CPU's exact solver's to rounding
- * (about 1e-12 relative), except where the CPU's Cholesky would add jitter: the GPU has none and
- * fails instead ({@link org.ntk4j.error.IllPosedProblemException}).
+ * (about 1e-12 relative). The GPU's Cholesky adds no jitter, so an unregularized request (diagReg =
+ * 0) with a jitter policy is left to the CPU, whose Cholesky repairs a numerically singular kernel;
+ * a regularized kernel that still fails to factor is an {@link org.ntk4j.error.IllPosedProblemException}.
  *
  * <p>Timings: kernels = the training kernel and the test blocks' kernels; factorization = trace,
  * λI and Cholesky; mean = α and the mean products; covariance = the variances.
@@ -59,6 +60,10 @@ public final class GpuPosterior implements AcceleratedPosterior {
         SolverKind s = r.solver().solver();
         if (s == SolverKind.CG || s == SolverKind.NYSTROM) return "solver " + s.name().toLowerCase(Locale.ROOT) + " requested";
         if (o.kernelOptions().dtype() == DType.FLOAT32) return "float32 kernels (posterior solves are float64)";
+        // the CPU's Cholesky repairs a numerically singular unregularized kernel with jitter (and says
+        // so); the GPU's has no such repair, so it would fail or answer differently where the CPU succeeds
+        if (o.regularization().isZero() && o.jitter().maxRelative() > 0)
+            return "diagReg = 0 (the CPU's Cholesky can add jitter to a numerically singular kernel; set diagReg > 0 to solve on the GPU)";
         if (r.trainSize() > GpuCholesky.MAX_N)
             return "n = " + r.trainSize() + " training points exceed the GPU Cholesky's limit of " + GpuCholesky.MAX_N;
         return null;

@@ -17,10 +17,12 @@ import org.ntk4j.arch.activation.Numerical;
 import org.ntk4j.arch.activation.Relu;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.JitterPolicy;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Get;
 import org.ntk4j.predict.PredictOptions;
+import org.ntk4j.predict.Regularization;
 import org.ntk4j.solve.AcceleratedPosterior;
 import org.ntk4j.solve.PosteriorRequest;
 import org.ntk4j.solve.SolverKind;
@@ -34,7 +36,7 @@ import org.ntk4j.solve.SolverOptions;
 class GpuPosteriorRoutingTest {
     /** The requests of {@link Decisions}, in order, and whether the GPU takes each (null) or a word its reason must contain. */
     private static final String[] EXPECTED = {null, null, null, "both kernels", "full covariance", "kernels returned", "cg",
-        "nystrom", null, null, "float32", String.valueOf(GpuCholesky.MAX_N), "no kernel for"};
+        "nystrom", null, null, "float32", String.valueOf(GpuCholesky.MAX_N), "no kernel for", "diagReg = 0", null};
 
     @Test void takesExactFloat64RequestsWithinItsLimitsOnly() {
         List<String> reasons = new Decisions().get();
@@ -73,7 +75,8 @@ class GpuPosteriorRoutingTest {
             Architecture relu = Architecture.of(Dense.of(8, 1.5, 0.1), new Relu(), Dense.of(1, 1.5, 0.1));
             Numerical tanh = new Numerical("tanh", Math::tanh, t -> 1 - Math.tanh(t) * Math.tanh(t), 32);
             Architecture numerical = Architecture.of(Dense.of(8, 1.5, 0.1), tanh, Dense.of(1, 1.5, 0.1));
-            PredictOptions diag = PredictOptions.defaults().withCovariance(CovarianceMode.DIAGONAL);
+            PredictOptions diag = PredictOptions.defaults().withCovariance(CovarianceMode.DIAGONAL)
+                .withRegularization(Regularization.relative(1e-4));
             SolverOptions auto = SolverOptions.defaults();
             GpuPosterior gpu = new GpuPosterior();
             List<String> r = new ArrayList<>();
@@ -91,6 +94,10 @@ class GpuPosteriorRoutingTest {
                 diag.withKernelOptions(KernelOptions.defaults().withDtype(DType.FLOAT32)), auto)));
             r.add(gpu.unsupportedReason(request(relu, GpuCholesky.MAX_N + 1, Get.NNGP, diag, auto)));
             r.add(gpu.unsupportedReason(request(numerical, 5, Get.NNGP, diag, auto)));
+            // unregularized: the CPU's jitter may be needed, unless the caller turned jitter off
+            r.add(gpu.unsupportedReason(request(relu, 5, Get.NNGP, diag.withRegularization(Regularization.NONE), auto)));
+            r.add(gpu.unsupportedReason(request(relu, 5, Get.NNGP,
+                diag.withRegularization(Regularization.NONE).withJitter(JitterPolicy.none()), auto)));
             return r;
         }
 

@@ -122,9 +122,14 @@ class GpuVsCpuTest {
         return Matrix.of(y);
     }
 
+    /**
+     * The posterior on {@code device}. Unregularized requests turn jitter off, so that they are the
+     * GPU's to solve (with jitter allowed, diagReg = 0 is left to the CPU's Cholesky).
+     */
     static Solved solve(Architecture a, Matrix x, Matrix y, Matrix xt, Get get, CovarianceMode mode, Regularization reg, Device device) {
         PredictOptions o = PredictOptions.defaults().withRegularization(reg).withCovariance(mode)
             .withKernelOptions(KernelOptions.defaults().withDevice(device));
+        if (reg.isZero()) o = o.withJitter(org.ntk4j.linalg.JitterPolicy.none());
         return ScalablePredict.gpInference(a, x, y, xt, get, o, SolverOptions.defaults());
     }
 
