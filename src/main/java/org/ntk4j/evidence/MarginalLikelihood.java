@@ -79,6 +79,12 @@ public final class MarginalLikelihood {
             options == null ? EvidenceOptions.defaults() : options);
     }
 
+    /** The architecture whose W_std and b_std the hyperparameters replace. */
+    Architecture architecture() { return problem.arch(); }
+
+    /** The training targets (n×k). */
+    Matrix targets() { return problem.y(); }
+
     /** The model the evaluations use: the options' choice, with AUTO resolved ({@link EvidenceModel#AUTO}). */
     public EvidenceModel model() {
         if (options.model() != EvidenceModel.AUTO) return options.model();
