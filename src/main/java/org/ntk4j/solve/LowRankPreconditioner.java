@@ -93,8 +93,12 @@ public final class LowRankPreconditioner implements Preconditioner {
         }
     }
 
-    /** r distinct indices of [0, n), uniformly (partial Fisher–Yates), reproducible from {@code seed}. */
-    static int[] sample(int n, int r, long seed) {
+    /**
+     * r distinct indices of [0, n), uniformly (partial Fisher–Yates), reproducible from {@code seed}, in
+     * increasing order: the Nyström centers (public so that the Nyström model's marginal likelihood,
+     * {@code org.ntk4j.evidence}, uses the very centers the Nyström solver does).
+     */
+    public static int[] sample(int n, int r, long seed) {
         int[] all = new int[n];
         for (int i = 0; i < n; i++) all[i] = i;
         Random rng = new Random(seed);

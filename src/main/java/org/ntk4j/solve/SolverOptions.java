@@ -56,7 +56,8 @@ public record SolverOptions(SolverKind solver, double tolerance, int maxIteratio
 
     int iterationCap(int n) { return maxIterations > 0 ? maxIterations : Math.min(n, 2000); }
     int rankFor(int n) { return Math.min(n, rank > 0 ? rank : 200); }
-    int centersFor(int n) { return Math.min(n, centers > 0 ? centers : 2000); }
+    /** The Nyström centers used for n training points: {@link #centers()}, or min(n, 2000) when automatic (0). */
+    public int centersFor(int n) { return Math.min(n, centers > 0 ? centers : 2000); }
 
     /** The memory budget in bytes. */
     long memoryBudget() {
