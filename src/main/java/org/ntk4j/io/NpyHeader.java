@@ -39,13 +39,6 @@ public record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long
 
     @Override public long[] shape() { return shape.clone(); }
 
-    /** Number of elements (the product of the shape). */
-    public long count() {
-        long c = 1;
-        for (long s : shape) c = Math.multiplyExact(c, s);
-        return c;
-    }
-
     /** The shape as numpy prints it, e.g. {@code (3, 4)} or {@code (5,)}. */
     public String shapeText() { return shapeText(shape); }
 
