@@ -48,7 +48,13 @@ cp "$here"/device-check.sh "$here"/check.py "$here"/peers.py "$here"/reference_t
 # Modules: the union of jdeps' answers for the jars it can analyse alone (modular jars whose
 # requirements live in sibling jars are skipped; they need only java.base).
 mods=java.base
-for j in "$dest/lib"/*.jar; do
+# ntk4j.jar is the module org.ntk4j, which requires jars the bundle leaves out (commons-math3...):
+# jdeps cannot resolve it as a module, so it reads its classes without the descriptor. The demo's
+# plots (java.awt) never run in the check, and java.desktop would add 19 MB to the runtime.
+mkdir -p "$tmp/ntk4j-classes"
+(cd "$tmp/ntk4j-classes" && unzip -q "$dest/lib/ntk4j.jar" 'org/*' -x 'org/ntk4j/demo/*')
+for j in "$tmp/ntk4j-classes" "$dest/lib"/*.jar; do
+  [[ $j == */ntk4j.jar ]] && continue
   m=$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$j" 2>/dev/null | tail -1 || true)
   [[ $m =~ ^[a-z.,]+$ ]] && mods="$mods,$m"
 done
