@@ -38,7 +38,7 @@ import org.ntk4j.linalg.Matrix;
  * older ones: not a consistent set. {@link #create} also deletes the temporaries that dead
  * processes left there ({@link Outputs#removeStaleTemporaries}).
  */
-public final class OutputDir {
+final class OutputDir {
     /** Jackson is built on first use only: initializing it costs ~0.5 s of start-up that kernel/predict never need. */
     private static final class Json {
         // why no WRITE_NAN_AS_STRINGS: Jackson's default writes NaN/±Infinity as JSON strings, which

@@ -25,7 +25,7 @@ import org.ntk4j.error.InvalidInputException;
  * @param shape        the dimensions (0, 1 or more; this reader later accepts 1-D and 2-D only)
  * @param dataOffset   byte offset of the first element
  */
-public record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOffset) {
+record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOffset) {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** numpy's default {@code max_header_size}: longer headers are refused as unsafe to parse. */
     static final int MAX_HEADER_BYTES = 10_000;
