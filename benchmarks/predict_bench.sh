@@ -25,7 +25,4 @@ inplace = best(lambda b: scipy.linalg.cholesky(b, lower=True, overwrite_a=True, 
 copying = best(lambda b: scipy.linalg.cholesky(b, lower=True, check_finite=False))
 print('numpy potrf n=%d: scipy.linalg.cholesky in place (overwrite_a) best %.3f s; with its input copy best %.3f s' % (n, inplace, copying))
 PY
-bin/mvn21 -q -DskipTests test-compile >/dev/null
-[ -f target/bench-classpath.txt ] || bin/mvn21 -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-"$NTK4J_JAVA_HOME/bin/java" $NTK4J_JVM_FLAGS -Xmx8g -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-  org.ntk4j.bench.PredictBenchmark "$data" "$repeats"
+BENCH_JAVA_OPTS=-Xmx8g benchmarks/bench.sh org.ntk4j.bench.PredictBenchmark "$data" "$repeats"

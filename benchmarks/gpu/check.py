@@ -51,7 +51,7 @@ def java(args, timeout):
     jre = os.path.join(BUNDLE, 'jre', 'bin', 'java')
     debug = ['-Dntk4j.gpu.syncEachLaunch=true'] if SMOKE and args[0] == 'jobs' else []
     cmd = [jre, '-Xmx24g', '--enable-native-access=ALL-UNNAMED', '-Dorg.slf4j.simpleLogger.defaultLogLevel=info', *debug,
-           '-cp', os.path.join(BUNDLE, 'lib', '*'), 'org.ntk4j.gpu.bench.DeviceCheck', *args]
+           '-cp', os.path.join(BUNDLE, 'lib', '*'), 'org.ntk4j.bench.gpu.DeviceCheck', *args]
     out, err, rc = run(cmd, timeout)
     # The library logs (stderr) which float64 GEMM engine it chose, and any engine that failed its self-check.
     for line in err.splitlines():

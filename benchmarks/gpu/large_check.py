@@ -60,7 +60,7 @@ def main():
                                f'xtest={work}/{n}_xt.bin', f'ytrain={work}/{n}_y.bin']) + '\n')
         cmd = [os.path.join(bundle, 'jre', 'bin', 'java'), '-Xmx48g', '--enable-native-access=ALL-UNNAMED',
                '-Dorg.slf4j.simpleLogger.defaultLogLevel=info'] + ([f'-Dntk4j.gpu.gemm={engine}'] if engine else []) + [
-               '-cp', os.path.join(bundle, 'lib', '*'), 'org.ntk4j.gpu.bench.DeviceCheck', 'jobs', job, work]
+               '-cp', os.path.join(bundle, 'lib', '*'), 'org.ntk4j.bench.gpu.DeviceCheck', 'jobs', job, work]
         t0 = time.time()
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=150)
         out = (p.stdout + p.stderr).strip().splitlines()

@@ -12,9 +12,7 @@ SIZES=${*:-125000 250000 500000 1000000}
 out=${OUT:-benchmarks/results/scale-$(date +%F)}
 mkdir -p "$out"
 source bin/find-jdk.sh
-bin/mvn21 -q -DskipTests test-compile >/dev/null
-[ -f target/bench-classpath.txt ] || bin/mvn21 -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-cp="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
+cp=$(benchmarks/bench.sh --classpath)
 echo "# $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB RAM; M=$M sub=$SUB get=$GET sizes: $SIZES" | tee "$out/log.txt"
 rm -f "$out/times.csv"
 first=1

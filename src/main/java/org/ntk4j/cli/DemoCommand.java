@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "demo", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
     description = {"Soft optimization on a Goodhart toy: argmax vs quantilizers vs the maximin whose q comes from a bound.",
         "Prints a table; writes DIR/report.md, DIR/summary.json, DIR/policies.png, DIR/goodhart.png."})
-public final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer> {
     @ParentCommand Main main;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "ntk4j-demo", description = "Output directory (default: ntk4j-demo).")

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
     description = {"Initialize an actual finite-width network; write its outputs, its empirical NNGP/NTK and,",
         "with --x-train/--y-train/--steps, its outputs after full-batch gradient descent.",
         "Writes DIR/f0_x1.npy [f0_x2.npy], nngp.npy, ntk.npy [trained_x1.npy, trained_x2.npy]."})
-public final class FiniteCommand implements Callable<Integer> {
+final class FiniteCommand implements Callable<Integer> {
     @ParentCommand Main main;
 
     @Mixin ArchOptions archOptions;

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code ntk4j info}: version, Java, backend, BLAS and resources, for bug reports and sanity checks. */
 @Command(name = "info", mixinStandardHelpOptions = true,
     description = "Print the version, Java runtime, compute backend, BLAS library and resources.")
-public final class InfoCommand implements Callable<Integer> {
+final class InfoCommand implements Callable<Integer> {
     @ParentCommand Main main;
 
     @Override public Integer call() {

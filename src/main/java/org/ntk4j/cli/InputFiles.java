@@ -6,7 +6,7 @@ import org.ntk4j.io.ReadOptions;
 import org.ntk4j.linalg.Matrix;
 
 /** Reads a command's input files (.npy or .csv), naming the flag in every error. */
-public final class InputFiles {
+final class InputFiles {
     private InputFiles() {}
 
     /** A finite float64 matrix from {@code file} (1-D → n×1); errors start with {@code flag}. */

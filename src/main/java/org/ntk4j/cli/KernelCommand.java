@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "kernel", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
     description = {"Compute the infinite-width NNGP and NTK kernels of a fully-connected network.",
         "Writes DIR/nngp.npy, DIR/ntk.npy (n1 x n2), DIR/cov1.npy (n1) and, with --x2, DIR/cov2.npy (n2)."})
-public final class KernelCommand implements Callable<Integer> {
+final class KernelCommand implements Callable<Integer> {
     @ParentCommand Main main;
 
     @Mixin ArchOptions archOptions;

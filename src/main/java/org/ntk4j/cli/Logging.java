@@ -11,7 +11,11 @@ final class Logging {
     static void configure() {
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
-        setDefault("org.bytedeco.javacpp.logger", "slf4j");
+        // why: on the module path JavaCPP's module does not read org.slf4j, and its slf4j logger then
+        // fails with IllegalAccessError on first use; there it keeps its own logger (on the class
+        // path, or with --add-reads org.bytedeco.javacpp=org.slf4j, it can read slf4j)
+        if (org.bytedeco.javacpp.Loader.class.getModule().canRead(org.slf4j.LoggerFactory.class.getModule()))
+            setDefault("org.bytedeco.javacpp.logger", "slf4j");
     }
 
     private static void setDefault(String key, String value) {

@@ -38,7 +38,7 @@ import org.ntk4j.linalg.Matrix;
  * older ones: not a consistent set. {@link #create} also deletes the temporaries that dead
  * processes left there ({@link Outputs#removeStaleTemporaries}).
  */
-public final class OutputDir {
+final class OutputDir {
     /** Jackson is built on first use only: initializing it costs ~0.5 s of start-up that kernel/predict never need. */
     private static final class Json {
         // why no WRITE_NAN_AS_STRINGS: Jackson's default writes NaN/±Infinity as JSON strings, which
@@ -63,7 +63,6 @@ public final class OutputDir {
     /** The file whose presence says that the directory holds a complete, consistent set. */
     static final String RUN_RECORD = "run.json";
 
-    private final String flag;
     private final Path dir;
     // files may be written concurrently (kernel writes ntk.npy on a second thread): both guarded by `written`
     private final List<Path> written = new ArrayList<>();
@@ -71,8 +70,7 @@ public final class OutputDir {
     /** What the command says about how it computed (e.g. the solver and its device), for the run record. */
     private final Map<String, String> notes = new java.util.LinkedHashMap<>();
 
-    private OutputDir(String flag, Path dir) {
-        this.flag = flag;
+    private OutputDir(Path dir) {
         this.dir = dir;
     }
 
@@ -114,11 +112,8 @@ public final class OutputDir {
             throw new OutputWriteException(record, "cannot delete the previous run's record: " + Outputs.reason(e), e);
         }
         Outputs.removeStaleTemporaries(dir);
-        return new OutputDir(flag, dir);
+        return new OutputDir(dir);
     }
-
-    /** The directory. */
-    public Path dir() { return dir; }
 
     /** The path of a file in the directory. */
     public Path resolve(String name) { return dir.resolve(name); }
@@ -182,9 +177,6 @@ public final class OutputDir {
     public List<Path> written() {
         synchronized (written) { return List.copyOf(written); }
     }
-
-    /** The flag this directory came from. */
-    public String flag() { return flag; }
 
     /**
      * Records how the result was computed (e.g. {@code solver}, {@code solve_device}), written into

@@ -21,7 +21,7 @@ import org.ntk4j.kernel.ProgressListener;
  * total of 0), so that progress can never break the computation it reports on. The ticker thread
  * never prints an exception: a failed redraw is dropped.
  */
-public final class ProgressBar implements ProgressListener, AutoCloseable {
+final class ProgressBar implements ProgressListener, AutoCloseable {
     private static final long DEFAULT_DELAY_NANOS = 2_000_000_000L;
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final long TICK_MILLIS = 500;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
     description = {"Soft-optimize over n policies: maximin distribution under a bound on the proxy's error, or a q-quantilizer.",
         "Writes DIR/policy.npy (n, sums to 1) and DIR/summary.json (mode, threshold, q, guaranteed_value, epsilon, "
             + "support_size, kl_to_prior)."})
-public final class SoftoptCommand implements Callable<Integer> {
+final class SoftoptCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Spec CommandSpec spec;
 

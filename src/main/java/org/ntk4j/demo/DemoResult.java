@@ -22,12 +22,12 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
     }
 
     /** Method names in display order. */
-    public List<String> methods() {
+    List<String> methods() {
         return runs.get(0).results().stream().map(MethodResult::name).toList();
     }
 
     /** The average of a method's results over seeds (guaranteed value only when defined on every seed). */
-    public MethodResult average(String name) {
+    MethodResult average(String name) {
         double t = 0, p = 0, g = 0, q = 0, kl = 0;
         boolean allG = true;
         for (SeedRun r : runs) {
@@ -43,7 +43,7 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
     }
 
     /** Seeds on which a method's expected true utility reached its guaranteed value. */
-    public int guaranteeHeld(String name) {
+    int guaranteeHeld(String name) {
         int k = 0;
         for (SeedRun r : runs) {
             MethodResult m = r.result(name);

@@ -12,7 +12,7 @@ package org.ntk4j.demo;
  * @param qStar        the maximin's q*
  * @param guaranteed   the maximin's guaranteed value t*
  */
-public record GoodhartCurve(double[] q, double[] trueUtility, double[] proxyUtility, double[] lowerBound,
+record GoodhartCurve(double[] q, double[] trueUtility, double[] proxyUtility, double[] lowerBound,
                             double qStar, double guaranteed) {
     public GoodhartCurve {
         int n = q.length;

@@ -35,7 +35,7 @@ public final class GoodhartDemo {
     private GoodhartDemo() {}
 
     /** The name of the fixed-q quantilizer in tables and summary.json, e.g. {@code quantilizer_q0.1}. */
-    public static String quantilizerName(double q) {
+    static String quantilizerName(double q) {
         return "quantilizer_q" + BigDecimal.valueOf(q).stripTrailingZeros().toPlainString();
     }
 
@@ -56,7 +56,7 @@ public final class GoodhartDemo {
     }
 
     /** One seed: world, labels, fit, ε, methods, curve. */
-    public static SeedRun runSeed(ToyConfig cfg, long seed, UtilityModel model) {
+    static SeedRun runSeed(ToyConfig cfg, long seed, UtilityModel model) {
         ToyWorld world = ToyWorld.generate(cfg.policies(), seed);
         Prior prior = world.prior();
         double[] v = world.trueUtility();

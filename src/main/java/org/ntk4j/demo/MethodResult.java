@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
  * @param q               1/‖p/γ‖∞: the kept prior mass for quantilizers and maximin, γ(π) for argmax
  * @param klToPrior       KL(p ‖ γ) in nats
  */
-public record MethodResult(String name, double trueUtility, double proxyUtility, OptionalDouble guaranteedValue,
+record MethodResult(String name, double trueUtility, double proxyUtility, OptionalDouble guaranteedValue,
                            double q, double klToPrior) {
     public MethodResult {
         if (name == null || guaranteedValue == null) throw new IllegalArgumentException("method result: null component");

@@ -33,7 +33,7 @@ public record SeedRun(long seed, ToyWorld world, double[] proxy, double[] sd, Ep
     @Override public double[] sd() { return sd.clone(); }
 
     /** The result of a method by name. */
-    public MethodResult result(String name) {
+    MethodResult result(String name) {
         return results.stream().filter(r -> r.name().equals(name)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no method " + name));
     }

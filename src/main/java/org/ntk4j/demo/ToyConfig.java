@@ -33,7 +33,7 @@ public record ToyConfig(int policies, int fitLabels, int calibrationLabels, doub
     }
 
     /** A smaller toy for fast tests. */
-    public static ToyConfig small() {
+    static ToyConfig small() {
         return new ToyConfig(400, 120, 200, 0.02, 2, 1.0, 0.05, 1.0, List.of(0.01, 0.1, 0.5), 512);
     }
 

@@ -18,7 +18,7 @@ import org.ntk4j.softopt.Prior;
  * @param prior       γ
  * @param trueUtility V
  */
-public record ToyWorld(Matrix features, Prior prior, double[] trueUtility) {
+record ToyWorld(Matrix features, Prior prior, double[] trueUtility) {
     public ToyWorld {
         trueUtility = trueUtility.clone();
     }

@@ -42,11 +42,6 @@ public record DenseParameters(Matrix weights, double[] bias) {
     /** A copy of the bias, or {@code null}. */
     @Override public double[] bias() { return bias == null ? null : bias.clone(); }
 
-    /** Number of trainable scalars. */
-    public long count() { return (long) weights.rows() * weights.cols() + (bias == null ? 0 : bias.length); }
-
-    double[] biasUnsafe() { return bias; }
-
     @Override public boolean equals(Object o) {
         return o instanceof DenseParameters d && d.weights.equals(weights) && java.util.Arrays.equals(d.bias, bias);
     }

@@ -125,9 +125,6 @@ public final class CudaDevice {
         return free[0];
     }
 
-    /** Synchronize after every kernel launch (slower; pinpoints asynchronous faults). */
-    public void setSyncEachLaunch(boolean v) { syncEachLaunch = v; }
-
     /** Allocates {@code bytes} of device memory; {@link InsufficientMemoryException} if it does not fit. */
     public synchronized DeviceBuffer alloc(long bytes, String what) {
         bind();

@@ -92,16 +92,6 @@ public final class Npy {
             + needs + "; re-create it with numpy.save");
     }
 
-    /** Reads only the header (type, order, shape) of a .npy file. */
-    public static NpyHeader readHeader(Path file, String argument) {
-        Inputs.checkReadable(file, argument);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return NpyHeader.read(ch, file, argument);
-        } catch (IOException e) {
-            throw new InvalidInputException(argument, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
-        }
-    }
-
     private static Matrix decode(FileChannel ch, NpyHeader h, int rows, int cols, boolean f32, Path file, String arg)
             throws IOException {
         int n = rows * cols;

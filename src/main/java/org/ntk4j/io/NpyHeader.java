@@ -25,7 +25,7 @@ import org.ntk4j.error.InvalidInputException;
  * @param shape        the dimensions (0, 1 or more; this reader later accepts 1-D and 2-D only)
  * @param dataOffset   byte offset of the first element
  */
-public record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOffset) {
+record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOffset) {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** numpy's default {@code max_header_size}: longer headers are refused as unsafe to parse. */
     static final int MAX_HEADER_BYTES = 10_000;
@@ -38,13 +38,6 @@ public record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long
     }
 
     @Override public long[] shape() { return shape.clone(); }
-
-    /** Number of elements (the product of the shape). */
-    public long count() {
-        long c = 1;
-        for (long s : shape) c = Math.multiplyExact(c, s);
-        return c;
-    }
 
     /** The shape as numpy prints it, e.g. {@code (3, 4)} or {@code (5,)}. */
     public String shapeText() { return shapeText(shape); }

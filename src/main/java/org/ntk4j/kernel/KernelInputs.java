@@ -53,7 +53,7 @@ public final class KernelInputs {
      * The per-row variances of the recursion after step {@code step} (CPU and GPU alike): the first
      * non-finite one is an {@link InvalidInputException} on "arch", before any kernel tile is computed.
      */
-    public static void requireFiniteVariances(double[] v, String name, int step) {
+    static void requireFiniteVariances(double[] v, String name, int step) {
         org.ntk4j.linalg.Finite.Entry e = org.ntk4j.linalg.Finite.first(v);
         if (e != null)
             throw new InvalidInputException("arch", "the kernel overflows: the variance of " + name + " row " + e.row()

@@ -111,14 +111,15 @@ final class TileRecursion {
             storeNative(i0, rows, j0, cols);
             return;
         }
+        // Heap outputs only from here: the off-heap path (CpuKernelEngine.computeOffHeap, reached only
+        // through KernelFunction.computeOffHeap, which requires the NNGP or the NTK to be kept) always
+        // has a native output and returned above, and round32 is set only with native outputs.
         final int n1 = s.n1();
         final boolean sym = s.mirror();
         final Outputs o = s.out();
         final double[] n64 = o.nngp64(), t64 = o.ntk64();
         final float[] n32 = o.nngp32(), t32 = o.ntk32();
-        // why: absolute stores into native memory are safe from several threads (disjoint indices)
-        final NativeMatrix nN = o.nngpNative(), tN = o.ntkNative();
-        final boolean r32 = o.round32();
+        final boolean float32 = n32 != null || t32 != null;
         for (int j = 0; j < cols; j++) {
             int gj = j0 + j;
             for (int i = 0; i < rows; i++) {
@@ -126,14 +127,12 @@ final class TileRecursion {
                 if (sym && gi > gj) continue;
                 int idx = i + j * rows;
                 double kv = k[idx], tv = th == null ? 0.0 : th[idx];
-                check(gi, gj, kv, tv, n32 != null || t32 != null || r32);
+                check(gi, gj, kv, tv, float32);
                 int a = (int) (gi + (long) gj * n1), b = (int) (gj + (long) gi * n1);
                 if (n64 != null) { n64[a] = kv; if (sym) n64[b] = kv; }
                 if (t64 != null) { t64[a] = tv; if (sym) t64[b] = tv; }
                 if (n32 != null) { n32[a] = (float) kv; if (sym) n32[b] = (float) kv; }
                 if (t32 != null) { t32[a] = (float) tv; if (sym) t32[b] = (float) tv; }
-                if (nN != null) { double v = r32 ? (float) kv : kv; nN.setAt(a, v); if (sym) nN.setAt(b, v); }
-                if (tN != null) { double v = r32 ? (float) tv : tv; tN.setAt(a, v); if (sym) tN.setAt(b, v); }
             }
         }
     }

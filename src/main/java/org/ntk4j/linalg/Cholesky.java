@@ -128,9 +128,6 @@ public final class Cholesky implements AutoCloseable {
     /** Estimated 1-norm condition number, 1/rcond. */
     public double conditionEstimate() { return 1.0 / rcond; }
 
-    /** The factor's storage: L in the lower triangle (the strict upper triangle holds the input). */
-    public NativeMatrix factorStorage() { return factor; }
-
     /** B ← (A + jI)⁻¹·B (dpotrs). */
     public void solveInPlace(NativeMatrix b) {
         if (b.rows() != size()) throw new IllegalArgumentException("cholesky solve: B has " + b.rows() + " rows, need " + size());
@@ -138,9 +135,6 @@ public final class Cholesky implements AutoCloseable {
         int info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, (byte) 'L', size(), b.cols(), factor.pointer(), size(), b.pointer(), size());
         if (info != 0) throw new IllegalStateException("dpotrs: info " + info);
     }
-
-    /** B ← L⁻¹·B. */
-    public void lowerSolveInPlace(NativeMatrix b) { Blas.solveLowerLeft(factor, false, b); }
 
     /** B ← B·L⁻ᵀ, i.e. every row of B mapped through L⁻¹ (test-train kernels stored m×n). */
     public void timesInverseLowerTransposeInPlace(NativeMatrix b) { Blas.solveLowerRight(factor, true, b); }

@@ -186,9 +186,6 @@ public final class Matrix {
         return e == 0 ? this : new Matrix(rows, cols, Scaling.scalb(f64 != null ? f64 : toColumnMajor(), e), null);
     }
 
-    /** Bytes of storage this matrix uses. */
-    public long bytes() { return (long) rows * cols * (f64 != null ? 8 : 4); }
-
     @Override public boolean equals(Object o) {
         return o instanceof Matrix m && m.rows == rows && m.cols == cols
             && Arrays.equals(m.f64, f64) && Arrays.equals(m.f32, f32);

@@ -124,15 +124,6 @@ public final class NativeMatrix implements AutoCloseable {
         return n;
     }
 
-    /** A native copy of the transpose of {@code m}. */
-    public static NativeMatrix transposeOf(Matrix m, String what) {
-        NativeMatrix n = new NativeMatrix(m.cols(), m.rows(), what);
-        int r = m.rows(), c = m.cols();
-        for (int j = 0; j < c; j++)
-            for (int i = 0; i < r; i++) n.store(j + (long) i * c, m.get(i, j));
-        return n;
-    }
-
     public int rows() { return rows; }
     public int cols() { return cols; }
 

@@ -65,14 +65,8 @@ public final class SymmetricEigen implements AutoCloseable {
         }
     }
 
-    /** Order n. */
-    public int size() { return values.length; }
-
     /** Eigenvalues, ascending (a copy). */
     public double[] values() { return values.clone(); }
-
-    /** Eigenvalue i (ascending order). */
-    public double value(int i) { return values[i]; }
 
     /** The eigenvectors as the columns of a native n×n matrix (owned by this object). */
     public NativeMatrix vectors() { return vectors; }

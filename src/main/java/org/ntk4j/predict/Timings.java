@@ -17,8 +17,5 @@ public record Timings(long kernelNanos, long factorNanos, long meanNanos, long c
             throw new IllegalArgumentException("timings must be >= 0");
     }
 
-    /** Sum of all stages. */
-    public long totalNanos() { return kernelNanos + factorNanos + meanNanos + covarianceNanos; }
-
     public Timings withKernelNanos(long v) { return new Timings(v, factorNanos, meanNanos, covarianceNanos); }
 }

@@ -71,11 +71,6 @@ public record SoftPolicy(Mode mode, double[] probabilities, double threshold, do
         return AliasMethodDiscreteSampler.of(rng, probabilities);
     }
 
-    /** The same result under another mode name (used by the lower-band variant). */
-    SoftPolicy withMode(Mode m) {
-        return new SoftPolicy(m, probabilities, threshold, q, boundaryAcceptance, guaranteedValue, epsilon, supportSize, klToPrior);
-    }
-
     @Override public boolean equals(Object o) {
         return o instanceof SoftPolicy p && p.mode == mode && Arrays.equals(p.probabilities, probabilities)
             && Double.compare(p.threshold, threshold) == 0 && Double.compare(p.q, q) == 0

@@ -1,19 +1,22 @@
+package org.ntk4j.bench;
+
 import java.util.Random;
 import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
-import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 
 /**
- * Kernel benchmark (single-file program; run by benchmarks/kernel_bench.sh):
- *   java -cp target/classes:DEPS benchmarks/KernelBench.java [n] [d] [depth] [reps] [activation]
+ * Kernel benchmark in one JVM (benchmarks/kernel_bench.sh measures the CLI end to end instead):
+ *   benchmarks/bench.sh org.ntk4j.bench.KernelBench [n] [d] [depth] [reps] [activation,...]
  * Prints the best wall time of NNGP+NTK for [Dense(512,1.5,0.1) -> act] * depth -> Dense(1,1.5,0.1),
  * x2 = null, float64, and the per-layer recursion cost in ns per matrix entry (from depth 1 vs depth
  * `depth`, so the Gram matrix cancels; entries = n² as numpy computes them, and n(n+1)/2 computed).
  */
-public class KernelBench {
+public final class KernelBench {
+    private KernelBench() { }
+
     static double best(KernelFunction f, Matrix x, int reps, KernelOptions o) {
         double best = Double.MAX_VALUE;
         for (int r = 0; r < reps; r++) {

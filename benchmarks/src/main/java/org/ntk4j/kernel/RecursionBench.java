@@ -85,8 +85,8 @@ public class RecursionBench {
             for (int i = 0; i < TILE; i++) { q1[i] += x1[i + k * TILE] * x1[i + k * TILE]; q2[i] += x2[i + k * TILE] * x2[i + k * TILE]; }
         for (int i = 0; i < TILE; i++) { q1[i] /= D; q2[i] /= D; }
         double[][] pre1 = new double[plan.activations][], pre2 = new double[plan.activations][];
-        plan.variances(q1, pre1, "x1");
-        plan.variances(q2, pre2, "x2");
+        plan.variances(q1, pre1, null, "x1");
+        plan.variances(q2, pre2, null, "x2");
         nngp = new double[TILE * TILE];
         TileRecursion.Outputs out = new TileRecursion.Outputs(true, nngp, new double[TILE * TILE], null, null, null, null, false);
         rec = new TileRecursion(new TileRecursion.Shared(plan, D, q1, pre1, pre2, false, false, TILE, out), TILE);

@@ -1,4 +1,4 @@
-package org.ntk4j.gpu.bench;
+package org.ntk4j.bench.gpu;
 
 import java.util.ArrayList;
 import java.util.Arrays;
