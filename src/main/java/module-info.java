@@ -12,6 +12,7 @@ module org.ntk4j {
     exports org.ntk4j.arch.text;
     exports org.ntk4j.device;
     exports org.ntk4j.error;
+    exports org.ntk4j.evidence;
     exports org.ntk4j.finite;
     exports org.ntk4j.io;
     exports org.ntk4j.kernel;

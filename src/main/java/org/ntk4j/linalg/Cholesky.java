@@ -128,6 +128,9 @@ public final class Cholesky implements AutoCloseable {
     /** Estimated 1-norm condition number, 1/rcond. */
     public double conditionEstimate() { return 1.0 / rcond; }
 
+    /** The factor's storage: L in the lower triangle (the strict upper triangle holds the input). */
+    public NativeMatrix factorStorage() { return factor; }
+
     /** B ← (A + jI)⁻¹·B (dpotrs). */
     public void solveInPlace(NativeMatrix b) {
         if (b.rows() != size()) throw new IllegalArgumentException("cholesky solve: B has " + b.rows() + " rows, need " + size());
