@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.DType;
@@ -79,6 +80,26 @@ final class SoftoptCommand implements Callable<Integer> {
     Path out;
 
     @Override public Integer call() {
+        checkFlags();
+        Inputs in = readInputs();
+        OutputDir dir = main.outputDir("--out", out);
+        Epsilon eps = epsilon(in.u());
+        SoftPolicy p = solve(in, eps.value());
+        Map<String, Object> summary = summary(p, in, eps.fromLabels());
+        dir.writeVector("policy.npy", p.probabilities(), DType.FLOAT64);
+        dir.writeJson("summary.json", summary);
+        printResult(p, in.u().length, dir);
+        return 0;
+    }
+
+    /** The proxy utilities, the prior over the policies and, with {@code --sd}, the posterior sds (else null). */
+    private record Inputs(double[] u, Prior gamma, double[] sds) {}
+
+    /** The bound ε (NaN for a plain quantilizer) and, when it came from {@code --labels}, its estimate. */
+    private record Epsilon(double value, EpsilonBound.Estimate fromLabels) {}
+
+    /** Step 1: the flags alone, and their combinations, before any file is read. */
+    private void checkFlags() {
         if (kappa != null && sd == null)
             throw new CommandLine.ParameterException(spec.commandLine(), "--kappa needs --sd");
         if (sd != null && bound.q != null)
@@ -87,7 +108,10 @@ final class SoftoptCommand implements Callable<Integer> {
             throw new InvalidInputException("--epsilon", "is " + bound.epsilon + "; the bound must be a finite number >= 0");
         if (bound.q != null && !(bound.q > 0 && bound.q <= 1))
             throw new InvalidInputException("--q", "is " + bound.q + "; a quantilizer needs 0 < q <= 1");
+    }
 
+    /** Step 2: the utility, prior and sd files, each checked against the number of policies. */
+    private Inputs readInputs() {
         double[] u = InputFiles.vector("--utility", utility);
         int n = u.length;
         if (n == 0) throw new InvalidInputException("--utility", "is empty; give the utility of at least one policy");
@@ -101,22 +125,34 @@ final class SoftoptCommand implements Callable<Integer> {
         double[] sds = null;
         if (sd != null) {
             sds = InputFiles.vector("--sd", sd);
-            if (sds.length != n) throw new InvalidInputException("--sd", "has " + sds.length + " values but --utility has " + n + " policies");
+            if (sds.length != n)
+                throw new InvalidInputException("--sd", "has " + sds.length + " values but --utility has " + n + " policies");
         }
-        OutputDir dir = main.outputDir("--out", out);
+        return new Inputs(u, gamma, sds);
+    }
 
-        EpsilonBound.Estimate fromLabels = null;
-        double eps = Double.NaN;
-        if (bound.epsilon != null) eps = bound.epsilon;
-        else if (bound.labels != null) {
-            fromLabels = epsilonFromLabels(u, bound.labels);
-            eps = fromLabels.epsilon();
-        }
-        SoftPolicy p;
-        if (bound.q != null) p = Quantilizer.of(gamma, u, bound.q);
-        else if (sds != null) p = LowerBandMaximin.solve(gamma, u, sds, kappa == null ? 1.0 : kappa, eps);
-        else p = Maximin.solve(gamma, u, eps);
+    /**
+     * Step 3: ε as given, or estimated from the labels. The labels file is read only here, after
+     * the output directory exists, as it always was: a bad labels file fails with the directory made.
+     */
+    private Epsilon epsilon(double[] u) {
+        if (bound.epsilon != null) return new Epsilon(bound.epsilon, null);
+        if (bound.labels == null) return new Epsilon(Double.NaN, null);
+        EpsilonBound.Estimate fromLabels = epsilonFromLabels(u, bound.labels);
+        return new Epsilon(fromLabels.epsilon(), fromLabels);
+    }
 
+    /** Step 4: the policy the flags chose: a q-quantilizer, the lower-band maximin (with --sd) or the maximin. */
+    private SoftPolicy solve(Inputs in, double eps) {
+        if (bound.q != null) return Quantilizer.of(in.gamma(), in.u(), bound.q);
+        if (in.sds() != null) return LowerBandMaximin.solve(in.gamma(), in.u(), in.sds(), kappaOrDefault(), eps);
+        return Maximin.solve(in.gamma(), in.u(), eps);
+    }
+
+    private double kappaOrDefault() { return kappa == null ? 1.0 : kappa; }
+
+    /** Step 5: summary.json, its keys in the documented order. */
+    private Map<String, Object> summary(SoftPolicy p, Inputs in, EpsilonBound.Estimate fromLabels) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("mode", p.mode().jsonName());
         s.put("threshold", p.threshold());
@@ -125,9 +161,9 @@ final class SoftoptCommand implements Callable<Integer> {
         s.put("epsilon", p.epsilon().isPresent() ? p.epsilon().getAsDouble() : null);
         s.put("support_size", p.supportSize());
         s.put("kl_to_prior", p.klToPrior());
-        s.put("policies", n);
+        s.put("policies", in.u().length);
         s.put("boundary_acceptance", p.boundaryAcceptance());
-        if (sds != null) s.put("kappa", kappa == null ? 1.0 : kappa);
+        if (in.sds() != null) s.put("kappa", kappaOrDefault());
         if (fromLabels != null) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("method", "hoeffding");
@@ -137,13 +173,20 @@ final class SoftoptCommand implements Callable<Integer> {
             e.put("delta", fromLabels.delta());
             s.put("epsilon_estimate", e);
         }
-        dir.writeVector("policy.npy", p.probabilities(), DType.FLOAT64);
-        dir.writeJson("summary.json", s);
-        main.out().println(String.format(Locale.ROOT, "%s: threshold %.6g, q %.6g, guaranteed value %s, epsilon %s, support %d of %d, KL %.4g nats",
-            p.mode().jsonName(), p.threshold(), p.q(), p.guaranteedValue().isPresent() ? String.format(Locale.ROOT, "%.6g", p.guaranteedValue().getAsDouble()) : "none",
-            p.epsilon().isPresent() ? String.format(Locale.ROOT, "%.6g", p.epsilon().getAsDouble()) : "none", p.supportSize(), n, p.klToPrior()));
+        return s;
+    }
+
+    /** Step 6: the one-line result and the files written. */
+    private void printResult(SoftPolicy p, int n, OutputDir dir) {
+        main.out().println(String.format(Locale.ROOT,
+            "%s: threshold %.6g, q %.6g, guaranteed value %s, epsilon %s, support %d of %d, KL %.4g nats",
+            p.mode().jsonName(), p.threshold(), p.q(), orNone(p.guaranteedValue()), orNone(p.epsilon()), p.supportSize(), n,
+            p.klToPrior()));
         main.out().println("wrote " + String.join(", ", dir.written().stream().map(Path::toString).toList()));
-        return 0;
+    }
+
+    private static String orNone(OptionalDouble v) {
+        return v.isPresent() ? String.format(Locale.ROOT, "%.6g", v.getAsDouble()) : "none";
     }
 
     /** ε by (E16) from an m×2 labels file: column 0 a policy index, column 1 its observed true utility. */
