@@ -7,6 +7,7 @@ import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.finite.EmpiricalKernels;
 import org.ntk4j.finite.FiniteNetwork;
+import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +62,26 @@ final class FiniteCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         Architecture a = archOptions.architecture();
+        boolean training = checkFlags();
+        Inputs in = readInputs(training);
+        OutputDir dir = main.outputDir("--out", out);
+        long t0 = System.nanoTime();
+        FiniteNetwork net = FiniteNetwork.initialize(a, in.x1().cols(), width, seed);
+        checkTargets(in, net);
+        writeInitial(dir, net, in);
+        String trainedNote = training ? train(dir, net, in) : "";
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        main.out().printf(Locale.ROOT, "finite: width %d, %d parameters, %d outputs%s, in %.2f s -> %s%n", width,
+            net.parameterCount(), net.outputDim(), trainedNote, seconds,
+            String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        return 0;
+    }
+
+    /** The inputs, read and checked against each other; {@code xTrain}, {@code yTrain} null without training, {@code x2} when not given. */
+    private record Inputs(Matrix x1, Matrix x2, Matrix xTrain, Matrix yTrain) {}
+
+    /** Step 1: the flags alone, before any file is read; returns whether training was asked for. */
+    private boolean checkFlags() {
         if (width < 1) throw new InvalidInputException("--width", "must be >= 1, got " + width);
         boolean training = xTrain != null || yTrain != null || steps != null;
         if (training && (xTrain == null || yTrain == null || steps == null))
@@ -69,7 +90,11 @@ final class FiniteCommand implements Callable<Integer> {
         if (training && steps < 0) throw new InvalidInputException("--steps", "must be >= 0, got " + steps);
         if (!Double.isFinite(learningRate) || learningRate <= 0)
             throw new InvalidInputException("--learning-rate", "must be finite and > 0, got " + learningRate);
+        return training;
+    }
 
+    /** Step 2: the input files, and their shapes against each other. */
+    private Inputs readInputs(boolean training) {
         Matrix m1 = InputFiles.matrix("--x1", x1);
         Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
         requireRows("--x1", m1);
@@ -83,39 +108,40 @@ final class FiniteCommand implements Callable<Integer> {
                 throw new InvalidInputException("--y-train", "has " + my.rows() + " rows but --x-train has " + mx.rows()
                     + "; give one target row per training input");
         }
-        OutputDir dir = main.outputDir("--out", out);
+        return new Inputs(m1, m2, mx, my);
+    }
 
-        long t0 = System.nanoTime();
-        FiniteNetwork net = FiniteNetwork.initialize(a, m1.cols(), width, seed);
-        if (training && my.cols() != net.outputDim())
-            throw new InvalidInputException("--y-train", "has " + my.cols() + " columns but the network has "
+    /** Step 3: the targets against the network, whose output count is known only once it exists. */
+    private static void checkTargets(Inputs in, FiniteNetwork net) {
+        if (in.yTrain() != null && in.yTrain().cols() != net.outputDim())
+            throw new InvalidInputException("--y-train", "has " + in.yTrain().cols() + " columns but the network has "
                 + net.outputDim() + " outputs (the last Dense layer's width)");
-        dir.writeMatrix("f0_x1.npy", net.apply(m1), org.ntk4j.linalg.DType.FLOAT64);
-        if (m2 != null) dir.writeMatrix("f0_x2.npy", net.apply(m2), org.ntk4j.linalg.DType.FLOAT64);
-        EmpiricalKernels k = net.kernels(m1, m2);
-        dir.writeMatrix("nngp.npy", k.nngp(), org.ntk4j.linalg.DType.FLOAT64);
-        dir.writeMatrix("ntk.npy", k.ntk(), org.ntk4j.linalg.DType.FLOAT64);
-        String trainedNote = "";
-        if (training) {
-            double loss0 = net.loss(mx, my);
-            FiniteNetwork trained;
-            try (ProgressBar bar = ProgressBar.of(main, "train")) {
-                trained = net.train(mx, my, steps, learningRate, bar);
-            } catch (InvalidInputException e) {
-                if ("learningRate".equals(e.argument()))
-                    throw new InvalidInputException("--learning-rate", e.getMessage().substring("learningRate: ".length()), e);
-                throw e;
-            }
-            dir.writeMatrix("trained_x1.npy", trained.apply(m1), org.ntk4j.linalg.DType.FLOAT64);
-            if (m2 != null) dir.writeMatrix("trained_x2.npy", trained.apply(m2), org.ntk4j.linalg.DType.FLOAT64);
-            trainedNote = String.format(Locale.ROOT, "; %d steps at rate %s: loss %.6g -> %.6g", steps,
-                learningRate, loss0, trained.loss(mx, my));
+    }
+
+    /** Step 4: the initial outputs and the empirical kernels. */
+    private static void writeInitial(OutputDir dir, FiniteNetwork net, Inputs in) {
+        dir.writeMatrix("f0_x1.npy", net.apply(in.x1()), DType.FLOAT64);
+        if (in.x2() != null) dir.writeMatrix("f0_x2.npy", net.apply(in.x2()), DType.FLOAT64);
+        EmpiricalKernels k = net.kernels(in.x1(), in.x2());
+        dir.writeMatrix("nngp.npy", k.nngp(), DType.FLOAT64);
+        dir.writeMatrix("ntk.npy", k.ntk(), DType.FLOAT64);
+    }
+
+    /**
+     * Step 5: gradient descent and the trained outputs; returns the note for the summary line. The
+     * library's {@code learningRate} errors (divergence) reach the user as {@code --learning-rate}
+     * through {@link ErrorHandler#inCommandTerms}.
+     */
+    private String train(OutputDir dir, FiniteNetwork net, Inputs in) {
+        double loss0 = net.loss(in.xTrain(), in.yTrain());
+        FiniteNetwork trained;
+        try (ProgressBar bar = ProgressBar.of(main, "train")) {
+            trained = net.train(in.xTrain(), in.yTrain(), steps, learningRate, bar);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        main.out().printf(Locale.ROOT, "finite: width %d, %d parameters, %d outputs%s, in %.2f s -> %s%n", width,
-            net.parameterCount(), net.outputDim(), trainedNote, seconds,
-            String.join(", ", dir.written().stream().map(Path::toString).toList()));
-        return 0;
+        dir.writeMatrix("trained_x1.npy", trained.apply(in.x1()), DType.FLOAT64);
+        if (in.x2() != null) dir.writeMatrix("trained_x2.npy", trained.apply(in.x2()), DType.FLOAT64);
+        return String.format(Locale.ROOT, "; %d steps at rate %s: loss %.6g -> %.6g", steps,
+            learningRate, loss0, trained.loss(in.xTrain(), in.yTrain()));
     }
 
     private static void requireRows(String flag, Matrix m) {

@@ -93,6 +93,18 @@ class FiniteCommandTest {
         return f;
     }
 
+    /**
+     * The library's divergence error names {@code learningRate}; the CLI's error handler shows it as
+     * the flag (the command no longer rewraps it by hand): the whole line, exit code 3.
+     */
+    @Test
+    void divergenceNamesTheFlag() {
+        CliRun r = finite("--x-train", write("xt.npy", XT).toString(), "--y-train", write("yt.npy", YT).toString(),
+            "--steps", "500", "--learning-rate", "1e6").fails(3, "--learning-rate");
+        assertEquals("ntk4j: error: --learning-rate: training diverged (non-finite weights after 500 steps at rate 1000000.0);"
+            + " use a smaller learning rate", r.err().strip());
+    }
+
     @Test
     void documentedFailures() {
         CliRun.of("finite", "--arch", ARCH, "--x1", "a.npy", "--out", "o").fails(2, "Missing required options: '--width=W', '--seed=S'");
