@@ -60,61 +60,112 @@ public final class GoodhartDemo {
         ToyWorld world = ToyWorld.generate(cfg.policies(), seed);
         Prior prior = world.prior();
         double[] v = world.trueUtility();
+        // One generator for the label draws, their noise and the posterior samples, used in that order:
+        // the seed alone fixes the run, so reordering the steps below would change every number.
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed ^ 0x5DEECE66DL);
-        SharedStateDiscreteSampler draw = AliasMethodDiscreteSampler.of(rng, prior.weights());
-        ZigguratSampler.NormalizedGaussian noise = ZigguratSampler.NormalizedGaussian.of(rng);
+        Labels labels = drawLabels(cfg, world, rng);
+        Proxy proxy = fitProxy(model, world, labels);
+        EpsilonBound.Estimate eps = EpsilonBound.hoeffding(calibrationProxy(proxy.u(), labels.cal()), labels.hCal(),
+            cfg.range(), cfg.delta());
+        EpsilonBound.Estimate postEps = posteriorEpsilon(cfg, model, world, labels, proxy, rng);
+        double trueMae = trueMeanAbsError(prior, proxy.u(), v);
+        Methods methods = compareMethods(cfg, prior, proxy, v, eps.epsilon());
+        GoodhartCurve curve = curve(prior, proxy.u(), v, eps.epsilon(), methods.maximin());
+        return new SeedRun(seed, world, proxy.u(), proxy.sd(), eps, postEps, trueMae, methods.distributions(), methods.results(),
+            curve);
+    }
 
+    /** The policies labelled (indices into the world) and their noisy labels, for fitting and for calibrating ε. */
+    private record Labels(int[] fit, int[] cal, double[] hFit, double[] hCal) {}
+
+    /** The fitted proxy: U (on the labels' scale) and σ, and the centred training set it was fitted on. */
+    private record Proxy(Matrix xFit, double[] yFit, double[] u, double[] sd) {}
+
+    /** Every method's policy distribution and result, in table order, and the maximin (for the curve). */
+    private record Methods(Map<String, double[]> distributions, List<MethodResult> results, SoftPolicy maximin) {}
+
+    /** Step 1: fit and calibration policies drawn from the prior, then their labels (all indices first, then all noise). */
+    private static Labels drawLabels(ToyConfig cfg, ToyWorld world, UniformRandomProvider rng) {
+        SharedStateDiscreteSampler draw = AliasMethodDiscreteSampler.of(rng, world.prior().weights());
+        ZigguratSampler.NormalizedGaussian noise = ZigguratSampler.NormalizedGaussian.of(rng);
+        double[] v = world.trueUtility();
         int[] fit = draws(draw, cfg.fitLabels());
         int[] cal = draws(draw, cfg.calibrationLabels());
         double[] hFit = observe(v, fit, cfg.labelNoise(), noise);
         double[] hCal = observe(v, cal, cfg.labelNoise(), noise);
+        return new Labels(fit, cal, hFit, hCal);
+    }
 
-        // Fit on centred labels: the NTK-GP prior has mean 0, the utility does not.
+    /** Step 2: the NTK posterior on all policies, fitted on centred labels (the NTK-GP prior has mean 0, the utility does not). */
+    private static Proxy fitProxy(UtilityModel model, ToyWorld world, Labels labels) {
+        double[] hFit = labels.hFit();
         double offset = 0;
         for (double h : hFit) offset += h / hFit.length;
         double[] yFit = new double[hFit.length];
         for (int j = 0; j < yFit.length; j++) yFit[j] = hFit[j] - offset;
-        Matrix xFit = rows(world.features(), fit);
+        Matrix xFit = rows(world.features(), labels.fit());
         UtilityPosterior est = model.fit(xFit, yFit, world.features(), false);
         double[] u = est.mean();
         for (int i = 0; i < u.length; i++) u[i] += offset;
-        double[] sd = est.sd();
+        return new Proxy(xFit, yFit, u, est.sd());
+    }
 
+    /** Step 3: U at the calibration draws, to compare with their labels (E16). */
+    private static double[] calibrationProxy(double[] u, int[] cal) {
         double[] uCal = new double[cal.length];
         for (int j = 0; j < cal.length; j++) uCal[j] = u[cal[j]];
-        EpsilonBound.Estimate eps = EpsilonBound.hoeffding(uCal, hCal, cfg.range(), cfg.delta());
+        return uCal;
+    }
 
-        // §7 step 3 alternative on the calibration draws (their empirical measure stands in for γ)
-        UtilityPosterior calPost = model.fit(xFit, yFit, rows(world.features(), cal), true);
-        // draws and mean both on the centred scale: |U − V_s| does not depend on the offset
+    /**
+     * Step 4: §7 step 3's alternative ε, a posterior quantile on the calibration draws (their
+     * empirical measure stands in for γ). Draws and mean are both on the centred scale:
+     * |U − V_s| does not depend on the offset.
+     */
+    private static EpsilonBound.Estimate posteriorEpsilon(ToyConfig cfg, UtilityModel model, ToyWorld world, Labels labels,
+                                                          Proxy proxy, UniformRandomProvider rng) {
+        int[] cal = labels.cal();
+        UtilityPosterior calPost = model.fit(proxy.xFit(), proxy.yFit(), rows(world.features(), cal), true);
         double[][] joint = JointSamples.draw(calPost, 400, rng);
-        EpsilonBound.Estimate postEps = EpsilonBound.posteriorQuantile(Prior.uniform(cal.length), calPost.mean(), joint, cfg.delta());
+        return EpsilonBound.posteriorQuantile(Prior.uniform(cal.length), calPost.mean(), joint, cfg.delta());
+    }
 
+    /** Step 5: E_γ|U − V|, the quantity ε bounds (computable only because the world is a toy). */
+    private static double trueMeanAbsError(Prior prior, double[] u, double[] v) {
         double trueMae = 0;
         for (int i = 0; i < u.length; i++) trueMae += prior.weight(i) * Math.abs(u[i] - v[i]);
+        return trueMae;
+    }
 
+    /** Step 6: argmax, the fixed-q quantilizers, the maximin (B1) and the lower-band maximin (B2), each evaluated on V. */
+    private static Methods compareMethods(ToyConfig cfg, Prior prior, Proxy proxy, double[] v, double eps) {
+        double[] u = proxy.u();
         Map<String, double[]> dists = new LinkedHashMap<>();
         List<MethodResult> results = new ArrayList<>();
+        double[] pArg = argmax(u);
+        dists.put("argmax", pArg);
+        results.add(evaluate("argmax", pArg, prior, u, v, eps, OptionalDouble.empty()));
+        for (double q : cfg.quantilizerQs()) {
+            SoftPolicy qq = Quantilizer.of(prior, u, q);
+            dists.put(quantilizerName(q), qq.probabilities());
+            results.add(evaluate(quantilizerName(q), qq.probabilities(), prior, u, v, eps, OptionalDouble.empty()));
+        }
+        SoftPolicy mm = Maximin.solve(prior, u, eps);
+        dists.put("maximin", mm.probabilities());
+        results.add(evaluate("maximin", mm.probabilities(), prior, u, v, eps, mm.guaranteedValue()));
+        SoftPolicy lb = LowerBandMaximin.solve(prior, u, proxy.sd(), cfg.kappa(), eps);
+        dists.put("maximin_lower_band", lb.probabilities());
+        results.add(evaluate("maximin_lower_band", lb.probabilities(), prior, u, v, eps, lb.guaranteedValue()));
+        return new Methods(dists, results, mm);
+    }
+
+    /** All mass on the first policy with the largest U. */
+    private static double[] argmax(double[] u) {
         int best = 0;
         for (int i = 1; i < u.length; i++) if (u[i] > u[best]) best = i;
         double[] pArg = new double[u.length];
         pArg[best] = 1;
-        dists.put("argmax", pArg);
-        results.add(evaluate("argmax", pArg, prior, u, v, eps.epsilon(), OptionalDouble.empty()));
-        for (double q : cfg.quantilizerQs()) {
-            SoftPolicy qq = Quantilizer.of(prior, u, q);
-            dists.put(quantilizerName(q), qq.probabilities());
-            results.add(evaluate(quantilizerName(q), qq.probabilities(), prior, u, v, eps.epsilon(), OptionalDouble.empty()));
-        }
-        SoftPolicy mm = Maximin.solve(prior, u, eps.epsilon());
-        dists.put("maximin", mm.probabilities());
-        results.add(evaluate("maximin", mm.probabilities(), prior, u, v, eps.epsilon(), mm.guaranteedValue()));
-        SoftPolicy lb = LowerBandMaximin.solve(prior, u, sd, cfg.kappa(), eps.epsilon());
-        dists.put("maximin_lower_band", lb.probabilities());
-        results.add(evaluate("maximin_lower_band", lb.probabilities(), prior, u, v, eps.epsilon(), lb.guaranteedValue()));
-
-        GoodhartCurve curve = curve(prior, u, v, eps.epsilon(), mm);
-        return new SeedRun(seed, world, u, sd, eps, postEps, trueMae, dists, results, curve);
+        return pArg;
     }
 
     static MethodResult evaluate(String name, double[] p, Prior prior, double[] u, double[] v, double eps,
