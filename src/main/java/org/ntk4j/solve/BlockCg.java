@@ -22,18 +22,47 @@ public final class BlockCg {
     /** Solves A·X = B (B column-major n×k) from X = 0. */
     public static CgResult solve(LinearOperator a, Preconditioner p, double[] b, int n, int k, double tolerance, int maxIterations) {
         if (b.length != (long) n * k) throw new IllegalArgumentException("cg: B must be " + n + "x" + k);
-        double[] x = new double[n * k], r = b.clone();
-        double[] bNorm = new double[k];
-        for (int j = 0; j < k; j++) bNorm[j] = Math.sqrt(dot(b, j, b, j, n));
-        int[] active = Arrays.stream(range(k)).filter(j -> bNorm[j] > 0).toArray();
-        double[] z = gather(p.apply(gather(r, active, n), active.length), active, n, k);
-        double[] pd = z.clone();
-        double[] rz = new double[k];
-        for (int j : active) rz[j] = dot(r, j, z, j, n);
+        Block s = new Block(p, b, n, k);
         int it = 0;
-        while (active.length > 0 && it < maxIterations) {
+        while (s.active.length > 0 && it < maxIterations) {
             ParallelRegion.checkInterrupted("the conjugate-gradient solve");
             it++;
+            s.step(a);
+            int[] still = s.unconverged(tolerance);
+            if (still.length > 0) s.newDirections(p, still);
+            if (LOG.isDebugEnabled()) LOG.debug("cg iteration {}: {} of {} columns active", it, still.length, k);
+            s.active = still;
+        }
+        return trueResidual(a, b, s, it);
+    }
+
+    /**
+     * The state of k PCG runs side by side, all n×k column-major: iterate X, residual R, search
+     * directions P and ρ = rᵀz per column. Only the columns in {@code active} still move.
+     */
+    private static final class Block {
+        final int n, k;
+        final double[] x, r, pd, rz, bNorm;
+        int[] active;
+
+        /** X = 0, R = B, P = Z = M⁻¹R; a zero column of B is solved (X = 0) and never active. */
+        Block(Preconditioner p, double[] b, int n, int k) {
+            this.n = n;
+            this.k = k;
+            x = new double[n * k];
+            r = b.clone();
+            double[] norms = new double[k];
+            for (int j = 0; j < k; j++) norms[j] = Math.sqrt(dot(b, j, b, j, n));
+            bNorm = norms;
+            active = Arrays.stream(range(k)).filter(j -> norms[j] > 0).toArray();
+            double[] z = gather(p.apply(gather(r, active, n), active.length), active, n, k);
+            pd = z.clone();
+            rz = new double[k];
+            for (int j : active) rz[j] = dot(r, j, z, j, n);
+        }
+
+        /** One operator pass on the active directions; per column α = ρ/pᵀAp, X += α·p, R −= α·Ap. */
+        void step(LinearOperator a) {
             double[] q = a.apply(gather(pd, active, n), active.length); // compact n×|active|
             for (int c = 0; c < active.length; c++) {
                 int j = active[c];
@@ -45,33 +74,39 @@ public final class BlockCg {
                     r[o + i] -= alpha * q[oc + i];
                 }
             }
-            int[] still = Arrays.stream(active).filter(j -> Math.sqrt(dot(r, j, r, j, n)) > tolerance * bNorm[j]).toArray();
-            if (still.length > 0) {
-                double[] zc = p.apply(gather(r, still, n), still.length);
-                for (int c = 0; c < still.length; c++) {
-                    int j = still[c];
-                    double rzNew = 0;
-                    for (int i = 0, o = j * n, oc = c * n; i < n; i++) rzNew += r[o + i] * zc[oc + i];
-                    double beta = rzNew / rz[j];
-                    rz[j] = rzNew;
-                    for (int i = 0, o = j * n, oc = c * n; i < n; i++) pd[o + i] = zc[oc + i] + beta * pd[o + i];
-                }
+        }
+
+        /** The active columns whose recursive residual is still above tolerance·‖b‖. */
+        int[] unconverged(double tolerance) {
+            return Arrays.stream(active).filter(j -> Math.sqrt(dot(r, j, r, j, n)) > tolerance * bNorm[j]).toArray();
+        }
+
+        /** For the columns {@code still}: z = M⁻¹r, β = ρ_new/ρ, p = z + β·p. */
+        void newDirections(Preconditioner p, int[] still) {
+            double[] zc = p.apply(gather(r, still, n), still.length);
+            for (int c = 0; c < still.length; c++) {
+                int j = still[c];
+                double rzNew = 0;
+                for (int i = 0, o = j * n, oc = c * n; i < n; i++) rzNew += r[o + i] * zc[oc + i];
+                double beta = rzNew / rz[j];
+                rz[j] = rzNew;
+                for (int i = 0, o = j * n, oc = c * n; i < n; i++) pd[o + i] = zc[oc + i] + beta * pd[o + i];
             }
-            if (LOG.isDebugEnabled()) LOG.debug("cg iteration {}: {} of {} columns active", it, still.length, k);
-            active = still;
         }
-        // the true residual: recursive residuals drift from b − A·x in floating point
-        double[] ax = a.apply(x, k);
+    }
+
+    /** The result with the true residual b − A·x (one more pass): recursive residuals drift from it in floating point. */
+    private static CgResult trueResidual(LinearOperator a, double[] b, Block s, int iterations) {
+        int n = s.n, k = s.k;
+        double[] ax = a.apply(s.x, k);
         double[] rel = new double[k], abs = new double[k];
-        boolean ok = true;
         for (int j = 0; j < k; j++) {
-            double s = 0;
-            for (int i = 0, o = j * n; i < n; i++) { double e = b[o + i] - ax[o + i]; s += e * e; }
-            abs[j] = Math.sqrt(s);
-            rel[j] = bNorm[j] == 0 ? 0 : abs[j] / bNorm[j];
+            double sum = 0;
+            for (int i = 0, o = j * n; i < n; i++) { double e = b[o + i] - ax[o + i]; sum += e * e; }
+            abs[j] = Math.sqrt(sum);
+            rel[j] = s.bNorm[j] == 0 ? 0 : abs[j] / s.bNorm[j];
         }
-        ok = active.length == 0;
-        return new CgResult(x, k, it, rel, abs, ok);
+        return new CgResult(s.x, k, iterations, rel, abs, s.active.length == 0);
     }
 
     private static int[] range(int k) {
