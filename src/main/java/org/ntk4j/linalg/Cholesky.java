@@ -48,48 +48,64 @@ public final class Cholesky implements AutoCloseable {
         try {
             if (n == 0) return new Cholesky(a, JitterReport.NONE, 1.0);
             double[] diag = a.diagonal();
-            double trace = 0;
-            for (double d : diag) trace += d;
-            double meanDiag = trace / n;
-            if (Double.isInfinite(meanDiag)) { // the sum overflowed (a diagonal near 1e308): average without it
-                meanDiag = 0;
-                for (double d : diag) meanDiag += d / n;
-            }
-            if (!Double.isFinite(meanDiag))
-                throw new InvalidInputException(what, "diagonal is not finite (NaN or infinite entries); check the inputs");
-            if (!(meanDiag > 0))
-                throw new IllPosedProblemException(what + " has mean diagonal " + meanDiag
-                    + " (not positive): the kernel is zero or not a covariance; check the architecture and inputs");
-
+            double meanDiag = meanDiagonal(diag, what);
             double anorm = LAPACKE_dlansy(LAPACK_COL_MAJOR, (byte) '1', (byte) 'L', n, a.pointer(), n);
             Attempt first = attempt(a, n, anorm, policy.minRcond());
             if (first.usable()) return new Cholesky(a, JitterReport.NONE, first.rcond());
-            String reason = first.failure();
-
-            int attempts = 1;
-            double jitter = policy.initialRelative() * meanDiag;
-            double cap = policy.maxRelative() * meanDiag * (1 + 1e-9);
-            while (jitter <= cap) {
-                attempts++;
-                a.mirrorUpperToLower();
-                for (int i = 0; i < n; i++) a.set(i, i, diag[i] + jitter);
-                Attempt again = attempt(a, n, anorm + jitter, policy.minRcond());
-                if (again.usable()) {
-                    JitterReport rep = new JitterReport(jitter, jitter / meanDiag, attempts, reason);
-                    LOG.warn("{}: {}", what, rep);
-                    return new Cholesky(a, rep, again.rcond());
-                }
-                jitter *= policy.growth();
-            }
-            throw new IllPosedProblemException(String.format(java.util.Locale.ROOT,
-                "%s is numerically singular (%s) and stays so with jitter up to %.3g x its mean diagonal; "
-                    + "remedy: raise diagReg (e.g. to 1e-6), remove duplicate or nearly duplicate "
-                    + "training points, use float64 inputs, or predict at a finite training time",
-                what, reason, policy.maxRelative()));
+            return withJitter(a, diag, meanDiag, anorm, policy, what, first.failure());
         } catch (RuntimeException e) {
             a.close();
             throw e;
         }
+    }
+
+    /** The mean of the diagonal, the scale of the jitter; it must be finite and positive. */
+    private static double meanDiagonal(double[] diag, String what) {
+        int n = diag.length;
+        double trace = 0;
+        for (double d : diag) trace += d;
+        double meanDiag = trace / n;
+        if (Double.isInfinite(meanDiag)) { // the sum overflowed (a diagonal near 1e308): average without it
+            meanDiag = 0;
+            for (double d : diag) meanDiag += d / n;
+        }
+        if (!Double.isFinite(meanDiag))
+            throw new InvalidInputException(what, "diagonal is not finite (NaN or infinite entries); check the inputs");
+        if (!(meanDiag > 0))
+            throw new IllPosedProblemException(what + " has mean diagonal " + meanDiag
+                + " (not positive): the kernel is zero or not a covariance; check the architecture and inputs");
+        return meanDiag;
+    }
+
+    /**
+     * Retries with jitter growing geometrically from the policy's initial to its largest relative
+     * value; each retry restores the lower triangle from the untouched upper one first.
+     *
+     * @param reason why the plain matrix did not factor, kept for the report and the error
+     */
+    private static Cholesky withJitter(NativeMatrix a, double[] diag, double meanDiag, double anorm, JitterPolicy policy,
+                                       String what, String reason) {
+        int n = diag.length;
+        int attempts = 1;
+        double jitter = policy.initialRelative() * meanDiag;
+        double cap = policy.maxRelative() * meanDiag * (1 + 1e-9);
+        while (jitter <= cap) {
+            attempts++;
+            a.mirrorUpperToLower();
+            for (int i = 0; i < n; i++) a.set(i, i, diag[i] + jitter);
+            Attempt again = attempt(a, n, anorm + jitter, policy.minRcond());
+            if (again.usable()) {
+                JitterReport rep = new JitterReport(jitter, jitter / meanDiag, attempts, reason);
+                LOG.warn("{}: {}", what, rep);
+                return new Cholesky(a, rep, again.rcond());
+            }
+            jitter *= policy.growth();
+        }
+        throw new IllPosedProblemException(String.format(java.util.Locale.ROOT,
+            "%s is numerically singular (%s) and stays so with jitter up to %.3g x its mean diagonal; "
+                + "remedy: raise diagReg (e.g. to 1e-6), remove duplicate or nearly duplicate "
+                + "training points, use float64 inputs, or predict at a finite training time",
+            what, reason, policy.maxRelative()));
     }
 
     /** Outcome of one dpotrf attempt: failure == null means usable. */
