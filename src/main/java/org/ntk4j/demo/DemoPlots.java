@@ -39,10 +39,18 @@ public final class DemoPlots {
 
     /** policies.png: two panels over policies sorted by proxy mean U. */
     public static byte[] policies(SeedRun run) {
-        double[] u = run.proxy(), sd = run.sd(), v = run.world().trueUtility(), g = run.world().prior().weights();
+        double[] u = run.proxy();
         int n = u.length;
         Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(i -> u[i]));
+        int argRank = indexOfOne(run.distributions().get("argmax"), order);
+        return png(List.of(utilityPanel(run, order, argRank), massPanel(run, order, argRank)), 2, 1);
+    }
+
+    /** Top panel: U with its ±2σ band and the hidden V at each rank, the argmax marked. */
+    private static XYChart utilityPanel(SeedRun run, Integer[] order, int argRank) {
+        double[] u = run.proxy(), sd = run.sd(), v = run.world().trueUtility();
+        int n = u.length;
         double[] rank = new double[n], us = new double[n], hi = new double[n], lo = new double[n], vs = new double[n];
         for (int k = 0; k < n; k++) {
             int i = order[k];
@@ -52,8 +60,6 @@ public final class DemoPlots {
             lo[k] = u[i] - 2 * sd[i];
             vs[k] = v[i];
         }
-        int argRank = indexOfOne(run.distributions().get("argmax"), order);
-
         XYChart top = base("Policies ordered by proxy utility U (NTK posterior mean), seed " + run.seed(),
             "policy rank by U", "utility");
         scatter(top, "U ± 2σ (posterior band)", concat(rank, rank), concat(hi, lo), BAND);
@@ -62,18 +68,24 @@ public final class DemoPlots {
         double ymin = -0.8, ymax = 2.4;
         line(top, "argmax", new double[] {argRank, argRank}, new double[] {ymin, ymax}, ARGMAX, 1.5f);
         top.getStyler().setYAxisMin(ymin).setYAxisMax(ymax).setMarkerSize(3);
+        return top;
+    }
 
-        // Per-policy probabilities interleave wildly when sorted by U; mass per bin of ranks reads better.
+    /**
+     * Bottom panel: the prior's and each method's mass per bin of ranks. Per-policy probabilities
+     * interleave wildly when sorted by U; mass per bin of ranks reads better.
+     */
+    private static XYChart massPanel(SeedRun run, Integer[] order, int argRank) {
+        int n = order.length;
         int bins = Math.min(60, n), width = (n + bins - 1) / bins;
         double[] centre = new double[bins];
         for (int b = 0; b < bins; b++) centre[b] = Math.min(n - 1, b * width + (width - 1) / 2.0);
         XYChart bottom = base("Probability mass per bin of " + width + " consecutive policies (by U rank)",
             "policy rank by U", "mass in bin");
-        double pmax = 0;
         String[] names = {"maximin", "maximin_lower_band", GoodhartDemo.quantilizerName(0.1)};
         Color[] colors = {MAXIMIN, LOWER, QUANT};
-        double[] gb = binned(sorted(g, order), bins, width);
-        pmax = max(gb);
+        double[] gb = binned(sorted(run.world().prior().weights(), order), bins, width);
+        double pmax = max(gb);
         line(bottom, "prior γ", centre, gb, PRIOR, 2.5f);
         for (int k = 0; k < names.length; k++) {
             double[] p = run.distributions().get(names[k]);
@@ -84,7 +96,7 @@ public final class DemoPlots {
         }
         line(bottom, "argmax (all mass on one policy)", new double[] {argRank, argRank}, new double[] {0, 1.05 * pmax}, ARGMAX, 1.5f);
         bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.05 * pmax);
-        return png(List.of(top, bottom), 2, 1);
+        return bottom;
     }
 
     /** goodhart.png: E[V] and E[U] of the q-quantilizer against q (log axis), maximin marked. */
