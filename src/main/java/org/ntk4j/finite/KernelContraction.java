@@ -58,48 +58,77 @@ final class KernelContraction {
     static double[] ntk(List<Step> steps, NativeWeights weights, Forward f1, Forward f2, int k, Form form,
                         int outputBlock) {
         int n1 = f1.n, n2 = f2.n;
-        boolean same = f1 == f2;
-        int last = steps.size() - 1;
-        int firstDense = -1, maxWidth = 1;
-        for (int s = 0; s <= last; s++) {
-            if (steps.get(s) instanceof Step.DenseStep d) {
-                if (firstDense < 0) firstDense = s;
-                maxWidth = Math.max(maxWidth, d.nIn());
-            }
-        }
-        // Per-layer factor M_l = wMul²·a1·a2ᵀ + bMul² (n1×n2), shared by all output blocks.
-        double[][] factor = new double[steps.size()][];
-        for (int s = 0; s <= last; s++)
-            if (steps.get(s) instanceof Step.DenseStep d) factor[s] = layerFactor(d, f1.inputs[s], f2.inputs[s], n1, n2);
-
+        int maxWidth = maxDenseInput(steps);
+        Backward pass = new Backward(steps, weights, f1, f2, layerFactors(steps, f1, f2), firstDense(steps), k, form,
+            accumulator(form, n1, n2, k));
         int block = form == Form.FULL ? k : Math.max(1, Math.min(k, outputBlock));
+        try (Workspace w1 = new Workspace((long) n1 * block * maxWidth);
+             Workspace w2 = pass.same() ? null : new Workspace((long) n2 * block * maxWidth)) {
+            for (int o0 = 0; o0 < k; o0 += block) pass.outputBlock(o0, Math.min(block, k - o0), w1, w2);
+        }
+        return pass.acc();
+    }
+
+    /** The index of the first Dense step, where the backward pass ends (-1 if there is none). */
+    private static int firstDense(List<Step> steps) {
+        for (int s = 0; s < steps.size(); s++) if (steps.get(s) instanceof Step.DenseStep) return s;
+        return -1;
+    }
+
+    /** The widest Dense input (at least 1): δ never has more columns, so it sizes the workspaces. */
+    private static int maxDenseInput(List<Step> steps) {
+        int maxWidth = 1;
+        for (Step step : steps) if (step instanceof Step.DenseStep d) maxWidth = Math.max(maxWidth, d.nIn());
+        return maxWidth;
+    }
+
+    /** Per-layer factor M_l = wMul²·a1·a2ᵀ + bMul² (n1×n2) of each Dense step (null elsewhere), shared by all output blocks. */
+    private static double[][] layerFactors(List<Step> steps, Forward f1, Forward f2) {
+        double[][] factor = new double[steps.size()][];
+        for (int s = 0; s < steps.size(); s++)
+            if (steps.get(s) instanceof Step.DenseStep d) factor[s] = layerFactor(d, f1.inputs[s], f2.inputs[s], f1.n, f2.n);
+        return factor;
+    }
+
+    /** A zero accumulator of the layout of {@code form} (see {@link #ntk}). */
+    private static double[] accumulator(Form form, int n1, int n2, int k) {
         long accLen = switch (form) {
             case TRACE -> (long) n1 * n2;
             case FULL -> (long) n1 * k * n2 * k;
             case DIAGONAL -> (long) n1 * n2 * k;
         };
-        double[] acc = new double[Math.toIntExact(accLen)];
-        try (Workspace w1 = new Workspace((long) n1 * block * maxWidth);
-             Workspace w2 = same ? null : new Workspace((long) n2 * block * maxWidth)) {
-            for (int o0 = 0; o0 < k; o0 += block) {
-                int kb = Math.min(block, k - o0);
-                Delta d1 = top(n1, o0, kb), d2 = same ? d1 : top(n2, o0, kb);
-                for (int s = last; s >= firstDense; s--) {
-                    Step step = steps.get(s);
-                    if (step instanceof Step.ActivationStep a) {
-                        d1 = throughActivation(d1, a, f1.inputs[s]);
-                        d2 = same ? d1 : throughActivation(d2, a, f2.inputs[s]);
-                    } else {
-                        Step.DenseStep dense = (Step.DenseStep) step;
-                        accumulate(acc, factor[s], d1, d2, k, form, n1, n2);
-                        if (s == firstDense) break;
-                        d1 = throughDense(d1, dense, weights.get(s), w1);
-                        d2 = same ? d1 : throughDense(d2, dense, weights.get(s), w2);
-                    }
+        return new double[Math.toIntExact(accLen)];
+    }
+
+    /**
+     * The backward pass shared by every block of outputs: the network, both forward passes (the
+     * same object when x2 is x1, then δ is propagated once), the layer factors and the accumulator.
+     */
+    private record Backward(List<Step> steps, NativeWeights weights, Forward f1, Forward f2, double[][] factor, int firstDense,
+                            int k, Form form, double[] acc) {
+        boolean same() { return f1 == f2; }
+
+        /**
+         * Outputs [o0, o0+kb): δ from the output back to the first Dense layer, each Dense layer
+         * adding its factor times the δ Gram to {@code acc}.
+         */
+        void outputBlock(int o0, int kb, Workspace w1, Workspace w2) {
+            boolean same = same();
+            Delta d1 = top(f1.n, o0, kb), d2 = same ? d1 : top(f2.n, o0, kb);
+            for (int s = steps.size() - 1; s >= firstDense; s--) {
+                Step step = steps.get(s);
+                if (step instanceof Step.ActivationStep a) {
+                    d1 = throughActivation(d1, a, f1.inputs[s]);
+                    d2 = same ? d1 : throughActivation(d2, a, f2.inputs[s]);
+                } else {
+                    Step.DenseStep dense = (Step.DenseStep) step;
+                    accumulate(acc, factor[s], d1, d2, k, form, f1.n, f2.n);
+                    if (s == firstDense) break;
+                    d1 = throughDense(d1, dense, weights.get(s), w1);
+                    d2 = same ? d1 : throughDense(d2, dense, weights.get(s), w2);
                 }
             }
         }
-        return acc;
     }
 
     private static Delta top(int n, int o0, int kb) {
