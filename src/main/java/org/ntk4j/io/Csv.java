@@ -54,26 +54,9 @@ public final class Csv {
                     first = false;
                     if (isHeader(rec, file, line, arg)) continue;
                 }
-                if (cols < 0) cols = rec.size();
-                else if (rec.size() != cols)
-                    throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + " has " + rec.size() + " columns, expected "
-                        + cols + " (as in the first data row)");
-                if ((long) (rows + 1) * cols > Inputs.MAX_ELEMENTS)
-                    throw new InvalidInputException(arg, Inputs.name(file) + " has more than " + Inputs.MAX_ELEMENTS
-                        + " values, the most one ntk4j matrix holds: split the input");
-                if ((rows + 1) * cols > data.length)
-                    data = Arrays.copyOf(data, (int) Math.min(Inputs.MAX_ELEMENTS, Math.max((rows + 1L) * cols, 2L * data.length)));
-                for (int j = 0; j < cols; j++) {
-                    double v = parse(rec.get(j));
-                    if (Double.isNaN(v) && !isNanToken(rec.get(j)))
-                        throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": "
-                            + describe(rec.get(j)) + " is not a number");
-                    if (options.checkFinite() && !Double.isFinite(v))
-                        throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": "
-                            + describe(rec.get(j)) + (DECIMAL.matcher(rec.get(j).strip()).matches() ? " overflows float64" : "")
-                            + "; inputs must be finite: remove or impute it");
-                    data[rows * cols + j] = v;
-                }
+                cols = checkColumns(rec, cols, file, line, arg);
+                data = withRoomForRow(data, rows, cols, file, arg);
+                parseRow(rec, cols, data, rows * cols, file, line, options);
                 rows++;
             }
             if (rows == 0) throw new InvalidInputException(arg, Inputs.name(file) + " has no data rows");
@@ -82,6 +65,44 @@ public final class Csv {
             throw readError(arg, file, e.getCause());
         } catch (IOException e) {
             throw readError(arg, file, e);
+        }
+    }
+
+    /** The column count: the first data row's, which every later row must have. */
+    private static int checkColumns(CSVRecord rec, int cols, Path file, long line, String arg) {
+        if (cols < 0) return rec.size();
+        if (rec.size() != cols)
+            throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + " has " + rec.size() + " columns, expected "
+                + cols + " (as in the first data row)");
+        return cols;
+    }
+
+    /**
+     * {@code data}, or a copy at least twice as large, with room for one more row after {@code rows}
+     * rows; more than one matrix can hold is an error.
+     */
+    private static double[] withRoomForRow(double[] data, int rows, int cols, Path file, String arg) {
+        if ((long) (rows + 1) * cols > Inputs.MAX_ELEMENTS)
+            throw new InvalidInputException(arg, Inputs.name(file) + " has more than " + Inputs.MAX_ELEMENTS
+                + " values, the most one ntk4j matrix holds: split the input");
+        if ((rows + 1) * cols > data.length)
+            return Arrays.copyOf(data, (int) Math.min(Inputs.MAX_ELEMENTS, Math.max((rows + 1L) * cols, 2L * data.length)));
+        return data;
+    }
+
+    /** The fields of one data row into {@code data[offset..offset+cols)}; text, and NaN/Inf unless allowed, are errors. */
+    private static void parseRow(CSVRecord rec, int cols, double[] data, int offset, Path file, long line, ReadOptions options) {
+        String arg = options.argument();
+        for (int j = 0; j < cols; j++) {
+            double v = parse(rec.get(j));
+            if (Double.isNaN(v) && !isNanToken(rec.get(j)))
+                throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": "
+                    + describe(rec.get(j)) + " is not a number");
+            if (options.checkFinite() && !Double.isFinite(v))
+                throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": "
+                    + describe(rec.get(j)) + (DECIMAL.matcher(rec.get(j).strip()).matches() ? " overflows float64" : "")
+                    + "; inputs must be finite: remove or impute it");
+            data[offset + j] = v;
         }
     }
 
