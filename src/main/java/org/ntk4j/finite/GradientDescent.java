@@ -16,45 +16,74 @@ final class GradientDescent {
     /** Returns the trained steps (fresh arrays; the input steps are not modified). */
     static List<Step> run(List<Step> steps, double[] x, int n, int inputDim, double[] y, int k,
                           int iterations, double learningRate, org.ntk4j.kernel.ProgressListener progress) {
-        int last = steps.size() - 1;
+        int firstDense = firstDense(steps);
+        List<Step> work = workingCopy(steps);
+        double invN = 1.0 / ((double) n * k);
+        try (NativeWeights weights = new NativeWeights(steps); Scratch scratch = new Scratch()) {
+            for (int it = 0; it < iterations; it++) {
+                ParallelRegion.checkInterrupted("training the finite network");
+                Forward f = Forward.run(work, weights, x, n, inputDim, true, scratch);
+                backward(work, weights, f, outputGradient(f.output, y, invN), n, firstDense, learningRate, scratch);
+                progress.onProgress(it + 1, iterations);
+            }
+            return trained(work, weights);
+        }
+    }
+
+    /** The index of the first Dense step: the backward pass stops there (no earlier layer has parameters). */
+    private static int firstDense(List<Step> steps) {
         int firstDense = -1;
-        for (int s = 0; s <= last; s++) if (steps.get(s) instanceof Step.DenseStep) { firstDense = s; break; }
-        // Working steps: own bias copies; w = null because the weights live natively (fail fast if read).
+        for (int s = 0; s < steps.size(); s++) if (steps.get(s) instanceof Step.DenseStep) { firstDense = s; break; }
+        return firstDense;
+    }
+
+    /** Working steps: own bias copies; w = null because the weights live natively (fail fast if read). */
+    private static List<Step> workingCopy(List<Step> steps) {
         List<Step> work = new ArrayList<>(steps.size());
         for (Step s : steps) {
             if (s instanceof Step.DenseStep d)
                 work.add(new Step.DenseStep(d.nIn(), d.nOut(), d.wMul(), d.bMul(), null, d.b() == null ? null : d.b().clone()));
             else work.add(s);
         }
-        double invN = 1.0 / ((double) n * k);
-        int slots = 2 * steps.size();
-        try (NativeWeights weights = new NativeWeights(steps); Scratch scratch = new Scratch()) {
-            for (int it = 0; it < iterations; it++) {
-                ParallelRegion.checkInterrupted("training the finite network");
-                Forward f = Forward.run(work, weights, x, n, inputDim, true, scratch);
-                double[] g = new double[n * k];
-                for (int q = 0; q < g.length; q++) g[q] = (f.output[q] - y[q]) * invN; // ∂L/∂f
-                for (int s = last; s >= firstDense; s--) {
-                    Step step = work.get(s);
-                    double[] z = f.inputs[s];
-                    if (step instanceof Step.ActivationStep a) {
-                        var phi = a.activation();
-                        for (int q = 0; q < g.length; q++) g[q] *= phi.derivative(z[q]);
-                    } else {
-                        Step.DenseStep d = (Step.DenseStep) step;
-                        g = denseStep(d, weights.get(s), z, g, n, learningRate, s > firstDense, scratch, slots + 3 * s);
-                    }
-                }
-                progress.onProgress(it + 1, iterations);
+        return work;
+    }
+
+    /** ∂L/∂f = (f − y)/N for L = 1/(2N)·‖f − y‖². */
+    private static double[] outputGradient(double[] output, double[] y, double invN) {
+        double[] g = new double[y.length];
+        for (int q = 0; q < g.length; q++) g[q] = (output[q] - y[q]) * invN;
+        return g;
+    }
+
+    /**
+     * One step of gradient descent from ∂L/∂f: back through the layers to the first Dense one,
+     * through each activation by φ′ of its input and updating each Dense layer in place.
+     */
+    private static void backward(List<Step> work, NativeWeights weights, Forward f, double[] g, int n, int firstDense,
+                                 double learningRate, Scratch scratch) {
+        int slots = 2 * work.size(); // scratch slots below this belong to the forward pass
+        for (int s = work.size() - 1; s >= firstDense; s--) {
+            Step step = work.get(s);
+            double[] z = f.inputs[s];
+            if (step instanceof Step.ActivationStep a) {
+                var phi = a.activation();
+                for (int q = 0; q < g.length; q++) g[q] *= phi.derivative(z[q]);
+            } else {
+                Step.DenseStep d = (Step.DenseStep) step;
+                g = denseStep(d, weights.get(s), z, g, n, learningRate, s > firstDense, scratch, slots + 3 * s);
             }
-            List<Step> out = new ArrayList<>(steps.size());
-            for (int s = 0; s <= last; s++) {
-                if (work.get(s) instanceof Step.DenseStep d)
-                    out.add(new Step.DenseStep(d.nIn(), d.nOut(), d.wMul(), d.bMul(), weights.get(s).toArray(), d.b()));
-                else out.add(work.get(s));
-            }
-            return out;
         }
+    }
+
+    /** The trained steps: the native weights copied back into fresh arrays, with the updated biases. */
+    private static List<Step> trained(List<Step> work, NativeWeights weights) {
+        List<Step> out = new ArrayList<>(work.size());
+        for (int s = 0; s < work.size(); s++) {
+            if (work.get(s) instanceof Step.DenseStep d)
+                out.add(new Step.DenseStep(d.nIn(), d.nOut(), d.wMul(), d.bMul(), weights.get(s).toArray(), d.b()));
+            else out.add(work.get(s));
+        }
+        return out;
     }
 
     /**
