@@ -46,11 +46,18 @@ module org.ntk4j {
     uses org.ntk4j.kernel.KernelBackend;
     uses org.ntk4j.device.Accelerator;
     uses org.ntk4j.solve.AcceleratedPosterior;
-    provides org.ntk4j.kernel.KernelBackend with org.ntk4j.gpu.GpuKernelBackend;
-    provides org.ntk4j.device.Accelerator with org.ntk4j.gpu.GpuAccelerator;
-    provides org.ntk4j.solve.AcceleratedPosterior with org.ntk4j.gpu.GpuPosterior;
+
+    provides org.ntk4j.kernel.KernelBackend with
+            org.ntk4j.gpu.GpuKernelBackend;
+    provides org.ntk4j.device.Accelerator with
+            org.ntk4j.gpu.GpuAccelerator;
+    provides org.ntk4j.solve.AcceleratedPosterior with
+            org.ntk4j.gpu.GpuPosterior;
 
     // picocli sets the commands' option fields; Jackson writes the CLI's and the demo's summaries
-    opens org.ntk4j.cli to info.picocli, com.fasterxml.jackson.databind;
-    opens org.ntk4j.demo to com.fasterxml.jackson.databind;
+    opens org.ntk4j.cli to
+            info.picocli,
+            com.fasterxml.jackson.databind;
+    opens org.ntk4j.demo to
+            com.fasterxml.jackson.databind;
 }

@@ -18,10 +18,12 @@ public final class NativeCpu {
     private static final String LIBRARY = "/native/linux-x86_64/libntk4j_cpu.so";
     private static final boolean LOADED = load();
 
-    private NativeCpu() { }
+    private NativeCpu() {}
 
     /** Whether the library is loaded (its native methods can be called). */
-    public static boolean loaded() { return LOADED; }
+    public static boolean loaded() {
+        return LOADED;
+    }
 
     private static boolean load() {
         if (!Boolean.parseBoolean(System.getProperty("ntk4j.native.cpu", "true"))) {
@@ -34,7 +36,8 @@ public final class NativeCpu {
         }
         URL url = NativeCpu.class.getResource(LIBRARY);
         if (url == null) {
-            LOG.debug("native CPU kernels not in this build (no C compiler when it was built); using the Java implementation");
+            LOG.debug(
+                    "native CPU kernels not in this build (no C compiler when it was built); using the Java implementation");
             return false;
         }
         try {
@@ -44,7 +47,9 @@ public final class NativeCpu {
             LOG.debug("native CPU kernels loaded from {}", file);
             return true;
         } catch (Exception | LinkageError e) {
-            LOG.warn("native CPU kernels could not be loaded ({}); using the Java implementation (same results, slower)", e.toString());
+            LOG.warn(
+                    "native CPU kernels could not be loaded ({}); using the Java implementation (same results, slower)",
+                    e.toString());
             return false;
         }
     }

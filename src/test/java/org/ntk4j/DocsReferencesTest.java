@@ -32,15 +32,24 @@ class DocsReferencesTest {
 
     /** Text files that can hold a reference; data (JSON fixtures, .npy, logs) is not scanned. */
     private static final Set<String> EXTENSIONS =
-        Set.of("java", "py", "sh", "md", "c", "h", "cpp", "cu", "cuh", "xml", "properties");
+            Set.of("java", "py", "sh", "md", "c", "h", "cpp", "cu", "cuh", "xml", "properties");
 
     /** Citations of documents outside the repository (lower case). */
     private static final List<String> FORBIDDEN = List.of(
-        "../shared", "/work/shared", "shared/spec", "shared/reference", "kernels-and-prediction",
-        "platform-notes", "architecture-guide", "seed-comments", "spec §", "issue 3's table");
+            "../shared",
+            "/work/shared",
+            "shared/spec",
+            "shared/reference",
+            "kernels-and-prediction",
+            "platform-notes",
+            "architecture-guide",
+            "seed-comments",
+            "spec §",
+            "issue 3's table");
 
     /** A path ending in .md; a token with a placeholder ($VAR, &lt;date&gt;, *) is not a citation. */
     private static final Pattern MD_TOKEN = Pattern.compile("[\\w./<>*$-]*\\.md(?![\\w])");
+
     private static final Pattern DOCS_PATH = Pattern.compile("(?<![\\w/.-])docs/[\\w./-]*[\\w/](#[\\w\\p{L}-]+)?");
     private static final Pattern MD_LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
     private static final Pattern ALL_CAPS_SEGMENT = Pattern.compile("(^|/)[A-Z][A-Z_]+(/|\\.md$)");
@@ -58,13 +67,16 @@ class DocsReferencesTest {
         Files.createDirectories(root.resolve("docs"));
         Files.writeString(root.resolve("docs/page.md"), "# Page\n\n## 2. A section\n\nSee [other](other.md).\n");
         Path src = Files.createDirectories(root.resolve("src/main/java"));
-        Files.writeString(src.resolve("A.java"), String.join("\n",
-            "/** Fine: docs/page.md, docs/page.md#2-a-section, [x](y) in Java is not a link. */",
-            "/** Missing page: docs/missing.md. */",
-            "/** Missing anchor: docs/page.md#9-nowhere. */",
-            "/** Bare page name: page.md §2. */",
-            "/** External: " + FORBIDDEN.get(4) + ".md and " + FORBIDDEN.get(8) + "4. */",
-            "/** Output names are not citations: DIR/report.md, $out.md, results-<date>.md. */"));
+        Files.writeString(
+                src.resolve("A.java"),
+                String.join(
+                        "\n",
+                        "/** Fine: docs/page.md, docs/page.md#2-a-section, [x](y) in Java is not a link. */",
+                        "/** Missing page: docs/missing.md. */",
+                        "/** Missing anchor: docs/page.md#9-nowhere. */",
+                        "/** Bare page name: page.md §2. */",
+                        "/** External: " + FORBIDDEN.get(4) + ".md and " + FORBIDDEN.get(8) + "4. */",
+                        "/** Output names are not citations: DIR/report.md, $out.md, results-<date>.md. */"));
 
         List<String> problems = problems(root);
 
@@ -82,8 +94,11 @@ class DocsReferencesTest {
         Set<String> docPages = new HashSet<>();
         Path docs = root.resolve("docs");
         if (Files.isDirectory(docs))
-            try (Stream<Path> s = Files.list(docs)) { s.forEach(p -> docPages.add(p.getFileName().toString())); }
-            catch (IOException e) { throw new UncheckedIOException(e); }
+            try (Stream<Path> s = Files.list(docs)) {
+                s.forEach(p -> docPages.add(p.getFileName().toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         for (Path file : files(root)) {
             String rel = root.relativize(file).toString().replace('\\', '/');
             boolean inDocs = rel.startsWith("docs/"), markdown = rel.endsWith(".md");
@@ -92,7 +107,8 @@ class DocsReferencesTest {
                 String line = lines.get(i), at = rel + ":" + (i + 1) + ": ";
                 String lower = line.toLowerCase(Locale.ROOT);
                 for (String f : FORBIDDEN)
-                    if (lower.contains(f)) out.add(at + "cites \"" + f + "\", which is not in the repository; cite a docs/ page");
+                    if (lower.contains(f))
+                        out.add(at + "cites \"" + f + "\", which is not in the repository; cite a docs/ page");
                 Matcher d = DOCS_PATH.matcher(line);
                 while (d.find()) checkTarget(root, root, d.group(), at, out);
                 if (markdown) {
@@ -100,7 +116,12 @@ class DocsReferencesTest {
                     while (l.find()) {
                         String target = l.group(1);
                         if (!target.contains("://") && !target.startsWith("mailto:"))
-                            checkTarget(root, file.getParent(), target.startsWith("#") ? file.getFileName() + target : target, at, out);
+                            checkTarget(
+                                    root,
+                                    file.getParent(),
+                                    target.startsWith("#") ? file.getFileName() + target : target,
+                                    at,
+                                    out);
                     }
                 }
                 Matcher m = MD_TOKEN.matcher(line);
@@ -119,7 +140,10 @@ class DocsReferencesTest {
     private static void checkTarget(Path root, Path base, String target, String at, List<String> out) {
         int hash = target.indexOf('#');
         String path = hash < 0 ? target : target.substring(0, hash);
-        if (path.contains("$") || path.contains("<") || path.contains("*") || ALL_CAPS_SEGMENT.matcher(path).find()) return;
+        if (path.contains("$")
+                || path.contains("<")
+                || path.contains("*")
+                || ALL_CAPS_SEGMENT.matcher(path).find()) return;
         Path p = base.resolve(path).normalize();
         if (!p.startsWith(root) || !Files.exists(p)) {
             out.add(at + "cites " + target + ", which does not exist");
@@ -149,7 +173,10 @@ class DocsReferencesTest {
             if (Files.isRegularFile(p)) out.add(p);
             else if (Files.isDirectory(p))
                 try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(Files::isRegularFile).filter(DocsReferencesTest::scanned).sorted().forEach(out::add);
+                    s.filter(Files::isRegularFile)
+                            .filter(DocsReferencesTest::scanned)
+                            .sorted()
+                            .forEach(out::add);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

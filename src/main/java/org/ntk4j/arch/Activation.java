@@ -19,7 +19,9 @@ public non-sealed interface Activation extends Layer {
     double ntkFactor(double c, double q1, double q2);
 
     /** T(q, q, q): the variance map. The default evaluates the two-argument map at (q, q, q). */
-    default double variance(double q) { return nngp(q, q, q); }
+    default double variance(double q) {
+        return nngp(q, q, q);
+    }
 
     /** φ(x), for finite networks. */
     double apply(double x);
@@ -31,5 +33,7 @@ public non-sealed interface Activation extends Layer {
      * Whether φ is the identity, which changes nothing and may stand anywhere in an architecture
      * (compilers drop it). The one way to recognise it: {@code arch} cannot see the Identity class.
      */
-    default boolean isIdentity() { return false; }
+    default boolean isIdentity() {
+        return false;
+    }
 }

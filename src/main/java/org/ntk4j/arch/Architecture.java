@@ -22,19 +22,26 @@ public record Architecture(List<Layer> layers, Parameterization parameterization
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             if (l instanceof Activation a && !a.isIdentity() && !(prev instanceof Dense)) {
-                throw new IllegalArgumentException("architecture: layer " + (i + 1) + " (" + a.describe() + ") "
-                    + (prev == null ? "cannot come first: a nonlinearity needs a Dense layer before it"
-                                    : "follows " + prev.describe() + ": two nonlinearities in a row have no closed-form kernel; put a Dense between them"));
+                throw new IllegalArgumentException(
+                        "architecture: layer " + (i + 1) + " (" + a.describe() + ") "
+                                + (prev == null
+                                        ? "cannot come first: a nonlinearity needs a Dense layer before it"
+                                        : "follows " + prev.describe()
+                                                + ": two nonlinearities in a row have no closed-form kernel; put a Dense between them"));
             }
             if (!(l instanceof Activation a2 && a2.isIdentity())) prev = l;
         }
     }
 
     /** An NTK-parameterized architecture. */
-    public static Architecture of(Layer... layers) { return new Architecture(List.of(layers), Parameterization.NTK); }
+    public static Architecture of(Layer... layers) {
+        return new Architecture(List.of(layers), Parameterization.NTK);
+    }
 
     /** The same layers with another parameterization. */
-    public Architecture withParameterization(Parameterization p) { return new Architecture(layers, p); }
+    public Architecture withParameterization(Parameterization p) {
+        return new Architecture(layers, p);
+    }
 
     /** ARCH text that parses back to this architecture (parameterization not included). */
     public String describe() {

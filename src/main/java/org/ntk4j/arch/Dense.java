@@ -23,14 +23,19 @@ public record Dense(int width, double wStd, double bStd, boolean hasBias) implem
     }
 
     /** A layer with a bias. */
-    public static Dense of(int width, double wStd, double bStd) { return new Dense(width, wStd, bStd, true); }
+    public static Dense of(int width, double wStd, double bStd) {
+        return new Dense(width, wStd, bStd, true);
+    }
 
     /** A layer without a bias ({@code b_std=None}). */
-    public static Dense noBias(int width, double wStd) { return new Dense(width, wStd, 0.0, false); }
+    public static Dense noBias(int width, double wStd) {
+        return new Dense(width, wStd, 0.0, false);
+    }
 
-    @Override public String describe() {
+    @Override
+    public String describe() {
         return hasBias
-            ? String.format(Locale.ROOT, "Dense(%d,W_std=%s,b_std=%s)", width, wStd, bStd)
-            : String.format(Locale.ROOT, "Dense(%d,W_std=%s)", width, wStd);
+                ? String.format(Locale.ROOT, "Dense(%d,W_std=%s,b_std=%s)", width, wStd, bStd)
+                : String.format(Locale.ROOT, "Dense(%d,W_std=%s)", width, wStd);
     }
 }

@@ -7,12 +7,19 @@ import picocli.CommandLine.Option;
 
 /** The {@code --arch} and {@code --parameterization} flags, shared (as a picocli mixin) by kernel, predict and finite. */
 final class ArchOptions {
-    @Option(names = "--arch", required = true, paramLabel = "ARCH",
-        description = "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)'.")
+    @Option(
+            names = "--arch",
+            required = true,
+            paramLabel = "ARCH",
+            description = "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)'.")
     String arch;
 
-    @Option(names = "--parameterization", paramLabel = "ntk|standard", defaultValue = "ntk",
-        converter = Choices.ParameterizationConverter.class, description = "Dense-layer parameterization (default: ntk).")
+    @Option(
+            names = "--parameterization",
+            paramLabel = "ntk|standard",
+            defaultValue = "ntk",
+            converter = Choices.ParameterizationConverter.class,
+            description = "Dense-layer parameterization (default: ntk).")
     Parameterization parameterization;
 
     /**
@@ -20,5 +27,7 @@ final class ArchOptions {
      * {@code Architecture} reject, is an {@link org.ntk4j.error.InvalidInputException} of {@code arch} from the parser
      * ({@code --arch} here); anything else would be a bug in the parser.
      */
-    Architecture architecture() { return ArchParser.parse(arch, parameterization); }
+    Architecture architecture() {
+        return ArchParser.parse(arch, parameterization);
+    }
 }

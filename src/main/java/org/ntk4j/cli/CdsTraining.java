@@ -31,19 +31,50 @@ public final class CdsTraining {
             Npy.write(dir.resolve("x.npy"), Matrix.of(x));
             Npy.write(dir.resolve("y.npy"), Matrix.of(y));
             String arch = "Dense(8,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)";
-            String x1 = dir.resolve("x.npy").toString(), out = dir.resolve("out").toString();
+            String x1 = dir.resolve("x.npy").toString(),
+                    out = dir.resolve("out").toString();
             PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
             int rc = Main.run(new String[] {"kernel", "--arch", arch, "--x1", x1, "--out", out}, sink, sink);
-            rc |= Main.run(new String[] {"predict", "--arch", arch, "--x-train", x1, "--y-train", dir.resolve("y.npy").toString(),
-                "--x-test", x1, "--get", "nngp", "--diag-reg", "1e-3", "--out", out}, sink, sink);
+            rc |= Main.run(
+                    new String[] {
+                        "predict",
+                        "--arch",
+                        arch,
+                        "--x-train",
+                        x1,
+                        "--y-train",
+                        dir.resolve("y.npy").toString(),
+                        "--x-test",
+                        x1,
+                        "--get",
+                        "nngp",
+                        "--diag-reg",
+                        "1e-3",
+                        "--out",
+                        out
+                    },
+                    sink,
+                    sink);
             // a kernel large enough for the JIT to profile the recursion's loops (the AOT cache of JDK >= 25
             // keeps those profiles): 3 ReLU layers, the benchmark architecture's activation
             double[][] big = new double[600][32];
             for (int i = 0; i < big.length; i++) for (int j = 0; j < 32; j++) big[i][j] = Math.sin(0.7 * i + 1.9 * j);
             Npy.write(dir.resolve("big.npy"), Matrix.of(big));
-            String deep = "Dense(64,W_std=1.5,b_std=0.1)->Relu->Dense(64,W_std=1.5,b_std=0.1)->Relu->Dense(64,W_std=1.5,b_std=0.1)->Relu->Dense(1)";
+            String deep =
+                    "Dense(64,W_std=1.5,b_std=0.1)->Relu->Dense(64,W_std=1.5,b_std=0.1)->Relu->Dense(64,W_std=1.5,b_std=0.1)->Relu->Dense(1)";
             for (int r = 0; r < 3; r++)
-                rc |= Main.run(new String[] {"kernel", "--arch", deep, "--x1", dir.resolve("big.npy").toString(), "--out", out}, sink, sink);
+                rc |= Main.run(
+                        new String[] {
+                            "kernel",
+                            "--arch",
+                            deep,
+                            "--x1",
+                            dir.resolve("big.npy").toString(),
+                            "--out",
+                            out
+                        },
+                        sink,
+                        sink);
             if (rc != 0) throw new IllegalStateException("CDS training run failed with exit code " + rc);
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {

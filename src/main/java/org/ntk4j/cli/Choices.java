@@ -11,7 +11,8 @@ final class Choices {
     private Choices() {}
 
     static final class ParameterizationConverter implements ITypeConverter<Parameterization> {
-        @Override public Parameterization convert(String s) {
+        @Override
+        public Parameterization convert(String s) {
             try {
                 return Parameterization.parse(s);
             } catch (IllegalArgumentException e) {
@@ -21,7 +22,8 @@ final class Choices {
     }
 
     static final class DTypeConverter implements ITypeConverter<DType> {
-        @Override public DType convert(String s) {
+        @Override
+        public DType convert(String s) {
             try {
                 return DType.parse(s);
             } catch (IllegalArgumentException e) {
@@ -31,7 +33,8 @@ final class Choices {
     }
 
     static final class DeviceConverter implements ITypeConverter<Device> {
-        @Override public Device convert(String s) {
+        @Override
+        public Device convert(String s) {
             try {
                 return Device.parse(s);
             } catch (org.ntk4j.error.Ntk4jException e) {

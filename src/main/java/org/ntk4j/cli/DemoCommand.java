@@ -21,42 +21,72 @@ import picocli.CommandLine.ParentCommand;
  * the lower-band maximin on the hidden true utility, averaged over seeds. Prints a table and writes
  * report.md, summary.json, policies.png and goodhart.png into {@code --out}.
  */
-@Command(name = "demo", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
-    description = {"Soft optimization on a Goodhart toy: argmax vs quantilizers vs the maximin whose q comes from a bound.",
-        "Prints a table; writes DIR/report.md, DIR/summary.json, DIR/policies.png, DIR/goodhart.png."})
+@Command(
+        name = "demo",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Soft optimization on a Goodhart toy: argmax vs quantilizers vs the maximin whose q comes from a bound.",
+            "Prints a table; writes DIR/report.md, DIR/summary.json, DIR/policies.png, DIR/goodhart.png."
+        })
 final class DemoCommand implements Callable<Integer> {
-    @ParentCommand Main main;
+    @ParentCommand
+    Main main;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "ntk4j-demo", description = "Output directory (default: ntk4j-demo).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "ntk4j-demo",
+            description = "Output directory (default: ntk4j-demo).")
     Path out;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "First seed; the table averages seeds S..S+4 (default: 0).")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "0",
+            description = "First seed; the table averages seeds S..S+4 (default: 0).")
     long seed;
 
-    @Override public Integer call() {
+    @Override
+    public Integer call() {
         OutputDir dir = main.outputDir("--out", out);
         ToyConfig cfg = ToyConfig.defaults();
         PrintStream o = main.out();
         long t0 = System.nanoTime();
         DemoResult r;
         try (ProgressBar bar = ProgressBar.of(main, "demo: seeds")) {
-            r = GoodhartDemo.run(cfg, seed, NtkUtilityModel.ntkgp(cfg.architecture(), cfg.labelNoise() * cfg.labelNoise()), bar);
+            r = GoodhartDemo.run(
+                    cfg, seed, NtkUtilityModel.ntkgp(cfg.architecture(), cfg.labelNoise() * cfg.labelNoise()), bar);
         }
         SeedRun first = r.runs().get(0);
         dir.writeText("report.md", DemoReport.markdown(r));
         dir.writeJson("summary.json", r.summary());
         dir.writeBytes("policies.png", DemoPlots.policies(first));
         dir.writeBytes("goodhart.png", DemoPlots.goodhart(first));
-        o.println(String.format(Locale.ROOT, "ntk4j demo: %d policies, %d + %d labels from the prior, seeds %s (%.1f s)",
-            cfg.policies(), cfg.fitLabels(), cfg.calibrationLabels(), r.seeds(), (System.nanoTime() - t0) / 1e9));
-        o.println(String.format(Locale.ROOT, "epsilon (Hoeffding, R = %s, delta = %s): %.4f on average; E_prior|U - V| (hidden): %.4f",
-            cfg.range(), cfg.delta(), r.mean(s -> s.epsilon().epsilon()), r.mean(SeedRun::trueMeanAbsError)));
+        o.println(String.format(
+                Locale.ROOT,
+                "ntk4j demo: %d policies, %d + %d labels from the prior, seeds %s (%.1f s)",
+                cfg.policies(),
+                cfg.fitLabels(),
+                cfg.calibrationLabels(),
+                r.seeds(),
+                (System.nanoTime() - t0) / 1e9));
+        o.println(String.format(
+                Locale.ROOT,
+                "epsilon (Hoeffding, R = %s, delta = %s): %.4f on average; E_prior|U - V| (hidden): %.4f",
+                cfg.range(),
+                cfg.delta(),
+                r.mean(s -> s.epsilon().epsilon()),
+                r.mean(SeedRun::trueMeanAbsError)));
         o.println();
         o.print(r.table());
         o.println();
-        o.println("true E[V]: what the policy gets; proxy E[U]: what it expects; guaranteed: the bound's lower bound on true E[V];");
+        o.println(
+                "true E[V]: what the policy gets; proxy E[U]: what it expects; guaranteed: the bound's lower bound on true E[V];");
         o.println("held: seeds where true E[V] >= guaranteed. Maximin: q set by epsilon, not by hand.");
-        o.println("wrote " + String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        o.println("wrote "
+                + String.join(", ", dir.written().stream().map(Path::toString).toList()));
         return 0;
     }
 }

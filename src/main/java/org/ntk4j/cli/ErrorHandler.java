@@ -32,8 +32,14 @@ import picocli.CommandLine.ParseResult;
  * (a bare {@code IllegalArgumentException} too) is an internal error.
  */
 final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
-    static final int USAGE = 2, INVALID_INPUT = 3, MEMORY = 4, ILL_POSED = 5, DEVICE = 6, NTK4J = 7, INTERNAL = 70,
-        INTERRUPTED = 130;
+    static final int USAGE = 2,
+            INVALID_INPUT = 3,
+            MEMORY = 4,
+            ILL_POSED = 5,
+            DEVICE = 6,
+            NTK4J = 7,
+            INTERNAL = 70,
+            INTERRUPTED = 130;
 
     private final Main main;
     private final PrintStream err;
@@ -50,22 +56,29 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         this.verboseArg = v; // also known when parsing failed before the option was bound
     }
 
-    private boolean verbose() { return verboseArg || main.verbose(); }
+    private boolean verbose() {
+        return verboseArg || main.verbose();
+    }
 
-    @Override public int handleParseException(ParameterException ex, String[] args) {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
         String msg = oneLine(ex.getMessage());
-        if (ex instanceof CommandLine.UnmatchedArgumentException u && ex.getCommandLine().getParent() == null
-                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u
+                && ex.getCommandLine().getParent() == null
+                && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
             msg = "unknown command '" + u.getUnmatched().get(0) + "'; commands: "
-                + String.join(", ", ex.getCommandLine().getSubcommands().keySet());
+                    + String.join(", ", ex.getCommandLine().getSubcommands().keySet());
         }
-        if (!msg.contains("--help")) msg += " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')";
+        if (!msg.contains("--help"))
+            msg += " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')";
         err.println("ntk4j: error: " + msg);
         if (verbose()) ex.printStackTrace(err);
         return USAGE;
     }
 
-    @Override public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
         return handle(ex, cl);
     }
 
@@ -77,13 +90,14 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             err.println("ntk4j: error: " + oneLine(inCommandTerms(e, cl)));
         } else if (code == INTERNAL) {
             err.println("ntk4j: internal error: " + e.getClass().getName()
-                + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage()))
-                + (verbose() ? "" : " (rerun with --verbose for the stack trace, and please report it)"));
+                    + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage()))
+                    + (verbose() ? "" : " (rerun with --verbose for the stack trace, and please report it)"));
         } else if (e instanceof OutOfMemoryError) {
             err.println("ntk4j: error: out of memory (" + oneLine(String.valueOf(e.getMessage()))
-                + "); use smaller inputs, --dtype float32, or a larger heap, e.g. NTK4J_OPTS=-Xmx16g");
+                    + "); use smaller inputs, --dtype float32, or a larger heap, e.g. NTK4J_OPTS=-Xmx16g");
         } else {
-            err.println("ntk4j: error: " + oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            err.println("ntk4j: error: "
+                    + oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         if (verbose()) t.printStackTrace(err);
         err.flush();
@@ -116,7 +130,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (cl == null || msg == null) return msg;
         Map<String, OptionSpec> flags = flagsByLibraryName(cl);
         String head = "";
-        if (e instanceof InvalidInputException iie && iie.argument() != null && msg.startsWith(iie.argument() + ":")
+        if (e instanceof InvalidInputException iie
+                && iie.argument() != null
+                && msg.startsWith(iie.argument() + ":")
                 && flags.containsKey(iie.argument())) {
             head = flags.get(iie.argument()).longestName();
             msg = msg.substring(iie.argument().length());
@@ -131,7 +147,8 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     private static String inCommandTerms(Matcher m, Map<String, OptionSpec> flags) {
         if (m.group("type") != null) {
             for (OptionSpec o : flags.values()) {
-                if (o.type().isEnum() && o.type().getSimpleName().equals(m.group("type"))
+                if (o.type().isEnum()
+                        && o.type().getSimpleName().equals(m.group("type"))
                         && isConstant(o.type(), m.group("constant")))
                     return o.longestName() + " " + m.group("constant").toLowerCase(Locale.ROOT);
             }
@@ -139,7 +156,8 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         }
         String word = m.group("word");
         OptionSpec o = flags.get(word);
-        boolean compound = word.chars().skip(1).anyMatch(Character::isUpperCase) || word.chars().anyMatch(Character::isDigit);
+        boolean compound = word.chars().skip(1).anyMatch(Character::isUpperCase)
+                || word.chars().anyMatch(Character::isDigit);
         return o != null && compound ? o.longestName() : word;
     }
 
@@ -153,8 +171,8 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
      * a letter, digit, {@code _ . / \ -}) and not before a file extension or a member ({@code .x}).
      */
     private static final Pattern NAME = Pattern.compile(
-        "(?<![A-Za-z0-9_./\\\\-])(?:(?<type>[A-Z][A-Za-z0-9]*)\\.(?<constant>[A-Z][A-Z0-9_]*)|(?<word>[A-Za-z][A-Za-z0-9_]*))"
-            + "(?![A-Za-z0-9_])(?!\\.[A-Za-z0-9_])");
+            "(?<![A-Za-z0-9_./\\\\-])(?:(?<type>[A-Z][A-Za-z0-9]*)\\.(?<constant>[A-Z][A-Z0-9_]*)|(?<word>[A-Za-z][A-Za-z0-9_]*))"
+                    + "(?![A-Za-z0-9_])(?!\\.[A-Za-z0-9_])");
 
     /** The command's options by library name: each flag's camelCase name, and the aliases that name it. */
     private static Map<String, OptionSpec> flagsByLibraryName(CommandLine cl) {
@@ -172,7 +190,8 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         String[] parts = flag.replaceFirst("^-+", "").split("-");
         StringBuilder b = new StringBuilder(parts[0]);
         for (int i = 1; i < parts.length; i++)
-            if (!parts[i].isEmpty()) b.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i], 1, parts[i].length());
+            if (!parts[i].isEmpty())
+                b.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i], 1, parts[i].length());
         return b.toString();
     }
 
@@ -200,9 +219,12 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
      */
     static Throwable unwrap(Throwable t) {
         Throwable e = t;
-        while ((e instanceof ExecutionException || e instanceof CompletionException
-                || e instanceof UndeclaredThrowableException || e instanceof InvocationTargetException
-                || e instanceof CommandLine.ExecutionException) && e.getCause() != null) {
+        while ((e instanceof ExecutionException
+                        || e instanceof CompletionException
+                        || e instanceof UndeclaredThrowableException
+                        || e instanceof InvocationTargetException
+                        || e instanceof CommandLine.ExecutionException)
+                && e.getCause() != null) {
             e = e.getCause();
         }
         for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
@@ -212,7 +234,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     }
 
     /** A message as one line of printable text: line breaks collapsed, control characters escaped, cut if huge. */
-    static String oneLine(String s) { return InputText.oneLine(s, MESSAGE_LIMIT); }
+    static String oneLine(String s) {
+        return InputText.oneLine(s, MESSAGE_LIMIT);
+    }
 
     /** Longest error line printed (an option value echoed by picocli can be arbitrarily long). */
     private static final int MESSAGE_LIMIT = 2000;

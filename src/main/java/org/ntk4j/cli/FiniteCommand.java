@@ -22,17 +22,28 @@ import picocli.CommandLine.ParentCommand;
  * L = 1/(2N)·‖f(X) − Y‖², N = n·k: {@code trained_x1.npy} (and {@code trained_x2.npy}). K steps at
  * rate η correspond to {@code predict --time K --learning-rate η}.
  */
-@Command(name = "finite", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
-    description = {"Initialize an actual finite-width network; write its outputs, its empirical NNGP/NTK and,",
-        "with --x-train/--y-train/--steps, its outputs after full-batch gradient descent.",
-        "Writes DIR/f0_x1.npy [f0_x2.npy], nngp.npy, ntk.npy [trained_x1.npy, trained_x2.npy]."})
+@Command(
+        name = "finite",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Initialize an actual finite-width network; write its outputs, its empirical NNGP/NTK and,",
+            "with --x-train/--y-train/--steps, its outputs after full-batch gradient descent.",
+            "Writes DIR/f0_x1.npy [f0_x2.npy], nngp.npy, ntk.npy [trained_x1.npy, trained_x2.npy]."
+        })
 final class FiniteCommand implements Callable<Integer> {
-    @ParentCommand Main main;
+    @ParentCommand
+    Main main;
 
-    @Mixin ArchOptions archOptions;
+    @Mixin
+    ArchOptions archOptions;
 
-    @Option(names = "--width", required = true, paramLabel = "W",
-        description = "Width of every hidden Dense layer (the last Dense keeps its out_dim).")
+    @Option(
+            names = "--width",
+            required = true,
+            paramLabel = "W",
+            description = "Width of every hidden Dense layer (the last Dense keeps its out_dim).")
     int width;
 
     @Option(names = "--seed", required = true, paramLabel = "S", description = "Seed of the initialization.")
@@ -53,14 +64,18 @@ final class FiniteCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "K", description = "Number of full-batch gradient-descent steps.")
     Integer steps;
 
-    @Option(names = "--learning-rate", paramLabel = "ETA", defaultValue = "1",
-        description = "Learning rate of gradient descent (default: 1).")
+    @Option(
+            names = "--learning-rate",
+            paramLabel = "ETA",
+            defaultValue = "1",
+            description = "Learning rate of gradient descent (default: 1).")
     double learningRate;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
-    @Override public Integer call() {
+    @Override
+    public Integer call() {
         Architecture a = archOptions.architecture();
         boolean training = checkFlags();
         Inputs in = readInputs(training);
@@ -71,9 +86,17 @@ final class FiniteCommand implements Callable<Integer> {
         writeInitial(dir, net, in);
         String trainedNote = training ? train(dir, net, in) : "";
         double seconds = (System.nanoTime() - t0) / 1e9;
-        main.out().printf(Locale.ROOT, "finite: width %d, %d parameters, %d outputs%s, in %.2f s -> %s%n", width,
-            net.parameterCount(), net.outputDim(), trainedNote, seconds,
-            String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        main.out()
+                .printf(
+                        Locale.ROOT,
+                        "finite: width %d, %d parameters, %d outputs%s, in %.2f s -> %s%n",
+                        width,
+                        net.parameterCount(),
+                        net.outputDim(),
+                        trainedNote,
+                        seconds,
+                        String.join(
+                                ", ", dir.written().stream().map(Path::toString).toList()));
         return 0;
     }
 
@@ -85,8 +108,9 @@ final class FiniteCommand implements Callable<Integer> {
         if (width < 1) throw new InvalidInputException("--width", "must be >= 1, got " + width);
         boolean training = xTrain != null || yTrain != null || steps != null;
         if (training && (xTrain == null || yTrain == null || steps == null))
-            throw new InvalidInputException(xTrain == null ? "--x-train" : yTrain == null ? "--y-train" : "--steps",
-                "training needs --x-train, --y-train and --steps together");
+            throw new InvalidInputException(
+                    xTrain == null ? "--x-train" : yTrain == null ? "--y-train" : "--steps",
+                    "training needs --x-train, --y-train and --steps together");
         if (training && steps < 0) throw new InvalidInputException("--steps", "must be >= 0, got " + steps);
         if (!Double.isFinite(learningRate) || learningRate <= 0)
             throw new InvalidInputException("--learning-rate", "must be finite and > 0, got " + learningRate);
@@ -105,8 +129,10 @@ final class FiniteCommand implements Callable<Integer> {
             my = InputFiles.matrix("--y-train", yTrain);
             requireColumns("--x-train", mx, m1.cols(), "--x1");
             if (my.rows() != mx.rows())
-                throw new InvalidInputException("--y-train", "has " + my.rows() + " rows but --x-train has " + mx.rows()
-                    + "; give one target row per training input");
+                throw new InvalidInputException(
+                        "--y-train",
+                        "has " + my.rows() + " rows but --x-train has " + mx.rows()
+                                + "; give one target row per training input");
         }
         return new Inputs(m1, m2, mx, my);
     }
@@ -114,8 +140,10 @@ final class FiniteCommand implements Callable<Integer> {
     /** Step 3: the targets against the network, whose output count is known only once it exists. */
     private static void checkTargets(Inputs in, FiniteNetwork net) {
         if (in.yTrain() != null && in.yTrain().cols() != net.outputDim())
-            throw new InvalidInputException("--y-train", "has " + in.yTrain().cols() + " columns but the network has "
-                + net.outputDim() + " outputs (the last Dense layer's width)");
+            throw new InvalidInputException(
+                    "--y-train",
+                    "has " + in.yTrain().cols() + " columns but the network has " + net.outputDim()
+                            + " outputs (the last Dense layer's width)");
     }
 
     /** Step 4: the initial outputs and the empirical kernels. */
@@ -140,19 +168,27 @@ final class FiniteCommand implements Callable<Integer> {
         }
         dir.writeMatrix("trained_x1.npy", trained.apply(in.x1()), DType.FLOAT64);
         if (in.x2() != null) dir.writeMatrix("trained_x2.npy", trained.apply(in.x2()), DType.FLOAT64);
-        return String.format(Locale.ROOT, "; %d steps at rate %s: loss %.6g -> %.6g", steps,
-            learningRate, loss0, trained.loss(in.xTrain(), in.yTrain()));
+        return String.format(
+                Locale.ROOT,
+                "; %d steps at rate %s: loss %.6g -> %.6g",
+                steps,
+                learningRate,
+                loss0,
+                trained.loss(in.xTrain(), in.yTrain()));
     }
 
     private static void requireRows(String flag, Matrix m) {
         if (m.rows() == 0 || m.cols() == 0)
-            throw new InvalidInputException(flag, "is empty (" + m.rows() + "x" + m.cols() + "); give at least one row and one feature");
+            throw new InvalidInputException(
+                    flag, "is empty (" + m.rows() + "x" + m.cols() + "); give at least one row and one feature");
     }
 
     private static void requireColumns(String flag, Matrix m, int cols, String other) {
         requireRows(flag, m);
         if (m.cols() != cols)
-            throw new InvalidInputException(flag, "has " + m.cols() + " features (columns) but " + other + " has " + cols
-                + "; all inputs must have the same number of columns");
+            throw new InvalidInputException(
+                    flag,
+                    "has " + m.cols() + " features (columns) but " + other + " has " + cols
+                            + "; all inputs must have the same number of columns");
     }
 }

@@ -3,8 +3,8 @@ package org.ntk4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ntk4j.device.Device;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.device.Device;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
@@ -23,13 +23,21 @@ import picocli.CommandLine.ParentCommand;
  * x1 itself), written as {@code nngp.npy}, {@code ntk.npy} (n1 x n2), {@code cov1.npy} (n1) and, with
  * {@code --x2}, {@code cov2.npy} (n2).
  */
-@Command(name = "kernel", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
-    description = {"Compute the infinite-width NNGP and NTK kernels of a fully-connected network.",
-        "Writes DIR/nngp.npy, DIR/ntk.npy (n1 x n2), DIR/cov1.npy (n1) and, with --x2, DIR/cov2.npy (n2)."})
+@Command(
+        name = "kernel",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compute the infinite-width NNGP and NTK kernels of a fully-connected network.",
+            "Writes DIR/nngp.npy, DIR/ntk.npy (n1 x n2), DIR/cov1.npy (n1) and, with --x2, DIR/cov2.npy (n2)."
+        })
 final class KernelCommand implements Callable<Integer> {
-    @ParentCommand Main main;
+    @ParentCommand
+    Main main;
 
-    @Mixin ArchOptions archOptions;
+    @Mixin
+    ArchOptions archOptions;
 
     @Option(names = "--x1", required = true, paramLabel = "X1", description = "Inputs x1 (n1 x d), .npy or .csv.")
     Path x1;
@@ -37,18 +45,27 @@ final class KernelCommand implements Callable<Integer> {
     @Option(names = "--x2", paramLabel = "X2", description = "Inputs x2 (n2 x d); default: x2 = x1.")
     Path x2;
 
-    @Option(names = "--dtype", paramLabel = "float64|float32", defaultValue = "float64",
-        converter = Choices.DTypeConverter.class, description = "Precision of the results (default: float64).")
+    @Option(
+            names = "--dtype",
+            paramLabel = "float64|float32",
+            defaultValue = "float64",
+            converter = Choices.DTypeConverter.class,
+            description = "Precision of the results (default: float64).")
     DType dtype;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
-        converter = Choices.DeviceConverter.class, description = "Where to compute (default: auto).")
+    @Option(
+            names = "--device",
+            paramLabel = "auto|cpu|gpu",
+            defaultValue = "auto",
+            converter = Choices.DeviceConverter.class,
+            description = "Where to compute (default: auto).")
     Device device;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
-    @Override public Integer call() {
+    @Override
+    public Integer call() {
         Architecture a = archOptions.architecture();
         Matrix m1 = InputFiles.matrix("--x1", x1);
         Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
@@ -80,8 +97,12 @@ final class KernelCommand implements Callable<Integer> {
                 // region returns only when both writers have stopped, so the kernels are never closed under one
                 Runnable nngpFile = () -> dir.writeMatrix("nngp.npy", k.nngp(), dtype, symmetric);
                 if (k.ntk() == null) nngpFile.run();
-                else ParallelRegion.all("writing the kernels", "ntk4j-writer", nngpFile,
-                    () -> dir.writeMatrix("ntk.npy", k.ntk(), dtype, symmetric));
+                else
+                    ParallelRegion.all(
+                            "writing the kernels",
+                            "ntk4j-writer",
+                            nngpFile,
+                            () -> dir.writeMatrix("ntk.npy", k.ntk(), dtype, symmetric));
                 write(dir, k.cov1(), k.cov2(), k.nngp().rows(), k.nngp().cols(), seconds);
             }
         }
@@ -92,26 +113,39 @@ final class KernelCommand implements Callable<Integer> {
     private void write(OutputDir dir, double[] cov1, double[] cov2, int n1, int n2, double seconds) {
         dir.writeVector("cov1.npy", cov1, dtype);
         if (cov2 != null) dir.writeVector("cov2.npy", cov2, dtype);
-        main.out().printf(Locale.ROOT, "kernel: %dx%d NNGP and NTK (%s) in %.2f s -> %s%n",
-            n1, n2, dtype.name().toLowerCase(Locale.ROOT), seconds,
-            String.join(", ", dir.written().stream().sorted(java.util.Comparator.comparing(KernelCommand::fileOrder))
-                .map(Path::toString).toList()));
+        main.out()
+                .printf(
+                        Locale.ROOT,
+                        "kernel: %dx%d NNGP and NTK (%s) in %.2f s -> %s%n",
+                        n1,
+                        n2,
+                        dtype.name().toLowerCase(Locale.ROOT),
+                        seconds,
+                        String.join(
+                                ", ",
+                                dir.written().stream()
+                                        .sorted(java.util.Comparator.comparing(KernelCommand::fileOrder))
+                                        .map(Path::toString)
+                                        .toList()));
     }
 
     /** nngp, ntk, cov1, cov2: the order of the summary line whatever order the files were finished in. */
     private static int fileOrder(Path p) {
-        int i = java.util.List.of("nngp.npy", "ntk.npy", "cov1.npy", "cov2.npy").indexOf(p.getFileName().toString());
+        int i = java.util.List.of("nngp.npy", "ntk.npy", "cov1.npy", "cov2.npy")
+                .indexOf(p.getFileName().toString());
         return i < 0 ? Integer.MAX_VALUE : i;
     }
 
     private static void checkShapes(Matrix m1, Matrix m2) {
         if (m1.rows() == 0 || m1.cols() == 0)
-            throw new InvalidInputException("--x1", "is empty (" + m1.rows() + "x" + m1.cols() + "); give at least one row and one feature");
+            throw new InvalidInputException(
+                    "--x1", "is empty (" + m1.rows() + "x" + m1.cols() + "); give at least one row and one feature");
         if (m2 == null) return;
-        if (m2.rows() == 0)
-            throw new InvalidInputException("--x2", "has no rows; give at least one");
+        if (m2.rows() == 0) throw new InvalidInputException("--x2", "has no rows; give at least one");
         if (m2.cols() != m1.cols())
-            throw new InvalidInputException("--x2", "has " + m2.cols() + " features (columns) but --x1 has " + m1.cols()
-                + "; both must have the same number of columns");
+            throw new InvalidInputException(
+                    "--x2",
+                    "has " + m2.cols() + " features (columns) but --x1 has " + m1.cols()
+                            + "; both must have the same number of columns");
     }
 }

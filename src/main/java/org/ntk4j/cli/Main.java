@@ -7,10 +7,10 @@ import java.util.concurrent.Callable;
 import org.ntk4j.Ntk4j;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code ntk4j} command line: subcommands {@code kernel}, {@code predict}, {@code softopt}, {@code info}, {@code demo},
@@ -39,15 +39,21 @@ import picocli.CommandLine.Model.CommandSpec;
  * </ol>
  * Test a command in-process through {@link #run(String[], PrintStream, PrintStream)}.
  */
-@Command(name = "ntk4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Infinite-width NNGP/NTK kernels, predictions and soft optimization.",
-    usageHelpAutoWidth = true)
+@Command(
+        name = "ntk4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Infinite-width NNGP/NTK kernels, predictions and soft optimization.",
+        usageHelpAutoWidth = true)
 public final class Main implements Callable<Integer> {
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
-        description = "Print a stack trace with errors (and more detail where a command has it).")
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description = "Print a stack trace with errors (and more detail where a command has it).")
     boolean verbose;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     private PrintStream out = System.out;
     private PrintStream err = System.err;
@@ -64,22 +70,35 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Standard output of this invocation. */
-    public PrintStream out() { return out; }
+    public PrintStream out() {
+        return out;
+    }
 
     /** Standard error of this invocation (errors, progress, verbose diagnostics). */
-    public PrintStream err() { return err; }
+    public PrintStream err() {
+        return err;
+    }
 
     /** Whether {@code --verbose} was given. */
-    public boolean verbose() { return verbose; }
+    public boolean verbose() {
+        return verbose;
+    }
 
-    @Override public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "missing command (kernel, predict, softopt, info, demo or finite); see 'ntk4j --help'");
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "missing command (kernel, predict, softopt, info, demo or finite); see 'ntk4j --help'");
     }
 
     /** The subcommands, in the order of the help. */
-    static final List<Class<?>> SUBCOMMANDS = List.of(KernelCommand.class, PredictCommand.class, SoftoptCommand.class,
-        InfoCommand.class, DemoCommand.class, FiniteCommand.class);
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            KernelCommand.class,
+            PredictCommand.class,
+            SoftoptCommand.class,
+            InfoCommand.class,
+            DemoCommand.class,
+            FiniteCommand.class);
 
     /**
      * The subcommands a command line needs: only the one it names, or all of them (help, version,
@@ -90,7 +109,8 @@ public final class Main implements Callable<Integer> {
     static List<Class<?>> subcommandsFor(String[] args) {
         for (String a : args) {
             if (a.startsWith("-")) continue;
-            for (Class<?> c : SUBCOMMANDS) if (c.getAnnotation(Command.class).name().equals(a)) return List.of(c);
+            for (Class<?> c : SUBCOMMANDS)
+                if (c.getAnnotation(Command.class).name().equals(a)) return List.of(c);
             break;
         }
         return SUBCOMMANDS;
@@ -105,7 +125,10 @@ public final class Main implements Callable<Integer> {
 
     /** Supplies {@code --version}. */
     static final class Version implements CommandLine.IVersionProvider {
-        @Override public String[] getVersion() { return new String[] {"ntk4j " + Ntk4j.VERSION}; }
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ntk4j " + Ntk4j.VERSION};
+        }
     }
 
     /**

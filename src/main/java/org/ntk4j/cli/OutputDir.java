@@ -22,8 +22,8 @@ import org.ntk4j.error.OutputWriteException;
 import org.ntk4j.io.Npy;
 import org.ntk4j.io.Outputs;
 import org.ntk4j.linalg.DType;
-import org.ntk4j.linalg.NativeMatrix;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.linalg.NativeMatrix;
 
 /**
  * A command's output directory ({@code --out DIR}): created on {@link #create}, before the work,
@@ -43,8 +43,10 @@ final class OutputDir {
     private static final class Json {
         // why no WRITE_NAN_AS_STRINGS: Jackson's default writes NaN/±Infinity as JSON strings, which
         // readers take for text; writeJson refuses them instead (requireFinite)
-        static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+                .build();
 
         /**
          * Throws IllegalStateException (a bug: exit 70) at the first NaN or ±Infinity number in
@@ -53,10 +55,14 @@ final class OutputDir {
          */
         static void requireFinite(JsonNode node, String file, String path) {
             if (node.isNumber() && !Double.isFinite(node.doubleValue()))
-                throw new IllegalStateException(file + ": " + (path.isEmpty() ? "the value" : path) + " is " + node.doubleValue()
-                    + "; JSON has no NaN or Infinity (a non-finite result must be caught before it is written)");
-            if (node.isArray()) for (int i = 0; i < node.size(); i++) requireFinite(node.get(i), file, path + "[" + i + "]");
-            node.fields().forEachRemaining(e -> requireFinite(e.getValue(), file, path.isEmpty() ? e.getKey() : path + "." + e.getKey()));
+                throw new IllegalStateException(
+                        file + ": " + (path.isEmpty() ? "the value" : path) + " is " + node.doubleValue()
+                                + "; JSON has no NaN or Infinity (a non-finite result must be caught before it is written)");
+            if (node.isArray())
+                for (int i = 0; i < node.size(); i++) requireFinite(node.get(i), file, path + "[" + i + "]");
+            node.fields()
+                    .forEachRemaining(e ->
+                            requireFinite(e.getValue(), file, path.isEmpty() ? e.getKey() : path + "." + e.getKey()));
         }
     }
 
@@ -88,23 +94,26 @@ final class OutputDir {
      */
     public static OutputDir create(String flag, Path dir) {
         if (dir == null || dir.toString().isEmpty()) // "" would silently mean the working directory
-            throw new InvalidInputException(flag, "no directory given (the value is empty)");
+        throw new InvalidInputException(flag, "no directory given (the value is empty)");
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw new InvalidInputException(flag, dir + " exists and is not a directory");
         for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
             if (!Files.exists(p)) continue;
-            if (!Files.isDirectory(p)) throw new InvalidInputException(flag, "cannot create directory " + dir + ": " + p + " is a file");
+            if (!Files.isDirectory(p))
+                throw new InvalidInputException(flag, "cannot create directory " + dir + ": " + p + " is a file");
             break;
         }
         try {
             Files.createDirectories(dir);
         } catch (FileAlreadyExistsException e) {
-            throw new InvalidInputException(flag, "cannot create directory " + dir + ": " + e.getFile() + " is a file", e);
+            throw new InvalidInputException(
+                    flag, "cannot create directory " + dir + ": " + e.getFile() + " is a file", e);
         } catch (IOException e) {
             throw new OutputWriteException(dir, "cannot create the directory: " + Outputs.reason(e), e);
         }
         if (!Files.isWritable(dir))
-            throw new OutputWriteException(dir, "the directory is not writable (permission denied or a read-only file system)", null);
+            throw new OutputWriteException(
+                    dir, "the directory is not writable (permission denied or a read-only file system)", null);
         Path record = dir.resolve(RUN_RECORD);
         try {
             Files.deleteIfExists(record);
@@ -116,7 +125,9 @@ final class OutputDir {
     }
 
     /** The path of a file in the directory. */
-    public Path resolve(String name) { return dir.resolve(name); }
+    public Path resolve(String name) {
+        return dir.resolve(name);
+    }
 
     /** Writes a 2-D .npy file in {@code dtype}. */
     public Path writeMatrix(String name, Matrix m, DType dtype) {
@@ -157,7 +168,9 @@ final class OutputDir {
     }
 
     /** Writes UTF-8 text. */
-    public Path writeText(String name, String text) { return writeBytes(name, text.getBytes(StandardCharsets.UTF_8)); }
+    public Path writeText(String name, String text) {
+        return writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
+    }
 
     /** Writes raw bytes (e.g. a PNG). */
     public Path writeBytes(String name, byte[] bytes) {
@@ -175,7 +188,9 @@ final class OutputDir {
 
     /** The files written so far, in order. */
     public List<Path> written() {
-        synchronized (written) { return List.copyOf(written); }
+        synchronized (written) {
+            return List.copyOf(written);
+        }
     }
 
     /**
@@ -184,7 +199,9 @@ final class OutputDir {
      * (a GPU request may have been solved on the CPU) without parsing the log.
      */
     public void note(String key, String value) {
-        synchronized (written) { notes.put(key, value); }
+        synchronized (written) {
+            notes.put(key, value);
+        }
     }
 
     /**
@@ -195,12 +212,16 @@ final class OutputDir {
      * predict write on every run.
      */
     public Path writeRunRecord(String version, List<String> argv, Instant start) {
-        StringBuilder j = new StringBuilder(256).append("{\n  \"ntk4j_version\": ").append(jsonString(version))
-            .append(",\n  \"command\": [");
+        StringBuilder j = new StringBuilder(256)
+                .append("{\n  \"ntk4j_version\": ")
+                .append(jsonString(version))
+                .append(",\n  \"command\": [");
         for (int i = 0; i < argv.size(); i++) j.append(i == 0 ? "" : ", ").append(jsonString(argv.get(i)));
-        j.append("],\n  \"start\": ").append(jsonString(start.truncatedTo(ChronoUnit.MILLIS).toString()))
-            .append(",\n  \"end\": ").append(jsonString(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()))
-            .append(",\n  \"files\": [");
+        j.append("],\n  \"start\": ")
+                .append(jsonString(start.truncatedTo(ChronoUnit.MILLIS).toString()))
+                .append(",\n  \"end\": ")
+                .append(jsonString(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()))
+                .append(",\n  \"files\": [");
         List<Outputs.Written> files;
         Map<String, String> how;
         synchronized (written) {
@@ -212,13 +233,22 @@ final class OutputDir {
             j.append(",\n  \"how\": {");
             int i = 0;
             for (Map.Entry<String, String> e : how.entrySet())
-                j.append(i++ == 0 ? "" : ", ").append(jsonString(e.getKey())).append(": ").append(jsonString(e.getValue()));
+                j.append(i++ == 0 ? "" : ", ")
+                        .append(jsonString(e.getKey()))
+                        .append(": ")
+                        .append(jsonString(e.getValue()));
             j.append("},\n  \"files\": [");
         }
         for (int i = 0; i < files.size(); i++) {
             Outputs.Written w = files.get(i);
-            j.append(i == 0 ? "\n" : ",\n").append("    {\"name\": ").append(jsonString(dir.relativize(w.file()).toString()))
-                .append(", \"size\": ").append(w.size()).append(", \"sha256\": ").append(jsonString(w.sha256())).append('}');
+            j.append(i == 0 ? "\n" : ",\n")
+                    .append("    {\"name\": ")
+                    .append(jsonString(dir.relativize(w.file()).toString()))
+                    .append(", \"size\": ")
+                    .append(w.size())
+                    .append(", \"sha256\": ")
+                    .append(jsonString(w.sha256()))
+                    .append('}');
         }
         j.append(files.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
         Path f = resolve(RUN_RECORD);

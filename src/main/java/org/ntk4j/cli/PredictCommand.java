@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ntk4j.device.Device;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.device.Device;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.linalg.DType;
@@ -45,16 +45,28 @@ import picocli.CommandLine.TypeConversionException;
  * Writes DIR/mean.npy (m×k), and DIR/var.npy (m) with {@code --cov diag} (the default) or
  * DIR/cov.npy (m×m) with {@code --cov full}.
  */
-@Command(name = "predict", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
-    description = {"Predict with infinite-width networks: Bayesian posteriors (nngp, ntk, ntkgp), the trained",
-        "ensemble at a time T, or one linearized network from its initial outputs (--fx-train-0/--fx-test-0).",
-        "Writes DIR/mean.npy (m×k) and DIR/var.npy (m, --cov diag) or DIR/cov.npy (m×m, --cov full)."})
+@Command(
+        name = "predict",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Predict with infinite-width networks: Bayesian posteriors (nngp, ntk, ntkgp), the trained",
+            "ensemble at a time T, or one linearized network from its initial outputs (--fx-train-0/--fx-test-0).",
+            "Writes DIR/mean.npy (m×k) and DIR/var.npy (m, --cov diag) or DIR/cov.npy (m×m, --cov full)."
+        })
 public final class PredictCommand implements Callable<Integer> {
-    @ParentCommand Main main;
+    @ParentCommand
+    Main main;
 
-    @Mixin ArchOptions archOptions;
+    @Mixin
+    ArchOptions archOptions;
 
-    @Option(names = "--x-train", required = true, paramLabel = "X", description = "Training inputs (n×d), .npy or .csv.")
+    @Option(
+            names = "--x-train",
+            required = true,
+            paramLabel = "X",
+            description = "Training inputs (n×d), .npy or .csv.")
     Path xTrain;
 
     @Option(names = "--y-train", required = true, paramLabel = "Y", description = "Training targets (n×k; 1-D is n×1).")
@@ -63,54 +75,93 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--x-test", required = true, paramLabel = "XT", description = "Test inputs (m×d).")
     Path xTest;
 
-    @Option(names = "--get", paramLabel = "ntk|nngp|ntkgp", defaultValue = "ntk", converter = GetConverter.class,
-        description = "Posterior: ntk (trained ensemble, default), nngp (Bayesian NNGP), ntkgp (GP with the NTK prior).")
+    @Option(
+            names = "--get",
+            paramLabel = "ntk|nngp|ntkgp",
+            defaultValue = "ntk",
+            converter = GetConverter.class,
+            description =
+                    "Posterior: ntk (trained ensemble, default), nngp (Bayesian NNGP), ntkgp (GP with the NTK prior).")
     Get get;
 
-    @Option(names = "--time", paramLabel = "T",
-        description = "Training time t >= 0 (time unit of learning rate x steps); default: infinity (converged).")
+    @Option(
+            names = "--time",
+            paramLabel = "T",
+            description = "Training time t >= 0 (time unit of learning rate x steps); default: infinity (converged).")
     String time;
 
-    @Option(names = "--learning-rate", paramLabel = "ETA", defaultValue = "1",
-        description = "Learning rate; the dynamics use eta*t (default: 1).")
+    @Option(
+            names = "--learning-rate",
+            paramLabel = "ETA",
+            defaultValue = "1",
+            description = "Learning rate; the dynamics use eta*t (default: 1).")
     double learningRate;
 
-    @Option(names = "--diag-reg", paramLabel = "LAMBDA", defaultValue = "0",
-        description = "Ridge regularizer on the inverted kernel, relative to its mean diagonal (default: 0).")
+    @Option(
+            names = "--diag-reg",
+            paramLabel = "LAMBDA",
+            defaultValue = "0",
+            description = "Ridge regularizer on the inverted kernel, relative to its mean diagonal (default: 0).")
     double diagReg;
 
     @Option(names = "--diag-reg-absolute", description = "--diag-reg is the absolute lambda, not relative.")
     boolean diagRegAbsolute;
 
-    @Option(names = "--cov", paramLabel = "full|diag|none", converter = CovConverter.class,
-        description = "Covariance to write: full (cov.npy), diag (var.npy, default), none.")
+    @Option(
+            names = "--cov",
+            paramLabel = "full|diag|none",
+            converter = CovConverter.class,
+            description = "Covariance to write: full (cov.npy), diag (var.npy, default), none.")
     CovarianceMode cov;
 
     @Option(names = "--fx-train-0", paramLabel = "F", description = "Initial outputs of one network on x-train (n×k).")
     Path fxTrain0;
 
-    @Option(names = "--fx-test-0", paramLabel = "G", description = "Initial outputs of the same network on x-test (m×k).")
+    @Option(
+            names = "--fx-test-0",
+            paramLabel = "G",
+            description = "Initial outputs of the same network on x-test (m×k).")
     Path fxTest0;
 
-    @Option(names = "--dtype", paramLabel = "float64|float32", defaultValue = "float64",
-        converter = Choices.DTypeConverter.class, description = "Precision of kernels and outputs (default: float64; solves are float64).")
+    @Option(
+            names = "--dtype",
+            paramLabel = "float64|float32",
+            defaultValue = "float64",
+            converter = Choices.DTypeConverter.class,
+            description = "Precision of kernels and outputs (default: float64; solves are float64).")
     DType dtype;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
-        converter = Choices.DeviceConverter.class, description = "Where to compute (default: auto).")
+    @Option(
+            names = "--device",
+            paramLabel = "auto|cpu|gpu",
+            defaultValue = "auto",
+            converter = Choices.DeviceConverter.class,
+            description = "Where to compute (default: auto).")
     Device device;
 
-    @Option(names = "--solver", paramLabel = "auto|exact|cg|nystrom", defaultValue = "auto", converter = SolverConverter.class,
-        description = {"Solver of the t = inf posterior (default: auto = exact while it fits and is fast, cg beyond,",
-            "nystrom beyond the memory for cg); cg and nystrom need --diag-reg > 0."})
+    @Option(
+            names = "--solver",
+            paramLabel = "auto|exact|cg|nystrom",
+            defaultValue = "auto",
+            converter = SolverConverter.class,
+            description = {
+                "Solver of the t = inf posterior (default: auto = exact while it fits and is fast, cg beyond,",
+                "nystrom beyond the memory for cg); cg and nystrom need --diag-reg > 0."
+            })
     SolverKind solver;
 
-    @Option(names = "--tolerance", paramLabel = "TOL", defaultValue = "1e-6",
-        description = "Relative accuracy asked of --solver cg (default: 1e-6).")
+    @Option(
+            names = "--tolerance",
+            paramLabel = "TOL",
+            defaultValue = "1e-6",
+            description = "Relative accuracy asked of --solver cg (default: 1e-6).")
     double tolerance;
 
-    @Option(names = "--centers", paramLabel = "M", defaultValue = "0",
-        description = "Nystrom centers for --solver nystrom (default: min(n, 2000)).")
+    @Option(
+            names = "--centers",
+            paramLabel = "M",
+            defaultValue = "0",
+            description = "Nystrom centers for --solver nystrom (default: min(n, 2000)).")
     int centers;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
@@ -120,7 +171,8 @@ public final class PredictCommand implements Callable<Integer> {
      * The steps of a run, in order: the flags are checked before any file is read, the inputs
      * before the output directory is touched, and nothing is written after an interrupt.
      */
-    @Override public Integer call() {
+    @Override
+    public Integer call() {
         Architecture a = archOptions.architecture();
         Request request = validateFlags();
         Data in = readInputs(request.linearized());
@@ -129,7 +181,11 @@ public final class PredictCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Outcome outcome;
         try (ProgressBar bar = ProgressBar.of(main, "kernels")) {
-            outcome = predict(a, in, request, options.withKernelOptions(options.kernelOptions().withProgress(bar)));
+            outcome = predict(
+                    a,
+                    in,
+                    request,
+                    options.withKernelOptions(options.kernelOptions().withProgress(bar)));
             write(dir, outcome);
         }
         report(request, in, dir, outcome, (System.nanoTime() - t0) / 1e9);
@@ -137,35 +193,47 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     /** What the flags ask for: the time, the kind of prediction, the covariance and the solver. */
-    private record Request(double t, boolean linearized, boolean posterior, CovarianceMode mode, SolverOptions solverOptions) {}
+    private record Request(
+            double t, boolean linearized, boolean posterior, CovarianceMode mode, SolverOptions solverOptions) {}
 
     /** The inputs, read and checked against each other; {@code f0}, {@code g0} only for a linearized network. */
     private record Data(Matrix x, Matrix y, Matrix xt, Matrix f0, Matrix g0) {}
 
     /** A prediction ready to write: {@code cov}/{@code var} null when not requested, {@code report} null unless a posterior. */
-    private record Outcome(Matrix mean, Matrix cov, double[] var, Diagnostics diagnostics, String what, SolveReport report) {}
+    private record Outcome(
+            Matrix mean, Matrix cov, double[] var, Diagnostics diagnostics, String what, SolveReport report) {}
 
     /** Step 1: the flags alone, and their combinations, before any file is read. */
     private Request validateFlags() {
         double t = parseTime(time);
         boolean linearized = fxTrain0 != null || fxTest0 != null;
         if (linearized && (fxTrain0 == null || fxTest0 == null))
-            throw new InvalidInputException(fxTrain0 == null ? "--fx-train-0" : "--fx-test-0",
-                "is required together with " + (fxTrain0 == null ? "--fx-test-0" : "--fx-train-0") + " (one linearized network needs both)");
+            throw new InvalidInputException(
+                    fxTrain0 == null ? "--fx-train-0" : "--fx-test-0",
+                    "is required together with " + (fxTrain0 == null ? "--fx-test-0" : "--fx-train-0")
+                            + " (one linearized network needs both)");
         if (linearized && cov != null && cov != CovarianceMode.NONE)
-            throw new InvalidInputException("--cov", "one linearized network has no covariance; drop --cov or use --cov none");
+            throw new InvalidInputException(
+                    "--cov", "one linearized network has no covariance; drop --cov or use --cov none");
         if (linearized && get == Get.NTKGP)
-            throw new InvalidInputException("--get", "a linearized network trains with the ntk (or nngp) kernel; ntkgp is a posterior");
+            throw new InvalidInputException(
+                    "--get", "a linearized network trains with the ntk (or nngp) kernel; ntkgp is a posterior");
         if (!linearized && get == Get.NTKGP && Double.isFinite(t))
-            throw new InvalidInputException("--time", "there is no finite-time NTKGP; drop --time or use --get ntk or nngp");
+            throw new InvalidInputException(
+                    "--time", "there is no finite-time NTKGP; drop --time or use --get ntk or nngp");
         if (!(diagReg >= 0) || !Double.isFinite(diagReg))
             throw new InvalidInputException("--diag-reg", "must be >= 0 and finite, got " + diagReg);
         if (!(learningRate > 0) || !Double.isFinite(learningRate))
             throw new InvalidInputException("--learning-rate", "must be > 0 and finite, got " + learningRate);
         boolean posterior = !linearized && !Double.isFinite(t);
         if (!posterior && (solver == SolverKind.CG || solver == SolverKind.NYSTROM))
-            throw new InvalidInputException("--solver", "cg and nystrom compute the t = inf posterior only; drop --time/--fx-* or use --solver exact");
-        SolverOptions solverOptions = SolverOptions.defaults().withSolver(solver).withTolerance(tolerance).withCenters(centers);
+            throw new InvalidInputException(
+                    "--solver",
+                    "cg and nystrom compute the t = inf posterior only; drop --time/--fx-* or use --solver exact");
+        SolverOptions solverOptions = SolverOptions.defaults()
+                .withSolver(solver)
+                .withTolerance(tolerance)
+                .withCenters(centers);
         CovarianceMode mode = cov == null ? (linearized ? CovarianceMode.NONE : CovarianceMode.DIAGONAL) : cov;
         return new Request(t, linearized, posterior, mode, solverOptions);
     }
@@ -185,10 +253,10 @@ public final class PredictCommand implements Callable<Integer> {
     /** Step 3: the library's options from the flags (the progress bar is added while it runs). */
     private PredictOptions options(CovarianceMode mode) {
         return PredictOptions.defaults()
-            .withRegularization(new Regularization(diagReg, diagRegAbsolute))
-            .withLearningRate(learningRate)
-            .withCovariance(mode)
-            .withKernelOptions(KernelOptions.defaults().withDtype(dtype).withDevice(device));
+                .withRegularization(new Regularization(diagReg, diagRegAbsolute))
+                .withLearningRate(learningRate)
+                .withCovariance(mode)
+                .withKernelOptions(KernelOptions.defaults().withDtype(dtype).withDevice(device));
     }
 
     /** Step 4: the prediction the flags chose. */
@@ -205,7 +273,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** The trained ensemble at a finite time t. */
     private Outcome ensemble(Architecture a, Data in, double t, PredictOptions options) {
-        Posterior p = Predict.ensemble(a, in.x(), in.y(), in.xt(), get, new double[] {t}, options).get(0);
+        Posterior p = Predict.ensemble(a, in.x(), in.y(), in.xt(), get, new double[] {t}, options)
+                .get(0);
         return new Outcome(p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " ensemble", null);
     }
 
@@ -213,7 +282,8 @@ public final class PredictCommand implements Callable<Integer> {
     private Outcome posterior(Architecture a, Data in, PredictOptions options, SolverOptions solverOptions) {
         Solved solved = ScalablePredict.gpInference(a, in.x(), in.y(), in.xt(), get, options, solverOptions);
         Posterior p = solved.posterior();
-        return new Outcome(p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " posterior", solved.report());
+        return new Outcome(
+                p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " posterior", solved.report());
     }
 
     /** Step 5: the output files, each checked storable first; nothing when interrupted (Ctrl-C during the solves). */
@@ -227,10 +297,20 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** Step 6: one summary line on stdout, the solver's report, and the timings with --verbose. */
     private void report(Request r, Data in, OutputDir dir, Outcome o, double seconds) {
-        main.out().printf(Locale.ROOT, "predict: %s at t=%s, %d train, %d test, %d output%s in %.2f s%s -> %s%n",
-            o.what(), Double.isFinite(r.t()) ? fmt(r.t()) : "inf", in.x().rows(), in.xt().rows(), in.y().cols(),
-            in.y().cols() == 1 ? "" : "s", seconds, notes(o.diagnostics()),
-            String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        main.out()
+                .printf(
+                        Locale.ROOT,
+                        "predict: %s at t=%s, %d train, %d test, %d output%s in %.2f s%s -> %s%n",
+                        o.what(),
+                        Double.isFinite(r.t()) ? fmt(r.t()) : "inf",
+                        in.x().rows(),
+                        in.xt().rows(),
+                        in.y().cols(),
+                        in.y().cols() == 1 ? "" : "s",
+                        seconds,
+                        notes(o.diagnostics()),
+                        String.join(
+                                ", ", dir.written().stream().map(Path::toString).toList()));
         SolveReport report = o.report();
         if (report != null) {
             dir.note("solver", report.solver().toString());
@@ -238,13 +318,20 @@ public final class PredictCommand implements Callable<Integer> {
             dir.note("solver_reason", report.reason());
         }
         // an approximate solver, or a solve on the GPU, is worth a line; the default exact CPU solve is not
-        if (report != null && (report.solver() != SolverKind.EXACT || report.device() == Device.GPU)) main.out().println(report.summary());
+        if (report != null && (report.solver() != SolverKind.EXACT || report.device() == Device.GPU))
+            main.out().println(report.summary());
         else if (report != null && main.verbose()) main.err().println(report.summary());
         if (main.verbose()) {
             var tm = o.diagnostics().timings();
-            main.err().printf(Locale.ROOT, "timings: kernels %.3f s, factorization %.3f s, mean %.3f s, covariance %.3f s; condition estimate %.3g%n",
-                tm.kernelNanos() / 1e9, tm.factorNanos() / 1e9, tm.meanNanos() / 1e9, tm.covarianceNanos() / 1e9,
-                o.diagnostics().conditionEstimate());
+            main.err()
+                    .printf(
+                            Locale.ROOT,
+                            "timings: kernels %.3f s, factorization %.3f s, mean %.3f s, covariance %.3f s; condition estimate %.3g%n",
+                            tm.kernelNanos() / 1e9,
+                            tm.factorNanos() / 1e9,
+                            tm.meanNanos() / 1e9,
+                            tm.covarianceNanos() / 1e9,
+                            o.diagnostics().conditionEstimate());
         }
     }
 
@@ -252,13 +339,20 @@ public final class PredictCommand implements Callable<Integer> {
     private static String notes(Diagnostics d) {
         List<String> n = new ArrayList<>();
         if (d.jitter().applied())
-            n.add(String.format(Locale.ROOT, "jitter %.3g x mean diagonal added: %s", d.jitter().relative(), d.jitter().reason()));
+            n.add(String.format(
+                    Locale.ROOT,
+                    "jitter %.3g x mean diagonal added: %s",
+                    d.jitter().relative(),
+                    d.jitter().reason()));
         if (d.negativeVariancesClamped() > 0) n.add(d.negativeVariancesClamped() + " negative variances clamped to 0");
-        if (d.negativeEigenvaluesClamped() > 0) n.add(d.negativeEigenvaluesClamped() + " negative kernel eigenvalues clamped to 0");
+        if (d.negativeEigenvaluesClamped() > 0)
+            n.add(d.negativeEigenvaluesClamped() + " negative kernel eigenvalues clamped to 0");
         return n.isEmpty() ? "" : " (" + String.join("; ", n) + ")";
     }
 
-    private static String fmt(double v) { return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v); }
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
 
     static double parseTime(String s) {
         if (s == null) return Double.POSITIVE_INFINITY;
@@ -274,7 +368,6 @@ public final class PredictCommand implements Callable<Integer> {
         return t;
     }
 
-
     /** With --dtype float32 every output must fit float32 (±3.4e38): checked before anything is written. */
     private void storable(Matrix mean, Matrix cov, double[] var) {
         if (dtype != DType.FLOAT32) return;
@@ -285,7 +378,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** {@code --get}. */
     static final class GetConverter implements ITypeConverter<Get> {
-        @Override public Get convert(String s) {
+        @Override
+        public Get convert(String s) {
             try {
                 return Get.parse(s);
             } catch (IllegalArgumentException e) {
@@ -296,7 +390,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** {@code --solver}. */
     static final class SolverConverter implements ITypeConverter<SolverKind> {
-        @Override public SolverKind convert(String s) {
+        @Override
+        public SolverKind convert(String s) {
             try {
                 return SolverKind.parse(s);
             } catch (IllegalArgumentException e) {
@@ -307,7 +402,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** {@code --cov}. */
     static final class CovConverter implements ITypeConverter<CovarianceMode> {
-        @Override public CovarianceMode convert(String s) {
+        @Override
+        public CovarianceMode convert(String s) {
             try {
                 return CovarianceMode.parse(s);
             } catch (IllegalArgumentException e) {

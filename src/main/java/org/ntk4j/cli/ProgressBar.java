@@ -71,20 +71,25 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
         });
     }
 
-    @Override public void onProgress(long done, long total) {
+    @Override
+    public void onProgress(long done, long total) {
         if (!enabled) return;
         long now = clock.getAsLong();
         synchronized (this) {
             if (total != this.total) beginStage(label, total); // a new stage that was not announced
             this.done = Math.max(this.done, Math.min(done, total)); // reports may arrive out of order
             if (now - start < delayNanos) return;
-            if (firstAt < 0) { firstAt = now; firstDone = this.done; }
+            if (firstAt < 0) {
+                firstAt = now;
+                firstDone = this.done;
+            }
             if (drawnOnce && now - lastDraw < REDRAW_NANOS && done < total) return;
             draw(now);
         }
     }
 
-    @Override public synchronized void onStage(String stage, long total) {
+    @Override
+    public synchronized void onStage(String stage, long total) {
         if (enabled) beginStage(stage == null || stage.isBlank() ? label : stage, total);
     }
 
@@ -129,13 +134,22 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
         double f = Math.min(1.0, Math.max(0.0, (double) done / total));
         int filled = (int) Math.round(f * WIDTH);
         String eta = rate > 0 && done < total
-            ? String.format(Locale.ROOT, ", ~%.1f s left", (total - Math.max(0, done)) / rate) : "";
-        return String.format(Locale.ROOT, "%s [%s%s] %3d%%  %.1f s%s",
-            label, "#".repeat(filled), ".".repeat(WIDTH - filled), (int) Math.floor(100 * f), seconds, eta);
+                ? String.format(Locale.ROOT, ", ~%.1f s left", (total - Math.max(0, done)) / rate)
+                : "";
+        return String.format(
+                Locale.ROOT,
+                "%s [%s%s] %3d%%  %.1f s%s",
+                label,
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                (int) Math.floor(100 * f),
+                seconds,
+                eta);
     }
 
     /** Erases the bar if it was drawn and stops the ticker (idempotent). */
-    @Override public void close() {
+    @Override
+    public void close() {
         Thread t;
         synchronized (this) {
             closed = true;

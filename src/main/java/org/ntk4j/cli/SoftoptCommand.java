@@ -28,18 +28,34 @@ import picocli.CommandLine.Spec;
  * E_γ|U − V| ≤ ε (q set by ε), its lower-band variant with posterior sd, or a plain q-quantilizer.
  * Writes {@code policy.npy} (n, sums to 1) and {@code summary.json}.
  */
-@Command(name = "softopt", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
-    description = {"Soft-optimize over n policies: maximin distribution under a bound on the proxy's error, or a q-quantilizer.",
-        "Writes DIR/policy.npy (n, sums to 1) and DIR/summary.json (mode, threshold, q, guaranteed_value, epsilon, "
-            + "support_size, kl_to_prior)."})
+@Command(
+        name = "softopt",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Soft-optimize over n policies: maximin distribution under a bound on the proxy's error, or a q-quantilizer.",
+            "Writes DIR/policy.npy (n, sums to 1) and DIR/summary.json (mode, threshold, q, guaranteed_value, epsilon, "
+                    + "support_size, kl_to_prior)."
+        })
 final class SoftoptCommand implements Callable<Integer> {
-    @ParentCommand Main main;
-    @Spec CommandSpec spec;
+    @ParentCommand
+    Main main;
 
-    @Option(names = "--utility", required = true, paramLabel = "U", description = "Proxy utility of each policy (n), .npy or .csv.")
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--utility",
+            required = true,
+            paramLabel = "U",
+            description = "Proxy utility of each policy (n), .npy or .csv.")
     Path utility;
 
-    @Option(names = "--prior", paramLabel = "P", description = "Non-negative prior weights (n), normalized here (default: uniform).")
+    @Option(
+            names = "--prior",
+            paramLabel = "P",
+            description = "Non-negative prior weights (n), normalized here (default: uniform).")
     Path prior;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -59,18 +75,33 @@ final class SoftoptCommand implements Callable<Integer> {
 
     /** ε from labelled prior draws (E16 of docs/soft-optimization.md). */
     static final class Labels {
-        @Option(names = "--labels", required = true, paramLabel = "H",
-            description = "m×2: column 0 the index of a policy drawn from the prior, column 1 its observed true utility; ε by Hoeffding.")
+        @Option(
+                names = "--labels",
+                required = true,
+                paramLabel = "H",
+                description =
+                        "m×2: column 0 the index of a policy drawn from the prior, column 1 its observed true utility; ε by Hoeffding.")
         Path file;
 
-        @Option(names = "--range", required = true, paramLabel = "R", description = "A bound on |U − V| (needed with --labels).")
+        @Option(
+                names = "--range",
+                required = true,
+                paramLabel = "R",
+                description = "A bound on |U − V| (needed with --labels).")
         double range;
 
-        @Option(names = "--delta", paramLabel = "δ", defaultValue = "0.05", description = "Failure probability of the bound (default: 0.05).")
+        @Option(
+                names = "--delta",
+                paramLabel = "δ",
+                defaultValue = "0.05",
+                description = "Failure probability of the bound (default: 0.05).")
         double delta;
     }
 
-    @Option(names = "--sd", paramLabel = "SD", description = "Posterior sd of each policy (n): maximin on the lower band L = U − κ·sd.")
+    @Option(
+            names = "--sd",
+            paramLabel = "SD",
+            description = "Posterior sd of each policy (n): maximin on the lower band L = U − κ·sd.")
     Path sd;
 
     @Option(names = "--kappa", paramLabel = "κ", description = "Band width in sd units for --sd (default: 1).")
@@ -79,7 +110,8 @@ final class SoftoptCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Override public Integer call() {
+    @Override
+    public Integer call() {
         checkFlags();
         Inputs in = readInputs();
         OutputDir dir = main.outputDir("--out", out);
@@ -103,9 +135,11 @@ final class SoftoptCommand implements Callable<Integer> {
         if (kappa != null && sd == null)
             throw new CommandLine.ParameterException(spec.commandLine(), "--kappa needs --sd");
         if (sd != null && bound.q != null)
-            throw new CommandLine.ParameterException(spec.commandLine(), "--sd needs a bound (--epsilon or --labels), not --q");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--sd needs a bound (--epsilon or --labels), not --q");
         if (bound.epsilon != null && !(bound.epsilon >= 0 && Double.isFinite(bound.epsilon)))
-            throw new InvalidInputException("--epsilon", "is " + bound.epsilon + "; the bound must be a finite number >= 0");
+            throw new InvalidInputException(
+                    "--epsilon", "is " + bound.epsilon + "; the bound must be a finite number >= 0");
         if (bound.q != null && !(bound.q > 0 && bound.q <= 1))
             throw new InvalidInputException("--q", "is " + bound.q + "; a quantilizer needs 0 < q <= 1");
     }
@@ -119,14 +153,16 @@ final class SoftoptCommand implements Callable<Integer> {
         if (prior != null) {
             double[] w = InputFiles.vector("--prior", prior);
             if (w.length != n)
-                throw new InvalidInputException("--prior", "has " + w.length + " weights but --utility has " + n + " policies");
+                throw new InvalidInputException(
+                        "--prior", "has " + w.length + " weights but --utility has " + n + " policies");
             gamma = Prior.normalize(w);
         }
         double[] sds = null;
         if (sd != null) {
             sds = InputFiles.vector("--sd", sd);
             if (sds.length != n)
-                throw new InvalidInputException("--sd", "has " + sds.length + " values but --utility has " + n + " policies");
+                throw new InvalidInputException(
+                        "--sd", "has " + sds.length + " values but --utility has " + n + " policies");
         }
         return new Inputs(u, gamma, sds);
     }
@@ -149,7 +185,9 @@ final class SoftoptCommand implements Callable<Integer> {
         return Maximin.solve(in.gamma(), in.u(), eps);
     }
 
-    private double kappaOrDefault() { return kappa == null ? 1.0 : kappa; }
+    private double kappaOrDefault() {
+        return kappa == null ? 1.0 : kappa;
+    }
 
     /** Step 5: summary.json, its keys in the documented order. */
     private Map<String, Object> summary(SoftPolicy p, Inputs in, EpsilonBound.Estimate fromLabels) {
@@ -157,7 +195,9 @@ final class SoftoptCommand implements Callable<Integer> {
         s.put("mode", p.mode().jsonName());
         s.put("threshold", p.threshold());
         s.put("q", p.q());
-        s.put("guaranteed_value", p.guaranteedValue().isPresent() ? p.guaranteedValue().getAsDouble() : null);
+        s.put(
+                "guaranteed_value",
+                p.guaranteedValue().isPresent() ? p.guaranteedValue().getAsDouble() : null);
         s.put("epsilon", p.epsilon().isPresent() ? p.epsilon().getAsDouble() : null);
         s.put("support_size", p.supportSize());
         s.put("kl_to_prior", p.klToPrior());
@@ -178,11 +218,22 @@ final class SoftoptCommand implements Callable<Integer> {
 
     /** Step 6: the one-line result and the files written. */
     private void printResult(SoftPolicy p, int n, OutputDir dir) {
-        main.out().println(String.format(Locale.ROOT,
-            "%s: threshold %.6g, q %.6g, guaranteed value %s, epsilon %s, support %d of %d, KL %.4g nats",
-            p.mode().jsonName(), p.threshold(), p.q(), orNone(p.guaranteedValue()), orNone(p.epsilon()), p.supportSize(), n,
-            p.klToPrior()));
-        main.out().println("wrote " + String.join(", ", dir.written().stream().map(Path::toString).toList()));
+        main.out()
+                .println(String.format(
+                        Locale.ROOT,
+                        "%s: threshold %.6g, q %.6g, guaranteed value %s, epsilon %s, support %d of %d, KL %.4g nats",
+                        p.mode().jsonName(),
+                        p.threshold(),
+                        p.q(),
+                        orNone(p.guaranteedValue()),
+                        orNone(p.epsilon()),
+                        p.supportSize(),
+                        n,
+                        p.klToPrior()));
+        main.out()
+                .println("wrote "
+                        + String.join(
+                                ", ", dir.written().stream().map(Path::toString).toList()));
     }
 
     private static String orNone(OptionalDouble v) {
@@ -193,14 +244,17 @@ final class SoftoptCommand implements Callable<Integer> {
     static EpsilonBound.Estimate epsilonFromLabels(double[] u, Labels l) {
         Matrix h = InputFiles.matrix("--labels", l.file);
         if (h.cols() != 2)
-            throw new InvalidInputException("--labels", "has " + h.cols() + " columns; expected m×2 (policy index, observed true utility)");
+            throw new InvalidInputException(
+                    "--labels", "has " + h.cols() + " columns; expected m×2 (policy index, observed true utility)");
         int m = h.rows();
         double[] proxy = new double[m], observed = new double[m];
         for (int j = 0; j < m; j++) {
             double idx = h.get(j, 0);
             if (idx != Math.rint(idx) || idx < 0 || idx >= u.length)
-                throw new InvalidInputException("--labels", "row " + j + " has policy index " + idx
-                    + "; column 0 must hold integers in [0, " + (u.length - 1) + "]");
+                throw new InvalidInputException(
+                        "--labels",
+                        "row " + j + " has policy index " + idx + "; column 0 must hold integers in [0, "
+                                + (u.length - 1) + "]");
             proxy[j] = u[(int) idx];
             observed[j] = h.get(j, 1);
         }

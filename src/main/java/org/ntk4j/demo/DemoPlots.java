@@ -60,8 +60,10 @@ public final class DemoPlots {
             lo[k] = u[i] - 2 * sd[i];
             vs[k] = v[i];
         }
-        XYChart top = base("Policies ordered by proxy utility U (NTK posterior mean), seed " + run.seed(),
-            "policy rank by U", "utility");
+        XYChart top = base(
+                "Policies ordered by proxy utility U (NTK posterior mean), seed " + run.seed(),
+                "policy rank by U",
+                "utility");
         scatter(top, "U ± 2σ (posterior band)", concat(rank, rank), concat(hi, lo), BAND);
         line(top, "proxy U (posterior mean)", rank, us, PROXY, 2.5f);
         scatter(top, "true utility V (hidden)", rank, vs, TRUE);
@@ -80,8 +82,10 @@ public final class DemoPlots {
         int bins = Math.min(60, n), width = (n + bins - 1) / bins;
         double[] centre = new double[bins];
         for (int b = 0; b < bins; b++) centre[b] = Math.min(n - 1, b * width + (width - 1) / 2.0);
-        XYChart bottom = base("Probability mass per bin of " + width + " consecutive policies (by U rank)",
-            "policy rank by U", "mass in bin");
+        XYChart bottom = base(
+                "Probability mass per bin of " + width + " consecutive policies (by U rank)",
+                "policy rank by U",
+                "mass in bin");
         String[] names = {"maximin", "maximin_lower_band", GoodhartDemo.quantilizerName(0.1)};
         Color[] colors = {MAXIMIN, LOWER, QUANT};
         double[] gb = binned(sorted(run.world().prior().weights(), order), bins, width);
@@ -94,7 +98,13 @@ public final class DemoPlots {
             pmax = Math.max(pmax, max(pb));
             line(bottom, label(names[k], run), centre, pb, colors[k], 2f);
         }
-        line(bottom, "argmax (all mass on one policy)", new double[] {argRank, argRank}, new double[] {0, 1.05 * pmax}, ARGMAX, 1.5f);
+        line(
+                bottom,
+                "argmax (all mass on one policy)",
+                new double[] {argRank, argRank},
+                new double[] {0, 1.05 * pmax},
+                ARGMAX,
+                1.5f);
         bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.05 * pmax);
         return bottom;
     }
@@ -102,8 +112,10 @@ public final class DemoPlots {
     /** goodhart.png: E[V] and E[U] of the q-quantilizer against q (log axis), maximin marked. */
     public static byte[] goodhart(SeedRun run) {
         GoodhartCurve c = run.curve();
-        XYChart ch = base("Goodhart curve: the q-quantilizer on the proxy, seed " + run.seed(),
-            "q (kept prior mass, log scale)", "expected utility");
+        XYChart ch = base(
+                "Goodhart curve: the q-quantilizer on the proxy, seed " + run.seed(),
+                "q (kept prior mass, log scale)",
+                "expected utility");
         ch.getStyler().setXAxisLogarithmic(true);
         line(ch, "proxy E[U] (what the agent expects)", c.q(), c.proxyUtility(), PROXY, 2.5f);
         line(ch, "true E[V] (what it gets)", c.q(), c.trueUtility(), TRUE, 2.5f);
@@ -114,14 +126,28 @@ public final class DemoPlots {
         int first = 0;
         while (first < q.length && lb[first] < lo) first++;
         if (first < q.length)
-            line(ch, "guaranteed E[U] − ε/q", Arrays.copyOfRange(q, first, q.length), Arrays.copyOfRange(lb, first, q.length), PRIOR, 1.5f);
-        line(ch, String.format(Locale.ROOT, "maximin q* = %.3f", c.qStar()), new double[] {c.qStar(), c.qStar()},
-            new double[] {lo, hi}, MAXIMIN, 1.5f);
-        XYSeries level = ch.addSeries(String.format(Locale.ROOT, "guaranteed value t* = %.3f", c.guaranteed()),
-            new double[] {q[0], c.qStar()}, new double[] {c.guaranteed(), c.guaranteed()});
+            line(
+                    ch,
+                    "guaranteed E[U] − ε/q",
+                    Arrays.copyOfRange(q, first, q.length),
+                    Arrays.copyOfRange(lb, first, q.length),
+                    PRIOR,
+                    1.5f);
+        line(
+                ch,
+                String.format(Locale.ROOT, "maximin q* = %.3f", c.qStar()),
+                new double[] {c.qStar(), c.qStar()},
+                new double[] {lo, hi},
+                MAXIMIN,
+                1.5f);
+        XYSeries level = ch.addSeries(
+                String.format(Locale.ROOT, "guaranteed value t* = %.3f", c.guaranteed()),
+                new double[] {q[0], c.qStar()},
+                new double[] {c.guaranteed(), c.guaranteed()});
         level.setMarker(SeriesMarkers.NONE);
         level.setLineColor(MAXIMIN);
-        level.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        level.setLineStyle(
+                new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         XYSeries pt = ch.addSeries("maximin (q*, t*)", new double[] {c.qStar()}, new double[] {c.guaranteed()});
         pt.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         pt.setMarker(SeriesMarkers.DIAMOND);
@@ -136,7 +162,13 @@ public final class DemoPlots {
     }
 
     private static XYChart base(String title, String x, String y) {
-        XYChart ch = new XYChartBuilder().width(1100).height(520).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart ch = new XYChartBuilder()
+                .width(1100)
+                .height(520)
+                .title(title)
+                .xAxisTitle(x)
+                .yAxisTitle(y)
+                .build();
         org.knowm.xchart.style.XYStyler st = ch.getStyler();
         st.setLegendPosition(Styler.LegendPosition.InsideNW);
         st.setChartBackgroundColor(Color.WHITE);
@@ -162,7 +194,8 @@ public final class DemoPlots {
 
     private static byte[] png(List<XYChart> charts, int rows, int cols) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            if (charts.size() == 1) out.write(BitmapEncoder.getBitmapBytes(charts.get(0), BitmapEncoder.BitmapFormat.PNG));
+            if (charts.size() == 1)
+                out.write(BitmapEncoder.getBitmapBytes(charts.get(0), BitmapEncoder.BitmapFormat.PNG));
             else BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
             return out.toByteArray();
         } catch (IOException e) {
@@ -193,6 +226,15 @@ public final class DemoPlots {
         return order.length - 1;
     }
 
-    private static double min(double[] a) { double m = Double.POSITIVE_INFINITY; for (double x : a) m = Math.min(m, x); return m; }
-    private static double max(double[] a) { double m = Double.NEGATIVE_INFINITY; for (double x : a) m = Math.max(m, x); return m; }
+    private static double min(double[] a) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double x : a) m = Math.min(m, x);
+        return m;
+    }
+
+    private static double max(double[] a) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : a) m = Math.max(m, x);
+        return m;
+    }
 }

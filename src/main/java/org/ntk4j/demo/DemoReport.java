@@ -34,7 +34,8 @@ public final class DemoReport {
         StringBuilder b = new StringBuilder();
         b.append("# ntk4j demo: soft optimization on a Goodhart toy\n\n");
         b.append(setup(r.config()));
-        b.append(String.format(Locale.ROOT, "Averages over %d seeds %s.\n\n", r.runs().size(), r.seeds()));
+        b.append(String.format(
+                Locale.ROOT, "Averages over %d seeds %s.\n\n", r.runs().size(), r.seeds()));
         b.append(table(r));
         b.append(epsilons(r));
         b.append(HOW_TO_READ);
@@ -44,13 +45,19 @@ public final class DemoReport {
 
     /** The toy world, what the agent sees and how ε is estimated. */
     private static String setup(ToyConfig c) {
-        return String.format(Locale.ROOT,
-            "%d policies (points in a 2-D feature box). The prior γ concentrates on \"human-like\" policies near the origin. "
-                + "The hidden true utility V ∈ [0, 1] rises with x₁ where the prior has mass and collapses beyond x₁ ≈ 1, "
-                + "where it has almost none. The agent sees %d noisy labels of V on policies drawn from γ, fits the NTK-GP "
-                + "posterior of `%s` (proxy U = posterior mean, σ = posterior sd), and estimates ε, a bound on E_γ|U − V|, "
-                + "from %d further labelled prior draws by Hoeffding (R = %s, δ = %s).\n\n",
-            c.policies(), c.fitLabels(), c.architecture(), c.calibrationLabels(), num(c.range()), num(c.delta()));
+        return String.format(
+                Locale.ROOT,
+                "%d policies (points in a 2-D feature box). The prior γ concentrates on \"human-like\" policies near the origin. "
+                        + "The hidden true utility V ∈ [0, 1] rises with x₁ where the prior has mass and collapses beyond x₁ ≈ 1, "
+                        + "where it has almost none. The agent sees %d noisy labels of V on policies drawn from γ, fits the NTK-GP "
+                        + "posterior of `%s` (proxy U = posterior mean, σ = posterior sd), and estimates ε, a bound on E_γ|U − V|, "
+                        + "from %d further labelled prior draws by Hoeffding (R = %s, δ = %s).\n\n",
+                c.policies(),
+                c.fitLabels(),
+                c.architecture(),
+                c.calibrationLabels(),
+                num(c.range()),
+                num(c.delta()));
     }
 
     /** One row per method, averaged over the seeds. */
@@ -60,25 +67,45 @@ public final class DemoReport {
         b.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String name : r.methods()) {
             MethodResult m = r.average(name);
-            b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | %.4g | %.3f | %d/%d |\n", name, m.trueUtility(),
-                m.proxyUtility(), m.guaranteedValue().isPresent() ? DemoResult.formatValue(m.guaranteedValue().getAsDouble()) : "—",
-                m.q(), m.klToPrior(), r.guaranteeHeld(name), r.runs().size()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.4f | %.4f | %s | %.4g | %.3f | %d/%d |\n",
+                    name,
+                    m.trueUtility(),
+                    m.proxyUtility(),
+                    m.guaranteedValue().isPresent()
+                            ? DemoResult.formatValue(m.guaranteedValue().getAsDouble())
+                            : "—",
+                    m.q(),
+                    m.klToPrior(),
+                    r.guaranteeHeld(name),
+                    r.runs().size()));
         }
         return b.toString();
     }
 
     /** ε by Hoeffding, the quantity it bounds, and the posterior-sampling alternative, each the mean over seeds. */
     private static String epsilons(DemoResult r) {
-        return String.format(Locale.ROOT, "%nε (Hoeffding, mean over seeds) = %.4f; the quantity it bounds, E_γ|U − V| "
-                + "(computable only because the world is a toy) = %.4f; the posterior-sampling alternative (§7 step 3) = %.4f.%n%n",
-            r.mean(s -> s.epsilon().epsilon()), r.mean(SeedRun::trueMeanAbsError), r.mean(s -> s.posteriorEpsilon().epsilon()));
+        return String.format(
+                Locale.ROOT,
+                "%nε (Hoeffding, mean over seeds) = %.4f; the quantity it bounds, E_γ|U − V| "
+                        + "(computable only because the world is a toy) = %.4f; the posterior-sampling alternative (§7 step 3) = %.4f.%n%n",
+                r.mean(s -> s.epsilon().epsilon()),
+                r.mean(SeedRun::trueMeanAbsError),
+                r.mean(s -> s.posteriorEpsilon().epsilon()));
     }
 
     /** Which seed the plots show, and the command that regenerates the report. */
     private static String footer(DemoResult r) {
         SeedRun first = r.runs().get(0);
-        return String.format(Locale.ROOT, "%nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d`.%n", first.seed(), r.seed());
+        return String.format(
+                Locale.ROOT,
+                "%nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d`.%n",
+                first.seed(),
+                r.seed());
     }
 
-    private static String num(double x) { return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString(); }
+    private static String num(double x) {
+        return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+    }
 }

@@ -36,10 +36,12 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
             p += m.proxyUtility();
             q += m.q();
             kl += m.klToPrior();
-            if (m.guaranteedValue().isPresent()) g += m.guaranteedValue().getAsDouble(); else allG = false;
+            if (m.guaranteedValue().isPresent()) g += m.guaranteedValue().getAsDouble();
+            else allG = false;
         }
         int n = runs.size();
-        return new MethodResult(name, t / n, p / n, allG ? OptionalDouble.of(g / n) : OptionalDouble.empty(), q / n, kl / n);
+        return new MethodResult(
+                name, t / n, p / n, allG ? OptionalDouble.of(g / n) : OptionalDouble.empty(), q / n, kl / n);
     }
 
     /** Seeds on which a method's expected true utility reached its guaranteed value. */
@@ -47,7 +49,8 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
         int k = 0;
         for (SeedRun r : runs) {
             MethodResult m = r.result(name);
-            if (m.guaranteedValue().isPresent() && m.trueUtility() >= m.guaranteedValue().getAsDouble()) k++;
+            if (m.guaranteedValue().isPresent()
+                    && m.trueUtility() >= m.guaranteedValue().getAsDouble()) k++;
         }
         return k;
     }
@@ -62,13 +65,30 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
     /** The table the demo prints (one row per method, averages over seeds). */
     public String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %10s %8s %8s%n",
-            "method", "true E[V]", "proxy E[U]", "guaranteed", "q", "KL", "held"));
+        b.append(String.format(
+                Locale.ROOT,
+                "%-22s %12s %12s %12s %10s %8s %8s%n",
+                "method",
+                "true E[V]",
+                "proxy E[U]",
+                "guaranteed",
+                "q",
+                "KL",
+                "held"));
         for (String name : methods()) {
             MethodResult m = average(name);
-            b.append(String.format(Locale.ROOT, "%-22s %12.4f %12.4f %12s %10.4g %8.3f %8s%n", name, m.trueUtility(),
-                m.proxyUtility(), m.guaranteedValue().isPresent() ? DemoResult.formatValue(m.guaranteedValue().getAsDouble()) : "-",
-                m.q(), m.klToPrior(), guaranteeHeld(name) + "/" + runs.size()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-22s %12.4f %12.4f %12s %10.4g %8.3f %8s%n",
+                    name,
+                    m.trueUtility(),
+                    m.proxyUtility(),
+                    m.guaranteedValue().isPresent()
+                            ? DemoResult.formatValue(m.guaranteedValue().getAsDouble())
+                            : "-",
+                    m.q(),
+                    m.klToPrior(),
+                    guaranteeHeld(name) + "/" + runs.size()));
         }
         return b.toString();
     }
@@ -81,7 +101,9 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("true_utility", m.trueUtility());
             e.put("proxy_utility", m.proxyUtility());
-            e.put("guaranteed_value", m.guaranteedValue().isPresent() ? m.guaranteedValue().getAsDouble() : null);
+            e.put(
+                    "guaranteed_value",
+                    m.guaranteedValue().isPresent() ? m.guaranteedValue().getAsDouble() : null);
             e.put("q", m.q());
             e.put("kl_to_prior", m.klToPrior());
             e.put("guarantee_held_seeds", guaranteeHeld(name));

@@ -12,8 +12,8 @@ package org.ntk4j.demo;
  * @param qStar        the maximin's q*
  * @param guaranteed   the maximin's guaranteed value t*
  */
-record GoodhartCurve(double[] q, double[] trueUtility, double[] proxyUtility, double[] lowerBound,
-                            double qStar, double guaranteed) {
+record GoodhartCurve(
+        double[] q, double[] trueUtility, double[] proxyUtility, double[] lowerBound, double qStar, double guaranteed) {
     public GoodhartCurve {
         int n = q.length;
         if (trueUtility.length != n || proxyUtility.length != n || lowerBound.length != n)
@@ -24,8 +24,23 @@ record GoodhartCurve(double[] q, double[] trueUtility, double[] proxyUtility, do
         lowerBound = lowerBound.clone();
     }
 
-    @Override public double[] q() { return q.clone(); }
-    @Override public double[] trueUtility() { return trueUtility.clone(); }
-    @Override public double[] proxyUtility() { return proxyUtility.clone(); }
-    @Override public double[] lowerBound() { return lowerBound.clone(); }
+    @Override
+    public double[] q() {
+        return q.clone();
+    }
+
+    @Override
+    public double[] trueUtility() {
+        return trueUtility.clone();
+    }
+
+    @Override
+    public double[] proxyUtility() {
+        return proxyUtility.clone();
+    }
+
+    @Override
+    public double[] lowerBound() {
+        return lowerBound.clone();
+    }
 }

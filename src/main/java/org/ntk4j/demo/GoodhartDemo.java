@@ -13,13 +13,13 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.apache.commons.rng.simple.RandomSource;
 import org.ntk4j.kernel.ProgressListener;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.UtilityPosterior;
 import org.ntk4j.softopt.EpsilonBound;
 import org.ntk4j.softopt.LowerBandMaximin;
 import org.ntk4j.softopt.Maximin;
 import org.ntk4j.softopt.Prior;
 import org.ntk4j.softopt.Quantilizer;
 import org.ntk4j.softopt.SoftPolicy;
-import org.ntk4j.predict.UtilityPosterior;
 import org.ntk4j.utility.JointSamples;
 import org.ntk4j.utility.UtilityModel;
 
@@ -65,14 +65,23 @@ public final class GoodhartDemo {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed ^ 0x5DEECE66DL);
         Labels labels = drawLabels(cfg, world, rng);
         Proxy proxy = fitProxy(model, world, labels);
-        EpsilonBound.Estimate eps = EpsilonBound.hoeffding(calibrationProxy(proxy.u(), labels.cal()), labels.hCal(),
-            cfg.range(), cfg.delta());
+        EpsilonBound.Estimate eps = EpsilonBound.hoeffding(
+                calibrationProxy(proxy.u(), labels.cal()), labels.hCal(), cfg.range(), cfg.delta());
         EpsilonBound.Estimate postEps = posteriorEpsilon(cfg, model, world, labels, proxy, rng);
         double trueMae = trueMeanAbsError(prior, proxy.u(), v);
         Methods methods = compareMethods(cfg, prior, proxy, v, eps.epsilon());
         GoodhartCurve curve = curve(prior, proxy.u(), v, eps.epsilon(), methods.maximin());
-        return new SeedRun(seed, world, proxy.u(), proxy.sd(), eps, postEps, trueMae, methods.distributions(), methods.results(),
-            curve);
+        return new SeedRun(
+                seed,
+                world,
+                proxy.u(),
+                proxy.sd(),
+                eps,
+                postEps,
+                trueMae,
+                methods.distributions(),
+                methods.results(),
+                curve);
     }
 
     /** The policies labelled (indices into the world) and their noisy labels, for fitting and for calibrating ε. */
@@ -86,7 +95,8 @@ public final class GoodhartDemo {
 
     /** Step 1: fit and calibration policies drawn from the prior, then their labels (all indices first, then all noise). */
     private static Labels drawLabels(ToyConfig cfg, ToyWorld world, UniformRandomProvider rng) {
-        SharedStateDiscreteSampler draw = AliasMethodDiscreteSampler.of(rng, world.prior().weights());
+        SharedStateDiscreteSampler draw =
+                AliasMethodDiscreteSampler.of(rng, world.prior().weights());
         ZigguratSampler.NormalizedGaussian noise = ZigguratSampler.NormalizedGaussian.of(rng);
         double[] v = world.trueUtility();
         int[] fit = draws(draw, cfg.fitLabels());
@@ -122,8 +132,8 @@ public final class GoodhartDemo {
      * empirical measure stands in for γ). Draws and mean are both on the centred scale:
      * |U − V_s| does not depend on the offset.
      */
-    private static EpsilonBound.Estimate posteriorEpsilon(ToyConfig cfg, UtilityModel model, ToyWorld world, Labels labels,
-                                                          Proxy proxy, UniformRandomProvider rng) {
+    private static EpsilonBound.Estimate posteriorEpsilon(
+            ToyConfig cfg, UtilityModel model, ToyWorld world, Labels labels, Proxy proxy, UniformRandomProvider rng) {
         int[] cal = labels.cal();
         UtilityPosterior calPost = model.fit(proxy.xFit(), proxy.yFit(), rows(world.features(), cal), true);
         double[][] joint = JointSamples.draw(calPost, 400, rng);
@@ -168,8 +178,8 @@ public final class GoodhartDemo {
         return pArg;
     }
 
-    static MethodResult evaluate(String name, double[] p, Prior prior, double[] u, double[] v, double eps,
-                                 OptionalDouble guarantee) {
+    static MethodResult evaluate(
+            String name, double[] p, Prior prior, double[] u, double[] v, double eps, OptionalDouble guarantee) {
         double ratio = 0, kl = 0, ev = 0, eu = 0;
         for (int i = 0; i < p.length; i++) {
             if (p[i] == 0) continue;

@@ -13,9 +13,15 @@ import java.util.OptionalDouble;
  * @param q               1/‖p/γ‖∞: the kept prior mass for quantilizers and maximin, γ(π) for argmax
  * @param klToPrior       KL(p ‖ γ) in nats
  */
-record MethodResult(String name, double trueUtility, double proxyUtility, OptionalDouble guaranteedValue,
-                           double q, double klToPrior) {
+record MethodResult(
+        String name,
+        double trueUtility,
+        double proxyUtility,
+        OptionalDouble guaranteedValue,
+        double q,
+        double klToPrior) {
     public MethodResult {
-        if (name == null || guaranteedValue == null) throw new IllegalArgumentException("method result: null component");
+        if (name == null || guaranteedValue == null)
+            throw new IllegalArgumentException("method result: null component");
     }
 }

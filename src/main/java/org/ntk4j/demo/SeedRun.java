@@ -19,9 +19,17 @@ import org.ntk4j.softopt.EpsilonBound;
  * @param results         per-method results, in display order
  * @param curve           the Goodhart curve of the q-quantilizer
  */
-public record SeedRun(long seed, ToyWorld world, double[] proxy, double[] sd, EpsilonBound.Estimate epsilon,
-                      EpsilonBound.Estimate posteriorEpsilon, double trueMeanAbsError,
-                      Map<String, double[]> distributions, List<MethodResult> results, GoodhartCurve curve) {
+public record SeedRun(
+        long seed,
+        ToyWorld world,
+        double[] proxy,
+        double[] sd,
+        EpsilonBound.Estimate epsilon,
+        EpsilonBound.Estimate posteriorEpsilon,
+        double trueMeanAbsError,
+        Map<String, double[]> distributions,
+        List<MethodResult> results,
+        GoodhartCurve curve) {
     public SeedRun {
         proxy = proxy.clone();
         sd = sd.clone();
@@ -29,12 +37,21 @@ public record SeedRun(long seed, ToyWorld world, double[] proxy, double[] sd, Ep
         results = List.copyOf(results);
     }
 
-    @Override public double[] proxy() { return proxy.clone(); }
-    @Override public double[] sd() { return sd.clone(); }
+    @Override
+    public double[] proxy() {
+        return proxy.clone();
+    }
+
+    @Override
+    public double[] sd() {
+        return sd.clone();
+    }
 
     /** The result of a method by name. */
     MethodResult result(String name) {
-        return results.stream().filter(r -> r.name().equals(name)).findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("no method " + name));
+        return results.stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no method " + name));
     }
 }

@@ -17,11 +17,21 @@ import org.ntk4j.error.InvalidInputException;
  * @param quantilizerQs     the fixed q's compared
  * @param width             hidden width named in the architecture (infinite-width kernels do not depend on it)
  */
-public record ToyConfig(int policies, int fitLabels, int calibrationLabels, double labelNoise, int seeds,
-                        double kappa, double delta, double range, List<Double> quantilizerQs, int width) {
+public record ToyConfig(
+        int policies,
+        int fitLabels,
+        int calibrationLabels,
+        double labelNoise,
+        int seeds,
+        double kappa,
+        double delta,
+        double range,
+        List<Double> quantilizerQs,
+        int width) {
     public ToyConfig {
         if (policies < 50) throw new InvalidInputException("policies", "need at least 50");
-        if (fitLabels < 5 || calibrationLabels < 5) throw new InvalidInputException("labels", "need at least 5 of each");
+        if (fitLabels < 5 || calibrationLabels < 5)
+            throw new InvalidInputException("labels", "need at least 5 of each");
         if (seeds < 1) throw new InvalidInputException("seeds", "need at least 1");
         if (!(labelNoise >= 0)) throw new InvalidInputException("labelNoise", "must be >= 0");
         quantilizerQs = List.copyOf(quantilizerQs);

@@ -23,10 +23,15 @@ record ToyWorld(Matrix features, Prior prior, double[] trueUtility) {
         trueUtility = trueUtility.clone();
     }
 
-    @Override public double[] trueUtility() { return trueUtility.clone(); }
+    @Override
+    public double[] trueUtility() {
+        return trueUtility.clone();
+    }
 
     /** Number of policies. */
-    public int size() { return trueUtility.length; }
+    public int size() {
+        return trueUtility.length;
+    }
 
     /** The true utility at x = (x1, x2). */
     public static double trueUtility(double x1, double x2) {

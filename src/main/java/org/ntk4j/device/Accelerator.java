@@ -21,5 +21,5 @@ public interface Accelerator {
      * @param name   the device's name, for logs (empty when not usable)
      * @param reason why it cannot be used (empty when usable)
      */
-    record Status(boolean usable, String name, String reason) { }
+    record Status(boolean usable, String name, String reason) {}
 }

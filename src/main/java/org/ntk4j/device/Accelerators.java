@@ -9,7 +9,7 @@ import java.util.ServiceLoader;
  * device never crashes on a CPU-only installation.
  */
 final class Accelerators {
-    private Accelerators() { }
+    private Accelerators() {}
 
     /** Initialized on first use (the holder idiom): one lookup per JVM. */
     private static final class Holder {
@@ -17,7 +17,9 @@ final class Accelerators {
     }
 
     /** The provider, or one that reports the accelerator as unusable. */
-    static Accelerator provider() { return Holder.PROVIDER; }
+    static Accelerator provider() {
+        return Holder.PROVIDER;
+    }
 
     /** The probe of the provider, never throwing (a provider's linkage failure reads as "unusable"). */
     static Accelerator.Status probe() {
@@ -30,13 +32,16 @@ final class Accelerators {
 
     private static Accelerator load() {
         try {
-            return ServiceLoader.load(Accelerator.class, Accelerator.class.getClassLoader()).findFirst()
-                .orElseGet(() -> () -> unusable("no GPU provider on the class path"));
+            return ServiceLoader.load(Accelerator.class, Accelerator.class.getClassLoader())
+                    .findFirst()
+                    .orElseGet(() -> () -> unusable("no GPU provider on the class path"));
         } catch (ServiceConfigurationError | LinkageError e) {
             String why = "the GPU provider cannot be loaded (" + e.getMessage() + ")";
             return () -> unusable(why);
         }
     }
 
-    private static Accelerator.Status unusable(String reason) { return new Accelerator.Status(false, "", reason); }
+    private static Accelerator.Status unusable(String reason) {
+        return new Accelerator.Status(false, "", reason);
+    }
 }

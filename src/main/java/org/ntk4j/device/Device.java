@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * cannot be used.
  */
 public enum Device {
-    AUTO, CPU, GPU;
+    AUTO,
+    CPU,
+    GPU;
 
     private static final Logger LOG = LoggerFactory.getLogger(Device.class);
     private static final AtomicBoolean LOGGED_AUTO = new AtomicBoolean();
@@ -41,14 +43,18 @@ public enum Device {
             case CPU -> CPU;
             case GPU -> {
                 Accelerator.Status i = Accelerators.probe();
-                if (!i.usable()) throw new DeviceUnavailableException("Device.GPU: the GPU cannot be used: " + i.reason()
-                    + "; use Device.CPU or Device.AUTO");
+                if (!i.usable())
+                    throw new DeviceUnavailableException(
+                            "Device.GPU: the GPU cannot be used: " + i.reason() + "; use Device.CPU or Device.AUTO");
                 yield GPU;
             }
             case AUTO -> {
                 Accelerator.Status i = Accelerators.probe();
                 if (LOGGED_AUTO.compareAndSet(false, true))
-                    LOG.info(i.usable() ? "device auto: using the GPU (" + i.name() + ")" : "device auto: using the CPU (" + i.reason() + ")");
+                    LOG.info(
+                            i.usable()
+                                    ? "device auto: using the GPU (" + i.name() + ")"
+                                    : "device auto: using the CPU (" + i.reason() + ")");
                 yield i.usable() ? GPU : CPU;
             }
         };

@@ -7,5 +7,7 @@ package org.ntk4j.error;
  * can recognize them without depending on the accelerator's code.
  */
 public class DeviceFailureException extends Ntk4jException {
-    public DeviceFailureException(String message) { super(message); }
+    public DeviceFailureException(String message) {
+        super(message);
+    }
 }

@@ -5,5 +5,7 @@ package org.ntk4j.error;
  * with {@code diag_reg = 0} at t = ∞, where neural-tangents silently returns NaN).
  */
 public class IllPosedProblemException extends Ntk4jException {
-    public IllPosedProblemException(String message) { super(message); }
+    public IllPosedProblemException(String message) {
+        super(message);
+    }
 }

@@ -16,17 +16,23 @@ public final class InputText {
     /** The default limit on the rendered text (escapes count with their full length). */
     public static final int DEFAULT_LIMIT = 60;
 
-    private InputText() { }
+    private InputText() {}
 
     /**
      * The text escaped and shortened to {@link #DEFAULT_LIMIT}, in quotes as Python's repr chooses
      * them: {@code 'a\nb'}, or {@code "it's"} when the text has a single quote and no double quote.
      */
-    public static String quote(CharSequence text) { return quote(text, DEFAULT_LIMIT); }
+    public static String quote(CharSequence text) {
+        return quote(text, DEFAULT_LIMIT);
+    }
 
     /** {@link #quote(CharSequence)} with another limit on the rendered text. */
     public static String quote(CharSequence text, int limit) {
-        char q = text != null && text.toString().indexOf('\'') >= 0 && text.toString().indexOf('"') < 0 ? '"' : '\'';
+        char q = text != null
+                        && text.toString().indexOf('\'') >= 0
+                        && text.toString().indexOf('"') < 0
+                ? '"'
+                : '\'';
         return q + escape(text, limit, q) + q;
     }
 
@@ -34,7 +40,9 @@ public final class InputText {
      * The text escaped and shortened to {@code limit} characters (plus the cut note), without quotes:
      * for file names and other text the message already delimits.
      */
-    public static String escape(CharSequence text, int limit) { return escape(text, limit, (char) 0); }
+    public static String escape(CharSequence text, int limit) {
+        return escape(text, limit, (char) 0);
+    }
 
     /**
      * A whole message (not raw input) as one line for a terminal: line breaks with the whitespace
@@ -60,7 +68,8 @@ public final class InputText {
         for (int i = 0; i < text.length(); ) {
             int cp = Character.codePointAt(text, i);
             String piece = cp == '\\' && !escapeBackslash ? "\\" : render(cp, quote);
-            if (out.length() + piece.length() > limit) return out.append("... (").append(length).append(" characters)").toString();
+            if (out.length() + piece.length() > limit)
+                return out.append("... (").append(length).append(" characters)").toString();
             out.append(piece);
             i += Character.charCount(cp);
         }
@@ -69,10 +78,14 @@ public final class InputText {
 
     private static String render(int cp, char quote) {
         switch (cp) {
-            case '\\': return "\\\\";
-            case '\n': return "\\n";
-            case '\r': return "\\r";
-            case '\t': return "\\t";
+            case '\\':
+                return "\\\\";
+            case '\n':
+                return "\\n";
+            case '\r':
+                return "\\r";
+            case '\t':
+                return "\\t";
             default:
                 if (quote != 0 && cp == quote) return "\\" + quote;
                 if (printable(cp)) return new String(Character.toChars(cp));
@@ -85,8 +98,14 @@ public final class InputText {
     private static boolean printable(int cp) {
         if (cp == ' ') return true;
         return switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
-                 Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR -> false;
+            case Character.CONTROL,
+                    Character.FORMAT,
+                    Character.SURROGATE,
+                    Character.PRIVATE_USE,
+                    Character.UNASSIGNED,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR,
+                    Character.SPACE_SEPARATOR -> false;
             default -> true;
         };
     }

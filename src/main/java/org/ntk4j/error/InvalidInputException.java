@@ -19,5 +19,7 @@ public class InvalidInputException extends Ntk4jException {
     }
 
     /** The name of the offending argument. */
-    public String argument() { return argument; }
+    public String argument() {
+        return argument;
+    }
 }

@@ -16,5 +16,7 @@ public class NonFiniteResultException extends IllPosedProblemException {
     }
 
     /** Where the non-finite value appeared. */
-    public String stage() { return stage; }
+    public String stage() {
+        return stage;
+    }
 }

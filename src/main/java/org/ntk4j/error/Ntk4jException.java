@@ -5,6 +5,11 @@ package org.ntk4j.error;
  * remedy in one line, so the CLI can print them as they are.
  */
 public class Ntk4jException extends RuntimeException {
-    public Ntk4jException(String message) { super(message); }
-    public Ntk4jException(String message, Throwable cause) { super(message, cause); }
+    public Ntk4jException(String message) {
+        super(message);
+    }
+
+    public Ntk4jException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

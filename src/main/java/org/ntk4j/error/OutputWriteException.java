@@ -16,5 +16,7 @@ public class OutputWriteException extends Ntk4jException {
     }
 
     /** The file that could not be written. */
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 }

@@ -21,7 +21,8 @@ final class ArcCosineTangent implements DualMapTangent {
         this.s = (a * a + b * b) / 2;
     }
 
-    @Override public void eval(double c, double q1, double q2, double[] dc, double[] dq1, double[] dq2, int m, double[] out) {
+    @Override
+    public void eval(double c, double q1, double q2, double[] dc, double[] dq1, double[] dq2, int m, double[] out) {
         double sp = sqrtProduct(q1, q2);
         // ρ clamped to [−1, 1] and 0 at zero variance (θ = π/2), as the kernel's own maps do
         double rho = sp > 0 ? Math.max(-1.0, Math.min(1.0, c / sp)) : 0.0;

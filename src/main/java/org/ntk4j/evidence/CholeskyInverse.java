@@ -14,7 +14,7 @@ import org.ntk4j.linalg.NativeMatrix;
  * destroys the factor, which no other user of that class wants.
  */
 final class CholeskyInverse {
-    private CholeskyInverse() { }
+    private CholeskyInverse() {}
 
     /**
      * Overwrites the lower triangle of {@code c}'s storage with (A + jI)⁻¹ (the matrix that was

@@ -16,6 +16,7 @@ final class DifferencePlan implements EntryDerivatives {
     private final ValueRecursion[] wPlans;
     /** The same in b_std, or null when no layer has a bias (then ∂M/∂b_std = 0). */
     private final ValueRecursion[] bPlans;
+
     private final double hw;
     private final double hb;
 
@@ -24,10 +25,12 @@ final class DifferencePlan implements EntryDerivatives {
         hb = Richardson.step(h.bStd());
         double[] wp = Richardson.points(h.wStd(), hw), bp = Richardson.points(h.bStd(), hb);
         wPlans = new ValueRecursion[4];
-        for (int p = 0; p < 4; p++) wPlans[p] = new ValueRecursion(h.withWStd(wp[p]).applyTo(arch), ntk, inputDim, q0);
+        for (int p = 0; p < 4; p++)
+            wPlans[p] = new ValueRecursion(h.withWStd(wp[p]).applyTo(arch), ntk, inputDim, q0);
         if (Hyperparameters.hasBias(arch)) {
             bPlans = new ValueRecursion[4];
-            for (int p = 0; p < 4; p++) bPlans[p] = new ValueRecursion(h.withBStd(bp[p]).applyTo(arch), ntk, inputDim, q0);
+            for (int p = 0; p < 4; p++)
+                bPlans[p] = new ValueRecursion(h.withBStd(bp[p]).applyTo(arch), ntk, inputDim, q0);
         } else {
             bPlans = null;
         }
@@ -37,9 +40,13 @@ final class DifferencePlan implements EntryDerivatives {
         return new DifferencePlan(arch, h, ntk, inputDim, q0);
     }
 
-    @Override public Evidence.GradientMethod method() { return Evidence.GradientMethod.FINITE_DIFFERENCES; }
+    @Override
+    public Evidence.GradientMethod method() {
+        return Evidence.GradientMethod.FINITE_DIFFERENCES;
+    }
 
-    @Override public Evaluator evaluator() {
+    @Override
+    public Evaluator evaluator() {
         return (gram, i, j, out) -> {
             out[0] = differentiate(wPlans, hw, gram, i, j);
             out[1] = bPlans == null ? 0.0 : differentiate(bPlans, hb, gram, i, j);
@@ -47,8 +54,12 @@ final class DifferencePlan implements EntryDerivatives {
     }
 
     private static double differentiate(ValueRecursion[] plans, double h, double gram, int i, int j) {
-        return Richardson.combine(plans[0].value(gram, i, j), plans[1].value(gram, i, j),
-            plans[2].value(gram, i, j), plans[3].value(gram, i, j), h);
+        return Richardson.combine(
+                plans[0].value(gram, i, j),
+                plans[1].value(gram, i, j),
+                plans[2].value(gram, i, j),
+                plans[3].value(gram, i, j),
+                h);
     }
 
     /** The value recursion of one entry with one architecture's parameters (its per-point variances prepared). */

@@ -22,7 +22,8 @@ final class ErfTangent implements DualMapTangent {
         this.shift2 = c * c;
     }
 
-    @Override public void eval(double c, double q1, double q2, double[] dc, double[] dq1, double[] dq2, int m, double[] out) {
+    @Override
+    public void eval(double c, double q1, double q2, double[] dc, double[] dq1, double[] dq2, int m, double[] out) {
         double cb = beta * c, u1 = 1 + 2 * (beta * q1), u2 = 1 + 2 * (beta * q2), p = u1 * u2;
         double r = Math.sqrt(Math.max(0.0, p - 4 * cb * cb));
         double tDot = a2 * beta * ((4 / Math.PI) / r);

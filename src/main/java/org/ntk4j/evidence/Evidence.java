@@ -16,8 +16,16 @@ import org.ntk4j.linalg.JitterReport;
  * @param jitter       jitter added to the factored kernel (exact: M + λI; Nyström: the center kernel K_MM)
  * @param systemJitter jitter added to the Nyström system G + λI ({@link JitterReport#NONE} for the exact model)
  */
-public record Evidence(double lml, Gradient gradient, EvidenceModel model, int n, int outputs, int centers, double noise,
-                       JitterReport jitter, JitterReport systemJitter) {
+public record Evidence(
+        double lml,
+        Gradient gradient,
+        EvidenceModel model,
+        int n,
+        int outputs,
+        int centers,
+        double noise,
+        JitterReport jitter,
+        JitterReport systemJitter) {
     public Evidence {
         if (model == null || model == EvidenceModel.AUTO)
             throw new IllegalArgumentException("evidence: model must be EXACT or NYSTROM, got " + model);
@@ -26,7 +34,9 @@ public record Evidence(double lml, Gradient gradient, EvidenceModel model, int n
     }
 
     /** The log marginal likelihood per training output, lml / (n·k): comparable across data-set sizes. */
-    public double lmlPerPoint() { return lml / ((double) n * outputs); }
+    public double lmlPerPoint() {
+        return lml / ((double) n * outputs);
+    }
 
     /** How a gradient's W_std and b_std components were obtained (the noise component is always in closed form). */
     public enum GradientMethod {
@@ -43,6 +53,8 @@ public record Evidence(double lml, Gradient gradient, EvidenceModel model, int n
      */
     public record Gradient(double wStd, double bStd, double noise, GradientMethod method) {
         /** The Euclidean norm of (wStd, bStd, noise). */
-        public double norm() { return Math.sqrt(wStd * wStd + bStd * bStd + noise * noise); }
+        public double norm() {
+            return Math.sqrt(wStd * wStd + bStd * bStd + noise * noise);
+        }
     }
 }

@@ -14,7 +14,8 @@ import org.ntk4j.solve.SolverOptions;
  *                      the same as the posterior's with the Nyström solver
  * @param jitter        the jitter policy of the Cholesky factorizations (as the posterior's)
  */
-public record EvidenceOptions(EvidenceModel model, KernelOptions kernelOptions, SolverOptions solverOptions, JitterPolicy jitter) {
+public record EvidenceOptions(
+        EvidenceModel model, KernelOptions kernelOptions, SolverOptions solverOptions, JitterPolicy jitter) {
     public EvidenceOptions {
         if (model == null) model = EvidenceModel.AUTO;
         if (kernelOptions == null) kernelOptions = KernelOptions.defaults();
@@ -23,15 +24,25 @@ public record EvidenceOptions(EvidenceModel model, KernelOptions kernelOptions, 
     }
 
     /** AUTO, default kernel options, the default Nyström centers (min(n, 2000)) and seed 0, the default jitter policy. */
-    public static EvidenceOptions defaults() { return new EvidenceOptions(EvidenceModel.AUTO, null, null, null); }
+    public static EvidenceOptions defaults() {
+        return new EvidenceOptions(EvidenceModel.AUTO, null, null, null);
+    }
 
-    public EvidenceOptions withModel(EvidenceModel v) { return new EvidenceOptions(v, kernelOptions, solverOptions, jitter); }
+    public EvidenceOptions withModel(EvidenceModel v) {
+        return new EvidenceOptions(v, kernelOptions, solverOptions, jitter);
+    }
 
-    public EvidenceOptions withKernelOptions(KernelOptions v) { return new EvidenceOptions(model, v, solverOptions, jitter); }
+    public EvidenceOptions withKernelOptions(KernelOptions v) {
+        return new EvidenceOptions(model, v, solverOptions, jitter);
+    }
 
-    public EvidenceOptions withSolverOptions(SolverOptions v) { return new EvidenceOptions(model, kernelOptions, v, jitter); }
+    public EvidenceOptions withSolverOptions(SolverOptions v) {
+        return new EvidenceOptions(model, kernelOptions, v, jitter);
+    }
 
-    public EvidenceOptions withJitter(JitterPolicy v) { return new EvidenceOptions(model, kernelOptions, solverOptions, v); }
+    public EvidenceOptions withJitter(JitterPolicy v) {
+        return new EvidenceOptions(model, kernelOptions, solverOptions, v);
+    }
 
     /** Worker threads for the gradient's per-entry recursion (the kernel options' count; 0 = all processors). */
     int threads() {

@@ -18,14 +18,15 @@ import org.slf4j.LoggerFactory;
 final class ExactEvidence {
     private static final Logger LOG = LoggerFactory.getLogger(ExactEvidence.class);
 
-    private ExactEvidence() { }
+    private ExactEvidence() {}
 
     static Evidence evaluate(Problem p, Hyperparameters h, EvidenceOptions o, boolean gradient) {
         long t0 = System.nanoTime();
         int n = p.n(), k = p.outputs();
         Architecture arch = h.applyTo(p.arch());
         NativeMatrix m;
-        try (NativeKernels kernels = KernelFunction.of(arch).computeOffHeap(p.x(), null, p.kernelOptions(o), !p.ntk())) {
+        try (NativeKernels kernels =
+                KernelFunction.of(arch).computeOffHeap(p.x(), null, p.kernelOptions(o), !p.ntk())) {
             m = (p.ntk() ? kernels.ntk() : kernels.nngp()).takeOwnership();
         }
         try {
@@ -49,12 +50,19 @@ final class ExactEvidence {
                 alphaSq += alpha[i] * alpha[i];
             }
             double lml = -0.5 * quad - 0.5 * k * logDet + p.constant();
-            Finite.requireResult(lml, "log marginal likelihood",
-                "the targets or the kernel are beyond float64's range at these hyperparameters; rescale the targets or raise noise");
+            Finite.requireResult(
+                    lml,
+                    "log marginal likelihood",
+                    "the targets or the kernel are beyond float64's range at these hyperparameters; rescale the targets or raise noise");
             long t2 = System.nanoTime();
             Evidence.Gradient g = gradient ? gradient(p, arch, h, o, chol, alpha, alphaSq) : null;
-            LOG.debug("exact evidence n={} k={}: kernel {} ms, factor+solve {} ms, gradient {} ms", n, k,
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+            LOG.debug(
+                    "exact evidence n={} k={}: kernel {} ms, factor+solve {} ms, gradient {} ms",
+                    n,
+                    k,
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000,
+                    (System.nanoTime() - t2) / 1_000_000);
             return new Evidence(lml, g, EvidenceModel.EXACT, n, k, n, h.noise(), chol.jitter(), null);
         }
     }
@@ -64,8 +72,14 @@ final class ExactEvidence {
      * ∂lml/∂λ = ½|α|² − (k/2)·tr((M + λI)⁻¹).
      * Destroys the factor (it becomes the inverse).
      */
-    private static Evidence.Gradient gradient(Problem p, Architecture arch, Hyperparameters h, EvidenceOptions o,
-                                              Cholesky chol, double[] alpha, double alphaSq) {
+    private static Evidence.Gradient gradient(
+            Problem p,
+            Architecture arch,
+            Hyperparameters h,
+            EvidenceOptions o,
+            Cholesky chol,
+            double[] alpha,
+            double alphaSq) {
         int n = p.n(), k = p.outputs();
         NativeMatrix inv = CholeskyInverse.invertInPlace(chol);
         double trace = 0;
@@ -76,19 +90,25 @@ final class ExactEvidence {
         if (derivatives == null) derivatives = DifferencePlan.of(arch, h, p.ntk(), rows.dimension(), rows.variances());
         double[] g;
         try (NativeMatrix.Pin pin = inv.pin()) {
-            g = KernelGradient.contract(rows, derivatives, (j, w) -> {
-                int len = n - j;
-                inv.getRun((long) j * n + j, w, 0, len);
-                for (int t = 0; t < len; t++) {
-                    double aa = 0;
-                    for (int c = 0; c < k; c++) aa += alpha[j + t + c * n] * alpha[j + c * n];
-                    w[t] = 0.5 * aa - 0.5 * k * w[t];
-                }
-            }, o.threads());
+            g = KernelGradient.contract(
+                    rows,
+                    derivatives,
+                    (j, w) -> {
+                        int len = n - j;
+                        inv.getRun((long) j * n + j, w, 0, len);
+                        for (int t = 0; t < len; t++) {
+                            double aa = 0;
+                            for (int c = 0; c < k; c++) aa += alpha[j + t + c * n] * alpha[j + c * n];
+                            w[t] = 0.5 * aa - 0.5 * k * w[t];
+                        }
+                    },
+                    o.threads());
         }
         Evidence.Gradient grad = new Evidence.Gradient(g[0], g[1], gNoise, derivatives.method());
-        Finite.requireResult(new double[] {grad.wStd(), grad.bStd(), grad.noise()}, "log marginal likelihood gradient",
-            "the kernel's derivatives are beyond float64's range at these hyperparameters; use smaller W_std/b_std or rescale the inputs");
+        Finite.requireResult(
+                new double[] {grad.wStd(), grad.bStd(), grad.noise()},
+                "log marginal likelihood gradient",
+                "the kernel's derivatives are beyond float64's range at these hyperparameters; use smaller W_std/b_std or rescale the inputs");
         return grad;
     }
 }

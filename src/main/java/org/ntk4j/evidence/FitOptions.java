@@ -19,17 +19,28 @@ public record FitOptions(int starts, long seed, int maxEvaluationsPerStart, doub
         if (maxEvaluationsPerStart < 10)
             throw new InvalidInputException("maxEvaluationsPerStart", "must be >= 10, got " + maxEvaluationsPerStart);
         if (!Double.isNaN(initialNoise) && !(initialNoise > 0 && Double.isFinite(initialNoise)))
-            throw new InvalidInputException("initialNoise", "must be finite and > 0 (or NaN for the default), got " + initialNoise);
+            throw new InvalidInputException(
+                    "initialNoise", "must be finite and > 0 (or NaN for the default), got " + initialNoise);
     }
 
     /** 3 starts, seed 0, 300 evaluations per start, the default initial noise. */
-    public static FitOptions defaults() { return new FitOptions(3, 0, 300, Double.NaN); }
+    public static FitOptions defaults() {
+        return new FitOptions(3, 0, 300, Double.NaN);
+    }
 
-    public FitOptions withStarts(int v) { return new FitOptions(v, seed, maxEvaluationsPerStart, initialNoise); }
+    public FitOptions withStarts(int v) {
+        return new FitOptions(v, seed, maxEvaluationsPerStart, initialNoise);
+    }
 
-    public FitOptions withSeed(long v) { return new FitOptions(starts, v, maxEvaluationsPerStart, initialNoise); }
+    public FitOptions withSeed(long v) {
+        return new FitOptions(starts, v, maxEvaluationsPerStart, initialNoise);
+    }
 
-    public FitOptions withMaxEvaluationsPerStart(int v) { return new FitOptions(starts, seed, v, initialNoise); }
+    public FitOptions withMaxEvaluationsPerStart(int v) {
+        return new FitOptions(starts, seed, v, initialNoise);
+    }
 
-    public FitOptions withInitialNoise(double v) { return new FitOptions(starts, seed, maxEvaluationsPerStart, v); }
+    public FitOptions withInitialNoise(double v) {
+        return new FitOptions(starts, seed, maxEvaluationsPerStart, v);
+    }
 }

@@ -15,14 +15,20 @@ import org.ntk4j.arch.Architecture;
  * @param starts          each start: where it began and ended, its LML and evaluations, in start order
  * @param standardErrors  Laplace standard errors on the log scale
  */
-public record FitResult(Hyperparameters hyperparameters, Architecture architecture, Evidence evidence, double gradientNorm,
-                        int evaluations, List<Start> starts, StandardErrors standardErrors) {
+public record FitResult(
+        Hyperparameters hyperparameters,
+        Architecture architecture,
+        Evidence evidence,
+        double gradientNorm,
+        int evaluations,
+        List<Start> starts,
+        StandardErrors standardErrors) {
     public FitResult {
         starts = List.copyOf(starts);
     }
 
     /** One optimizer start. */
-    public record Start(Hyperparameters start, Hyperparameters end, double lml, int evaluations) { }
+    public record Start(Hyperparameters start, Hyperparameters end, double lml, int evaluations) {}
 
     /**
      * Standard errors of log W_std, log b_std and log λ from the Laplace approximation: the square
@@ -30,5 +36,5 @@ public record FitResult(Hyperparameters hyperparameters, Architecture architectu
      * a bound. Null for a parameter at a bound, for b_std when no layer has a bias, and for all when
      * that Hessian is not positive definite (a flat or saddle point: no Laplace approximation).
      */
-    public record StandardErrors(Double wStd, Double bStd, Double noise) { }
+    public record StandardErrors(Double wStd, Double bStd, Double noise) {}
 }

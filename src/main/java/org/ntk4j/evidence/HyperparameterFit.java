@@ -47,9 +47,11 @@ public final class HyperparameterFit {
     public static final double B_MAX = 5;
     /** λ bounds relative to {@link #targetScale}. */
     public static final double NOISE_MIN = 1e-8;
+
     public static final double NOISE_MAX = 10;
     /** BOBYQA's initial and final trust-region radii on the log scale. */
     static final double INITIAL_RADIUS = 0.5;
+
     static final double STOPPING_RADIUS = 1e-6;
     /** Central-difference step of the Hessian, on the log scale. */
     static final double HESSIAN_STEP = 1e-3;
@@ -58,7 +60,7 @@ public final class HyperparameterFit {
     /** The objective's value where the likelihood cannot be evaluated. */
     private static final double WORST = 1e300;
 
-    private HyperparameterFit() { }
+    private HyperparameterFit() {}
 
     /**
      * The scale var(y) of the targets that the noise bounds are relative to: the variance of all
@@ -88,20 +90,29 @@ public final class HyperparameterFit {
         double[] best = null;
         double bestLml = Double.NEGATIVE_INFINITY;
         for (int s = 0; s < o.starts(); s++) {
-            double[] u0 = s == 0 ? space.clamp(space.toLog(Hyperparameters.of(ml.architecture(), noise0))) : space.random(rng);
+            double[] u0 = s == 0
+                    ? space.clamp(space.toLog(Hyperparameters.of(ml.architecture(), noise0)))
+                    : space.random(rng);
             Objective f = new Objective(ml, space);
             double[] u = search(f, space, u0, o.maxEvaluationsPerStart());
             evaluations += f.count;
             starts.add(new FitResult.Start(space.fromLog(u0), space.fromLog(u), f.bestLml, f.count));
-            LOG.debug("start {}: {} -> {}, lml {}, {} evaluations", s, space.fromLog(u0), space.fromLog(u), f.bestLml, f.count);
+            LOG.debug(
+                    "start {}: {} -> {}, lml {}, {} evaluations",
+                    s,
+                    space.fromLog(u0),
+                    space.fromLog(u),
+                    f.bestLml,
+                    f.count);
             if (f.bestLml > bestLml) {
                 bestLml = f.bestLml;
                 best = u;
             }
         }
         if (best == null)
-            throw new IllPosedProblemException("the marginal likelihood could not be evaluated anywhere in the search box"
-                + " (W_std in [0.05, 10], b_std in [1e-4, 5], noise in [1e-8, 10] x var(y)); check the architecture and the data");
+            throw new IllPosedProblemException(
+                    "the marginal likelihood could not be evaluated anywhere in the search box"
+                            + " (W_std in [0.05, 10], b_std in [1e-4, 5], noise in [1e-8, 10] x var(y)); check the architecture and the data");
         Hyperparameters h = space.fromLog(best);
         Evidence e = ml.evaluateWithGradient(h);
         boolean[] free = space.free(best);
@@ -118,8 +129,12 @@ public final class HyperparameterFit {
         int dim = u0.length;
         BOBYQAOptimizer opt = new BOBYQAOptimizer(2 * dim + 1, INITIAL_RADIUS, STOPPING_RADIUS);
         try {
-            opt.optimize(new MaxEval(maxEval), new ObjectiveFunction(f), GoalType.MINIMIZE, new InitialGuess(u0),
-                new SimpleBounds(space.lower(), space.upper()));
+            opt.optimize(
+                    new MaxEval(maxEval),
+                    new ObjectiveFunction(f),
+                    GoalType.MINIMIZE,
+                    new InitialGuess(u0),
+                    new SimpleBounds(space.lower(), space.upper()));
         } catch (TooManyEvaluationsException e) {
             LOG.debug("a start used its {} evaluations; keeping its best point", maxEval);
         }
@@ -140,7 +155,8 @@ public final class HyperparameterFit {
             this.space = space;
         }
 
-        @Override public double value(double[] u) {
+        @Override
+        public double value(double[] u) {
             count++;
             double lml = evaluate(ml, space.fromLog(u));
             if (lml > bestLml) {
@@ -163,7 +179,7 @@ public final class HyperparameterFit {
         }
     }
 
-    private record Laplace(FitResult.StandardErrors errors, int evaluations) { }
+    private record Laplace(FitResult.StandardErrors errors, int evaluations) {}
 
     /** Standard errors from the Hessian of −LML over the free parameters (central differences of the log-scale gradient). */
     private static Laplace laplace(MarginalLikelihood ml, Space space, double[] u, boolean[] free) {
@@ -187,11 +203,13 @@ public final class HyperparameterFit {
                 }
                 RealMatrix h = new Array2DRowRealMatrix(hess);
                 h = h.add(h.transpose()).scalarMultiply(0.5);
-                RealMatrix inv = new CholeskyDecomposition(h, 1e-10, 0).getSolver().getInverse();
+                RealMatrix inv =
+                        new CholeskyDecomposition(h, 1e-10, 0).getSolver().getInverse();
                 for (int a = 0; a < m; a++) se[idx[a]] = Math.sqrt(inv.getEntry(a, a));
             } catch (NonPositiveDefiniteMatrixException | IllPosedProblemException e) {
-                LOG.warn("no Laplace standard errors: the Hessian of -LML at the optimum is not positive definite or not computable ({})",
-                    e.getMessage());
+                LOG.warn(
+                        "no Laplace standard errors: the Hessian of -LML at the optimum is not positive definite or not computable ({})",
+                        e.getMessage());
                 java.util.Arrays.fill(se, null);
             }
         }
@@ -208,16 +226,20 @@ public final class HyperparameterFit {
             this.scale = scale;
         }
 
-        int dim() { return bias ? 3 : 2; }
+        int dim() {
+            return bias ? 3 : 2;
+        }
 
         double[] lower() {
-            return bias ? new double[] {Math.log(W_MIN), Math.log(B_MIN), Math.log(NOISE_MIN * scale)}
-                : new double[] {Math.log(W_MIN), Math.log(NOISE_MIN * scale)};
+            return bias
+                    ? new double[] {Math.log(W_MIN), Math.log(B_MIN), Math.log(NOISE_MIN * scale)}
+                    : new double[] {Math.log(W_MIN), Math.log(NOISE_MIN * scale)};
         }
 
         double[] upper() {
-            return bias ? new double[] {Math.log(W_MAX), Math.log(B_MAX), Math.log(NOISE_MAX * scale)}
-                : new double[] {Math.log(W_MAX), Math.log(NOISE_MAX * scale)};
+            return bias
+                    ? new double[] {Math.log(W_MAX), Math.log(B_MAX), Math.log(NOISE_MAX * scale)}
+                    : new double[] {Math.log(W_MAX), Math.log(NOISE_MAX * scale)};
         }
 
         double[] toLog(Hyperparameters h) {
@@ -227,13 +249,15 @@ public final class HyperparameterFit {
         }
 
         Hyperparameters fromLog(double[] u) {
-            return bias ? new Hyperparameters(Math.exp(u[0]), Math.exp(u[1]), Math.exp(u[2]))
-                : new Hyperparameters(Math.exp(u[0]), 0.0, Math.exp(u[1]));
+            return bias
+                    ? new Hyperparameters(Math.exp(u[0]), Math.exp(u[1]), Math.exp(u[2]))
+                    : new Hyperparameters(Math.exp(u[0]), 0.0, Math.exp(u[1]));
         }
 
         double[] clamp(double[] u) {
             double[] lo = lower(), hi = upper(), c = new double[u.length];
-            for (int j = 0; j < u.length; j++) c[j] = Math.min(hi[j], Math.max(lo[j], Double.isNaN(u[j]) ? lo[j] : u[j]));
+            for (int j = 0; j < u.length; j++)
+                c[j] = Math.min(hi[j], Math.max(lo[j], Double.isNaN(u[j]) ? lo[j] : u[j]));
             return c;
         }
 
@@ -253,12 +277,15 @@ public final class HyperparameterFit {
         /** ∂LML/∂(log θ) = θ·∂LML/∂θ, in this space's order. */
         double[] logGradient(Evidence e, Hyperparameters h) {
             Evidence.Gradient g = e.gradient();
-            return bias ? new double[] {h.wStd() * g.wStd(), h.bStd() * g.bStd(), h.noise() * g.noise()}
-                : new double[] {h.wStd() * g.wStd(), h.noise() * g.noise()};
+            return bias
+                    ? new double[] {h.wStd() * g.wStd(), h.bStd() * g.bStd(), h.noise() * g.noise()}
+                    : new double[] {h.wStd() * g.wStd(), h.noise() * g.noise()};
         }
 
         FitResult.StandardErrors errors(Double[] se) {
-            return bias ? new FitResult.StandardErrors(se[0], se[1], se[2]) : new FitResult.StandardErrors(se[0], null, se[1]);
+            return bias
+                    ? new FitResult.StandardErrors(se[0], se[1], se[2])
+                    : new FitResult.StandardErrors(se[0], null, se[1]);
         }
     }
 }

@@ -28,8 +28,7 @@ public record Hyperparameters(double wStd, double bStd, double noise) {
     }
 
     private static void require(String name, double v) {
-        if (!Double.isFinite(v) || v < 0)
-            throw new InvalidInputException(name, "must be finite and >= 0, got " + v);
+        if (!Double.isFinite(v) || v < 0) throw new InvalidInputException(name, "must be finite and >= 0, got " + v);
     }
 
     /**
@@ -50,13 +49,19 @@ public record Hyperparameters(double wStd, double bStd, double noise) {
     }
 
     /** The same values with another W_std. */
-    public Hyperparameters withWStd(double v) { return new Hyperparameters(v, bStd, noise); }
+    public Hyperparameters withWStd(double v) {
+        return new Hyperparameters(v, bStd, noise);
+    }
 
     /** The same values with another b_std. */
-    public Hyperparameters withBStd(double v) { return new Hyperparameters(wStd, v, noise); }
+    public Hyperparameters withBStd(double v) {
+        return new Hyperparameters(wStd, v, noise);
+    }
 
     /** The same values with another noise variance. */
-    public Hyperparameters withNoise(double v) { return new Hyperparameters(wStd, bStd, v); }
+    public Hyperparameters withNoise(double v) {
+        return new Hyperparameters(wStd, bStd, v);
+    }
 
     /**
      * {@code arch} with every Dense layer's W_std set to {@link #wStd} and, where the layer has a

@@ -21,12 +21,18 @@ final class InputRows {
         for (int i = 0; i < n; i++) q0[i] = gram(i, i);
     }
 
-    int size() { return n; }
+    int size() {
+        return n;
+    }
 
-    int dimension() { return d; }
+    int dimension() {
+        return d;
+    }
 
     /** q⁰ of every row (a copy). */
-    double[] variances() { return q0.clone(); }
+    double[] variances() {
+        return q0.clone();
+    }
 
     /** K⁰(x_i, x_j). */
     double gram(int i, int j) {

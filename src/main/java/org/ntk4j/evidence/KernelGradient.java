@@ -13,7 +13,7 @@ import org.ntk4j.parallel.ParallelRegion;
  * so the result does not depend on the thread count or on which worker ran a column.
  */
 final class KernelGradient {
-    private KernelGradient() { }
+    private KernelGradient() {}
 
     /** The weights of one column of the lower triangle. */
     @FunctionalInterface
@@ -23,7 +23,7 @@ final class KernelGradient {
     }
 
     /** Per worker: its evaluator and buffers. */
-    private record Worker(EntryDerivatives.Evaluator eval, double[] weights, double[] out) { }
+    private record Worker(EntryDerivatives.Evaluator eval, double[] weights, double[] out) {}
 
     /**
      * {Σ_ij W_ij ∂M_ij/∂W_std, Σ_ij W_ij ∂M_ij/∂b_std} over all i, j, reading only i ≥ j.
@@ -33,20 +33,24 @@ final class KernelGradient {
     static double[] contract(InputRows x, EntryDerivatives derivatives, ColumnWeights weights, int threads) {
         int n = x.size();
         double[] perColumn = new double[2 * n];
-        ParallelRegion.forEach("the marginal-likelihood gradient", "ntk4j-evidence", threads, n,
-            () -> new Worker(derivatives.evaluator(), new double[n], new double[2]),
-            (wk, j) -> {
-                weights.column(j, wk.weights());
-                double sw = 0, sb = 0;
-                for (int i = j; i < n; i++) {
-                    wk.eval().derivatives(x.gram(i, j), i, j, wk.out());
-                    double wij = i == j ? wk.weights()[0] : 2 * wk.weights()[i - j];
-                    sw += wij * wk.out()[0];
-                    sb += wij * wk.out()[1];
-                }
-                perColumn[2 * j] = sw;
-                perColumn[2 * j + 1] = sb;
-            });
+        ParallelRegion.forEach(
+                "the marginal-likelihood gradient",
+                "ntk4j-evidence",
+                threads,
+                n,
+                () -> new Worker(derivatives.evaluator(), new double[n], new double[2]),
+                (wk, j) -> {
+                    weights.column(j, wk.weights());
+                    double sw = 0, sb = 0;
+                    for (int i = j; i < n; i++) {
+                        wk.eval().derivatives(x.gram(i, j), i, j, wk.out());
+                        double wij = i == j ? wk.weights()[0] : 2 * wk.weights()[i - j];
+                        sw += wij * wk.out()[0];
+                        sb += wij * wk.out()[1];
+                    }
+                    perColumn[2 * j] = sw;
+                    perColumn[2 * j + 1] = sb;
+                });
         double gw = 0, gb = 0;
         for (int j = 0; j < n; j++) {
             gw += perColumn[2 * j];

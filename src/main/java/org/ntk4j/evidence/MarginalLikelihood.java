@@ -58,32 +58,43 @@ public final class MarginalLikelihood {
      *
      * @throws InvalidInputException for a null, empty, mismatched or non-finite argument, or get = NTK
      */
-    public static MarginalLikelihood of(Architecture arch, Matrix xTrain, Matrix yTrain, Get get, EvidenceOptions options) {
+    public static MarginalLikelihood of(
+            Architecture arch, Matrix xTrain, Matrix yTrain, Get get, EvidenceOptions options) {
         if (arch == null) throw new InvalidInputException("arch", "is null");
         if (xTrain == null) throw new InvalidInputException("xTrain", "is null");
         if (yTrain == null) throw new InvalidInputException("yTrain", "is null");
         if (xTrain.rows() == 0 || xTrain.cols() == 0)
-            throw new InvalidInputException("xTrain", "is empty (" + xTrain.rows() + "x" + xTrain.cols()
-                + "); need at least one row and one column");
+            throw new InvalidInputException(
+                    "xTrain",
+                    "is empty (" + xTrain.rows() + "x" + xTrain.cols() + "); need at least one row and one column");
         if (yTrain.rows() != xTrain.rows())
-            throw new InvalidInputException("yTrain", "has " + yTrain.rows() + " rows but xTrain has " + xTrain.rows()
-                + "; need one target row per training point");
+            throw new InvalidInputException(
+                    "yTrain",
+                    "has " + yTrain.rows() + " rows but xTrain has " + xTrain.rows()
+                            + "; need one target row per training point");
         if (yTrain.cols() == 0) throw new InvalidInputException("yTrain", "has no columns; need at least one output");
         Finite.requireInput(xTrain, "xTrain");
         Finite.requireInput(yTrain, "yTrain");
         if (get == null) throw new InvalidInputException("get", "is null; use NNGP or NTKGP");
         if (get == Get.NTK)
-            throw new InvalidInputException("get", "NTK (the trained ensemble) has no marginal likelihood: its posterior is not the "
-                + "conditional of a Gaussian prior on the targets; use NNGP or NTKGP");
-        return new MarginalLikelihood(new Problem(arch, xTrain, yTrain, get == Get.NTKGP),
-            options == null ? EvidenceOptions.defaults() : options);
+            throw new InvalidInputException(
+                    "get",
+                    "NTK (the trained ensemble) has no marginal likelihood: its posterior is not the "
+                            + "conditional of a Gaussian prior on the targets; use NNGP or NTKGP");
+        return new MarginalLikelihood(
+                new Problem(arch, xTrain, yTrain, get == Get.NTKGP),
+                options == null ? EvidenceOptions.defaults() : options);
     }
 
     /** The architecture whose W_std and b_std the hyperparameters replace. */
-    Architecture architecture() { return problem.arch(); }
+    Architecture architecture() {
+        return problem.arch();
+    }
 
     /** The training targets (n×k). */
-    Matrix targets() { return problem.y(); }
+    Matrix targets() {
+        return problem.y();
+    }
 
     /** The model the evaluations use: the options' choice, with AUTO resolved ({@link EvidenceModel#AUTO}). */
     public EvidenceModel model() {
@@ -97,15 +108,19 @@ public final class MarginalLikelihood {
     }
 
     /** The LML at {@code h}, without the gradient. */
-    public Evidence evaluate(Hyperparameters h) { return run(h, false); }
+    public Evidence evaluate(Hyperparameters h) {
+        return run(h, false);
+    }
 
     /** The LML at {@code h} and its gradient with respect to (W_std, b_std, λ). */
-    public Evidence evaluateWithGradient(Hyperparameters h) { return run(h, true); }
+    public Evidence evaluateWithGradient(Hyperparameters h) {
+        return run(h, true);
+    }
 
     private Evidence run(Hyperparameters h, boolean gradient) {
         if (h == null) throw new InvalidInputException("hyperparameters", "is null");
         return model() == EvidenceModel.EXACT
-            ? ExactEvidence.evaluate(problem, h, options, gradient)
-            : NystromEvidence.evaluate(problem, h, options, gradient);
+                ? ExactEvidence.evaluate(problem, h, options, gradient)
+                : NystromEvidence.evaluate(problem, h, options, gradient);
     }
 }

@@ -32,25 +32,40 @@ final class NystromEvidence {
     /** Kernel entries per streamed block (n_b × M), as the Nyström solver. */
     private static final long BLOCK_ENTRIES = 4L << 20;
 
-    private NystromEvidence() { }
+    private NystromEvidence() {}
 
     /** The likelihood's value, ∂/∂λ, and the jitter of its two factorizations. */
-    private record Value(double lml, double gNoise, int centers, JitterReport jitter, JitterReport systemJitter) { }
+    private record Value(double lml, double gNoise, int centers, JitterReport jitter, JitterReport systemJitter) {}
 
     static Evidence evaluate(Problem p, Hyperparameters h, EvidenceOptions o, boolean gradient) {
         if (!(h.noise() > 0))
-            throw new InvalidInputException("noise", "the Nystrom model needs noise > 0 (its kernel has rank M < n), got "
-                + h.noise() + "; set one, or use the exact model");
+            throw new InvalidInputException(
+                    "noise",
+                    "the Nystrom model needs noise > 0 (its kernel has rank M < n), got " + h.noise()
+                            + "; set one, or use the exact model");
         Value v = value(p, h, o);
         Evidence.Gradient g = null;
         if (gradient) {
             double gw = Richardson.derivative(w -> value(p, h.withWStd(w), o).lml(), h.wStd());
-            double gb = Hyperparameters.hasBias(p.arch()) ? Richardson.derivative(b -> value(p, h.withBStd(b), o).lml(), h.bStd()) : 0.0;
+            double gb = Hyperparameters.hasBias(p.arch())
+                    ? Richardson.derivative(b -> value(p, h.withBStd(b), o).lml(), h.bStd())
+                    : 0.0;
             g = new Evidence.Gradient(gw, gb, v.gNoise(), Evidence.GradientMethod.FINITE_DIFFERENCES);
-            Finite.requireResult(new double[] {gw, gb, v.gNoise()}, "Nystrom log marginal likelihood gradient",
-                "the likelihood is beyond float64's range near these hyperparameters; rescale the targets or raise noise");
+            Finite.requireResult(
+                    new double[] {gw, gb, v.gNoise()},
+                    "Nystrom log marginal likelihood gradient",
+                    "the likelihood is beyond float64's range near these hyperparameters; rescale the targets or raise noise");
         }
-        return new Evidence(v.lml(), g, EvidenceModel.NYSTROM, p.n(), p.outputs(), v.centers(), h.noise(), v.jitter(), v.systemJitter());
+        return new Evidence(
+                v.lml(),
+                g,
+                EvidenceModel.NYSTROM,
+                p.n(),
+                p.outputs(),
+                v.centers(),
+                h.noise(),
+                v.jitter(),
+                v.systemJitter());
     }
 
     private static Value value(Problem p, Hyperparameters h, EvidenceOptions o) {
@@ -65,14 +80,16 @@ final class NystromEvidence {
         Matrix z = Rows.select(xcm, n, d, idx);
         Kernels zz = kf.compute(z, null, ko);
         int rows = (int) Math.max(1, Math.min(n, BLOCK_ENTRIES / mc));
-        try (Cholesky lm = Cholesky.factor(NativeMatrix.copyOf(p.ntk() ? zz.ntk() : zz.nngp(), "center kernel"), o.jitter(),
-                 "Nystrom center kernel K_MM");
-             NativeMatrix g = NativeMatrix.zeros(mc, mc, "B^T B");
-             NativeMatrix by = NativeMatrix.zeros(mc, k, "B^T y")) {
+        try (Cholesky lm = Cholesky.factor(
+                        NativeMatrix.copyOf(p.ntk() ? zz.ntk() : zz.nngp(), "center kernel"),
+                        o.jitter(),
+                        "Nystrom center kernel K_MM");
+                NativeMatrix g = NativeMatrix.zeros(mc, mc, "B^T B");
+                NativeMatrix by = NativeMatrix.zeros(mc, k, "B^T y")) {
             for (int r0 = 0; r0 < n; r0 += rows) {
                 int r1 = Math.min(n, r0 + rows);
                 try (NativeMatrix b = kernelBlock(kf, ko, p, xcm, r0, r1, z);
-                     NativeMatrix yb = NativeMatrix.copyOf(Rows.select(ycm, n, k, r0, r1), "y block")) {
+                        NativeMatrix yb = NativeMatrix.copyOf(Rows.select(ycm, n, k, r0, r1), "y block")) {
                     lm.timesInverseLowerTransposeInPlace(b); // B_b = K_bM·L⁻ᵀ
                     Blas.syrk(true, 1.0, b, 1.0, g, false);
                     Blas.gemm(true, false, 1.0, b, yb, 1.0, by);
@@ -91,15 +108,17 @@ final class NystromEvidence {
                 for (int r0 = 0; r0 < n; r0 += rows) {
                     int r1 = Math.min(n, r0 + rows);
                     try (NativeMatrix kb = kernelBlock(kf, ko, p, xcm, r0, r1, z);
-                         NativeMatrix rb = NativeMatrix.copyOf(Rows.select(ycm, n, k, r0, r1), "residual block")) {
+                            NativeMatrix rb = NativeMatrix.copyOf(Rows.select(ycm, n, k, r0, r1), "residual block")) {
                         Blas.gemm(false, false, -1.0, kb, by, 1.0, rb); // r_b = y_b − K_bM·γ
                         rr += sumOfSquares(rb);
                     }
                 }
                 double logDetQ = (n - mc) * Math.log(lambda) + logDetS;
                 double lml = -0.5 * (rr / lambda + betaSq) - 0.5 * k * logDetQ + p.constant();
-                Finite.requireResult(lml, "Nystrom log marginal likelihood",
-                    "the targets or the kernel are beyond float64's range at these hyperparameters; rescale the targets or raise noise");
+                Finite.requireResult(
+                        lml,
+                        "Nystrom log marginal likelihood",
+                        "the targets or the kernel are beyond float64's range at these hyperparameters; rescale the targets or raise noise");
                 NativeMatrix inv = CholeskyInverse.invertInPlace(s);
                 double trace = 0;
                 for (double v : inv.diagonal()) trace += v;
@@ -110,7 +129,8 @@ final class NystromEvidence {
     }
 
     /** K(x_b, centers) for rows [r0, r1), off-heap. */
-    private static NativeMatrix kernelBlock(KernelFunction kf, KernelOptions ko, Problem p, double[] xcm, int r0, int r1, Matrix z) {
+    private static NativeMatrix kernelBlock(
+            KernelFunction kf, KernelOptions ko, Problem p, double[] xcm, int r0, int r1, Matrix z) {
         Kernels kb = kf.compute(Rows.select(xcm, p.n(), p.x().cols(), r0, r1), z, ko);
         return NativeMatrix.copyOf(p.ntk() ? kb.ntk() : kb.nngp(), "K_bM");
     }

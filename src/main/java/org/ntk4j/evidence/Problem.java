@@ -11,9 +11,13 @@ import org.ntk4j.linalg.Matrix;
  * NTK (NTK-GP) or the NNGP.
  */
 record Problem(Architecture arch, Matrix x, Matrix y, boolean ntk) {
-    int n() { return x.rows(); }
+    int n() {
+        return x.rows();
+    }
 
-    int outputs() { return y.cols(); }
+    int outputs() {
+        return y.cols();
+    }
 
     /** The kernel options of an evaluation: float64 always, the NTK only where it is the covariance. */
     KernelOptions kernelOptions(EvidenceOptions o) {
@@ -21,8 +25,12 @@ record Problem(Architecture arch, Matrix x, Matrix y, boolean ntk) {
     }
 
     /** The name of M in messages. */
-    String kernelName() { return ntk ? "NTK" : "NNGP"; }
+    String kernelName() {
+        return ntk ? "NTK" : "NNGP";
+    }
 
     /** −(n·k/2)·log 2π, the constant of the Gaussian likelihood. */
-    double constant() { return -0.5 * n() * (double) outputs() * Math.log(2 * Math.PI); }
+    double constant() {
+        return -0.5 * n() * (double) outputs() * Math.log(2 * Math.PI);
+    }
 }

@@ -18,10 +18,12 @@ final class Richardson {
     static final double RELATIVE_STEP = 1e-3;
     static final double FLOOR = 1e-2;
 
-    private Richardson() { }
+    private Richardson() {}
 
     /** The step h for the point x. */
-    static double step(double x) { return RELATIVE_STEP * Math.max(Math.abs(x), FLOOR); }
+    static double step(double x) {
+        return RELATIVE_STEP * Math.max(Math.abs(x), FLOOR);
+    }
 
     /** The four abscissae x + h, x − h, x + h/2, x − h/2 (the negative ones reflected: see the class comment). */
     static double[] points(double x, double h) {

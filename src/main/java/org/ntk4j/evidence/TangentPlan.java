@@ -20,6 +20,7 @@ final class TangentPlan implements EntryDerivatives {
     private final boolean ntk;
     /** Pre-activation variances of every point before each nonlinearity, and their W_std and b_std derivatives. */
     private final double[][] pre;
+
     private final double[][] preW;
     private final double[][] preB;
 
@@ -80,9 +81,13 @@ final class TangentPlan implements EntryDerivatives {
         return new TangentPlan(plan, maps, h, ntk, q0);
     }
 
-    @Override public Evidence.GradientMethod method() { return Evidence.GradientMethod.ANALYTIC; }
+    @Override
+    public Evidence.GradientMethod method() {
+        return Evidence.GradientMethod.ANALYTIC;
+    }
 
-    @Override public Evaluator evaluator() {
+    @Override
+    public Evaluator evaluator() {
         double[] dc = new double[2], d1 = new double[2], d2 = new double[2], out = new double[6], m = new double[3];
         return (gram, i, j, res) -> {
             entry(gram, i, j, dc, d1, d2, out, m);

@@ -2,7 +2,6 @@ package org.ntk4j.finite;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.ntk4j.arch.Activation;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Dense;
@@ -44,8 +43,9 @@ public final class FiniteNetwork {
     }
 
     /** What to change when an output or empirical kernel of a finite network is not representable. */
-    static final String REMEDY = "the result is not representable in float64: scale the inputs towards order 1 or use smaller "
-        + "weights (W_std/b_std, or a smaller learning rate if the network was trained)";
+    static final String REMEDY =
+            "the result is not representable in float64: scale the inputs towards order 1 or use smaller "
+                    + "weights (W_std/b_std, or a smaller learning rate if the network was trained)";
 
     /**
      * A randomly initialized network whose hidden Dense layers all have width {@code hiddenWidth}
@@ -68,7 +68,10 @@ public final class FiniteNetwork {
     private static FiniteNetwork create(Architecture arch, int inputDim, int[] widths, long seed) {
         long count = 0;
         int nIn = inputDim;
-        for (int w : widths) { count += (long) nIn * w + w; nIn = w; }
+        for (int w : widths) {
+            count += (long) nIn * w + w;
+            nIn = w;
+        }
         requireMemory("the network's " + count + " parameters", count * 8);
         return new FiniteNetwork(withWidths(arch, widths), inputDim, Initializer.draw(arch, inputDim, widths, seed));
     }
@@ -83,25 +86,40 @@ public final class FiniteNetwork {
         if (parameters == null) throw new InvalidInputException("parameters", "is null");
         List<Dense> dense = Initializer.denseLayers(architecture);
         if (parameters.size() != dense.size())
-            throw new InvalidInputException("parameters", parameters.size() + " entries given but the architecture has "
-                + dense.size() + " Dense layers");
+            throw new InvalidInputException(
+                    "parameters",
+                    parameters.size() + " entries given but the architecture has " + dense.size() + " Dense layers");
         int inputDim = parameters.get(0).inputWidth();
         int[] widths = new int[dense.size()];
         List<Step> steps = new ArrayList<>();
         int l = 0, nIn = inputDim;
         for (Layer layer : architecture.layers()) {
-            if (layer instanceof Activation a) { steps.add(new Step.ActivationStep(a, nIn)); continue; }
+            if (layer instanceof Activation a) {
+                steps.add(new Step.ActivationStep(a, nIn));
+                continue;
+            }
             Dense d = (Dense) layer;
             DenseParameters p = parameters.get(l);
             if (p.inputWidth() != nIn)
-                throw new InvalidInputException("parameters", "layer " + (l + 1) + " has input width " + p.inputWidth()
-                    + " but the previous layer outputs " + nIn);
+                throw new InvalidInputException(
+                        "parameters",
+                        "layer " + (l + 1) + " has input width " + p.inputWidth() + " but the previous layer outputs "
+                                + nIn);
             if (p.hasBias() != d.hasBias())
-                throw new InvalidInputException("parameters", "layer " + (l + 1) + (d.hasBias()
-                    ? " needs a bias (the architecture gives b_std)" : " has a bias but the architecture has b_std=None"));
+                throw new InvalidInputException(
+                        "parameters",
+                        "layer " + (l + 1)
+                                + (d.hasBias()
+                                        ? " needs a bias (the architecture gives b_std)"
+                                        : " has a bias but the architecture has b_std=None"));
             widths[l] = p.outputWidth();
-            steps.add(Initializer.denseStep(architecture.parameterization(), d, nIn, p.outputWidth(),
-                p.weights().toColumnMajor(), p.bias()));
+            steps.add(Initializer.denseStep(
+                    architecture.parameterization(),
+                    d,
+                    nIn,
+                    p.outputWidth(),
+                    p.weights().toColumnMajor(),
+                    p.bias()));
             nIn = p.outputWidth();
             l++;
         }
@@ -123,18 +141,25 @@ public final class FiniteNetwork {
     }
 
     /** The architecture with the network's actual widths. */
-    public Architecture architecture() { return architecture; }
+    public Architecture architecture() {
+        return architecture;
+    }
 
     /** Input dimension d. */
-    public int inputDim() { return inputDim; }
+    public int inputDim() {
+        return inputDim;
+    }
 
     /** Number of outputs k (the last Dense layer's width). */
-    public int outputDim() { return steps.get(steps.size() - 1).outWidth(); }
+    public int outputDim() {
+        return steps.get(steps.size() - 1).outWidth();
+    }
 
     /** Number of trainable scalars P. */
     public long parameterCount() {
         long p = 0;
-        for (Step s : steps) if (s instanceof Step.DenseStep d) p += (long) d.nIn() * d.nOut() + (d.hasBias() ? d.nOut() : 0);
+        for (Step s : steps)
+            if (s instanceof Step.DenseStep d) p += (long) d.nIn() * d.nOut() + (d.hasBias() ? d.nOut() : 0);
         return p;
     }
 
@@ -155,8 +180,10 @@ public final class FiniteNetwork {
         requireMemory("the forward pass", 8L * n * (maxWidth() * 3L));
         requireNative("the forward pass", 16L * n * maxWidth());
         try (NativeWeights w = new NativeWeights(steps)) {
-            return Finite.requireResult(Matrix.wrapColumnMajor(n, outputDim(), Forward.run(steps, w, xs, n, inputDim, false).output),
-                "network outputs", REMEDY);
+            return Finite.requireResult(
+                    Matrix.wrapColumnMajor(n, outputDim(), Forward.run(steps, w, xs, n, inputDim, false).output),
+                    "network outputs",
+                    REMEDY);
         }
     }
 
@@ -165,12 +192,17 @@ public final class FiniteNetwork {
         double[] ys = targets(x, y);
         double[] f = apply(x).toColumnMajor();
         double s = 0;
-        for (int q = 0; q < f.length; q++) { double r = f[q] - ys[q]; s += r * r; }
+        for (int q = 0; q < f.length; q++) {
+            double r = f[q] - ys[q];
+            s += r * r;
+        }
         return s / (2.0 * f.length);
     }
 
     /** Empirical NNGP and NTK, traced over outputs and divided by k. {@code x2 == null}: x2 = x1. */
-    public EmpiricalKernels kernels(Matrix x1, Matrix x2) { return kernels(x1, x2, true); }
+    public EmpiricalKernels kernels(Matrix x1, Matrix x2) {
+        return kernels(x1, x2, true);
+    }
 
     /** Empirical kernels; {@code computeNtk = false} skips the backward passes. */
     public EmpiricalKernels kernels(Matrix x1, Matrix x2, boolean computeNtk) {
@@ -179,7 +211,8 @@ public final class FiniteNetwork {
             int k = outputDim(), n1 = p.f1.n, n2 = p.f2.n;
             Matrix nngp = Matrix.wrapColumnMajor(n1, n2, outputGram(p.f1.output, p.f2.output, n1, n2, k, 1.0 / k));
             if (!computeNtk) return new EmpiricalKernels(nngp, null);
-            double[] ntk = KernelContraction.ntk(steps, w, p.f1, p.f2, k, KernelContraction.Form.TRACE, outputBlock(n1 + n2));
+            double[] ntk =
+                    KernelContraction.ntk(steps, w, p.f1, p.f2, k, KernelContraction.Form.TRACE, outputBlock(n1 + n2));
             for (int q = 0; q < ntk.length; q++) ntk[q] /= k;
             return new EmpiricalKernels(nngp, Matrix.wrapColumnMajor(n1, n2, ntk));
         }
@@ -196,8 +229,14 @@ public final class FiniteNetwork {
         requireMemory(what, size * 8 * 6 + 8L * (n1 + n2) * k * maxWidth() * 2);
         try (NativeWeights w = p.weights) {
             boolean full = form == OutputKernels.Form.FULL;
-            double[] acc = KernelContraction.ntk(steps, w, p.f1, p.f2, k,
-                full ? KernelContraction.Form.FULL : KernelContraction.Form.DIAGONAL, outputBlock(n1 + n2));
+            double[] acc = KernelContraction.ntk(
+                    steps,
+                    w,
+                    p.f1,
+                    p.f2,
+                    k,
+                    full ? KernelContraction.Form.FULL : KernelContraction.Form.DIAGONAL,
+                    outputBlock(n1 + n2));
             double[] f1 = p.f1.output, f2 = p.f2.output;
             double[] nngp = new double[(int) size], ntk = new double[(int) size];
             int q = 0;
@@ -230,7 +269,8 @@ public final class FiniteNetwork {
     }
 
     /** {@link #train(Matrix, Matrix, int, double)}, reporting each finished step to {@code progress}. */
-    public FiniteNetwork train(Matrix xTrain, Matrix yTrain, int steps, double learningRate, ProgressListener progress) {
+    public FiniteNetwork train(
+            Matrix xTrain, Matrix yTrain, int steps, double learningRate, ProgressListener progress) {
         double[] y = targets(xTrain, yTrain);
         double[] x = input("xTrain", xTrain);
         if (steps < 0) throw new InvalidInputException("steps", "must be >= 0, got " + steps);
@@ -240,15 +280,25 @@ public final class FiniteNetwork {
         requireArray("training", (long) n * maxWidth());
         requireMemory("training", 8L * n * totalWidth() * 3 + 8 * parameterCount());
         requireNative("training", 16L * n * maxWidth());
-        List<Step> trained = GradientDescent.run(this.steps, x, n, inputDim, y, outputDim(), steps, learningRate,
-            progress == null ? ProgressListener.NONE : progress);
+        List<Step> trained = GradientDescent.run(
+                this.steps,
+                x,
+                n,
+                inputDim,
+                y,
+                outputDim(),
+                steps,
+                learningRate,
+                progress == null ? ProgressListener.NONE : progress);
         FiniteNetwork out = new FiniteNetwork(architecture, inputDim, trained);
         for (Step s : trained)
             if (s instanceof Step.DenseStep d)
                 for (double v : d.w())
                     if (!Double.isFinite(v))
-                        throw new InvalidInputException("learningRate", "training diverged (non-finite weights after "
-                            + steps + " steps at rate " + learningRate + "); use a smaller learning rate");
+                        throw new InvalidInputException(
+                                "learningRate",
+                                "training diverged (non-finite weights after " + steps + " steps at rate "
+                                        + learningRate + "); use a smaller learning rate");
         return out;
     }
 
@@ -260,10 +310,15 @@ public final class FiniteNetwork {
         int last = -1;
         for (int s = steps.size() - 1; s >= 0; s--) {
             Step st = steps.get(s);
-            if (st instanceof Step.DenseStep) { last = s; break; }
+            if (st instanceof Step.DenseStep) {
+                last = s;
+                break;
+            }
             if (!((Step.ActivationStep) st).activation().isIdentity())
-                throw new InvalidInputException("network", "negateReadout needs a linear readout, but the network ends in "
-                    + ((Step.ActivationStep) st).activation().describe());
+                throw new InvalidInputException(
+                        "network",
+                        "negateReadout needs a linear readout, but the network ends in "
+                                + ((Step.ActivationStep) st).activation().describe());
         }
         Step.DenseStep d = (Step.DenseStep) steps.get(last);
         double[] w = d.w().clone(), b = d.b() == null ? null : d.b().clone();
@@ -274,8 +329,10 @@ public final class FiniteNetwork {
         return new FiniteNetwork(architecture, inputDim, copy);
     }
 
-    @Override public String toString() {
-        return "FiniteNetwork[d=" + inputDim + ", " + architecture.describe() + ", " + architecture.parameterization() + "]";
+    @Override
+    public String toString() {
+        return "FiniteNetwork[d=" + inputDim + ", " + architecture.describe() + ", " + architecture.parameterization()
+                + "]";
     }
 
     // ---------------------------------------------------------------- helpers
@@ -286,9 +343,13 @@ public final class FiniteNetwork {
         double[] a1 = input("x1", x1);
         double[] a2 = x2 == null ? null : input("x2", x2);
         long rows = x1.rows() + (x2 == null ? 0 : x2.rows());
-        requireArray("the empirical kernels", Math.max(rows * maxWidth(), (long) x1.rows() * (x2 == null ? x1.rows() : x2.rows())));
-        requireMemory("the empirical kernels", 8L * rows * (keep ? totalWidth() + 2L * maxWidth() : maxWidth() * 3L)
-            + 8L * x1.rows() * (x2 == null ? x1.rows() : x2.rows()) * 4);
+        requireArray(
+                "the empirical kernels",
+                Math.max(rows * maxWidth(), (long) x1.rows() * (x2 == null ? x1.rows() : x2.rows())));
+        requireMemory(
+                "the empirical kernels",
+                8L * rows * (keep ? totalWidth() + 2L * maxWidth() : maxWidth() * 3L)
+                        + 8L * x1.rows() * (x2 == null ? x1.rows() : x2.rows()) * 4);
         // Native δ copies: one output block at a time (a GEMM's input and result, x1 and x2).
         requireNative("the empirical kernels", 3 * Math.min(8L * rows * outputDim() * maxWidth(), BLOCK_BYTES));
         NativeWeights w = new NativeWeights(steps);
@@ -336,7 +397,8 @@ public final class FiniteNetwork {
         if (x == null) throw new InvalidInputException(name, "is null");
         if (x.rows() < 1) throw new InvalidInputException(name, "has no rows; give at least one input point");
         if (x.cols() != inputDim)
-            throw new InvalidInputException(name, "has " + x.cols() + " columns but the network's input dimension is " + inputDim);
+            throw new InvalidInputException(
+                    name, "has " + x.cols() + " columns but the network's input dimension is " + inputDim);
         Finite.requireInput(x, name);
         return x.as(DType.FLOAT64).toColumnMajor();
     }
@@ -347,7 +409,8 @@ public final class FiniteNetwork {
         if (y.rows() != x.rows())
             throw new InvalidInputException("yTrain", "has " + y.rows() + " rows but xTrain has " + x.rows());
         if (y.cols() != outputDim())
-            throw new InvalidInputException("yTrain", "has " + y.cols() + " columns but the network has " + outputDim() + " outputs");
+            throw new InvalidInputException(
+                    "yTrain", "has " + y.cols() + " columns but the network has " + outputDim() + " outputs");
         Finite.requireInput(y, "yTrain");
         return y.as(DType.FLOAT64).toColumnMajor();
     }
@@ -355,8 +418,11 @@ public final class FiniteNetwork {
     /** Java arrays hold at most 2^31 − 9 entries; larger intermediate matrices are refused up front. */
     private static void requireArray(String what, long elements) {
         if (elements > Integer.MAX_VALUE - 8)
-            throw new InsufficientMemoryException(what + " (an intermediate matrix of " + elements
-                + " entries exceeds the 2^31 entries a Java array holds; use fewer points per call)", 8 * elements, 8L * (Integer.MAX_VALUE - 8));
+            throw new InsufficientMemoryException(
+                    what + " (an intermediate matrix of " + elements
+                            + " entries exceeds the 2^31 entries a Java array holds; use fewer points per call)",
+                    8 * elements,
+                    8L * (Integer.MAX_VALUE - 8));
     }
 
     /** Heap check (JVM arrays) before a computation; native copies of the weights are checked too. */

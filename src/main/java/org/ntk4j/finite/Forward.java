@@ -27,8 +27,14 @@ final class Forward {
     }
 
     /** As above, with native buffers from {@code scratch} (slots 0 and 1 per Dense step). */
-    static Forward run(List<Step> steps, NativeWeights weights, double[] x, int n, int inputDim, boolean keepInputs,
-                       Scratch scratch) {
+    static Forward run(
+            List<Step> steps,
+            NativeWeights weights,
+            double[] x,
+            int n,
+            int inputDim,
+            boolean keepInputs,
+            Scratch scratch) {
         double[][] inputs = new double[steps.size()][];
         double[] a = x;
         int width = inputDim;
@@ -54,8 +60,23 @@ final class Forward {
     /** h = wMul·a·W + bMul·b for a (n×nIn). */
     static double[] dense(Step.DenseStep d, NativeBuffer w, double[] a, int n, Scratch scratch, int slot) {
         NativeBuffer an = scratch.copyOf(slot, a), hn = scratch.get(slot + 1, (long) n * d.nOut());
-        NativeBuffer.gemm(false, false, n, d.nOut(), d.nIn(), d.wMul(), an, 0, Math.max(1, n), w, 0, d.nIn(), 0.0, hn, 0,
-            Math.max(1, n));
+        NativeBuffer.gemm(
+                false,
+                false,
+                n,
+                d.nOut(),
+                d.nIn(),
+                d.wMul(),
+                an,
+                0,
+                Math.max(1, n),
+                w,
+                0,
+                d.nIn(),
+                0.0,
+                hn,
+                0,
+                Math.max(1, n));
         double[] h = hn.get(new double[n * d.nOut()]);
         if (d.hasBias() && d.bMul() != 0.0) {
             double[] b = d.b();

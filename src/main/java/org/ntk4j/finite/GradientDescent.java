@@ -14,12 +14,21 @@ final class GradientDescent {
     private GradientDescent() {}
 
     /** Returns the trained steps (fresh arrays; the input steps are not modified). */
-    static List<Step> run(List<Step> steps, double[] x, int n, int inputDim, double[] y, int k,
-                          int iterations, double learningRate, org.ntk4j.kernel.ProgressListener progress) {
+    static List<Step> run(
+            List<Step> steps,
+            double[] x,
+            int n,
+            int inputDim,
+            double[] y,
+            int k,
+            int iterations,
+            double learningRate,
+            org.ntk4j.kernel.ProgressListener progress) {
         int firstDense = firstDense(steps);
         List<Step> work = workingCopy(steps);
         double invN = 1.0 / ((double) n * k);
-        try (NativeWeights weights = new NativeWeights(steps); Scratch scratch = new Scratch()) {
+        try (NativeWeights weights = new NativeWeights(steps);
+                Scratch scratch = new Scratch()) {
             for (int it = 0; it < iterations; it++) {
                 ParallelRegion.checkInterrupted("training the finite network");
                 Forward f = Forward.run(work, weights, x, n, inputDim, true, scratch);
@@ -33,7 +42,11 @@ final class GradientDescent {
     /** The index of the first Dense step: the backward pass stops there (no earlier layer has parameters). */
     private static int firstDense(List<Step> steps) {
         int firstDense = -1;
-        for (int s = 0; s < steps.size(); s++) if (steps.get(s) instanceof Step.DenseStep) { firstDense = s; break; }
+        for (int s = 0; s < steps.size(); s++)
+            if (steps.get(s) instanceof Step.DenseStep) {
+                firstDense = s;
+                break;
+            }
         return firstDense;
     }
 
@@ -42,7 +55,8 @@ final class GradientDescent {
         List<Step> work = new ArrayList<>(steps.size());
         for (Step s : steps) {
             if (s instanceof Step.DenseStep d)
-                work.add(new Step.DenseStep(d.nIn(), d.nOut(), d.wMul(), d.bMul(), null, d.b() == null ? null : d.b().clone()));
+                work.add(new Step.DenseStep(
+                        d.nIn(), d.nOut(), d.wMul(), d.bMul(), null, d.b() == null ? null : d.b().clone()));
             else work.add(s);
         }
         return work;
@@ -59,8 +73,15 @@ final class GradientDescent {
      * One step of gradient descent from ∂L/∂f: back through the layers to the first Dense one,
      * through each activation by φ′ of its input and updating each Dense layer in place.
      */
-    private static void backward(List<Step> work, NativeWeights weights, Forward f, double[] g, int n, int firstDense,
-                                 double learningRate, Scratch scratch) {
+    private static void backward(
+            List<Step> work,
+            NativeWeights weights,
+            Forward f,
+            double[] g,
+            int n,
+            int firstDense,
+            double learningRate,
+            Scratch scratch) {
         int slots = 2 * work.size(); // scratch slots below this belong to the forward pass
         for (int s = work.size() - 1; s >= firstDense; s--) {
             Step step = work.get(s);
@@ -80,7 +101,8 @@ final class GradientDescent {
         List<Step> out = new ArrayList<>(work.size());
         for (int s = 0; s < work.size(); s++) {
             if (work.get(s) instanceof Step.DenseStep d)
-                out.add(new Step.DenseStep(d.nIn(), d.nOut(), d.wMul(), d.bMul(), weights.get(s).toArray(), d.b()));
+                out.add(new Step.DenseStep(
+                        d.nIn(), d.nOut(), d.wMul(), d.bMul(), weights.get(s).toArray(), d.b()));
             else out.add(work.get(s));
         }
         return out;
@@ -91,19 +113,43 @@ final class GradientDescent {
      * and its input a (n×nIn); returns ∂L/∂a = wMul·g·Wᵀ with the weights before the update, or
      * null when no earlier layer needs it.
      */
-    private static double[] denseStep(Step.DenseStep d, NativeBuffer w, double[] a, double[] g, int n,
-                                      double eta, boolean propagate, Scratch scratch, int slot) {
+    private static double[] denseStep(
+            Step.DenseStep d,
+            NativeBuffer w,
+            double[] a,
+            double[] g,
+            int n,
+            double eta,
+            boolean propagate,
+            Scratch scratch,
+            int slot) {
         int nIn = d.nIn(), nOut = d.nOut();
         double[] prev = null;
         NativeBuffer gn = scratch.copyOf(slot, g), an = scratch.copyOf(slot + 1, a);
         if (propagate) {
             NativeBuffer p = scratch.get(slot + 2, (long) n * nIn);
-            NativeBuffer.gemm(false, true, n, nIn, nOut, d.wMul(), gn, 0, Math.max(1, n), w, 0, nIn, 0.0, p, 0, Math.max(1, n));
+            NativeBuffer.gemm(
+                    false, true, n, nIn, nOut, d.wMul(), gn, 0, Math.max(1, n), w, 0, nIn, 0.0, p, 0, Math.max(1, n));
             prev = p.get(new double[n * nIn]);
         }
         // W ← W − η·wMul·aᵀg, in place.
-        NativeBuffer.gemm(true, false, nIn, nOut, n, -eta * d.wMul(), an, 0, Math.max(1, n), gn, 0, Math.max(1, n),
-            1.0, w, 0, nIn);
+        NativeBuffer.gemm(
+                true,
+                false,
+                nIn,
+                nOut,
+                n,
+                -eta * d.wMul(),
+                an,
+                0,
+                Math.max(1, n),
+                gn,
+                0,
+                Math.max(1, n),
+                1.0,
+                w,
+                0,
+                nIn);
         if (d.hasBias()) {
             double[] b = d.b();
             double scale = eta * d.bMul();

@@ -2,7 +2,6 @@ package org.ntk4j.finite;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.apache.commons.rng.simple.RandomSource;
@@ -53,8 +52,7 @@ final class Initializer {
             int nOut = widths[l++];
             double[] w = new double[Math.toIntExact((long) nIn * nOut)];
             double wScale = standard ? d.wStd() / Math.sqrt(nIn) : 1.0;
-            for (int i = 0; i < nIn; i++)
-                for (int j = 0; j < nOut; j++) w[i + j * nIn] = wScale * normal.sample();
+            for (int i = 0; i < nIn; i++) for (int j = 0; j < nOut; j++) w[i + j * nIn] = wScale * normal.sample();
             double[] b = null;
             if (d.hasBias()) {
                 b = new double[nOut];
@@ -70,7 +68,7 @@ final class Initializer {
     /** The compiled step for stored parameters w (nIn×nOut column-major) and b. */
     static Step.DenseStep denseStep(Parameterization p, Dense d, int nIn, int nOut, double[] w, double[] b) {
         return p == Parameterization.NTK
-            ? new Step.DenseStep(nIn, nOut, d.wStd() / Math.sqrt(nIn), d.bStd(), w, b)
-            : new Step.DenseStep(nIn, nOut, 1.0, 1.0, w, b);
+                ? new Step.DenseStep(nIn, nOut, d.wStd() / Math.sqrt(nIn), d.bStd(), w, b)
+                : new Step.DenseStep(nIn, nOut, 1.0, 1.0, w, b);
     }
 }

@@ -19,7 +19,11 @@ import java.util.List;
  * every output's backward pass is independent, so blocking costs no extra work.
  */
 final class KernelContraction {
-    enum Form { TRACE, FULL, DIAGONAL }
+    enum Form {
+        TRACE,
+        FULL,
+        DIAGONAL
+    }
 
     private KernelContraction() {}
 
@@ -28,7 +32,9 @@ final class KernelContraction {
      * {@code dense} is (n·kb)×width in native memory, owned by a {@link Workspace}.
      */
     private record Delta(int n, int o0, int kb, double[] diag, int width, NativeBuffer dense) {
-        boolean diagonal() { return diag != null; }
+        boolean diagonal() {
+            return diag != null;
+        }
     }
 
     /** Two native buffers per input set, used alternately as δ_out and δ_in (allocated once per call). */
@@ -37,7 +43,9 @@ final class KernelContraction {
         private final long size;
         private int next;
 
-        Workspace(long size) { this.size = size; }
+        Workspace(long size) {
+            this.size = size;
+        }
 
         NativeBuffer take() {
             int i = next;
@@ -46,7 +54,8 @@ final class KernelContraction {
             return a[i];
         }
 
-        @Override public void close() {
+        @Override
+        public void close() {
             for (NativeBuffer b : a) if (b != null) b.close();
         }
     }
@@ -55,15 +64,23 @@ final class KernelContraction {
      * The NTK accumulator. TRACE: n1×n2 column-major (not yet divided by k). FULL: (n1·k)×(n2·k)
      * column-major, row i + o·n1, column i' + o'·n2. DIAGONAL: k blocks of n1×n2 column-major.
      */
-    static double[] ntk(List<Step> steps, NativeWeights weights, Forward f1, Forward f2, int k, Form form,
-                        int outputBlock) {
+    static double[] ntk(
+            List<Step> steps, NativeWeights weights, Forward f1, Forward f2, int k, Form form, int outputBlock) {
         int n1 = f1.n, n2 = f2.n;
         int maxWidth = maxDenseInput(steps);
-        Backward pass = new Backward(steps, weights, f1, f2, layerFactors(steps, f1, f2), firstDense(steps), k, form,
-            accumulator(form, n1, n2, k));
+        Backward pass = new Backward(
+                steps,
+                weights,
+                f1,
+                f2,
+                layerFactors(steps, f1, f2),
+                firstDense(steps),
+                k,
+                form,
+                accumulator(form, n1, n2, k));
         int block = form == Form.FULL ? k : Math.max(1, Math.min(k, outputBlock));
         try (Workspace w1 = new Workspace((long) n1 * block * maxWidth);
-             Workspace w2 = pass.same() ? null : new Workspace((long) n2 * block * maxWidth)) {
+                Workspace w2 = pass.same() ? null : new Workspace((long) n2 * block * maxWidth)) {
             for (int o0 = 0; o0 < k; o0 += block) pass.outputBlock(o0, Math.min(block, k - o0), w1, w2);
         }
         return pass.acc();
@@ -86,7 +103,8 @@ final class KernelContraction {
     private static double[][] layerFactors(List<Step> steps, Forward f1, Forward f2) {
         double[][] factor = new double[steps.size()][];
         for (int s = 0; s < steps.size(); s++)
-            if (steps.get(s) instanceof Step.DenseStep d) factor[s] = layerFactor(d, f1.inputs[s], f2.inputs[s], f1.n, f2.n);
+            if (steps.get(s) instanceof Step.DenseStep d)
+                factor[s] = layerFactor(d, f1.inputs[s], f2.inputs[s], f1.n, f2.n);
         return factor;
     }
 
@@ -104,9 +122,19 @@ final class KernelContraction {
      * The backward pass shared by every block of outputs: the network, both forward passes (the
      * same object when x2 is x1, then δ is propagated once), the layer factors and the accumulator.
      */
-    private record Backward(List<Step> steps, NativeWeights weights, Forward f1, Forward f2, double[][] factor, int firstDense,
-                            int k, Form form, double[] acc) {
-        boolean same() { return f1 == f2; }
+    private record Backward(
+            List<Step> steps,
+            NativeWeights weights,
+            Forward f1,
+            Forward f2,
+            double[][] factor,
+            int firstDense,
+            int k,
+            Form form,
+            double[] acc) {
+        boolean same() {
+            return f1 == f2;
+        }
 
         /**
          * Outputs [o0, o0+kb): δ from the output back to the first Dense layer, each Dense layer
@@ -140,9 +168,18 @@ final class KernelContraction {
     private static double[] layerFactor(Step.DenseStep d, double[] a1, double[] a2, int n1, int n2) {
         double[] m;
         try (NativeBuffer x1 = NativeBuffer.copyOf(a1);
-             NativeBuffer x2 = a1 == a2 ? null : NativeBuffer.copyOf(a2);
-             NativeBuffer g = NativeBuffer.multiply(false, true, n1, n2, d.nIn(), d.wMul() * d.wMul(),
-                 x1, Math.max(1, n1), x2 == null ? x1 : x2, Math.max(1, n2))) {
+                NativeBuffer x2 = a1 == a2 ? null : NativeBuffer.copyOf(a2);
+                NativeBuffer g = NativeBuffer.multiply(
+                        false,
+                        true,
+                        n1,
+                        n2,
+                        d.nIn(),
+                        d.wMul() * d.wMul(),
+                        x1,
+                        Math.max(1, n1),
+                        x2 == null ? x1 : x2,
+                        Math.max(1, n2))) {
             m = g.get(new double[n1 * n2]);
         }
         if (d.hasBias()) {
@@ -195,8 +232,23 @@ final class KernelContraction {
                 }
             }
         } else {
-            NativeBuffer.gemm(false, true, rows, nIn, dense.nOut(), dense.wMul(), d.dense, 0, Math.max(1, rows),
-                w, 0, nIn, 0.0, out, 0, Math.max(1, rows));
+            NativeBuffer.gemm(
+                    false,
+                    true,
+                    rows,
+                    nIn,
+                    dense.nOut(),
+                    dense.wMul(),
+                    d.dense,
+                    0,
+                    Math.max(1, rows),
+                    w,
+                    0,
+                    nIn,
+                    0.0,
+                    out,
+                    0,
+                    Math.max(1, rows));
         }
         return new Delta(n, d.o0, d.kb, null, nIn, out);
     }
@@ -220,11 +272,12 @@ final class KernelContraction {
                     for (int o = 0; o < k; o++)
                         for (int j = 0; j < n2; j++)
                             for (int i = 0; i < n1; i++)
-                                acc[(i + o * n1) + (j + o * n2) * r1] += m[i + j * n1] * d1.diag[i + o * n1] * d2.diag[j + o * n2];
+                                acc[(i + o * n1) + (j + o * n2) * r1] +=
+                                        m[i + j * n1] * d1.diag[i + o * n1] * d2.diag[j + o * n2];
                 } else {
                     double[] g;
-                    try (NativeBuffer c = NativeBuffer.multiply(false, true, r1, r2, d1.width, 1.0,
-                            d1.dense, Math.max(1, r1), d2.dense, Math.max(1, r2))) {
+                    try (NativeBuffer c = NativeBuffer.multiply(
+                            false, true, r1, r2, d1.width, 1.0, d1.dense, Math.max(1, r1), d2.dense, Math.max(1, r2))) {
                         g = c.get(new double[r1 * r2]);
                     }
                     for (int o2 = 0; o2 < k; o2++)
@@ -255,8 +308,8 @@ final class KernelContraction {
             return g;
         }
         // The dense form viewed as n × (kb·width): row i, column o + kb·j.
-        try (NativeBuffer c = NativeBuffer.multiply(false, true, n1, n2, d1.kb * d1.width, 1.0, d1.dense, Math.max(1, n1),
-                d2.dense, Math.max(1, n2))) {
+        try (NativeBuffer c = NativeBuffer.multiply(
+                false, true, n1, n2, d1.kb * d1.width, 1.0, d1.dense, Math.max(1, n1), d2.dense, Math.max(1, n2))) {
             return c.get(new double[n1 * n2]);
         }
     }
@@ -276,8 +329,23 @@ final class KernelContraction {
         try (NativeBuffer c = NativeBuffer.allocate((long) n1 * n2)) {
             for (int ob = 0; ob < d1.kb; ob++) {
                 // Output o's rows of δ are a strided n×width sub-matrix (leading dimension n·kb).
-                NativeBuffer.gemm(false, true, n1, n2, d1.width, 1.0, d1.dense, (long) ob * n1, n1 * d1.kb,
-                    d2.dense, (long) ob * n2, n2 * d2.kb, 0.0, c, 0, Math.max(1, n1));
+                NativeBuffer.gemm(
+                        false,
+                        true,
+                        n1,
+                        n2,
+                        d1.width,
+                        1.0,
+                        d1.dense,
+                        (long) ob * n1,
+                        n1 * d1.kb,
+                        d2.dense,
+                        (long) ob * n2,
+                        n2 * d2.kb,
+                        0.0,
+                        c,
+                        0,
+                        Math.max(1, n1));
                 c.get(g[ob]);
             }
             return g;

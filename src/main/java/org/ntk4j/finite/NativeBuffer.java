@@ -32,13 +32,16 @@ final class NativeBuffer implements AutoCloseable {
      */
     java.nio.DoubleBuffer view() {
         DoublePointer p = live();
-        if (length > Integer.MAX_VALUE) throw new IllegalStateException("a buffer of " + length + " values has no single view");
+        if (length > Integer.MAX_VALUE)
+            throw new IllegalStateException("a buffer of " + length + " values has no single view");
         if (view == null) view = p.limit(Math.max(1, length)).asBuffer();
         return view;
     }
 
     /** Uninitialized storage for {@code length} doubles (only ever written by a beta = 0 GEMM or {@link #put}). */
-    static NativeBuffer allocate(long length) { return new NativeBuffer(length); }
+    static NativeBuffer allocate(long length) {
+        return new NativeBuffer(length);
+    }
 
     /** A native copy of {@code data}. */
     static NativeBuffer copyOf(double[] data) {
@@ -47,7 +50,9 @@ final class NativeBuffer implements AutoCloseable {
         return b;
     }
 
-    long length() { return length; }
+    long length() {
+        return length;
+    }
 
     /** Overwrites the first {@code data.length} values. */
     void put(double[] data) {
@@ -63,9 +68,13 @@ final class NativeBuffer implements AutoCloseable {
     }
 
     /** The whole buffer as a new Java array. */
-    double[] toArray() { return get(new double[Math.toIntExact(length)]); }
+    double[] toArray() {
+        return get(new double[Math.toIntExact(length)]);
+    }
 
-    private DoublePointer at(long offset) { return live().getPointer(offset); }
+    private DoublePointer at(long offset) {
+        return live().getPointer(offset);
+    }
 
     private DoublePointer live() {
         DoublePointer p = pointer;
@@ -77,9 +86,23 @@ final class NativeBuffer implements AutoCloseable {
      * C = alpha·op(A)·op(B) + beta·C on column-major sub-matrices starting at the given offsets
      * (op = transpose when the flag is set). m×n result, inner dimension k.
      */
-    static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
-                     NativeBuffer a, long aOffset, int lda, NativeBuffer b, long bOffset, int ldb,
-                     double beta, NativeBuffer c, long cOffset, int ldc) {
+    static void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            double alpha,
+            NativeBuffer a,
+            long aOffset,
+            int lda,
+            NativeBuffer b,
+            long bOffset,
+            int ldb,
+            double beta,
+            NativeBuffer c,
+            long cOffset,
+            int ldc) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             // BLAS with k = 0 only scales C by beta; spell it out so that beta = 0 clears garbage.
@@ -92,20 +115,43 @@ final class NativeBuffer implements AutoCloseable {
             }
             return;
         }
-        cblas_dgemm(CblasColMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-            m, n, k, alpha, a.at(aOffset), lda, b.at(bOffset), ldb, beta, c.at(cOffset), ldc);
+        cblas_dgemm(
+                CblasColMajor,
+                transA ? CblasTrans : CblasNoTrans,
+                transB ? CblasTrans : CblasNoTrans,
+                m,
+                n,
+                k,
+                alpha,
+                a.at(aOffset),
+                lda,
+                b.at(bOffset),
+                ldb,
+                beta,
+                c.at(cOffset),
+                ldc);
     }
 
     /** C (m×n, fresh) = alpha·op(A)·op(B) on whole column-major matrices. */
-    static NativeBuffer multiply(boolean transA, boolean transB, int m, int n, int k, double alpha,
-                                 NativeBuffer a, int lda, NativeBuffer b, int ldb) {
+    static NativeBuffer multiply(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            double alpha,
+            NativeBuffer a,
+            int lda,
+            NativeBuffer b,
+            int ldb) {
         NativeBuffer c = allocate((long) m * n);
         gemm(transA, transB, m, n, k, alpha, a, 0, lda, b, 0, ldb, 0.0, c, 0, Math.max(1, m));
         return c;
     }
 
     /** Frees the memory; a second close is an {@link IllegalStateException} (a bug of ownership). */
-    @Override public void close() {
+    @Override
+    public void close() {
         DoublePointer p = live();
         pointer = null;
         view = null;

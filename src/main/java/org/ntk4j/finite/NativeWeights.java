@@ -21,9 +21,12 @@ final class NativeWeights implements AutoCloseable {
         }
     }
 
-    NativeBuffer get(int step) { return buffers[step]; }
+    NativeBuffer get(int step) {
+        return buffers[step];
+    }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         for (NativeBuffer b : buffers) if (b != null) b.close();
     }
 }

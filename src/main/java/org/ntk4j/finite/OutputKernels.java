@@ -21,7 +21,10 @@ import org.ntk4j.linalg.Finite;
  */
 public record OutputKernels(Form form, int[] shape, double[] nngp, double[] ntk) {
     /** Which output entries are kept. */
-    public enum Form { FULL, DIAGONAL }
+    public enum Form {
+        FULL,
+        DIAGONAL
+    }
 
     public OutputKernels {
         if (form == null || shape == null || nngp == null || ntk == null)
@@ -41,19 +44,32 @@ public record OutputKernels(Form form, int[] shape, double[] nngp, double[] ntk)
     }
 
     /** A copy of the shape. */
-    @Override public int[] shape() { return shape.clone(); }
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
 
     /** A copy of the NNGP values (row-major). */
-    @Override public double[] nngp() { return nngp.clone(); }
+    @Override
+    public double[] nngp() {
+        return nngp.clone();
+    }
 
     /** A copy of the NTK values (row-major). */
-    @Override public double[] ntk() { return ntk.clone(); }
+    @Override
+    public double[] ntk() {
+        return ntk.clone();
+    }
 
     /** NNGP entry at the given indices (4 for FULL, 3 for DIAGONAL). */
-    public double nngp(int... index) { return nngp[offset(index)]; }
+    public double nngp(int... index) {
+        return nngp[offset(index)];
+    }
 
     /** NTK entry at the given indices (4 for FULL, 3 for DIAGONAL). */
-    public double ntk(int... index) { return ntk[offset(index)]; }
+    public double ntk(int... index) {
+        return ntk[offset(index)];
+    }
 
     private int offset(int[] index) {
         if (index.length != shape.length)
@@ -61,18 +77,29 @@ public record OutputKernels(Form form, int[] shape, double[] nngp, double[] ntk)
         int off = 0;
         for (int a = 0; a < shape.length; a++) {
             if (index[a] < 0 || index[a] >= shape[a])
-                throw new IndexOutOfBoundsException("index " + index[a] + " out of range for axis " + a + " of size " + shape[a]);
+                throw new IndexOutOfBoundsException(
+                        "index " + index[a] + " out of range for axis " + a + " of size " + shape[a]);
             off = off * shape[a] + index[a];
         }
         return off;
     }
 
-    @Override public boolean equals(Object o) {
-        return o instanceof OutputKernels k && k.form == form && Arrays.equals(k.shape, shape)
-            && Arrays.equals(k.nngp, nngp) && Arrays.equals(k.ntk, ntk);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof OutputKernels k
+                && k.form == form
+                && Arrays.equals(k.shape, shape)
+                && Arrays.equals(k.nngp, nngp)
+                && Arrays.equals(k.ntk, ntk);
     }
 
-    @Override public int hashCode() { return Arrays.hashCode(nngp) * 31 + Arrays.hashCode(ntk); }
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(nngp) * 31 + Arrays.hashCode(ntk);
+    }
 
-    @Override public String toString() { return "OutputKernels[" + form + ", shape=" + Arrays.toString(shape) + "]"; }
+    @Override
+    public String toString() {
+        return "OutputKernels[" + form + ", shape=" + Arrays.toString(shape) + "]";
+    }
 }

@@ -29,7 +29,8 @@ final class Scratch implements AutoCloseable {
         return b;
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         for (NativeBuffer b : slots.values()) b.close();
         slots.clear();
     }

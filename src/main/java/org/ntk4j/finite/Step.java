@@ -17,12 +17,21 @@ sealed interface Step {
      * on W is −η·wMul·aᵀδ, so both parameterizations share one code path.
      */
     record DenseStep(int nIn, int nOut, double wMul, double bMul, double[] w, double[] b) implements Step {
-        boolean hasBias() { return b != null; }
-        @Override public int outWidth() { return nOut; }
+        boolean hasBias() {
+            return b != null;
+        }
+
+        @Override
+        public int outWidth() {
+            return nOut;
+        }
     }
 
     /** An elementwise nonlinearity; {@code width} equals its input's width. */
     record ActivationStep(Activation activation, int width) implements Step {
-        @Override public int outWidth() { return width; }
+        @Override
+        public int outWidth() {
+            return width;
+        }
     }
 }

@@ -41,6 +41,7 @@ public final class CudaDevice {
     private final Map<String, Integer> dynSmemLimit = new HashMap<>();
     /** The float64 GEMM engine for large products, chosen once by {@link GemmTuner}. */
     volatile GemmTuner.Choice gemmChoice;
+
     final String name;
     final int ccMajor, ccMinor, multiprocessors;
     final long totalMemory;
@@ -74,7 +75,7 @@ public final class CudaDevice {
         check(cuDeviceTotalMem(total, dev), "cuDeviceTotalMem");
         if (major < 8)
             throw new DeviceUnavailableException(name + " has compute capability " + major + "." + minor
-                + "; ntk4j's GPU kernels need 8.0 or newer (A100, H100 and later)");
+                    + "; ntk4j's GPU kernels need 8.0 or newer (A100, H100 and later)");
         CUcontext ctx = new CUcontext();
         check(cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain");
         CudaDevice d = new CudaDevice(dev, ctx, name, major, minor, sms, total[0]);
@@ -91,12 +92,14 @@ public final class CudaDevice {
 
     private void loadModule(String m) {
         byte[] image = fatbin(m);
-        if (image == null) throw new DeviceUnavailableException("no fatbin in this build (/native/" + m + ".fatbin is missing: nvcc was absent when the jar was built)");
+        if (image == null)
+            throw new DeviceUnavailableException("no fatbin in this build (/native/" + m
+                    + ".fatbin is missing: nvcc was absent when the jar was built)");
         CUmodule mod = new CUmodule();
         int rc = cuModuleLoadData(mod, image);
         if (rc != CUresult.CUDA_SUCCESS)
             throw new DeviceUnavailableException("cannot load the GPU kernels (" + m + ".fatbin): " + errorName(rc)
-                + "; they need a CUDA 13 driver (R580 or newer) for PTX, or an sm_80/sm_90 GPU");
+                    + "; they need a CUDA 13 driver (R580 or newer) for PTX, or an sm_80/sm_90 GPU");
         modules.add(mod);
     }
 
@@ -110,12 +113,25 @@ public final class CudaDevice {
     }
 
     /** Makes this device's context current on the calling thread. */
-    void bind() { check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent"); }
+    void bind() {
+        check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+    }
 
-    public String name() { return name; }
-    public int multiprocessors() { return multiprocessors; }
-    public int computeCapabilityMajor() { return ccMajor; }
-    public long totalMemory() { return totalMemory; }
+    public String name() {
+        return name;
+    }
+
+    public int multiprocessors() {
+        return multiprocessors;
+    }
+
+    public int computeCapabilityMajor() {
+        return ccMajor;
+    }
+
+    public long totalMemory() {
+        return totalMemory;
+    }
 
     /** Free device memory now, in bytes. */
     public synchronized long freeMemory() {
@@ -202,8 +218,10 @@ public final class CudaDevice {
         bind();
         CUfunction f = function(fn);
         if (smemBytes > 48 * 1024 && dynSmemLimit.getOrDefault(fn, 0) < smemBytes) {
-            check(cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smemBytes),
-                "cuFuncSetAttribute(" + fn + ", max dynamic shared memory " + smemBytes + ")");
+            check(
+                    cuFuncSetAttribute(
+                            f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smemBytes),
+                    "cuFuncSetAttribute(" + fn + ", max dynamic shared memory " + smemBytes + ")");
             dynSmemLimit.put(fn, smemBytes);
         }
         Pointer[] ps = new Pointer[args.length];

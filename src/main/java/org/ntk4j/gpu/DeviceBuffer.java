@@ -10,7 +10,9 @@ import jcuda.driver.JCudaDriver;
 public final class DeviceBuffer implements AutoCloseable {
     /** A CUdeviceptr whose raw address is readable (JCuda keeps it protected). */
     static final class Ptr extends CUdeviceptr {
-        long address() { return getNativePointer(); }
+        long address() {
+            return getNativePointer();
+        }
     }
 
     private final CudaDevice device;
@@ -25,7 +27,9 @@ public final class DeviceBuffer implements AutoCloseable {
     }
 
     /** Size in bytes. */
-    public long bytes() { return bytes; }
+    public long bytes() {
+        return bytes;
+    }
 
     /** The device address of byte 0. */
     public long address() {
@@ -36,11 +40,13 @@ public final class DeviceBuffer implements AutoCloseable {
     /** A CUdeviceptr at {@code byteOffset}, for memcpy calls. */
     CUdeviceptr at(long byteOffset) {
         if (closed) throw new IllegalStateException("device buffer already freed");
-        if (byteOffset < 0 || byteOffset > bytes) throw new IllegalArgumentException("offset " + byteOffset + " outside " + bytes);
+        if (byteOffset < 0 || byteOffset > bytes)
+            throw new IllegalArgumentException("offset " + byteOffset + " outside " + bytes);
         return byteOffset == 0 ? ptr : ptr.withByteOffset(byteOffset);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         if (closed) return;
         closed = true;
         synchronized (device) {

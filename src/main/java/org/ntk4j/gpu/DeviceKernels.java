@@ -28,7 +28,9 @@ final class DeviceKernels implements AutoCloseable {
         dev.zero(nonfinite, 4);
     }
 
-    boolean f32() { return dtype == DType.FLOAT32; }
+    boolean f32() {
+        return dtype == DType.FLOAT32;
+    }
 
     /** Uploads a host double array to a new device buffer in this dtype. */
     DeviceBuffer upload(double[] host, String what) {
@@ -44,17 +46,56 @@ final class DeviceKernels implements AutoCloseable {
      * q1s/q2s hold the pre-activation variances per op (leading dimensions ldq1/ldq2, global row
      * indices). symmetric: x2 is x1 (diagonal pinned); lowerOnly: skip entries above the global diagonal.
      */
-    void block(DeviceMatrix x1, int r0, int rows, DeviceMatrix x2, int c0, int cols, DeviceBuffer q1s, long ldq1, DeviceBuffer q2s,
-               long ldq2, DeviceMatrix work, DeviceMatrix outK, DeviceMatrix outT, boolean symmetric, boolean lowerOnly) {
+    void block(
+            DeviceMatrix x1,
+            int r0,
+            int rows,
+            DeviceMatrix x2,
+            int c0,
+            int cols,
+            DeviceBuffer q1s,
+            long ldq1,
+            DeviceBuffer q2s,
+            long ldq2,
+            DeviceMatrix work,
+            DeviceMatrix outK,
+            DeviceMatrix outT,
+            boolean symmetric,
+            boolean lowerOnly) {
         int d = x1.cols();
         boolean lowerGemm = lowerOnly && r0 == c0;
-        GpuBlas.gemm(dev, false, true, rows, cols, d, 1.0, x1.sub(r0, 0, rows, d), x2.sub(c0, 0, cols, d), 0.0, work, lowerGemm);
+        GpuBlas.gemm(
+                dev,
+                false,
+                true,
+                rows,
+                cols,
+                d,
+                1.0,
+                x1.sub(r0, 0, rows, d),
+                x2.sub(c0, 0, cols, d),
+                0.0,
+                work,
+                lowerGemm);
         recursion(work, outK, outT, rows, cols, r0, c0, q1s, ldq1, q2s, ldq2, d, symmetric, lowerOnly);
     }
 
     /** The fused recursion on dot products already in {@code in} (see native/kernels.cu). */
-    void recursion(DeviceMatrix in, DeviceMatrix outK, DeviceMatrix outT, int rows, int cols, int r0, int c0, DeviceBuffer q1s,
-                   long ldq1, DeviceBuffer q2s, long ldq2, int d, boolean symmetric, boolean lowerOnly) {
+    void recursion(
+            DeviceMatrix in,
+            DeviceMatrix outK,
+            DeviceMatrix outT,
+            int rows,
+            int cols,
+            int r0,
+            int c0,
+            DeviceBuffer q1s,
+            long ldq1,
+            DeviceBuffer q2s,
+            long ldq2,
+            int d,
+            boolean symmetric,
+            boolean lowerOnly) {
         String fn = f32() ? "ntk_recursion_f32" : "ntk_recursion_f64";
         long ld = in.ld();
         if (outK != null && outK.ld() != ld || outT != null && outT.ld() != ld)
@@ -62,16 +103,43 @@ final class DeviceKernels implements AutoCloseable {
         final int maxCols = 65535 * 8; // grid.y limit × columns per block
         for (int j0 = 0; j0 < cols; j0 += maxCols) {
             int cj = Math.min(maxCols, cols - j0);
-            dev.launch(fn, (rows + 127) / 128, (cj + 7) / 8, 128, 1, rows, cj, in.sub(0, j0, rows, cj).arg(), ld,
-                outK == null ? DeviceMatrix.Arg.NULL : outK.sub(0, j0, rows, cj).arg(),
-                outT == null ? DeviceMatrix.Arg.NULL : outT.sub(0, j0, rows, cj).arg(), ld, r0, c0 + j0, ops, params,
-                prog.ops.size(), q1s, ldq1, q2s, ldq2, f32() ? (Object) (float) d : (Object) (double) d, symmetric ? 1 : 0,
-                lowerOnly ? 1 : 0, nonfinite);
+            dev.launch(
+                    fn,
+                    (rows + 127) / 128,
+                    (cj + 7) / 8,
+                    128,
+                    1,
+                    rows,
+                    cj,
+                    in.sub(0, j0, rows, cj).arg(),
+                    ld,
+                    outK == null
+                            ? DeviceMatrix.Arg.NULL
+                            : outK.sub(0, j0, rows, cj).arg(),
+                    outT == null
+                            ? DeviceMatrix.Arg.NULL
+                            : outT.sub(0, j0, rows, cj).arg(),
+                    ld,
+                    r0,
+                    c0 + j0,
+                    ops,
+                    params,
+                    prog.ops.size(),
+                    q1s,
+                    ldq1,
+                    q2s,
+                    ldq2,
+                    f32() ? (Object) (float) d : (Object) (double) d,
+                    symmetric ? 1 : 0,
+                    lowerOnly ? 1 : 0,
+                    nonfinite);
         }
     }
 
     /** Entries that came out NaN or infinite so far. */
-    int nonFiniteCount() { return dev.readInt(nonfinite); }
+    int nonFiniteCount() {
+        return dev.readInt(nonfinite);
+    }
 
     /**
      * Throws {@link NonFiniteResultException} (stage {@code what}) when any entry computed so far is
@@ -80,12 +148,15 @@ final class DeviceKernels implements AutoCloseable {
     void requireFinite(String what) {
         int bad = nonFiniteCount();
         if (bad > 0)
-            throw new NonFiniteResultException(what + " (GPU, " + (f32() ? "float32" : "float64") + ")", bad
-                + " entries are NaN or infinite: the recursion overflows for these inputs; use smaller W_std/b_std, "
-                + "scale the inputs down" + (f32() ? ", or use float64" : ""));
+            throw new NonFiniteResultException(
+                    what + " (GPU, " + (f32() ? "float32" : "float64") + ")",
+                    bad
+                            + " entries are NaN or infinite: the recursion overflows for these inputs; use smaller W_std/b_std, "
+                            + "scale the inputs down" + (f32() ? ", or use float64" : ""));
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         ops.close();
         params.close();
         nonfinite.close();

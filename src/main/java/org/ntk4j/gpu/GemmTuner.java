@@ -25,9 +25,9 @@ final class GemmTuner {
     private static final Logger LOG = LoggerFactory.getLogger(GemmTuner.class);
 
     /** The engine and how it was chosen (measured TFLOP/s of each candidate; failed checks). */
-    record Choice(String engine, String summary) { }
+    record Choice(String engine, String summary) {}
 
-    private GemmTuner() { }
+    private GemmTuner() {}
 
     /** The device's choice, made on first call. The caller holds the device monitor. */
     static Choice choice(CudaDevice dev) {
@@ -64,7 +64,9 @@ final class GemmTuner {
             try {
                 ms = time(dev, e);
             } catch (org.ntk4j.error.InsufficientMemoryException oom) { // the device is nearly full: do not time
-                return new Choice(passed.get(0), passed.get(0) + " (untimed, no memory to time; " + notes + "candidates " + passed + ")");
+                return new Choice(
+                        passed.get(0),
+                        passed.get(0) + " (untimed, no memory to time; " + notes + "candidates " + passed + ")");
             }
             notes.append(String.format(Locale.ROOT, "%s %.1f TFLOP/s; ", e, FLOPS / ms / 1e9));
             if (ms < bestMs) {
@@ -81,7 +83,8 @@ final class GemmTuner {
 
     /** Median of 3 timed runs (after one warm-up) of C -= A·Aᵀ, lower tiles, in ms. */
     private static double time(CudaDevice dev, String eng) {
-        try (DeviceBuffer a = dev.alloc((long) TN * TK * 8, "gemm tuning A"); DeviceBuffer c = dev.alloc((long) TN * TN * 8, "gemm tuning C")) {
+        try (DeviceBuffer a = dev.alloc((long) TN * TK * 8, "gemm tuning A");
+                DeviceBuffer c = dev.alloc((long) TN * TN * 8, "gemm tuning C")) {
             dev.zero(a, (long) TN * TK * 8);
             dev.zero(c, (long) TN * TN * 8);
             DeviceMatrix am = DeviceMatrix.of(a, TN, TK, DType.FLOAT64), cm = DeviceMatrix.of(c, TN, TN, DType.FLOAT64);
@@ -110,12 +113,16 @@ final class GemmTuner {
             for (int i = 0; i < av.length; i++) av[i] = r.nextGaussian();
             for (int i = 0; i < bv.length; i++) bv[i] = r.nextGaussian();
             for (int i = 0; i < cv.length; i++) cv[i] = r.nextGaussian();
-            try (DeviceBuffer a = dev.alloc(av.length * 8L, "gemm check A"); DeviceBuffer b = dev.alloc(bv.length * 8L, "gemm check B");
-                 DeviceBuffer c1 = dev.alloc(cv.length * 8L, "gemm check C1"); DeviceBuffer c2 = dev.alloc(cv.length * 8L, "gemm check C2")) {
+            try (DeviceBuffer a = dev.alloc(av.length * 8L, "gemm check A");
+                    DeviceBuffer b = dev.alloc(bv.length * 8L, "gemm check B");
+                    DeviceBuffer c1 = dev.alloc(cv.length * 8L, "gemm check C1");
+                    DeviceBuffer c2 = dev.alloc(cv.length * 8L, "gemm check C2")) {
                 dev.transfers().upload(av, false, a, 0);
                 dev.transfers().upload(bv, false, b, 0);
-                DeviceMatrix am = new DeviceMatrix(a, 0, 260, 260, lda, DType.FLOAT64), bm = new DeviceMatrix(b, 0, 260, 260, lda, DType.FLOAT64);
-                DeviceMatrix cm1 = new DeviceMatrix(c1, 0, m, n, ldc, DType.FLOAT64), cm2 = new DeviceMatrix(c2, 0, m, n, ldc, DType.FLOAT64);
+                DeviceMatrix am = new DeviceMatrix(a, 0, 260, 260, lda, DType.FLOAT64),
+                        bm = new DeviceMatrix(b, 0, 260, 260, lda, DType.FLOAT64);
+                DeviceMatrix cm1 = new DeviceMatrix(c1, 0, m, n, ldc, DType.FLOAT64),
+                        cm2 = new DeviceMatrix(c2, 0, m, n, ldc, DType.FLOAT64);
                 for (int mode = 0; mode < 3; mode++) {
                     boolean ta = mode == 2, tb = mode == 1;
                     for (boolean lower : new boolean[] {false, true}) {
@@ -136,8 +143,15 @@ final class GemmTuner {
                                 ref = Math.max(ref, Math.abs(w));
                             }
                         if (!(err <= 1e-12 * ref))
-                            return String.format(Locale.ROOT, "op %s%s%s, ld %s: max|diff| %.2e vs max|C| %.2e", ta ? "T" : "N", tb ? "T" : "N",
-                                lower ? " lower" : "", pad == 0 ? "even" : "odd", err, ref);
+                            return String.format(
+                                    Locale.ROOT,
+                                    "op %s%s%s, ld %s: max|diff| %.2e vs max|C| %.2e",
+                                    ta ? "T" : "N",
+                                    tb ? "T" : "N",
+                                    lower ? " lower" : "",
+                                    pad == 0 ? "even" : "odd",
+                                    err,
+                                    ref);
                     }
                 }
             }

@@ -9,7 +9,7 @@ import org.ntk4j.device.Accelerator;
  */
 public final class GpuAccelerator implements Accelerator {
     /** For {@link java.util.ServiceLoader}. */
-    public GpuAccelerator() { }
+    public GpuAccelerator() {}
 
     @Override
     public Status probe() {

@@ -28,7 +28,7 @@ public final class GpuCholesky {
     /** Right-hand sides per sync-free solve launch (TRSV_NC), and the most solved that way. */
     static final int TRSV_NC = 4, FEW_RHS = 16;
 
-    private GpuCholesky() { }
+    private GpuCholesky() {}
 
     /**
      * Largest n the GPU factorization is trusted for. Measured on an H200 (2026-11-26): correct at
@@ -40,12 +40,18 @@ public final class GpuCholesky {
     static final int MAX_N = 33792;
 
     /** Outer panel width: the rank of the trailing updates. */
-    static int panelWidth(int n) { return n >= 8192 ? 512 : 256; }
+    static int panelWidth(int n) {
+        return n >= 8192 ? 512 : 256;
+    }
 
-    private static String sfx(DeviceMatrix m) { return m.dtype() == DType.FLOAT64 ? "_f64" : "_f32"; }
+    private static String sfx(DeviceMatrix m) {
+        return m.dtype() == DType.FLOAT64 ? "_f64" : "_f32";
+    }
 
     /** Split point of a block of width w > LEAF: about half, a multiple of LEAF. */
-    private static int half(int w) { return ((w / 2 + LEAF - 1) / LEAF) * LEAF; }
+    private static int half(int w) {
+        return ((w / 2 + LEAF - 1) / LEAF) * LEAF;
+    }
 
     /**
      * Factors the n×n matrix A = L·Lᵀ in place (lower). {@code info} is a device int that must be 0
@@ -55,16 +61,30 @@ public final class GpuCholesky {
         int n = a.rows();
         if (a.cols() != n) throw new IllegalArgumentException("cholesky: matrix is " + a.rows() + "x" + a.cols());
         if (n > MAX_N)
-            throw new GpuException("the GPU Cholesky is limited to n <= " + MAX_N + " in this version: on an H200 it failed "
-                + "at column 33857 for n = 36000 and 40000 (positive definite input that PyTorch factors), a bug not yet "
-                + "found; use the CPU (Device.AUTO falls back to it)", 0);
+            throw new GpuException(
+                    "the GPU Cholesky is limited to n <= " + MAX_N + " in this version: on an H200 it failed "
+                            + "at column 33857 for n = 36000 and 40000 (positive definite input that PyTorch factors), a bug not yet "
+                            + "found; use the CPU (Device.AUTO falls back to it)",
+                    0);
         int nb = panelWidth(n);
         for (int k = 0; k < n; k += nb) {
             int kb = Math.min(nb, n - k);
             panel(dev, a, k, kb, info);
             int r = k + kb, m = n - r;
-            if (m > 0)  // trailing update, lower tiles only
-                GpuBlas.gemm(dev, false, true, m, m, kb, -1.0, a.sub(r, k, m, kb), a.sub(r, k, m, kb), 1.0, a.sub(r, r, m, m), true);
+            if (m > 0) // trailing update, lower tiles only
+            GpuBlas.gemm(
+                        dev,
+                        false,
+                        true,
+                        m,
+                        m,
+                        kb,
+                        -1.0,
+                        a.sub(r, k, m, kb),
+                        a.sub(r, k, m, kb),
+                        1.0,
+                        a.sub(r, r, m, m),
+                        true);
         }
     }
 
@@ -73,15 +93,36 @@ public final class GpuCholesky {
         int n = a.rows();
         if (w <= LEAF) {
             int m = n - c0 - w;
-            dev.launch("ntk_potrf_leaf" + sfx(a), Math.max(1, (m + LEAF_ROWS - 1) / LEAF_ROWS), 1, LEAF_ROWS, 1,
-                a.sub(c0, c0, w, w).arg(), a.ld(), w, m, info, c0);
+            dev.launch(
+                    "ntk_potrf_leaf" + sfx(a),
+                    Math.max(1, (m + LEAF_ROWS - 1) / LEAF_ROWS),
+                    1,
+                    LEAF_ROWS,
+                    1,
+                    a.sub(c0, c0, w, w).arg(),
+                    a.ld(),
+                    w,
+                    m,
+                    info,
+                    c0);
             return;
         }
         int h = half(w), rows = n - c0 - h;
         panel(dev, a, c0, h, info);
         // A[c0+h:n, c0+h:c0+w] -= A[c0+h:n, c0:c0+h] · A[c0+h:c0+w, c0:c0+h]^T (lower tiles)
-        GpuBlas.gemm(dev, false, true, rows, w - h, h, -1.0, a.sub(c0 + h, c0, rows, h), a.sub(c0 + h, c0, w - h, h), 1.0,
-            a.sub(c0 + h, c0 + h, rows, w - h), true);
+        GpuBlas.gemm(
+                dev,
+                false,
+                true,
+                rows,
+                w - h,
+                h,
+                -1.0,
+                a.sub(c0 + h, c0, rows, h),
+                a.sub(c0 + h, c0, w - h, h),
+                1.0,
+                a.sub(c0 + h, c0 + h, rows, w - h),
+                true);
         panel(dev, a, c0 + h, w - h, info);
     }
 
@@ -100,8 +141,19 @@ public final class GpuCholesky {
             lowerBlock(dev, l, b, k, kb);
             int r = k + kb;
             if (r < n)
-                GpuBlas.gemm(dev, false, false, n - r, nc, kb, -1.0, l.sub(r, k, n - r, kb), b.sub(k, 0, kb, nc), 1.0,
-                    b.sub(r, 0, n - r, nc), false);
+                GpuBlas.gemm(
+                        dev,
+                        false,
+                        false,
+                        n - r,
+                        nc,
+                        kb,
+                        -1.0,
+                        l.sub(r, k, n - r, kb),
+                        b.sub(k, 0, kb, nc),
+                        1.0,
+                        b.sub(r, 0, n - r, nc),
+                        false);
         }
     }
 
@@ -109,14 +161,35 @@ public final class GpuCholesky {
     private static void lowerBlock(CudaDevice dev, DeviceMatrix l, DeviceMatrix b, int c0, int w) {
         int nc = b.cols();
         if (w <= LEAF) {
-            dev.launch("ntk_trsm_llnn" + sfx(l), (nc + 63) / 64, 1, 64, 1, l.sub(c0, c0, w, w).arg(), l.ld(), b.sub(c0, 0, w, nc).arg(),
-                b.ld(), w, nc);
+            dev.launch(
+                    "ntk_trsm_llnn" + sfx(l),
+                    (nc + 63) / 64,
+                    1,
+                    64,
+                    1,
+                    l.sub(c0, c0, w, w).arg(),
+                    l.ld(),
+                    b.sub(c0, 0, w, nc).arg(),
+                    b.ld(),
+                    w,
+                    nc);
             return;
         }
         int h = half(w);
         lowerBlock(dev, l, b, c0, h);
-        GpuBlas.gemm(dev, false, false, w - h, nc, h, -1.0, l.sub(c0 + h, c0, w - h, h), b.sub(c0, 0, h, nc), 1.0,
-            b.sub(c0 + h, 0, w - h, nc), false);
+        GpuBlas.gemm(
+                dev,
+                false,
+                false,
+                w - h,
+                nc,
+                h,
+                -1.0,
+                l.sub(c0 + h, c0, w - h, h),
+                b.sub(c0, 0, h, nc),
+                1.0,
+                b.sub(c0 + h, 0, w - h, nc),
+                false);
         lowerBlock(dev, l, b, c0 + h, w - h);
     }
 
@@ -133,8 +206,20 @@ public final class GpuCholesky {
         for (int k = ((n - 1) / nb) * nb; k >= 0; k -= nb) {
             int kb = Math.min(nb, n - k);
             upperBlock(dev, l, b, k, kb);
-            if (k > 0)  // B[0:k] -= L[k:k+kb, 0:k]^T · B[k:k+kb]
-                GpuBlas.gemm(dev, true, false, k, nc, kb, -1.0, l.sub(k, 0, kb, k), b.sub(k, 0, kb, nc), 1.0, b.sub(0, 0, k, nc), false);
+            if (k > 0) // B[0:k] -= L[k:k+kb, 0:k]^T · B[k:k+kb]
+            GpuBlas.gemm(
+                        dev,
+                        true,
+                        false,
+                        k,
+                        nc,
+                        kb,
+                        -1.0,
+                        l.sub(k, 0, kb, k),
+                        b.sub(k, 0, kb, nc),
+                        1.0,
+                        b.sub(0, 0, k, nc),
+                        false);
         }
     }
 
@@ -142,15 +227,36 @@ public final class GpuCholesky {
     private static void upperBlock(CudaDevice dev, DeviceMatrix l, DeviceMatrix b, int c0, int w) {
         int nc = b.cols();
         if (w <= LEAF) {
-            dev.launch("ntk_trsm_lltn" + sfx(l), (nc + 63) / 64, 1, 64, 1, l.sub(c0, c0, w, w).arg(), l.ld(), b.sub(c0, 0, w, nc).arg(),
-                b.ld(), w, nc);
+            dev.launch(
+                    "ntk_trsm_lltn" + sfx(l),
+                    (nc + 63) / 64,
+                    1,
+                    64,
+                    1,
+                    l.sub(c0, c0, w, w).arg(),
+                    l.ld(),
+                    b.sub(c0, 0, w, nc).arg(),
+                    b.ld(),
+                    w,
+                    nc);
             return;
         }
         int h = half(w);
         upperBlock(dev, l, b, c0 + h, w - h);
         // B[c0:c0+h] -= L[c0+h:c0+w, c0:c0+h]^T · B[c0+h:c0+w]
-        GpuBlas.gemm(dev, true, false, h, nc, w - h, -1.0, l.sub(c0 + h, c0, w - h, h), b.sub(c0 + h, 0, w - h, nc), 1.0,
-            b.sub(c0, 0, h, nc), false);
+        GpuBlas.gemm(
+                dev,
+                true,
+                false,
+                h,
+                nc,
+                w - h,
+                -1.0,
+                l.sub(c0 + h, c0, w - h, h),
+                b.sub(c0 + h, 0, w - h, nc),
+                1.0,
+                b.sub(c0, 0, h, nc),
+                false);
         upperBlock(dev, l, b, c0, h);
     }
 
@@ -164,7 +270,19 @@ public final class GpuCholesky {
         for (int c0 = 0; c0 < nc; c0 += TRSV_NC) {
             int cc = Math.min(TRSV_NC, nc - c0);
             dev.zeroInts(ctl, 1 + blocks);
-            dev.launch(fn + sfx(l), blocks, 1, 256, 1, l.arg(), l.ld(), n, b.sub(0, c0, n, cc).arg(), b.ld(), cc, ctl);
+            dev.launch(
+                    fn + sfx(l),
+                    blocks,
+                    1,
+                    256,
+                    1,
+                    l.arg(),
+                    l.ld(),
+                    n,
+                    b.sub(0, c0, n, cc).arg(),
+                    b.ld(),
+                    cc,
+                    ctl);
         }
     }
 }

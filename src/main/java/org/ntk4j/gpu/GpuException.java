@@ -16,5 +16,7 @@ public class GpuException extends DeviceFailureException {
     }
 
     /** CUDA's CUresult code (0 when the failure was detected by ntk4j itself). */
-    public int cudaError() { return cudaError; }
+    public int cudaError() {
+        return cudaError;
+    }
 }

@@ -39,7 +39,8 @@ final class GpuFactor implements AutoCloseable {
             int n = a.rows();
             // a relative diagReg needs the trace; an absolute one, or none, does not
             double lambda = reg.lambda(reg.absolute() || reg.isZero() ? 0 : trace(dev, a), n);
-            if (lambda != 0) dev.launch("ntk_add_diag_f64", (n + 255) / 256, 1, 256, 1, a.arg(), a.ld(), n, (Object) lambda);
+            if (lambda != 0)
+                dev.launch("ntk_add_diag_f64", (n + 255) / 256, 1, 256, 1, a.arg(), a.ld(), n, (Object) lambda);
             factorInPlace(dev, a, lambda, kernel.kind().label());
             return new GpuFactor(dev, a, lambda, System.nanoTime() - t0);
         } catch (RuntimeException e) {
@@ -62,10 +63,15 @@ final class GpuFactor implements AutoCloseable {
             GpuCholesky.factor(dev, a, info);
             int col = dev.readInt(info); // waits for the factorization
             if (col > 0)
-                throw new IllPosedProblemException(String.format(Locale.ROOT,
-                    "the regularized %s train-train kernel is not positive definite (GPU Cholesky failed at column %d of %d, "
-                        + "lambda = %g); raise diagReg (e.g. 1e-6 relative), remove duplicate training points, "
-                        + "or solve on the CPU (Device.CPU), whose Cholesky adds jitter", kind, col, n, lambda));
+                throw new IllPosedProblemException(String.format(
+                        Locale.ROOT,
+                        "the regularized %s train-train kernel is not positive definite (GPU Cholesky failed at column %d of %d, "
+                                + "lambda = %g); raise diagReg (e.g. 1e-6 relative), remove duplicate training points, "
+                                + "or solve on the CPU (Device.CPU), whose Cholesky adds jitter",
+                        kind,
+                        col,
+                        n,
+                        lambda));
         }
     }
 
@@ -89,5 +95,8 @@ final class GpuFactor implements AutoCloseable {
         }
     }
 
-    @Override public void close() { l.buffer().close(); }
+    @Override
+    public void close() {
+        l.buffer().close();
+    }
 }

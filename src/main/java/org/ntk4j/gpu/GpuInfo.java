@@ -17,8 +17,17 @@ import java.util.Locale;
  * @param driverVersion    CUDA driver API version, e.g. 13000 for 13.0 (0 when no driver)
  * @param fatbin           the nvcc that built the kernels, or "none" when the build had no nvcc
  */
-public record GpuInfo(boolean usable, String reason, String name, int ccMajor, int ccMinor, int multiprocessors,
-                      long totalMemory, long freeMemory, int driverVersion, String fatbin) {
+public record GpuInfo(
+        boolean usable,
+        String reason,
+        String name,
+        int ccMajor,
+        int ccMinor,
+        int multiprocessors,
+        long totalMemory,
+        long freeMemory,
+        int driverVersion,
+        String fatbin) {
 
     /** A probe result for "not usable". */
     static GpuInfo unusable(String reason, int driverVersion, String fatbin) {
@@ -29,7 +38,16 @@ public record GpuInfo(boolean usable, String reason, String name, int ccMajor, i
     public String describe() {
         String drv = driverVersion == 0 ? "none" : (driverVersion / 1000) + "." + (driverVersion % 1000 / 10);
         if (!usable) return "GPU: not used (" + reason + "); CUDA driver " + drv + "; kernels " + fatbin;
-        return String.format(Locale.ROOT, "GPU: %s (compute %d.%d, %d SMs, %.1f GiB, %.1f GiB free); CUDA driver %s; kernels %s",
-            name, ccMajor, ccMinor, multiprocessors, totalMemory / 1073741824.0, freeMemory / 1073741824.0, drv, fatbin);
+        return String.format(
+                Locale.ROOT,
+                "GPU: %s (compute %d.%d, %d SMs, %.1f GiB, %.1f GiB free); CUDA driver %s; kernels %s",
+                name,
+                ccMajor,
+                ccMinor,
+                multiprocessors,
+                totalMemory / 1073741824.0,
+                freeMemory / 1073741824.0,
+                drv,
+                fatbin);
     }
 }

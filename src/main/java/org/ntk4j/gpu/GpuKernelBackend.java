@@ -15,10 +15,12 @@ import org.ntk4j.linalg.NativeMatrix;
  */
 public final class GpuKernelBackend implements KernelBackend {
     /** For {@link java.util.ServiceLoader}. */
-    public GpuKernelBackend() { }
+    public GpuKernelBackend() {}
 
     @Override
-    public String unsupportedReason(Architecture architecture) { return GpuKernelEngine.unsupportedReason(architecture); }
+    public String unsupportedReason(Architecture architecture) {
+        return GpuKernelEngine.unsupportedReason(architecture);
+    }
 
     @Override
     public Kernels compute(Architecture architecture, Matrix x1, Matrix x2, KernelOptions options) {
@@ -27,7 +29,8 @@ public final class GpuKernelBackend implements KernelBackend {
 
     /** Computed on the heap and copied off-heap (transiently two copies). */
     @Override
-    public NativeKernels computeOffHeap(Architecture architecture, Matrix x1, Matrix x2, KernelOptions options, boolean keepNngp) {
+    public NativeKernels computeOffHeap(
+            Architecture architecture, Matrix x1, Matrix x2, KernelOptions options, boolean keepNngp) {
         Kernels k = GpuKernelEngine.compute(architecture, x1, x2, options);
         NativeMatrix nn = null, tn = null;
         try {

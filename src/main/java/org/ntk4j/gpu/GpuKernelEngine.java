@@ -2,18 +2,18 @@ package org.ntk4j.gpu;
 
 import java.nio.ByteBuffer;
 import java.util.Locale;
-import org.ntk4j.linalg.MemoryGuard;
-import org.ntk4j.parallel.ParallelRegion;
-import org.ntk4j.kernel.KernelInputs;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.kernel.KernelInputs;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.KernelProgress;
-import org.ntk4j.kernel.ProgressListener;
 import org.ntk4j.kernel.Kernels;
+import org.ntk4j.kernel.ProgressListener;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.linalg.MemoryGuard;
+import org.ntk4j.parallel.ParallelRegion;
 
 /**
  * NNGP/NTK kernels on the GPU, with the semantics of {@code KernelFunction.compute} (same inputs,
@@ -31,10 +31,12 @@ public final class GpuKernelEngine {
     /** Device memory kept free for the driver and other users. */
     static final long RESERVE = 512L << 20;
 
-    private GpuKernelEngine() { }
+    private GpuKernelEngine() {}
 
     /** Whether the GPU can compute this architecture's kernels (null), or why not. */
-    public static String unsupportedReason(Architecture arch) { return GpuProgram.unsupportedReason(arch); }
+    public static String unsupportedReason(Architecture arch) {
+        return GpuProgram.unsupportedReason(arch);
+    }
 
     /**
      * The kernels of {@code arch} on x1 and x2 (null: x2 = x1), computed on the GPU. The steps: check
@@ -63,8 +65,18 @@ public final class GpuKernelEngine {
      * One kernel computation as prepared on the host: the compiled program, the inputs column-major
      * and their per-example recursions (x2's are x1's when {@code sym}).
      */
-    private record Job(GpuProgram prog, DType dtype, boolean ntk, boolean sym, int n1, int n2, int d, double[] x1cm, double[] x2cm,
-                       GpuProgram.Rows r1, GpuProgram.Rows r2) {
+    private record Job(
+            GpuProgram prog,
+            DType dtype,
+            boolean ntk,
+            boolean sym,
+            int n1,
+            int n2,
+            int d,
+            double[] x1cm,
+            double[] x2cm,
+            GpuProgram.Rows r1,
+            GpuProgram.Rows r2) {
         static Job of(Architecture arch, Matrix x1, Matrix x2, KernelOptions o) {
             boolean sym = x2 == null, ntk = o.computeNtk(), f32 = o.dtype() == DType.FLOAT32;
             int n1 = x1.rows(), n2 = sym ? n1 : x2.rows(), d = x1.cols();
@@ -72,26 +84,30 @@ public final class GpuKernelEngine {
             double[] x1cm = x1.toColumnMajor(), x2cm = sym ? x1cm : x2.toColumnMajor();
             GpuProgram.Rows r1 = prog.rows(x1.rowMeanSquares(), "x1", false);
             GpuProgram.Rows r2 = sym ? r1 : prog.rows(x2.rowMeanSquares(), "x2", false);
-            MemoryGuard.requireHeap(String.format(Locale.ROOT, "the %dx%d kernel (%s)", n1, n2, f32 ? "float32" : "float64"),
-                (long) n1 * n2 * (f32 ? 4 : 8) * (ntk ? 2 : 1));
+            MemoryGuard.requireHeap(
+                    String.format(Locale.ROOT, "the %dx%d kernel (%s)", n1, n2, f32 ? "float32" : "float64"),
+                    (long) n1 * n2 * (f32 ? 4 : 8) * (ntk ? 2 : 1));
             return new Job(prog, o.dtype(), ntk, sym, n1, n2, d, x1cm, x2cm, r1, r2);
         }
 
-        boolean f32() { return dtype == DType.FLOAT32; }
+        boolean f32() {
+            return dtype == DType.FLOAT32;
+        }
 
         /** Uploads the inputs and computes every tile into heap matrices; the caller holds the monitor. */
         Kernels run(CudaDevice dev, ProgressListener listener) {
             try (DeviceKernels dk = new DeviceKernels(dev, prog, dtype);
-                 DeviceBuffer bx1 = dk.upload(x1cm, "x1");
-                 DeviceBuffer bx2 = sym ? null : dk.upload(x2cm, "x2");
-                 DeviceBuffer q1 = dk.upload(GpuProgram.flatten(r1.pre(), n1), "x1 variances");
-                 DeviceBuffer q2 = sym ? null : dk.upload(GpuProgram.flatten(r2.pre(), n2), "x2 variances")) {
+                    DeviceBuffer bx1 = dk.upload(x1cm, "x1");
+                    DeviceBuffer bx2 = sym ? null : dk.upload(x2cm, "x2");
+                    DeviceBuffer q1 = dk.upload(GpuProgram.flatten(r1.pre(), n1), "x1 variances");
+                    DeviceBuffer q2 = sym ? null : dk.upload(GpuProgram.flatten(r2.pre(), n2), "x2 variances")) {
                 DeviceMatrix mx1 = DeviceMatrix.of(bx1, n1, d, dtype);
                 DeviceMatrix mx2 = sym ? mx1 : DeviceMatrix.of(bx2, n2, d, dtype);
                 Tiles tiles = new Tiles(dev, dk, this, mx1, mx2, q1, sym ? q1 : q2);
                 tiles.all(listener);
                 dk.requireFinite("kernel");
-                return new Kernels(tiles.outK.matrix(), ntk ? tiles.outT.matrix() : null, r1.cov(), sym ? null : r2.cov());
+                return new Kernels(
+                        tiles.outK.matrix(), ntk ? tiles.outT.matrix() : null, r1.cov(), sym ? null : r2.cov());
             }
         }
     }
@@ -111,7 +127,14 @@ public final class GpuKernelEngine {
         final Out outK, outT;
         DeviceBuffer wk, wt, tk, tt; // the tile, its NTK, and their transposes (x2 = x1 only)
 
-        Tiles(CudaDevice dev, DeviceKernels dk, Job job, DeviceMatrix mx1, DeviceMatrix mx2, DeviceBuffer q1, DeviceBuffer q2) {
+        Tiles(
+                CudaDevice dev,
+                DeviceKernels dk,
+                Job job,
+                DeviceMatrix mx1,
+                DeviceMatrix mx2,
+                DeviceBuffer q1,
+                DeviceBuffer q2) {
             this.dev = dev;
             this.dk = dk;
             this.job = job;
@@ -130,7 +153,8 @@ public final class GpuKernelEngine {
             KernelProgress progress = new KernelProgress(listener, n1, n2, total);
             for (int c0 = 0; c0 < n2; c0 += tile) {
                 for (int r0 = job.sym ? c0 : 0; r0 < n1; r0 += tile) {
-                    ParallelRegion.checkInterrupted("the kernel computation"); // as the CPU engine: within about one block
+                    ParallelRegion.checkInterrupted(
+                            "the kernel computation"); // as the CPU engine: within about one block
                     tile(r0, c0, Math.min(tile, n1 - r0), Math.min(tile, n2 - c0));
                     progress.unitDone();
                 }
@@ -185,10 +209,11 @@ public final class GpuKernelEngine {
             dev.releaseScratch();
             long need = (long) n * n * s * (ntk ? 2 : 1);
             long free = dev.freeMemory() - RESERVE;
-            if (need > free) throw new InsufficientMemoryException("the " + n + "x" + n + " kernels on the GPU", need, free);
+            if (need > free)
+                throw new InsufficientMemoryException("the " + n + "x" + n + " kernels on the GPU", need, free);
             try (DeviceKernels dk = new DeviceKernels(dev, prog, dtype);
-                 DeviceBuffer bx = dk.upload(xcm, "x1");
-                 DeviceBuffer bq = dk.upload(GpuProgram.flatten(rows.pre(), n), "x1 variances")) {
+                    DeviceBuffer bx = dk.upload(xcm, "x1");
+                    DeviceBuffer bq = dk.upload(GpuProgram.flatten(rows.pre(), n), "x1 variances")) {
                 DeviceBuffer bk = dev.alloc((long) n * n * s, "NNGP"), bt = null;
                 try {
                     bt = ntk ? dev.alloc((long) n * n * s, "NTK") : null;
@@ -216,8 +241,10 @@ public final class GpuKernelEngine {
      * Kernels resident on the device; {@link #close()} frees them. {@code computeMillis}: wall time of
      * the device work alone (Gram, recursion, mirror), after x was uploaded and the outputs allocated.
      */
-    public record OnDevice(DeviceMatrix nngp, DeviceMatrix ntk, double[] cov, double computeMillis) implements AutoCloseable {
-        @Override public void close() {
+    public record OnDevice(DeviceMatrix nngp, DeviceMatrix ntk, double[] cov, double computeMillis)
+            implements AutoCloseable {
+        @Override
+        public void close() {
             nngp.buffer().close();
             if (ntk != null) ntk.buffer().close();
         }
@@ -235,19 +262,38 @@ public final class GpuKernelEngine {
         if (want > 0) t = Math.min(t, want);
         if (t < maxDim) t = Math.max(128, t / 128 * 128);
         if ((long) t * t * s * bufs > free)
-            throw new InsufficientMemoryException("GPU tiles for the kernel (even 128x128 does not fit)", (long) t * t * s * bufs, free);
+            throw new InsufficientMemoryException(
+                    "GPU tiles for the kernel (even 128x128 does not fit)", (long) t * t * s * bufs, free);
         return t;
     }
 
     static void symmetrize(CudaDevice dev, DeviceMatrix m, boolean f32) {
         int n = m.rows();
-        dev.launch(f32 ? "ntk_symmetrize_lower_f32" : "ntk_symmetrize_lower_f64", (n + 31) / 32, (n + 31) / 32, 32, 8, m.arg(), m.ld(), n);
+        dev.launch(
+                f32 ? "ntk_symmetrize_lower_f32" : "ntk_symmetrize_lower_f64",
+                (n + 31) / 32,
+                (n + 31) / 32,
+                32,
+                8,
+                m.arg(),
+                m.ld(),
+                n);
     }
 
     static DeviceMatrix transpose(CudaDevice dev, DeviceMatrix m, DeviceBuffer into, boolean f32) {
         DeviceMatrix t = DeviceMatrix.of(into, m.cols(), m.rows(), m.dtype());
-        dev.launch(f32 ? "ntk_transpose_f32" : "ntk_transpose_f64", (m.rows() + 31) / 32, (m.cols() + 31) / 32, 32, 8, m.arg(), m.ld(),
-            t.arg(), t.ld(), m.rows(), m.cols());
+        dev.launch(
+                f32 ? "ntk_transpose_f32" : "ntk_transpose_f64",
+                (m.rows() + 31) / 32,
+                (m.cols() + 31) / 32,
+                32,
+                8,
+                m.arg(),
+                m.ld(),
+                t.arg(),
+                t.ld(),
+                m.rows(),
+                m.cols());
         return t;
     }
 
@@ -269,16 +315,25 @@ public final class GpuKernelEngine {
             int rows = m.rows();
             if (m.ld() != rows) throw new IllegalArgumentException("fetch: block must be contiguous");
             int elem = f64 != null ? 8 : 4;
-            dev.transfers().download(m.buffer(), m.byteOffset(0, 0), (long) rows * m.cols(), elem, rows, (ByteBuffer bb, long first, int n) -> {
-                int col0 = (int) (first / rows), ncols = n / rows;
-                for (int j = 0; j < ncols; j++) {
-                    int dst = r0 + (c0 + col0 + j) * n1;
-                    if (f64 != null) bb.asDoubleBuffer().get(j * rows, f64, dst, rows);
-                    else bb.asFloatBuffer().get(j * rows, f32, dst, rows);
-                }
-            });
+            dev.transfers()
+                    .download(
+                            m.buffer(),
+                            m.byteOffset(0, 0),
+                            (long) rows * m.cols(),
+                            elem,
+                            rows,
+                            (ByteBuffer bb, long first, int n) -> {
+                                int col0 = (int) (first / rows), ncols = n / rows;
+                                for (int j = 0; j < ncols; j++) {
+                                    int dst = r0 + (c0 + col0 + j) * n1;
+                                    if (f64 != null) bb.asDoubleBuffer().get(j * rows, f64, dst, rows);
+                                    else bb.asFloatBuffer().get(j * rows, f32, dst, rows);
+                                }
+                            });
         }
 
-        Matrix matrix() { return f64 != null ? Matrix.wrapColumnMajor(n1, n2, f64) : Matrix.wrapColumnMajor(n1, n2, f32); }
+        Matrix matrix() {
+            return f64 != null ? Matrix.wrapColumnMajor(n1, n2, f64) : Matrix.wrapColumnMajor(n1, n2, f32);
+        }
     }
 }

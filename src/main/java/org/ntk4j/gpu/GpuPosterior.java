@@ -46,10 +46,11 @@ public final class GpuPosterior implements AcceleratedPosterior {
     private static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
 
     /** For {@link java.util.ServiceLoader}. */
-    public GpuPosterior() { }
+    public GpuPosterior() {}
 
     /** Decided from the request alone: loads no CUDA class and never probes the device. */
-    @Override public String unsupportedReason(PosteriorRequest r) {
+    @Override
+    public String unsupportedReason(PosteriorRequest r) {
         String arch = GpuProgram.unsupportedReason(r.arch());
         if (arch != null) return arch;
         PredictOptions o = r.options();
@@ -58,7 +59,8 @@ public final class GpuPosterior implements AcceleratedPosterior {
         if (o.covariance() == CovarianceMode.FULL) return "full covariance (the GPU computes variances only)";
         if (o.returnKernels()) return "kernels returned with the posterior";
         SolverKind s = r.solver().solver();
-        if (s == SolverKind.CG || s == SolverKind.NYSTROM) return "solver " + s.name().toLowerCase(Locale.ROOT) + " requested";
+        if (s == SolverKind.CG || s == SolverKind.NYSTROM)
+            return "solver " + s.name().toLowerCase(Locale.ROOT) + " requested";
         if (o.kernelOptions().dtype() == DType.FLOAT32) return "float32 kernels (posterior solves are float64)";
         // the CPU's Cholesky repairs a numerically singular unregularized kernel with jitter (and says
         // so); the GPU's has no such repair, so it would fail or answer differently where the CPU succeeds
@@ -74,11 +76,16 @@ public final class GpuPosterior implements AcceleratedPosterior {
      * {@link InsufficientMemoryException} when the request names {@link Device#GPU}, and a
      * {@link DeviceFailureException} (so that the CPU solves it) under {@link Device#AUTO}.
      */
-    @Override public Solved solve(PosteriorRequest r) {
+    @Override
+    public Solved solve(PosteriorRequest r) {
         long t0 = System.nanoTime();
         check(r);
         Posterior p = onDevice(r);
-        return new Solved(p, SolveReport.builder(SolverKind.EXACT, reason(r)).device(Device.GPU).build(System.nanoTime() - t0));
+        return new Solved(
+                p,
+                SolveReport.builder(SolverKind.EXACT, reason(r))
+                        .device(Device.GPU)
+                        .build(System.nanoTime() - t0));
     }
 
     /** What the CPU's exact path checks before computing a kernel, where it applies here. */
@@ -102,25 +109,32 @@ public final class GpuPosterior implements AcceleratedPosterior {
             }
         } catch (InsufficientMemoryException e) {
             if (r.options().kernelOptions().device() != Device.AUTO) throw e;
-            throw (DeviceFailureException) new GpuException("the problem does not fit in GPU memory: " + e.getMessage(),
-                CUDA_ERROR_OUT_OF_MEMORY).initCause(e);
+            throw (DeviceFailureException) new GpuException(
+                            "the problem does not fit in GPU memory: " + e.getMessage(), CUDA_ERROR_OUT_OF_MEMORY)
+                    .initCause(e);
         }
     }
 
     /** Kernel → factor → α → test blocks → posterior; every device buffer freed on the way out. */
     private static Posterior steps(PosteriorRequest r) {
-        try (GpuTrainKernel train = GpuTrainKernel.compute(r.arch(), r.xTrain(), r.get().meanKernel())) {
+        try (GpuTrainKernel train =
+                GpuTrainKernel.compute(r.arch(), r.xTrain(), r.get().meanKernel())) {
             ParallelRegion.checkInterrupted(POSTERIOR);
             try (GpuFactor factor = GpuFactor.of(train, r.options().regularization())) {
                 ParallelRegion.checkInterrupted(POSTERIOR);
                 long a0 = System.nanoTime();
-                int ye = r.yTrain().maxAbsExponent(); // α from y·2^-ye: targets near the float range's top do not overflow
+                int ye = r.yTrain()
+                        .maxAbsExponent(); // α from y·2^-ye: targets near the float range's top do not overflow
                 try (DeviceBuffer alphaBuffer = factor.solve(r.yTrain().scalb(-ye))) {
                     long alphaNanos = System.nanoTime() - a0;
                     DeviceMatrix alpha = DeviceMatrix.of(alphaBuffer, r.trainSize(), r.outputs(), DType.FLOAT64);
-                    TestBlocks t = TestBlocks.run(train, factor, alpha, r.xTest(), r.options().covariance() == CovarianceMode.DIAGONAL);
-                    Timings timings = new Timings(train.buildNanos() + t.kernelNanos, factor.nanos, alphaNanos + t.meanNanos,
-                        t.varianceNanos);
+                    TestBlocks t = TestBlocks.run(
+                            train, factor, alpha, r.xTest(), r.options().covariance() == CovarianceMode.DIAGONAL);
+                    Timings timings = new Timings(
+                            train.buildNanos() + t.kernelNanos,
+                            factor.nanos,
+                            alphaNanos + t.meanNanos,
+                            t.varianceNanos);
                     return posterior(r, t, ye, factor.lambda, timings);
                 }
             }
@@ -139,8 +153,9 @@ public final class GpuPosterior implements AcceleratedPosterior {
     /** Why the exact solver ran: AUTO's choice (the GPU always solves exactly within its limit) or the request. */
     private static String reason(PosteriorRequest r) {
         String why = r.solver().solver() == SolverKind.AUTO
-            ? String.format(Locale.ROOT, "auto: n = %d <= %d, the GPU's exact limit", r.trainSize(), GpuCholesky.MAX_N)
-            : "requested";
+                ? String.format(
+                        Locale.ROOT, "auto: n = %d <= %d, the GPU's exact limit", r.trainSize(), GpuCholesky.MAX_N)
+                : "requested";
         return "gpu: exact Cholesky on the device (" + why + ")";
     }
 

@@ -18,7 +18,7 @@ import org.ntk4j.kernel.LayerPlan;
  */
 final class GpuProgram {
     /** One Dense step and the activation step after it with its encoding (both null when none). */
-    record Op(LayerPlan.DenseStep dense, LayerPlan.ActStep act, DeviceCode code) { }
+    record Op(LayerPlan.DenseStep dense, LayerPlan.ActStep act, DeviceCode code) {}
 
     private final LayerPlan plan;
     final List<Op> ops;
@@ -73,7 +73,7 @@ final class GpuProgram {
     }
 
     /** Host-side per-example recursions for one input. */
-    record Rows(double[][] pre, double[] cov, double[] diagNtk) { }
+    record Rows(double[][] pre, double[] cov, double[] diagNtk) {}
 
     /**
      * The plan's variance recursion from the input variances {@code q0} = |x|²/d. {@code pre[o]}

@@ -26,7 +26,7 @@ public final class GpuRuntime {
     /** Device nodes of which one exists wherever CUDA can run: the NVIDIA driver's (Linux), WSL2's. */
     private static final String[] DRIVER_NODES = {"/dev/nvidiactl", "/dev/dxg"};
 
-    private GpuRuntime() { }
+    private GpuRuntime() {}
 
     /** The probe result (probing on the first call). Never throws. */
     public static synchronized GpuInfo probe() {
@@ -38,13 +38,16 @@ public final class GpuRuntime {
     }
 
     /** Whether the GPU path can run. */
-    public static boolean usable() { return probe().usable(); }
+    public static boolean usable() {
+        return probe().usable();
+    }
 
     /** The opened device; {@link DeviceUnavailableException} with the probe's reason if there is none. */
     public static synchronized CudaDevice device() {
         GpuInfo i = probe();
-        if (!i.usable()) throw new DeviceUnavailableException("the GPU was requested but cannot be used: " + i.reason()
-            + " (use Device.CPU)");
+        if (!i.usable())
+            throw new DeviceUnavailableException(
+                    "the GPU was requested but cannot be used: " + i.reason() + " (use Device.CPU)");
         return device;
     }
 
@@ -60,35 +63,59 @@ public final class GpuRuntime {
 
     private static GpuInfo doProbe() {
         String fatbin = fatbinVersion();
-        if (Boolean.getBoolean("ntk4j.gpu.disable")) return GpuInfo.unusable("disabled by -Dntk4j.gpu.disable=true", 0, fatbin);
+        if (Boolean.getBoolean("ntk4j.gpu.disable"))
+            return GpuInfo.unusable("disabled by -Dntk4j.gpu.disable=true", 0, fatbin);
         // why: CUDA needs the NVIDIA kernel driver's device node (WSL2: its GPU paravirtualization node);
         // without one cuInit must fail, and finding that out through JCuda (extracting and loading its
         // native library) costs ~0.05 s of every CPU-only run
-        if (java.util.stream.Stream.of(DRIVER_NODES).noneMatch(n -> java.nio.file.Files.exists(java.nio.file.Path.of(n))))
-            return GpuInfo.unusable("no NVIDIA driver on this machine (neither " + String.join(" nor ", DRIVER_NODES) + " exists)", 0, fatbin);
+        if (java.util.stream.Stream.of(DRIVER_NODES)
+                .noneMatch(n -> java.nio.file.Files.exists(java.nio.file.Path.of(n))))
+            return GpuInfo.unusable(
+                    "no NVIDIA driver on this machine (neither " + String.join(" nor ", DRIVER_NODES) + " exists)",
+                    0,
+                    fatbin);
         int driver = 0;
         try {
             JCudaDriver.setExceptionsEnabled(false); // every call's result is checked explicitly
             int rc = JCudaDriver.cuInit(0);
             int[] v = new int[1];
             if (JCudaDriver.cuDriverGetVersion(v) == 0) driver = v[0];
-            if (rc != 0) return GpuInfo.unusable("cuInit failed: " + CudaDevice.errorName(rc) + " (no usable NVIDIA driver or device)", driver, fatbin);
+            if (rc != 0)
+                return GpuInfo.unusable(
+                        "cuInit failed: " + CudaDevice.errorName(rc) + " (no usable NVIDIA driver or device)",
+                        driver,
+                        fatbin);
             int[] count = new int[1];
             CudaDevice.check(JCudaDriver.cuDeviceGetCount(count), "cuDeviceGetCount");
             if (count[0] == 0) return GpuInfo.unusable("no CUDA device found", driver, fatbin);
             int ordinal = Integer.getInteger("ntk4j.gpu.device", 0);
             if (ordinal < 0 || ordinal >= count[0])
-                return GpuInfo.unusable("-Dntk4j.gpu.device=" + ordinal + " but only " + count[0] + " device(s) exist", driver, fatbin);
-            if ("none".equals(fatbin)) return GpuInfo.unusable("no fatbin in this build (nvcc was absent when the jar was built)", driver, fatbin);
+                return GpuInfo.unusable(
+                        "-Dntk4j.gpu.device=" + ordinal + " but only " + count[0] + " device(s) exist", driver, fatbin);
+            if ("none".equals(fatbin))
+                return GpuInfo.unusable(
+                        "no fatbin in this build (nvcc was absent when the jar was built)", driver, fatbin);
             CudaDevice d = CudaDevice.open(ordinal);
             device = d;
-            return new GpuInfo(true, "", d.name, d.ccMajor, d.ccMinor, d.multiprocessors, d.totalMemory, d.freeMemory(), driver, fatbin);
+            return new GpuInfo(
+                    true,
+                    "",
+                    d.name,
+                    d.ccMajor,
+                    d.ccMinor,
+                    d.multiprocessors,
+                    d.totalMemory,
+                    d.freeMemory(),
+                    driver,
+                    fatbin);
         } catch (DeviceUnavailableException e) {
             return GpuInfo.unusable(e.getMessage(), driver, fatbin);
         } catch (Throwable t) { // UnsatisfiedLinkError, NoClassDefFoundError, GpuException, ...
-            String why = t instanceof UnsatisfiedLinkError || t instanceof NoClassDefFoundError || t instanceof ExceptionInInitializerError
-                ? "the CUDA driver library could not be loaded (" + firstLine(t) + ")"
-                : firstLine(t);
+            String why = t instanceof UnsatisfiedLinkError
+                            || t instanceof NoClassDefFoundError
+                            || t instanceof ExceptionInInitializerError
+                    ? "the CUDA driver library could not be loaded (" + firstLine(t) + ")"
+                    : firstLine(t);
             return GpuInfo.unusable(why, driver, fatbin);
         }
     }

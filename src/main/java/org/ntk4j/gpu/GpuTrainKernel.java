@@ -51,11 +51,20 @@ public final class GpuTrainKernel implements KernelOperator {
     private final DeviceBuffer trainQ;
     private final long buildNanos;
     private DeviceMatrix matrix; // null once taken or closed
-    private boolean mirrored;    // whether the upper triangle holds the lower one's transpose
+    private boolean mirrored; // whether the upper triangle holds the lower one's transpose
     private boolean closed;
 
-    private GpuTrainKernel(CudaDevice dev, DeviceKernels dk, Architecture arch, Matrix xTrain, GpuProgram.Rows trainRows,
-                           KernelKind kind, DeviceMatrix x, DeviceBuffer trainQ, DeviceMatrix matrix, long buildNanos) {
+    private GpuTrainKernel(
+            CudaDevice dev,
+            DeviceKernels dk,
+            Architecture arch,
+            Matrix xTrain,
+            GpuProgram.Rows trainRows,
+            KernelKind kind,
+            DeviceMatrix x,
+            DeviceBuffer trainQ,
+            DeviceMatrix matrix,
+            long buildNanos) {
         this.dev = dev;
         this.dk = dk;
         this.arch = arch;
@@ -89,8 +98,8 @@ public final class GpuTrainKernel implements KernelOperator {
             long need = (long) n * n * 8 + (long) n * (d + prog.ops.size()) * 8 + GpuKernelEngine.RESERVE;
             long free = dev.freeMemory();
             if (need > free)
-                throw new InsufficientMemoryException(String.format(Locale.ROOT, "the %dx%d train kernel on the GPU (float64)", n, n),
-                    need, free);
+                throw new InsufficientMemoryException(
+                        String.format(Locale.ROOT, "the %dx%d train kernel on the GPU (float64)", n, n), need, free);
             return build(dev, prog, arch, xTrain, rows, kind);
         }
     }
@@ -107,8 +116,8 @@ public final class GpuTrainKernel implements KernelOperator {
     }
 
     /** The device work of {@link #compute} (the caller holds the monitor): inputs up, kernel built, checked. */
-    private static GpuTrainKernel build(CudaDevice dev, GpuProgram prog, Architecture arch, Matrix xTrain, GpuProgram.Rows rows,
-                                        KernelKind kind) {
+    private static GpuTrainKernel build(
+            CudaDevice dev, GpuProgram prog, Architecture arch, Matrix xTrain, GpuProgram.Rows rows, KernelKind kind) {
         int n = xTrain.rows(), d = xTrain.cols();
         long t0 = System.nanoTime();
         DeviceKernels dk = new DeviceKernels(dev, prog, F64);
@@ -131,34 +140,49 @@ public final class GpuTrainKernel implements KernelOperator {
     }
 
     /** Which kernel this operator holds. */
-    public KernelKind kind() { return kind; }
+    public KernelKind kind() {
+        return kind;
+    }
 
     /** Wall-clock time of building the kernel on the device (uploads, Gram, recursion), in nanoseconds. */
-    public long buildNanos() { return buildNanos; }
+    public long buildNanos() {
+        return buildNanos;
+    }
 
-    @Override public int size() { return x.rows(); }
+    @Override
+    public int size() {
+        return x.rows();
+    }
 
-    @Override public boolean has(KernelKind k) { return k == kind && matrix != null; }
+    @Override
+    public boolean has(KernelKind k) {
+        return k == kind && matrix != null;
+    }
 
     /** The diagonal, gathered on the device (a strided view transposed into a vector) and downloaded. */
-    @Override public double[] diagonal(KernelKind k) {
+    @Override
+    public double[] diagonal(KernelKind k) {
         synchronized (dev) {
             DeviceMatrix m = held(k);
             int n = size();
-            DeviceMatrix diagonal = new DeviceMatrix(m.buffer(), m.offset(), 1, n, m.ld() + 1, F64); // 1×n: entry j is (j, j)
-            DeviceMatrix column = GpuKernelEngine.transpose(dev, diagonal, dev.scratch("kernel diagonal", (long) n * 8), false);
+            DeviceMatrix diagonal =
+                    new DeviceMatrix(m.buffer(), m.offset(), 1, n, m.ld() + 1, F64); // 1×n: entry j is (j, j)
+            DeviceMatrix column =
+                    GpuKernelEngine.transpose(dev, diagonal, dev.scratch("kernel diagonal", (long) n * 8), false);
             return dev.transfers().downloadAsDouble(column.buffer(), 0, n, false);
         }
     }
 
     /** M·V by one GEMM on the device. */
-    @Override public NativeMatrix times(KernelKind k, NativeMatrix v) {
+    @Override
+    public NativeMatrix times(KernelKind k, NativeMatrix v) {
         int n = size(), c = v.cols();
-        if (v.rows() != n) throw new InvalidInputException("v", "has " + v.rows() + " rows but the kernel is " + n + "x" + n);
+        if (v.rows() != n)
+            throw new InvalidInputException("v", "has " + v.rows() + " rows but the kernel is " + n + "x" + n);
         synchronized (dev) {
             DeviceMatrix m = full(k);
             try (DeviceBuffer bv = dev.alloc((long) n * c * 8, "kernel operand V");
-                 DeviceBuffer br = dev.alloc((long) n * c * 8, "kernel product")) {
+                    DeviceBuffer br = dev.alloc((long) n * c * 8, "kernel product")) {
                 dev.transfers().upload(v.toColumnMajorArray(), false, bv, 0);
                 DeviceMatrix vd = DeviceMatrix.of(bv, n, c, F64), rd = DeviceMatrix.of(br, n, c, F64);
                 GpuBlas.gemm(dev, false, false, n, c, n, 1.0, m, vd, 0.0, rd, false);
@@ -168,7 +192,8 @@ public final class GpuTrainKernel implements KernelOperator {
     }
 
     /** The columns, downloaded one by one (each contiguous in the column-major matrix). */
-    @Override public NativeMatrix columns(KernelKind k, int[] idx) {
+    @Override
+    public NativeMatrix columns(KernelKind k, int[] idx) {
         int n = size();
         NativeMatrix out = NativeMatrix.allocate(n, idx.length, "kernel columns");
         try {
@@ -176,7 +201,11 @@ public final class GpuTrainKernel implements KernelOperator {
                 DeviceMatrix m = full(k);
                 for (int q = 0; q < idx.length; q++) {
                     if (idx[q] < 0 || idx[q] >= n) throw new IndexOutOfBoundsException("column " + idx[q] + " of " + n);
-                    out.putRun((long) q * n, dev.transfers().downloadAsDouble(m.buffer(), m.byteOffset(0, idx[q]), n, false), 0, n);
+                    out.putRun(
+                            (long) q * n,
+                            dev.transfers().downloadAsDouble(m.buffer(), m.byteOffset(0, idx[q]), n, false),
+                            0,
+                            n);
                 }
             }
             return out;
@@ -186,33 +215,49 @@ public final class GpuTrainKernel implements KernelOperator {
         }
     }
 
-    @Override public Kernels block(int r0, int r1, int[] cols) {
+    @Override
+    public Kernels block(int r0, int r1, int[] cols) {
         double[] cm = xTrain.toColumnMajor();
         int n = size(), d = xTrain.cols();
-        return GpuKernelEngine.compute(arch, Rows.select(cm, n, d, r0, r1), Rows.select(cm, n, d, cols), options(kind == KernelKind.NTK));
+        return GpuKernelEngine.compute(
+                arch, Rows.select(cm, n, d, r0, r1), Rows.select(cm, n, d, cols), options(kind == KernelKind.NTK));
     }
 
-    @Override public Kernels at(Matrix points, int[] cols) {
-        return GpuKernelEngine.compute(arch, points, Rows.select(xTrain.toColumnMajor(), size(), xTrain.cols(), cols),
-            options(kind == KernelKind.NTK));
+    @Override
+    public Kernels at(Matrix points, int[] cols) {
+        return GpuKernelEngine.compute(
+                arch,
+                points,
+                Rows.select(xTrain.toColumnMajor(), size(), xTrain.cols(), cols),
+                options(kind == KernelKind.NTK));
     }
 
-    @Override public NativeKernels against(Matrix points) {
+    @Override
+    public NativeKernels against(Matrix points) {
         return new GpuKernelBackend().computeOffHeap(arch, xTrain, points, options(kind == KernelKind.NTK), true);
     }
 
-    @Override public Kernels among(Matrix points, boolean ntk) { return GpuKernelEngine.compute(arch, points, null, options(ntk)); }
+    @Override
+    public Kernels among(Matrix points, boolean ntk) {
+        return GpuKernelEngine.compute(arch, points, null, options(ntk));
+    }
 
     /** The host recursion's K(z, z) or Θ(z, z): what the device kernels are fed with and pin their diagonals to. */
-    @Override public double[] priorVariances(Matrix points, KernelKind k) {
-        GpuProgram.Rows r = GpuProgram.compile(arch, points.cols()).rows(points.rowMeanSquares(), "points", k == KernelKind.NTK);
+    @Override
+    public double[] priorVariances(Matrix points, KernelKind k) {
+        GpuProgram.Rows r =
+                GpuProgram.compile(arch, points.cols()).rows(points.rowMeanSquares(), "points", k == KernelKind.NTK);
         return k == KernelKind.NTK ? r.diagNtk() : r.cov();
     }
 
-    private static KernelOptions options(boolean ntk) { return KernelOptions.defaults().withComputeNtk(ntk); }
+    private static KernelOptions options(boolean ntk) {
+        return KernelOptions.defaults().withComputeNtk(ntk);
+    }
 
     /** The training points' NNGP variances K(x, x), from the host recursion. */
-    double[] trainVariances() { return trainRows.cov(); }
+    double[] trainVariances() {
+        return trainRows.cov();
+    }
 
     /**
      * The kernels of the training points (rows) against the test points {@code xt} (columns) into
@@ -226,13 +271,19 @@ public final class GpuTrainKernel implements KernelOperator {
     }
 
     /** The compiled program the device kernels run. */
-    GpuProgram program() { return dk.prog; }
+    GpuProgram program() {
+        return dk.prog;
+    }
 
     /** The device this kernel lives on. */
-    CudaDevice device() { return dev; }
+    CudaDevice device() {
+        return dev;
+    }
 
     /** Throws when an entry computed since {@link #compute} (train or test kernels) is not finite. */
-    void requireFinite(String what) { dk.requireFinite(what); }
+    void requireFinite(String what) {
+        dk.requireFinite(what);
+    }
 
     /**
      * The n×n device matrix handed over to the caller, to be factored in place: afterwards this
@@ -247,7 +298,9 @@ public final class GpuTrainKernel implements KernelOperator {
 
     private DeviceMatrix held(KernelKind k) {
         if (closed) throw new IllegalStateException("the GPU train kernel was closed");
-        if (k != kind) throw new IllegalStateException("the GPU train kernel holds the " + kind.label() + " only, not the " + k.label());
+        if (k != kind)
+            throw new IllegalStateException(
+                    "the GPU train kernel holds the " + kind.label() + " only, not the " + k.label());
         if (matrix == null) throw new IllegalStateException("the GPU train kernel was handed over to be factored");
         return matrix;
     }
@@ -270,7 +323,8 @@ public final class GpuTrainKernel implements KernelOperator {
     }
 
     /** Frees the device memory still held; idempotent. */
-    @Override public void close() {
+    @Override
+    public void close() {
         if (closed) return;
         closed = true;
         synchronized (dev) {

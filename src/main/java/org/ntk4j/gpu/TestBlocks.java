@@ -23,16 +23,17 @@ final class TestBlocks {
     private final GpuTrainKernel train;
     private final GpuFactor factor;
     private final DeviceMatrix alpha;
-    private final double[] xt;          // the test points, column-major m×d
+    private final double[] xt; // the test points, column-major m×d
     private final GpuProgram.Rows rows; // their per-example recursions
-    private final double[] prior;       // their prior variances, or null: no variances
+    private final double[] prior; // their prior variances, or null: no variances
     private final int m;
     /** The m×k mean (column-major, for y scaled as α was) and the m variances (null when not asked). */
     final double[] mean, variances;
     /** Wall-clock time of the test kernels, of the mean products and of the variances. */
     long kernelNanos, meanNanos, varianceNanos;
 
-    private TestBlocks(GpuTrainKernel train, GpuFactor factor, DeviceMatrix alpha, Matrix xTest, boolean withVariances) {
+    private TestBlocks(
+            GpuTrainKernel train, GpuFactor factor, DeviceMatrix alpha, Matrix xTest, boolean withVariances) {
         this.train = train;
         this.factor = factor;
         this.alpha = alpha;
@@ -49,7 +50,8 @@ final class TestBlocks {
      * The mean (and variances when {@code withVariances}) at the rows of {@code xTest}, from the
      * factored kernel and α = (M + λI)⁻¹y (n×k) on the device.
      */
-    static TestBlocks run(GpuTrainKernel train, GpuFactor factor, DeviceMatrix alpha, Matrix xTest, boolean withVariances) {
+    static TestBlocks run(
+            GpuTrainKernel train, GpuFactor factor, DeviceMatrix alpha, Matrix xTest, boolean withVariances) {
         TestBlocks t = new TestBlocks(train, factor, alpha, xTest, withVariances);
         t.all();
         return t;
@@ -60,7 +62,10 @@ final class TestBlocks {
         CudaDevice dev = train.device();
         dev.bind();
         dev.releaseScratch();
-        int n = train.size(), d = xt.length / m, k = alpha.cols(), ops = train.program().ops.size();
+        int n = train.size(),
+                d = xt.length / m,
+                k = alpha.cols(),
+                ops = train.program().ops.size();
         int mc = blockColumns(dev, n, d, k, ops);
         DeviceBuffer kb = dev.scratch("test kernel", (long) n * mc * 8);
         DeviceBuffer xb = dev.scratch("xTest block", (long) mc * d * 8);
@@ -84,13 +89,16 @@ final class TestBlocks {
         int mc = (int) Math.min(m, Math.max(0, free / perCol));
         mc = Math.min(mc, MAX_BLOCK);
         if (mc < Math.min(m, 32))
-            throw new InsufficientMemoryException(String.format(Locale.ROOT,
-                "GPU blocks of test points against %d training points", n), perCol * Math.min(m, 32), free);
+            throw new InsufficientMemoryException(
+                    String.format(Locale.ROOT, "GPU blocks of test points against %d training points", n),
+                    perCol * Math.min(m, 32),
+                    free);
         return mc;
     }
 
     /** K_dt (n×mcur) of the training points against test points [c0, c0 + mcur), built on the device. */
-    private DeviceMatrix kernelBlock(CudaDevice dev, int c0, int mcur, int d, DeviceBuffer kb, DeviceBuffer xb, DeviceBuffer qb) {
+    private DeviceMatrix kernelBlock(
+            CudaDevice dev, int c0, int mcur, int d, DeviceBuffer kb, DeviceBuffer xb, DeviceBuffer qb) {
         long a = System.nanoTime();
         dev.transfers().upload(slice(xt, m, d, c0, mcur), false, xb, 0);
         double[][] pre = new double[rows.pre().length][];

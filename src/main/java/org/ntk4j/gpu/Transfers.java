@@ -74,7 +74,9 @@ public final class Transfers {
                 ByteBuffer v = views[b].duplicate().order(ByteOrder.nativeOrder());
                 v.clear();
                 fill.accept(v, first, n);
-                check(cuMemcpyHtoDAsync(dst.at(dstByte + first * elem), pinned[b], (long) n * elem, null), "cuMemcpyHtoDAsync");
+                check(
+                        cuMemcpyHtoDAsync(dst.at(dstByte + first * elem), pinned[b], (long) n * elem, null),
+                        "cuMemcpyHtoDAsync");
                 check(cuEventRecord(done[b], null), "cuEventRecord");
                 first += n;
             }
@@ -91,7 +93,8 @@ public final class Transfers {
         synchronized (device) {
             device.bind();
             int per = Math.max(1, CHUNK / elem / Math.max(1, record)) * Math.max(1, record);
-            if ((long) record * elem > CHUNK) throw new IllegalArgumentException("record larger than the staging buffer");
+            if ((long) record * elem > CHUNK)
+                throw new IllegalArgumentException("record larger than the staging buffer");
             long issued = 0;
             long[] firstOf = new long[2];
             int[] countOf = new int[2];
@@ -111,7 +114,16 @@ public final class Transfers {
         }
     }
 
-    private long issue(DeviceBuffer src, long srcByte, long count, int elem, int per, long first, int b, long[] firstOf, int[] countOf) {
+    private long issue(
+            DeviceBuffer src,
+            long srcByte,
+            long count,
+            int elem,
+            int per,
+            long first,
+            int b,
+            long[] firstOf,
+            int[] countOf) {
         int n = (int) Math.min(per, count - first);
         firstOf[b] = first;
         countOf[b] = n;
@@ -123,7 +135,8 @@ public final class Transfers {
 
     /** Downloads {@code count} doubles into {@code dst[off..]}. */
     public void download(DeviceBuffer src, long srcByte, long count, double[] dst, int off) {
-        download(src, srcByte, count, 8, 1, (bb, first, n) -> bb.asDoubleBuffer().get(dst, off + (int) first, n));
+        download(
+                src, srcByte, count, 8, 1, (bb, first, n) -> bb.asDoubleBuffer().get(dst, off + (int) first, n));
     }
 
     /** Downloads {@code count} floats into {@code dst[off..]}. */

@@ -30,21 +30,29 @@ import org.ntk4j.linalg.Matrix;
  * and column (1-based).
  */
 public final class Csv {
-    private static final Pattern DECIMAL =
-        Pattern.compile("[+-]?+(\\d++\\.?+\\d*+|\\.\\d++)([eE][+-]?+\\d++)?+"); // possessive: linear time on long fields
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
-        .setCommentMarker('#').setIgnoreEmptyLines(true).setTrim(true).setIgnoreSurroundingSpaces(true).get();
+    private static final Pattern DECIMAL = Pattern.compile(
+            "[+-]?+(\\d++\\.?+\\d*+|\\.\\d++)([eE][+-]?+\\d++)?+"); // possessive: linear time on long fields
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
+            .builder()
+            .setCommentMarker('#')
+            .setIgnoreEmptyLines(true)
+            .setTrim(true)
+            .setIgnoreSurroundingSpaces(true)
+            .get();
 
     private Csv() {}
 
     /** Reads a numeric CSV file as float64, rejecting NaN/Inf; errors name {@code input}. */
-    public static Matrix read(Path file) { return read(file, ReadOptions.defaults()); }
+    public static Matrix read(Path file) {
+        return read(file, ReadOptions.defaults());
+    }
 
     /** Reads a numeric CSV file as float64 with the given options. */
     public static Matrix read(Path file, ReadOptions options) {
         String arg = options.argument();
         Inputs.checkReadable(file, arg);
-        try (Reader r = skipBom(Files.newBufferedReader(file, StandardCharsets.UTF_8)); CSVParser p = FORMAT.parse(r)) {
+        try (Reader r = skipBom(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+                CSVParser p = FORMAT.parse(r)) {
             double[] data = new double[1024];
             int rows = 0, cols = -1;
             boolean first = true;
@@ -72,8 +80,10 @@ public final class Csv {
     private static int checkColumns(CSVRecord rec, int cols, Path file, long line, String arg) {
         if (cols < 0) return rec.size();
         if (rec.size() != cols)
-            throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + " has " + rec.size() + " columns, expected "
-                + cols + " (as in the first data row)");
+            throw new InvalidInputException(
+                    arg,
+                    Inputs.name(file) + " line " + line + " has " + rec.size() + " columns, expected " + cols
+                            + " (as in the first data row)");
         return cols;
     }
 
@@ -83,25 +93,34 @@ public final class Csv {
      */
     private static double[] withRoomForRow(double[] data, int rows, int cols, Path file, String arg) {
         if ((long) (rows + 1) * cols > Inputs.MAX_ELEMENTS)
-            throw new InvalidInputException(arg, Inputs.name(file) + " has more than " + Inputs.MAX_ELEMENTS
-                + " values, the most one ntk4j matrix holds: split the input");
+            throw new InvalidInputException(
+                    arg,
+                    Inputs.name(file) + " has more than " + Inputs.MAX_ELEMENTS
+                            + " values, the most one ntk4j matrix holds: split the input");
         if ((rows + 1) * cols > data.length)
-            return Arrays.copyOf(data, (int) Math.min(Inputs.MAX_ELEMENTS, Math.max((rows + 1L) * cols, 2L * data.length)));
+            return Arrays.copyOf(data, (int)
+                    Math.min(Inputs.MAX_ELEMENTS, Math.max((rows + 1L) * cols, 2L * data.length)));
         return data;
     }
 
     /** The fields of one data row into {@code data[offset..offset+cols)}; text, and NaN/Inf unless allowed, are errors. */
-    private static void parseRow(CSVRecord rec, int cols, double[] data, int offset, Path file, long line, ReadOptions options) {
+    private static void parseRow(
+            CSVRecord rec, int cols, double[] data, int offset, Path file, long line, ReadOptions options) {
         String arg = options.argument();
         for (int j = 0; j < cols; j++) {
             double v = parse(rec.get(j));
             if (Double.isNaN(v) && !isNanToken(rec.get(j)))
-                throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": "
-                    + describe(rec.get(j)) + " is not a number");
+                throw new InvalidInputException(
+                        arg,
+                        Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": " + describe(rec.get(j))
+                                + " is not a number");
             if (options.checkFinite() && !Double.isFinite(v))
-                throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": "
-                    + describe(rec.get(j)) + (DECIMAL.matcher(rec.get(j).strip()).matches() ? " overflows float64" : "")
-                    + "; inputs must be finite: remove or impute it");
+                throw new InvalidInputException(
+                        arg,
+                        Inputs.name(file) + " line " + line + ", column " + (j + 1) + ": "
+                                + describe(rec.get(j))
+                                + (DECIMAL.matcher(rec.get(j).strip()).matches() ? " overflows float64" : "")
+                                + "; inputs must be finite: remove or impute it");
             data[offset + j] = v;
         }
     }
@@ -115,7 +134,8 @@ public final class Csv {
 
     private static InvalidInputException readError(String arg, Path file, IOException e) {
         if (e instanceof MalformedInputException)
-            return new InvalidInputException(arg, Inputs.name(file) + " is not a UTF-8 text file; expected numeric CSV", e);
+            return new InvalidInputException(
+                    arg, Inputs.name(file) + " is not a UTF-8 text file; expected numeric CSV", e);
         return new InvalidInputException(arg, "cannot read " + Inputs.name(file) + " as CSV: " + Inputs.reason(e), e);
     }
 
@@ -129,8 +149,10 @@ public final class Csv {
         }
         if (numeric == 0) return true;
         if (firstText < 0) return false;
-        throw new InvalidInputException(arg, Inputs.name(file) + " line " + line + ", column " + (firstText + 1) + ": "
-            + describe(rec.get(firstText)) + " is not a number (a header row must have only names)");
+        throw new InvalidInputException(
+                arg,
+                Inputs.name(file) + " line " + line + ", column " + (firstText + 1) + ": "
+                        + describe(rec.get(firstText)) + " is not a number (a header row must have only names)");
     }
 
     /** The value of a numeric field, or NaN when it is not a number (see {@link #isNanToken}). */
@@ -149,5 +171,7 @@ public final class Csv {
         return t.equals("nan") || t.equals("+nan") || t.equals("-nan");
     }
 
-    private static String describe(String field) { return field.isEmpty() ? "empty field" : InputText.quote(field); }
+    private static String describe(String field) {
+        return field.isEmpty() ? "empty field" : InputText.quote(field);
+    }
 }

@@ -23,13 +23,16 @@ final class Inputs {
     private static final int NAME_LIMIT = 240;
 
     /** A file name for a message: escaped and shortened, since a path is user input too. */
-    static String name(Path file) { return InputText.escape(String.valueOf(file), NAME_LIMIT); }
+    static String name(Path file) {
+        return InputText.escape(String.valueOf(file), NAME_LIMIT);
+    }
 
     static void checkReadable(Path file, String arg) {
         if (file == null) throw new InvalidInputException(arg, "no file given");
         if (!Files.exists(file)) throw new InvalidInputException(arg, "file not found: " + name(file));
         if (Files.isDirectory(file)) throw new InvalidInputException(arg, name(file) + " is a directory, not a file");
-        if (!Files.isReadable(file)) throw new InvalidInputException(arg, "cannot read " + name(file) + ": permission denied");
+        if (!Files.isReadable(file))
+            throw new InvalidInputException(arg, "cannot read " + name(file) + ": permission denied");
     }
 
     /** Throws before allocating a rows×cols array that Java cannot hold or the heap cannot fit. */
@@ -41,8 +44,16 @@ final class Inputs {
             count = Long.MAX_VALUE;
         }
         if (count > MAX_ELEMENTS || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE)
-            throw new InvalidInputException(arg, String.format(Locale.ROOT,
-                "%s has %dx%d = %,d values; one ntk4j matrix holds at most %,d: split the input", name(file), rows, cols, count, MAX_ELEMENTS));
+            throw new InvalidInputException(
+                    arg,
+                    String.format(
+                            Locale.ROOT,
+                            "%s has %dx%d = %,d values; one ntk4j matrix holds at most %,d: split the input",
+                            name(file),
+                            rows,
+                            cols,
+                            count,
+                            MAX_ELEMENTS));
         long need = count * bytesPerValue;
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -50,7 +61,8 @@ final class Inputs {
             System.gc(); // only on this rare path: garbage may be what stands in the way
             available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
             if (need > available)
-                throw new InsufficientMemoryException(arg + ": reading " + name(file) + " (" + rows + "x" + cols + ")", need, available);
+                throw new InsufficientMemoryException(
+                        arg + ": reading " + name(file) + " (" + rows + "x" + cols + ")", need, available);
         }
     }
 
@@ -59,9 +71,13 @@ final class Inputs {
         Finite.Entry e = Finite.first(m);
         if (e == null) return;
         String where = vector ? "index " + e.row() : "row " + e.row() + ", column " + e.col();
-        throw new InvalidInputException(arg, name(file) + " has " + e.what() + " at " + where + " (0-based)"
-            + (e.count() > 1 ? " and " + (e.count() - 1) + " more non-finite value" + (e.count() > 2 ? "s" : "") : "")
-            + "; inputs must be finite: remove or impute them");
+        throw new InvalidInputException(
+                arg,
+                name(file) + " has " + e.what() + " at " + where + " (0-based)"
+                        + (e.count() > 1
+                                ? " and " + (e.count() - 1) + " more non-finite value" + (e.count() > 2 ? "s" : "")
+                                : "")
+                        + "; inputs must be finite: remove or impute them");
     }
 
     /** A short reason for an I/O failure (the JDK's messages are often just the path). */

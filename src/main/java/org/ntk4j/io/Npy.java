@@ -35,21 +35,29 @@ public final class Npy {
     private Npy() {}
 
     /** Reads a 1-D or 2-D array as float64 (1-D → n×1), rejecting NaN/Inf; errors name {@code input}. */
-    public static Matrix read(Path file) { return read(file, ReadOptions.defaults()); }
+    public static Matrix read(Path file) {
+        return read(file, ReadOptions.defaults());
+    }
 
     /** Reads a 1-D or 2-D array (1-D → n×1) with the given options. */
-    public static Matrix read(Path file, ReadOptions options) { return readArray(file, options).matrix(); }
+    public static Matrix read(Path file, ReadOptions options) {
+        return readArray(file, options).matrix();
+    }
 
     /** Reads a vector: a 1-D array, or a 2-D array with one column or one row. */
-    public static double[] readVector(Path file) { return readVector(file, ReadOptions.defaults()); }
+    public static double[] readVector(Path file) {
+        return readVector(file, ReadOptions.defaults());
+    }
 
     /** Reads a vector (1-D, n×1 or 1×n) with the given options. */
     public static double[] readVector(Path file, ReadOptions options) {
         NpyArray a = readArray(file, options);
         Matrix m = a.matrix();
         if (m.cols() != 1 && m.rows() != 1)
-            throw new InvalidInputException(options.argument(), Inputs.name(file) + " has shape (" + m.rows() + ", " + m.cols()
-                + "); expected a vector (n,) or (n, 1)");
+            throw new InvalidInputException(
+                    options.argument(),
+                    Inputs.name(file) + " has shape (" + m.rows() + ", " + m.cols()
+                            + "); expected a vector (n,) or (n, 1)");
         return m.toColumnMajor(); // n×1 and 1×n store the same sequence column-major
     }
 
@@ -61,10 +69,13 @@ public final class Npy {
             NpyHeader h = NpyHeader.read(ch, file, arg);
             long[] shape = h.shape();
             if (shape.length == 0)
-                throw new InvalidInputException(arg, Inputs.name(file) + " holds a 0-d scalar; expected a 1-D (n,) or 2-D (n, d) array");
+                throw new InvalidInputException(
+                        arg, Inputs.name(file) + " holds a 0-d scalar; expected a 1-D (n,) or 2-D (n, d) array");
             if (shape.length > 2)
-                throw new InvalidInputException(arg, Inputs.name(file) + " is " + shape.length + "-D with shape " + h.shapeText()
-                    + "; expected 1-D (n,) or 2-D (n, d): reshape it, e.g. x.reshape(x.shape[0], -1)");
+                throw new InvalidInputException(
+                        arg,
+                        Inputs.name(file) + " is " + shape.length + "-D with shape " + h.shapeText()
+                                + "; expected 1-D (n,) or 2-D (n, d): reshape it, e.g. x.reshape(x.shape[0], -1)");
             long rows = shape[0], cols = shape.length == 2 ? shape[1] : 1;
             checkDataSize(h, ch.size(), file, arg); // before any allocation: the file must hold the shape's data
             boolean f32 = h.dtype() == NpyDType.FLOAT32 && options.keepFloat32();
@@ -87,9 +98,12 @@ public final class Npy {
         long need = h.dataBytes(), have = fileSize - h.dataOffset();
         if (have == need) return;
         String needs = "shape " + h.shapeText() + " of " + h.dtype().descr() + " needs "
-            + (need == Long.MAX_VALUE ? "more than 2^63" : Long.toString(need)) + " data bytes, the file has " + have;
-        throw new InvalidInputException(arg, Inputs.name(file) + (have < need ? " is truncated: " : " has extra bytes after the data: ")
-            + needs + "; re-create it with numpy.save");
+                + (need == Long.MAX_VALUE ? "more than 2^63" : Long.toString(need)) + " data bytes, the file has "
+                + have;
+        throw new InvalidInputException(
+                arg,
+                Inputs.name(file) + (have < need ? " is truncated: " : " has extra bytes after the data: ") + needs
+                        + "; re-create it with numpy.save");
     }
 
     private static Matrix decode(FileChannel ch, NpyHeader h, int rows, int cols, boolean f32, Path file, String arg)
@@ -108,20 +122,28 @@ public final class Npy {
             buf.clear();
             buf.limit((int) Math.min(CHUNK, (long) (n - k) * size));
             while (buf.hasRemaining())
-                if (ch.read(buf) < 0) throw new InvalidInputException(arg, Inputs.name(file) + " is truncated (it shrank while being read)");
+                if (ch.read(buf) < 0)
+                    throw new InvalidInputException(
+                            arg, Inputs.name(file) + " is truncated (it shrank while being read)");
             buf.flip();
             int m = buf.remaining() / size;
             for (int e = 0; e < m; e++, k++) {
                 int dst;
                 if (transpose) {
                     dst = i + j * rows;
-                    if (++j == cols) { j = 0; i++; }
+                    if (++j == cols) {
+                        j = 0;
+                        i++;
+                    }
                 } else {
                     dst = k;
                 }
                 switch (t) {
                     case FLOAT64 -> d[dst] = buf.getDouble();
-                    case FLOAT32 -> { if (f32) f[dst] = buf.getFloat(); else d[dst] = buf.getFloat(); }
+                    case FLOAT32 -> {
+                        if (f32) f[dst] = buf.getFloat();
+                        else d[dst] = buf.getFloat();
+                    }
                     case INT64 -> d[dst] = exactInt(buf.getLong(), dst, rows, arg, file);
                     case INT32 -> d[dst] = buf.getInt();
                 }
@@ -132,8 +154,10 @@ public final class Npy {
 
     private static double exactInt(long v, int dst, int rows, String arg, Path file) {
         if (Math.abs((double) v) > EXACT_INT)
-            throw new InvalidInputException(arg, Inputs.name(file) + ": int64 value " + v + " at row " + (dst % rows) + ", column "
-                + (dst / rows) + " is too large to convert exactly to float64 (|v| > 2^53)");
+            throw new InvalidInputException(
+                    arg,
+                    Inputs.name(file) + ": int64 value " + v + " at row " + (dst % rows) + ", column " + (dst / rows)
+                            + " is too large to convert exactly to float64 (|v| > 2^53)");
         return v;
     }
 
@@ -145,7 +169,8 @@ public final class Npy {
      */
     public static void write(Path file, NativeMatrix m, DType dtype, boolean exactlySymmetric) {
         int rows = m.rows(), cols = m.cols();
-        if (exactlySymmetric && rows != cols) throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix is not symmetric");
+        if (exactlySymmetric && rows != cols)
+            throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix is not symmetric");
         NpyDType t = dtype == DType.FLOAT32 ? NpyDType.FLOAT32 : NpyDType.FLOAT64;
         byte[] header = NpyHeader.encode(t, false, new long[] {rows, cols});
         long total = (long) rows * cols;
@@ -174,7 +199,9 @@ public final class Npy {
     }
 
     /** Writes {@code m} in its own precision, as a 2-D C-order array. */
-    public static void write(Path file, Matrix m) { write(file, m, m.dtype()); }
+    public static void write(Path file, Matrix m) {
+        write(file, m, m.dtype());
+    }
 
     /** Writes {@code m} as a 2-D C-order array in {@code dtype} (float64 → float32 rounds to nearest). */
     public static void write(Path file, Matrix m, DType dtype) {
@@ -189,14 +216,17 @@ public final class Npy {
     }
 
     /** Fills {@code dst} with rows [i0, i1) of a matrix in row-major order (row i at (i − i0)·cols). */
-    private interface RowSource { void rows(int i0, int i1, double[] dst); }
+    private interface RowSource {
+        void rows(int i0, int i1, double[] dst);
+    }
 
     /**
      * The data of a C-order array in blocks of whole rows: each block is gathered into a heap array by
      * a tight loop and copied to the direct buffer in bulk (a per-entry putDouble costs ~10x more);
      * float32 rounds to nearest.
      */
-    private static void writeRowBlocks(FileChannel ch, NpyDType t, int rows, int cols, RowSource src) throws java.io.IOException {
+    private static void writeRowBlocks(FileChannel ch, NpyDType t, int rows, int cols, RowSource src)
+            throws java.io.IOException {
         int rowBytes = cols * t.size();
         int block = Math.max(1, CHUNK / rowBytes);
         ByteBuffer b = ByteBuffer.allocateDirect(Math.max(CHUNK, rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
@@ -218,7 +248,9 @@ public final class Npy {
     }
 
     /** Writes a 1-D float64 array. */
-    public static void writeVector(Path file, double[] v) { writeVector(file, v, DType.FLOAT64); }
+    public static void writeVector(Path file, double[] v) {
+        writeVector(file, v, DType.FLOAT64);
+    }
 
     /** Writes a 1-D array in {@code dtype}. */
     public static void writeVector(Path file, double[] v, DType dtype) {

@@ -10,18 +10,28 @@ import org.ntk4j.error.InvalidInputException;
  * float32.
  */
 public enum NpyDType {
-    FLOAT64("<f8", 8), FLOAT32("<f4", 4), INT64("<i8", 8), INT32("<i4", 4);
+    FLOAT64("<f8", 8),
+    FLOAT32("<f4", 4),
+    INT64("<i8", 8),
+    INT32("<i4", 4);
 
     private final String descr;
     private final int size;
 
-    NpyDType(String descr, int size) { this.descr = descr; this.size = size; }
+    NpyDType(String descr, int size) {
+        this.descr = descr;
+        this.size = size;
+    }
 
     /** The numpy type string, e.g. {@code <f8}. */
-    public String descr() { return descr; }
+    public String descr() {
+        return descr;
+    }
 
     /** Bytes per element. */
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
     /** Maps a numpy type string to a supported type, or explains why it is not supported. */
     static NpyDType parse(String descr, Path file, String argument) {
@@ -30,10 +40,15 @@ public enum NpyDType {
         String norm = d.startsWith("=") ? "<" + d.substring(1) : d;
         for (NpyDType t : values()) if (t.descr.equals(norm)) return t;
         if (d.startsWith(">") && d.length() > 1 && "fi".indexOf(d.charAt(1)) >= 0)
-            throw new InvalidInputException(argument, Inputs.name(file) + ": big-endian dtype " + InputText.quote(d)
-                + " is not supported; convert it with x.astype(" + InputText.quote("<" + d.substring(1)) + ") before numpy.save");
-        throw new InvalidInputException(argument, Inputs.name(file) + ": dtype " + InputText.quote(d) + " (" + describe(d)
-            + ") is not supported; ntk4j reads float64 or float32 (int64/int32 for labels): save x.astype(numpy.float64)");
+            throw new InvalidInputException(
+                    argument,
+                    Inputs.name(file) + ": big-endian dtype " + InputText.quote(d)
+                            + " is not supported; convert it with x.astype(" + InputText.quote("<" + d.substring(1))
+                            + ") before numpy.save");
+        throw new InvalidInputException(
+                argument,
+                Inputs.name(file) + ": dtype " + InputText.quote(d) + " (" + describe(d)
+                        + ") is not supported; ntk4j reads float64 or float32 (int64/int32 for labels): save x.astype(numpy.float64)");
     }
 
     private static String describe(String d) {

@@ -29,6 +29,7 @@ record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOf
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** numpy's default {@code max_header_size}: longer headers are refused as unsafe to parse. */
     static final int MAX_HEADER_BYTES = 10_000;
+
     private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
     /** Characters of header text quoted before a syntax error. */
     private static final int ERROR_CONTEXT = 30;
@@ -37,10 +38,15 @@ record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOf
         shape = shape.clone();
     }
 
-    @Override public long[] shape() { return shape.clone(); }
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
 
     /** The shape as numpy prints it, e.g. {@code (3, 4)} or {@code (5,)}. */
-    public String shapeText() { return shapeText(shape); }
+    public String shapeText() {
+        return shapeText(shape);
+    }
 
     static String shapeText(long[] shape) {
         if (shape.length == 1) return "(" + shape[0] + ",)";
@@ -64,32 +70,41 @@ record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOf
     static NpyHeader read(FileChannel ch, Path file, String argument) throws IOException {
         long size = ch.size();
         ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        while (pre.hasRemaining() && ch.read(pre) >= 0) { /* fill */ }
+        while (pre.hasRemaining() && ch.read(pre) >= 0) {
+            /* fill */
+        }
         pre.flip();
         byte[] magic = new byte[Math.min(6, pre.remaining())];
         pre.get(magic);
         if (!Arrays.equals(magic, MAGIC)) {
             String hint = file.toString().toLowerCase(Locale.ROOT).endsWith(".npz")
-                ? "; this looks like an .npz archive: save one array with numpy.save(path, array)"
-                : "; save the array with numpy.save(path, array)";
-            throw new InvalidInputException(argument, Inputs.name(file) + " is not a .npy file (no NumPy magic string)" + hint);
+                    ? "; this looks like an .npz archive: save one array with numpy.save(path, array)"
+                    : "; save the array with numpy.save(path, array)";
+            throw new InvalidInputException(
+                    argument, Inputs.name(file) + " is not a .npy file (no NumPy magic string)" + hint);
         }
         if (pre.remaining() < 2) throw truncated(argument, file, "its header", size);
         int major = pre.get() & 0xff, minor = pre.get() & 0xff;
         if (major < 1 || major > 3 || minor != 0)
-            throw new InvalidInputException(argument, Inputs.name(file) + ": unsupported .npy format version " + major + "." + minor
-                + " (ntk4j reads 1.0, 2.0 and 3.0, as numpy does); re-save it with numpy.save");
+            throw new InvalidInputException(
+                    argument,
+                    Inputs.name(file) + ": unsupported .npy format version " + major + "." + minor
+                            + " (ntk4j reads 1.0, 2.0 and 3.0, as numpy does); re-save it with numpy.save");
         int lenBytes = major == 1 ? 2 : 4;
         if (pre.remaining() < lenBytes) throw truncated(argument, file, "its header", size);
         long headerLen = major == 1 ? pre.getShort() & 0xffff : pre.getInt() & 0xffffffffL;
         long dataOffset = 8 + lenBytes + headerLen;
         if (headerLen > MAX_HEADER_BYTES)
-            throw new InvalidInputException(argument, Inputs.name(file) + ": the .npy header length field says " + headerLen
-                + " bytes, more than the " + MAX_HEADER_BYTES + " numpy reads by default; the file is corrupt or not from numpy.save");
+            throw new InvalidInputException(
+                    argument,
+                    Inputs.name(file) + ": the .npy header length field says " + headerLen + " bytes, more than the "
+                            + MAX_HEADER_BYTES + " numpy reads by default; the file is corrupt or not from numpy.save");
         if (dataOffset > size) throw truncated(argument, file, "its " + headerLen + "-byte header", size);
         ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
         ch.position(8 + lenBytes);
-        while (hb.hasRemaining() && ch.read(hb) >= 0) { /* fill */ }
+        while (hb.hasRemaining() && ch.read(hb) >= 0) {
+            /* fill */
+        }
         // Versions 1 and 2 store the header in latin-1, version 3 in UTF-8 (numpy.lib.format).
         String text = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         return parse(text, major < 3, dataOffset, file, argument);
@@ -106,23 +121,33 @@ record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOf
         } catch (PyLiteral.Malformed e) {
             // Quote from a little before the error, where the reader's eye should go.
             int from = Math.max(0, e.position() - ERROR_CONTEXT);
-            throw bad(argument, file, "malformed header: " + e.getMessage() + " at character " + (e.position() + 1) + " of "
-                + (from > 0 ? "..." : "") + InputText.quote(text.substring(from).stripTrailing(), 2 * ERROR_CONTEXT));
+            throw bad(
+                    argument,
+                    file,
+                    "malformed header: " + e.getMessage() + " at character " + (e.position() + 1) + " of "
+                            + (from > 0 ? "..." : "")
+                            + InputText.quote(text.substring(from).stripTrailing(), 2 * ERROR_CONTEXT));
         }
         if (!(literal instanceof Map<?, ?> dict))
             throw bad(argument, file, "the header is not a dict: " + InputText.quote(text.strip()));
         if (!dict.keySet().equals(KEYS))
-            throw bad(argument, file, "the header has the keys " + InputText.quote(new TreeSet<Object>(dict.keySet()).toString())
-                + "; expected exactly descr, fortran_order and shape");
+            throw bad(
+                    argument,
+                    file,
+                    "the header has the keys " + InputText.quote(new TreeSet<Object>(dict.keySet()).toString())
+                            + "; expected exactly descr, fortran_order and shape");
         Object descr = dict.get("descr"), order = dict.get("fortran_order"), shapeValue = dict.get("shape");
         if (descr instanceof PyLiteral.PyList || descr instanceof PyLiteral.Tuple)
-            throw new InvalidInputException(argument, Inputs.name(file) + ": structured (record) and sub-array dtypes are not"
-                + " supported; save a plain numeric array, e.g. numpy.save(path, x.astype(numpy.float64))");
+            throw new InvalidInputException(
+                    argument,
+                    Inputs.name(file) + ": structured (record) and sub-array dtypes are not"
+                            + " supported; save a plain numeric array, e.g. numpy.save(path, x.astype(numpy.float64))");
         if (!(descr instanceof String descrText))
             throw bad(argument, file, "descr is not a dtype string: " + InputText.quote(PyLiteral.repr(descr)));
         if (!(order instanceof Boolean fortran))
             throw bad(argument, file, "fortran_order is not True or False: " + InputText.quote(PyLiteral.repr(order)));
-        return new NpyHeader(NpyDType.parse(descrText, file, argument), fortran, shape(shapeValue, argument, file), dataOffset);
+        return new NpyHeader(
+                NpyDType.parse(descrText, file, argument), fortran, shape(shapeValue, argument, file), dataOffset);
     }
 
     /** The shape: a tuple of integers in [0, 2^63), as numpy requires (it rejects negative ones later). */
@@ -133,8 +158,12 @@ record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOf
         for (int k = 0; k < shape.length; k++) {
             BigInteger n = (BigInteger) t.items().get(k);
             if (n.signum() < 0 || n.bitLength() > 63)
-                throw bad(argument, file, "dimension " + InputText.quote(n.toString()) + " in shape "
-                    + InputText.quote(PyLiteral.repr(value)) + " is " + (n.signum() < 0 ? "negative" : "too large"));
+                throw bad(
+                        argument,
+                        file,
+                        "dimension " + InputText.quote(n.toString()) + " in shape "
+                                + InputText.quote(PyLiteral.repr(value)) + " is "
+                                + (n.signum() < 0 ? "negative" : "too large"));
             shape[k] = n.longValue();
         }
         return shape;
@@ -164,20 +193,23 @@ record NpyHeader(NpyDType dtype, boolean fortranOrder, long[] shape, long dataOf
      */
     static byte[] encode(NpyDType dtype, boolean fortranOrder, long[] shape) {
         String dict = "{'descr': '" + dtype.descr() + "', 'fortran_order': " + (fortranOrder ? "True" : "False")
-            + ", 'shape': " + shapeText(shape) + ", }";
+                + ", 'shape': " + shapeText(shape) + ", }";
         int major = dict.length() + 1 + 10 <= 65535 ? 1 : 2;
         int prefix = major == 1 ? 10 : 12;
         int total = (prefix + dict.length() + 1 + 63) / 64 * 64;
         String padded = dict + " ".repeat(total - prefix - dict.length() - 1) + "\n";
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) major).put((byte) 0);
-        if (major == 1) b.putShort((short) padded.length()); else b.putInt(padded.length());
+        if (major == 1) b.putShort((short) padded.length());
+        else b.putInt(padded.length());
         b.put(padded.getBytes(StandardCharsets.ISO_8859_1));
         return b.array();
     }
 
     static InvalidInputException truncated(String argument, Path file, String what, long size) {
-        return new InvalidInputException(argument, Inputs.name(file) + " is truncated (" + size + " bytes, too short for " + what
-            + "); re-create it with numpy.save");
+        return new InvalidInputException(
+                argument,
+                Inputs.name(file) + " is truncated (" + size + " bytes, too short for " + what
+                        + "); re-create it with numpy.save");
     }
 }

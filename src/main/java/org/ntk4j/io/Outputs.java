@@ -34,7 +34,7 @@ public final class Outputs {
     }
 
     /** A file as written: its path, its size in bytes and the SHA-256 of its content (lower-case hex). */
-    public record Written(Path file, long size, String sha256) { }
+    public record Written(Path file, long size, String sha256) {}
 
     private static final long PID = ProcessHandle.current().pid();
     private static final AtomicLong SEQ = new AtomicLong(System.nanoTime());

@@ -30,14 +30,17 @@ import org.ntk4j.error.InputText;
 final class PyLiteral {
     /** Python's {@code None}. */
     static final Object NONE = new Object() {
-        @Override public String toString() { return "None"; }
+        @Override
+        public String toString() {
+            return "None";
+        }
     };
 
     /** A Python tuple. */
-    record Tuple(List<Object> items) { }
+    record Tuple(List<Object> items) {}
 
     /** A Python list. */
-    record PyList(List<Object> items) { }
+    record PyList(List<Object> items) {}
 
     /** The text is not a literal of the supported subset; {@link #position()} is 0-based. */
     static final class Malformed extends Exception {
@@ -48,7 +51,9 @@ final class PyLiteral {
             this.position = position;
         }
 
-        int position() { return position; }
+        int position() {
+            return position;
+        }
     }
 
     static final int MAX_DEPTH = 16;
@@ -98,17 +103,24 @@ final class PyLiteral {
         Map<String, Object> out = new LinkedHashMap<>();
         while (true) {
             skipSpace();
-            if (peek('}')) { i++; return out; }
+            if (peek('}')) {
+                i++;
+                return out;
+            }
             int keyAt = i;
             if (!(peek('\'') || peek('"'))) throw error("expected a string key or '}'");
             String key = string();
             skipSpace();
             expect(':');
             Object v = value(depth + 1);
-            if (out.containsKey(key)) throw new Malformed("key " + InputText.quote(key) + " appears twice (ambiguous)", keyAt);
+            if (out.containsKey(key))
+                throw new Malformed("key " + InputText.quote(key) + " appears twice (ambiguous)", keyAt);
             out.put(key, v);
             skipSpace();
-            if (peek(',')) { i++; continue; }
+            if (peek(',')) {
+                i++;
+                continue;
+            }
             if (!peek('}')) throw error("expected ',' or '}'");
         }
     }
@@ -129,7 +141,11 @@ final class PyLiteral {
         boolean comma = false;
         while (true) {
             skipSpace();
-            if (peek(close)) { i++; trailingComma = comma; return out; }
+            if (peek(close)) {
+                i++;
+                trailingComma = comma;
+                return out;
+            }
             if (!out.isEmpty() && !comma) throw error("expected ',' or '" + close + "'");
             out.add(value(depth + 1));
             skipSpace();
@@ -147,7 +163,10 @@ final class PyLiteral {
             char c = s.charAt(i++);
             if (c == q) return b.toString();
             if (c == '\n' || c == '\r') throw new Malformed("unterminated string (line break inside)", start);
-            if (c != '\\') { b.append(c); continue; }
+            if (c != '\\') {
+                b.append(c);
+                continue;
+            }
             if (i >= s.length()) throw new Malformed("unterminated string", start);
             char e = s.charAt(i++);
             switch (e) {
@@ -212,16 +231,22 @@ final class PyLiteral {
         while (i < s.length() && " \t\n\r\f".indexOf(s.charAt(i)) >= 0) i++;
     }
 
-    private boolean peek(char c) { return i < s.length() && s.charAt(i) == c; }
+    private boolean peek(char c) {
+        return i < s.length() && s.charAt(i) == c;
+    }
 
     private void expect(char c) throws Malformed {
         if (!peek(c)) throw error("expected '" + c + "'");
         i++;
     }
 
-    private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
 
-    private Malformed error(String what) { return new Malformed(what, i); }
+    private Malformed error(String what) {
+        return new Malformed(what, i);
+    }
 
     /** A value as Python's repr would show it (for messages; strings unescaped, so quote the result). */
     static String repr(Object v) {
@@ -231,7 +256,8 @@ final class PyLiteral {
             List<String> parts = t.items().stream().map(PyLiteral::repr).toList();
             return parts.size() == 1 ? "(" + parts.get(0) + ",)" : "(" + String.join(", ", parts) + ")";
         }
-        if (v instanceof PyList l) return l.items().stream().map(PyLiteral::repr).toList().toString();
+        if (v instanceof PyList l)
+            return l.items().stream().map(PyLiteral::repr).toList().toString();
         if (v instanceof Map<?, ?> m) {
             List<String> parts = new ArrayList<>();
             m.forEach((k, x) -> parts.add(repr(k) + ": " + repr(x)));

@@ -16,12 +16,24 @@ public record ReadOptions(String argument, boolean checkFinite, boolean keepFloa
     }
 
     /** Finite-checked, widened to float64, errors named {@code input}. */
-    public static ReadOptions defaults() { return new ReadOptions("input", true, false); }
+    public static ReadOptions defaults() {
+        return new ReadOptions("input", true, false);
+    }
 
     /** Finite-checked, widened to float64, errors named after {@code argument} (e.g. {@code --x1}). */
-    public static ReadOptions forArgument(String argument) { return new ReadOptions(argument, true, false); }
+    public static ReadOptions forArgument(String argument) {
+        return new ReadOptions(argument, true, false);
+    }
 
-    public ReadOptions withArgument(String v) { return new ReadOptions(v, checkFinite, keepFloat32); }
-    public ReadOptions withCheckFinite(boolean v) { return new ReadOptions(argument, v, keepFloat32); }
-    public ReadOptions withKeepFloat32(boolean v) { return new ReadOptions(argument, checkFinite, v); }
+    public ReadOptions withArgument(String v) {
+        return new ReadOptions(v, checkFinite, keepFloat32);
+    }
+
+    public ReadOptions withCheckFinite(boolean v) {
+        return new ReadOptions(argument, v, keepFloat32);
+    }
+
+    public ReadOptions withKeepFloat32(boolean v) {
+        return new ReadOptions(argument, checkFinite, v);
+    }
 }

@@ -16,13 +16,15 @@ import org.ntk4j.NativeCpu;
  * for the two 128 MB files of a 4000² kernel run, against ~0.2 s in C with the SHA extensions.
  */
 final class Sha256 {
-    private static final int[] H0 = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    private static final int[] H0 = {
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
+    };
     private static final int BUFFER = 1 << 20; // a multiple of the 64-byte block
 
-    private Sha256() { }
+    private Sha256() {}
 
     /** A stream's length in bytes and SHA-256 (lower-case hex). */
-    record Sum(long size, String hex) { }
+    record Sum(long size, String hex) {}
 
     /** Reads {@code ch} to its end and returns its length and SHA-256. */
     static Sum of(ReadableByteChannel ch) throws IOException {

@@ -25,10 +25,13 @@ final class CpuKernelEngine implements KernelBackend {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KernelFunction.class);
 
     @Override
-    public String unsupportedReason(Architecture architecture) { return null; }
+    public String unsupportedReason(Architecture architecture) {
+        return null;
+    }
 
     @Override
-    public NativeKernels computeOffHeap(Architecture architecture, Matrix x1, Matrix x2, KernelOptions options, boolean keepNngp) {
+    public NativeKernels computeOffHeap(
+            Architecture architecture, Matrix x1, Matrix x2, KernelOptions options, boolean keepNngp) {
         Setup st = setup(architecture, x1, x2, options, true, keepNngp);
         NativeMatrix nn = null, tn = null;
         try {
@@ -37,8 +40,7 @@ final class CpuKernelEngine implements KernelBackend {
             // 4000² CLI run slower (median wall 1.24 s vs 1.02 s, 5 runs each; sys time 0.65 vs 0.44 s)
             nn = keepNngp ? NativeMatrix.zeros(st.n1, st.n2, "NNGP kernel") : null;
             tn = st.ntk ? NativeMatrix.zeros(st.n1, st.n2, "NTK kernel") : null;
-            TileRecursion.Outputs out = new TileRecursion.Outputs(st.ntk, null, null, null, null,
-                nn, tn, !st.f64);
+            TileRecursion.Outputs out = new TileRecursion.Outputs(st.ntk, null, null, null, null, nn, tn, !st.f64);
             run(st, out, options);
             return new NativeKernels(nn, tn, st.cov1, st.cov2);
         } catch (RuntimeException | Error e) {
@@ -73,8 +75,8 @@ final class CpuKernelEngine implements KernelBackend {
         double[][] pre1, pre2;
     }
 
-    private static Setup setup(Architecture architecture, Matrix x1, Matrix x2, KernelOptions options, boolean offHeap,
-                               boolean keepNngp) {
+    private static Setup setup(
+            Architecture architecture, Matrix x1, Matrix x2, KernelOptions options, boolean offHeap, boolean keepNngp) {
         Setup st = new Setup();
         st.tStart = System.nanoTime();
         KernelInputs.validate(x1, x2);
@@ -85,14 +87,27 @@ final class CpuKernelEngine implements KernelBackend {
         st.ntk = options.computeNtk();
         st.f64 = options.dtype() == DType.FLOAT64;
         st.threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
-        st.tile = Math.max(1, Math.min(Math.min(options.tileSize() == 0 ? DEFAULT_TILE : options.tileSize(), MAX_TILE),
-            Math.max(st.n1, st.n2)));
+        st.tile = Math.max(
+                1,
+                Math.min(
+                        Math.min(options.tileSize() == 0 ? DEFAULT_TILE : options.tileSize(), MAX_TILE),
+                        Math.max(st.n1, st.n2)));
         st.plan = new LayerPlan(architecture, st.d);
         // Mirror the upper triangle when x2 = x1, unless a map is not symmetric in (q1, q2) in floating
         // point: the quadrature of Numerical is not (neural-tangents' K(x, x) is then not symmetric either).
         st.sym = st.same && st.plan.symmetricMaps;
         int stored = (keepNngp ? 1 : 0) + (st.ntk ? 1 : 0);
-        checkMemory(st.n1, st.n2, st.d, st.sym, st.ntk, st.f64, st.threads, st.tile, st.plan.activations, offHeap ? stored : 0);
+        checkMemory(
+                st.n1,
+                st.n2,
+                st.d,
+                st.sym,
+                st.ntk,
+                st.f64,
+                st.threads,
+                st.tile,
+                st.plan.activations,
+                offHeap ? stored : 0);
         st.x1 = x1;
         st.x2 = st.same ? (st.sym ? null : x1) : x2;
         st.q01 = x1.rowMeanSquares();
@@ -110,7 +125,8 @@ final class CpuKernelEngine implements KernelBackend {
      * by panel.
      */
     private static void run(Setup st, TileRecursion.Outputs out, KernelOptions options) {
-        TileRecursion.Shared shared = new TileRecursion.Shared(st.plan, st.d, st.q01, st.pre1, st.pre2, st.sym, st.same, st.n1, out);
+        TileRecursion.Shared shared =
+                new TileRecursion.Shared(st.plan, st.d, st.q01, st.pre1, st.pre2, st.sym, st.same, st.n1, out);
         Times times = new Times(System.nanoTime());
         int panelRows = GramPanels.panelRows(st.n1, st.n2);
         NativeMatrix inPlace = inPlaceGram(out, st.n1, st.n2);
@@ -119,8 +135,8 @@ final class CpuKernelEngine implements KernelBackend {
         KernelProgress progress = new KernelProgress(options.progress(), st.n1, st.n2, totalTiles);
         // the outputs are pinned while the workers write them: closing one meanwhile throws instead of freeing it
         try (NativeMatrix.Pin nngpPin = NativeMatrix.pinIfPresent(out.nngpNative());
-             NativeMatrix.Pin ntkPin = NativeMatrix.pinIfPresent(out.ntkNative());
-             GramPanels gram = new GramPanels(st.x1, st.x2, inPlace == null ? null : inPlace.pointer())) {
+                NativeMatrix.Pin ntkPin = NativeMatrix.pinIfPresent(out.ntkNative());
+                GramPanels gram = new GramPanels(st.x1, st.x2, inPlace == null ? null : inPlace.pointer())) {
             times.gram = System.nanoTime();
             if (inPlace != null) gramThenTiles(st, shared, gram, panelRows, allTiles, progress, times);
             else panelByPanel(st, shared, gram, panelRows, progress, times);
@@ -133,7 +149,9 @@ final class CpuKernelEngine implements KernelBackend {
         final long prepared;
         long gram, blasNs, tileNs;
 
-        Times(long prepared) { this.prepared = prepared; }
+        Times(long prepared) {
+            this.prepared = prepared;
+        }
     }
 
     /**
@@ -151,13 +169,20 @@ final class CpuKernelEngine implements KernelBackend {
     private static long panelTileCount(Setup st, int panelRows) {
         long total = 0;
         for (int r0 = 0; r0 < st.n1; r0 += panelRows)
-            total += tiles(r0, Math.min(st.n1, r0 + panelRows), st.sym ? r0 : 0, st.n2, st.tile, st.sym).size();
+            total += tiles(r0, Math.min(st.n1, r0 + panelRows), st.sym ? r0 : 0, st.n2, st.tile, st.sym)
+                    .size();
         return total;
     }
 
     /** The whole Gram into the output by BLAS, panel by panel, then every tile in one parallel region. */
-    private static void gramThenTiles(Setup st, TileRecursion.Shared shared, GramPanels gram, int panelRows, List<int[]> allTiles,
-                                      KernelProgress progress, Times times) {
+    private static void gramThenTiles(
+            Setup st,
+            TileRecursion.Shared shared,
+            GramPanels gram,
+            int panelRows,
+            List<int[]> allTiles,
+            KernelProgress progress,
+            Times times) {
         for (int r0 = 0; r0 < st.n1; r0 += panelRows) {
             ParallelRegion.checkInterrupted(WHAT);
             gram.compute(r0, Math.min(st.n1, r0 + panelRows));
@@ -169,8 +194,13 @@ final class CpuKernelEngine implements KernelBackend {
     }
 
     /** Per panel of rows: its Gram block into the panel buffer by BLAS, then its tiles in a parallel region. */
-    private static void panelByPanel(Setup st, TileRecursion.Shared shared, GramPanels gram, int panelRows, KernelProgress progress,
-                                     Times times) {
+    private static void panelByPanel(
+            Setup st,
+            TileRecursion.Shared shared,
+            GramPanels gram,
+            int panelRows,
+            KernelProgress progress,
+            Times times) {
         for (int r0 = 0; r0 < st.n1; r0 += panelRows) {
             ParallelRegion.checkInterrupted(WHAT);
             int r1 = Math.min(st.n1, r0 + panelRows), c0 = gram.firstColumn(r0);
@@ -187,11 +217,20 @@ final class CpuKernelEngine implements KernelBackend {
     /** One debug line with where the time went. */
     private static void logTimings(Setup st, TileRecursion.Outputs out, Times times, long totalTiles) {
         if (LOG.isDebugEnabled())
-            LOG.debug("kernel {}x{} d={}{}: checks+variances+allocation {} s, BLAS set-up {} s, Gram (BLAS) {} s, "
-                + "fused recursion {} s ({} tiles, {} threads), total {} s", st.n1, st.n2, st.d,
-                out.nngpNative() != null || out.ntkNative() != null ? " (off-heap)" : "", (times.prepared - st.tStart) / 1e9,
-                (times.gram - times.prepared) / 1e9, times.blasNs / 1e9, times.tileNs / 1e9, totalTiles, st.threads,
-                (System.nanoTime() - st.tStart) / 1e9);
+            LOG.debug(
+                    "kernel {}x{} d={}{}: checks+variances+allocation {} s, BLAS set-up {} s, Gram (BLAS) {} s, "
+                            + "fused recursion {} s ({} tiles, {} threads), total {} s",
+                    st.n1,
+                    st.n2,
+                    st.d,
+                    out.nngpNative() != null || out.ntkNative() != null ? " (off-heap)" : "",
+                    (times.prepared - st.tStart) / 1e9,
+                    (times.gram - times.prepared) / 1e9,
+                    times.blasNs / 1e9,
+                    times.tileNs / 1e9,
+                    totalTiles,
+                    st.threads,
+                    (System.nanoTime() - st.tStart) / 1e9);
     }
 
     /** Names the computation in the exception of an interrupt. */
@@ -210,18 +249,30 @@ final class CpuKernelEngine implements KernelBackend {
     }
 
     /** One worker's state: its recursion buffers and its own view of the Gram panel (absolute gets only). */
-    private record TileWorker(TileRecursion recursion, DoubleBuffer view) { }
+    private record TileWorker(TileRecursion recursion, DoubleBuffer view) {}
 
     /** The tiles of one panel on {@code threads} workers of a {@link ParallelRegion} (all stopped when it returns). */
-    private static void runTiles(int threads, List<int[]> tiles, TileRecursion.Shared shared, int tile, DoubleBuffer panel,
-                                 int r0, int c0, int ld, KernelProgress progress) {
-        ParallelRegion.forEach(WHAT, "ntk4j-kernel", threads, tiles.size(),
-            () -> new TileWorker(new TileRecursion(shared, tile), panel.duplicate()),
-            (w, t) -> {
-                int[] tl = tiles.get(t);
-                w.recursion().run(w.view(), r0, c0, ld, tl[0], tl[1], tl[2], tl[3]);
-                progress.unitDone();
-            });
+    private static void runTiles(
+            int threads,
+            List<int[]> tiles,
+            TileRecursion.Shared shared,
+            int tile,
+            DoubleBuffer panel,
+            int r0,
+            int c0,
+            int ld,
+            KernelProgress progress) {
+        ParallelRegion.forEach(
+                WHAT,
+                "ntk4j-kernel",
+                threads,
+                tiles.size(),
+                () -> new TileWorker(new TileRecursion(shared, tile), panel.duplicate()),
+                (w, t) -> {
+                    int[] tl = tiles.get(t);
+                    w.recursion().run(w.view(), r0, c0, ld, tl[0], tl[1], tl[2], tl[3]);
+                    progress.unitDone();
+                });
     }
 
     /**
@@ -230,17 +281,32 @@ final class CpuKernelEngine implements KernelBackend {
      *
      * @param offHeapOutputs number of n1×n2 float64 outputs stored off-heap (0: the outputs are heap arrays)
      */
-    private static void checkMemory(int n1, int n2, int d, boolean sym, boolean ntk, boolean f64, int threads, int tile, int acts,
-                                    int offHeapOutputs) {
+    private static void checkMemory(
+            int n1,
+            int n2,
+            int d,
+            boolean sym,
+            boolean ntk,
+            boolean f64,
+            int threads,
+            int tile,
+            int acts,
+            int offHeapOutputs) {
         long entries = (long) n1 * n2;
         long heap = (offHeapOutputs > 0 ? 0 : entries * (f64 ? 8 : 4) * (ntk ? 2 : 1)) // outputs on the heap
-            + 8L * d * (n1 + (sym ? 0 : n2))                           // column-major copies of the inputs
-            + 8L * (acts + 3) * (n1 + (sym ? 0 : n2))                  // variances per layer
-            + (long) threads * tile * tile * 8 * (ntk ? 2 : 1);        // tile buffers
+                + 8L * d * (n1 + (sym ? 0 : n2)) // column-major copies of the inputs
+                + 8L * (acts + 3) * (n1 + (sym ? 0 : n2)) // variances per layer
+                + (long) threads * tile * tile * 8 * (ntk ? 2 : 1); // tile buffers
         long offHeap = GramPanels.offHeapBytes(n1, n2, d, sym) + 8L * entries * offHeapOutputs;
-        String what = String.format(java.util.Locale.ROOT, "the %dx%d kernel (%s, %s", n1, n2, ntk ? "NNGP+NTK" : "NNGP",
-            f64 ? "float64" : "float32");
+        String what = String.format(
+                java.util.Locale.ROOT,
+                "the %dx%d kernel (%s, %s",
+                n1,
+                n2,
+                ntk ? "NNGP+NTK" : "NNGP",
+                f64 ? "float64" : "float32");
         MemoryGuard.requireHeap(what + ")", heap);
-        MemoryGuard.requireOffHeap(what + (offHeapOutputs > 0 ? ": off-heap outputs and Gram panel)" : ": off-heap Gram panel)"), offHeap);
+        MemoryGuard.requireOffHeap(
+                what + (offHeapOutputs > 0 ? ": off-heap outputs and Gram panel)" : ": off-heap Gram panel)"), offHeap);
     }
 }

@@ -37,12 +37,14 @@ final class GramPanels implements AutoCloseable {
     final boolean symmetric;
     final int panelRows;
     private final DoublePointer x1, x2; // column-major copies (x2 == x1 when symmetric)
-    private final DoublePointer panel;  // the reused panel buffer, or null when writing into a target
+    private final DoublePointer panel; // the reused panel buffer, or null when writing into a target
     private final DoublePointer target; // an n1×n2 column-major matrix receiving every panel in place, or null
     private boolean closed; // BLAS on freed copies would read freed memory: checked before every call
 
     /** Inputs x1 (n1×d) and x2 (n2×d, or null for x2 = x1: the symmetric Gram); they are copied off-heap. */
-    GramPanels(Matrix x1, Matrix x2) { this(x1, x2, null); }
+    GramPanels(Matrix x1, Matrix x2) {
+        this(x1, x2, null);
+    }
 
     /**
      * As {@link #GramPanels(Matrix, Matrix)}; with a {@code target} (n1×n2, column-major, leading
@@ -64,7 +66,9 @@ final class GramPanels implements AutoCloseable {
     }
 
     /** Whether an n1×n2 target can be viewed as one buffer (fewer than 2³¹ bytes), as {@link #whole()} needs. */
-    static boolean fitsOneView(int n1, int n2) { return 8L * n1 * n2 <= Integer.MAX_VALUE; }
+    static boolean fitsOneView(int n1, int n2) {
+        return 8L * n1 * n2 <= Integer.MAX_VALUE;
+    }
 
     /** Rows per panel for an n1×n2 kernel: as many as fit in {@link #PANEL_BYTES}, at least 1. */
     static int panelRows(int n1, int n2) {
@@ -78,7 +82,9 @@ final class GramPanels implements AutoCloseable {
     }
 
     /** First column of the panel starting at row r0 (columns below it are not needed when symmetric). */
-    int firstColumn(int r0) { return symmetric ? r0 : 0; }
+    int firstColumn(int r0) {
+        return symmetric ? r0 : 0;
+    }
 
     /**
      * Computes the panel of rows [r0, r1): entry (i, j) for j ≥ firstColumn(r0) lands at
@@ -90,22 +96,21 @@ final class GramPanels implements AutoCloseable {
         requireOpen();
         int p = r1 - r0, c0 = firstColumn(r0), cols = n2 - c0;
         // C(i, j), i ≥ r0, j ≥ c0, and its leading dimension
-        DoublePointer c = target == null ? new DoublePointer(panel) : new DoublePointer(target).position(r0 + (long) c0 * n1);
+        DoublePointer c =
+                target == null ? new DoublePointer(panel) : new DoublePointer(target).position(r0 + (long) c0 * n1);
         int ldc = target == null ? p : n1;
         DoublePointer a = new DoublePointer(x1).position(r0);
         if (symmetric) {
             // Upper triangle of the diagonal block, then the block to its right.
-            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, p, d,
-                1.0, a, n1, 0.0, c, ldc);
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, p, d, 1.0, a, n1, 0.0, c, ldc);
             if (cols > p) {
                 DoublePointer b = new DoublePointer(x1).position(r1);
                 DoublePointer right = new DoublePointer(c).position(c.position() + (long) p * ldc);
-                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, p, cols - p, d,
-                    1.0, a, n1, b, n1, 0.0, right, ldc);
+                cblas_dgemm(
+                        CblasColMajor, CblasNoTrans, CblasTrans, p, cols - p, d, 1.0, a, n1, b, n1, 0.0, right, ldc);
             }
         } else {
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, p, cols, d,
-                1.0, a, n1, x2, n2, 0.0, c, ldc);
+            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, p, cols, d, 1.0, a, n1, x2, n2, 0.0, c, ldc);
         }
         return target == null ? panel.limit((long) p * cols).asBuffer() : null;
     }
@@ -121,7 +126,8 @@ final class GramPanels implements AutoCloseable {
         if (closed) throw new IllegalStateException("Gram panels used after close()");
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         requireOpen(); // a second close is a bug of ownership
         closed = true;
         if (panel != null) panel.close();

@@ -28,5 +28,6 @@ public interface KernelBackend {
      *
      * @param keepNngp whether to store the NNGP (false: the NTK only; options then ask for the NTK)
      */
-    NativeKernels computeOffHeap(Architecture architecture, Matrix x1, Matrix x2, KernelOptions options, boolean keepNngp);
+    NativeKernels computeOffHeap(
+            Architecture architecture, Matrix x1, Matrix x2, KernelOptions options, boolean keepNngp);
 }

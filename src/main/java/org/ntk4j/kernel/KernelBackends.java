@@ -18,7 +18,7 @@ final class KernelBackends {
     /** Why the GPU cannot compute kernels when no engine for it could be loaded. */
     private static final String NO_GPU_ENGINE = "no GPU kernel engine on the class path";
 
-    private KernelBackends() { }
+    private KernelBackends() {}
 
     /** Initialized on first use (the holder idiom): one lookup per JVM; null when there is none. */
     private static final class Accelerated {
@@ -39,7 +39,9 @@ final class KernelBackends {
 
     private static KernelBackend load() {
         try {
-            return ServiceLoader.load(KernelBackend.class, KernelBackend.class.getClassLoader()).findFirst().orElse(null);
+            return ServiceLoader.load(KernelBackend.class, KernelBackend.class.getClassLoader())
+                    .findFirst()
+                    .orElse(null);
         } catch (ServiceConfigurationError | LinkageError e) {
             // an engine that cannot be loaded (e.g. its native binding is missing) means "CPU only"
             return null;

@@ -40,7 +40,9 @@ import org.ntk4j.parallel.ParallelRegion;
 public final class KernelFunction {
     private final Architecture architecture;
 
-    private KernelFunction(Architecture architecture) { this.architecture = architecture; }
+    private KernelFunction(Architecture architecture) {
+        this.architecture = architecture;
+    }
 
     /** The kernel function of {@code architecture}. */
     public static KernelFunction of(Architecture architecture) {
@@ -48,16 +50,22 @@ public final class KernelFunction {
         return new KernelFunction(architecture);
     }
 
-    public Architecture architecture() { return architecture; }
+    public Architecture architecture() {
+        return architecture;
+    }
 
     /**
      * Whether K(x, x) (x2 = null) comes out exactly symmetric, bit for bit: true unless a layer's map
      * is not symmetric in (q1, q2) in floating point (the quadrature of Numerical).
      */
-    public boolean selfKernelIsSymmetric() { return new LayerPlan(architecture, 1).symmetricMaps; }
+    public boolean selfKernelIsSymmetric() {
+        return new LayerPlan(architecture, 1).symmetricMaps;
+    }
 
     /** NNGP and NTK in float64 with default options. */
-    public Kernels compute(Matrix x1, Matrix x2) { return compute(x1, x2, KernelOptions.defaults()); }
+    public Kernels compute(Matrix x1, Matrix x2) {
+        return compute(x1, x2, KernelOptions.defaults());
+    }
 
     /** Kernels with the given options. */
     public Kernels compute(Matrix x1, Matrix x2, KernelOptions options) {
@@ -79,7 +87,9 @@ public final class KernelFunction {
     public NativeKernels computeOffHeap(Matrix x1, Matrix x2, KernelOptions options, boolean keepNngp) {
         final KernelOptions o = options == null ? KernelOptions.defaults() : options;
         if (!keepNngp && !o.computeNtk())
-            throw new IllegalArgumentException("computeOffHeap: keepNngp = false needs computeNtk = true (nothing would be stored)");
-        return KernelBackends.run(o.device(), architecture, engine -> engine.computeOffHeap(architecture, x1, x2, o, keepNngp));
+            throw new IllegalArgumentException(
+                    "computeOffHeap: keepNngp = false needs computeNtk = true (nothing would be stored)");
+        return KernelBackends.run(
+                o.device(), architecture, engine -> engine.computeOffHeap(architecture, x1, x2, o, keepNngp));
     }
 }

@@ -8,5 +8,7 @@ public enum KernelKind {
     NTK;
 
     /** "NNGP" or "NTK", for messages. */
-    public String label() { return name(); }
+    public String label() {
+        return name();
+    }
 }

@@ -37,6 +37,7 @@ public final class KernelProgress {
     }
 
     private static IllegalStateException failed(RuntimeException e) {
-        return new IllegalStateException("the progress listener threw " + e + "; the kernel computation was stopped", e);
+        return new IllegalStateException(
+                "the progress listener threw " + e + "; the kernel computation was stopped", e);
     }
 }

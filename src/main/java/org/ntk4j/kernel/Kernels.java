@@ -24,8 +24,14 @@ public record Kernels(Matrix nngp, Matrix ntk, double[] cov1, double[] cov2) {
     }
 
     /** A copy of cov1. */
-    @Override public double[] cov1() { return cov1.clone(); }
+    @Override
+    public double[] cov1() {
+        return cov1.clone();
+    }
 
     /** A copy of cov2, or null. */
-    @Override public double[] cov2() { return cov2 == null ? null : cov2.clone(); }
+    @Override
+    public double[] cov2() {
+        return cov2 == null ? null : cov2.clone();
+    }
 }

@@ -16,21 +16,25 @@ import org.ntk4j.arch.activation.Numerical;
  */
 public final class LayerPlan {
     /** One step: a Dense affine map or a nonlinearity (Identity steps are dropped: they change nothing). */
-    public sealed interface Step permits DenseStep, ActStep { }
+    public sealed interface Step permits DenseStep, ActStep {}
 
     /**
      * Dense: NNGP K ← w2·K + b2; NTK Θ ← K_new + w2·Θ ('ntk') or Θ ← nIn·K_old + w2·Θ + bias ('standard').
      */
     public record DenseStep(double w2, double b2, double nIn, double biasTerm, boolean standard) implements Step {
         /** α of the NTK update written for both parameterizations as Θ ← α·K_old + β + w2·Θ. */
-        public double ntkAlpha() { return standard ? nIn : w2; }
+        public double ntkAlpha() {
+            return standard ? nIn : w2;
+        }
 
         /** β of that update. */
-        public double ntkBeta() { return standard ? biasTerm : b2; }
+        public double ntkBeta() {
+            return standard ? biasTerm : b2;
+        }
     }
 
     /** A nonlinearity; {@code index} selects its pre-activation variances. */
-    public record ActStep(Activation act, int index) implements Step { }
+    public record ActStep(Activation act, int index) implements Step {}
 
     final Step[] steps;
     final int activations;
@@ -60,10 +64,14 @@ public final class LayerPlan {
     }
 
     /** The steps in order; every ActStep directly follows a DenseStep (Architecture guarantees it). */
-    public List<Step> steps() { return List.of(steps); }
+    public List<Step> steps() {
+        return List.of(steps);
+    }
 
     /** The number of ActSteps (the length of {@link #variances}'s {@code pre}). */
-    public int activations() { return activations; }
+    public int activations() {
+        return activations;
+    }
 
     /**
      * Runs the variance recursion for the rows of one input. {@code pre[a]} receives the

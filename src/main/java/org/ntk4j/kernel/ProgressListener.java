@@ -12,7 +12,7 @@ package org.ntk4j.kernel;
 @FunctionalInterface
 public interface ProgressListener {
     /** A listener that ignores progress. */
-    ProgressListener NONE = (done, total) -> { };
+    ProgressListener NONE = (done, total) -> {};
 
     /**
      * {@code done} of {@code total} units of the current stage are finished. Reports may arrive out
@@ -24,7 +24,7 @@ public interface ProgressListener {
      * A stage begins: the following reports count its {@code total} units (0 when it has no
      * measurable units). Ignored by default, so that a lambda listener needs only {@link #onProgress}.
      */
-    default void onStage(String stage, long total) { }
+    default void onStage(String stage, long total) {}
 
     /**
      * This listener with every stage it is told of named {@code stage} instead: for a caller that
@@ -33,8 +33,15 @@ public interface ProgressListener {
     default ProgressListener renamed(String stage) {
         ProgressListener self = this;
         return new ProgressListener() {
-            @Override public void onProgress(long done, long total) { self.onProgress(done, total); }
-            @Override public void onStage(String ignored, long total) { self.onStage(stage, total); }
+            @Override
+            public void onProgress(long done, long total) {
+                self.onProgress(done, total);
+            }
+
+            @Override
+            public void onStage(String ignored, long total) {
+                self.onStage(stage, total);
+            }
         };
     }
 }

@@ -17,8 +17,16 @@ import org.ntk4j.linalg.NativeMatrix;
  */
 final class TileRecursion {
     /** Inputs shared by all workers (read-only during the tile phase). */
-    record Shared(LayerPlan plan, double d, double[] q0, double[][] pre1, double[][] pre2, boolean mirror, boolean sameInputs, int n1,
-                  Outputs out) { }
+    record Shared(
+            LayerPlan plan,
+            double d,
+            double[] q0,
+            double[][] pre1,
+            double[][] pre2,
+            boolean mirror,
+            boolean sameInputs,
+            int n1,
+            Outputs out) {}
 
     /**
      * Where the final NNGP and NTK go: heap float64 or float32 arrays, or off-heap column-major
@@ -26,8 +34,15 @@ final class TileRecursion {
      * heap output holds it). Any of them may be null (not stored); {@code ntk} says whether Θ is
      * computed at all.
      */
-    record Outputs(boolean ntk, double[] nngp64, double[] ntk64, float[] nngp32, float[] ntk32,
-                   NativeMatrix nngpNative, NativeMatrix ntkNative, boolean round32) { }
+    record Outputs(
+            boolean ntk,
+            double[] nngp64,
+            double[] ntk64,
+            float[] nngp32,
+            float[] ntk32,
+            NativeMatrix nngpNative,
+            NativeMatrix ntkNative,
+            boolean round32) {}
 
     private final Shared s;
     private final double[] k;
@@ -69,8 +84,8 @@ final class TileRecursion {
             int gj = j0 + j;
             // K⁰ = (x·x')/d: product, then division, as neural-tangents computes it.
             for (int idx = j * rows, end = idx + rows; idx < end; idx++) k[idx] = k[idx] / d;
-            if (s.mirror())  // only i ≤ j is valid in the panel: take the lower triangle from the mirror
-                for (int gi = Math.max(i0, gj + 1); gi < i0 + rows; gi++)
+            if (s.mirror()) // only i ≤ j is valid in the panel: take the lower triangle from the mirror
+            for (int gi = Math.max(i0, gj + 1); gi < i0 + rows; gi++)
                     k[gi - i0 + j * rows] = panel.get((gi - c0) * ld + (gj - r0)) / d;
             // K⁰(x, x) is exactly the variance |x|²/d (so that the correlation is exactly 1 there).
             if (s.sameInputs() && gj >= i0 && gj < i0 + rows) k[gj - i0 + j * rows] = s.q0()[gj];
@@ -82,15 +97,36 @@ final class TileRecursion {
         if (th == null) {
             for (int idx = 0; idx < n; idx++) k[idx] = w2 * k[idx] + b2;
         } else if (!d.standard()) {
-            if (thetaZero) for (int idx = 0; idx < n; idx++) { double nk = w2 * k[idx] + b2; k[idx] = nk; th[idx] = nk; }
-            else for (int idx = 0; idx < n; idx++) { double nk = w2 * k[idx] + b2; k[idx] = nk; th[idx] = nk + w2 * th[idx]; }
+            if (thetaZero)
+                for (int idx = 0; idx < n; idx++) {
+                    double nk = w2 * k[idx] + b2;
+                    k[idx] = nk;
+                    th[idx] = nk;
+                }
+            else
+                for (int idx = 0; idx < n; idx++) {
+                    double nk = w2 * k[idx] + b2;
+                    k[idx] = nk;
+                    th[idx] = nk + w2 * th[idx];
+                }
         } else {
-            if (thetaZero) for (int idx = 0; idx < n; idx++) { double c = k[idx]; th[idx] = nIn * c + bias; k[idx] = w2 * c + b2; }
-            else for (int idx = 0; idx < n; idx++) { double c = k[idx]; th[idx] = nIn * c + w2 * th[idx] + bias; k[idx] = w2 * c + b2; }
+            if (thetaZero)
+                for (int idx = 0; idx < n; idx++) {
+                    double c = k[idx];
+                    th[idx] = nIn * c + bias;
+                    k[idx] = w2 * c + b2;
+                }
+            else
+                for (int idx = 0; idx < n; idx++) {
+                    double c = k[idx];
+                    th[idx] = nIn * c + w2 * th[idx] + bias;
+                    k[idx] = w2 * c + b2;
+                }
         }
     }
 
-    private void activation(Activation act, int rows, int cols, double[] q1, int off1, double[] q2, int off2, double[] theta) {
+    private void activation(
+            Activation act, int rows, int cols, double[] q1, int off1, double[] q2, int off2, double[] theta) {
         if (act instanceof TileMap tm) {
             tm.mapTile(rows, cols, q1, off1, q2, off2, k, theta);
             return;
@@ -129,10 +165,22 @@ final class TileRecursion {
                 double kv = k[idx], tv = th == null ? 0.0 : th[idx];
                 check(gi, gj, kv, tv, float32);
                 int a = (int) (gi + (long) gj * n1), b = (int) (gj + (long) gi * n1);
-                if (n64 != null) { n64[a] = kv; if (sym) n64[b] = kv; }
-                if (t64 != null) { t64[a] = tv; if (sym) t64[b] = tv; }
-                if (n32 != null) { n32[a] = (float) kv; if (sym) n32[b] = (float) kv; }
-                if (t32 != null) { t32[a] = (float) tv; if (sym) t32[b] = (float) tv; }
+                if (n64 != null) {
+                    n64[a] = kv;
+                    if (sym) n64[b] = kv;
+                }
+                if (t64 != null) {
+                    t64[a] = tv;
+                    if (sym) t64[b] = tv;
+                }
+                if (n32 != null) {
+                    n32[a] = (float) kv;
+                    if (sym) n32[b] = (float) kv;
+                }
+                if (t32 != null) {
+                    t32[a] = (float) tv;
+                    if (sym) t32[b] = (float) tv;
+                }
             }
         }
     }
@@ -187,12 +235,19 @@ final class TileRecursion {
      * the check is on the rounded value.
      */
     private static void check(int i, int j, double kv, double tv, boolean float32) {
-        boolean ok = float32 ? Float.isFinite((float) kv) && Float.isFinite((float) tv) : Double.isFinite(kv) && Double.isFinite(tv);
+        boolean ok = float32
+                ? Float.isFinite((float) kv) && Float.isFinite((float) tv)
+                : Double.isFinite(kv) && Double.isFinite(tv);
         if (ok) return;
-        String where = "entry (row " + i + ", column " + j + ") (0-based) is not finite (nngp=" + kv + ", ntk=" + tv + ")";
+        String where =
+                "entry (row " + i + ", column " + j + ") (0-based) is not finite (nngp=" + kv + ", ntk=" + tv + ")";
         if (float32 && Double.isFinite(kv) && Double.isFinite(tv))
-            throw new NonFiniteResultException("kernel (float32)", where + " in float32, whose largest value is ~3.4e38; "
-                + "use float64 (DType.FLOAT64) or scale the inputs down");
-        throw new NonFiniteResultException("kernel", where + ": the recursion overflowed; use smaller W_std/b_std, fewer layers or smaller inputs");
+            throw new NonFiniteResultException(
+                    "kernel (float32)",
+                    where + " in float32, whose largest value is ~3.4e38; "
+                            + "use float64 (DType.FLOAT64) or scale the inputs down");
+        throw new NonFiniteResultException(
+                "kernel",
+                where + ": the recursion overflowed; use smaller W_std/b_std, fewer layers or smaller inputs");
     }
 }

@@ -43,7 +43,9 @@ public final class Cholesky implements AutoCloseable {
      * @throws InvalidInputException    when the diagonal is not finite or not positive on average
      */
     public static Cholesky factor(NativeMatrix a, JitterPolicy policy, String what) {
-        if (a.rows() != a.cols()) throw new IllegalArgumentException(what + ": Cholesky needs a square matrix, got " + a.rows() + "x" + a.cols());
+        if (a.rows() != a.cols())
+            throw new IllegalArgumentException(
+                    what + ": Cholesky needs a square matrix, got " + a.rows() + "x" + a.cols());
         int n = a.rows();
         try {
             if (n == 0) return new Cholesky(a, JitterReport.NONE, 1.0);
@@ -73,7 +75,7 @@ public final class Cholesky implements AutoCloseable {
             throw new InvalidInputException(what, "diagonal is not finite (NaN or infinite entries); check the inputs");
         if (!(meanDiag > 0))
             throw new IllPosedProblemException(what + " has mean diagonal " + meanDiag
-                + " (not positive): the kernel is zero or not a covariance; check the architecture and inputs");
+                    + " (not positive): the kernel is zero or not a covariance; check the architecture and inputs");
         return meanDiag;
     }
 
@@ -83,8 +85,14 @@ public final class Cholesky implements AutoCloseable {
      *
      * @param reason why the plain matrix did not factor, kept for the report and the error
      */
-    private static Cholesky withJitter(NativeMatrix a, double[] diag, double meanDiag, double anorm, JitterPolicy policy,
-                                       String what, String reason) {
+    private static Cholesky withJitter(
+            NativeMatrix a,
+            double[] diag,
+            double meanDiag,
+            double anorm,
+            JitterPolicy policy,
+            String what,
+            String reason) {
         int n = diag.length;
         int attempts = 1;
         double jitter = policy.initialRelative() * meanDiag;
@@ -101,23 +109,29 @@ public final class Cholesky implements AutoCloseable {
             }
             jitter *= policy.growth();
         }
-        throw new IllPosedProblemException(String.format(java.util.Locale.ROOT,
-            "%s is numerically singular (%s) and stays so with jitter up to %.3g x its mean diagonal; "
-                + "remedy: raise diagReg (e.g. to 1e-6), remove duplicate or nearly duplicate "
-                + "training points, use float64 inputs, or predict at a finite training time",
-            what, reason, policy.maxRelative()));
+        throw new IllPosedProblemException(String.format(
+                java.util.Locale.ROOT,
+                "%s is numerically singular (%s) and stays so with jitter up to %.3g x its mean diagonal; "
+                        + "remedy: raise diagReg (e.g. to 1e-6), remove duplicate or nearly duplicate "
+                        + "training points, use float64 inputs, or predict at a finite training time",
+                what,
+                reason,
+                policy.maxRelative()));
     }
 
     /** Outcome of one dpotrf attempt: failure == null means usable. */
     private record Attempt(String failure, double rcond) {
-        boolean usable() { return failure == null; }
+        boolean usable() {
+            return failure == null;
+        }
     }
 
     /** One dpotrf attempt on the lower triangle of {@code a}. */
     private static Attempt attempt(NativeMatrix a, int n, double anorm, double minRcond) {
         int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, (byte) 'L', n, a.pointer(), n);
         if (info < 0) throw new IllegalStateException("dpotrf: illegal argument " + (-info));
-        if (info > 0) return new Attempt("dpotrf: the leading minor of order " + info + " is not positive definite", Double.NaN);
+        if (info > 0)
+            return new Attempt("dpotrf: the leading minor of order " + info + " is not positive definite", Double.NaN);
         for (int i = 0; i < n; i++)
             if (!Double.isFinite(a.get(i, i))) return new Attempt("dpotrf produced a non-finite factor", Double.NaN);
         double rc;
@@ -127,39 +141,60 @@ public final class Cholesky implements AutoCloseable {
             rc = out.get(0);
         }
         if (!(rc >= minRcond))
-            return new Attempt(String.format(java.util.Locale.ROOT,
-                "reciprocal condition estimate %.3g < %.3g (singular to working precision)", rc, minRcond), rc);
+            return new Attempt(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "reciprocal condition estimate %.3g < %.3g (singular to working precision)",
+                            rc,
+                            minRcond),
+                    rc);
         return new Attempt(null, rc);
     }
 
     /** The order n. */
-    public int size() { return factor.rows(); }
+    public int size() {
+        return factor.rows();
+    }
 
     /** The jitter that was added (NONE if the plain matrix factored). */
-    public JitterReport jitter() { return jitter; }
+    public JitterReport jitter() {
+        return jitter;
+    }
 
     /** LAPACK's estimate of the reciprocal 1-norm condition number of the factored (jittered) matrix. */
-    public double rcond() { return rcond; }
+    public double rcond() {
+        return rcond;
+    }
 
     /** Estimated 1-norm condition number, 1/rcond. */
-    public double conditionEstimate() { return 1.0 / rcond; }
+    public double conditionEstimate() {
+        return 1.0 / rcond;
+    }
 
     /** The factor's storage: L in the lower triangle (the strict upper triangle holds the input). */
-    public NativeMatrix factorStorage() { return factor; }
+    public NativeMatrix factorStorage() {
+        return factor;
+    }
 
     /** B ← (A + jI)⁻¹·B (dpotrs). */
     public void solveInPlace(NativeMatrix b) {
-        if (b.rows() != size()) throw new IllegalArgumentException("cholesky solve: B has " + b.rows() + " rows, need " + size());
+        if (b.rows() != size())
+            throw new IllegalArgumentException("cholesky solve: B has " + b.rows() + " rows, need " + size());
         if (b.cols() == 0 || size() == 0) return;
-        int info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, (byte) 'L', size(), b.cols(), factor.pointer(), size(), b.pointer(), size());
+        int info = LAPACKE_dpotrs(
+                LAPACK_COL_MAJOR, (byte) 'L', size(), b.cols(), factor.pointer(), size(), b.pointer(), size());
         if (info != 0) throw new IllegalStateException("dpotrs: info " + info);
     }
 
     /** B ← B·L⁻ᵀ, i.e. every row of B mapped through L⁻¹ (test-train kernels stored m×n). */
-    public void timesInverseLowerTransposeInPlace(NativeMatrix b) { Blas.solveLowerRight(factor, true, b); }
+    public void timesInverseLowerTransposeInPlace(NativeMatrix b) {
+        Blas.solveLowerRight(factor, true, b);
+    }
 
     /** B ← B·L⁻¹. */
-    public void timesInverseLowerInPlace(NativeMatrix b) { Blas.solveLowerRight(factor, false, b); }
+    public void timesInverseLowerInPlace(NativeMatrix b) {
+        Blas.solveLowerRight(factor, false, b);
+    }
 
     /** L as a new heap matrix (upper triangle zero). */
     public Matrix lower() {
@@ -169,5 +204,8 @@ public final class Cholesky implements AutoCloseable {
         }
     }
 
-    @Override public void close() { factor.close(); }
+    @Override
+    public void close() {
+        factor.close();
+    }
 }

@@ -2,7 +2,8 @@ package org.ntk4j.linalg;
 
 /** Floating-point precision of stored results. float64 is the default everywhere. */
 public enum DType {
-    FLOAT64, FLOAT32;
+    FLOAT64,
+    FLOAT32;
 
     /** Parses {@code float64} / {@code float32} (also {@code f64}, {@code f32}, {@code double}, {@code float}). */
     public static DType parse(String s) {

@@ -14,7 +14,7 @@ import org.ntk4j.error.NonFiniteResultException;
  * the printed matrix, meets). The message also counts the others.
  */
 public final class Finite {
-    private Finite() { }
+    private Finite() {}
 
     /**
      * A non-finite entry: its 0-based position (col = −1 for an entry of a vector), its value and how
@@ -22,20 +22,25 @@ public final class Finite {
      */
     public record Entry(int row, int col, double value, long count) {
         /** "NaN", "+Inf" or "-Inf". */
-        public String what() { return Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf"; }
+        public String what() {
+            return Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
+        }
 
         /**
          * For example {@code "entry (row 3, column 0) is NaN (0-based), and 2 more non-finite entries"},
          * or {@code "entry 3 is +Inf (0-based)"} for a vector.
          */
         public String describe() {
-            return "entry " + (col < 0 ? String.valueOf(row) : "(row " + row + ", column " + col + ")") + " is " + what() + " (0-based)"
-                + (count > 1 ? ", and " + (count - 1) + " more non-finite entr" + (count > 2 ? "ies" : "y") : "");
+            return "entry " + (col < 0 ? String.valueOf(row) : "(row " + row + ", column " + col + ")") + " is "
+                    + what() + " (0-based)"
+                    + (count > 1 ? ", and " + (count - 1) + " more non-finite entr" + (count > 2 ? "ies" : "y") : "");
         }
     }
 
     /** Reads entry k of a column-major rows×cols array. */
-    private interface ColumnMajor { double at(int k); }
+    private interface ColumnMajor {
+        double at(int k);
+    }
 
     /** The first non-finite entry of {@code m}, or null when all are finite. */
     public static Entry first(Matrix m) {
@@ -67,7 +72,10 @@ public final class Finite {
             for (int i = 0; i < rows; i++) {
                 if (ok.test(a.at(i + j * rows))) continue;
                 bad++;
-                if (i < bi) { bi = i; bj = j; }
+                if (i < bi) {
+                    bi = i;
+                    bj = j;
+                }
             }
         return new Entry(bi, bj, a.at(bi + bj * rows), bad);
     }
@@ -88,7 +96,8 @@ public final class Finite {
 
     /** The exception for a non-finite input entry {@code e} of argument {@code arg}. */
     public static InvalidInputException input(String arg, Entry e) {
-        return new InvalidInputException(arg, e.describe() + "; inputs must be finite (remove or impute NaN/Inf values)");
+        return new InvalidInputException(
+                arg, e.describe() + "; inputs must be finite (remove or impute NaN/Inf values)");
     }
 
     /**
@@ -110,7 +119,8 @@ public final class Finite {
 
     /** As {@link #requireResult(Matrix, String, String)} for one computed number. */
     public static double requireResult(double v, String stage, String remedy) {
-        if (!Double.isFinite(v)) throw new NonFiniteResultException(stage, "is " + new Entry(0, 0, v, 1).what() + "; " + remedy);
+        if (!Double.isFinite(v))
+            throw new NonFiniteResultException(stage, "is " + new Entry(0, 0, v, 1).what() + "; " + remedy);
         return v;
     }
 
@@ -124,8 +134,10 @@ public final class Finite {
         for (double v : a)
             if (!Float.isFinite((float) v)) {
                 Entry e = locate(m.rows(), m.cols(), k -> a[k], x -> Float.isFinite((float) x));
-                throw new NonFiniteResultException(stage + " (float32)", "entry (row " + e.row() + ", column " + e.col() + ") is "
-                    + e.value() + " (0-based), beyond float32's range (~3.4e38); use float64 (DType.FLOAT64) or rescale the data");
+                throw new NonFiniteResultException(
+                        stage + " (float32)",
+                        "entry (row " + e.row() + ", column " + e.col() + ") is " + e.value()
+                                + " (0-based), beyond float32's range (~3.4e38); use float64 (DType.FLOAT64) or rescale the data");
             }
         return m;
     }

@@ -20,7 +20,8 @@ public record JitterPolicy(double initialRelative, double growth, double maxRela
 
     public JitterPolicy {
         if (!(initialRelative > 0) || !Double.isFinite(initialRelative))
-            throw new IllegalArgumentException("jitter: initialRelative must be > 0 and finite, got " + initialRelative);
+            throw new IllegalArgumentException(
+                    "jitter: initialRelative must be > 0 and finite, got " + initialRelative);
         if (!(growth > 1) || !Double.isFinite(growth))
             throw new IllegalArgumentException("jitter: growth must be > 1 and finite, got " + growth);
         if (!(maxRelative >= 0) || !Double.isFinite(maxRelative))
@@ -30,11 +31,17 @@ public record JitterPolicy(double initialRelative, double growth, double maxRela
     }
 
     /** 1e-10 … 1e-6 times the mean diagonal, ×10 per attempt; usable when rcond ≥ machine epsilon. */
-    public static JitterPolicy defaults() { return new JitterPolicy(1e-10, 10, 1e-6, EPS); }
+    public static JitterPolicy defaults() {
+        return new JitterPolicy(1e-10, 10, 1e-6, EPS);
+    }
 
     /** Never adds jitter: a matrix that is not numerically positive definite is an error. */
-    public static JitterPolicy none() { return new JitterPolicy(1e-10, 10, 0, EPS); }
+    public static JitterPolicy none() {
+        return new JitterPolicy(1e-10, 10, 0, EPS);
+    }
 
     /** The same policy with another cap. */
-    public JitterPolicy withMaxRelative(double v) { return new JitterPolicy(initialRelative, growth, v, minRcond); }
+    public JitterPolicy withMaxRelative(double v) {
+        return new JitterPolicy(initialRelative, growth, v, minRcond);
+    }
 }

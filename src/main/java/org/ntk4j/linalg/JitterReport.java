@@ -19,11 +19,20 @@ public record JitterReport(double added, double relative, int attempts, String r
     }
 
     /** Whether anything was added. */
-    public boolean applied() { return added > 0; }
+    public boolean applied() {
+        return added > 0;
+    }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return applied()
-            ? String.format(java.util.Locale.ROOT, "jitter %.3g (%.3g x mean diagonal) after %d attempts: %s", added, relative, attempts, reason)
-            : "no jitter";
+                ? String.format(
+                        java.util.Locale.ROOT,
+                        "jitter %.3g (%.3g x mean diagonal) after %d attempts: %s",
+                        added,
+                        relative,
+                        attempts,
+                        reason)
+                : "no jitter";
     }
 }

@@ -20,7 +20,8 @@ public final class Matrix {
         long need = (long) rows * cols;
         long have = f64 != null ? f64.length : f32.length;
         if (need != have)
-            throw new IllegalArgumentException("matrix: " + rows + "x" + cols + " needs " + need + " values, got " + have);
+            throw new IllegalArgumentException(
+                    "matrix: " + rows + "x" + cols + " needs " + need + " values, got " + have);
         this.rows = rows;
         this.cols = cols;
         this.f64 = f64;
@@ -28,18 +29,22 @@ public final class Matrix {
     }
 
     /** Takes ownership of a column-major float64 array (no copy): do not modify it afterwards. */
-    public static Matrix wrapColumnMajor(int rows, int cols, double[] data) { return new Matrix(rows, cols, data, null); }
+    public static Matrix wrapColumnMajor(int rows, int cols, double[] data) {
+        return new Matrix(rows, cols, data, null);
+    }
 
     /** Takes ownership of a column-major float32 array (no copy): do not modify it afterwards. */
-    public static Matrix wrapColumnMajor(int rows, int cols, float[] data) { return new Matrix(rows, cols, null, data); }
+    public static Matrix wrapColumnMajor(int rows, int cols, float[] data) {
+        return new Matrix(rows, cols, null, data);
+    }
 
     /** Copies a row-major float64 array. */
     public static Matrix fromRowMajor(int rows, int cols, double[] data) {
         if ((long) rows * cols != data.length)
-            throw new IllegalArgumentException("matrix: " + rows + "x" + cols + " needs " + ((long) rows * cols) + " values, got " + data.length);
+            throw new IllegalArgumentException(
+                    "matrix: " + rows + "x" + cols + " needs " + ((long) rows * cols) + " values, got " + data.length);
         double[] cm = new double[data.length];
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++) cm[i + j * rows] = data[i * cols + j];
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) cm[i + j * rows] = data[i * cols + j];
         return new Matrix(rows, cols, cm, null);
     }
 
@@ -48,18 +53,30 @@ public final class Matrix {
         int r = a.length, c = r == 0 ? 0 : a[0].length;
         double[] cm = new double[r * c];
         for (int i = 0; i < r; i++) {
-            if (a[i].length != c) throw new IllegalArgumentException("matrix: row " + i + " has " + a[i].length + " columns, expected " + c);
+            if (a[i].length != c)
+                throw new IllegalArgumentException(
+                        "matrix: row " + i + " has " + a[i].length + " columns, expected " + c);
             for (int j = 0; j < c; j++) cm[i + j * r] = a[i][j];
         }
         return new Matrix(r, c, cm, null);
     }
 
     /** An n×1 column from a vector (copied). */
-    public static Matrix column(double[] v) { return new Matrix(v.length, 1, v.clone(), null); }
+    public static Matrix column(double[] v) {
+        return new Matrix(v.length, 1, v.clone(), null);
+    }
 
-    public int rows() { return rows; }
-    public int cols() { return cols; }
-    public DType dtype() { return f64 != null ? DType.FLOAT64 : DType.FLOAT32; }
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public DType dtype() {
+        return f64 != null ? DType.FLOAT64 : DType.FLOAT32;
+    }
 
     /** Entry (i, j). */
     public double get(int i, int j) {
@@ -110,8 +127,7 @@ public final class Matrix {
     /** A copy of the data in row-major (C) order, float64. */
     public double[] toRowMajor() {
         double[] d = new double[rows * cols];
-        for (int j = 0; j < cols; j++)
-            for (int i = 0; i < rows; i++) d[i * cols + j] = get(i, j);
+        for (int j = 0; j < cols; j++) for (int i = 0; i < rows; i++) d[i * cols + j] = get(i, j);
         return d;
     }
 
@@ -134,7 +150,8 @@ public final class Matrix {
         if (i0 < 0 || i1 > rows || i0 > i1)
             throw new IndexOutOfBoundsException("rows [" + i0 + ", " + i1 + ") of a matrix with " + rows + " rows");
         if ((long) (i1 - i0) * cols > capacity)
-            throw new IndexOutOfBoundsException("destination holds " + capacity + " entries, " + (long) (i1 - i0) * cols + " needed");
+            throw new IndexOutOfBoundsException(
+                    "destination holds " + capacity + " entries, " + (long) (i1 - i0) * cols + " needed");
     }
 
     /** A copy as {@code double[rows][cols]}. */
@@ -175,7 +192,9 @@ public final class Matrix {
      * 0: dividing by 2^e (see {@link #scalb}) brings them to [−2, 2] exactly. Solvers do so to keep
      * targets near 1e308 from overflowing in intermediate results.
      */
-    public int maxAbsExponent() { return Scaling.exponent(f64 != null ? f64 : toColumnMajor()); }
+    public int maxAbsExponent() {
+        return Scaling.exponent(f64 != null ? f64 : toColumnMajor());
+    }
 
     /**
      * This matrix times 2^e ({@link Scaling#scalb}), in float64 (itself when e = 0): results computed
@@ -186,12 +205,22 @@ public final class Matrix {
         return e == 0 ? this : new Matrix(rows, cols, Scaling.scalb(f64 != null ? f64 : toColumnMajor(), e), null);
     }
 
-    @Override public boolean equals(Object o) {
-        return o instanceof Matrix m && m.rows == rows && m.cols == cols
-            && Arrays.equals(m.f64, f64) && Arrays.equals(m.f32, f32);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Matrix m
+                && m.rows == rows
+                && m.cols == cols
+                && Arrays.equals(m.f64, f64)
+                && Arrays.equals(m.f32, f32);
     }
 
-    @Override public int hashCode() { return 31 * (31 * rows + cols) + (f64 != null ? Arrays.hashCode(f64) : Arrays.hashCode(f32)); }
+    @Override
+    public int hashCode() {
+        return 31 * (31 * rows + cols) + (f64 != null ? Arrays.hashCode(f64) : Arrays.hashCode(f32));
+    }
 
-    @Override public String toString() { return "Matrix[" + rows + "x" + cols + ", " + dtype() + "]"; }
+    @Override
+    public String toString() {
+        return "Matrix[" + rows + "x" + cols + ", " + dtype() + "]";
+    }
 }

@@ -9,7 +9,7 @@ import org.ntk4j.error.InsufficientMemoryException;
  * Throws {@link InsufficientMemoryException} with the byte counts instead of letting the JVM die.
  */
 public final class MemoryGuard {
-    private MemoryGuard() { }
+    private MemoryGuard() {}
 
     /** Bytes of {@code rows × cols} float64 values, or {@code Long.MAX_VALUE} on overflow. */
     public static long float64Bytes(long rows, long cols) {

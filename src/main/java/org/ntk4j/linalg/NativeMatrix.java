@@ -40,19 +40,25 @@ public final class NativeMatrix implements AutoCloseable {
     private DoubleBuffer[] chunks;
     /** chunks[0] when there is one chunk (the fast path), else null. */
     private DoubleBuffer buffer;
+
     static final int CHUNK_SHIFT = 27;
     private final int chunkShift; // CHUNK_SHIFT (tests use smaller chunks to exercise the boundaries)
     private final long chunkMask;
     private final AtomicInteger state = new AtomicInteger();
 
-    private NativeMatrix(int rows, int cols, String what) { this(rows, cols, what, CHUNK_SHIFT); }
+    private NativeMatrix(int rows, int cols, String what) {
+        this(rows, cols, what, CHUNK_SHIFT);
+    }
 
     private NativeMatrix(int rows, int cols, String what, int chunkShift) {
         if (rows < 0 || cols < 0) throw new IllegalArgumentException(what + ": negative shape " + rows + "x" + cols);
         long count = (long) rows * cols;
         if (count > Integer.MAX_VALUE - 8)
-            throw new org.ntk4j.error.InsufficientMemoryException(what + " (" + rows + "x" + cols
-                + " exceeds 2^31 entries, the largest native matrix ntk4j addresses)", MemoryGuard.float64Bytes(rows, cols), 0);
+            throw new org.ntk4j.error.InsufficientMemoryException(
+                    what + " (" + rows + "x" + cols
+                            + " exceeds 2^31 entries, the largest native matrix ntk4j addresses)",
+                    MemoryGuard.float64Bytes(rows, cols),
+                    0);
         if (chunkShift < 1 || chunkShift > CHUNK_SHIFT) throw new IllegalArgumentException("chunk shift " + chunkShift);
         MemoryGuard.requireOffHeap(what, MemoryGuard.float64Bytes(rows, cols));
         this.rows = rows;
@@ -66,7 +72,8 @@ public final class NativeMatrix implements AutoCloseable {
         this.chunks = new DoubleBuffer[nChunks];
         for (int c = 0; c < nChunks; c++) {
             long lo = (long) c << chunkShift, hi = Math.min(total, lo + (1L << chunkShift));
-            // why: JavaCPP caps a buffer's byte offsets at 2^31 - 1, so offset the address (getPointer), not the position
+            // why: JavaCPP caps a buffer's byte offsets at 2^31 - 1, so offset the address (getPointer), not the
+            // position
             chunks[c] = pointer.getPointer(lo).capacity(hi - lo).limit(hi - lo).asBuffer();
         }
         this.buffer = nChunks == 1 ? chunks[0] : null;
@@ -85,10 +92,14 @@ public final class NativeMatrix implements AutoCloseable {
     }
 
     /** An uninitialised rows×cols matrix (contents undefined until written). */
-    public static NativeMatrix allocate(int rows, int cols, String what) { return new NativeMatrix(rows, cols, what); }
+    public static NativeMatrix allocate(int rows, int cols, String what) {
+        return new NativeMatrix(rows, cols, what);
+    }
 
     /** As {@link #allocate}, with chunks of 2^chunkShift entries (tests: small chunks exercise the chunk boundaries). */
-    static NativeMatrix allocate(int rows, int cols, String what, int chunkShift) { return new NativeMatrix(rows, cols, what, chunkShift); }
+    static NativeMatrix allocate(int rows, int cols, String what, int chunkShift) {
+        return new NativeMatrix(rows, cols, what, chunkShift);
+    }
 
     /** A rows×cols matrix of zeros (its pages touched in order, by the calling thread). */
     public static NativeMatrix zeros(int rows, int cols, String what) {
@@ -112,10 +123,12 @@ public final class NativeMatrix implements AutoCloseable {
             // scales with threads; memcpy itself is a small part of it
             DoublePointer base = n.pointer;
             try {
-                ParallelRegion.forEach("copying " + what + " off-heap", "ntk4j-copy", threads, threads, () -> null, (none, t) -> {
-                    int lo = (int) ((long) src.length * t / threads), hi = (int) ((long) src.length * (t + 1) / threads);
-                    new DoublePointer(base).position(lo).put(src, lo, hi - lo);
-                });
+                ParallelRegion.forEach(
+                        "copying " + what + " off-heap", "ntk4j-copy", threads, threads, () -> null, (none, t) -> {
+                            int lo = (int) ((long) src.length * t / threads),
+                                    hi = (int) ((long) src.length * (t + 1) / threads);
+                            new DoublePointer(base).position(lo).put(src, lo, hi - lo);
+                        });
             } catch (RuntimeException | Error e) {
                 n.close(); // every copying thread has stopped
                 throw e;
@@ -124,14 +137,21 @@ public final class NativeMatrix implements AutoCloseable {
         return n;
     }
 
-    public int rows() { return rows; }
-    public int cols() { return cols; }
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
 
     /**
      * The native data (for BLAS/LAPACK calls), positioned at 0. It does not keep this matrix
      * reachable: keep the matrix in a variable used after the native call (or fence it).
      */
-    public DoublePointer pointer() { return live().position(0); }
+    public DoublePointer pointer() {
+        return live().position(0);
+    }
 
     /** Entry (i, j). */
     public double get(int i, int j) {
@@ -215,7 +235,8 @@ public final class NativeMatrix implements AutoCloseable {
 
     private void checkRun(long k, int len) {
         if (len < 0 || k < 0 || k + len > (long) rows * cols)
-            throw new IndexOutOfBoundsException("run [" + k + ", " + (k + len) + ") of a " + rows + "x" + cols + " matrix");
+            throw new IndexOutOfBoundsException(
+                    "run [" + k + ", " + (k + len) + ") of a " + rows + "x" + cols + " matrix");
     }
 
     /**
@@ -225,7 +246,8 @@ public final class NativeMatrix implements AutoCloseable {
      */
     public java.nio.ByteBuffer byteView(long k, int len) {
         if (len < 0 || k < 0 || k + len > (long) rows * cols || len > (1 << CHUNK_SHIFT))
-            throw new IndexOutOfBoundsException("byte view [" + k + ", " + (k + len) + ") of a " + rows + "x" + cols + " matrix");
+            throw new IndexOutOfBoundsException(
+                    "byte view [" + k + ", " + (k + len) + ") of a " + rows + "x" + cols + " matrix");
         // getPointer offsets the address: JavaCPP caps a buffer's byte offsets at 2^31 - 1
         return live().getPointer(k).capacity(len).limit(len).asByteBuffer();
     }
@@ -248,16 +270,14 @@ public final class NativeMatrix implements AutoCloseable {
     /** Copies the upper triangle onto the lower one (square matrices). */
     public void mirrorUpperToLower() {
         requireSquare();
-        for (int j = 0; j < cols; j++)
-            for (int i = j + 1; i < rows; i++) store(index(i, j), load(index(j, i)));
+        for (int j = 0; j < cols; j++) for (int i = j + 1; i < rows; i++) store(index(i, j), load(index(j, i)));
         Reference.reachabilityFence(this);
     }
 
     /** Copies the lower triangle onto the upper one (square matrices). */
     public void mirrorLowerToUpper() {
         requireSquare();
-        for (int j = 0; j < cols; j++)
-            for (int i = j + 1; i < rows; i++) store(index(j, i), load(index(i, j)));
+        for (int j = 0; j < cols; j++) for (int i = j + 1; i < rows; i++) store(index(j, i), load(index(i, j)));
         Reference.reachabilityFence(this);
     }
 
@@ -276,14 +296,14 @@ public final class NativeMatrix implements AutoCloseable {
     /** Sets every entry strictly above the diagonal to 0 (square matrices). */
     public void zeroUpper() {
         requireSquare();
-        for (int j = 1; j < cols; j++)
-            for (int i = 0; i < j; i++) store(index(i, j), 0.0);
+        for (int j = 1; j < cols; j++) for (int i = 0; i < j; i++) store(index(i, j), 0.0);
         Reference.reachabilityFence(this);
     }
 
     /** Multiplies column j by {@code s[j]} for every column. */
     public void scaleColumns(double[] s) {
-        if (s.length != cols) throw new IllegalArgumentException("scaleColumns: need " + cols + " factors, got " + s.length);
+        if (s.length != cols)
+            throw new IllegalArgumentException("scaleColumns: need " + cols + " factors, got " + s.length);
         for (int j = 0; j < cols; j++) {
             double f = s[j];
             long base = (long) j * rows;
@@ -294,7 +314,8 @@ public final class NativeMatrix implements AutoCloseable {
 
     /** Multiplies row i by {@code s[i]} for every row. */
     public void scaleRows(double[] s) {
-        if (s.length != rows) throw new IllegalArgumentException("scaleRows: need " + rows + " factors, got " + s.length);
+        if (s.length != rows)
+            throw new IllegalArgumentException("scaleRows: need " + rows + " factors, got " + s.length);
         for (int j = 0; j < cols; j++) {
             long base = (long) j * rows;
             for (int i = 0; i < rows; i++) store(base + i, load(base + i) * s[i]);
@@ -314,7 +335,8 @@ public final class NativeMatrix implements AutoCloseable {
     /** Copies all entries of the heap matrix {@code m} (same shape, converted to float64) into this matrix. */
     public void copyFrom(Matrix m) {
         if (m.rows() != rows || m.cols() != cols)
-            throw new IllegalArgumentException("copyFrom: shape " + m.rows() + "x" + m.cols() + " into " + rows + "x" + cols);
+            throw new IllegalArgumentException(
+                    "copyFrom: shape " + m.rows() + "x" + m.cols() + " into " + rows + "x" + cols);
         pointer().put(m.f64 != null ? m.f64 : m.toColumnMajor());
         Reference.reachabilityFence(this);
     }
@@ -322,7 +344,8 @@ public final class NativeMatrix implements AutoCloseable {
     /** Copies all entries of {@code other} (same shape) into this matrix. */
     public void copyFrom(NativeMatrix other) {
         if (other.rows != rows || other.cols != cols)
-            throw new IllegalArgumentException("copyFrom: shape " + other.rows + "x" + other.cols + " into " + rows + "x" + cols);
+            throw new IllegalArgumentException(
+                    "copyFrom: shape " + other.rows + "x" + other.cols + " into " + rows + "x" + cols);
         pointer().put(other.pointer());
         Reference.reachabilityFence(this);
         Reference.reachabilityFence(other);
@@ -330,7 +353,8 @@ public final class NativeMatrix implements AutoCloseable {
 
     /** The data as a column-major heap array. */
     public double[] toColumnMajorArray() {
-        MemoryGuard.requireHeap("copying a " + rows + "x" + cols + " result to the heap", MemoryGuard.float64Bytes(rows, cols));
+        MemoryGuard.requireHeap(
+                "copying a " + rows + "x" + cols + " result to the heap", MemoryGuard.float64Bytes(rows, cols));
         double[] d = new double[Math.toIntExact((long) rows * cols)];
         pointer().get(d);
         Reference.reachabilityFence(this);
@@ -338,7 +362,9 @@ public final class NativeMatrix implements AutoCloseable {
     }
 
     /** An immutable heap copy. */
-    public Matrix toMatrix() { return Matrix.wrapColumnMajor(rows, cols, toColumnMajorArray()); }
+    public Matrix toMatrix() {
+        return Matrix.wrapColumnMajor(rows, cols, toColumnMajorArray());
+    }
 
     /** Whether every entry is finite. */
     public boolean allFinite() {
@@ -375,7 +401,8 @@ public final class NativeMatrix implements AutoCloseable {
     }
 
     private void requireSquare() {
-        if (rows != cols) throw new IllegalStateException("operation needs a square matrix, this is " + rows + "x" + cols);
+        if (rows != cols)
+            throw new IllegalStateException("operation needs a square matrix, this is " + rows + "x" + cols);
     }
 
     private DoublePointer live() {
@@ -385,9 +412,10 @@ public final class NativeMatrix implements AutoCloseable {
     }
 
     private IllegalStateException notOpen() {
-        return new IllegalStateException(state.get() == RELEASED
-            ? "native matrix '" + what + "' was handed over (takeOwnership): use the new handle"
-            : "native matrix '" + what + "' is closed: it cannot be used after close()");
+        return new IllegalStateException(
+                state.get() == RELEASED
+                        ? "native matrix '" + what + "' was handed over (takeOwnership): use the new handle"
+                        : "native matrix '" + what + "' is closed: it cannot be used after close()");
     }
 
     /**
@@ -397,9 +425,10 @@ public final class NativeMatrix implements AutoCloseable {
     public final class Pin implements AutoCloseable {
         private boolean released;
 
-        private Pin() { }
+        private Pin() {}
 
-        @Override public void close() {
+        @Override
+        public void close() {
             if (released) return;
             released = true;
             state.decrementAndGet();
@@ -415,7 +444,9 @@ public final class NativeMatrix implements AutoCloseable {
     }
 
     /** A pin on {@code m}, or null (nothing to pin: try-with-resources skips a null resource). */
-    public static Pin pinIfPresent(NativeMatrix m) { return m == null ? null : m.pin(); }
+    public static Pin pinIfPresent(NativeMatrix m) {
+        return m == null ? null : m.pin();
+    }
 
     /**
      * Moves this matrix's memory to a new handle, which the caller then owns and closes: the explicit
@@ -437,7 +468,8 @@ public final class NativeMatrix implements AutoCloseable {
      * close is a bug of ownership) or pinned by work in progress; does nothing after
      * {@link #takeOwnership()}.
      */
-    @Override public void close() {
+    @Override
+    public void close() {
         if (state.get() == RELEASED) return;
         if (!state.compareAndSet(0, CLOSED)) throw inUseOr("close");
         DoublePointer p = pointer;
@@ -449,9 +481,14 @@ public final class NativeMatrix implements AutoCloseable {
 
     private IllegalStateException inUseOr(String action) {
         int s = state.get();
-        return s > 0 ? new IllegalStateException("cannot " + action + " native matrix '" + what + "': it is in use by "
-            + s + " computation" + (s == 1 ? "" : "s") + " (pinned)") : notOpen();
+        return s > 0
+                ? new IllegalStateException("cannot " + action + " native matrix '" + what + "': it is in use by " + s
+                        + " computation" + (s == 1 ? "" : "s") + " (pinned)")
+                : notOpen();
     }
 
-    @Override public String toString() { return "NativeMatrix[" + rows + "x" + cols + "]"; }
+    @Override
+    public String toString() {
+        return "NativeMatrix[" + rows + "x" + cols + "]";
+    }
 }

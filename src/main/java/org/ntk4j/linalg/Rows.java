@@ -6,7 +6,7 @@ package org.ntk4j.linalg;
  * in order j = 0, 1, …, so every caller gets the same rounding.
  */
 public final class Rows {
-    private Rows() { }
+    private Rows() {}
 
     /** Σ_j a_ij·b_ij for every row i of two m×n native matrices. */
     public static double[] dots(NativeMatrix a, NativeMatrix b) {
@@ -26,7 +26,10 @@ public final class Rows {
         for (int j = 0; j < n; j++) {
             int o = j * m;
             double wj = w[j];
-            for (int i = 0; i < m; i++) { double v = a.at(o + i); s[i] += v * v * wj; }
+            for (int i = 0; i < m; i++) {
+                double v = a.at(o + i);
+                s[i] += v * v * wj;
+            }
         }
         return s;
     }
@@ -43,8 +46,7 @@ public final class Rows {
     public static Matrix select(double[] cm, int n, int d, int[] idx) {
         int b = idx.length;
         double[] s = new double[b * d];
-        for (int j = 0; j < d; j++)
-            for (int i = 0; i < b; i++) s[j * b + i] = cm[j * n + idx[i]];
+        for (int j = 0; j < d; j++) for (int i = 0; i < b; i++) s[j * b + i] = cm[j * n + idx[i]];
         return Matrix.wrapColumnMajor(b, d, s);
     }
 }

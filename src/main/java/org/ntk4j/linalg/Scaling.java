@@ -8,7 +8,7 @@ package org.ntk4j.linalg;
  * range, so wherever the unscaled computation does not overflow, the scaled one gives the same bits.
  */
 public final class Scaling {
-    private Scaling() { }
+    private Scaling() {}
 
     /**
      * The binary exponent ({@link Math#getExponent}) of the largest finite |value| among {@code v}

@@ -23,7 +23,9 @@ public final class SymmetricEigen implements AutoCloseable {
 
     /** Decomposes {@code a}, overwriting it with the eigenvectors (ownership passes to the result). */
     public static SymmetricEigen decomposeInPlace(NativeMatrix a, String what) {
-        if (a.rows() != a.cols()) throw new IllegalArgumentException(what + ": eigendecomposition needs a square matrix, got " + a.rows() + "x" + a.cols());
+        if (a.rows() != a.cols())
+            throw new IllegalArgumentException(
+                    what + ": eigendecomposition needs a square matrix, got " + a.rows() + "x" + a.cols());
         int n = a.rows();
         double[] w = new double[n];
         try {
@@ -31,8 +33,9 @@ public final class SymmetricEigen implements AutoCloseable {
                 try (DoublePointer wp = new DoublePointer(n)) {
                     int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, (byte) 'V', (byte) 'L', n, a.pointer(), n, wp);
                     if (info < 0) throw new IllegalStateException("dsyevd: illegal argument " + (-info));
-                    if (info > 0) throw new Ntk4jException(what + ": dsyevd did not converge (" + info
-                        + " off-diagonal elements); the matrix probably contains NaN or huge entries");
+                    if (info > 0)
+                        throw new Ntk4jException(what + ": dsyevd did not converge (" + info
+                                + " off-diagonal elements); the matrix probably contains NaN or huge entries");
                     wp.get(w);
                 }
             }
@@ -50,26 +53,50 @@ public final class SymmetricEigen implements AutoCloseable {
 
     /** The largest eigenvalue of symmetric {@code a} only (dsyevr, index range n..n), reading its lower triangle. */
     public static double largestEigenvalue(Matrix a, String what) {
-        if (a.rows() != a.cols()) throw new IllegalArgumentException(what + ": needs a square matrix, got " + a.rows() + "x" + a.cols());
+        if (a.rows() != a.cols())
+            throw new IllegalArgumentException(what + ": needs a square matrix, got " + a.rows() + "x" + a.cols());
         int n = a.rows();
         if (n == 0) throw new IllegalArgumentException(what + ": empty matrix has no eigenvalues");
         try (NativeMatrix c = NativeMatrix.copyOf(a, what);
-             DoublePointer w = new DoublePointer(n);
-             DoublePointer z = new DoublePointer(1);
-             IntPointer m = new IntPointer(1);
-             IntPointer isuppz = new IntPointer(2)) {
-            int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, (byte) 'N', (byte) 'I', (byte) 'L', n, c.pointer(), n,
-                0.0, 0.0, n, n, 0.0, m, w, z, 1, isuppz);
+                DoublePointer w = new DoublePointer(n);
+                DoublePointer z = new DoublePointer(1);
+                IntPointer m = new IntPointer(1);
+                IntPointer isuppz = new IntPointer(2)) {
+            int info = LAPACKE_dsyevr(
+                    LAPACK_COL_MAJOR,
+                    (byte) 'N',
+                    (byte) 'I',
+                    (byte) 'L',
+                    n,
+                    c.pointer(),
+                    n,
+                    0.0,
+                    0.0,
+                    n,
+                    n,
+                    0.0,
+                    m,
+                    w,
+                    z,
+                    1,
+                    isuppz);
             if (info != 0) throw new Ntk4jException(what + ": dsyevr failed (info " + info + ")");
             return w.get(0);
         }
     }
 
     /** Eigenvalues, ascending (a copy). */
-    public double[] values() { return values.clone(); }
+    public double[] values() {
+        return values.clone();
+    }
 
     /** The eigenvectors as the columns of a native n×n matrix (owned by this object). */
-    public NativeMatrix vectors() { return vectors; }
+    public NativeMatrix vectors() {
+        return vectors;
+    }
 
-    @Override public void close() { vectors.close(); }
+    @Override
+    public void close() {
+        vectors.close();
+    }
 }

@@ -45,7 +45,8 @@ public final class DenseKernelOperator implements KernelOperator {
      * @param ntk      whether to compute the NTK
      * @param keepNngp whether to keep the NNGP (false: the NTK only, which then must be computed)
      */
-    public static DenseKernelOperator compute(Architecture arch, Matrix xTrain, KernelOptions options, boolean ntk, boolean keepNngp) {
+    public static DenseKernelOperator compute(
+            Architecture arch, Matrix xTrain, KernelOptions options, boolean ntk, boolean keepNngp) {
         if (arch == null) throw new InvalidInputException("arch", "is required");
         KernelFunction kf = KernelFunction.of(arch);
         KernelOptions o = (options == null ? KernelOptions.defaults() : options).withComputeNtk(ntk);
@@ -61,8 +62,10 @@ public final class DenseKernelOperator implements KernelOperator {
     public static DenseKernelOperator of(NativeKernels trainTrain) {
         NativeMatrix any = trainTrain.nngp() != null ? trainTrain.nngp() : trainTrain.ntk();
         DenseKernelOperator op = new DenseKernelOperator(any.rows(), trainTrain.cov1(), null, null, null);
-        if (trainTrain.nngp() != null) op.offHeap.put(KernelKind.NNGP, trainTrain.nngp().takeOwnership());
-        if (trainTrain.ntk() != null) op.offHeap.put(KernelKind.NTK, trainTrain.ntk().takeOwnership());
+        if (trainTrain.nngp() != null)
+            op.offHeap.put(KernelKind.NNGP, trainTrain.nngp().takeOwnership());
+        if (trainTrain.ntk() != null)
+            op.offHeap.put(KernelKind.NTK, trainTrain.ntk().takeOwnership());
         return op;
     }
 
@@ -74,9 +77,15 @@ public final class DenseKernelOperator implements KernelOperator {
         return op;
     }
 
-    @Override public int size() { return n; }
+    @Override
+    public int size() {
+        return n;
+    }
 
-    @Override public boolean has(KernelKind kind) { return offHeap.containsKey(kind) || heap.containsKey(kind); }
+    @Override
+    public boolean has(KernelKind kind) {
+        return offHeap.containsKey(kind) || heap.containsKey(kind);
+    }
 
     /**
      * The matrix of {@code kind} off-heap, borrowed (this operator still owns it): a wrapped heap kernel
@@ -108,10 +117,14 @@ public final class DenseKernelOperator implements KernelOperator {
     }
 
     /** Whether {@link #take} with these arguments allocates a new n×n matrix (a copy) rather than handing over storage. */
-    public boolean takeAllocates(KernelKind kind, boolean keep) { return heap.containsKey(kind) || keep || !offHeap.containsKey(kind); }
+    public boolean takeAllocates(KernelKind kind, boolean keep) {
+        return heap.containsKey(kind) || keep || !offHeap.containsKey(kind);
+    }
 
     /** Whether {@link #matrix} of {@code kind} allocates (a wrapped heap kernel not yet copied off-heap). */
-    public boolean matrixAllocates(KernelKind kind) { return !offHeap.containsKey(kind); }
+    public boolean matrixAllocates(KernelKind kind) {
+        return !offHeap.containsKey(kind);
+    }
 
     /** A view of the matrix for reading an entry, without copying a wrapped heap kernel. */
     private double entry(KernelKind kind, int i, int j) {
@@ -122,24 +135,27 @@ public final class DenseKernelOperator implements KernelOperator {
         return m.get(i, j);
     }
 
-    @Override public double[] diagonal(KernelKind kind) {
+    @Override
+    public double[] diagonal(KernelKind kind) {
         double[] d = new double[n];
         for (int i = 0; i < n; i++) d[i] = entry(kind, i, i);
         return d;
     }
 
-    @Override public NativeMatrix times(KernelKind kind, NativeMatrix v) {
+    @Override
+    public NativeMatrix times(KernelKind kind, NativeMatrix v) {
         return Blas.multiply(false, matrix(kind), false, v, kind.label() + " V");
     }
 
-    @Override public NativeMatrix columns(KernelKind kind, int[] idx) {
+    @Override
+    public NativeMatrix columns(KernelKind kind, int[] idx) {
         NativeMatrix c = NativeMatrix.allocate(n, idx.length, "kernel columns");
-        for (int q = 0; q < idx.length; q++)
-            for (int i = 0; i < n; i++) c.set(i, q, entry(kind, i, idx[q]));
+        for (int q = 0; q < idx.length; q++) for (int i = 0; i < n; i++) c.set(i, q, entry(kind, i, idx[q]));
         return c;
     }
 
-    @Override public Kernels block(int r0, int r1, int[] cols) {
+    @Override
+    public Kernels block(int r0, int r1, int[] cols) {
         if (!has(KernelKind.NNGP)) throw missing(KernelKind.NNGP);
         int b = r1 - r0;
         double[] k = new double[b * cols.length];
@@ -153,18 +169,27 @@ public final class DenseKernelOperator implements KernelOperator {
             }
         }
         System.arraycopy(trainVariances, r0, v1, 0, b);
-        return new Kernels(Matrix.wrapColumnMajor(b, cols.length, k), t == null ? null : Matrix.wrapColumnMajor(b, cols.length, t), v1, v2);
+        return new Kernels(
+                Matrix.wrapColumnMajor(b, cols.length, k),
+                t == null ? null : Matrix.wrapColumnMajor(b, cols.length, t),
+                v1,
+                v2);
     }
 
-    @Override public Kernels at(Matrix points, int[] cols) {
+    @Override
+    public Kernels at(Matrix points, int[] cols) {
         return architecture().compute(points, Rows.select(x.toColumnMajor(), n, x.cols(), cols), options);
     }
 
-    @Override public NativeKernels against(Matrix points) {
+    @Override
+    public NativeKernels against(Matrix points) {
         return architecture().computeOffHeap(x, points, options, true);
     }
 
-    @Override public Kernels among(Matrix points, boolean ntk) { return among(points, ntk, options); }
+    @Override
+    public Kernels among(Matrix points, boolean ntk) {
+        return among(points, ntk, options);
+    }
 
     /** As {@link #among(Matrix, boolean)}, with other kernel options (e.g. a progress stage of its own). */
     public Kernels among(Matrix points, boolean ntk, KernelOptions with) {
@@ -180,22 +205,25 @@ public final class DenseKernelOperator implements KernelOperator {
         return architecture().computeOffHeap(points, x, with, keepNngp);
     }
 
-    @Override public double[] priorVariances(Matrix points, KernelKind kind) {
+    @Override
+    public double[] priorVariances(Matrix points, KernelKind kind) {
         return StreamedKernelOperator.priorVariancesOf(architecture(), options, points, kind);
     }
 
     private KernelFunction architecture() {
-        if (kf == null) throw new IllegalStateException("these kernels were precomputed: the test-side kernels must be given too");
+        if (kf == null)
+            throw new IllegalStateException("these kernels were precomputed: the test-side kernels must be given too");
         return kf;
     }
 
     private IllegalStateException missing(KernelKind kind) {
         return new IllegalStateException("the dense operator does not hold the " + kind.label() + " train-train kernel"
-            + " (not computed, or handed over to be factored)");
+                + " (not computed, or handed over to be factored)");
     }
 
     /** Frees the off-heap matrices still held; idempotent. */
-    @Override public void close() {
+    @Override
+    public void close() {
         try {
             for (NativeMatrix m : offHeap.values()) m.close();
         } finally {

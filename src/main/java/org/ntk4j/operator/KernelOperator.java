@@ -60,11 +60,16 @@ public interface KernelOperator extends AutoCloseable {
     double[] priorVariances(Matrix points, KernelKind kind);
 
     /** Full passes of kernel evaluation over the n×n kernel so far (0 for a dense operator after it was built). */
-    default long passes() { return 0; }
+    default long passes() {
+        return 0;
+    }
 
     /** Whether products reuse stored tiles instead of computing the kernel again. */
-    default boolean cachesTiles() { return true; }
+    default boolean cachesTiles() {
+        return true;
+    }
 
     /** Frees what this operator holds; idempotent. */
-    @Override void close();
+    @Override
+    void close();
 }

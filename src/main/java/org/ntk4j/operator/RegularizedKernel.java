@@ -21,9 +21,12 @@ public final class RegularizedKernel implements LinearOperator {
      * @param lambda the ridge λ ≥ 0 added to the diagonal
      */
     public RegularizedKernel(KernelOperator kernel, KernelKind kind, double lambda) {
-        if (kernel == null || kind == null) throw new IllegalArgumentException("regularized kernel: kernel and kind are required");
-        if (!kernel.has(kind)) throw new IllegalArgumentException("regularized kernel: the operator does not hold the " + kind.label());
-        if (!(lambda >= 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("regularized kernel: lambda must be finite and >= 0, got " + lambda);
+        if (kernel == null || kind == null)
+            throw new IllegalArgumentException("regularized kernel: kernel and kind are required");
+        if (!kernel.has(kind))
+            throw new IllegalArgumentException("regularized kernel: the operator does not hold the " + kind.label());
+        if (!(lambda >= 0) || !Double.isFinite(lambda))
+            throw new IllegalArgumentException("regularized kernel: lambda must be finite and >= 0, got " + lambda);
         this.kernel = kernel;
         this.kind = kind;
         this.lambda = lambda;
@@ -37,22 +40,31 @@ public final class RegularizedKernel implements LinearOperator {
     }
 
     /** Number of rows n. */
-    public int size() { return kernel.size(); }
+    public int size() {
+        return kernel.size();
+    }
 
     /** The ridge λ. */
-    public double lambda() { return lambda; }
+    public double lambda() {
+        return lambda;
+    }
 
     /** Which kernel is regularized. */
-    public KernelKind kind() { return kind; }
+    public KernelKind kind() {
+        return kind;
+    }
 
     /** The unregularized kernels. */
-    public KernelOperator kernel() { return kernel; }
+    public KernelOperator kernel() {
+        return kernel;
+    }
 
     /** (M + λI)·V for V column-major n×k; a new array. */
-    @Override public double[] apply(double[] v, int k) {
+    @Override
+    public double[] apply(double[] v, int k) {
         int n = kernel.size();
         try (NativeMatrix vm = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, k, v), "regularized-kernel operand");
-             NativeMatrix mv = kernel.times(kind, vm)) {
+                NativeMatrix mv = kernel.times(kind, vm)) {
             double[] a = mv.toColumnMajorArray();
             for (int i = 0; i < a.length; i++) a[i] += lambda * v[i];
             return a;

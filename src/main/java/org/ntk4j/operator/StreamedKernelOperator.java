@@ -60,29 +60,49 @@ public final class StreamedKernelOperator implements KernelOperator {
      * @param ntk        whether the NTK is needed (the NNGP always comes with it)
      * @param cacheBytes how many bytes of computed tiles may be kept (0: none, recompute every pass)
      */
-    public static StreamedKernelOperator of(Architecture arch, Matrix x, KernelOptions options, boolean ntk, long cacheBytes) {
+    public static StreamedKernelOperator of(
+            Architecture arch, Matrix x, KernelOptions options, boolean ntk, long cacheBytes) {
         if (arch == null) throw new InvalidInputException("arch", "is required");
-        if (x == null || x.rows() == 0 || x.cols() == 0) throw new InvalidInputException("xTrain", "is empty or missing");
-        return new StreamedKernelOperator(KernelFunction.of(arch), x, options == null ? KernelOptions.defaults() : options, ntk, cacheBytes);
+        if (x == null || x.rows() == 0 || x.cols() == 0)
+            throw new InvalidInputException("xTrain", "is empty or missing");
+        return new StreamedKernelOperator(
+                KernelFunction.of(arch), x, options == null ? KernelOptions.defaults() : options, ntk, cacheBytes);
     }
 
-    @Override public int size() { return n; }
+    @Override
+    public int size() {
+        return n;
+    }
 
-    @Override public boolean has(KernelKind kind) { return kind == KernelKind.NNGP || ntk; }
+    @Override
+    public boolean has(KernelKind kind) {
+        return kind == KernelKind.NNGP || ntk;
+    }
 
     /** Whether all tiles are kept after the first pass. */
-    @Override public boolean cachesTiles() { return cacheAll; }
+    @Override
+    public boolean cachesTiles() {
+        return cacheAll;
+    }
 
     /** Full passes of kernel evaluation over the n×n kernel so far. */
-    @Override public long passes() { return passes; }
+    @Override
+    public long passes() {
+        return passes;
+    }
 
     /** Rows [r0, r1) of the training inputs. */
-    Matrix rows(int r0, int r1) { return Rows.select(xcm, n, d, r0, r1); }
+    Matrix rows(int r0, int r1) {
+        return Rows.select(xcm, n, d, r0, r1);
+    }
 
     /** The training rows at {@code idx}. */
-    Matrix rows(int[] idx) { return Rows.select(xcm, n, d, idx); }
+    Matrix rows(int[] idx) {
+        return Rows.select(xcm, n, d, idx);
+    }
 
-    @Override public NativeMatrix times(KernelKind kind, NativeMatrix v) {
+    @Override
+    public NativeMatrix times(KernelKind kind, NativeMatrix v) {
         return kind == KernelKind.NTK ? multiply(v, null)[0] : multiply(null, v)[1];
     }
 
@@ -98,7 +118,8 @@ public final class StreamedKernelOperator implements KernelOperator {
             boolean fromCache = cacheAll && cache.size() * (long) blockRows >= n;
             if (!fromCache) passes++;
             for (int r0 = 0, blk = 0; r0 < n; r0 += blockRows, blk++) {
-                ParallelRegion.checkInterrupted("the streamed kernel product"); // cached blocks compute no kernel, which would check
+                ParallelRegion.checkInterrupted(
+                        "the streamed kernel product"); // cached blocks compute no kernel, which would check
                 int r1 = Math.min(n, r0 + blockRows);
                 NativeMatrix[] tiles = fromCache ? cache.get(blk) : compute(r0, r1);
                 try {
@@ -124,8 +145,21 @@ public final class StreamedKernelOperator implements KernelOperator {
         int b = tile.rows(), k = v.cols();
         if (k == 0) return;
         DoublePointer o = new DoublePointer(out.pointer()).position(r0);
-        openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, b, k, n, 1.0,
-            tile.pointer(), b, v.pointer(), n, 0.0, o, n);
+        openblas.cblas_dgemm(
+                openblas.CblasColMajor,
+                openblas.CblasNoTrans,
+                openblas.CblasNoTrans,
+                b,
+                k,
+                n,
+                1.0,
+                tile.pointer(),
+                b,
+                v.pointer(),
+                n,
+                0.0,
+                o,
+                n);
     }
 
     /** The kernel tiles of rows [r0, r1) against all rows: {nngp, ntk or null}, native b×n. */
@@ -141,7 +175,8 @@ public final class StreamedKernelOperator implements KernelOperator {
     }
 
     /** Streamed over row blocks of the training set (b·m ≈ 4 M entries per block). */
-    @Override public NativeKernels against(Matrix z) {
+    @Override
+    public NativeKernels against(Matrix z) {
         int m = z.rows();
         NativeMatrix a = NativeMatrix.allocate(n, m, "NNGP train-test");
         NativeMatrix t = null;
@@ -172,7 +207,8 @@ public final class StreamedKernelOperator implements KernelOperator {
     }
 
     /** From the cache when it is filled, else streamed as {@link #against} the columns' points. */
-    @Override public NativeMatrix columns(KernelKind kind, int[] idx) {
+    @Override
+    public NativeMatrix columns(KernelKind kind, int[] idx) {
         boolean ofNtk = kind == KernelKind.NTK;
         if (ofNtk && !ntk) throw new IllegalStateException("this streamed kernel was built without the NTK");
         if (cacheAll && cache.size() * (long) blockRows >= n) {
@@ -192,8 +228,10 @@ public final class StreamedKernelOperator implements KernelOperator {
     }
 
     /** Small diagonal blocks, O(n·64) entries. */
-    @Override public double[] diagonal(KernelKind kind) {
-        if (kind == KernelKind.NTK && !ntk) throw new IllegalStateException("this streamed kernel was built without the NTK");
+    @Override
+    public double[] diagonal(KernelKind kind) {
+        if (kind == KernelKind.NTK && !ntk)
+            throw new IllegalStateException("this streamed kernel was built without the NTK");
         return diagonalOf(kf, options, Matrix.wrapColumnMajor(n, d, xcm), kind);
     }
 
@@ -212,13 +250,25 @@ public final class StreamedKernelOperator implements KernelOperator {
         return out;
     }
 
-    @Override public Kernels block(int r0, int r1, int[] cols) { return kf.compute(rows(r0, r1), rows(cols), options); }
+    @Override
+    public Kernels block(int r0, int r1, int[] cols) {
+        return kf.compute(rows(r0, r1), rows(cols), options);
+    }
 
-    @Override public Kernels at(Matrix points, int[] cols) { return kf.compute(points, rows(cols), options); }
+    @Override
+    public Kernels at(Matrix points, int[] cols) {
+        return kf.compute(points, rows(cols), options);
+    }
 
-    @Override public Kernels among(Matrix points, boolean withNtk) { return kf.compute(points, null, options.withComputeNtk(withNtk)); }
+    @Override
+    public Kernels among(Matrix points, boolean withNtk) {
+        return kf.compute(points, null, options.withComputeNtk(withNtk));
+    }
 
-    @Override public double[] priorVariances(Matrix points, KernelKind kind) { return priorVariancesOf(kf, options, points, kind); }
+    @Override
+    public double[] priorVariances(Matrix points, KernelKind kind) {
+        return priorVariancesOf(kf, options, points, kind);
+    }
 
     /**
      * The NNGP variances the recursion computes for each point (as {@code cov1}), or the NTK's
@@ -226,14 +276,19 @@ public final class StreamedKernelOperator implements KernelOperator {
      */
     static double[] priorVariancesOf(KernelFunction kf, KernelOptions options, Matrix points, KernelKind kind) {
         if (kind == KernelKind.NTK) return diagonalOf(kf, options, points, kind);
-        return kf.compute(points, Rows.select(points.toColumnMajor(), points.rows(), points.cols(), 0, 1), options.withComputeNtk(false)).cov1();
+        return kf.compute(
+                        points,
+                        Rows.select(points.toColumnMajor(), points.rows(), points.cols(), 0, 1),
+                        options.withComputeNtk(false))
+                .cov1();
     }
 
     private static void closeAll(NativeMatrix[] t) {
         for (NativeMatrix m : t) if (m != null) m.close();
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         cache.forEach(StreamedKernelOperator::closeAll);
         cache.clear();
     }

@@ -51,8 +51,8 @@ public final class ParallelRegion {
      * @throws ComputationInterruptedException when the calling thread was interrupted (before or during
      *         the call); its interrupt status is set again
      */
-    public static <S> void forEach(String what, String threadName, int threads, int count, Supplier<S> workerState,
-                                   Unit<S> unit) {
+    public static <S> void forEach(
+            String what, String threadName, int threads, int count, Supplier<S> workerState, Unit<S> unit) {
         ParallelRegion region = new ParallelRegion(what, Thread.currentThread());
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
@@ -142,7 +142,9 @@ public final class ParallelRegion {
         }
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error err) throw err;
-        if (f != null) throw new IllegalStateException(what + ": a worker failed", f); // unreachable: units throw no checked exceptions
+        if (f != null)
+            throw new IllegalStateException(
+                    what + ": a worker failed", f); // unreachable: units throw no checked exceptions
         if (interrupted) throw new ComputationInterruptedException(what);
     }
 }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** How much of the posterior covariance to compute: the full m×m matrix, only its diagonal, or none. */
 public enum CovarianceMode {
-    FULL, DIAGONAL, NONE;
+    FULL,
+    DIAGONAL,
+    NONE;
 
     /** Parses {@code full}, {@code diag}/{@code diagonal} or {@code none} (case-insensitive). */
     public static CovarianceMode parse(String s) {

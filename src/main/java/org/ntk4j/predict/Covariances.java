@@ -6,7 +6,7 @@ import org.ntk4j.linalg.Matrix;
 
 /** Shared pieces of covariance assembly: the prior at the test points. */
 final class Covariances {
-    private Covariances() { }
+    private Covariances() {}
 
     /**
      * The prior covariance at the test points: the NTK Θ_tt for NTKGP, else the NNGP K_tt.
@@ -15,9 +15,11 @@ final class Covariances {
      */
     static Matrix fullPrior(Get get, Kernels testTest, int m) {
         if (testTest == null)
-            throw new InvalidInputException("kTestTest", "the full covariance needs the test-test kernel (" + m + "x" + m + ")");
+            throw new InvalidInputException(
+                    "kTestTest", "the full covariance needs the test-test kernel (" + m + "x" + m + ")");
         Matrix p = get == Get.NTKGP ? testTest.ntk() : testTest.nngp();
-        if (p == null) throw new InvalidInputException("kTestTest", "NTKGP needs the NTK of the test points with themselves");
+        if (p == null)
+            throw new InvalidInputException("kTestTest", "NTKGP needs the NTK of the test points with themselves");
         PredictorChecks.finite(p, "kTestTest");
         PredictorChecks.shape(p, m, m, "kTestTest", "test points x test points");
         return p;
@@ -32,17 +34,20 @@ final class Covariances {
         double[] d;
         if (testTest != null) {
             Matrix p = get == Get.NTKGP ? testTest.ntk() : testTest.nngp();
-            if (p == null) throw new InvalidInputException("kTestTest", "NTKGP needs the NTK of the test points with themselves");
+            if (p == null)
+                throw new InvalidInputException("kTestTest", "NTKGP needs the NTK of the test points with themselves");
             PredictorChecks.shape(p, m, m, "kTestTest", "test points x test points");
             d = new double[m];
             for (int i = 0; i < m; i++) d[i] = p.get(i, i);
         } else {
             if (get == Get.NTKGP)
-                throw new InvalidInputException("kTestTest", "NTKGP variances need the NTK of the test points with themselves");
+                throw new InvalidInputException(
+                        "kTestTest", "NTKGP variances need the NTK of the test points with themselves");
             d = testCov1.clone();
         }
         for (int i = 0; i < m; i++)
-            if (!Double.isFinite(d[i])) throw new InvalidInputException("kTestTest", "prior variance " + i + " is " + d[i]);
+            if (!Double.isFinite(d[i]))
+                throw new InvalidInputException("kTestTest", "prior variance " + i + " is " + d[i]);
         return d;
     }
 }

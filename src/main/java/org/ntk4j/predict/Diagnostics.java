@@ -17,8 +17,13 @@ import org.ntk4j.linalg.JitterReport;
  *                                   semantics)
  * @param timings                    stage timings
  */
-public record Diagnostics(double lambda, JitterReport jitter, int negativeVariancesClamped,
-                          int negativeEigenvaluesClamped, double conditionEstimate, Timings timings) {
+public record Diagnostics(
+        double lambda,
+        JitterReport jitter,
+        int negativeVariancesClamped,
+        int negativeEigenvaluesClamped,
+        double conditionEstimate,
+        Timings timings) {
     public Diagnostics {
         if (jitter == null) jitter = JitterReport.NONE;
         if (timings == null) timings = Timings.ZERO;
@@ -27,6 +32,7 @@ public record Diagnostics(double lambda, JitterReport jitter, int negativeVarian
     }
 
     public Diagnostics withTimings(Timings t) {
-        return new Diagnostics(lambda, jitter, negativeVariancesClamped, negativeEigenvaluesClamped, conditionEstimate, t);
+        return new Diagnostics(
+                lambda, jitter, negativeVariancesClamped, negativeEigenvaluesClamped, conditionEstimate, t);
     }
 }

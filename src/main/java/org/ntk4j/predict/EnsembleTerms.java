@@ -16,16 +16,24 @@ import org.ntk4j.linalg.Rows;
 final class EnsembleTerms implements AutoCloseable {
     private final Get get;
     private final RegularizedEigen eig;
-    private final NativeMatrix coeff;   // Vᵀ Y·2^-coeffExponent (not owned)
+    private final NativeMatrix coeff; // Vᵀ Y·2^-coeffExponent (not owned)
     private final int coeffExponent;
-    private final NativeMatrix kddEig;  // Vᵀ K_dd V (not owned; NTK covariance only)
-    private final NativeMatrix q;       // M_td V (owned; test set only)
-    private final NativeMatrix p;       // K_td V (owned; NTK test covariance only)
+    private final NativeMatrix kddEig; // Vᵀ K_dd V (not owned; NTK covariance only)
+    private final NativeMatrix q; // M_td V (owned; test set only)
+    private final NativeMatrix p; // K_td V (owned; NTK test covariance only)
     private long factorNanos;
     private long prepNanos;
 
-    private EnsembleTerms(Get get, RegularizedEigen eig, NativeMatrix coeff, int coeffExponent, NativeMatrix kddEig,
-                          NativeMatrix q, NativeMatrix p, long factorNanos, long prepNanos) {
+    private EnsembleTerms(
+            Get get,
+            RegularizedEigen eig,
+            NativeMatrix coeff,
+            int coeffExponent,
+            NativeMatrix kddEig,
+            NativeMatrix q,
+            NativeMatrix p,
+            long factorNanos,
+            long prepNanos) {
         this.get = get;
         this.eig = eig;
         this.coeff = coeff;
@@ -38,13 +46,24 @@ final class EnsembleTerms implements AutoCloseable {
     }
 
     /** {@code coeff} = Vᵀ·Y·2^-coeffExponent: the means are scaled back by 2^coeffExponent. */
-    static EnsembleTerms prepare(Get get, RegularizedEigen eig, NativeMatrix coeff, int coeffExponent, NativeMatrix kddEig,
-                                 Kernels trainTrain, Kernels testTrain, CovarianceMode mode, long factorNanos) {
+    static EnsembleTerms prepare(
+            Get get,
+            RegularizedEigen eig,
+            NativeMatrix coeff,
+            int coeffExponent,
+            NativeMatrix kddEig,
+            Kernels trainTrain,
+            Kernels testTrain,
+            CovarianceMode mode,
+            long factorNanos) {
         long t0 = System.nanoTime();
-        if (testTrain == null) return new EnsembleTerms(get, eig, coeff, coeffExponent, kddEig, null, null, factorNanos, 0);
+        if (testTrain == null)
+            return new EnsembleTerms(get, eig, coeff, coeffExponent, kddEig, null, null, factorNanos, 0);
         int n = eig.size(), m = testTrain.nngp().rows();
         Matrix mtd = get == Get.NTK ? testTrain.ntk() : testTrain.nngp();
-        if (mtd == null) throw new InvalidInputException("kTestTrain", get + " needs the NTK of the test against the training points");
+        if (mtd == null)
+            throw new InvalidInputException(
+                    "kTestTrain", get + " needs the NTK of the test against the training points");
         PredictorChecks.finite(mtd, "kTestTrain");
         PredictorChecks.shape(mtd, m, n, "kTestTrain", "test points x training points");
         NativeMatrix q = project(mtd, eig, "M_td V");
@@ -85,7 +104,8 @@ final class EnsembleTerms implements AutoCloseable {
         double[] var = null;
         int clamped = 0;
         if (mode == CovarianceMode.FULL) {
-            try (NativeMatrix c = train ? trainCovariance(s) : testCovariance(s, Covariances.fullPrior(get, testTest, m))) {
+            try (NativeMatrix c =
+                    train ? trainCovariance(s) : testCovariance(s, Covariances.fullPrior(get, testTest, m))) {
                 clamped = RoundOff.clampNegativeDiagonal(c);
                 cov = c.toMatrix();
             }
@@ -94,8 +114,13 @@ final class EnsembleTerms implements AutoCloseable {
             clamped = RoundOff.clampNegative(var);
         }
         long covNanos = System.nanoTime() - c0;
-        Diagnostics d = new Diagnostics(eig.lambda, JitterReport.NONE, clamped, eig.negative, eig.condition(),
-            new Timings(0, factorNanos, meanNanos, covNanos));
+        Diagnostics d = new Diagnostics(
+                eig.lambda,
+                JitterReport.NONE,
+                clamped,
+                eig.negative,
+                eig.condition(),
+                new Timings(0, factorNanos, meanNanos, covNanos));
         factorNanos = 0; // reported once per call
         prepNanos = 0;
         return new Posterior(get, t, mean, cov, var, d, null);
@@ -131,7 +156,7 @@ final class EnsembleTerms implements AutoCloseable {
         if (get == Get.NNGP) return Rows.weightedSquares(eig.vectors(), nngpTrainWeights(s));
         int n = eig.size();
         try (NativeMatrix r = eig.vectors().copy("scaled eigenvectors");
-             NativeMatrix tm = NativeMatrix.allocate(n, n, "E K_dd")) {
+                NativeMatrix tm = NativeMatrix.allocate(n, n, "E K_dd")) {
             r.scaleColumns(eig.decay(s));
             Blas.symmRight(1.0, r, kddEig, 0.0, tm);
             return Rows.dots(tm, r);
@@ -174,7 +199,7 @@ final class EnsembleTerms implements AutoCloseable {
             return v;
         }
         try (NativeMatrix r = q.copy("scaled projections");
-             NativeMatrix tm = NativeMatrix.allocate(q.rows(), q.cols(), "R C")) {
+                NativeMatrix tm = NativeMatrix.allocate(q.rows(), q.cols(), "R C")) {
             r.scaleColumns(eig.inverseFitted(s));
             Blas.symmRight(1.0, r, kddEig, 0.0, tm);
             double[] quad = Rows.dots(tm, r);
@@ -184,7 +209,8 @@ final class EnsembleTerms implements AutoCloseable {
         }
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         if (q != null) q.close();
         if (p != null) p.close();
     }

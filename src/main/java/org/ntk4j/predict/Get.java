@@ -15,7 +15,9 @@ import org.ntk4j.kernel.KernelKind;
  * </ul>
  */
 public enum Get {
-    NNGP, NTK, NTKGP;
+    NNGP,
+    NTK,
+    NTKGP;
 
     /** Parses {@code nngp}, {@code ntk} or {@code ntkgp} (case-insensitive). */
     public static Get parse(String s) {
@@ -28,7 +30,12 @@ public enum Get {
     }
 
     /** The kernel whose inverse drives the mean: the NNGP for {@link #NNGP}, the NTK otherwise. */
-    public KernelKind meanKernel() { return this == NNGP ? KernelKind.NNGP : KernelKind.NTK; }
+    public KernelKind meanKernel() {
+        return this == NNGP ? KernelKind.NNGP : KernelKind.NTK;
+    }
 
-    @Override public String toString() { return name().toLowerCase(Locale.ROOT); }
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

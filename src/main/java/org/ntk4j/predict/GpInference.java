@@ -3,8 +3,8 @@ package org.ntk4j.predict;
 import java.util.EnumMap;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.error.InvalidInputException;
-import org.ntk4j.kernel.KernelKind;
 import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.KernelKind;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
 import org.ntk4j.kernel.NativeKernels;
@@ -77,7 +77,8 @@ public final class GpInference implements AutoCloseable {
      * posterior then copies it). The kernels must be what {@link KernelFunction} computes for x2 = x1
      * (finite, square and symmetric; checked).
      */
-    public static GpInference fit(DenseKernelOperator trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
+    public static GpInference fit(
+            DenseKernelOperator trainTrain, Matrix yTrain, Regularization reg, JitterPolicy jitter) {
         if (trainTrain == null) throw new InvalidInputException("kTrainTrain", "is required");
         try {
             for (KernelKind kind : KernelKind.values())
@@ -103,8 +104,9 @@ public final class GpInference implements AutoCloseable {
     public static void checkExact(Matrix xTrain, Matrix yTrain, Matrix xTest, Get get, PredictOptions o) {
         checkWellPosed(xTrain, xTest, o.regularization());
         int m = xTest == null ? 0 : xTest.rows();
-        Workspace.require("gp inference workspace (" + xTrain.rows() + " training, " + m + " test points)",
-            Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance()));
+        Workspace.require(
+                "gp inference workspace (" + xTrain.rows() + " training, " + m + " test points)",
+                Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance()));
     }
 
     /**
@@ -123,10 +125,13 @@ public final class GpInference implements AutoCloseable {
      */
     public static DenseKernelOperator trainKernels(Architecture arch, Matrix xTrain, Get get, PredictOptions o) {
         KernelOptions opt = o.kernelOptions().withComputeNtk(get != Get.NNGP);
-        return DenseKernelOperator.compute(arch, xTrain, Stages.of(opt, Stages.TRAIN), get != Get.NNGP, keepsNngp(get, o.covariance()));
+        return DenseKernelOperator.compute(
+                arch, xTrain, Stages.of(opt, Stages.TRAIN), get != Get.NNGP, keepsNngp(get, o.covariance()));
     }
 
-    private static boolean keepsNngp(Get get, CovarianceMode mode) { return get == Get.NNGP || (get == Get.NTK && mode != CovarianceMode.NONE); }
+    private static boolean keepsNngp(Get get, CovarianceMode mode) {
+        return get == Get.NNGP || (get == Get.NTK && mode != CovarianceMode.NONE);
+    }
 
     /**
      * The exact posterior at {@code xTest} (null: the training set) from training kernels made by
@@ -137,8 +142,8 @@ public final class GpInference implements AutoCloseable {
      *
      * @param trainNanos the time the training kernels took (reported in the timings)
      */
-    public static Posterior solve(DenseKernelOperator trainTrain, long trainNanos, Matrix yTrain, Matrix xTest, Get get,
-                                  PredictOptions o) {
+    public static Posterior solve(
+            DenseKernelOperator trainTrain, long trainNanos, Matrix yTrain, Matrix xTest, Get get, PredictOptions o) {
         KernelOptions opt = o.kernelOptions().withComputeNtk(get != Get.NNGP);
         try (GpInference gp = fit(trainTrain, yTrain, o.regularization(), o.jitter())) {
             long t1 = System.nanoTime();
@@ -146,8 +151,11 @@ public final class GpInference implements AutoCloseable {
                 opt.progress().onStage(Stages.SOLVE, 0);
                 return gp.predictTrain(get, o.covariance()).withKernelNanos(trainNanos);
             }
-            try (NativeKernels td = trainTrain.pointsAgainst(xTest, Stages.of(opt, Stages.TEST), keepsNngp(get, o.covariance()))) {
-                Kernels tt = Stages.needsTestTest(get, o.covariance()) ? trainTrain.among(xTest, opt.computeNtk(), Stages.of(opt, Stages.TEST_TEST)) : null;
+            try (NativeKernels td =
+                    trainTrain.pointsAgainst(xTest, Stages.of(opt, Stages.TEST), keepsNngp(get, o.covariance()))) {
+                Kernels tt = Stages.needsTestTest(get, o.covariance())
+                        ? trainTrain.among(xTest, opt.computeNtk(), Stages.of(opt, Stages.TEST_TEST))
+                        : null;
                 opt.progress().onStage(Stages.SOLVE, 0);
                 long kernelNanos = trainNanos + System.nanoTime() - t1;
                 return gp.predict(get, td, tt, o.covariance()).withKernelNanos(kernelNanos);
@@ -156,7 +164,9 @@ public final class GpInference implements AutoCloseable {
     }
 
     /** Number of training points n. */
-    public int trainSize() { return y.rows(); }
+    public int trainSize() {
+        return y.rows();
+    }
 
     /** The posterior on the training set itself: mean Y, covariance 0 (neural-tangents' convention). */
     public Posterior predictTrain(Get get, CovarianceMode mode) {
@@ -183,7 +193,9 @@ public final class GpInference implements AutoCloseable {
         int n = trainSize(), m = testTrain.nngp().rows();
         KernelKind kind = get.meanKernel();
         Matrix mtd = kind == KernelKind.NTK ? testTrain.ntk() : testTrain.nngp();
-        if (mtd == null) throw new InvalidInputException("kTestTrain", get + " needs the NTK of the test against the training points");
+        if (mtd == null)
+            throw new InvalidInputException(
+                    "kTestTrain", get + " needs the NTK of the test against the training points");
         PredictorChecks.finite(mtd, "kTestTrain");
         PredictorChecks.shape(mtd, m, n, "kTestTrain", "test points x training points");
         requireTrainKernel(kind, get);
@@ -195,7 +207,7 @@ public final class GpInference implements AutoCloseable {
         }
         requireWorkspace(kind, get, mode, m, true);
         try (NativeMatrix td = NativeMatrix.copyOf(mtd, "test-train kernel");
-             NativeMatrix q = ktd == null ? null : NativeMatrix.copyOf(ktd, "test-train NNGP")) {
+                NativeMatrix q = ktd == null ? null : NativeMatrix.copyOf(ktd, "test-train NNGP")) {
             return predictNative(get, kind, td, q, testTrain.cov1(), testTest, mode);
         }
     }
@@ -206,15 +218,18 @@ public final class GpInference implements AutoCloseable {
      * The caller keeps ownership; the mean kernel (NTK for NTK/NTKGP, else NNGP) may be overwritten.
      */
     public synchronized Posterior predict(Get get, NativeKernels testTrain, Kernels testTest, CovarianceMode mode) {
-        if (get == null || mode == null || testTrain == null) throw new IllegalArgumentException("get, test kernels and mode are required");
+        if (get == null || mode == null || testTrain == null)
+            throw new IllegalArgumentException("get, test kernels and mode are required");
         KernelKind kind = get.meanKernel();
         NativeMatrix td = kind == KernelKind.NTK ? testTrain.ntk() : testTrain.nngp();
         NativeMatrix q = get == Get.NTK && mode != CovarianceMode.NONE ? testTrain.nngp() : null;
         int n = trainSize(), m = testTrain.cov1().length;
         if (td == null || (get == Get.NTK && mode != CovarianceMode.NONE && q == null))
-            throw new InvalidInputException("kTestTrain", "the off-heap test-train kernels lack what " + get + " needs");
+            throw new InvalidInputException(
+                    "kTestTrain", "the off-heap test-train kernels lack what " + get + " needs");
         if (td.rows() != m || td.cols() != n)
-            throw new InvalidInputException("kTestTrain", "is " + td.rows() + "x" + td.cols() + " but must be " + m + "x" + n);
+            throw new InvalidInputException(
+                    "kTestTrain", "is " + td.rows() + "x" + td.cols() + " but must be " + m + "x" + n);
         requireTrainKernel(kind, get);
         requireWorkspace(kind, get, mode, m, false);
         return predictNative(get, kind, td, q, testTrain.cov1(), testTest, mode);
@@ -235,20 +250,28 @@ public final class GpInference implements AutoCloseable {
         int n = trainSize();
         boolean factorAllocates = !factors.containsKey(kind) && trainTrain.takeAllocates(kind, keepUnfactored(kind));
         boolean nngpCopy = get == Get.NTK && trainTrain.matrixAllocates(KernelKind.NNGP);
-        Workspace.require("gp inference workspace (" + n + " training, " + m + " test points)",
-            Workspace.gp(n, m, y.cols(), get, mode, factorAllocates, nngpCopy, testCopies));
+        Workspace.require(
+                "gp inference workspace (" + n + " training, " + m + " test points)",
+                Workspace.gp(n, m, y.cols(), get, mode, factorAllocates, nngpCopy, testCopies));
     }
 
     /**
      * The posterior from native test-train kernels: td (the mean kernel, overwritten for NNGP/NTKGP
      * variances), q (the NNGP, for the NTK covariance only). Factor (cached) → mean → covariance.
      */
-    private Posterior predictNative(Get get, KernelKind kind, NativeMatrix td, NativeMatrix q, double[] testCov1, Kernels testTest,
-                                    CovarianceMode mode) {
+    private Posterior predictNative(
+            Get get,
+            KernelKind kind,
+            NativeMatrix td,
+            NativeMatrix q,
+            double[] testCov1,
+            Kernels testTest,
+            CovarianceMode mode) {
         boolean cached = factors.containsKey(kind);
         ParallelRegion.checkInterrupted(POSTERIOR);
         RegularizedCholesky chol = factor(kind);
-        ParallelRegion.checkInterrupted(POSTERIOR); // between the O(n³) steps, each one BLAS/LAPACK call that can't be stopped
+        ParallelRegion.checkInterrupted(
+                POSTERIOR); // between the O(n³) steps, each one BLAS/LAPACK call that can't be stopped
         long factorNanos = cached ? 0 : chol.nanos;
 
         long t0 = System.nanoTime();
@@ -256,12 +279,19 @@ public final class GpInference implements AutoCloseable {
         long meanNanos = System.nanoTime() - t0;
         long c0 = System.nanoTime();
         ParallelRegion.checkInterrupted(POSTERIOR);
-        Covariance c = mode == CovarianceMode.NONE ? Covariance.NONE
-            : get == Get.NTK ? ensembleCovariance(chol, td, q, testCov1, testTest, mode)
-            : gpCovariance(get, chol, td, testCov1, testTest, mode);
+        Covariance c = mode == CovarianceMode.NONE
+                ? Covariance.NONE
+                : get == Get.NTK
+                        ? ensembleCovariance(chol, td, q, testCov1, testTest, mode)
+                        : gpCovariance(get, chol, td, testCov1, testTest, mode);
         long covNanos = System.nanoTime() - c0;
-        Diagnostics d = new Diagnostics(chol.lambda, chol.cholesky.jitter(), c.clamped, 0,
-            chol.cholesky.conditionEstimate(), new Timings(0, factorNanos, meanNanos, covNanos));
+        Diagnostics d = new Diagnostics(
+                chol.lambda,
+                chol.cholesky.jitter(),
+                c.clamped,
+                0,
+                chol.cholesky.conditionEstimate(),
+                new Timings(0, factorNanos, meanNanos, covNanos));
         return new Posterior(get, Double.POSITIVE_INFINITY, mean, c.full, c.variances, d, null);
     }
 
@@ -278,8 +308,13 @@ public final class GpInference implements AutoCloseable {
     }
 
     /** NNGP/NTKGP: prior − X·Xᵀ with X = M_td·L⁻ᵀ (so X·Xᵀ = M_td·M_r⁻¹·M_dt); overwrites td with X. */
-    private Covariance gpCovariance(Get get, RegularizedCholesky chol, NativeMatrix td, double[] testCov1, Kernels testTest,
-                                    CovarianceMode mode) {
+    private Covariance gpCovariance(
+            Get get,
+            RegularizedCholesky chol,
+            NativeMatrix td,
+            double[] testCov1,
+            Kernels testTest,
+            CovarianceMode mode) {
         int m = td.rows();
         chol.cholesky.timesInverseLowerTransposeInPlace(td);
         if (mode == CovarianceMode.FULL) {
@@ -297,17 +332,24 @@ public final class GpInference implements AutoCloseable {
     }
 
     /** The NTK ensemble (Lee et al. 2019 eq. 16), with the unregularized K_dd in the middle ({@link NtkCovariance}). */
-    private Covariance ensembleCovariance(RegularizedCholesky chol, NativeMatrix td, NativeMatrix q, double[] testCov1, Kernels testTest,
-                                          CovarianceMode mode) {
+    private Covariance ensembleCovariance(
+            RegularizedCholesky chol,
+            NativeMatrix td,
+            NativeMatrix q,
+            double[] testCov1,
+            Kernels testTest,
+            CovarianceMode mode) {
         int m = td.rows();
         NativeMatrix kdd = trainTrain.matrix(KernelKind.NNGP);
         if (mode == CovarianceMode.FULL) {
-            try (NativeMatrix c = NtkCovariance.full(chol.cholesky, td, q, kdd, Covariances.fullPrior(Get.NTK, testTest, m))) {
+            try (NativeMatrix c =
+                    NtkCovariance.full(chol.cholesky, td, q, kdd, Covariances.fullPrior(Get.NTK, testTest, m))) {
                 int clamped = RoundOff.clampNegativeDiagonal(c);
                 return new Covariance(c.toMatrix(), null, clamped);
             }
         }
-        double[] var = NtkCovariance.diagonal(chol.cholesky, td, q, kdd, Covariances.diagonalPrior(Get.NTK, testCov1, testTest, m));
+        double[] var = NtkCovariance.diagonal(
+                chol.cholesky, td, q, kdd, Covariances.diagonalPrior(Get.NTK, testCov1, testTest, m));
         return new Covariance(null, var, RoundOff.clampNegative(var));
     }
 
@@ -335,7 +377,8 @@ public final class GpInference implements AutoCloseable {
     }
 
     /** Frees the cached factorizations and the kernels held off-heap. */
-    @Override public synchronized void close() {
+    @Override
+    public synchronized void close() {
         factors.values().forEach(RegularizedCholesky::close);
         alphas.values().forEach(NativeMatrix::close);
         factors.clear();

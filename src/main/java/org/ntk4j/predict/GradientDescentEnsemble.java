@@ -45,13 +45,13 @@ public final class GradientDescentEnsemble implements AutoCloseable {
     }
 
     /** Prepares predictions for training kernels (n×n; NTK optional when only NNGP is used) and targets (n×k). */
-    public static GradientDescentEnsemble fit(Kernels trainTrain, Matrix yTrain, double learningRate,
-                                              Regularization reg, JitterPolicy jitter) {
+    public static GradientDescentEnsemble fit(
+            Kernels trainTrain, Matrix yTrain, double learningRate, Regularization reg, JitterPolicy jitter) {
         PredictorChecks.learningRate(learningRate);
         if (trainTrain == null) throw new InvalidInputException("kTrainTrain", "is required");
         PredictorChecks.finite(yTrain, "yTrain");
-        return new GradientDescentEnsemble(trainTrain, yTrain.as(DType.FLOAT64), learningRate,
-            reg == null ? Regularization.NONE : reg, jitter);
+        return new GradientDescentEnsemble(
+                trainTrain, yTrain.as(DType.FLOAT64), learningRate, reg == null ? Regularization.NONE : reg, jitter);
     }
 
     /** The posterior at one time (t ≥ 0 or +∞); {@code testTrain == null} means the training set. */
@@ -67,25 +67,31 @@ public final class GradientDescentEnsemble implements AutoCloseable {
      *                  hold the NNGP prior variances of the test points
      * @param testTest  test-test kernels (m×m), needed for a full test covariance
      */
-    public synchronized List<Posterior> predict(Get get, double[] times, Kernels testTrain, Kernels testTest,
-                                                CovarianceMode mode) {
+    public synchronized List<Posterior> predict(
+            Get get, double[] times, Kernels testTrain, Kernels testTest, CovarianceMode mode) {
         if (get == null || mode == null) throw new IllegalArgumentException("get and mode are required");
         if (get == Get.NTKGP)
-            throw new InvalidInputException("get", "the ensemble at a training time supports nngp and ntk only (NTKGP is a t = inf posterior: use gp inference)");
+            throw new InvalidInputException(
+                    "get",
+                    "the ensemble at a training time supports nngp and ntk only (NTKGP is a t = inf posterior: use gp inference)");
         double[] ts = PredictorChecks.times(times);
         KernelKind kind = get.meanKernel();
         Matrix mdd = kind == KernelKind.NTK ? trainTrain.ntk() : trainTrain.nngp();
         if (mdd == null) throw new InvalidInputException("kTrainTrain", get + " needs the NTK of the training points");
         int m = testTrain == null ? 0 : testTrain.nngp().rows();
-        Workspace.require("ensemble workspace (" + y.rows() + " training, " + m + " test points)",
-            Workspace.ensemble(y.rows(), m, y.cols(), get, mode, testTrain == null));
+        Workspace.require(
+                "ensemble workspace (" + y.rows() + " training, " + m + " test points)",
+                Workspace.ensemble(y.rows(), m, y.cols(), get, mode, testTrain == null));
         List<Posterior> out = new ArrayList<>(ts.length);
         boolean anyFinite = false;
         for (double t : ts) anyFinite |= Double.isFinite(t);
         try (EnsembleTerms terms = anyFinite ? terms(get, kind, mdd, testTrain, mode) : null) {
             for (double t : ts) {
                 if (t == Double.POSITIVE_INFINITY) {
-                    out.add(testTrain == null ? gp.predictTrain(get, mode) : gp.predict(get, testTrain, testTest, mode));
+                    out.add(
+                            testTrain == null
+                                    ? gp.predictTrain(get, mode)
+                                    : gp.predict(get, testTrain, testTest, mode));
                 } else {
                     out.add(terms.at(t, learningRate * t / ((double) y.rows() * y.cols()), testTrain, testTest, mode));
                 }
@@ -118,7 +124,7 @@ public final class GradientDescentEnsemble implements AutoCloseable {
     private NativeMatrix nngpInEigenbasis(RegularizedEigen eig) {
         if (nngpInEigenbasis == null) {
             try (NativeMatrix k = NativeMatrix.copyOf(trainTrain.nngp(), "NNGP train-train kernel");
-                 NativeMatrix kv = Blas.multiply(false, k, false, eig.vectors(), "K_dd V")) {
+                    NativeMatrix kv = Blas.multiply(false, k, false, eig.vectors(), "K_dd V")) {
                 nngpInEigenbasis = Blas.multiply(true, eig.vectors(), false, kv, "V^T K_dd V");
                 nngpInEigenbasis.symmetrize();
             }
@@ -127,12 +133,16 @@ public final class GradientDescentEnsemble implements AutoCloseable {
     }
 
     /** Frees the cached decompositions. */
-    @Override public synchronized void close() {
+    @Override
+    public synchronized void close() {
         eigens.values().forEach(RegularizedEigen::close);
         coefficients.values().forEach(NativeMatrix::close);
         eigens.clear();
         coefficients.clear();
-        if (nngpInEigenbasis != null) { nngpInEigenbasis.close(); nngpInEigenbasis = null; }
+        if (nngpInEigenbasis != null) {
+            nngpInEigenbasis.close();
+            nngpInEigenbasis = null;
+        }
         gp.close();
     }
 }

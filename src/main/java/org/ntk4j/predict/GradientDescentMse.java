@@ -44,15 +44,19 @@ public final class GradientDescentMse implements AutoCloseable {
     }
 
     /** Prepares predictions for train-train kernel {@code kTrainTrain} (n×n) and targets {@code yTrain} (n×k). */
-    public static GradientDescentMse fit(Matrix kTrainTrain, Matrix yTrain, double learningRate,
-                                         Regularization reg, JitterPolicy jitter) {
+    public static GradientDescentMse fit(
+            Matrix kTrainTrain, Matrix yTrain, double learningRate, Regularization reg, JitterPolicy jitter) {
         PredictorChecks.kernel(kTrainTrain, "kTrainTrain");
         PredictorChecks.finite(yTrain, "yTrain");
         PredictorChecks.rows(yTrain, kTrainTrain.rows(), "yTrain", "the train-train kernel");
         if (yTrain.cols() == 0) throw new InvalidInputException("yTrain", "has no columns");
         PredictorChecks.learningRate(learningRate);
-        return new GradientDescentMse(kTrainTrain, yTrain.as(DType.FLOAT64), learningRate,
-            reg == null ? Regularization.NONE : reg, jitter == null ? JitterPolicy.defaults() : jitter);
+        return new GradientDescentMse(
+                kTrainTrain,
+                yTrain.as(DType.FLOAT64),
+                learningRate,
+                reg == null ? Regularization.NONE : reg,
+                jitter == null ? JitterPolicy.defaults() : jitter);
     }
 
     /**
@@ -67,18 +71,24 @@ public final class GradientDescentMse implements AutoCloseable {
     }
 
     /** Outputs at several times, sharing the decompositions. */
-    public synchronized List<LinearizedPrediction> predict(double[] times, Matrix fxTrain0, Matrix fxTest0, Matrix kTestTrain) {
+    public synchronized List<LinearizedPrediction> predict(
+            double[] times, Matrix fxTrain0, Matrix fxTest0, Matrix kTestTrain) {
         double[] ts = PredictorChecks.times(times);
         int n = y.rows(), k = y.cols();
-        Matrix f0 = fxTrain0 == null ? zeros(n, k) : PredictorChecks.finite(fxTrain0, "fxTrain0").as(DType.FLOAT64);
+        Matrix f0 = fxTrain0 == null
+                ? zeros(n, k)
+                : PredictorChecks.finite(fxTrain0, "fxTrain0").as(DType.FLOAT64);
         PredictorChecks.shape(f0, n, k, "fxTrain0", "training points x outputs of yTrain");
         Matrix g0 = null;
         if (kTestTrain != null) {
             PredictorChecks.finite(kTestTrain, "kTestTrain");
             if (kTestTrain.cols() != n)
-                throw new InvalidInputException("kTestTrain", "has " + kTestTrain.cols() + " columns but there are " + n + " training points");
+                throw new InvalidInputException(
+                        "kTestTrain", "has " + kTestTrain.cols() + " columns but there are " + n + " training points");
             int m = kTestTrain.rows();
-            g0 = fxTest0 == null ? zeros(m, k) : PredictorChecks.finite(fxTest0, "fxTest0").as(DType.FLOAT64);
+            g0 = fxTest0 == null
+                    ? zeros(m, k)
+                    : PredictorChecks.finite(fxTest0, "fxTest0").as(DType.FLOAT64);
             PredictorChecks.shape(g0, m, k, "fxTest0", "test points x outputs of yTrain");
         } else if (fxTest0 != null) {
             throw new InvalidInputException("kTestTrain", "is required when fxTest0 is given");
@@ -86,13 +96,20 @@ public final class GradientDescentMse implements AutoCloseable {
         double normalization = (double) n * k;
         // Y, f0 and g0 scaled by a common power of two to max |entry| in [1, 2) (exact; the outputs
         // are scaled back): targets near 1e308 do not overflow in the residual or the solve
-        int e = Math.max(Math.max(y.maxAbsExponent(), f0.maxAbsExponent()), g0 == null ? Integer.MIN_VALUE : g0.maxAbsExponent());
+        int e = Math.max(
+                Math.max(y.maxAbsExponent(), f0.maxAbsExponent()),
+                g0 == null ? Integer.MIN_VALUE : g0.maxAbsExponent());
         Matrix ys = y.scalb(-e), f0s = f0.scalb(-e), g0s = g0 == null ? null : g0.scalb(-e);
         List<LinearizedPrediction> out = new ArrayList<>(ts.length);
         for (double t : ts) {
-            LinearizedPrediction p = t == Double.POSITIVE_INFINITY ? converged(ys, f0s, g0s, kTestTrain)
-                : atTime(t, learningRate * t / normalization, ys, f0s, g0s, kTestTrain);
-            out.add(new LinearizedPrediction(p.time(), p.train().scalb(e), p.test() == null ? null : p.test().scalb(e), p.diagnostics()));
+            LinearizedPrediction p = t == Double.POSITIVE_INFINITY
+                    ? converged(ys, f0s, g0s, kTestTrain)
+                    : atTime(t, learningRate * t / normalization, ys, f0s, g0s, kTestTrain);
+            out.add(new LinearizedPrediction(
+                    p.time(),
+                    p.train().scalb(e),
+                    p.test() == null ? null : p.test().scalb(e),
+                    p.diagnostics()));
         }
         return List.copyOf(out);
     }
@@ -109,8 +126,13 @@ public final class GradientDescentMse implements AutoCloseable {
                 test = addProduct(g0, kTestTrain, r);
             }
         }
-        Diagnostics d = new Diagnostics(cholesky.lambda, cholesky.cholesky.jitter(), 0, 0, cholesky.cholesky.conditionEstimate(),
-            new Timings(0, fresh ? cholesky.nanos : 0, System.nanoTime() - t0, 0));
+        Diagnostics d = new Diagnostics(
+                cholesky.lambda,
+                cholesky.cholesky.jitter(),
+                0,
+                0,
+                cholesky.cholesky.conditionEstimate(),
+                new Timings(0, fresh ? cholesky.nanos : 0, System.nanoTime() - t0, 0));
         return new LinearizedPrediction(Double.POSITIVE_INFINITY, y, test, d);
     }
 
@@ -123,7 +145,7 @@ public final class GradientDescentMse implements AutoCloseable {
         Matrix train;
         Matrix test = null;
         try (NativeMatrix r = residual(f0, y, "f0 - Y");
-             NativeMatrix c = Blas.multiply(true, v, false, r, "V^T (f0 - Y)")) {
+                NativeMatrix c = Blas.multiply(true, v, false, r, "V^T (f0 - Y)")) {
             try (NativeMatrix ct = c.copy("scaled coefficients")) {
                 double[] e = eigen.fitted(s);
                 for (int j = 0; j < e.length; j++) e[j] = -e[j]; // e^{−μ⁺s} − 1
@@ -139,16 +161,20 @@ public final class GradientDescentMse implements AutoCloseable {
                 }
             }
         }
-        Diagnostics d = new Diagnostics(eigen.lambda, JitterReport.NONE, 0, eigen.negative, eigen.condition(),
-            new Timings(0, fresh ? eigen.nanos : 0, System.nanoTime() - t0, 0));
+        Diagnostics d = new Diagnostics(
+                eigen.lambda,
+                JitterReport.NONE,
+                0,
+                eigen.negative,
+                eigen.condition(),
+                new Timings(0, fresh ? eigen.nanos : 0, System.nanoTime() - t0, 0));
         return new LinearizedPrediction(t, train, test, d);
     }
 
     /** a − b as a native matrix. */
     private static NativeMatrix residual(Matrix a, Matrix b, String what) {
         NativeMatrix r = NativeMatrix.copyOf(a, what);
-        for (int j = 0; j < a.cols(); j++)
-            for (int i = 0; i < a.rows(); i++) r.set(i, j, r.get(i, j) - b.get(i, j));
+        for (int j = 0; j < a.cols(); j++) for (int i = 0; i < a.rows(); i++) r.set(i, j, r.get(i, j) - b.get(i, j));
         return r;
     }
 
@@ -167,7 +193,9 @@ public final class GradientDescentMse implements AutoCloseable {
         }
     }
 
-    private static Matrix zeros(int r, int c) { return Matrix.wrapColumnMajor(r, c, new double[r * c]); }
+    private static Matrix zeros(int r, int c) {
+        return Matrix.wrapColumnMajor(r, c, new double[r * c]);
+    }
 
     /**
      * neural-tangents' {@code max_learning_rate}: 2(1 + momentum)·N / (λ_max(Θ) + 1e-12), the
@@ -177,16 +205,25 @@ public final class GradientDescentMse implements AutoCloseable {
      */
     public static double maxLearningRate(Matrix ntkTrainTrain, int yTrainSize, double momentum) {
         PredictorChecks.kernel(ntkTrainTrain, "kTrainTrain");
-        if (yTrainSize < 0) throw new InvalidInputException("yTrainSize", "must be >= 0 (0 = rows of the kernel), got " + yTrainSize);
-        if (!(momentum >= 0) || !(momentum < 1)) throw new InvalidInputException("momentum", "must be in [0, 1), got " + momentum);
+        if (yTrainSize < 0)
+            throw new InvalidInputException("yTrainSize", "must be >= 0 (0 = rows of the kernel), got " + yTrainSize);
+        if (!(momentum >= 0) || !(momentum < 1))
+            throw new InvalidInputException("momentum", "must be in [0, 1), got " + momentum);
         int n = yTrainSize == 0 ? ntkTrainTrain.rows() : yTrainSize;
         double lamMax = SymmetricEigen.largestEigenvalue(ntkTrainTrain, "kTrainTrain");
         return 2 * (1 + momentum) * n / (lamMax + 1e-12);
     }
 
     /** Frees the cached decompositions. */
-    @Override public synchronized void close() {
-        if (eigen != null) { eigen.close(); eigen = null; }
-        if (cholesky != null) { cholesky.close(); cholesky = null; }
+    @Override
+    public synchronized void close() {
+        if (eigen != null) {
+            eigen.close();
+            eigen = null;
+        }
+        if (cholesky != null) {
+            cholesky.close();
+            cholesky = null;
+        }
     }
 }

@@ -15,7 +15,8 @@ import org.ntk4j.linalg.Matrix;
 public record LinearizedPrediction(double time, Matrix train, Matrix test, Diagnostics diagnostics) {
     public LinearizedPrediction {
         if (!(time >= 0)) throw new IllegalArgumentException("time must be >= 0, got " + time);
-        if (train == null || diagnostics == null) throw new IllegalArgumentException("train outputs and diagnostics are required");
+        if (train == null || diagnostics == null)
+            throw new IllegalArgumentException("train outputs and diagnostics are required");
         String stage = "linearized network outputs at t = " + time;
         Finite.requireResult(train, stage + " (training points)", Posterior.MEAN_REMEDY);
         if (test != null) Finite.requireResult(test, stage + " (test points)", Posterior.MEAN_REMEDY);

@@ -13,22 +13,26 @@ import org.ntk4j.linalg.Rows;
  * K_tt + Aᵀ K_dd A − (P Qᵀ + Q Pᵀ): three triangular solves, one symm and one gemm/syr2k.
  */
 final class NtkCovariance {
-    private NtkCovariance() { }
+    private NtkCovariance() {}
 
     /** Products shared by the full and diagonal forms; {@code thetaTd}, {@code kTd} are overwritten with P, Q. */
     private record Parts(NativeMatrix at, NativeMatrix w) implements AutoCloseable {
-        @Override public void close() { at.close(); w.close(); }
+        @Override
+        public void close() {
+            at.close();
+            w.close();
+        }
     }
 
     private static Parts parts(Cholesky chol, NativeMatrix thetaTd, NativeMatrix kTd, NativeMatrix kDd) {
         chol.timesInverseLowerTransposeInPlace(thetaTd); // P
-        chol.timesInverseLowerTransposeInPlace(kTd);     // Q
+        chol.timesInverseLowerTransposeInPlace(kTd); // Q
         NativeMatrix at = thetaTd.copy("Theta_td Theta_r^-1");
         NativeMatrix w = null;
         try {
-            chol.timesInverseLowerInPlace(at);           // Aᵀ = P L⁻¹
+            chol.timesInverseLowerInPlace(at); // Aᵀ = P L⁻¹
             w = NativeMatrix.allocate(at.rows(), at.cols(), "Theta_td Theta_r^-1 K_dd");
-            Blas.symmRight(1.0, at, kDd, 0.0, w);        // W = Aᵀ K_dd
+            Blas.symmRight(1.0, at, kDd, 0.0, w); // W = Aᵀ K_dd
             return new Parts(at, w);
         } catch (RuntimeException e) {
             at.close();
@@ -41,8 +45,8 @@ final class NtkCovariance {
     static NativeMatrix full(Cholesky chol, NativeMatrix thetaTd, NativeMatrix kTd, NativeMatrix kDd, Matrix prior) {
         try (Parts p = parts(chol, thetaTd, kTd, kDd)) {
             NativeMatrix c = NativeMatrix.copyOf(prior, "posterior covariance");
-            Blas.gemm(false, true, 1.0, p.w(), p.at(), 1.0, c);   // + Aᵀ K_dd A
-            Blas.syr2k(false, -1.0, thetaTd, kTd, 1.0, c, true);  // − (P Qᵀ + Q Pᵀ); lower triangle mirrored
+            Blas.gemm(false, true, 1.0, p.w(), p.at(), 1.0, c); // + Aᵀ K_dd A
+            Blas.syr2k(false, -1.0, thetaTd, kTd, 1.0, c, true); // − (P Qᵀ + Q Pᵀ); lower triangle mirrored
             return c;
         }
     }

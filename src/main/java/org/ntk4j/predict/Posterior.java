@@ -18,8 +18,14 @@ import org.ntk4j.linalg.Matrix;
  * @throws org.ntk4j.error.NonFiniteResultException when the mean, covariance or variances hold NaN
  *         or ±Infinity: every posterior any solver returns has been checked to be finite
  */
-public record Posterior(Get get, double time, Matrix mean, Matrix covariance, double[] variances,
-                        Diagnostics diagnostics, KernelSet kernels) {
+public record Posterior(
+        Get get,
+        double time,
+        Matrix mean,
+        Matrix covariance,
+        double[] variances,
+        Diagnostics diagnostics,
+        KernelSet kernels) {
     public Posterior {
         if (get == null || mean == null || diagnostics == null)
             throw new IllegalArgumentException("posterior: get, mean and diagnostics are required");
@@ -39,11 +45,13 @@ public record Posterior(Get get, double time, Matrix mean, Matrix covariance, do
     }
 
     /** What to change when a mean is not representable (it scales with the targets and with 1/λ). */
-    public static final String MEAN_REMEDY = "the result is not representable in float64: rescale the targets (y) towards order 1, "
-        + "and keep the regularization (diagReg, giving lambda) between ~1e-12 and ~1e12 times the kernel's scale";
+    public static final String MEAN_REMEDY =
+            "the result is not representable in float64: rescale the targets (y) towards order 1, "
+                    + "and keep the regularization (diagReg, giving lambda) between ~1e-12 and ~1e12 times the kernel's scale";
     /** What to change when a covariance is not representable (it scales with the kernel: the inputs, W_std, b_std). */
-    public static final String COVARIANCE_REMEDY = "the result is not representable in float64: rescale the inputs (or W_std/b_std) so the kernel is "
-        + "of order 1, and keep the regularization (diagReg, giving lambda) between ~1e-12 and ~1e12 times the kernel's scale";
+    public static final String COVARIANCE_REMEDY =
+            "the result is not representable in float64: rescale the inputs (or W_std/b_std) so the kernel is "
+                    + "of order 1, and keep the regularization (diagReg, giving lambda) between ~1e-12 and ~1e12 times the kernel's scale";
 
     /** This posterior with the kernels' wall time in its timings. */
     public Posterior withKernelNanos(long kernelNanos) {
@@ -52,20 +60,31 @@ public record Posterior(Get get, double time, Matrix mean, Matrix covariance, do
     }
 
     /** This posterior with the kernel matrices it was computed from attached. */
-    public Posterior withKernels(KernelSet k) { return new Posterior(get, time, mean, covariance, variances, diagnostics, k); }
+    public Posterior withKernels(KernelSet k) {
+        return new Posterior(get, time, mean, covariance, variances, diagnostics, k);
+    }
 
     /** A copy of the variances, or null. */
-    @Override public double[] variances() { return variances == null ? null : variances.clone(); }
+    @Override
+    public double[] variances() {
+        return variances == null ? null : variances.clone();
+    }
 
     /** Number of points m. */
-    public int size() { return mean.rows(); }
+    public int size() {
+        return mean.rows();
+    }
 
     /** Number of output columns k. */
-    public int outputs() { return mean.cols(); }
+    public int outputs() {
+        return mean.cols();
+    }
 
     /** What was computed. */
     public CovarianceMode covarianceMode() {
-        return covariance != null ? CovarianceMode.FULL : variances != null ? CovarianceMode.DIAGONAL : CovarianceMode.NONE;
+        return covariance != null
+                ? CovarianceMode.FULL
+                : variances != null ? CovarianceMode.DIAGONAL : CovarianceMode.NONE;
     }
 
     /** The variances, or the diagonal of the full covariance; null with {@link CovarianceMode#NONE}. */
@@ -101,7 +120,9 @@ public record Posterior(Get get, double time, Matrix mean, Matrix covariance, do
      */
     public UtilityPosterior utility(int output) {
         double[] s = sd();
-        if (s == null) throw new IllegalStateException("utility posterior needs variances: predict with covariance FULL or DIAGONAL");
+        if (s == null)
+            throw new IllegalStateException(
+                    "utility posterior needs variances: predict with covariance FULL or DIAGONAL");
         return UtilityPosterior.of(meanOf(output), s, covariance);
     }
 }

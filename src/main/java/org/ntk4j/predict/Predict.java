@@ -3,7 +3,6 @@ package org.ntk4j.predict;
 import java.util.ArrayList;
 import java.util.List;
 import org.ntk4j.arch.Architecture;
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
@@ -24,14 +23,14 @@ import org.ntk4j.operator.DenseKernelOperator;
  * }</pre>
  */
 public final class Predict {
-    private Predict() { }
+    private Predict() {}
 
     /**
      * The t = ∞ posterior ({@code gp_inference}) at {@code xTest} (null: the training set itself,
      * mean y and covariance 0).
      */
-    public static Posterior gpInference(Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest, Get get,
-                                        PredictOptions options) {
+    public static Posterior gpInference(
+            Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest, Get get, PredictOptions options) {
         PredictOptions o = options == null ? PredictOptions.defaults() : options;
         checkData(xTrain, yTrain, xTest);
         GpInference.checkExact(xTrain, yTrain, xTest, get, o);
@@ -41,9 +40,12 @@ public final class Predict {
             DenseKernelOperator dd = GpInference.trainKernels(arch, xTrain, get, o);
             return GpInference.solve(dd, System.nanoTime() - t0, yTrain, xTest, get, o);
         }
-        KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, get != Get.NNGP, Stages.needsTestTest(get, o.covariance()), o.kernelOptions());
+        KernelBundle kb = KernelBundle.compute(
+                arch, xTrain, xTest, get != Get.NNGP, Stages.needsTestTest(get, o.covariance()), o.kernelOptions());
         try (GpInference gp = GpInference.fit(kb.trainTrain, yTrain, o.regularization(), o.jitter())) {
-            Posterior p = xTest == null ? gp.predictTrain(get, o.covariance()) : gp.predict(get, kb.testTrain, kb.testTest, o.covariance());
+            Posterior p = xTest == null
+                    ? gp.predictTrain(get, o.covariance())
+                    : gp.predict(get, kb.testTrain, kb.testTest, o.covariance());
             return kb.attach(p, o.returnKernels());
         }
     }
@@ -52,22 +54,33 @@ public final class Predict {
      * The trained infinite ensemble ({@code gradient_descent_mse_ensemble}) at each time (≥ 0, or
      * +∞ for the converged posterior), at {@code xTest} (null: the training set).
      */
-    public static List<Posterior> ensemble(Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest, Get get,
-                                           double[] times, PredictOptions options) {
+    public static List<Posterior> ensemble(
+            Architecture arch,
+            Matrix xTrain,
+            Matrix yTrain,
+            Matrix xTest,
+            Get get,
+            double[] times,
+            PredictOptions options) {
         PredictOptions o = options == null ? PredictOptions.defaults() : options;
         if (get == Get.NTKGP)
-            throw new InvalidInputException("get", "the ensemble at a training time supports nngp and ntk only (NTKGP is a t = inf posterior)");
+            throw new InvalidInputException(
+                    "get", "the ensemble at a training time supports nngp and ntk only (NTKGP is a t = inf posterior)");
         double[] ts = PredictorChecks.times(times);
         checkData(xTrain, yTrain, xTest);
         boolean anyInf = false;
         for (double t : ts) anyInf |= t == Double.POSITIVE_INFINITY;
         if (anyInf && o.regularization().isZero() && xTest != null) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
         int m = xTest == null ? 0 : xTest.rows();
-        Workspace.require("ensemble workspace (" + xTrain.rows() + " training, " + m + " test points)",
-            Math.max(Workspace.ensemble(xTrain.rows(), m, yTrain.cols(), get, o.covariance(), xTest == null),
-                     Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance())));
-        KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, get == Get.NTK, Stages.needsTestTest(get, o.covariance()), o.kernelOptions());
-        try (GradientDescentEnsemble e = GradientDescentEnsemble.fit(kb.trainTrain, yTrain, o.learningRate(), o.regularization(), o.jitter())) {
+        Workspace.require(
+                "ensemble workspace (" + xTrain.rows() + " training, " + m + " test points)",
+                Math.max(
+                        Workspace.ensemble(xTrain.rows(), m, yTrain.cols(), get, o.covariance(), xTest == null),
+                        Workspace.gp(xTrain.rows(), m, yTrain.cols(), get, o.covariance())));
+        KernelBundle kb = KernelBundle.compute(
+                arch, xTrain, xTest, get == Get.NTK, Stages.needsTestTest(get, o.covariance()), o.kernelOptions());
+        try (GradientDescentEnsemble e =
+                GradientDescentEnsemble.fit(kb.trainTrain, yTrain, o.learningRate(), o.regularization(), o.jitter())) {
             List<Posterior> ps = e.predict(get, ts, kb.testTrain, kb.testTest, o.covariance());
             List<Posterior> out = new ArrayList<>(ps.size());
             for (Posterior p : ps) out.add(kb.attach(p, o.returnKernels()));
@@ -80,34 +93,49 @@ public final class Predict {
      * trained for time t ({@code gradient_descent_mse}); the kernel is the architecture's NTK, or its
      * NNGP with {@code kernel = NNGP} (readout-only training).
      */
-    public static LinearizedPrediction linearized(Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest,
-                                                  Matrix fxTrain0, Matrix fxTest0, Get kernel, double time,
-                                                  PredictOptions options) {
+    public static LinearizedPrediction linearized(
+            Architecture arch,
+            Matrix xTrain,
+            Matrix yTrain,
+            Matrix xTest,
+            Matrix fxTrain0,
+            Matrix fxTest0,
+            Get kernel,
+            double time,
+            PredictOptions options) {
         PredictOptions o = options == null ? PredictOptions.defaults() : options;
         if (kernel == Get.NTKGP)
-            throw new InvalidInputException("get", "a linearized network trains with the ntk (or nngp) kernel, not ntkgp");
+            throw new InvalidInputException(
+                    "get", "a linearized network trains with the ntk (or nngp) kernel, not ntkgp");
         PredictorChecks.time(time);
         checkData(xTrain, yTrain, xTest);
-        if (xTest == null) throw new InvalidInputException("xTest", "is required for a linearized network's test outputs");
-        if (time == Double.POSITIVE_INFINITY && o.regularization().isZero()) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
-        Workspace.require("linearized-network workspace", Workspace.linearized(xTrain.rows(), xTest.rows(), yTrain.cols()));
+        if (xTest == null)
+            throw new InvalidInputException("xTest", "is required for a linearized network's test outputs");
+        if (time == Double.POSITIVE_INFINITY && o.regularization().isZero())
+            PredictorChecks.noDuplicateRows(xTrain, "xTrain");
+        Workspace.require(
+                "linearized-network workspace", Workspace.linearized(xTrain.rows(), xTest.rows(), yTrain.cols()));
         boolean ntk = kernel != Get.NNGP;
         KernelBundle kb = KernelBundle.compute(arch, xTrain, xTest, ntk, false, o.kernelOptions());
         Matrix kdd = ntk ? kb.trainTrain.ntk() : kb.trainTrain.nngp();
         Matrix ktd = ntk ? kb.testTrain.ntk() : kb.testTrain.nngp();
-        try (GradientDescentMse gd = GradientDescentMse.fit(kdd, yTrain, o.learningRate(), o.regularization(), o.jitter())) {
+        try (GradientDescentMse gd =
+                GradientDescentMse.fit(kdd, yTrain, o.learningRate(), o.regularization(), o.jitter())) {
             LinearizedPrediction p = gd.predict(time, fxTrain0, fxTest0, ktd);
-            Diagnostics d = p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(kb.nanos));
+            Diagnostics d =
+                    p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(kb.nanos));
             return new LinearizedPrediction(p.time(), p.train(), p.test(), d);
         }
     }
 
-    private static void checkData(Matrix xTrain, Matrix yTrain, Matrix xTest) { PredictionData.check(xTrain, yTrain, xTest, false); }
+    private static void checkData(Matrix xTrain, Matrix yTrain, Matrix xTest) {
+        PredictionData.check(xTrain, yTrain, xTest, false);
+    }
 
     /** The kernels one request needs, and how long they took. */
     private record KernelBundle(Kernels trainTrain, Kernels testTrain, Kernels testTest, long nanos) {
-        static KernelBundle compute(Architecture arch, Matrix xTrain, Matrix xTest, boolean ntk, boolean testTest,
-                                    KernelOptions base) {
+        static KernelBundle compute(
+                Architecture arch, Matrix xTrain, Matrix xTest, boolean ntk, boolean testTest, KernelOptions base) {
             if (arch == null) throw new InvalidInputException("arch", "is required");
             long t0 = System.nanoTime();
             KernelFunction kf = KernelFunction.of(arch);

@@ -15,8 +15,13 @@ import org.ntk4j.linalg.JitterPolicy;
  * @param returnKernels  whether the Architecture convenience returns the kernel matrices
  * @param kernelOptions  options for computing kernels from an Architecture
  */
-public record PredictOptions(Regularization regularization, double learningRate, CovarianceMode covariance,
-                             JitterPolicy jitter, boolean returnKernels, KernelOptions kernelOptions) {
+public record PredictOptions(
+        Regularization regularization,
+        double learningRate,
+        CovarianceMode covariance,
+        JitterPolicy jitter,
+        boolean returnKernels,
+        KernelOptions kernelOptions) {
     public PredictOptions {
         if (regularization == null) regularization = Regularization.NONE;
         if (!(learningRate > 0) || !Double.isFinite(learningRate))
@@ -28,13 +33,36 @@ public record PredictOptions(Regularization regularization, double learningRate,
 
     /** No regularization, η = 1, diagonal covariance, default jitter, no kernels returned. */
     public static PredictOptions defaults() {
-        return new PredictOptions(Regularization.NONE, 1.0, CovarianceMode.DIAGONAL, JitterPolicy.defaults(), false, KernelOptions.defaults());
+        return new PredictOptions(
+                Regularization.NONE,
+                1.0,
+                CovarianceMode.DIAGONAL,
+                JitterPolicy.defaults(),
+                false,
+                KernelOptions.defaults());
     }
 
-    public PredictOptions withRegularization(Regularization v) { return new PredictOptions(v, learningRate, covariance, jitter, returnKernels, kernelOptions); }
-    public PredictOptions withLearningRate(double v) { return new PredictOptions(regularization, v, covariance, jitter, returnKernels, kernelOptions); }
-    public PredictOptions withCovariance(CovarianceMode v) { return new PredictOptions(regularization, learningRate, v, jitter, returnKernels, kernelOptions); }
-    public PredictOptions withJitter(JitterPolicy v) { return new PredictOptions(regularization, learningRate, covariance, v, returnKernels, kernelOptions); }
-    public PredictOptions withReturnKernels(boolean v) { return new PredictOptions(regularization, learningRate, covariance, jitter, v, kernelOptions); }
-    public PredictOptions withKernelOptions(KernelOptions v) { return new PredictOptions(regularization, learningRate, covariance, jitter, returnKernels, v); }
+    public PredictOptions withRegularization(Regularization v) {
+        return new PredictOptions(v, learningRate, covariance, jitter, returnKernels, kernelOptions);
+    }
+
+    public PredictOptions withLearningRate(double v) {
+        return new PredictOptions(regularization, v, covariance, jitter, returnKernels, kernelOptions);
+    }
+
+    public PredictOptions withCovariance(CovarianceMode v) {
+        return new PredictOptions(regularization, learningRate, v, jitter, returnKernels, kernelOptions);
+    }
+
+    public PredictOptions withJitter(JitterPolicy v) {
+        return new PredictOptions(regularization, learningRate, covariance, v, returnKernels, kernelOptions);
+    }
+
+    public PredictOptions withReturnKernels(boolean v) {
+        return new PredictOptions(regularization, learningRate, covariance, jitter, v, kernelOptions);
+    }
+
+    public PredictOptions withKernelOptions(KernelOptions v) {
+        return new PredictOptions(regularization, learningRate, covariance, jitter, returnKernels, v);
+    }
 }

@@ -11,7 +11,7 @@ import org.ntk4j.linalg.NativeMatrix;
 
 /** Argument validation shared by the predictors: every failure names the argument and the remedy. */
 final class PredictorChecks {
-    private PredictorChecks() { }
+    private PredictorChecks() {}
 
     /** Relative asymmetry tolerated in a kernel (round-off of an empirical NTK, say). */
     static final double SYMMETRY_TOL = 1e-8;
@@ -31,7 +31,8 @@ final class PredictorChecks {
 
     static void shape(Matrix m, int rows, int cols, String arg, String why) {
         if (m.rows() != rows || m.cols() != cols)
-            throw new InvalidInputException(arg, "must be " + rows + "x" + cols + " (" + why + "), got " + m.rows() + "x" + m.cols());
+            throw new InvalidInputException(
+                    arg, "must be " + rows + "x" + cols + " (" + why + "), got " + m.rows() + "x" + m.cols());
     }
 
     static void rows(Matrix m, int rows, String arg, String why) {
@@ -42,7 +43,8 @@ final class PredictorChecks {
     /** Square, finite and symmetric to {@link #SYMMETRY_TOL} relative. */
     static Matrix kernel(Matrix k, String arg) {
         finite(k, arg);
-        if (k.rows() != k.cols()) throw new InvalidInputException(arg, "must be square, got " + k.rows() + "x" + k.cols());
+        if (k.rows() != k.cols())
+            throw new InvalidInputException(arg, "must be square, got " + k.rows() + "x" + k.cols());
         if (k.rows() == 0) throw new InvalidInputException(arg, "is empty: need at least one training point");
         double scale = 0;
         int n = k.rows();
@@ -51,15 +53,18 @@ final class PredictorChecks {
             for (int i = j + 1; i < n; i++) {
                 double d = Math.abs(k.get(i, j) - k.get(j, i));
                 if (d > SYMMETRY_TOL * Math.max(scale, Double.MIN_NORMAL))
-                    throw new InvalidInputException(arg, "is not symmetric: |K[" + i + "," + j + "] - K[" + j + "," + i + "]| = " + d
-                        + "; pass the kernel of the training inputs with themselves");
+                    throw new InvalidInputException(
+                            arg,
+                            "is not symmetric: |K[" + i + "," + j + "] - K[" + j + "," + i + "]| = " + d
+                                    + "; pass the kernel of the training inputs with themselves");
             }
         return k;
     }
 
     /** As {@link #kernel(Matrix, String)} for an off-heap kernel; the symmetry scan goes by 64×64 blocks (cache-friendly). */
     static NativeMatrix kernel(NativeMatrix k, String arg) {
-        if (k.rows() != k.cols()) throw new InvalidInputException(arg, "must be square, got " + k.rows() + "x" + k.cols());
+        if (k.rows() != k.cols())
+            throw new InvalidInputException(arg, "must be square, got " + k.rows() + "x" + k.cols());
         int n = k.rows();
         if (n == 0) throw new InvalidInputException(arg, "is empty: need at least one training point");
         double scale = 0;
@@ -74,8 +79,10 @@ final class PredictorChecks {
                         if (!Double.isFinite(a) || !Double.isFinite(c)) throw Finite.input(arg, Finite.first(k));
                         double d = Math.abs(a - c);
                         if (d > tol)
-                            throw new InvalidInputException(arg, "is not symmetric: |K[" + i + "," + j + "] - K[" + j + "," + i + "]| = " + d
-                                + "; pass the kernel of the training inputs with themselves");
+                            throw new InvalidInputException(
+                                    arg,
+                                    "is not symmetric: |K[" + i + "," + j + "] - K[" + j + "," + i + "]| = " + d
+                                            + "; pass the kernel of the training inputs with themselves");
                     }
         return k;
     }
@@ -94,7 +101,8 @@ final class PredictorChecks {
     }
 
     static double learningRate(double lr) {
-        if (!(lr > 0) || !Double.isFinite(lr)) throw new InvalidInputException("learningRate", "must be > 0 and finite, got " + lr);
+        if (!(lr > 0) || !Double.isFinite(lr))
+            throw new InvalidInputException("learningRate", "must be > 0 and finite, got " + lr);
         return lr;
     }
 
@@ -113,10 +121,11 @@ final class PredictorChecks {
                 double kij = k.get(i, j);
                 double prod = d[i] * d[j];
                 if (prod - kij * kij <= INDISTINGUISHABLE_TOL * prod)
-                    throw new IllPosedProblemException(what + ": training points " + j + " and " + i
-                        + " are indistinguishable to the kernel (duplicates, or parallel inputs of a bias-free network), "
-                        + "so with diagReg = 0 the converged (t = inf) solution does not exist (neural-tangents returns NaN here); "
-                        + "remedy: remove the duplicate, set diagReg > 0 (e.g. 1e-6), or predict at a finite training time");
+                    throw new IllPosedProblemException(
+                            what + ": training points " + j + " and " + i
+                                    + " are indistinguishable to the kernel (duplicates, or parallel inputs of a bias-free network), "
+                                    + "so with diagReg = 0 the converged (t = inf) solution does not exist (neural-tangents returns NaN here); "
+                                    + "remedy: remove the duplicate, set diagReg > 0 (e.g. 1e-6), or predict at a finite training time");
             }
         }
     }
@@ -130,12 +139,14 @@ final class PredictorChecks {
             Integer prev = seen.putIfAbsent(h, i);
             if (prev != null) {
                 if (Arrays.equals(x.row(prev), r))
-                    throw new IllPosedProblemException(arg + ": rows " + prev + " and " + i + " are identical, so with diagReg = 0 the "
-                        + "converged (t = inf) solution does not exist (neural-tangents returns NaN here); "
-                        + "remedy: remove the duplicate, set diagReg > 0 (e.g. 1e-6), or predict at a finite training time");
-                for (int p = 0; p < i; p++)   // hash collision: fall back to a scan for this row
-                    if (p != prev && Arrays.equals(x.row(p), r))
-                        throw new IllPosedProblemException(arg + ": rows " + p + " and " + i + " are identical; remove the duplicate or set diagReg > 0");
+                    throw new IllPosedProblemException(
+                            arg + ": rows " + prev + " and " + i + " are identical, so with diagReg = 0 the "
+                                    + "converged (t = inf) solution does not exist (neural-tangents returns NaN here); "
+                                    + "remedy: remove the duplicate, set diagReg > 0 (e.g. 1e-6), or predict at a finite training time");
+                for (int p = 0; p < i; p++) // hash collision: fall back to a scan for this row
+                if (p != prev && Arrays.equals(x.row(p), r))
+                        throw new IllPosedProblemException(arg + ": rows " + p + " and " + i
+                                + " are identical; remove the duplicate or set diagReg > 0");
             }
         }
     }

@@ -20,10 +20,14 @@ public record Regularization(double diagReg, boolean absolute) {
     }
 
     /** diagReg relative to the mean diagonal (neural-tangents' default). */
-    public static Regularization relative(double diagReg) { return new Regularization(diagReg, false); }
+    public static Regularization relative(double diagReg) {
+        return new Regularization(diagReg, false);
+    }
 
     /** An absolute λ. */
-    public static Regularization absolute(double lambda) { return new Regularization(lambda, true); }
+    public static Regularization absolute(double lambda) {
+        return new Regularization(lambda, true);
+    }
 
     /**
      * λ for a kernel whose diagonal sums to {@code trace} over {@code n} rows.
@@ -36,11 +40,15 @@ public record Regularization(double diagReg, boolean absolute) {
         double lambda = diagReg * trace / n;
         if (!Double.isFinite(lambda)) lambda = diagReg * (trace / n); // the product alone may overflow
         if (!Double.isFinite(lambda))
-            throw new InvalidInputException("diagReg", "gives lambda = diagReg x mean diagonal of the kernel = " + diagReg + " x "
-                + (trace / n) + ", which overflows float64; use a smaller diagReg (1e-4 to 1 is usual)");
+            throw new InvalidInputException(
+                    "diagReg",
+                    "gives lambda = diagReg x mean diagonal of the kernel = " + diagReg + " x " + (trace / n)
+                            + ", which overflows float64; use a smaller diagReg (1e-4 to 1 is usual)");
         return lambda;
     }
 
     /** Whether λ is exactly zero. */
-    public boolean isZero() { return diagReg == 0; }
+    public boolean isZero() {
+        return diagReg == 0;
+    }
 }

@@ -27,7 +27,8 @@ final class RegularizedCholesky implements AutoCloseable {
         return factorOwned(a, reg, jitter, what, System.nanoTime());
     }
 
-    private static RegularizedCholesky factorOwned(NativeMatrix a, Regularization reg, JitterPolicy jitter, String what, long t0) {
+    private static RegularizedCholesky factorOwned(
+            NativeMatrix a, Regularization reg, JitterPolicy jitter, String what, long t0) {
         double trace = 0;
         for (int i = 0; i < a.rows(); i++) trace += a.get(i, i);
         double lambda;
@@ -55,5 +56,8 @@ final class RegularizedCholesky implements AutoCloseable {
         return x;
     }
 
-    @Override public void close() { cholesky.close(); }
+    @Override
+    public void close() {
+        cholesky.close();
+    }
 }

@@ -38,9 +38,13 @@ final class RegularizedEigen implements AutoCloseable {
         return new RegularizedEigen(e, lambda, System.nanoTime() - t0);
     }
 
-    int size() { return mu.length; }
+    int size() {
+        return mu.length;
+    }
 
-    NativeMatrix vectors() { return eigen.vectors(); }
+    NativeMatrix vectors() {
+        return eigen.vectors();
+    }
 
     /** λ_max/λ_min, or +∞ when λ_min ≤ 0. */
     double condition() {
@@ -82,5 +86,8 @@ final class RegularizedEigen implements AutoCloseable {
         }
     }
 
-    @Override public void close() { eigen.close(); }
+    @Override
+    public void close() {
+        eigen.close();
+    }
 }

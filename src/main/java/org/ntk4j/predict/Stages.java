@@ -4,13 +4,17 @@ import org.ntk4j.kernel.KernelOptions;
 
 /** The stages of a prediction as a progress listener shows them, and which kernels a request needs. */
 final class Stages {
-    static final String TRAIN = "train kernel", TEST = "test kernel", TEST_TEST = "test-test kernel",
-        SOLVE = "factorization and solves";
+    static final String TRAIN = "train kernel",
+            TEST = "test kernel",
+            TEST_TEST = "test-test kernel",
+            SOLVE = "factorization and solves";
 
-    private Stages() { }
+    private Stages() {}
 
     /** {@code opt} reporting its kernel as {@code stage}. */
-    static KernelOptions of(KernelOptions opt, String stage) { return opt.withProgress(opt.progress().renamed(stage)); }
+    static KernelOptions of(KernelOptions opt, String stage) {
+        return opt.withProgress(opt.progress().renamed(stage));
+    }
 
     /** Whether the test points' kernels with themselves are needed: a full covariance, or NTKGP variances. */
     static boolean needsTestTest(Get get, CovarianceMode mode) {

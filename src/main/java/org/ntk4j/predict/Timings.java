@@ -17,5 +17,7 @@ public record Timings(long kernelNanos, long factorNanos, long meanNanos, long c
             throw new IllegalArgumentException("timings must be >= 0");
     }
 
-    public Timings withKernelNanos(long v) { return new Timings(v, factorNanos, meanNanos, covarianceNanos); }
+    public Timings withKernelNanos(long v) {
+        return new Timings(v, factorNanos, meanNanos, covarianceNanos);
+    }
 }

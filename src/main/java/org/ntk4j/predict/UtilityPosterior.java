@@ -23,14 +23,27 @@ public interface UtilityPosterior {
         if (mean == null || sd == null || mean.length != sd.length)
             throw new IllegalArgumentException("utility posterior: mean and sd must have the same length");
         if (covariance != null && (covariance.rows() != mean.length || covariance.cols() != mean.length))
-            throw new IllegalArgumentException("utility posterior: covariance must be " + mean.length + "x" + mean.length);
+            throw new IllegalArgumentException(
+                    "utility posterior: covariance must be " + mean.length + "x" + mean.length);
         double[] m = Finite.requireResult(mean.clone(), "utility posterior mean", Posterior.MEAN_REMEDY);
         double[] s = Finite.requireResult(sd.clone(), "utility posterior sd", Posterior.COVARIANCE_REMEDY);
-        if (covariance != null) Finite.requireResult(covariance, "utility posterior covariance", Posterior.COVARIANCE_REMEDY);
+        if (covariance != null)
+            Finite.requireResult(covariance, "utility posterior covariance", Posterior.COVARIANCE_REMEDY);
         return new UtilityPosterior() {
-            @Override public double[] mean() { return m.clone(); }
-            @Override public double[] sd() { return s.clone(); }
-            @Override public Matrix covariance() { return covariance; }
+            @Override
+            public double[] mean() {
+                return m.clone();
+            }
+
+            @Override
+            public double[] sd() {
+                return s.clone();
+            }
+
+            @Override
+            public Matrix covariance() {
+                return covariance;
+            }
         };
     }
 }

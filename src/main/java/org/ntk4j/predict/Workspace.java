@@ -8,15 +8,21 @@ import org.ntk4j.linalg.MemoryGuard;
  * instead of after the kernels were computed.
  */
 final class Workspace {
-    private Workspace() { }
+    private Workspace() {}
 
-    private static long b(long entries) { return MemoryGuard.float64Bytes(entries, 1); }
+    private static long b(long entries) {
+        return MemoryGuard.float64Bytes(entries, 1);
+    }
 
     /** gp inference: factor n², test-train m·n, NTK covariance 3·m·n + n², full covariance m². */
-    static long gp(int n, int m, int k, Get get, CovarianceMode mode) { return gp(n, m, k, get, mode, true); }
+    static long gp(int n, int m, int k, Get get, CovarianceMode mode) {
+        return gp(n, m, k, get, mode, true);
+    }
 
     /** As above; without {@code factor} when the factorization is already cached. */
-    static long gp(int n, int m, int k, Get get, CovarianceMode mode, boolean factor) { return gp(n, m, k, get, mode, factor, true); }
+    static long gp(int n, int m, int k, Get get, CovarianceMode mode, boolean factor) {
+        return gp(n, m, k, get, mode, factor, true);
+    }
 
     /**
      * As above. {@code factor}: the factorization allocates its n² (false when cached, or when it is
@@ -28,9 +34,11 @@ final class Workspace {
     }
 
     /** As above; {@code testCopies}: false when the test-train kernels are already held off-heap (not copied). */
-    static long gp(int n, int m, int k, Get get, CovarianceMode mode, boolean factor, boolean nngpCopy, boolean testCopies) {
+    static long gp(
+            int n, int m, int k, Get get, CovarianceMode mode, boolean factor, boolean nngpCopy, boolean testCopies) {
         long e = (factor ? (long) n * n : 0) + (long) n * k + (testCopies ? (long) m * n : 0) + (long) m * k;
-        if (mode != CovarianceMode.NONE && get == Get.NTK) e += (testCopies ? 3L : 2L) * m * n + (nngpCopy ? (long) n * n : 0);
+        if (mode != CovarianceMode.NONE && get == Get.NTK)
+            e += (testCopies ? 3L : 2L) * m * n + (nngpCopy ? (long) n * n : 0);
         if (mode == CovarianceMode.FULL) e += (long) m * m;
         return b(e);
     }
@@ -54,5 +62,7 @@ final class Workspace {
         return b(2L * n * n + (long) m * n + 4L * (n + m) * k);
     }
 
-    static void require(String what, long bytes) { MemoryGuard.requireOffHeap(what, bytes); }
+    static void require(String what, long bytes) {
+        MemoryGuard.requireOffHeap(what, bytes);
+    }
 }

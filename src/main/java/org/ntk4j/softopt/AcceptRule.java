@@ -13,7 +13,8 @@ public record AcceptRule(double threshold, double boundaryAcceptance) {
     public AcceptRule {
         if (Double.isNaN(threshold)) throw new org.ntk4j.error.InvalidInputException("threshold", "is NaN");
         if (!(boundaryAcceptance >= 0 && boundaryAcceptance <= 1))
-            throw new org.ntk4j.error.InvalidInputException("boundaryAcceptance", "is " + boundaryAcceptance + "; it must lie in [0, 1]");
+            throw new org.ntk4j.error.InvalidInputException(
+                    "boundaryAcceptance", "is " + boundaryAcceptance + "; it must lie in [0, 1]");
     }
 
     /** The probability of accepting a draw whose score is s. */

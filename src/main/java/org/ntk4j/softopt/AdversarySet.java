@@ -13,18 +13,20 @@ import org.ntk4j.error.InvalidInputException;
  * @param bounds                b, m values
  * @param errorNonNegative      true: e ≥ 0 (the adversary can only lower V); false: e is free
  */
-public record AdversarySet(double[][] errorCoefficients, double[][] auxiliaryCoefficients, double[] bounds,
-                           boolean errorNonNegative) {
+public record AdversarySet(
+        double[][] errorCoefficients, double[][] auxiliaryCoefficients, double[] bounds, boolean errorNonNegative) {
     public AdversarySet {
         int m = SoftOptChecks.finite("bounds", bounds).length;
         if (errorCoefficients == null || errorCoefficients.length != m)
             throw new InvalidInputException("errorCoefficients", "needs one row per bound (" + m + ")");
         if (auxiliaryCoefficients == null || auxiliaryCoefficients.length != m)
-            throw new InvalidInputException("auxiliaryCoefficients", "needs one row per bound (" + m + "); rows may be empty");
+            throw new InvalidInputException(
+                    "auxiliaryCoefficients", "needs one row per bound (" + m + "); rows may be empty");
         int n = errorCoefficients[0].length, k = auxiliaryCoefficients[0].length;
         double[][] a = new double[m][], bb = new double[m][];
         for (int r = 0; r < m; r++) {
-            a[r] = SoftOptChecks.finite("errorCoefficients", errorCoefficients[r]).clone();
+            a[r] = SoftOptChecks.finite("errorCoefficients", errorCoefficients[r])
+                    .clone();
             SoftOptChecks.sameLength("errorCoefficients", a[r], n, "row 0");
             bb[r] = auxiliaryCoefficients[r].clone();
             if (k > 0) SoftOptChecks.finite("auxiliaryCoefficients", bb[r]);
@@ -36,21 +38,46 @@ public record AdversarySet(double[][] errorCoefficients, double[][] auxiliaryCoe
     }
 
     /** Number of policies n. */
-    public int policies() { return errorCoefficients[0].length; }
+    public int policies() {
+        return errorCoefficients[0].length;
+    }
 
     /** Number of auxiliary variables k. */
-    public int auxiliaries() { return auxiliaryCoefficients[0].length; }
+    public int auxiliaries() {
+        return auxiliaryCoefficients[0].length;
+    }
 
     /** Number of constraint rows m. */
-    public int rows() { return bounds.length; }
+    public int rows() {
+        return bounds.length;
+    }
 
-    @Override public double[][] errorCoefficients() { return deepCopy(errorCoefficients); }
-    @Override public double[][] auxiliaryCoefficients() { return deepCopy(auxiliaryCoefficients); }
-    @Override public double[] bounds() { return bounds.clone(); }
+    @Override
+    public double[][] errorCoefficients() {
+        return deepCopy(errorCoefficients);
+    }
 
-    double a(int r, int i) { return errorCoefficients[r][i]; }
-    double b(int r, int k) { return auxiliaryCoefficients[r][k]; }
-    double rhs(int r) { return bounds[r]; }
+    @Override
+    public double[][] auxiliaryCoefficients() {
+        return deepCopy(auxiliaryCoefficients);
+    }
+
+    @Override
+    public double[] bounds() {
+        return bounds.clone();
+    }
+
+    double a(int r, int i) {
+        return errorCoefficients[r][i];
+    }
+
+    double b(int r, int k) {
+        return auxiliaryCoefficients[r][k];
+    }
+
+    double rhs(int r) {
+        return bounds[r];
+    }
 
     private static double[][] deepCopy(double[][] x) {
         double[][] c = new double[x.length][];
@@ -68,8 +95,10 @@ public record AdversarySet(double[][] errorCoefficients, double[][] auxiliaryCoe
         double[][] a = new double[2 * n + 1][n], b = new double[2 * n + 1][n];
         double[] rhs = new double[2 * n + 1];
         for (int i = 0; i < n; i++) {
-            a[i][i] = 1; b[i][i] = -1;
-            a[n + i][i] = -1; b[n + i][i] = -1;
+            a[i][i] = 1;
+            b[i][i] = -1;
+            a[n + i][i] = -1;
+            b[n + i][i] = -1;
             b[2 * n][i] = prior.weight(i);
         }
         rhs[2 * n] = epsilon;
@@ -90,7 +119,9 @@ public record AdversarySet(double[][] errorCoefficients, double[][] auxiliaryCoe
         double[][] a = new double[n + 1][n], b = new double[n + 1][n];
         double[] rhs = new double[n + 1];
         for (int i = 0; i < n; i++) {
-            a[i][i] = 1; b[i][i] = -1; rhs[i] = halfWidth[i];
+            a[i][i] = 1;
+            b[i][i] = -1;
+            rhs[i] = halfWidth[i];
             b[n][i] = prior.weight(i);
         }
         rhs[n] = epsilon;

@@ -32,7 +32,9 @@ public final class EmpiricalMaximin {
         }
 
         /** The accept rule "U ≥ cutoff" (E19 on the estimated threshold). */
-        public AcceptRule acceptRule() { return new AcceptRule(cutoff, 1.0); }
+        public AcceptRule acceptRule() {
+            return new AcceptRule(cutoff, 1.0);
+        }
     }
 
     /**
@@ -60,7 +62,11 @@ public final class EmpiricalMaximin {
             value[m] = prefix / m - eps * n / m;
             if (value[m] > best) best = value[m];
         }
-        for (int m = n; m >= 1; m--) if (value[m] >= best - tol) { bestM = m; break; }
+        for (int m = n; m >= 1; m--)
+            if (value[m] >= best - tol) {
+                bestM = m;
+                break;
+            }
         double bound = SoftOptChecks.representable(Math.scalb(value[bestM], e), "empirical maximin bound");
         return new Cutoff(bestM, n, (double) bestM / n, Math.scalb(u[n - bestM], e), bound, epsilon);
     }

@@ -13,7 +13,10 @@ public final class EpsilonBound {
     private EpsilonBound() {}
 
     /** How an {@link Estimate} was obtained. */
-    public enum Method { HOEFFDING, POSTERIOR_QUANTILE }
+    public enum Method {
+        HOEFFDING,
+        POSTERIOR_QUANTILE
+    }
 
     /**
      * An estimate of ε.
@@ -25,9 +28,11 @@ public final class EpsilonBound {
      * @param range         R for Hoeffding, NaN for the posterior method
      * @param method        the method
      */
-    public record Estimate(double epsilon, double meanAbsError, int samples, double delta, double range, Method method) {
+    public record Estimate(
+            double epsilon, double meanAbsError, int samples, double delta, double range, Method method) {
         public Estimate {
-            if (!(epsilon >= 0) || Double.isInfinite(epsilon)) throw new IllegalArgumentException("epsilon estimate: " + epsilon);
+            if (!(epsilon >= 0) || Double.isInfinite(epsilon))
+                throw new IllegalArgumentException("epsilon estimate: " + epsilon);
             if (method == null) throw new IllegalArgumentException("epsilon estimate: method is null");
         }
     }
@@ -55,8 +60,10 @@ public final class EpsilonBound {
         for (int j = 0; j < n; j++) {
             double d = Math.abs(u[j] - h[j]);
             if (d > r)
-                throw new InvalidInputException("range", "R = " + range + " but label " + j + " has |U - V| = " + Math.scalb(d, e)
-                    + "; Hoeffding needs a true bound on |U - V|: raise R");
+                throw new InvalidInputException(
+                        "range",
+                        "R = " + range + " but label " + j + " has |U - V| = " + Math.scalb(d, e)
+                                + "; Hoeffding needs a true bound on |U - V|: raise R");
             sum += d;
         }
         double mean = sum / n;
@@ -64,8 +71,10 @@ public final class EpsilonBound {
         double slack = r * Math.sqrt(-Math.log(delta) / (2.0 * n));
         double eps = Math.scalb(mean + slack, e);
         if (!Double.isFinite(eps))
-            throw new InvalidInputException("range", "R = " + range + " makes the Hoeffding bound overflow (R·sqrt(ln(1/δ)/(2n)) is infinite); "
-                + "give a smaller R (a bound on |U - V| in the units of the utilities)");
+            throw new InvalidInputException(
+                    "range",
+                    "R = " + range + " makes the Hoeffding bound overflow (R·sqrt(ln(1/δ)/(2n)) is infinite); "
+                            + "give a smaller R (a bound on |U - V| in the units of the utilities)");
         return new Estimate(eps, Math.scalb(mean, e), n, delta, range, Method.HOEFFDING);
     }
 
@@ -89,7 +98,8 @@ public final class EpsilonBound {
         int s = jointSamples.length;
         // on U and the draws scaled by a common power of two (exact): no |U − V| or sum overflows
         int scale = Scaling.exponent(proxy);
-        for (double[] v : jointSamples) scale = Math.max(scale, Scaling.exponent(SoftOptChecks.finite("jointSamples", v)));
+        for (double[] v : jointSamples)
+            scale = Math.max(scale, Scaling.exponent(SoftOptChecks.finite("jointSamples", v)));
         double[] u = Scaling.scalb(proxy, -scale);
         double[] mae = new double[s];
         double mean = 0;
@@ -103,7 +113,8 @@ public final class EpsilonBound {
         }
         Arrays.sort(mae);
         int rank = (int) Math.ceil((1 - delta) * s); // 1-based
-        double eps = SoftOptChecks.representable(Math.scalb(mae[Math.min(s, Math.max(1, rank)) - 1], scale), "posterior-quantile epsilon");
+        double eps = SoftOptChecks.representable(
+                Math.scalb(mae[Math.min(s, Math.max(1, rank)) - 1], scale), "posterior-quantile epsilon");
         return new Estimate(eps, Math.scalb(mean, scale), s, delta, Double.NaN, Method.POSTERIOR_QUANTILE);
     }
 }

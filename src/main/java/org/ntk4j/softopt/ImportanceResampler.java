@@ -24,7 +24,9 @@ public final class ImportanceResampler {
      * @param effectiveSampleSize (Σw)²/Σw²
      */
     public record Result<T>(List<T> samples, int proposals, double effectiveSampleSize) {
-        public Result { samples = List.copyOf(samples); }
+        public Result {
+            samples = List.copyOf(samples);
+        }
     }
 
     /**
@@ -34,8 +36,12 @@ public final class ImportanceResampler {
      * @param proposals          N ≥ 1 draws from r
      * @param count              how many to resample
      */
-    public static <T> Result<T> resample(Proposal<T> proposal, ToDoubleFunction<T> unnormalizedTarget, int proposals,
-                                         int count, UniformRandomProvider rng) {
+    public static <T> Result<T> resample(
+            Proposal<T> proposal,
+            ToDoubleFunction<T> unnormalizedTarget,
+            int proposals,
+            int count,
+            UniformRandomProvider rng) {
         if (proposal == null) throw new InvalidInputException("proposal", "is missing (null)");
         if (proposals < 1) throw new InvalidInputException("proposals", "must be >= 1");
         if (count < 0) throw new InvalidInputException("count", "must be >= 0");
@@ -46,7 +52,8 @@ public final class ImportanceResampler {
             T x = proposal.sample(rng);
             double r = proposal.density(x), p = unnormalizedTarget.applyAsDouble(x);
             if (!(r > 0) || !Double.isFinite(r))
-                throw new InvalidInputException("proposal", "density " + r + " at a drawn policy; it must be finite and > 0");
+                throw new InvalidInputException(
+                        "proposal", "density " + r + " at a drawn policy; it must be finite and > 0");
             if (!(p >= 0) || !Double.isFinite(p))
                 throw new InvalidInputException("unnormalizedTarget", "is " + p + "; it must be finite and >= 0");
             draws.add(x);
@@ -56,7 +63,7 @@ public final class ImportanceResampler {
         }
         if (!(sum > 0))
             throw new IllPosedProblemException("SIR: no proposal hit the target's support in " + proposals
-                + " draws; draw more or use a proposal closer to the target");
+                    + " draws; draw more or use a proposal closer to the target");
         SharedStateDiscreteSampler pick = AliasMethodDiscreteSampler.of(rng, w);
         List<T> out = new ArrayList<>(count);
         for (int k = 0; k < count; k++) out.add(draws.get(pick.sample()));

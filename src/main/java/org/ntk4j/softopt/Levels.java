@@ -9,9 +9,9 @@ import java.util.OptionalDouble;
  * on. O(n log n). Policies with prior weight 0 are left out (no distribution here puts mass on them).
  */
 final class Levels {
-    final double[] value;  // distinct scores, descending
-    final double[] mass;   // prior mass of each level
-    final double maxAbs;   // max |score| over the support, the scale for tie tolerances
+    final double[] value; // distinct scores, descending
+    final double[] mass; // prior mass of each level
+    final double maxAbs; // max |score| over the support, the scale for tie tolerances
     final int count;
 
     private Levels(double[] value, double[] mass, int count, double maxAbs) {
@@ -40,14 +40,18 @@ final class Levels {
             double s = score[i];
             maxAbs = Math.max(maxAbs, Math.abs(s));
             if (count > 0 && value[count - 1] == s) mass[count - 1] += g[i];
-            else { value[count] = s; mass[count] = g[i]; count++; }
+            else {
+                value[count] = s;
+                mass[count] = g[i];
+                count++;
+            }
         }
         return new Levels(value, mass, count, maxAbs);
     }
 
     /** The policy distribution that accepts score &gt; t fully and score = t with probability a. */
-    static SoftPolicy accept(Mode mode, Prior prior, double[] score, double t, double a,
-                             OptionalDouble guaranteed, OptionalDouble eps) {
+    static SoftPolicy accept(
+            Mode mode, Prior prior, double[] score, double t, double a, OptionalDouble guaranteed, OptionalDouble eps) {
         double[] g = prior.raw();
         double[] p = new double[g.length];
         double kept = 0;

@@ -22,11 +22,15 @@ public final class LowerBandMaximin {
         SoftOptChecks.nonNegative("kappa", kappa);
         double[] l = new double[utility.length];
         for (int i = 0; i < l.length; i++) {
-            if (sd[i] < 0) throw new InvalidInputException("sd", "entry " + i + " is " + sd[i] + "; standard deviations must be >= 0");
+            if (sd[i] < 0)
+                throw new InvalidInputException(
+                        "sd", "entry " + i + " is " + sd[i] + "; standard deviations must be >= 0");
             l[i] = utility[i] - kappa * sd[i];
             if (!Double.isFinite(l[i]))
-                throw new InvalidInputException("kappa", "is " + kappa + "; U - kappa·sd overflows at entry " + i + " (sd " + sd[i]
-                    + "); use a smaller kappa or rescale the utilities and sds");
+                throw new InvalidInputException(
+                        "kappa",
+                        "is " + kappa + "; U - kappa·sd overflows at entry " + i + " (sd " + sd[i]
+                                + "); use a smaller kappa or rescale the utilities and sds");
         }
         return l;
     }

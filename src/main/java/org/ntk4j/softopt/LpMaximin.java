@@ -30,8 +30,16 @@ public final class LpMaximin {
             probabilities = probabilities.clone();
             dual = dual.clone();
         }
-        @Override public double[] probabilities() { return probabilities.clone(); }
-        @Override public double[] dual() { return dual.clone(); }
+
+        @Override
+        public double[] probabilities() {
+            return probabilities.clone();
+        }
+
+        @Override
+        public double[] dual() {
+            return dual.clone();
+        }
     }
 
     /** Solves the maximin LP for proxy utility U against the adversary set. */
@@ -51,7 +59,8 @@ public final class LpMaximin {
             Expression c = model.addExpression("dualA" + i);
             for (int r = 0; r < m; r++) if (set.a(r, i) != 0) c.set(y[r], set.a(r, i));
             c.set(p[i], -1);
-            if (set.errorNonNegative()) c.lower(0); else c.level(0);
+            if (set.errorNonNegative()) c.lower(0);
+            else c.level(0);
         }
         for (int j = 0; j < k; j++) {
             Expression c = model.addExpression("dualB" + j).lower(0);
@@ -61,17 +70,23 @@ public final class LpMaximin {
         if (!res.getState().isOptimal()) {
             if (res.getState() == Optimisation.State.UNBOUNDED)
                 throw new IllPosedProblemException("maximin LP is unbounded: the adversary set is empty "
-                    + "(some bound b is too small for e = 0, s = 0 to be feasible)");
+                        + "(some bound b is too small for e = 0, s = 0 to be feasible)");
             throw new IllPosedProblemException("maximin LP not solved (state " + res.getState()
-                + "): every distribution has value -infinity under this adversary set");
+                    + "): every distribution has value -infinity under this adversary set");
         }
         double[] pv = new double[n];
         double total = 0;
-        for (int i = 0; i < n; i++) { pv[i] = Math.max(0, res.doubleValue(i)); total += pv[i]; }
+        for (int i = 0; i < n; i++) {
+            pv[i] = Math.max(0, res.doubleValue(i));
+            total += pv[i];
+        }
         double[] yv = new double[m];
         for (int r = 0; r < m; r++) yv[r] = Math.max(0, res.doubleValue(n + r));
         double value = 0;
-        for (int i = 0; i < n; i++) { pv[i] /= total; value += utility[i] * pv[i]; }
+        for (int i = 0; i < n; i++) {
+            pv[i] /= total;
+            value += utility[i] * pv[i];
+        }
         for (int r = 0; r < m; r++) value -= set.rhs(r) * yv[r];
         return new Solution(pv, value, yv);
     }

@@ -61,7 +61,7 @@ public final class Maximin {
      */
     static double threshold(Levels lv, double eps) {
         double tol = TIE_TOLERANCE * Math.max(lv.maxAbs + eps, Double.MIN_NORMAL);
-        double s = 0;            // S(u_k)
+        double s = 0; // S(u_k)
         double cum = lv.mass[0]; // Γ_k
         for (int k = 0; k + 1 < lv.count; k++) {
             double next = s + cum * (lv.value[k] - lv.value[k + 1]); // S(u_{k+1})

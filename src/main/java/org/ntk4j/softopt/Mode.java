@@ -11,8 +11,12 @@ public enum Mode {
 
     private final String json;
 
-    Mode(String json) { this.json = json; }
+    Mode(String json) {
+        this.json = json;
+    }
 
     /** The lower-case name written to summary.json. */
-    public String jsonName() { return json; }
+    public String jsonName() {
+        return json;
+    }
 }

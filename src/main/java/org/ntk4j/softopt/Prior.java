@@ -21,13 +21,19 @@ public final class Prior {
 
     private final double[] w;
 
-    private Prior(double[] w) { this.w = w; }
+    private Prior(double[] w) {
+        this.w = w;
+    }
 
     /** A prior from weights that already sum to 1 (within {@link #SUM_TOLERANCE}); rescaled exactly to sum 1. */
-    public static Prior of(double[] weights) { return new Prior(normalized("prior", weights, true)); }
+    public static Prior of(double[] weights) {
+        return new Prior(normalized("prior", weights, true));
+    }
 
     /** A prior proportional to non-negative weights (not all zero). */
-    public static Prior normalize(double[] weights) { return new Prior(normalized("prior", weights, false)); }
+    public static Prior normalize(double[] weights) {
+        return new Prior(normalized("prior", weights, false));
+    }
 
     /** The uniform prior on n policies. */
     public static Prior uniform(int n) {
@@ -46,28 +52,37 @@ public final class Prior {
         SoftOptChecks.finite(name, weights);
         for (int i = 0; i < weights.length; i++)
             if (weights[i] < 0)
-                throw new InvalidInputException(name, "weight " + i + " is " + weights[i] + "; prior weights must be >= 0");
+                throw new InvalidInputException(
+                        name, "weight " + i + " is " + weights[i] + "; prior weights must be >= 0");
         int e = Scaling.exponent(weights);
         double[] w = Scaling.scalb(weights, -e);
         double s = 0;
         for (double v : w) s += v;
         if (!(s > 0)) throw new InvalidInputException(name, "all weights are zero; give at least one positive weight");
         if (sumToOne && Math.abs(Math.scalb(s, e) - 1) > SUM_TOLERANCE)
-            throw new InvalidInputException(name, "weights sum to " + Math.scalb(s, e)
-                + ", not 1; normalize them (Prior.normalize) or pass probabilities");
+            throw new InvalidInputException(
+                    name,
+                    "weights sum to " + Math.scalb(s, e)
+                            + ", not 1; normalize them (Prior.normalize) or pass probabilities");
         double[] r = new double[w.length];
         for (int i = 0; i < w.length; i++) r[i] = w[i] / s;
         return r;
     }
 
     /** Number of policies. */
-    public int size() { return w.length; }
+    public int size() {
+        return w.length;
+    }
 
     /** γ_i. */
-    public double weight(int i) { return w[i]; }
+    public double weight(int i) {
+        return w[i];
+    }
 
     /** A copy of the weights. */
-    public double[] weights() { return w.clone(); }
+    public double[] weights() {
+        return w.clone();
+    }
 
     /** E_γ[f]. */
     public double expectation(double[] f) {
@@ -77,9 +92,22 @@ public final class Prior {
         return s;
     }
 
-    double[] raw() { return w; }
+    double[] raw() {
+        return w;
+    }
 
-    @Override public boolean equals(Object o) { return o instanceof Prior p && Arrays.equals(p.w, w); }
-    @Override public int hashCode() { return Arrays.hashCode(w); }
-    @Override public String toString() { return "Prior[n=" + w.length + "]"; }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Prior p && Arrays.equals(p.w, w);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(w);
+    }
+
+    @Override
+    public String toString() {
+        return "Prior[n=" + w.length + "]";
+    }
 }

@@ -24,8 +24,8 @@ public interface PriorSampler<T> {
      * Draws from γ until {@code count} draws are accepted by the rule or {@code maxDraws} are spent.
      * The result's acceptance rate estimates q.
      */
-    default RejectionSampler.Result<T> quantilize(ToDoubleFunction<T> score, AcceptRule rule, int count, long maxDraws,
-                                                  UniformRandomProvider rng) {
+    default RejectionSampler.Result<T> quantilize(
+            ToDoubleFunction<T> score, AcceptRule rule, int count, long maxDraws, UniformRandomProvider rng) {
         if (score == null) throw new InvalidInputException("score", "is missing (null)");
         if (rule == null) throw new InvalidInputException("rule", "is missing (null)");
         if (count < 0) throw new InvalidInputException("count", "must be >= 0");

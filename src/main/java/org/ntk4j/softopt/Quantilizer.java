@@ -28,8 +28,14 @@ public final class Quantilizer {
      */
     public static SoftPolicy of(Prior prior, double[] utility, double q) {
         AcceptRule rule = rule(prior, utility, q);
-        return Levels.accept(Mode.QUANTILIZER, prior, utility, rule.threshold(), rule.boundaryAcceptance(),
-            OptionalDouble.empty(), OptionalDouble.empty());
+        return Levels.accept(
+                Mode.QUANTILIZER,
+                prior,
+                utility,
+                rule.threshold(),
+                rule.boundaryAcceptance(),
+                OptionalDouble.empty(),
+                OptionalDouble.empty());
     }
 
     /**

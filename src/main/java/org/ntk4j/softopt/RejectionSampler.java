@@ -43,13 +43,19 @@ public final class RejectionSampler<T> {
      * @param q            the kept prior mass (normalizer)
      * @param bound        M ≥ sup p* ÷ r
      */
-    public static <T> RejectionSampler<T> forThresholdedPrior(Proposal<T> proposal, ToDoubleFunction<T> priorDensity,
-                                                              ToDoubleFunction<T> score, AcceptRule rule, double q,
-                                                              double bound) {
+    public static <T> RejectionSampler<T> forThresholdedPrior(
+            Proposal<T> proposal,
+            ToDoubleFunction<T> priorDensity,
+            ToDoubleFunction<T> score,
+            AcceptRule rule,
+            double q,
+            double bound) {
         if (rule == null) throw new InvalidInputException("rule", "is missing (null)");
         SoftOptChecks.q(q);
-        return new RejectionSampler<>(proposal,
-            x -> priorDensity.applyAsDouble(x) * rule.acceptProbability(score.applyAsDouble(x)) / q, bound);
+        return new RejectionSampler<>(
+                proposal,
+                x -> priorDensity.applyAsDouble(x) * rule.acceptProbability(score.applyAsDouble(x)) / q,
+                bound);
     }
 
     /** M = max_i p_i/r_i over a finite set (the smallest valid bound); p must vanish where r does. */
@@ -61,8 +67,10 @@ public final class RejectionSampler<T> {
         for (int i = 0; i < target.length; i++) {
             if (target[i] <= 0) continue;
             if (proposal[i] <= 0)
-                throw new InvalidInputException("proposal", "is 0 at policy " + i + " where the target has mass "
-                    + target[i] + "; the proposal must cover the target's support");
+                throw new InvalidInputException(
+                        "proposal",
+                        "is 0 at policy " + i + " where the target has mass " + target[i]
+                                + "; the proposal must cover the target's support");
             m = Math.max(m, target[i] / proposal[i]);
         }
         return m;
@@ -76,7 +84,9 @@ public final class RejectionSampler<T> {
      * @param acceptanceRate accepted / proposed (1/M in expectation)
      */
     public record Result<T>(List<T> samples, long proposals, double acceptanceRate) {
-        public Result { samples = List.copyOf(samples); }
+        public Result {
+            samples = List.copyOf(samples);
+        }
     }
 
     /**
@@ -95,13 +105,17 @@ public final class RejectionSampler<T> {
             double r = proposal.density(x);
             double p = target.applyAsDouble(x);
             if (!(r > 0) || !Double.isFinite(r))
-                throw new InvalidInputException("proposal", "density " + r + " at a drawn policy; it must be finite and > 0");
+                throw new InvalidInputException(
+                        "proposal", "density " + r + " at a drawn policy; it must be finite and > 0");
             if (!(p >= 0) || !Double.isFinite(p))
-                throw new InvalidInputException("targetDensity", "is " + p + " at a drawn policy; it must be finite and >= 0");
+                throw new InvalidInputException(
+                        "targetDensity", "is " + p + " at a drawn policy; it must be finite and >= 0");
             double ratio = p / (bound * r);
             if (ratio > 1 + 1e-12)
-                throw new InvalidInputException("bound", "M = " + bound + " is below p* ÷ r = " + (p / r)
-                    + " at a drawn policy; the sample would be biased: raise M");
+                throw new InvalidInputException(
+                        "bound",
+                        "M = " + bound + " is below p* ÷ r = " + (p / r)
+                                + " at a drawn policy; the sample would be biased: raise M");
             if (ratio > 0 && rng.nextDouble() < ratio) out.add(x);
         }
         return new Result<>(out, drawn, drawn == 0 ? 0 : (double) out.size() / drawn);

@@ -19,14 +19,18 @@ final class SoftOptChecks {
      * beyond ±1.8e308.
      */
     static double representable(double v, String stage) {
-        return Finite.requireResult(v, stage, "its exact value lies beyond the float64 range (±1.8e308); "
-            + "rescale the utilities, labels and epsilon towards order 1 (e.g. divide all of them by 1e300)");
+        return Finite.requireResult(
+                v,
+                stage,
+                "its exact value lies beyond the float64 range (±1.8e308); "
+                        + "rescale the utilities, labels and epsilon towards order 1 (e.g. divide all of them by 1e300)");
     }
 
     static void sameLength(String name, double[] v, int n, String other) {
         if (v.length != n)
-            throw new InvalidInputException(name, "has length " + v.length + " but " + other + " has length " + n
-                + "; give one value per policy");
+            throw new InvalidInputException(
+                    name,
+                    "has length " + v.length + " but " + other + " has length " + n + "; give one value per policy");
     }
 
     static double epsilon(double eps) {
@@ -36,8 +40,7 @@ final class SoftOptChecks {
     }
 
     static double q(double q) {
-        if (!(q > 0 && q <= 1))
-            throw new InvalidInputException("q", "is " + q + "; a quantilizer needs 0 < q <= 1");
+        if (!(q > 0 && q <= 1)) throw new InvalidInputException("q", "is " + q + "; a quantilizer needs 0 < q <= 1");
         return q;
     }
 

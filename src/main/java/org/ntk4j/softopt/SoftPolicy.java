@@ -24,13 +24,22 @@ import org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler;
  * @param supportSize        number of policies with p > 0
  * @param klToPrior          KL(p ‖ γ) in nats; log(1/q) for a rescaled subset
  */
-public record SoftPolicy(Mode mode, double[] probabilities, double threshold, double q, double boundaryAcceptance,
-                         OptionalDouble guaranteedValue, OptionalDouble epsilon, int supportSize, double klToPrior) {
+public record SoftPolicy(
+        Mode mode,
+        double[] probabilities,
+        double threshold,
+        double q,
+        double boundaryAcceptance,
+        OptionalDouble guaranteedValue,
+        OptionalDouble epsilon,
+        int supportSize,
+        double klToPrior) {
     public SoftPolicy {
         if (mode == null || probabilities == null || guaranteedValue == null || epsilon == null)
             throw new IllegalArgumentException("soft policy: null component");
         SoftOptChecks.representable(threshold, mode.jsonName() + " threshold");
-        if (guaranteedValue.isPresent()) SoftOptChecks.representable(guaranteedValue.getAsDouble(), mode.jsonName() + " guaranteed value");
+        if (guaranteedValue.isPresent())
+            SoftOptChecks.representable(guaranteedValue.getAsDouble(), mode.jsonName() + " guaranteed value");
         if (!(q > 0 && q <= 1 + 1e-12)) throw new IllegalArgumentException("soft policy: q = " + q);
         if (!(boundaryAcceptance >= 0 && boundaryAcceptance <= 1))
             throw new IllegalArgumentException("soft policy: boundaryAcceptance = " + boundaryAcceptance);
@@ -42,18 +51,26 @@ public record SoftPolicy(Mode mode, double[] probabilities, double threshold, do
             if (v > 0) support++;
         }
         if (Math.abs(s - 1) > 1e-9) throw new IllegalArgumentException("soft policy: probabilities sum to " + s);
-        if (support != supportSize) throw new IllegalArgumentException("soft policy: supportSize " + supportSize + " != " + support);
+        if (support != supportSize)
+            throw new IllegalArgumentException("soft policy: supportSize " + supportSize + " != " + support);
         probabilities = probabilities.clone();
     }
 
     /** A copy of p. */
-    @Override public double[] probabilities() { return probabilities.clone(); }
+    @Override
+    public double[] probabilities() {
+        return probabilities.clone();
+    }
 
     /** p_i. */
-    public double probability(int i) { return probabilities[i]; }
+    public double probability(int i) {
+        return probabilities[i];
+    }
 
     /** Number of policies. */
-    public int size() { return probabilities.length; }
+    public int size() {
+        return probabilities.length;
+    }
 
     /** E_p[f]. */
     public double expectation(double[] f) {
@@ -64,24 +81,37 @@ public record SoftPolicy(Mode mode, double[] probabilities, double threshold, do
     }
 
     /** The accept-by-threshold rule that reproduces p from prior draws (§3.2, E19). */
-    public AcceptRule acceptRule() { return new AcceptRule(threshold, boundaryAcceptance); }
+    public AcceptRule acceptRule() {
+        return new AcceptRule(threshold, boundaryAcceptance);
+    }
 
     /** A sampler of policy indices from p (Walker's alias method: O(1) per draw). */
     public SharedStateDiscreteSampler sampler(UniformRandomProvider rng) {
         return AliasMethodDiscreteSampler.of(rng, probabilities);
     }
 
-    @Override public boolean equals(Object o) {
-        return o instanceof SoftPolicy p && p.mode == mode && Arrays.equals(p.probabilities, probabilities)
-            && Double.compare(p.threshold, threshold) == 0 && Double.compare(p.q, q) == 0
-            && Double.compare(p.boundaryAcceptance, boundaryAcceptance) == 0 && p.guaranteedValue.equals(guaranteedValue)
-            && p.epsilon.equals(epsilon) && p.supportSize == supportSize && Double.compare(p.klToPrior, klToPrior) == 0;
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SoftPolicy p
+                && p.mode == mode
+                && Arrays.equals(p.probabilities, probabilities)
+                && Double.compare(p.threshold, threshold) == 0
+                && Double.compare(p.q, q) == 0
+                && Double.compare(p.boundaryAcceptance, boundaryAcceptance) == 0
+                && p.guaranteedValue.equals(guaranteedValue)
+                && p.epsilon.equals(epsilon)
+                && p.supportSize == supportSize
+                && Double.compare(p.klToPrior, klToPrior) == 0;
     }
 
-    @Override public int hashCode() { return 31 * Arrays.hashCode(probabilities) + mode.hashCode(); }
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(probabilities) + mode.hashCode();
+    }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return "SoftPolicy[" + mode.jsonName() + ", threshold=" + threshold + ", q=" + q + ", guaranteed="
-            + guaranteedValue + ", epsilon=" + epsilon + ", support=" + supportSize + ", kl=" + klToPrior + "]";
+                + guaranteedValue + ", epsilon=" + epsilon + ", support=" + supportSize + ", kl=" + klToPrior + "]";
     }
 }

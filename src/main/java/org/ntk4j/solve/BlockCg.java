@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
 public final class BlockCg {
     private static final Logger LOG = LoggerFactory.getLogger(BlockCg.class);
 
-    private BlockCg() { }
+    private BlockCg() {}
 
     /** Solves A·X = B (B column-major n×k) from X = 0. */
-    public static CgResult solve(LinearOperator a, Preconditioner p, double[] b, int n, int k, double tolerance, int maxIterations) {
+    public static CgResult solve(
+            LinearOperator a, Preconditioner p, double[] b, int n, int k, double tolerance, int maxIterations) {
         if (b.length != (long) n * k) throw new IllegalArgumentException("cg: B must be " + n + "x" + k);
         Block s = new Block(p, b, n, k);
         int it = 0;
@@ -78,7 +79,9 @@ public final class BlockCg {
 
         /** The active columns whose recursive residual is still above tolerance·‖b‖. */
         int[] unconverged(double tolerance) {
-            return Arrays.stream(active).filter(j -> Math.sqrt(dot(r, j, r, j, n)) > tolerance * bNorm[j]).toArray();
+            return Arrays.stream(active)
+                    .filter(j -> Math.sqrt(dot(r, j, r, j, n)) > tolerance * bNorm[j])
+                    .toArray();
         }
 
         /** For the columns {@code still}: z = M⁻¹r, β = ρ_new/ρ, p = z + β·p. */
@@ -102,7 +105,10 @@ public final class BlockCg {
         double[] rel = new double[k], abs = new double[k];
         for (int j = 0; j < k; j++) {
             double sum = 0;
-            for (int i = 0, o = j * n; i < n; i++) { double e = b[o + i] - ax[o + i]; sum += e * e; }
+            for (int i = 0, o = j * n; i < n; i++) {
+                double e = b[o + i] - ax[o + i];
+                sum += e * e;
+            }
             abs[j] = Math.sqrt(sum);
             rel[j] = s.bNorm[j] == 0 ? 0 : abs[j] / s.bNorm[j];
         }

@@ -11,18 +11,33 @@ package org.ntk4j.solve;
  * @param residualNorms      per column, ‖b − A·x‖
  * @param converged          whether every column reached the tolerance within the iteration cap
  */
-public record CgResult(double[] x, int k, int iterations, double[] relativeResiduals, double[] residualNorms, boolean converged) {
+public record CgResult(
+        double[] x, int k, int iterations, double[] relativeResiduals, double[] residualNorms, boolean converged) {
     public CgResult {
-        if (x == null || relativeResiduals == null || residualNorms == null || relativeResiduals.length != k || residualNorms.length != k)
-            throw new IllegalArgumentException("cg result: inconsistent shapes");
+        if (x == null
+                || relativeResiduals == null
+                || residualNorms == null
+                || relativeResiduals.length != k
+                || residualNorms.length != k) throw new IllegalArgumentException("cg result: inconsistent shapes");
         x = x.clone();
         relativeResiduals = relativeResiduals.clone();
         residualNorms = residualNorms.clone();
     }
 
-    @Override public double[] x() { return x.clone(); }
-    @Override public double[] relativeResiduals() { return relativeResiduals.clone(); }
-    @Override public double[] residualNorms() { return residualNorms.clone(); }
+    @Override
+    public double[] x() {
+        return x.clone();
+    }
+
+    @Override
+    public double[] relativeResiduals() {
+        return relativeResiduals.clone();
+    }
+
+    @Override
+    public double[] residualNorms() {
+        return residualNorms.clone();
+    }
 
     /** The largest relative residual over the columns. */
     public double maxRelativeResidual() {

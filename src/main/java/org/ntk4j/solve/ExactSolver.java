@@ -23,18 +23,23 @@ import org.ntk4j.predict.Regularization;
 final class ExactSolver implements PosteriorSolver {
     static final ExactSolver INSTANCE = new ExactSolver();
 
-    private ExactSolver() { }
+    private ExactSolver() {}
 
-    @Override public SolverKind kind() { return SolverKind.EXACT; }
+    @Override
+    public SolverKind kind() {
+        return SolverKind.EXACT;
+    }
 
     /** Checks the workspace and (λ = 0) duplicate rows first, then computes the kernels the request needs. */
-    @Override public KernelOperator operator(PosteriorRequest r) {
+    @Override
+    public KernelOperator operator(PosteriorRequest r) {
         GpInference.checkExact(r.xTrain(), r.yTrain(), r.xTest(), r.get(), r.options());
         return GpInference.trainKernels(r.arch(), r.xTrain(), r.get(), r.options());
     }
 
     /** Kernels returned with the posterior come from the heap path of {@link Predict#gpInference}; else operator, then solve. */
-    @Override public Solved solve(PosteriorRequest r, String reason) {
+    @Override
+    public Solved solve(PosteriorRequest r, String reason) {
         long t0 = System.nanoTime();
         if (r.options().returnKernels()) {
             Posterior p = Predict.gpInference(r.arch(), r.xTrain(), r.yTrain(), r.xTest(), r.get(), r.options());
@@ -51,14 +56,16 @@ final class ExactSolver implements PosteriorSolver {
      * On any operator: a dense one is solved on as it is (taken over); another is first made dense
      * from its columns. The test side comes from the operator ({@link KernelOperator#against}).
      */
-    @Override public Solved solve(KernelOperator kernels, Regularization reg, PosteriorRequest r, String reason) {
+    @Override
+    public Solved solve(KernelOperator kernels, Regularization reg, PosteriorRequest r, String reason) {
         long t0 = System.nanoTime();
         PredictOptions o = r.options().withRegularization(reg);
         DenseKernelOperator dense = kernels instanceof DenseKernelOperator d ? d : densify(kernels);
         Posterior p;
         try (GpInference gp = GpInference.fit(dense, r.yTrain(), reg, o.jitter());
-             NativeKernels td = transposed(kernels.against(r.xTest()))) {
-            boolean testTest = o.covariance() == CovarianceMode.FULL || (o.covariance() == CovarianceMode.DIAGONAL && r.get() == Get.NTKGP);
+                NativeKernels td = transposed(kernels.against(r.xTest()))) {
+            boolean testTest = o.covariance() == CovarianceMode.FULL
+                    || (o.covariance() == CovarianceMode.DIAGONAL && r.get() == Get.NTKGP);
             Kernels tt = testTest ? kernels.among(r.xTest(), r.get() != Get.NNGP) : null;
             p = gp.predict(r.get(), td, tt, o.covariance());
         }
@@ -98,8 +105,7 @@ final class ExactSolver implements PosteriorSolver {
 
     private static NativeMatrix transpose(NativeMatrix m) {
         NativeMatrix t = NativeMatrix.allocate(m.cols(), m.rows(), "transposed kernel");
-        for (int j = 0; j < m.cols(); j++)
-            for (int i = 0; i < m.rows(); i++) t.set(j, i, m.get(i, j));
+        for (int j = 0; j < m.cols(); j++) for (int i = 0; i < m.rows(); i++) t.set(j, i, m.get(i, j));
         return t;
     }
 }

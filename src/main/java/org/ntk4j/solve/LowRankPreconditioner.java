@@ -41,7 +41,8 @@ public final class LowRankPreconditioner implements Preconditioner {
      * The rank-r partial Cholesky of the kernel with greedy pivoting on the largest remaining
      * diagonal entry (stops early when the remaining trace is below 1e-12 of the original).
      */
-    static LowRankPreconditioner pivotedCholesky(KernelOperator k, KernelKind kind, double[] diag, int r, double lambda) {
+    static LowRankPreconditioner pivotedCholesky(
+            KernelOperator k, KernelKind kind, double[] diag, int r, double lambda) {
         int n = diag.length;
         double[] d = diag.clone();
         double tr0 = 0;
@@ -52,11 +53,16 @@ public final class LowRankPreconditioner implements Preconditioner {
         for (; rank < r; rank++) {
             int p = 0;
             double tr = 0;
-            for (int i = 0; i < n; i++) { tr += Math.max(0, d[i]); if (d[i] > d[p]) p = i; }
+            for (int i = 0; i < n; i++) {
+                tr += Math.max(0, d[i]);
+                if (d[i] > d[p]) p = i;
+            }
             if (!(d[p] > 0) || tr <= 1e-12 * tr0) break;
             piv[rank] = p;
             double[] col;
-            try (NativeMatrix c = k.columns(kind, new int[] {p})) { col = c.toColumnMajorArray(); }
+            try (NativeMatrix c = k.columns(kind, new int[] {p})) {
+                col = c.toColumnMajorArray();
+            }
             for (int q = 0; q < rank; q++) {
                 double lpq = l[q * n + p];
                 if (lpq == 0) continue;
@@ -71,8 +77,10 @@ public final class LowRankPreconditioner implements Preconditioner {
             d[p] = 0; // exact in exact arithmetic; avoids re-picking p on round-off
         }
         double[] trimmed = java.util.Arrays.copyOf(l, n * Math.max(rank, 1));
-        return of(NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, Math.max(rank, 1), trimmed), "pivoted Cholesky factor"),
-            lambda, PreconditionerKind.PIVOTED_CHOLESKY);
+        return of(
+                NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, Math.max(rank, 1), trimmed), "pivoted Cholesky factor"),
+                lambda,
+                PreconditionerKind.PIVOTED_CHOLESKY);
     }
 
     /** Nyström on r landmarks drawn uniformly without replacement: B = M[:, S]·L⁻ᵀ with L Lᵀ = M[S, S] (+ jitter). */
@@ -104,17 +112,20 @@ public final class LowRankPreconditioner implements Preconditioner {
         Random rng = new Random(seed);
         for (int i = 0; i < r; i++) {
             int j = i + rng.nextInt(n - i);
-            int t = all[i]; all[i] = all[j]; all[j] = t;
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
         }
         int[] out = java.util.Arrays.copyOf(all, r);
         java.util.Arrays.sort(out);
         return out;
     }
 
-    @Override public double[] apply(double[] r, int k) {
+    @Override
+    public double[] apply(double[] r, int k) {
         int n = b.rows();
         try (NativeMatrix v = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, k, r), "residual");
-             NativeMatrix t = Blas.multiply(true, b, false, v, "B^T r")) {
+                NativeMatrix t = Blas.multiply(true, b, false, v, "B^T r")) {
             inner.solveInPlace(t);
             Blas.gemm(false, false, -1.0, b, t, 1.0, v);
             double[] z = v.toColumnMajorArray();
@@ -123,10 +134,18 @@ public final class LowRankPreconditioner implements Preconditioner {
         }
     }
 
-    @Override public int rank() { return b.cols(); }
-    @Override public PreconditionerKind kind() { return kind; }
+    @Override
+    public int rank() {
+        return b.cols();
+    }
 
-    @Override public void close() {
+    @Override
+    public PreconditionerKind kind() {
+        return kind;
+    }
+
+    @Override
+    public void close() {
         b.close();
         inner.close();
     }

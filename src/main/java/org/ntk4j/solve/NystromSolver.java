@@ -44,25 +44,33 @@ final class NystromSolver implements PosteriorSolver {
     /** Beyond this many test points a full covariance (m² doubles) is refused. */
     private static final int MAX_FULL_COVARIANCE = 20000;
 
-    private NystromSolver() { }
+    private NystromSolver() {}
 
-    @Override public SolverKind kind() { return SolverKind.NYSTROM; }
+    @Override
+    public SolverKind kind() {
+        return SolverKind.NYSTROM;
+    }
 
     /** Streamed kernels, nothing cached: one pass over the n×M blocks is all this solver makes. */
-    @Override public KernelOperator operator(PosteriorRequest r) {
+    @Override
+    public KernelOperator operator(PosteriorRequest r) {
         check(r.options().regularization(), r);
         return StreamedKernelOperator.of(r.arch(), r.xTrain(), r.options().kernelOptions(), r.get() != Get.NNGP, 0);
     }
 
     private static void check(Regularization reg, PosteriorRequest r) {
         if (reg == null || reg.isZero())
-            throw new InvalidInputException("diagReg", "the nystrom solver needs a regularizer > 0; set diagReg (e.g. 1e-4) or use the exact solver");
+            throw new InvalidInputException(
+                    "diagReg",
+                    "the nystrom solver needs a regularizer > 0; set diagReg (e.g. 1e-4) or use the exact solver");
         if (r.options().covariance() == CovarianceMode.FULL && r.testSize() > MAX_FULL_COVARIANCE)
-            throw new InvalidInputException("cov", "a full covariance of " + r.testSize() + " test points is too large; use variances (diag)");
+            throw new InvalidInputException(
+                    "cov", "a full covariance of " + r.testSize() + " test points is too large; use variances (diag)");
     }
 
     /** centers → their kernels factored → λ → one pass accumulating G, Bᵀy (and F) → (G + λI)β = Bᵀy → mean → variances. */
-    @Override public Solved solve(KernelOperator kernels, Regularization reg, PosteriorRequest r, String reason) {
+    @Override
+    public Solved solve(KernelOperator kernels, Regularization reg, PosteriorRequest r, String reason) {
         long t0 = System.nanoTime();
         check(reg, r);
         Get get = r.get();
@@ -78,9 +86,17 @@ final class NystromSolver implements PosteriorSolver {
         Kernels zz = kernels.among(z, ntk);
         // λ relative to the mean diagonal of the inverted kernel over the whole training set
         double lambda = reg.absolute() ? reg.diagReg() : reg.lambda(RegularizedKernel.trace(kernels.diagonal(kind)), n);
-        try (Cholesky lm = Cholesky.factor(NativeMatrix.copyOf(ntk ? zz.ntk() : zz.nngp(), "center kernel"), JitterPolicy.defaults(), "Nystrom center kernel K_MM");
-             Cholesky lk = ens ? Cholesky.factor(NativeMatrix.copyOf(zz.nngp(), "center NNGP"), JitterPolicy.defaults(), "Nystrom center NNGP K_MM") : null;
-             Gram gram = Gram.accumulate(kernels, idx, r.yTrain().scalb(-ye), kind, lm, lk)) {
+        try (Cholesky lm = Cholesky.factor(
+                        NativeMatrix.copyOf(ntk ? zz.ntk() : zz.nngp(), "center kernel"),
+                        JitterPolicy.defaults(),
+                        "Nystrom center kernel K_MM");
+                Cholesky lk = ens
+                        ? Cholesky.factor(
+                                NativeMatrix.copyOf(zz.nngp(), "center NNGP"),
+                                JitterPolicy.defaults(),
+                                "Nystrom center NNGP K_MM")
+                        : null;
+                Gram gram = Gram.accumulate(kernels, idx, r.yTrain().scalb(-ye), kind, lm, lk)) {
             long kernelNanos = System.nanoTime() - tk;
             long tf = System.nanoTime();
             NativeMatrix core = gram.g.copy("G + lambda I");
@@ -93,16 +109,27 @@ final class NystromSolver implements PosteriorSolver {
                 try (NativeMatrix bt = NativeMatrix.copyOf(ntk ? tz.ntk() : tz.nngp(), "B_t")) {
                     lm.timesInverseLowerTransposeInPlace(bt); // rows b_tᵀ = (L⁻¹K_Mt)ᵀ
                     Matrix mean;
-                    try (NativeMatrix mu = Blas.multiply(false, bt, false, gram.by, "Nystrom mean")) { mean = mu.toMatrix().scalb(ye); }
+                    try (NativeMatrix mu = Blas.multiply(false, bt, false, gram.by, "Nystrom mean")) {
+                        mean = mu.toMatrix().scalb(ye);
+                    }
                     long meanNanos = System.nanoTime() - tm;
                     long tv = System.nanoTime();
-                    Variances v = r.options().covariance() == CovarianceMode.NONE ? Variances.NONE
-                        : get == Get.NTK ? ensembleVariances(kernels, r, tz, bt, s, lk, gram.f)
-                        : gpVariances(kernels, r, tz, bt, s, lambda);
+                    Variances v = r.options().covariance() == CovarianceMode.NONE
+                            ? Variances.NONE
+                            : get == Get.NTK
+                                    ? ensembleVariances(kernels, r, tz, bt, s, lk, gram.f)
+                                    : gpVariances(kernels, r, tz, bt, s, lambda);
                     long covNanos = System.nanoTime() - tv;
-                    Diagnostics d = new Diagnostics(lambda, lm.jitter(), v.clamped, 0, s.conditionEstimate(),
-                        new Timings(kernelNanos, factorNanos, meanNanos, covNanos));
-                    SolveReport rep = SolveReport.builder(SolverKind.NYSTROM, reason).centers(mc).build(System.nanoTime() - t0);
+                    Diagnostics d = new Diagnostics(
+                            lambda,
+                            lm.jitter(),
+                            v.clamped,
+                            0,
+                            s.conditionEstimate(),
+                            new Timings(kernelNanos, factorNanos, meanNanos, covNanos));
+                    SolveReport rep = SolveReport.builder(SolverKind.NYSTROM, reason)
+                            .centers(mc)
+                            .build(System.nanoTime() - t0);
                     return new Solved(new Posterior(get, Double.POSITIVE_INFINITY, mean, v.cov, v.var, d, null), rep);
                 }
             }
@@ -117,14 +144,17 @@ final class NystromSolver implements PosteriorSolver {
             return new Variances(cv.toMatrix(), null, clamped);
         }
 
-        static Variances diagonal(double[] var) { return new Variances(null, var, RoundOff.clampNegative(var)); }
+        static Variances diagonal(double[] var) {
+            return new Variances(null, var, RoundOff.clampNegative(var));
+        }
     }
 
     /**
      * NNGP/NTKGP (DTC): K_tt − Q_tt + λ·c_tᵀc_t with c_t = (G + λI)^{-1/2} b_t, i.e. the prior minus
      * b_tᵀb_t plus λ·b_tᵀ(G + λI)⁻¹b_t.
      */
-    private static Variances gpVariances(KernelOperator kernels, PosteriorRequest r, Kernels tz, NativeMatrix bt, Cholesky s, double lambda) {
+    private static Variances gpVariances(
+            KernelOperator kernels, PosteriorRequest r, Kernels tz, NativeMatrix bt, Cholesky s, double lambda) {
         Get get = r.get();
         try (NativeMatrix c = bt.copy("b_t (G + lambda I)^-1/2")) {
             s.timesInverseLowerTransposeInPlace(c); // c·cᵀ = b_tᵀ(G + λI)⁻¹b_t
@@ -147,9 +177,16 @@ final class NystromSolver implements PosteriorSolver {
      * The NTK ensemble: c_t = (G + λI)⁻¹b_t (rows); w_t = B_Θ c_t; var = K_tt + ‖Fᵀc_t‖² − 2 c_tᵀ F e_t
      * with e_t = L_K⁻¹K_Mt.
      */
-    private static Variances ensembleVariances(KernelOperator kernels, PosteriorRequest r, Kernels tz, NativeMatrix bt, Cholesky s,
-                                               Cholesky lk, NativeMatrix f) {
-        try (NativeMatrix ct = bt.copy("c_t"); NativeMatrix et = NativeMatrix.copyOf(tz.nngp(), "E_t")) {
+    private static Variances ensembleVariances(
+            KernelOperator kernels,
+            PosteriorRequest r,
+            Kernels tz,
+            NativeMatrix bt,
+            Cholesky s,
+            Cholesky lk,
+            NativeMatrix f) {
+        try (NativeMatrix ct = bt.copy("c_t");
+                NativeMatrix et = NativeMatrix.copyOf(tz.nngp(), "E_t")) {
             s.timesInverseLowerTransposeInPlace(ct);
             s.timesInverseLowerInPlace(ct);
             lk.timesInverseLowerTransposeInPlace(et);
@@ -183,7 +220,8 @@ final class NystromSolver implements PosteriorSolver {
             this.by = by;
         }
 
-        static Gram accumulate(KernelOperator kernels, int[] idx, Matrix yScaled, KernelKind kind, Cholesky lm, Cholesky lk) {
+        static Gram accumulate(
+                KernelOperator kernels, int[] idx, Matrix yScaled, KernelKind kind, Cholesky lm, Cholesky lk) {
             int n = kernels.size(), mc = idx.length, k = yScaled.cols();
             boolean ens = lk != null;
             double[] ycm = yScaled.toColumnMajor();
@@ -226,7 +264,8 @@ final class NystromSolver implements PosteriorSolver {
             }
         }
 
-        @Override public void close() {
+        @Override
+        public void close() {
             g.close();
             by.close();
             if (f != null) f.close();
@@ -254,7 +293,8 @@ final class NystromSolver implements PosteriorSolver {
             nngp = nn;
         }
 
-        @Override public void close() {
+        @Override
+        public void close() {
             kernel.close();
             y.close();
             if (nngp != null) nngp.close();

@@ -19,8 +19,14 @@ import org.ntk4j.predict.PredictionData;
  * @param options regularization, covariance mode, jitter and kernel options (null: defaults)
  * @param solver  which solver and its settings (null: defaults, AUTO)
  */
-public record PosteriorRequest(Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest, Get get,
-                               PredictOptions options, SolverOptions solver) {
+public record PosteriorRequest(
+        Architecture arch,
+        Matrix xTrain,
+        Matrix yTrain,
+        Matrix xTest,
+        Get get,
+        PredictOptions options,
+        SolverOptions solver) {
     public PosteriorRequest {
         if (options == null) options = PredictOptions.defaults();
         if (solver == null) solver = SolverOptions.defaults();
@@ -30,14 +36,22 @@ public record PosteriorRequest(Architecture arch, Matrix xTrain, Matrix yTrain, 
     }
 
     /** This request with another solver choice. */
-    public PosteriorRequest withSolver(SolverKind kind) { return new PosteriorRequest(arch, xTrain, yTrain, xTest, get, options, solver.withSolver(kind)); }
+    public PosteriorRequest withSolver(SolverKind kind) {
+        return new PosteriorRequest(arch, xTrain, yTrain, xTest, get, options, solver.withSolver(kind));
+    }
 
     /** Number of training points n. */
-    public int trainSize() { return xTrain.rows(); }
+    public int trainSize() {
+        return xTrain.rows();
+    }
 
     /** Number of test points m. */
-    public int testSize() { return xTest.rows(); }
+    public int testSize() {
+        return xTest.rows();
+    }
 
     /** Number of outputs k. */
-    public int outputs() { return yTrain.cols(); }
+    public int outputs() {
+        return yTrain.cols();
+    }
 }

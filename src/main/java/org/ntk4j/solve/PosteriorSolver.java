@@ -38,7 +38,8 @@ public interface PosteriorSolver {
             case EXACT -> ExactSolver.INSTANCE;
             case CG -> CgSolver.INSTANCE;
             case NYSTROM -> NystromSolver.INSTANCE;
-            case AUTO -> throw new IllegalArgumentException("AUTO is a choice, not a solver: resolve it with SolverChoice");
+            case AUTO ->
+                throw new IllegalArgumentException("AUTO is a choice, not a solver: resolve it with SolverChoice");
         };
     }
 }

@@ -11,12 +11,24 @@ public interface Preconditioner extends AutoCloseable {
     /** Which preconditioner this is. */
     PreconditionerKind kind();
 
-    @Override default void close() { }
+    @Override
+    default void close() {}
 
     /** No preconditioning (P = I). */
     Preconditioner IDENTITY = new Preconditioner() {
-        @Override public double[] apply(double[] r, int k) { return r.clone(); }
-        @Override public int rank() { return 0; }
-        @Override public PreconditionerKind kind() { return PreconditionerKind.NONE; }
+        @Override
+        public double[] apply(double[] r, int k) {
+            return r.clone();
+        }
+
+        @Override
+        public int rank() {
+            return 0;
+        }
+
+        @Override
+        public PreconditionerKind kind() {
+            return PreconditionerKind.NONE;
+        }
     };
 }

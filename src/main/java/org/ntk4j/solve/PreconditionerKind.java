@@ -10,4 +10,8 @@ package org.ntk4j.solve;
  *       (Harbrecht et al. 2012; GPyTorch's default), one kernel column per step.</li>
  * </ul>
  */
-public enum PreconditionerKind { NONE, NYSTROM, PIVOTED_CHOLESKY }
+public enum PreconditionerKind {
+    NONE,
+    NYSTROM,
+    PIVOTED_CHOLESKY
+}

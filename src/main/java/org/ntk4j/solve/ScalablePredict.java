@@ -32,11 +32,17 @@ public final class ScalablePredict {
     /** Why the GPU does not solve when no accelerated solver could be loaded. */
     private static final String NO_GPU_SOLVER = "no GPU posterior solver on the class path";
 
-    private ScalablePredict() { }
+    private ScalablePredict() {}
 
     /** {@link #gpInference(PosteriorRequest)} of the request these arguments make. */
-    public static Solved gpInference(Architecture arch, Matrix xTrain, Matrix yTrain, Matrix xTest, Get get,
-                                     PredictOptions options, SolverOptions solver) {
+    public static Solved gpInference(
+            Architecture arch,
+            Matrix xTrain,
+            Matrix yTrain,
+            Matrix xTest,
+            Get get,
+            PredictOptions options,
+            SolverOptions solver) {
         return gpInference(new PosteriorRequest(arch, xTrain, yTrain, xTest, get, options, solver));
     }
 
@@ -62,8 +68,13 @@ public final class ScalablePredict {
 
     /** The CPU solvers: the choice (AUTO resolved), then the solve. */
     private static Solved onCpu(PosteriorRequest request) {
-        SolverChoice c = SolverChoice.choose(request.trainSize(), request.testSize(), request.outputs(), request.get(),
-            request.options(), request.solver());
+        SolverChoice c = SolverChoice.choose(
+                request.trainSize(),
+                request.testSize(),
+                request.outputs(),
+                request.get(),
+                request.options(),
+                request.solver());
         return PosteriorSolver.of(c.kind()).solve(request, c.reason());
     }
 
@@ -73,7 +84,9 @@ public final class ScalablePredict {
 
         private static AcceleratedPosterior load() {
             try {
-                return ServiceLoader.load(AcceleratedPosterior.class, AcceleratedPosterior.class.getClassLoader()).findFirst().orElse(null);
+                return ServiceLoader.load(AcceleratedPosterior.class, AcceleratedPosterior.class.getClassLoader())
+                        .findFirst()
+                        .orElse(null);
             } catch (ServiceConfigurationError | LinkageError e) {
                 return null; // a solver that cannot be loaded (its native binding missing) means "CPU only"
             }

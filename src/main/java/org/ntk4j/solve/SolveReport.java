@@ -26,11 +26,24 @@ import org.ntk4j.device.Device;
  * <p>Solvers build it with {@link #builder}, naming each part they fill in; the defaults are what a
  * direct (exact or Nyström) solve reports.
  */
-public record SolveReport(SolverKind solver, String reason, Device device, PreconditionerKind preconditioner, int rank, int centers,
-                          int iterations, double maxRelativeResidual, boolean converged, double meanErrorBound,
-                          double varianceErrorBound, long kernelPasses, boolean cachedTiles, long nanos) {
+public record SolveReport(
+        SolverKind solver,
+        String reason,
+        Device device,
+        PreconditionerKind preconditioner,
+        int rank,
+        int centers,
+        int iterations,
+        double maxRelativeResidual,
+        boolean converged,
+        double meanErrorBound,
+        double varianceErrorBound,
+        long kernelPasses,
+        boolean cachedTiles,
+        long nanos) {
     public SolveReport {
-        if (solver == null || solver == SolverKind.AUTO) throw new IllegalArgumentException("solve report: a concrete solver is required");
+        if (solver == null || solver == SolverKind.AUTO)
+            throw new IllegalArgumentException("solve report: a concrete solver is required");
         if (reason == null) reason = "";
         if (device == null || device == Device.AUTO) device = Device.CPU;
         if (preconditioner == null) preconditioner = PreconditionerKind.NONE;
@@ -42,14 +55,28 @@ public record SolveReport(SolverKind solver, String reason, Device device, Preco
         if (device == Device.GPU) s.append(" on the GPU");
         if (!reason.isEmpty()) s.append(" (").append(reason).append(')');
         if (solver == SolverKind.CG) {
-            s.append(String.format(java.util.Locale.ROOT, ": %d iterations, preconditioner %s rank %d, max relative residual %.2g%s, "
-                    + "|mean error| <= %.2g, |variance error| <= %.2g, %d kernel pass%s%s",
-                iterations, preconditioner.name().toLowerCase(java.util.Locale.ROOT), rank, maxRelativeResidual,
-                converged ? "" : " (NOT converged: raise the iteration cap, SolverOptions.maxIterations, or loosen the tolerance)", meanErrorBound, varianceErrorBound,
-                kernelPasses, kernelPasses == 1 ? "" : "es", cachedTiles ? ", tiles cached" : ""));
+            s.append(String.format(
+                    java.util.Locale.ROOT,
+                    ": %d iterations, preconditioner %s rank %d, max relative residual %.2g%s, "
+                            + "|mean error| <= %.2g, |variance error| <= %.2g, %d kernel pass%s%s",
+                    iterations,
+                    preconditioner.name().toLowerCase(java.util.Locale.ROOT),
+                    rank,
+                    maxRelativeResidual,
+                    converged
+                            ? ""
+                            : " (NOT converged: raise the iteration cap, SolverOptions.maxIterations, or loosen the tolerance)",
+                    meanErrorBound,
+                    varianceErrorBound,
+                    kernelPasses,
+                    kernelPasses == 1 ? "" : "es",
+                    cachedTiles ? ", tiles cached" : ""));
         } else if (solver == SolverKind.NYSTROM) {
-            s.append(String.format(java.util.Locale.ROOT, ": M = %d centers; the Nystrom model's posterior, "
-                + "not the exact one (compare against the exact solver on a subsample)", centers));
+            s.append(String.format(
+                    java.util.Locale.ROOT,
+                    ": M = %d centers; the Nystrom model's posterior, "
+                            + "not the exact one (compare against the exact solver on a subsample)",
+                    centers));
         }
         return s.toString();
     }
@@ -59,7 +86,9 @@ public record SolveReport(SolverKind solver, String reason, Device device, Preco
      * direct-solve defaults: the CPU, no preconditioner, no centers, no iterations, converged, no error bounds
      * (NaN), one kernel pass, no cached tiles.
      */
-    public static Builder builder(SolverKind solver, String reason) { return new Builder(solver, reason); }
+    public static Builder builder(SolverKind solver, String reason) {
+        return new Builder(solver, reason);
+    }
 
     /** Fills in a {@link SolveReport} part by part; see {@link SolveReport#builder}. */
     public static final class Builder {
@@ -72,16 +101,29 @@ public record SolveReport(SolverKind solver, String reason, Device device, Preco
         private boolean converged = true, cachedTiles;
         private long kernelPasses = 1;
 
-        private Builder(SolverKind solver, String reason) { this.solver = solver; this.reason = reason; }
+        private Builder(SolverKind solver, String reason) {
+            this.solver = solver;
+            this.reason = reason;
+        }
 
         /** Where the solve ran. */
-        public Builder device(Device d) { device = d; return this; }
+        public Builder device(Device d) {
+            device = d;
+            return this;
+        }
 
         /** CG's preconditioner and its rank. */
-        public Builder preconditioner(PreconditionerKind kind, int rank) { preconditioner = kind; this.rank = rank; return this; }
+        public Builder preconditioner(PreconditionerKind kind, int rank) {
+            preconditioner = kind;
+            this.rank = rank;
+            return this;
+        }
 
         /** The number of Nyström centers M. */
-        public Builder centers(int m) { centers = m; return this; }
+        public Builder centers(int m) {
+            centers = m;
+            return this;
+        }
 
         /** CG's iteration count, its largest true relative residual and whether every right-hand side converged. */
         public Builder iterations(int count, double maxRelativeResidual, boolean converged) {
@@ -92,15 +134,36 @@ public record SolveReport(SolverKind solver, String reason, Device device, Preco
         }
 
         /** Bounds on the mean's and the variances' distance from the exact posterior. */
-        public Builder errorBounds(double mean, double variance) { meanErrorBound = mean; varianceErrorBound = variance; return this; }
+        public Builder errorBounds(double mean, double variance) {
+            meanErrorBound = mean;
+            varianceErrorBound = variance;
+            return this;
+        }
 
         /** Full passes of kernel evaluation and whether the tiles stayed in memory. */
-        public Builder kernelPasses(long passes, boolean cachedTiles) { kernelPasses = passes; this.cachedTiles = cachedTiles; return this; }
+        public Builder kernelPasses(long passes, boolean cachedTiles) {
+            kernelPasses = passes;
+            this.cachedTiles = cachedTiles;
+            return this;
+        }
 
         /** The report, with the wall-clock time of the whole prediction. */
         public SolveReport build(long nanos) {
-            return new SolveReport(solver, reason, device, preconditioner, rank, centers, iterations, maxRelativeResidual, converged,
-                meanErrorBound, varianceErrorBound, kernelPasses, cachedTiles, nanos);
+            return new SolveReport(
+                    solver,
+                    reason,
+                    device,
+                    preconditioner,
+                    rank,
+                    centers,
+                    iterations,
+                    maxRelativeResidual,
+                    converged,
+                    meanErrorBound,
+                    varianceErrorBound,
+                    kernelPasses,
+                    cachedTiles,
+                    nanos);
         }
     }
 }

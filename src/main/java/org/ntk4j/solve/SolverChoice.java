@@ -27,30 +27,54 @@ public record SolverChoice(SolverKind kind, String reason) {
         // plus a factor copy when the kernels are returned; test-train kernels (+ NTK covariance workspace)
         boolean ntkCov = get == Get.NTK && o.covariance() != CovarianceMode.NONE;
         long exact = 8L * n * n * (o.returnKernels() ? (ntk ? 2 : 1) + 1 + (ntkCov ? 1 : 0) : (ntkCov ? 2 : 1))
-            + 8L * m * n * (2 + kinds);
+                + 8L * m * n * (2 + kinds);
         long cg = 8L * n * n * (ntk ? 2 : 1) + 8L * n * (k + 3L * m + so.rankFor(n));
         String mem = String.format(Locale.ROOT, "budget %.1f GiB", budget / 1073741824.0);
         switch (so.solver()) {
-            case EXACT: return new SolverChoice(SolverKind.EXACT, "requested");
+            case EXACT:
+                return new SolverChoice(SolverKind.EXACT, "requested");
             case CG:
-                if (!reg) throw new InvalidInputException("diagReg", "the cg solver needs a regularizer > 0; set diagReg or use the exact solver");
+                if (!reg)
+                    throw new InvalidInputException(
+                            "diagReg", "the cg solver needs a regularizer > 0; set diagReg or use the exact solver");
                 return new SolverChoice(SolverKind.CG, "requested");
             case NYSTROM:
-                if (!reg) throw new InvalidInputException("diagReg", "the nystrom solver needs a regularizer > 0; set diagReg or use the exact solver");
+                if (!reg)
+                    throw new InvalidInputException(
+                            "diagReg",
+                            "the nystrom solver needs a regularizer > 0; set diagReg or use the exact solver");
                 return new SolverChoice(SolverKind.NYSTROM, "requested");
             default:
         }
         if (n <= EXACT_MAX_N && exact <= budget)
-            return new SolverChoice(SolverKind.EXACT, String.format(Locale.ROOT, "auto: n = %d <= %d and %.2f GiB fit the %s", n, EXACT_MAX_N,
-                exact / 1073741824.0, mem));
+            return new SolverChoice(
+                    SolverKind.EXACT,
+                    String.format(
+                            Locale.ROOT,
+                            "auto: n = %d <= %d and %.2f GiB fit the %s",
+                            n,
+                            EXACT_MAX_N,
+                            exact / 1073741824.0,
+                            mem));
         if (!reg) {
-            if (exact <= budget) return new SolverChoice(SolverKind.EXACT, "auto: diagReg = 0 rules out the iterative solvers");
-            throw new InsufficientMemoryException("the exact solve (iterative solvers need diagReg > 0; set one)", exact, budget);
+            if (exact <= budget)
+                return new SolverChoice(SolverKind.EXACT, "auto: diagReg = 0 rules out the iterative solvers");
+            throw new InsufficientMemoryException(
+                    "the exact solve (iterative solvers need diagReg > 0; set one)", exact, budget);
         }
         if (cg <= budget)
-            return new SolverChoice(SolverKind.CG, String.format(Locale.ROOT, "auto: n = %d > %d or exact does not fit; cached CG tiles %.2f GiB fit the %s",
-                n, EXACT_MAX_N, cg / 1073741824.0, mem));
-        return new SolverChoice(SolverKind.NYSTROM, String.format(Locale.ROOT, "auto: n = %d, CG tiles (%.1f GiB) exceed the %s",
-            n, cg / 1073741824.0, mem));
+            return new SolverChoice(
+                    SolverKind.CG,
+                    String.format(
+                            Locale.ROOT,
+                            "auto: n = %d > %d or exact does not fit; cached CG tiles %.2f GiB fit the %s",
+                            n,
+                            EXACT_MAX_N,
+                            cg / 1073741824.0,
+                            mem));
+        return new SolverChoice(
+                SolverKind.NYSTROM,
+                String.format(
+                        Locale.ROOT, "auto: n = %d, CG tiles (%.1f GiB) exceed the %s", n, cg / 1073741824.0, mem));
     }
 }

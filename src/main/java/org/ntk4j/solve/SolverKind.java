@@ -15,7 +15,10 @@ import java.util.Locale;
  * </ul>
  */
 public enum SolverKind {
-    AUTO, EXACT, CG, NYSTROM;
+    AUTO,
+    EXACT,
+    CG,
+    NYSTROM;
 
     /** Parses auto, exact, cg or nystrom (case-insensitive). */
     public static SolverKind parse(String s) {
@@ -28,5 +31,8 @@ public enum SolverKind {
         };
     }
 
-    @Override public String toString() { return name().toLowerCase(Locale.ROOT); }
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

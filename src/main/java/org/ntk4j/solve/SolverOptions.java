@@ -21,43 +21,84 @@ import org.ntk4j.error.InvalidInputException;
  *                       automatic: half of the free memory); also bounds what AUTO calls "fits"
  * @param seed           seed of the random landmarks / centers (reproducible)
  */
-public record SolverOptions(SolverKind solver, double tolerance, int maxIterations, PreconditionerKind preconditioner,
-                            int rank, int centers, long memoryLimit, long seed) {
+public record SolverOptions(
+        SolverKind solver,
+        double tolerance,
+        int maxIterations,
+        PreconditionerKind preconditioner,
+        int rank,
+        int centers,
+        long memoryLimit,
+        long seed) {
     public SolverOptions {
         if (solver == null) solver = SolverKind.AUTO;
         if (preconditioner == null) preconditioner = PreconditionerKind.PIVOTED_CHOLESKY;
         if (!(tolerance > 0 && tolerance < 1))
             throw new InvalidInputException("tolerance", "must be in (0, 1), got " + tolerance + "; e.g. 1e-6");
-        if (maxIterations < 0) throw new InvalidInputException("maxIterations", "must be >= 0 (0 = automatic), got " + maxIterations);
+        if (maxIterations < 0)
+            throw new InvalidInputException("maxIterations", "must be >= 0 (0 = automatic), got " + maxIterations);
         if (rank < 0) throw new InvalidInputException("rank", "must be >= 0 (0 = automatic), got " + rank);
         if (centers < 0) throw new InvalidInputException("centers", "must be >= 0 (0 = automatic), got " + centers);
-        if (memoryLimit < 0) throw new InvalidInputException("memoryLimit", "must be >= 0 bytes (0 = automatic), got " + memoryLimit);
+        if (memoryLimit < 0)
+            throw new InvalidInputException("memoryLimit", "must be >= 0 bytes (0 = automatic), got " + memoryLimit);
     }
 
     /** Factor between the requested tolerance and CG's relative-residual stopping threshold. */
     public static final double RESIDUAL_MARGIN = 0.1;
 
     /** CG's stopping threshold on the relative residual. */
-    public double residualTarget() { return tolerance * RESIDUAL_MARGIN; }
+    public double residualTarget() {
+        return tolerance * RESIDUAL_MARGIN;
+    }
 
     /** AUTO, tolerance 1e-6, automatic iterations, rank, centers and memory, pivoted-Cholesky preconditioner, seed 0. */
     public static SolverOptions defaults() {
         return new SolverOptions(SolverKind.AUTO, 1e-6, 0, PreconditionerKind.PIVOTED_CHOLESKY, 0, 0, 0, 0);
     }
 
-    public SolverOptions withSolver(SolverKind v) { return new SolverOptions(v, tolerance, maxIterations, preconditioner, rank, centers, memoryLimit, seed); }
-    public SolverOptions withTolerance(double v) { return new SolverOptions(solver, v, maxIterations, preconditioner, rank, centers, memoryLimit, seed); }
-    public SolverOptions withMaxIterations(int v) { return new SolverOptions(solver, tolerance, v, preconditioner, rank, centers, memoryLimit, seed); }
-    public SolverOptions withPreconditioner(PreconditionerKind v) { return new SolverOptions(solver, tolerance, maxIterations, v, rank, centers, memoryLimit, seed); }
-    public SolverOptions withRank(int v) { return new SolverOptions(solver, tolerance, maxIterations, preconditioner, v, centers, memoryLimit, seed); }
-    public SolverOptions withCenters(int v) { return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, v, memoryLimit, seed); }
-    public SolverOptions withMemoryLimit(long v) { return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, centers, v, seed); }
-    public SolverOptions withSeed(long v) { return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, centers, memoryLimit, v); }
+    public SolverOptions withSolver(SolverKind v) {
+        return new SolverOptions(v, tolerance, maxIterations, preconditioner, rank, centers, memoryLimit, seed);
+    }
 
-    int iterationCap(int n) { return maxIterations > 0 ? maxIterations : Math.min(n, 2000); }
-    int rankFor(int n) { return Math.min(n, rank > 0 ? rank : 200); }
+    public SolverOptions withTolerance(double v) {
+        return new SolverOptions(solver, v, maxIterations, preconditioner, rank, centers, memoryLimit, seed);
+    }
+
+    public SolverOptions withMaxIterations(int v) {
+        return new SolverOptions(solver, tolerance, v, preconditioner, rank, centers, memoryLimit, seed);
+    }
+
+    public SolverOptions withPreconditioner(PreconditionerKind v) {
+        return new SolverOptions(solver, tolerance, maxIterations, v, rank, centers, memoryLimit, seed);
+    }
+
+    public SolverOptions withRank(int v) {
+        return new SolverOptions(solver, tolerance, maxIterations, preconditioner, v, centers, memoryLimit, seed);
+    }
+
+    public SolverOptions withCenters(int v) {
+        return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, v, memoryLimit, seed);
+    }
+
+    public SolverOptions withMemoryLimit(long v) {
+        return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, centers, v, seed);
+    }
+
+    public SolverOptions withSeed(long v) {
+        return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, centers, memoryLimit, v);
+    }
+
+    int iterationCap(int n) {
+        return maxIterations > 0 ? maxIterations : Math.min(n, 2000);
+    }
+
+    int rankFor(int n) {
+        return Math.min(n, rank > 0 ? rank : 200);
+    }
     /** The Nyström centers used for n training points: {@link #centers()}, or min(n, 2000) when automatic (0). */
-    public int centersFor(int n) { return Math.min(n, centers > 0 ? centers : 2000); }
+    public int centersFor(int n) {
+        return Math.min(n, centers > 0 ? centers : 2000);
+    }
 
     /** The memory budget in bytes. */
     long memoryBudget() {

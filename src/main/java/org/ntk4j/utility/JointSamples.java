@@ -23,7 +23,8 @@ public final class JointSamples {
         if (posterior == null) throw new InvalidInputException("posterior", "is missing (null)");
         Matrix cov = posterior.covariance();
         if (cov == null)
-            throw new InvalidInputException("covariance", "joint posterior samples need the full covariance; predict with CovarianceMode.FULL");
+            throw new InvalidInputException(
+                    "covariance", "joint posterior samples need the full covariance; predict with CovarianceMode.FULL");
         if (count < 1) throw new InvalidInputException("count", "must be >= 1");
         double[] mean = posterior.mean();
         int m = mean.length;
@@ -34,7 +35,7 @@ public final class JointSamples {
         for (int s = 0; s < count; s++) {
             for (int k = 0; k < m; k++) e[k] = z.sample();
             double[] v = mean.clone();
-            for (int k = 0; k < m; k++) {          // v += R e, R column-major
+            for (int k = 0; k < m; k++) { // v += R e, R column-major
                 double ek = e[k];
                 int off = k * m;
                 for (int i = 0; i < m; i++) v[i] += root[off + i] * ek;

@@ -26,8 +26,9 @@ import org.ntk4j.predict.UtilityPosterior;
  * @param regularization the diagonal regularizer (absolute: the label-noise variance)
  * @param kernelOptions  kernel options (e.g. a progress listener)
  */
-public record NtkUtilityModel(Architecture architecture, Get get, Regularization regularization, KernelOptions kernelOptions)
-    implements UtilityModel {
+public record NtkUtilityModel(
+        Architecture architecture, Get get, Regularization regularization, KernelOptions kernelOptions)
+        implements UtilityModel {
     public NtkUtilityModel {
         if (architecture == null) throw new InvalidInputException("architecture", "is missing (null)");
         if (get == null) get = Get.NTKGP;
@@ -37,13 +38,16 @@ public record NtkUtilityModel(Architecture architecture, Get get, Regularization
 
     /** NTKGP on {@code arch} (ARCH text) with label-noise variance {@code noiseVariance} on the diagonal. */
     public static NtkUtilityModel ntkgp(String arch, double noiseVariance) {
-        return new NtkUtilityModel(ArchParser.parse(arch), Get.NTKGP, Regularization.absolute(noiseVariance), KernelOptions.defaults());
+        return new NtkUtilityModel(
+                ArchParser.parse(arch), Get.NTKGP, Regularization.absolute(noiseVariance), KernelOptions.defaults());
     }
 
-    @Override public UtilityPosterior fit(Matrix features, double[] observed, Matrix candidates, boolean covariance) {
+    @Override
+    public UtilityPosterior fit(Matrix features, double[] observed, Matrix candidates, boolean covariance) {
         if (features == null || candidates == null) throw new InvalidInputException("features", "is missing (null)");
         if (observed == null || observed.length != features.rows())
-            throw new InvalidInputException("observed", "needs one value per labelled policy (" + features.rows() + ")");
+            throw new InvalidInputException(
+                    "observed", "needs one value per labelled policy (" + features.rows() + ")");
         KernelFunction kf = KernelFunction.of(architecture);
         Kernels dd = kf.compute(features, null, kernelOptions);
         Kernels td = kf.compute(candidates, features, kernelOptions);

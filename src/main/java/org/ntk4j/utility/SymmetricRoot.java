@@ -13,7 +13,9 @@ final class SymmetricRoot {
         double[] q = c.toColumnMajor();
         double[] w = new double[m];
         int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'L', m, q, m, w);
-        if (info != 0) throw new IllPosedProblemException("eigendecomposition of the posterior covariance failed (LAPACK info " + info + ")");
+        if (info != 0)
+            throw new IllPosedProblemException(
+                    "eigendecomposition of the posterior covariance failed (LAPACK info " + info + ")");
         double[] scaled = new double[m * m];
         for (int k = 0; k < m; k++) {
             double s = Math.sqrt(Math.max(w[k], 0));
@@ -21,8 +23,21 @@ final class SymmetricRoot {
         }
         double[] r = new double[m * m];
         // R = (Q S)(Q)ᵀ
-        openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasTrans, m, m, m, 1.0,
-            scaled, m, q, m, 0.0, r, m);
+        openblas.cblas_dgemm(
+                openblas.CblasColMajor,
+                openblas.CblasNoTrans,
+                openblas.CblasTrans,
+                m,
+                m,
+                m,
+                1.0,
+                scaled,
+                m,
+                q,
+                m,
+                0.0,
+                r,
+                m);
         return r;
     }
 }

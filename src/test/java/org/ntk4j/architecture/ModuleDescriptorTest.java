@@ -35,16 +35,23 @@ class ModuleDescriptorTest {
     private static Path classes;
     private static ModuleDescriptor module;
 
-    @BeforeAll static void readDescriptor() throws IOException, URISyntaxException {
-        classes = Path.of(Ntk4j.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    @BeforeAll
+    static void readDescriptor() throws IOException, URISyntaxException {
+        classes = Path.of(
+                Ntk4j.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
             module = ModuleDescriptor.read(in);
         }
     }
 
-    @Test void everyPackageIsExportedOrInternal() throws IOException {
-        Set<String> exported = module.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toCollection(TreeSet::new));
-        assertTrue(module.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified), "exports to named modules only: " + module.exports());
+    @Test
+    void everyPackageIsExportedOrInternal() throws IOException {
+        Set<String> exported = module.exports().stream()
+                .map(ModuleDescriptor.Exports::source)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(
+                module.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified),
+                "exports to named modules only: " + module.exports());
         Set<String> packages = packages();
         Set<String> undecided = new TreeSet<>(packages);
         undecided.removeAll(exported);
@@ -56,26 +63,38 @@ class ModuleDescriptorTest {
         assertEquals("org.ntk4j", module.name());
     }
 
-    @Test void providesWhatMetaInfServicesLists() throws IOException {
+    @Test
+    void providesWhatMetaInfServicesLists() throws IOException {
         Map<String, List<String>> files = new TreeMap<>();
         Path services = classes.resolve("META-INF/services");
         try (Stream<Path> s = Files.list(services)) {
             for (Path f : s.sorted().toList())
-                files.put(f.getFileName().toString(), Files.readAllLines(f, StandardCharsets.UTF_8).stream()
-                    .map(l -> l.replaceFirst("#.*", "").trim()).filter(l -> !l.isEmpty()).sorted().toList());
+                files.put(
+                        f.getFileName().toString(),
+                        Files.readAllLines(f, StandardCharsets.UTF_8).stream()
+                                .map(l -> l.replaceFirst("#.*", "").trim())
+                                .filter(l -> !l.isEmpty())
+                                .sorted()
+                                .toList());
         }
         Map<String, List<String>> provides = new TreeMap<>();
-        for (ModuleDescriptor.Provides p : module.provides()) provides.put(p.service(), p.providers().stream().sorted().toList());
+        for (ModuleDescriptor.Provides p : module.provides())
+            provides.put(p.service(), p.providers().stream().sorted().toList());
         assertEquals(files, provides, "module-info.java's provides and META-INF/services disagree");
-        assertTrue(module.uses().containsAll(provides.keySet()), "a provided service the library does not declare it uses: " + module.uses());
+        assertTrue(
+                module.uses().containsAll(provides.keySet()),
+                "a provided service the library does not declare it uses: " + module.uses());
     }
 
     /** The packages with classes under the library's class output. */
     private static Set<String> packages() throws IOException {
         try (Stream<Path> s = Files.walk(classes)) {
-            return s.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().equals("module-info.class"))
-                .map(p -> classes.relativize(p.getParent()).toString().replace(p.getFileSystem().getSeparator(), "."))
-                .collect(Collectors.toCollection(TreeSet::new));
+            return s.filter(p -> p.toString().endsWith(".class")
+                            && !p.getFileName().toString().equals("module-info.class"))
+                    .map(p -> classes.relativize(p.getParent())
+                            .toString()
+                            .replace(p.getFileSystem().getSeparator(), "."))
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
     }
 }

@@ -21,13 +21,22 @@ import org.junit.jupiter.api.Test;
  */
 class PackageStructureTest {
     /** Built on the kernels: the accelerated engines, prediction, solvers, optimizer, demo and CLI. */
-    private static final String[] UPPER = {"org.ntk4j.gpu..", "org.ntk4j.cli..", "org.ntk4j.predict..",
-        "org.ntk4j.solve..", "org.ntk4j.softopt..", "org.ntk4j.demo.."};
+    private static final String[] UPPER = {
+        "org.ntk4j.gpu..",
+        "org.ntk4j.cli..",
+        "org.ntk4j.predict..",
+        "org.ntk4j.solve..",
+        "org.ntk4j.softopt..",
+        "org.ntk4j.demo.."
+    };
 
     private static JavaClasses main;
 
-    @BeforeAll static void importMainClasses() {
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.ntk4j");
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.ntk4j");
     }
 
     /** No cycle among the packages below {@code root}, each its own slice. */
@@ -35,26 +44,40 @@ class PackageStructureTest {
         return slices().matching(root + ".(**)").should().beFreeOfCycles();
     }
 
-    @Test void noPackageCycles() {
+    @Test
+    void noPackageCycles() {
         freeOfCycles("org.ntk4j").check(main);
     }
 
-    @Test void lowerLayersDoNotDependOnUpperOnes() {
-        noClasses().that().resideInAnyPackage("org.ntk4j.kernel..", "org.ntk4j.arch..", "org.ntk4j.linalg..", "org.ntk4j.device..")
-            .should().dependOnClassesThat().resideInAnyPackage(UPPER)
-            .because("the kernels and what they build on must work, and be understood, without the layers above them")
-            .check(main);
+    @Test
+    void lowerLayersDoNotDependOnUpperOnes() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "org.ntk4j.kernel..", "org.ntk4j.arch..", "org.ntk4j.linalg..", "org.ntk4j.device..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(UPPER)
+                .because(
+                        "the kernels and what they build on must work, and be understood, without the layers above them")
+                .check(main);
     }
 
-    @Test void deviceChoiceDoesNotDependOnTheKernels() {
-        noClasses().that().resideInAPackage("org.ntk4j.device..")
-            .should().dependOnClassesThat().resideInAPackage("org.ntk4j.kernel..")
-            .because("the kernels choose their device: the device choice sits below them")
-            .check(main);
+    @Test
+    void deviceChoiceDoesNotDependOnTheKernels() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.ntk4j.device..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.ntk4j.kernel..")
+                .because("the kernels choose their device: the device choice sits below them")
+                .check(main);
     }
 
     /** The cycle rule is not vacuous: it reports the deliberate cycle between the two fixture packages. */
-    @Test void cycleRuleReportsACycle() {
+    @Test
+    void cycleRuleReportsACycle() {
         String root = PackageStructureTest.class.getPackageName() + ".cyclefixture";
         JavaClasses fixture = new ClassFileImporter().importPackages(root);
         EvaluationResult result = freeOfCycles(root).evaluate(fixture);

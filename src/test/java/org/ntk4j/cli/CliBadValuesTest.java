@@ -20,7 +20,9 @@ import org.ntk4j.linalg.Matrix;
  */
 class CliBadValuesTest {
     static final String ARCH = "Dense(8,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)";
-    @TempDir Path dir;
+
+    @TempDir
+    Path dir;
 
     String npy(String name, double[][] v) {
         Path f = dir.resolve(name);
@@ -41,15 +43,24 @@ class CliBadValuesTest {
         String u = vec("u.npy", 1, 2, 3), labels = npy("labels.npy", new double[][] {{0, 1}, {1, 2}});
         String out = dir.resolve("out").toString();
         String kernel = "kernel --x1 " + x + " --out " + out + " --arch ";
-        String predict = "predict --arch " + ARCH + " --x-train " + x + " --y-train " + y + " --x-test " + xt + " --out " + out;
+        String predict =
+                "predict --arch " + ARCH + " --x-train " + x + " --y-train " + y + " --x-test " + xt + " --out " + out;
         String finite = "finite --arch " + ARCH + " --width 4 --seed 1 --x1 " + x + " --out " + out;
         String train = finite + " --x-train " + x + " --y-train " + y + " --steps 2";
         String softopt = "softopt --utility " + u + " --out " + out;
         List<String[]> cases = new ArrayList<>(); // {flag, command line}
-        for (String arch : new String[] {"Dense(0)->Relu->Dense(1)", "Dense(8,W_std=NaN)->Relu->Dense(1)", "Dense(8,b_std=-1)->Relu->Dense(1)",
-                "Dense(1e10)->Relu->Dense(1)", "Dense(8)->Rbf(gamma=-1)->Dense(1)", "Dense(8)->Monomial(degree=9)->Dense(1)",
-                "Dense(8)->Polynomial(coef=[])->Dense(1)", "Dense(8)->Numerical(fn=x)->Dense(1)", "Relu", "Dense(8)->Swish"})
-            cases.add(new String[] {"--arch", kernel + arch});
+        for (String arch : new String[] {
+            "Dense(0)->Relu->Dense(1)",
+            "Dense(8,W_std=NaN)->Relu->Dense(1)",
+            "Dense(8,b_std=-1)->Relu->Dense(1)",
+            "Dense(1e10)->Relu->Dense(1)",
+            "Dense(8)->Rbf(gamma=-1)->Dense(1)",
+            "Dense(8)->Monomial(degree=9)->Dense(1)",
+            "Dense(8)->Polynomial(coef=[])->Dense(1)",
+            "Dense(8)->Numerical(fn=x)->Dense(1)",
+            "Relu",
+            "Dense(8)->Swish"
+        }) cases.add(new String[] {"--arch", kernel + arch});
         cases.add(new String[] {"--arch", finite.replace(ARCH, "Identity")}); // no Dense layer: nothing to initialize
         for (String bad : new String[] {"NaN", "Infinity", "-Infinity", "-1"}) {
             cases.add(new String[] {"--diag-reg", predict + " --diag-reg " + bad});
@@ -69,12 +80,17 @@ class CliBadValuesTest {
         cases.add(new String[] {"--diag-reg", predict + " --solver cg"});
         cases.add(new String[] {"--width", finite.replace("--width 4", "--width 0")});
         cases.add(new String[] {"--steps", train.replace("--steps 2", "--steps -1")});
-        cases.add(new String[] {"--kappa", softopt + " --epsilon 0.1 --sd " + vec("sd.npy", 1, 1e300, 1) + " --kappa 1e10"}); // κ·sd overflows
-        cases.add(new String[] {"--range", softopt + " --labels " + labels + " --range 1e308 --delta 1e-300"}); // the bound overflows
+        cases.add(
+                new String[] {"--kappa", softopt + " --epsilon 0.1 --sd " + vec("sd.npy", 1, 1e300, 1) + " --kappa 1e10"
+                }); // κ·sd overflows
+        cases.add(new String[] {"--range", softopt + " --labels " + labels + " --range 1e308 --delta 1e-300"
+        }); // the bound overflows
         cases.add(new String[] {"--utility", "softopt --utility " + vec("empty.npy") + " --epsilon 0.1 --out " + out});
         cases.add(new String[] {"--prior", softopt + " --epsilon 0.1 --prior " + vec("p0.npy", 0, 0, 0)});
         cases.add(new String[] {"--sd", softopt + " --epsilon 0.1 --sd " + vec("sdneg.npy", 1, -1, 1)});
-        cases.add(new String[] {"--labels", softopt + " --range 10 --labels " + npy("l3.npy", new double[][] {{0, 1, 2}})});
+        cases.add(new String[] {
+            "--labels", softopt + " --range 10 --labels " + npy("l3.npy", new double[][] {{0, 1, 2}})
+        });
         for (String[] c : cases) {
             CliRun r = CliRun.of(c[1].split(" "));
             String where = c[1].replace(dir.toString(), "") + " -> exit " + r.code() + ": " + r.err();
@@ -89,10 +105,26 @@ class CliBadValuesTest {
     void aTinyDeltaGivesAFiniteBoundNotAnError() throws Exception {
         // ln(1/δ) with 1/δ = ∞ made the estimate infinite (exit 70); -ln δ = 744.4 is finite
         Path out = dir.resolve("o");
-        CliRun r = CliRun.of("softopt", "--utility", vec("u.npy", 1, 2, 3), "--labels", npy("l.npy", new double[][] {{0, 1}, {1, 2}}),
-            "--range", "10", "--delta", "4.9e-324", "--out", out.toString());
+        CliRun r = CliRun.of(
+                "softopt",
+                "--utility",
+                vec("u.npy", 1, 2, 3),
+                "--labels",
+                npy("l.npy", new double[][] {{0, 1}, {1, 2}}),
+                "--range",
+                "10",
+                "--delta",
+                "4.9e-324",
+                "--out",
+                out.toString());
         assertEquals(0, r.code(), r.err());
-        double eps = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("epsilon").asDouble();
-        assertEquals(0 + 10 * Math.sqrt(-Math.log(Double.MIN_VALUE) / 4), eps, 1e-12 * eps); // mean |U - V| is 0 on these labels
+        double eps = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("summary.json").toFile())
+                .get("epsilon")
+                .asDouble();
+        assertEquals(
+                0 + 10 * Math.sqrt(-Math.log(Double.MIN_VALUE) / 4),
+                eps,
+                1e-12 * eps); // mean |U - V| is 0 on these labels
     }
 }

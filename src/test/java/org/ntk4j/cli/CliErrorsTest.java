@@ -13,7 +13,9 @@ import org.ntk4j.linalg.Matrix;
 /** Every documented failure of {@code ntk4j kernel}: its exit code and its one line on stderr. */
 class CliErrorsTest {
     static final String ARCH = "Dense(64,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)";
-    @TempDir Path dir;
+
+    @TempDir
+    Path dir;
 
     Path x(String name, double[][] v) {
         Path f = dir.resolve(name);
@@ -21,10 +23,20 @@ class CliErrorsTest {
         return f;
     }
 
-    Path x1() { return x("x1.npy", new double[][] {{1, 2, 3}, {0, 0, 0}, {-1, 0.5, 2}}); }
+    Path x1() {
+        return x("x1.npy", new double[][] {{1, 2, 3}, {0, 0, 0}, {-1, 0.5, 2}});
+    }
 
     CliRun kernel(String arch, Path x1, String... more) {
-        String[] base = {"kernel", "--arch", arch, "--x1", x1.toString(), "--out", dir.resolve("out").toString()};
+        String[] base = {
+            "kernel",
+            "--arch",
+            arch,
+            "--x1",
+            x1.toString(),
+            "--out",
+            dir.resolve("out").toString()
+        };
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -34,10 +46,12 @@ class CliErrorsTest {
     @Test
     void usageErrorsExit2() {
         CliRun.of().fails(2, "missing command");
-        CliRun.of("frobnicate").fails(2, "unknown command 'frobnicate'; commands: kernel, predict, softopt, info, demo");
+        CliRun.of("frobnicate")
+                .fails(2, "unknown command 'frobnicate'; commands: kernel, predict, softopt, info, demo");
         CliRun.of("--bogus").fails(2, "Unknown option: '--bogus'");
         CliRun.of("kernel", "--x1", "a.npy").fails(2, "Missing required options: '--arch=ARCH', '--out=DIR'");
-        kernel(ARCH, x1(), "--dtype", "float16").fails(2, "'float16' is not one of float64, float32 (see 'ntk4j kernel --help')");
+        kernel(ARCH, x1(), "--dtype", "float16")
+                .fails(2, "'float16' is not one of float64, float32 (see 'ntk4j kernel --help')");
         kernel(ARCH, x1(), "--parameterization", "mup").fails(2, "'mup' is not one of ntk, standard");
         kernel(ARCH, x1(), "--device", "tpu").fails(2, "'tpu' is not one of auto, cpu, gpu");
         assertFalse(Files.exists(dir.resolve("out")));
@@ -50,8 +64,9 @@ class CliErrorsTest {
         assertEquals("ntk4j " + org.ntk4j.Ntk4j.VERSION, v.out().strip());
         CliRun h = CliRun.of("kernel", "--help");
         assertEquals(0, h.code());
-        for (String flag : new String[] {"--arch", "--parameterization", "--x1", "--x2", "--dtype", "--device", "--out", "--verbose"})
-            assertTrue(h.out().contains(flag), flag + " missing from help:\n" + h.out());
+        for (String flag : new String[] {
+            "--arch", "--parameterization", "--x1", "--x2", "--dtype", "--device", "--out", "--verbose"
+        }) assertTrue(h.out().contains(flag), flag + " missing from help:\n" + h.out());
     }
 
     @Test
@@ -64,7 +79,9 @@ class CliErrorsTest {
             assertTrue(next > at, c + " missing or out of order in the help:\n" + h.out());
             at = next;
         }
-        assertEquals(java.util.List.of(KernelCommand.class), Main.subcommandsFor(new String[] {"--verbose", "kernel", "--x1", "a.npy"}));
+        assertEquals(
+                java.util.List.of(KernelCommand.class),
+                Main.subcommandsFor(new String[] {"--verbose", "kernel", "--x1", "a.npy"}));
         assertEquals(java.util.List.of(FiniteCommand.class), Main.subcommandsFor(new String[] {"finite", "--help"}));
         assertEquals(Main.SUBCOMMANDS, Main.subcommandsFor(new String[] {"--help"}));
         assertEquals(Main.SUBCOMMANDS, Main.subcommandsFor(new String[] {"kernl", "--x1", "a.npy"}));
@@ -95,7 +112,7 @@ class CliErrorsTest {
         Path x2 = x("x2.npy", new double[][] {{1, 2, 3}});
         kernel(ARCH, x1(), "--x2", dir.resolve("nope.csv").toString()).fails(3, "--x2: file not found");
         kernel(ARCH, x1(), "--x2", x("x2bad.npy", new double[][] {{1, 2}}).toString())
-            .fails(3, "--x2: has 2 features (columns) but --x1 has 3");
+                .fails(3, "--x2: has 2 features (columns) but --x1 has 3");
         assertTrue(Files.exists(x2));
     }
 
@@ -105,7 +122,8 @@ class CliErrorsTest {
         kernel(ARCH, nan).fails(3, "--x1: " + nan + " has NaN at row 1, column 1 (0-based)");
         Path csv = dir.resolve("inf.csv");
         Files.writeString(csv, "a,b,c\n1,2,3\n4,5,inf\n");
-        kernel(ARCH, x1(), "--x2", csv.toString()).fails(3, "--x2: " + csv + " line 3, column 3: 'inf'; inputs must be finite");
+        kernel(ARCH, x1(), "--x2", csv.toString())
+                .fails(3, "--x2: " + csv + " line 3, column 3: 'inf'; inputs must be finite");
     }
 
     @Test

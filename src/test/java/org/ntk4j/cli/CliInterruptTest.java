@@ -21,7 +21,8 @@ import org.ntk4j.linalg.Matrix;
  * waits for it; the command stops with exit 130, one line on stderr, and no kernel file written.
  */
 class CliInterruptTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void theHookInterruptsTheKernelAndWaitsForItToUnwind() throws Exception {
@@ -35,9 +36,20 @@ class CliInterruptTest {
         CountDownLatch finished = new CountDownLatch(1);
         Thread command = Thread.ofPlatform().start(() -> {
             try {
-                code.set(Main.run(new String[] {"kernel", "--device", "cpu", "--x1", dir.resolve("x.npy").toString(),
-                    "--arch", "Dense(512)->Relu->Dense(512)->Relu->Dense(512)->Relu->Dense(1)", "--out", out.toString()},
-                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)));
+                code.set(Main.run(
+                        new String[] {
+                            "kernel",
+                            "--device",
+                            "cpu",
+                            "--x1",
+                            dir.resolve("x.npy").toString(),
+                            "--arch",
+                            "Dense(512)->Relu->Dense(512)->Relu->Dense(512)->Relu->Dense(1)",
+                            "--out",
+                            out.toString()
+                        },
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)));
             } finally {
                 finished.countDown();
             }
@@ -52,7 +64,11 @@ class CliInterruptTest {
         assertEquals(1, e.lines().count(), e);
         assertTrue(e.contains("interrupted"), e);
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(java.util.List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.contains("npy")).toList());
+            assertEquals(
+                    java.util.List.of(),
+                    files.map(p -> p.getFileName().toString())
+                            .filter(n -> n.contains("npy"))
+                            .toList());
         }
         command.join();
     }
@@ -60,6 +76,7 @@ class CliInterruptTest {
     /** Whether the kernel's tile workers are running (with one core, the command thread works alone: then any time will do). */
     private static boolean computing() {
         return Runtime.getRuntime().availableProcessors() == 1
-            || Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("ntk4j-kernel"));
+                || Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().equals("ntk4j-kernel"));
     }
 }

@@ -12,10 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ntk4j demo} end to end on the default toy: table, report, summary.json, PNGs, and its claims. */
 class DemoCommandTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Tag("slow")
-    @Test void writesReportSummaryAndPlots() throws Exception {
+    @Test
+    void writesReportSummaryAndPlots() throws Exception {
         Path out = tmp.resolve("demo");
         CliRun r = CliRun.of("demo", "--out", out.toString(), "--seed", "0");
         assertEquals(0, r.code(), r.err());
@@ -25,13 +27,17 @@ class DemoCommandTest {
         byte[] png = Files.readAllBytes(out.resolve("goodhart.png"));
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
-        JsonNode m = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("methods");
+        JsonNode m = new ObjectMapper()
+                .readTree(out.resolve("summary.json").toFile())
+                .get("methods");
         for (String k : new String[] {"argmax", "maximin", "maximin_lower_band", "quantilizer_q0.1"})
             for (String f : new String[] {"true_utility", "proxy_utility", "guaranteed_value", "q", "kl_to_prior"})
                 assertTrue(m.get(k).has(f), k + "." + f);
         // the demo's claims on the default toy (averaged over its 5 seeds)
-        assertTrue(m.get("maximin").get("true_utility").asDouble() > m.get("argmax").get("true_utility").asDouble());
-        assertTrue(m.get("maximin").get("true_utility").asDouble() >= m.get("maximin").get("guaranteed_value").asDouble());
+        assertTrue(m.get("maximin").get("true_utility").asDouble()
+                > m.get("argmax").get("true_utility").asDouble());
+        assertTrue(m.get("maximin").get("true_utility").asDouble()
+                >= m.get("maximin").get("guaranteed_value").asDouble());
         assertEquals(5, m.get("maximin").get("guarantee_held_seeds").asInt());
         RunRecords.assertComplete(out, r, "report.md", "summary.json", "policies.png", "goodhart.png");
     }

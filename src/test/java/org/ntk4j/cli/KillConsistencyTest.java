@@ -29,9 +29,12 @@ import org.ntk4j.io.Npy;
  */
 @Tag("slow")
 class KillConsistencyTest {
-    static final String ARCH = "Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)";
+    static final String ARCH =
+            "Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)";
     static final int N = 1000, D = 20;
-    @TempDir Path dir;
+
+    @TempDir
+    Path dir;
 
     Path inputs(String name, long seed) {
         Path f = dir.resolve(name);
@@ -41,12 +44,25 @@ class KillConsistencyTest {
 
     /** The CLI in a child JVM with this JVM's runtime, classpath and module flags (what bin/ntk4j runs). */
     static ProcessBuilder child(Path x1, Path out) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (a.startsWith("--enable-native-access") || a.startsWith("--sun-misc") || a.startsWith("--add-opens")) cmd.add(a);
-        cmd.addAll(List.of("-Xmx2g", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-            "-cp", System.getProperty("java.class.path"), "org.ntk4j.cli.Main",
-            "kernel", "--arch", ARCH, "--x1", x1.toString(), "--out", out.toString()));
+            if (a.startsWith("--enable-native-access") || a.startsWith("--sun-misc") || a.startsWith("--add-opens"))
+                cmd.add(a);
+        cmd.addAll(List.of(
+                "-Xmx2g",
+                "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.ntk4j.cli.Main",
+                "kernel",
+                "--arch",
+                ARCH,
+                "--x1",
+                x1.toString(),
+                "--out",
+                out.toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }
 
@@ -62,8 +78,9 @@ class KillConsistencyTest {
         JsonNode rec = RunRecords.read(out);
         for (JsonNode f : rec.get("files")) {
             Path p = out.resolve(f.get("name").asText());
-            if (!Files.isRegularFile(p) || Files.size(p) != f.get("size").asLong()
-                || !RunRecords.sha256(p).equals(f.get("sha256").asText())) return false;
+            if (!Files.isRegularFile(p)
+                    || Files.size(p) != f.get("size").asLong()
+                    || !RunRecords.sha256(p).equals(f.get("sha256").asText())) return false;
         }
         return true;
     }
@@ -123,9 +140,13 @@ class KillConsistencyTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             Boolean holds = recordHolds(out);
             assertNotEquals(Boolean.FALSE, holds, "kill " + k + " left a record that does not match its files");
-            String state = holds == null ? "no run.json, " + mix(out, oldHashes, newHashes)
-                : Files.readString(out.resolve("run.json")).equals(oldRecord) ? "earlier set intact (killed before it started)"
-                : finished ? "new set complete (finished before the kill)" : "new set complete (killed after run.json)";
+            String state = holds == null
+                    ? "no run.json, " + mix(out, oldHashes, newHashes)
+                    : Files.readString(out.resolve("run.json")).equals(oldRecord)
+                            ? "earlier set intact (killed before it started)"
+                            : finished
+                                    ? "new set complete (finished before the kill)"
+                                    : "new set complete (killed after run.json)";
             states.merge(state, 1, Integer::sum);
             tmpLeft += temporaries(out);
         }
@@ -135,8 +156,10 @@ class KillConsistencyTest {
         runToCompletion(x1, out);
         assertEquals(0, temporaries(out), "stale temporaries removed by the next run");
         assertEquals(Boolean.TRUE, recordHolds(out));
-        System.out.printf("kill -9 consistency: %d kills (a run: %.2f s to the record's deletion, %.2f s after): %s; "
-            + "%d temporary files left by the kills in total%n", kills, before / 1e9, after / 1e9, states, tmpLeft);
+        System.out.printf(
+                "kill -9 consistency: %d kills (a run: %.2f s to the record's deletion, %.2f s after): %s; "
+                        + "%d temporary files left by the kills in total%n",
+                kills, before / 1e9, after / 1e9, states, tmpLeft);
     }
 
     /** Waits (polling) until the child has deleted the old run.json, or has exited. */
@@ -159,7 +182,9 @@ class KillConsistencyTest {
             else if (e.getValue().equals(oldHashes.get(e.getKey()))) stale++;
             else fail(e.getKey() + " is neither the earlier nor the new file: a torn file under a final name");
         }
-        return stale == 0 ? "all files new" : fresh == 0 ? "all files earlier" : "mixed files (" + fresh + " new, " + stale + " earlier)";
+        return stale == 0
+                ? "all files new"
+                : fresh == 0 ? "all files earlier" : "mixed files (" + fresh + " new, " + stale + " earlier)";
     }
 
     static long deadPid() throws Exception {

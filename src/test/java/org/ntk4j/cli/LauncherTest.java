@@ -26,11 +26,14 @@ import org.ntk4j.linalg.Matrix;
  */
 @Tag("slow")
 class LauncherTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     record Proc(int code, String out, String err) {}
 
-    static Path root() { return Path.of("").toAbsolutePath(); }
+    static Path root() {
+        return Path.of("").toAbsolutePath();
+    }
 
     static boolean jarIsFresh() throws IOException {
         Path jar = root().resolve("target/ntk4j.jar");
@@ -48,7 +51,8 @@ class LauncherTest {
     }
 
     Proc launch(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(root().resolve("bin/ntk4j").toString()));
+        List<String> cmd =
+                new java.util.ArrayList<>(List.of(root().resolve("bin/ntk4j").toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -59,7 +63,8 @@ class LauncherTest {
 
     @Test
     void errorsAreAtMostThreeLinesAndSuccessWritesFiles() throws Exception {
-        assumeTrue(jarIsFresh(), "target/ntk4j.jar missing or older than the sources: run bin/mvn21 -DskipTests package");
+        assumeTrue(
+                jarIsFresh(), "target/ntk4j.jar missing or older than the sources: run bin/mvn21 -DskipTests package");
         Npy.write(dir.resolve("x.npy"), Matrix.of(new double[][] {{1, 2}, {3, 4}, {0, 0}}));
         Npy.write(dir.resolve("y.npy"), Matrix.of(new double[][] {{1, 2, 3}}));
         String arch = "Dense(16,W_std=1.5,b_std=0.1)->Relu->Dense(1)";

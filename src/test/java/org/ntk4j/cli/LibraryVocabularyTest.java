@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ class LibraryVocabularyTest {
      * markdown says how to regenerate it) may name its command.
      */
     private static final Set<String> ALLOWED = Set.of(
-        "org/ntk4j/demo/DemoReport.java: %nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d`.%n");
+            "org/ntk4j/demo/DemoReport.java: %nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d`.%n");
 
     @Test
     void libraryLiteralsDoNotSpellTheCommandLine() throws IOException {
@@ -47,8 +46,10 @@ class LibraryVocabularyTest {
             }
         }
         found.removeAll(ALLOWED);
-        assertTrue(found.isEmpty(), "library literals in CLI vocabulary (name the library's argument, e.g. xTrain, "
-            + "diagReg, Device.CPU; cli.ErrorHandler maps it to the flag):\n" + String.join("\n", found));
+        assertTrue(
+                found.isEmpty(),
+                "library literals in CLI vocabulary (name the library's argument, e.g. xTrain, "
+                        + "diagReg, Device.CPU; cli.ErrorHandler maps it to the flag):\n" + String.join("\n", found));
     }
 
     @Test
@@ -57,15 +58,17 @@ class LibraryVocabularyTest {
         Set<String> present = new TreeSet<>();
         for (String entry : ALLOWED) {
             String file = entry.substring(0, entry.indexOf(": "));
-            if (stringLiterals(Files.readString(MAIN.resolve(file))).contains(entry.substring(file.length() + 2))) present.add(entry);
+            if (stringLiterals(Files.readString(MAIN.resolve(file))).contains(entry.substring(file.length() + 2)))
+                present.add(entry);
         }
         assertEquals(new TreeSet<>(ALLOWED), present, "stale entries in ALLOWED");
     }
 
     @Test
     void theLiteralScannerSkipsCommentsAndReadsEscapes() {
-        String src = "// \"--x-train\" in a comment\n/* \"x_train\" */ String a = \"but \\\"xTrain\\\" has\"; char c = '\"'; String b = \"--dtype\";"
-            + " String t = \"\"\"\n  text block --diag-reg\n  \"\"\";";
+        String src =
+                "// \"--x-train\" in a comment\n/* \"x_train\" */ String a = \"but \\\"xTrain\\\" has\"; char c = '\"'; String b = \"--dtype\";"
+                        + " String t = \"\"\"\n  text block --diag-reg\n  \"\"\";";
         assertEquals(List.of("but \"xTrain\" has", "--dtype", "  text block --diag-reg\n  "), stringLiterals(src));
     }
 

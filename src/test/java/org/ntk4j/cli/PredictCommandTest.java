@@ -20,9 +20,12 @@ import org.ntk4j.testing.NtVectors;
  * ≤ 1e-10 relative), every prediction mode of docs/prediction.md, and its documented errors.
  */
 class PredictCommandTest {
-    static final String ARCH = "Dense(512,W_std=1.5,b_std=0.05)->Erf->Dense(512,W_std=1.5,b_std=0.05)->Relu->Dense(2,W_std=1.5,b_std=0.05)";
+    static final String ARCH =
+            "Dense(512,W_std=1.5,b_std=0.05)->Erf->Dense(512,W_std=1.5,b_std=0.05)->Relu->Dense(2,W_std=1.5,b_std=0.05)";
     static final JsonNode P = NtVectors.load().predict();
-    @TempDir Path dir;
+
+    @TempDir
+    Path dir;
 
     Path npy(String name, double[][] v) {
         Path f = dir.resolve(name);
@@ -30,9 +33,13 @@ class PredictCommandTest {
         return f;
     }
 
-    Path npy(String name, JsonNode v) { return npy(name, NtVectors.matrix(v)); }
+    Path npy(String name, JsonNode v) {
+        return npy(name, NtVectors.matrix(v));
+    }
 
-    Path outDir() { return dir.resolve("out"); }
+    Path outDir() {
+        return dir.resolve("out");
+    }
 
     /** Runs predict on the nt-vectors data; a flag in {@code more} replaces the default of the same name. */
     CliRun predict(String... more) {
@@ -48,7 +55,10 @@ class PredictCommandTest {
             else extra.add(more[i]);
         }
         List<String> a = new ArrayList<>(List.of("predict"));
-        base.forEach((k, v) -> { a.add(k); a.add(v); });
+        base.forEach((k, v) -> {
+            a.add(k);
+            a.add(v);
+        });
         a.addAll(extra);
         return CliRun.of(a.toArray(String[]::new));
     }
@@ -72,9 +82,10 @@ class PredictCommandTest {
 
     JsonNode find(String section, String get, double diagReg, Double t) {
         for (JsonNode c : P.get(section))
-            if (c.get("get").asText().equals(get) && c.get("diag_reg").asDouble() == diagReg
-                && (t == null || (c.has("t") && !c.get("t").isNull() && c.get("t").asDouble() == t)))
-                return c;
+            if (c.get("get").asText().equals(get)
+                    && c.get("diag_reg").asDouble() == diagReg
+                    && (t == null
+                            || (c.has("t") && !c.get("t").isNull() && c.get("t").asDouble() == t))) return c;
         throw new AssertionError("no case " + section + " " + get + " " + diagReg + " " + t);
     }
 
@@ -88,16 +99,26 @@ class PredictCommandTest {
             assertTrue(relErr(Npy.read(outDir().resolve("mean.npy")), NtVectors.matrix(c.get("mean"))) <= 1e-10);
             assertTrue(relErr(Npy.read(outDir().resolve("cov.npy")), NtVectors.matrix(c.get("cov"))) <= 1e-10);
             // default --cov diag
-            CliRun d = predict("--get", get, "--diag-reg", "1e-4", "--out", dir.resolve("d-" + get).toString());
+            CliRun d = predict(
+                    "--get",
+                    get,
+                    "--diag-reg",
+                    "1e-4",
+                    "--out",
+                    dir.resolve("d-" + get).toString());
             assertEquals(0, d.code(), d.err());
             Matrix var = Matrix.column(Npy.readVector(dir.resolve("d-" + get).resolve("var.npy")));
             assertTrue(relErr(var, diag(NtVectors.matrix(c.get("cov")))) <= 1e-10);
             assertFalse(Files.exists(dir.resolve("d-" + get).resolve("cov.npy")));
         }
         // --cov none writes the mean only (and the run record)
-        assertEquals(0, predict("--cov", "none", "--out", dir.resolve("n").toString()).code());
+        assertEquals(
+                0,
+                predict("--cov", "none", "--out", dir.resolve("n").toString()).code());
         try (var files = Files.list(dir.resolve("n"))) {
-            assertEquals(List.of("mean.npy", "run.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of("mean.npy", "run.json"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 
@@ -105,7 +126,8 @@ class PredictCommandTest {
     void iterativeSolversOnTheVectors() {
         for (String get : new String[] {"nngp", "ntk", "ntkgp"}) {
             JsonNode c = find("gp_inference", get, 1e-4, null);
-            CliRun r = predict("--get", get, "--diag-reg", "1e-4", "--cov", "full", "--solver", "cg", "--tolerance", "1e-8");
+            CliRun r = predict(
+                    "--get", get, "--diag-reg", "1e-4", "--cov", "full", "--solver", "cg", "--tolerance", "1e-8");
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("solver: cg (requested): "), r.out());
             assertTrue(relErr(Npy.read(outDir().resolve("mean.npy")), NtVectors.matrix(c.get("mean"))) <= 1e-7, get);
@@ -134,7 +156,10 @@ class PredictCommandTest {
         assertEquals("exact", how.get("solver").asText());
         assertEquals("cpu", how.get("solve_device").asText());
         assertTrue(how.get("solver_reason").asText().startsWith("auto: n = "), how.toString());
-        assertEquals(0, predict("--diag-reg", "1e-4", "--solver", "cg", "--device", "cpu").code());
+        assertEquals(
+                0,
+                predict("--diag-reg", "1e-4", "--solver", "cg", "--device", "cpu")
+                        .code());
         how = json.readTree(outDir().resolve("run.json").toFile()).get("how");
         assertEquals("cg", how.get("solver").asText());
         assertEquals("requested", how.get("solver_reason").asText());
@@ -155,17 +180,42 @@ class PredictCommandTest {
     void linearizedNetwork() {
         JsonNode c = null;
         for (JsonNode g : P.get("gradient_descent_mse"))
-            if (g.get("diag_reg").asDouble() == 0.01 && g.get("diag_reg_absolute_scale").asBoolean() && g.get("learning_rate").asDouble() == 0.5) c = g;
-        String f0 = npy("f0.npy", P.get("fx_train_0")).toString(), g0 = npy("g0.npy", P.get("fx_test_0")).toString();
-        CliRun r = predict("--fx-train-0", f0, "--fx-test-0", g0, "--time", "3", "--learning-rate", "0.5", "--diag-reg", "0.01", "--diag-reg-absolute");
+            if (g.get("diag_reg").asDouble() == 0.01
+                    && g.get("diag_reg_absolute_scale").asBoolean()
+                    && g.get("learning_rate").asDouble() == 0.5) c = g;
+        String f0 = npy("f0.npy", P.get("fx_train_0")).toString(),
+                g0 = npy("g0.npy", P.get("fx_test_0")).toString();
+        CliRun r = predict(
+                "--fx-train-0",
+                f0,
+                "--fx-test-0",
+                g0,
+                "--time",
+                "3",
+                "--learning-rate",
+                "0.5",
+                "--diag-reg",
+                "0.01",
+                "--diag-reg-absolute");
         assertEquals(0, r.code(), r.err());
         double[][] expected = NtVectors.matrix(c.get("fx_test_t").get(2)); // t = 3
         assertTrue(relErr(Npy.read(outDir().resolve("mean.npy")), expected) <= 1e-10);
         assertFalse(Files.exists(outDir().resolve("var.npy")));
-        CliRun inf = predict("--fx-train-0", f0, "--fx-test-0", g0, "--learning-rate", "0.5", "--diag-reg", "0.01", "--diag-reg-absolute",
-            "--out", dir.resolve("inf").toString());
+        CliRun inf = predict(
+                "--fx-train-0",
+                f0,
+                "--fx-test-0",
+                g0,
+                "--learning-rate",
+                "0.5",
+                "--diag-reg",
+                "0.01",
+                "--diag-reg-absolute",
+                "--out",
+                dir.resolve("inf").toString());
         assertEquals(0, inf.code(), inf.err());
-        assertTrue(relErr(Npy.read(dir.resolve("inf").resolve("mean.npy")), NtVectors.matrix(c.get("fx_test_inf"))) <= 1e-10);
+        assertTrue(relErr(Npy.read(dir.resolve("inf").resolve("mean.npy")), NtVectors.matrix(c.get("fx_test_inf")))
+                <= 1e-10);
     }
 
     @Test
@@ -175,8 +225,20 @@ class PredictCommandTest {
         for (int i = 0; i < y.length; i++) y0[i] = y[i][0];
         Path yf = dir.resolve("y1.npy");
         Npy.writeVector(yf, y0);
-        CliRun r = CliRun.of("predict", "--arch", ARCH, "--x-train", npy("x.npy", P.get("x_train")).toString(), "--y-train", yf.toString(),
-            "--x-test", npy("xt.npy", P.get("x_test")).toString(), "--out", outDir().toString(), "--diag-reg", "1e-4");
+        CliRun r = CliRun.of(
+                "predict",
+                "--arch",
+                ARCH,
+                "--x-train",
+                npy("x.npy", P.get("x_train")).toString(),
+                "--y-train",
+                yf.toString(),
+                "--x-test",
+                npy("xt.npy", P.get("x_test")).toString(),
+                "--out",
+                outDir().toString(),
+                "--diag-reg",
+                "1e-4");
         assertEquals(0, r.code(), r.err());
         Matrix mean = Npy.read(outDir().resolve("mean.npy"));
         assertEquals(1, mean.cols());
@@ -186,9 +248,11 @@ class PredictCommandTest {
 
     @Test
     void documentedErrors() {
-        String f0 = npy("f0.npy", P.get("fx_train_0")).toString(), g0 = npy("g0.npy", P.get("fx_test_0")).toString();
+        String f0 = npy("f0.npy", P.get("fx_train_0")).toString(),
+                g0 = npy("g0.npy", P.get("fx_test_0")).toString();
         predict("--fx-train-0", f0).fails(3, "--fx-test-0: is required together with --fx-train-0");
-        predict("--fx-train-0", f0, "--fx-test-0", g0, "--cov", "diag").fails(3, "--cov: one linearized network has no covariance");
+        predict("--fx-train-0", f0, "--fx-test-0", g0, "--cov", "diag")
+                .fails(3, "--cov: one linearized network has no covariance");
         predict("--get", "ntkgp", "--time", "1").fails(3, "--time: there is no finite-time NTKGP");
         predict("--diag-reg", "-0.1").fails(3, "--diag-reg: must be >= 0");
         predict("--time", "-2").fails(3, "--time: must be >= 0");
@@ -206,7 +270,11 @@ class PredictCommandTest {
         predict("--x-train", npy("xnan.npy", x).toString()).fails(3, "--x-train");
         x[2] = x[0].clone();
         predict("--x-train", npy("xdup.npy", x).toString()).fails(5, "rows 0 and 2 are identical");
-        assertEquals(0, predict("--x-train", npy("xdup2.npy", x).toString(), "--diag-reg", "1e-6").code(), "a regularizer repairs duplicates");
+        assertEquals(
+                0,
+                predict("--x-train", npy("xdup2.npy", x).toString(), "--diag-reg", "1e-6")
+                        .code(),
+                "a regularizer repairs duplicates");
         predict("--device", "gpu").fails(6, "--device gpu");
     }
 }

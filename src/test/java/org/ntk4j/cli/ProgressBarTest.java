@@ -13,13 +13,14 @@ class ProgressBarTest {
     void appearsOnlyAfterTheDelayAndErasesItself() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         AtomicLong now = new AtomicLong(0);
-        try (ProgressBar bar = new ProgressBar(new PrintStream(b, true, StandardCharsets.UTF_8), true, "kernel",
-                2_000_000_000L, now::get)) {
+        try (ProgressBar bar = new ProgressBar(
+                new PrintStream(b, true, StandardCharsets.UTF_8), true, "kernel", 2_000_000_000L, now::get)) {
             bar.onProgress(1, 10);
             assertEquals("", b.toString(), "nothing before 2 s");
             now.set(2_500_000_000L);
             bar.onProgress(2, 10); // first report: no rate yet
-            assertTrue(b.toString(StandardCharsets.UTF_8).startsWith("\rkernel [######........................]  20%  2.5 s"));
+            assertTrue(b.toString(StandardCharsets.UTF_8)
+                    .startsWith("\rkernel [######........................]  20%  2.5 s"));
             now.set(3_000_000_000L);
             bar.onProgress(5, 10); // 3 units in 0.5 s since the first report: 5 left take ~0.8 s
             String s = b.toString(StandardCharsets.UTF_8);
@@ -40,7 +41,8 @@ class ProgressBarTest {
     void tickerShowsTheClockBeforeTheFirstReport() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         AtomicLong now = new AtomicLong(0);
-        ProgressBar bar = new ProgressBar(new PrintStream(b, true, StandardCharsets.UTF_8), true, "kernel", 2_000_000_000L, now::get);
+        ProgressBar bar = new ProgressBar(
+                new PrintStream(b, true, StandardCharsets.UTF_8), true, "kernel", 2_000_000_000L, now::get);
         bar.tick();
         assertEquals("", b.toString());
         now.set(2_500_000_000L);
@@ -69,18 +71,22 @@ class ProgressBarTest {
     void successiveStagesWithDifferentTotalsEachStartAfresh() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         AtomicLong now = new AtomicLong(0);
-        try (ProgressBar bar = new ProgressBar(new PrintStream(b, true, StandardCharsets.UTF_8), true, "kernels", 0, now::get)) {
+        try (ProgressBar bar =
+                new ProgressBar(new PrintStream(b, true, StandardCharsets.UTF_8), true, "kernels", 0, now::get)) {
             now.set(1_000_000_000L);
             bar.onProgress(18_000, 18_000); // the train kernel, finished
             now.set(2_000_000_000L);
-            bar.onProgress(30, 6_000);      // the test kernel, not announced: a new stage all the same
-            assertTrue(b.toString(StandardCharsets.UTF_8).endsWith("kernels [..............................]   0%  2.0 s"),
-                b.toString(StandardCharsets.UTF_8));
+            bar.onProgress(30, 6_000); // the test kernel, not announced: a new stage all the same
+            assertTrue(
+                    b.toString(StandardCharsets.UTF_8).endsWith("kernels [..............................]   0%  2.0 s"),
+                    b.toString(StandardCharsets.UTF_8));
             bar.onStage("test kernel", 6_000);
             now.set(3_000_000_000L);
             bar.onProgress(3_000, 6_000);
-            assertTrue(b.toString(StandardCharsets.UTF_8).contains("\rtest kernel [###############...............]  50%  3.0 s"),
-                b.toString(StandardCharsets.UTF_8));
+            assertTrue(
+                    b.toString(StandardCharsets.UTF_8)
+                            .contains("\rtest kernel [###############...............]  50%  3.0 s"),
+                    b.toString(StandardCharsets.UTF_8));
             bar.onStage("factorization and solves", 0);
             now.set(4_000_000_000L);
             bar.tick();
@@ -90,7 +96,8 @@ class ProgressBarTest {
 
     @Test
     void anyNumbersRenderWithoutThrowing() {
-        ProgressBar bar = new ProgressBar(new PrintStream(new ByteArrayOutputStream()), true, "kernel", 0, System::nanoTime);
+        ProgressBar bar =
+                new ProgressBar(new PrintStream(new ByteArrayOutputStream()), true, "kernel", 0, System::nanoTime);
         long[] values = {Long.MIN_VALUE, -60, -1, 0, 1, 59, 60, 61, 6_000, 36_000, Long.MAX_VALUE};
         for (long done : values)
             for (long total : values) {
@@ -131,6 +138,7 @@ class ProgressBarTest {
     }
 
     private static boolean tickerAlive() {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().equals("ntk4j-progress"));
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().equals("ntk4j-progress"));
     }
 }

@@ -34,7 +34,10 @@ final class RunRecords {
     static Set<String> filesIn(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             Set<String> names = new TreeSet<>();
-            s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.equals("run.json")).forEach(names::add);
+            s.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals("run.json"))
+                    .forEach(names::add);
             return names;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -61,7 +64,8 @@ final class RunRecords {
         List<String> argv = new ArrayList<>();
         rec.get("command").forEach(a -> argv.add(a.asText()));
         assertEquals(r.args(), argv);
-        Instant start = Instant.parse(rec.get("start").asText()), end = Instant.parse(rec.get("end").asText());
+        Instant start = Instant.parse(rec.get("start").asText()),
+                end = Instant.parse(rec.get("end").asText());
         assertFalse(end.isBefore(start), start + " .. " + end);
         assertTrue(rec.get("start").asText().endsWith("Z"), "UTC: " + rec.get("start"));
         Set<String> listed = new TreeSet<>();

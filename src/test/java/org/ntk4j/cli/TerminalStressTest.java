@@ -21,7 +21,8 @@ import org.ntk4j.linalg.Matrix;
  */
 @Tag("slow")
 class TerminalStressTest {
-    @TempDir Path data;
+    @TempDir
+    Path data;
 
     @Test
     void predictUnderATerminalNeverCrashesOrPrintsAnException() throws Exception {
@@ -36,13 +37,22 @@ class TerminalStressTest {
 
         Path root = Path.of("").toAbsolutePath();
         Path log = data.resolve("stress.log");
-        Process p = new ProcessBuilder(root.resolve("benchmarks/terminal_stress.sh").toString(), Integer.toString(runs), data.toString())
-            .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        root.resolve("benchmarks/terminal_stress.sh").toString(),
+                        Integer.toString(runs),
+                        data.toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertTrue(p.waitFor(runs * 180L + 300, TimeUnit.SECONDS), "the stress script hung");
         String out = Files.readString(log);
         System.out.println(out);
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("terminal stress: " + runs + " runs, 0 crashes, 0 with exception/error text, 0 other failed exits, 0 without outputs"), out);
+        assertTrue(
+                out.contains("terminal stress: " + runs
+                        + " runs, 0 crashes, 0 with exception/error text, 0 other failed exits, 0 without outputs"),
+                out);
     }
 
     private static Matrix gaussian(int rows, int cols, Random r) {

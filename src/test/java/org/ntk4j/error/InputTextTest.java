@@ -28,7 +28,10 @@ class InputTextTest {
         assertEquals("'" + "x".repeat(60) + "... (1000 characters)'", q);
         String e = InputText.escape("\u0000".repeat(100), 20);
         assertEquals("\\x00".repeat(5) + "... (100 characters)", e, "escapes count with their full length");
-        assertEquals("\ud83d\ude00... (4 characters)", InputText.escape("\ud83d\ude00\ud83d\ude00", 3), "never cut inside a pair");
+        assertEquals(
+                "\ud83d\ude00... (4 characters)",
+                InputText.escape("\ud83d\ude00\ud83d\ude00", 3),
+                "never cut inside a pair");
         assertEquals("null", InputText.escape(null, 10));
     }
 

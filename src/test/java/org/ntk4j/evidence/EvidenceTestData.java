@@ -5,7 +5,7 @@ import org.ntk4j.linalg.Matrix;
 
 /** Small random regression problems for the evidence tests. */
 final class EvidenceTestData {
-    private EvidenceTestData() { }
+    private EvidenceTestData() {}
 
     /** n×d standard normal inputs; with {@code duplicate}, row 1 repeats row 0 (two parallel inputs, R = 0 off the diagonal). */
     static Matrix inputs(int n, int d, long seed, boolean duplicate) {
@@ -21,7 +21,8 @@ final class EvidenceTestData {
         Random r = new Random(seed);
         double[][] y = new double[x.rows()][k];
         for (int i = 0; i < x.rows(); i++)
-            for (int c = 0; c < k; c++) y[i][c] = Math.sin(x.get(i, 0) + c) + 0.5 * x.get(i, x.cols() - 1) + 0.1 * r.nextGaussian();
+            for (int c = 0; c < k; c++)
+                y[i][c] = Math.sin(x.get(i, 0) + c) + 0.5 * x.get(i, x.cols() - 1) + 0.1 * r.nextGaussian();
         return Matrix.of(y);
     }
 

@@ -30,8 +30,15 @@ import org.ntk4j.linalg.Matrix;
  * maps ≤ 4e-11, kernel derivatives ≤ 3e-11 relative to the largest entry, M itself ≤ 5e-16.
  */
 class KernelDerivativesTest {
-    private static final Activation[] CLOSED_FORM = {new Relu(), new LeakyRelu(0.2), new ABRelu(-0.4, 1.3), new Abs(), new Erf(),
-        new Erf(1.7, 0.6, -0.2), new SigmoidLike()};
+    private static final Activation[] CLOSED_FORM = {
+        new Relu(),
+        new LeakyRelu(0.2),
+        new ABRelu(-0.4, 1.3),
+        new Abs(),
+        new Erf(),
+        new Erf(1.7, 0.6, -0.2),
+        new SigmoidLike()
+    };
 
     private static final String[] ARCHS = {
         "Dense(32,W_std=1,b_std=1)->Relu->Dense(16,W_std=1,b_std=1)->Relu->Dense(1,W_std=1,b_std=1)",
@@ -40,13 +47,15 @@ class KernelDerivativesTest {
         "Dense(16,W_std=1,b_std=1)->Sigmoid_like->Dense(8,W_std=1)->Relu->Dense(1,W_std=1,b_std=1)",
     };
 
-    @Test void closedFormsExistForTheReluFamilyAndErfOnly() {
+    @Test
+    void closedFormsExistForTheReluFamilyAndErfOnly() {
         for (Activation a : CLOSED_FORM) assertNotNull(DualMapTangent.of(a), a.describe());
         assertNull(DualMapTangent.of(new Gelu()));
     }
 
     /** T and Ṫ of the tangents are the activations' own maps (to rounding: the kernel uses a fast arccos). */
-    @Test void tangentValuesAreTheActivationsMaps() {
+    @Test
+    void tangentValuesAreTheActivationsMaps() {
         Random r = new Random(1);
         double[] out = new double[6], z = new double[2];
         for (Activation a : CLOSED_FORM) {
@@ -62,13 +71,16 @@ class KernelDerivativesTest {
     }
 
     /** dT, dṪ along random directions at interior points against Richardson differences of the activation's maps. */
-    @Test void tangentDerivativesMatchDifferencesOfTheMaps() {
+    @Test
+    void tangentDerivativesMatchDifferencesOfTheMaps() {
         Random r = new Random(2);
         double[] out = new double[6], dc = new double[2], d1 = new double[2], d2 = new double[2];
         for (Activation a : CLOSED_FORM) {
             DualMapTangent t = DualMapTangent.of(a);
             for (int s = 0; s < 300; s++) {
-                double q1 = 0.2 + 2 * r.nextDouble(), q2 = 0.2 + 2 * r.nextDouble(), c = (1.8 * r.nextDouble() - 0.9) * Math.sqrt(q1 * q2);
+                double q1 = 0.2 + 2 * r.nextDouble(),
+                        q2 = 0.2 + 2 * r.nextDouble(),
+                        c = (1.8 * r.nextDouble() - 0.9) * Math.sqrt(q1 * q2);
                 for (int k = 0; k < 2; k++) {
                     dc[k] = r.nextGaussian();
                     d1[k] = r.nextGaussian();
@@ -77,18 +89,24 @@ class KernelDerivativesTest {
                 t.eval(c, q1, q2, dc, d1, d2, 2, out);
                 for (int k = 0; k < 2; k++) {
                     final int kk = k;
-                    double ft = EvidenceTestData.derivative(u -> a.nngp(c + u * dc[kk], q1 + u * d1[kk], q2 + u * d2[kk]), 0, 1e-4);
-                    double fd = EvidenceTestData.derivative(u -> a.ntkFactor(c + u * dc[kk], q1 + u * d1[kk], q2 + u * d2[kk]), 0, 1e-4);
-                    double et = Math.abs(out[2 + 2 * k] - ft) / (1 + Math.abs(ft)), ed = Math.abs(out[3 + 2 * k] - fd) / (1 + Math.abs(fd));
-                    assertTrue(et <= 1e-8 && ed <= 1e-8, a.describe() + " at (" + c + ", " + q1 + ", " + q2 + "): dT " + out[2 + 2 * k]
-                        + " vs " + ft + ", dTdot " + out[3 + 2 * k] + " vs " + fd);
+                    double ft = EvidenceTestData.derivative(
+                            u -> a.nngp(c + u * dc[kk], q1 + u * d1[kk], q2 + u * d2[kk]), 0, 1e-4);
+                    double fd = EvidenceTestData.derivative(
+                            u -> a.ntkFactor(c + u * dc[kk], q1 + u * d1[kk], q2 + u * d2[kk]), 0, 1e-4);
+                    double et = Math.abs(out[2 + 2 * k] - ft) / (1 + Math.abs(ft)),
+                            ed = Math.abs(out[3 + 2 * k] - fd) / (1 + Math.abs(fd));
+                    assertTrue(
+                            et <= 1e-8 && ed <= 1e-8,
+                            a.describe() + " at (" + c + ", " + q1 + ", " + q2 + "): dT " + out[2 + 2 * k] + " vs " + ft
+                                    + ", dTdot " + out[3 + 2 * k] + " vs " + fd);
                 }
             }
         }
     }
 
     /** ∂M of the closed-form recursion against Richardson differences of the engine's kernel matrices (fresh inputs). */
-    @Test void kernelDerivativesMatchDifferencesOfTheEngine() {
+    @Test
+    void kernelDerivativesMatchDifferencesOfTheEngine() {
         Matrix x = EvidenceTestData.inputs(12, 4, 7, false);
         Hyperparameters h = new Hyperparameters(1.4, 0.3, 0.0);
         for (String text : ARCHS)
@@ -113,7 +131,8 @@ class KernelDerivativesTest {
      * first nonlinearity), the closed form against differences of the same recursion ({@link DifferencePlan},
      * which runs the activations' own maps on the entries' exact inputs).
      */
-    @Test void kernelDerivativesAtRepeatedPointsAndZeroRows() {
+    @Test
+    void kernelDerivativesAtRepeatedPointsAndZeroRows() {
         Matrix x0 = EvidenceTestData.inputs(10, 3, 11, true);
         double[][] rows = x0.toArray();
         rows[4] = new double[3];
@@ -160,8 +179,8 @@ class KernelDerivativesTest {
         return res;
     }
 
-    private static double[] engineDifference(Architecture base, Matrix x, boolean ntk,
-                                               java.util.function.DoubleFunction<Hyperparameters> at, double v) {
+    private static double[] engineDifference(
+            Architecture base, Matrix x, boolean ntk, java.util.function.DoubleFunction<Hyperparameters> at, double v) {
         double h = 1e-3 * Math.max(v, 0.1);
         double[][] m = new double[4][];
         double[] pts = {v + h, v - h, v + h / 2, v - h / 2};

@@ -28,7 +28,8 @@ import org.ntk4j.testing.NtVectors;
  */
 class MarginalLikelihoodFixturesTest {
     static List<JsonNode> cases() throws IOException {
-        try (InputStream in = MarginalLikelihoodFixturesTest.class.getResourceAsStream("/evidence-fixtures/lml-reference.json")) {
+        try (InputStream in =
+                MarginalLikelihoodFixturesTest.class.getResourceAsStream("/evidence-fixtures/lml-reference.json")) {
             assertNotNull(in, "evidence-fixtures/lml-reference.json missing: run src/test/python/gen_lml_fixtures.py");
             List<JsonNode> out = new ArrayList<>();
             new ObjectMapper().readTree(in).get("cases").forEach(out::add);
@@ -40,17 +41,35 @@ class MarginalLikelihoodFixturesTest {
     Stream<DynamicTest> exactLmlMatchesNumpy() throws IOException {
         List<JsonNode> cases = cases();
         assertTrue(cases.size() >= 32);
-        return cases.stream().map(c -> DynamicTest.dynamicTest(
-            c.get("arch").asText() + " [" + c.get("parameterization").asText() + ", " + c.get("get").asText() + "]", () -> {
-                Architecture arch = ArchParser.parse(c.get("arch").asText(), Parameterization.parse(c.get("parameterization").asText()));
-                Matrix x = Matrix.of(NtVectors.matrix(c.get("x"))), y = Matrix.of(NtVectors.matrix(c.get("y")));
-                Hyperparameters h = new Hyperparameters(c.get("w_std").asDouble(), c.get("b_std").asDouble(), c.get("noise").asDouble());
-                MarginalLikelihood ml = MarginalLikelihood.of(arch, x, y, Get.parse(c.get("get").asText()),
-                    EvidenceOptions.defaults().withModel(EvidenceModel.EXACT));
-                Evidence e = ml.evaluate(h);
-                double expected = c.get("lml").asDouble(), err = Math.abs(e.lml() - expected) / Math.abs(expected);
-                assertTrue(err <= 1e-10, "lml " + e.lml() + " vs numpy " + expected + ": relative error " + err);
-                assertTrue(!e.jitter().applied(), "no jitter expected: " + e.jitter());
-            }));
+        return cases.stream()
+                .map(c -> DynamicTest.dynamicTest(
+                        c.get("arch").asText() + " ["
+                                + c.get("parameterization").asText() + ", "
+                                + c.get("get").asText() + "]",
+                        () -> {
+                            Architecture arch = ArchParser.parse(
+                                    c.get("arch").asText(),
+                                    Parameterization.parse(
+                                            c.get("parameterization").asText()));
+                            Matrix x = Matrix.of(NtVectors.matrix(c.get("x"))),
+                                    y = Matrix.of(NtVectors.matrix(c.get("y")));
+                            Hyperparameters h = new Hyperparameters(
+                                    c.get("w_std").asDouble(),
+                                    c.get("b_std").asDouble(),
+                                    c.get("noise").asDouble());
+                            MarginalLikelihood ml = MarginalLikelihood.of(
+                                    arch,
+                                    x,
+                                    y,
+                                    Get.parse(c.get("get").asText()),
+                                    EvidenceOptions.defaults().withModel(EvidenceModel.EXACT));
+                            Evidence e = ml.evaluate(h);
+                            double expected = c.get("lml").asDouble(),
+                                    err = Math.abs(e.lml() - expected) / Math.abs(expected);
+                            assertTrue(
+                                    err <= 1e-10,
+                                    "lml " + e.lml() + " vs numpy " + expected + ": relative error " + err);
+                            assertTrue(!e.jitter().applied(), "no jitter expected: " + e.jitter());
+                        }));
     }
 }

@@ -54,19 +54,24 @@ class MarginalLikelihoodGradientTest {
         Architecture arch = ArchParser.parse(archText, par);
         Matrix x = EvidenceTestData.inputs(24, 3, seed, false);
         Matrix y = EvidenceTestData.targets(x, 2, seed + 100);
-        MarginalLikelihood ml = MarginalLikelihood.of(arch, x, y, get,
-            EvidenceOptions.defaults().withModel(EvidenceModel.EXACT));
+        MarginalLikelihood ml = MarginalLikelihood.of(
+                arch, x, y, get, EvidenceOptions.defaults().withModel(EvidenceModel.EXACT));
         Hyperparameters h = new Hyperparameters(1.3, 0.4, 0.05);
         Evidence e = ml.evaluateWithGradient(h);
         double fw = EvidenceTestData.derivative(w -> ml.evaluate(h.withWStd(w)).lml(), h.wStd(), 2e-3);
         double fb = EvidenceTestData.derivative(b -> ml.evaluate(h.withBStd(b)).lml(), h.bStd(), 2e-3);
         double fl = EvidenceTestData.derivative(l -> ml.evaluate(h.withNoise(l)).lml(), h.noise(), 2e-4);
         double scale = Math.max(Math.abs(fw), Math.max(Math.abs(fb), Math.abs(fl)));
-        double ew = Math.abs(e.gradient().wStd() - fw) / scale, eb = Math.abs(e.gradient().bStd() - fb) / scale,
-            el = Math.abs(e.gradient().noise() - fl) / scale;
-        assertTrue(ew <= 1e-6 && eb <= 1e-6 && el <= 1e-6, "relative errors " + ew + ", " + eb + ", " + el
-            + " (gradient " + e.gradient() + ")");
-        assertEquals(archText.contains("Gelu") || archText.contains("Sin") ? Evidence.GradientMethod.FINITE_DIFFERENCES
-            : Evidence.GradientMethod.ANALYTIC, e.gradient().method());
+        double ew = Math.abs(e.gradient().wStd() - fw) / scale,
+                eb = Math.abs(e.gradient().bStd() - fb) / scale,
+                el = Math.abs(e.gradient().noise() - fl) / scale;
+        assertTrue(
+                ew <= 1e-6 && eb <= 1e-6 && el <= 1e-6,
+                "relative errors " + ew + ", " + eb + ", " + el + " (gradient " + e.gradient() + ")");
+        assertEquals(
+                archText.contains("Gelu") || archText.contains("Sin")
+                        ? Evidence.GradientMethod.FINITE_DIFFERENCES
+                        : Evidence.GradientMethod.ANALYTIC,
+                e.gradient().method());
     }
 }

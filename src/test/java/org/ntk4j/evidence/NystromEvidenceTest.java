@@ -26,15 +26,18 @@ import org.ntk4j.solve.SolverOptions;
  * solver's own centers (computed here directly, O(n³)); its λ-derivative is in closed form.
  */
 class NystromEvidenceTest {
-    private static final String RELU = "Dense(32,W_std=1,b_std=1)->Relu->Dense(16,W_std=1,b_std=1)->Relu->Dense(1,W_std=1,b_std=1)";
+    private static final String RELU =
+            "Dense(32,W_std=1,b_std=1)->Relu->Dense(16,W_std=1,b_std=1)->Relu->Dense(1,W_std=1,b_std=1)";
     private static final String ERF = "Dense(32,W_std=1,b_std=1)->Erf(1.7,0.6,-0.2)->Dense(2,W_std=1)";
 
     private static EvidenceOptions nystrom(int centers, long seed) {
-        return EvidenceOptions.defaults().withModel(EvidenceModel.NYSTROM)
-            .withSolverOptions(SolverOptions.defaults().withCenters(centers).withSeed(seed));
+        return EvidenceOptions.defaults()
+                .withModel(EvidenceModel.NYSTROM)
+                .withSolverOptions(SolverOptions.defaults().withCenters(centers).withSeed(seed));
     }
 
-    @Test void allPointsAsCentersGiveTheExactLml() {
+    @Test
+    void allPointsAsCentersGiveTheExactLml() {
         Matrix x = EvidenceTestData.inputs(30, 4, 21, false), y = EvidenceTestData.targets(x, 2, 22);
         Hyperparameters h = new Hyperparameters(1.3, 0.2, 0.05);
         for (String text : new String[] {RELU, ERF})
@@ -42,28 +45,34 @@ class NystromEvidenceTest {
                 for (Get get : new Get[] {Get.NNGP, Get.NTKGP}) {
                     Architecture arch = ArchParser.parse(text, par);
                     EvidenceOptions exactModel = EvidenceOptions.defaults().withModel(EvidenceModel.EXACT);
-                    double exact = MarginalLikelihood.of(arch, x, y, get, exactModel).evaluate(h).lml();
-                    Evidence e = MarginalLikelihood.of(arch, x, y, get, nystrom(30, 5)).evaluate(h);
+                    double exact = MarginalLikelihood.of(arch, x, y, get, exactModel)
+                            .evaluate(h)
+                            .lml();
+                    Evidence e = MarginalLikelihood.of(arch, x, y, get, nystrom(30, 5))
+                            .evaluate(h);
                     assertEquals(EvidenceModel.NYSTROM, e.model());
                     assertEquals(30, e.centers());
                     assertEquals(exact, e.lml(), 1e-8 * Math.abs(exact), text + " " + par + " " + get);
                 }
     }
 
-    @Test void fewerCentersGiveTheLikelihoodOfTheNystromMatrix() {
+    @Test
+    void fewerCentersGiveTheLikelihoodOfTheNystromMatrix() {
         Matrix x = EvidenceTestData.inputs(40, 3, 31, false), y = EvidenceTestData.targets(x, 2, 32);
         Hyperparameters h = new Hyperparameters(1.1, 0.3, 0.02);
         for (Get get : new Get[] {Get.NNGP, Get.NTKGP}) {
             Architecture arch = ArchParser.parse(RELU, Parameterization.NTK);
             Evidence e = MarginalLikelihood.of(arch, x, y, get, nystrom(12, 7)).evaluate(h);
-            double direct = denseNystromLml(h.applyTo(arch), x, y, get == Get.NTKGP, LowRankPreconditioner.sample(40, 12, 7), h.noise());
+            double direct = denseNystromLml(
+                    h.applyTo(arch), x, y, get == Get.NTKGP, LowRankPreconditioner.sample(40, 12, 7), h.noise());
             assertEquals(direct, e.lml(), 1e-9 * Math.abs(direct), get.toString());
             double exact = MarginalLikelihood.of(arch, x, y, get).evaluate(h).lml();
             assertTrue(Math.abs(exact - e.lml()) > 1e-3, "12 of 40 centers is a different model");
         }
     }
 
-    @Test void gradientMatchesDifferences() {
+    @Test
+    void gradientMatchesDifferences() {
         Matrix x = EvidenceTestData.inputs(30, 3, 41, false), y = EvidenceTestData.targets(x, 1, 42);
         Hyperparameters h = new Hyperparameters(1.2, 0.3, 0.05);
         Architecture arch = ArchParser.parse(ERF, Parameterization.STANDARD);
@@ -79,18 +88,24 @@ class NystromEvidenceTest {
         assertEquals(fl, e.gradient().noise(), 1e-6 * scale);
     }
 
-    @Test void needsPositiveNoise() {
+    @Test
+    void needsPositiveNoise() {
         Matrix x = EvidenceTestData.inputs(10, 3, 1, false), y = EvidenceTestData.targets(x, 1, 2);
         MarginalLikelihood ml = MarginalLikelihood.of(ArchParser.parse(RELU), x, y, Get.NNGP, nystrom(5, 0));
-        InvalidInputException ex = assertThrows(InvalidInputException.class, () -> ml.evaluate(new Hyperparameters(1, 0.1, 0)));
+        InvalidInputException ex =
+                assertThrows(InvalidInputException.class, () -> ml.evaluate(new Hyperparameters(1, 0.1, 0)));
         assertEquals("noise", ex.argument());
     }
 
-    @Test void autoIsExactWhileTheKernelFitsElseNystrom() {
+    @Test
+    void autoIsExactWhileTheKernelFitsElseNystrom() {
         Matrix x = EvidenceTestData.inputs(20, 3, 1, false), y = EvidenceTestData.targets(x, 1, 2);
         Architecture arch = ArchParser.parse(RELU);
-        assertEquals(EvidenceModel.EXACT, MarginalLikelihood.of(arch, x, y, Get.NNGP).model());
-        EvidenceOptions tight = EvidenceOptions.defaults().withSolverOptions(SolverOptions.defaults().withMemoryLimit(1000).withCenters(8));
+        assertEquals(
+                EvidenceModel.EXACT, MarginalLikelihood.of(arch, x, y, Get.NNGP).model());
+        EvidenceOptions tight = EvidenceOptions.defaults()
+                .withSolverOptions(
+                        SolverOptions.defaults().withMemoryLimit(1000).withCenters(8));
         MarginalLikelihood ml = MarginalLikelihood.of(arch, x, y, Get.NNGP, tight);
         assertEquals(EvidenceModel.NYSTROM, ml.model());
         Evidence e = ml.evaluate(new Hyperparameters(1, 0.1, 0.1));
@@ -106,12 +121,14 @@ class NystromEvidenceTest {
         Kernels knm = kf.compute(x, z), kmm = kf.compute(z, null);
         RealMatrix a = new Array2DRowRealMatrix((ntk ? knm.ntk() : knm.nngp()).toArray());
         RealMatrix mm = new Array2DRowRealMatrix((ntk ? kmm.ntk() : kmm.nngp()).toArray());
-        RealMatrix q = a.multiply(new CholeskyDecomposition(mm, 1e-12, 1e-14).getSolver().solve(a.transpose()));
-        for (int i = 0; i < n; i++) for (int j = 0; j < i; j++) {
-            double s = 0.5 * (q.getEntry(i, j) + q.getEntry(j, i));
-            q.setEntry(i, j, s);
-            q.setEntry(j, i, s);
-        }
+        RealMatrix q = a.multiply(
+                new CholeskyDecomposition(mm, 1e-12, 1e-14).getSolver().solve(a.transpose()));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < i; j++) {
+                double s = 0.5 * (q.getEntry(i, j) + q.getEntry(j, i));
+                q.setEntry(i, j, s);
+                q.setEntry(j, i, s);
+            }
         for (int i = 0; i < n; i++) q.addToEntry(i, i, noise);
         CholeskyDecomposition c = new CholeskyDecomposition(q, 1e-12, 1e-14);
         RealMatrix alpha = c.getSolver().solve(new Array2DRowRealMatrix(y.toArray()));

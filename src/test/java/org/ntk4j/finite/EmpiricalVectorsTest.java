@@ -3,10 +3,9 @@ package org.ntk4j.finite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.Architecture;
@@ -59,7 +58,9 @@ class EmpiricalVectorsTest {
 
     @Test
     void shapesAndParameters() {
-        assertArrayEquals(new int[] {3, 5, 3}, new int[] {net.inputDim(), net.parameters().get(0).outputWidth(), net.outputDim()});
+        assertArrayEquals(
+                new int[] {3, 5, 3},
+                new int[] {net.inputDim(), net.parameters().get(0).outputWidth(), net.outputDim()});
     }
 
     @Test
@@ -71,7 +72,8 @@ class EmpiricalVectorsTest {
     void tracedKernels() {
         EmpiricalKernels k = net.kernels(x1, x2);
         for (String impl : new String[] {"trace_last_impl1", "trace_last_impl2"}) {
-            assertClose(k.nngp().toRowMajor(), empirical.get("kernels").get(impl).get("nngp"), impl + " nngp");
+            assertClose(
+                    k.nngp().toRowMajor(), empirical.get("kernels").get(impl).get("nngp"), impl + " nngp");
             assertClose(k.ntk().toRowMajor(), empirical.get("kernels").get(impl).get("ntk"), impl + " ntk");
         }
     }

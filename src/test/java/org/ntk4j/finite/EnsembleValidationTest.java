@@ -9,7 +9,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.Architecture;
@@ -54,16 +53,21 @@ class EnsembleValidationTest {
     record Problem(Matrix x, Matrix y, Matrix xt) {
         static Problem of(long seed) {
             Random r = new Random(seed);
-            return new Problem(GradientDescentValidationTest.random(r, 6, 3, 1), GradientDescentValidationTest.random(r, 6, 1, 0.7),
-                GradientDescentValidationTest.random(r, 4, 3, 1));
+            return new Problem(
+                    GradientDescentValidationTest.random(r, 6, 3, 1),
+                    GradientDescentValidationTest.random(r, 6, 1, 0.7),
+                    GradientDescentValidationTest.random(r, 4, 3, 1));
         }
     }
 
     /** Outputs of S networks: [network][time][train rows..., test rows...]. */
-    interface Member { double[][] outputs(long seed) throws Exception; }
+    interface Member {
+        double[][] outputs(long seed) throws Exception;
+    }
 
     static double[][][] sample(int count, Member member) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool =
+                Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
             List<Future<double[][]>> fs = new ArrayList<>();
             for (int s = 0; s < count; s++) {
@@ -89,11 +93,14 @@ class EnsembleValidationTest {
         double[][] c = new double[len][len];
         for (double[][] s : samples)
             for (int i = 0; i < len; i++)
-                for (int j = 0; j < len; j++) c[i][j] += (s[t][from + i] - m[i]) * (s[t][from + j] - m[j]) / (samples.length - 1);
+                for (int j = 0; j < len; j++)
+                    c[i][j] += (s[t][from + i] - m[i]) * (s[t][from + j] - m[j]) / (samples.length - 1);
         return c;
     }
 
-    interface Tolerance { double of(double expected, double standardError); }
+    interface Tolerance {
+        double of(double expected, double standardError);
+    }
 
     /** Compares sample mean and covariance with the posterior; returns the worst |a − e| / tolerance. */
     static double compare(double[][][] samples, int t, int from, Posterior p, Tolerance tol, String what) {
@@ -103,17 +110,37 @@ class EnsembleValidationTest {
         int count = samples.length;
         double worst = 0;
         for (int i = 0; i < len; i++) {
-            double e = p.mean().get(i, 0), se = Math.sqrt(Math.max(p.covariance().get(i, i), 0) / count);
+            double e = p.mean().get(i, 0),
+                    se = Math.sqrt(Math.max(p.covariance().get(i, i), 0) / count);
             double ratio = Math.abs(m[i] - e) / tol.of(e, se);
             worst = Math.max(worst, ratio);
-            assertTrue(ratio <= 1, String.format(Locale.ROOT, "%s mean[%d]: %.5f vs %.5f (tolerance %.4f)", what, i, m[i], e, tol.of(e, se)));
+            assertTrue(
+                    ratio <= 1,
+                    String.format(
+                            Locale.ROOT,
+                            "%s mean[%d]: %.5f vs %.5f (tolerance %.4f)",
+                            what,
+                            i,
+                            m[i],
+                            e,
+                            tol.of(e, se)));
             for (int j = 0; j < len; j++) {
                 double ce = p.covariance().get(i, j);
-                double sec = Math.sqrt((ce * ce + p.covariance().get(i, i) * p.covariance().get(j, j)) / (count - 1));
+                double sec = Math.sqrt(
+                        (ce * ce + p.covariance().get(i, i) * p.covariance().get(j, j)) / (count - 1));
                 double rc = Math.abs(c[i][j] - ce) / tol.of(ce, sec);
                 worst = Math.max(worst, rc);
-                assertTrue(rc <= 1, String.format(Locale.ROOT, "%s cov[%d][%d]: %.5f vs %.5f (tolerance %.4f)", what, i, j,
-                    c[i][j], ce, tol.of(ce, sec)));
+                assertTrue(
+                        rc <= 1,
+                        String.format(
+                                Locale.ROOT,
+                                "%s cov[%d][%d]: %.5f vs %.5f (tolerance %.4f)",
+                                what,
+                                i,
+                                j,
+                                c[i][j],
+                                ce,
+                                tol.of(ce, sec)));
             }
         }
         return worst;
@@ -127,7 +154,14 @@ class EnsembleValidationTest {
     }
 
     /** Checks all times on test and training points against the ensemble formulas. */
-    static void check(Problem pr, double eta, Regularization reg, double[] times, double[][][] samples, Tolerance tol, String label) {
+    static void check(
+            Problem pr,
+            double eta,
+            Regularization reg,
+            double[] times,
+            double[][][] samples,
+            Tolerance tol,
+            String label) {
         KernelFunction kf = KernelFunction.of(ARCH);
         Kernels dd = kf.compute(pr.x(), null), td = kf.compute(pr.xt(), pr.x()), tt = kf.compute(pr.xt(), null);
         try (GradientDescentEnsemble ens = GradientDescentEnsemble.fit(dd, pr.y(), eta, reg, null)) {
@@ -136,9 +170,15 @@ class EnsembleValidationTest {
             double worst = 0;
             for (int t = 0; t < times.length; t++) {
                 worst = Math.max(worst, compare(samples, t, 0, train.get(t), tol, label + " train t=" + times[t]));
-                worst = Math.max(worst, compare(samples, t, pr.x().rows(), test.get(t), tol, label + " test t=" + times[t]));
+                worst = Math.max(
+                        worst, compare(samples, t, pr.x().rows(), test.get(t), tol, label + " test t=" + times[t]));
             }
-            LOG.info(String.format(Locale.ROOT, "%s: %d networks, worst deviation %.2f of the tolerance", label, samples.length, worst));
+            LOG.info(String.format(
+                    Locale.ROOT,
+                    "%s: %d networks, worst deviation %.2f of the tolerance",
+                    label,
+                    samples.length,
+                    worst));
         }
     }
 
@@ -149,18 +189,21 @@ class EnsembleValidationTest {
         Regularization reg = Regularization.relative(1e-6);
         double[][][] samples = sample(4096, seed -> {
             FiniteNetwork net = FiniteNetwork.initialize(ARCH, 3, 1024, seed);
-            Matrix theta = net.kernels(pr.x(), null).ntk(), thetaTd = net.kernels(pr.xt(), pr.x()).ntk();
+            Matrix theta = net.kernels(pr.x(), null).ntk(),
+                    thetaTd = net.kernels(pr.xt(), pr.x()).ntk();
             try (GradientDescentMse gd = GradientDescentMse.fit(theta, pr.y(), 1.0, reg, null)) {
                 List<LinearizedPrediction> ps = gd.predict(times, net.apply(pr.x()), net.apply(pr.xt()), thetaTd);
                 double[][] out = new double[times.length][];
-                for (int t = 0; t < times.length; t++) out[t] = rows(ps.get(t).train(), ps.get(t).test());
+                for (int t = 0; t < times.length; t++)
+                    out[t] = rows(ps.get(t).train(), ps.get(t).test());
                 return out;
             }
         });
         check(pr, 1.0, reg, times, samples, (e, se) -> 0.05 + 0.05 * Math.abs(e), "linearized ensemble");
     }
 
-    @Test @Tag("slow")
+    @Test
+    @Tag("slow")
     void trainedEnsemble() throws Exception {
         Problem pr = Problem.of(12);
         int steps = 500;

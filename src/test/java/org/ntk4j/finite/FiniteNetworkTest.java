@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Dense;
@@ -37,14 +36,20 @@ class FiniteNetworkTest {
     /** Architectures covering: several hidden layers, no-bias layers, an output nonlinearity, Identity. */
     static List<Architecture> architectures() {
         return List.of(
-            Architecture.of(Dense.of(4, 1.3, 0.2), new Erf(), Dense.of(3, 0.9, 0.1), new Gelu(), Dense.of(2, 1.1, 0.3)),
-            Architecture.of(Dense.noBias(5, 1.5), new Relu(), Dense.of(3, 1.2, 0.4), new Erf(2, 0.3, 0.5)),
-            Architecture.of(Dense.of(4, 1.3, 0.2), new Erf(), new Identity(), Dense.noBias(3, 0.8)),
-            Architecture.of(Dense.of(2, 1.0, 0.5)),
-            Architecture.of(Dense.of(4, 1.3, 0.2), new Gelu(), Dense.of(3, 0.9, 0.0), new Erf(), Dense.of(2, 1.1, 0.3))
-                .withParameterization(Parameterization.STANDARD),
-            Architecture.of(Dense.noBias(4, 1.3), new Relu(), Dense.of(3, 0.7, 0.0))
-                .withParameterization(Parameterization.STANDARD));
+                Architecture.of(
+                        Dense.of(4, 1.3, 0.2), new Erf(), Dense.of(3, 0.9, 0.1), new Gelu(), Dense.of(2, 1.1, 0.3)),
+                Architecture.of(Dense.noBias(5, 1.5), new Relu(), Dense.of(3, 1.2, 0.4), new Erf(2, 0.3, 0.5)),
+                Architecture.of(Dense.of(4, 1.3, 0.2), new Erf(), new Identity(), Dense.noBias(3, 0.8)),
+                Architecture.of(Dense.of(2, 1.0, 0.5)),
+                Architecture.of(
+                                Dense.of(4, 1.3, 0.2),
+                                new Gelu(),
+                                Dense.of(3, 0.9, 0.0),
+                                new Erf(),
+                                Dense.of(2, 1.1, 0.3))
+                        .withParameterization(Parameterization.STANDARD),
+                Architecture.of(Dense.noBias(4, 1.3), new Relu(), Dense.of(3, 0.7, 0.0))
+                        .withParameterization(Parameterization.STANDARD));
     }
 
     /** Jacobian J[i][o][q] of f_o(x_i) w.r.t. every stored parameter q, by central differences. */
@@ -52,7 +57,10 @@ class FiniteNetworkTest {
         List<DenseParameters> p = net.parameters();
         int n = x.rows(), k = net.outputDim();
         List<double[]> flat = new ArrayList<>();
-        for (DenseParameters d : p) { flat.add(d.weights().toColumnMajor()); if (d.hasBias()) flat.add(d.bias()); }
+        for (DenseParameters d : p) {
+            flat.add(d.weights().toColumnMajor());
+            if (d.hasBias()) flat.add(d.bias());
+        }
         int total = 0;
         for (double[] a : flat) total += a.length;
         double[][][] j = new double[n][k][total];
@@ -76,7 +84,10 @@ class FiniteNetworkTest {
             double[] w = flat.get(a++).clone();
             if (a - 1 == array) w[entry] += h;
             double[] b = null;
-            if (d.hasBias()) { b = flat.get(a++).clone(); if (a - 1 == array) b[entry] += h; }
+            if (d.hasBias()) {
+                b = flat.get(a++).clone();
+                if (a - 1 == array) b[entry] += h;
+            }
             out.add(new DenseParameters(Matrix.wrapColumnMajor(d.inputWidth(), d.outputWidth(), w), b));
         }
         return FiniteNetwork.of(net.architecture(), out);
@@ -109,7 +120,10 @@ class FiniteNetworkTest {
                             double s = 0;
                             for (int q = 0; q < j1[i][o].length; q++) s += j1[i][o][q] * j2[jj][p][q];
                             full[f] = s;
-                            if (o == p) { diag[g++] = s; trace[i * 3 + jj] += s / k; }
+                            if (o == p) {
+                                diag[g++] = s;
+                                trace[i * 3 + jj] += s / k;
+                            }
                         }
                 }
             OutputKernels fk = net.outputKernels(x1, x2, OutputKernels.Form.FULL);
@@ -118,7 +132,9 @@ class FiniteNetworkTest {
             String what = arch.describe() + " " + arch.parameterization();
             assertTrue(maxRelative(fk.ntk(), full) < 1e-7, what + " full: " + maxRelative(fk.ntk(), full));
             assertTrue(maxRelative(dk.ntk(), diag) < 1e-7, what + " diag: " + maxRelative(dk.ntk(), diag));
-            assertTrue(maxRelative(tk.ntk().toRowMajor(), trace) < 1e-7, what + " trace: " + maxRelative(tk.ntk().toRowMajor(), trace));
+            assertTrue(
+                    maxRelative(tk.ntk().toRowMajor(), trace) < 1e-7,
+                    what + " trace: " + maxRelative(tk.ntk().toRowMajor(), trace));
         }
     }
 
@@ -137,12 +153,14 @@ class FiniteNetworkTest {
     @Test
     void symmetricCallAndOutputBlocksAgree() {
         Random r = new Random(5);
-        FiniteNetwork net = FiniteNetwork.initialize(architectures().get(0).withParameterization(Parameterization.NTK), 3, 64, 2);
+        FiniteNetwork net =
+                FiniteNetwork.initialize(architectures().get(0).withParameterization(Parameterization.NTK), 3, 64, 2);
         Matrix x = random(r, 6, 3);
         EmpiricalKernels a = net.kernels(x, null), b = net.kernels(x, x);
         assertTrue(maxRelative(a.ntk().toColumnMajor(), b.ntk().toColumnMajor()) < 1e-15);
         assertTrue(maxRelative(a.nngp().toColumnMajor(), b.nngp().toColumnMajor()) < 1e-15);
-        for (int i = 0; i < 6; i++) for (int j = 0; j < 6; j++) assertEquals(a.ntk().get(i, j), a.ntk().get(j, i), 1e-13);
+        for (int i = 0; i < 6; i++)
+            for (int j = 0; j < 6; j++) assertEquals(a.ntk().get(i, j), a.ntk().get(j, i), 1e-13);
         // The traced NTK from output blocks of 1 equals that from one block of all outputs.
         try (NativeWeights w = new NativeWeights(stepsOf(net))) {
             Forward f = Forward.run(stepsOf(net), w, x.toColumnMajor(), 6, 3, true);
@@ -157,11 +175,19 @@ class FiniteNetworkTest {
         var params = net.parameters();
         int l = 0, nIn = net.inputDim();
         for (var layer : net.architecture().layers()) {
-            if (layer instanceof org.ntk4j.arch.Activation a) { steps.add(new Step.ActivationStep(a, nIn)); continue; }
+            if (layer instanceof org.ntk4j.arch.Activation a) {
+                steps.add(new Step.ActivationStep(a, nIn));
+                continue;
+            }
             Dense d = (Dense) layer;
             DenseParameters p = params.get(l++);
-            steps.add(Initializer.denseStep(net.architecture().parameterization(), d, nIn, p.outputWidth(),
-                p.weights().toColumnMajor(), p.bias()));
+            steps.add(Initializer.denseStep(
+                    net.architecture().parameterization(),
+                    d,
+                    nIn,
+                    p.outputWidth(),
+                    p.weights().toColumnMajor(),
+                    p.bias()));
             nIn = p.outputWidth();
         }
         return steps;
@@ -179,7 +205,8 @@ class FiniteNetworkTest {
         assertEquals(List.of(32, 32, 2), widths);
         assertEquals(3L * 32 + 32 + 32 * 32 + 32 + 32 * 2 + 2, a.parameterCount());
         // Draws are standard normal (NTK parameterization stores them unscaled).
-        FiniteNetwork big = FiniteNetwork.initialize(Architecture.of(Dense.of(1, 1.0, 1.0), new Relu(), Dense.of(1, 1, 1)), 500, 400, 1);
+        FiniteNetwork big = FiniteNetwork.initialize(
+                Architecture.of(Dense.of(1, 1.0, 1.0), new Relu(), Dense.of(1, 1, 1)), 500, 400, 1);
         double[] w = big.parameters().get(0).weights().toColumnMajor();
         double m = 0, v = 0;
         for (double x : w) m += x;
@@ -199,8 +226,13 @@ class FiniteNetworkTest {
         Matrix x1 = random(r, 5, 3), x2 = random(r, 4, 3);
         double[] f = net.apply(x1).toColumnMajor(), g = mirror.apply(x1).toColumnMajor();
         for (int q = 0; q < f.length; q++) assertEquals(-f[q], g[q], 0.0);
-        assertArrayEquals(net.kernels(x1, x2).ntk().toColumnMajor(), mirror.kernels(x1, x2).ntk().toColumnMajor(), 0.0);
-        assertThrows(InvalidInputException.class, () -> FiniteNetwork.initialize(architectures().get(1), 3, 8, 1).negateReadout());
+        assertArrayEquals(
+                net.kernels(x1, x2).ntk().toColumnMajor(),
+                mirror.kernels(x1, x2).ntk().toColumnMajor(),
+                0.0);
+        assertThrows(
+                InvalidInputException.class,
+                () -> FiniteNetwork.initialize(architectures().get(1), 3, 8, 1).negateReadout());
     }
 
     @Test
@@ -214,15 +246,23 @@ class FiniteNetworkTest {
             FiniteNetwork stepped = net.train(x, y, 1, eta);
             List<DenseParameters> p0 = net.parameters(), p1 = stepped.parameters();
             List<double[]> flat = new ArrayList<>();
-            for (DenseParameters d : p0) { flat.add(d.weights().toColumnMajor()); if (d.hasBias()) flat.add(d.bias()); }
+            for (DenseParameters d : p0) {
+                flat.add(d.weights().toColumnMajor());
+                if (d.hasBias()) flat.add(d.bias());
+            }
             List<double[]> after = new ArrayList<>();
-            for (DenseParameters d : p1) { after.add(d.weights().toColumnMajor()); if (d.hasBias()) after.add(d.bias()); }
+            for (DenseParameters d : p1) {
+                after.add(d.weights().toColumnMajor());
+                if (d.hasBias()) after.add(d.bias());
+            }
             List<Double> gd = new ArrayList<>(), fd = new ArrayList<>();
             for (int a = 0; a < flat.size(); a++)
                 for (int e = 0; e < flat.get(a).length; e++) {
                     gd.add((flat.get(a)[e] - after.get(a)[e]) / eta);
                     double h = 1e-5;
-                    fd.add((perturbed(net, flat, a, e, h).loss(x, y) - perturbed(net, flat, a, e, -h).loss(x, y)) / (2 * h));
+                    fd.add((perturbed(net, flat, a, e, h).loss(x, y)
+                                    - perturbed(net, flat, a, e, -h).loss(x, y))
+                            / (2 * h));
                 }
             double[] g1 = gd.stream().mapToDouble(Double::doubleValue).toArray();
             double[] g2 = fd.stream().mapToDouble(Double::doubleValue).toArray();
@@ -234,7 +274,8 @@ class FiniteNetworkTest {
     @Test
     void trainingDecreasesTheLossAndIsReproducibleAndComposable() {
         Random r = new Random(17);
-        Architecture arch = Architecture.of(Dense.of(8, 1.5, 0.1), new Erf(), Dense.of(8, 1.5, 0.1), new Relu(), Dense.of(2, 1.5, 0.1));
+        Architecture arch = Architecture.of(
+                Dense.of(8, 1.5, 0.1), new Erf(), Dense.of(8, 1.5, 0.1), new Relu(), Dense.of(2, 1.5, 0.1));
         Matrix x = random(r, 10, 3), y = random(r, 10, 2), xt = random(r, 4, 3);
         FiniteNetwork net = FiniteNetwork.initialize(arch, 3, 64, 21);
         FiniteNetwork trained = net.train(x, y, 200, 1.0);
@@ -253,15 +294,24 @@ class FiniteNetworkTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> net.apply(bad));
         assertEquals("x", e.argument());
         assertThrows(InvalidInputException.class, () -> net.kernels(Matrix.of(new double[][] {{1, 2}}), null));
-        assertThrows(InvalidInputException.class, () -> net.train(Matrix.of(new double[][] {{1, 2, 3}}),
-            Matrix.of(new double[][] {{1, 2}, {3, 4}}), 1, 0.1));
-        assertThrows(InvalidInputException.class, () -> net.train(Matrix.of(new double[][] {{1, 2, 3}}),
-            Matrix.of(new double[][] {{1, 2}}), 1, -0.1));
-        assertThrows(InvalidInputException.class, () -> FiniteNetwork.initialize(architectures().get(0), 3, 0, 1));
-        assertThrows(InvalidInputException.class, () -> FiniteNetwork.initialize(Architecture.of(new Identity()), 3, 8, 1));
-        assertThrows(InvalidInputException.class, () -> FiniteNetwork.of(architectures().get(0), net.parameters().subList(0, 2)));
-        InvalidInputException div = assertThrows(InvalidInputException.class, () -> net.train(
-            Matrix.of(new double[][] {{1, 2, 3}}), Matrix.of(new double[][] {{1, 2}}), 2000, 1e6));
+        assertThrows(
+                InvalidInputException.class,
+                () -> net.train(
+                        Matrix.of(new double[][] {{1, 2, 3}}), Matrix.of(new double[][] {{1, 2}, {3, 4}}), 1, 0.1));
+        assertThrows(
+                InvalidInputException.class,
+                () -> net.train(Matrix.of(new double[][] {{1, 2, 3}}), Matrix.of(new double[][] {{1, 2}}), 1, -0.1));
+        assertThrows(
+                InvalidInputException.class,
+                () -> FiniteNetwork.initialize(architectures().get(0), 3, 0, 1));
+        assertThrows(
+                InvalidInputException.class, () -> FiniteNetwork.initialize(Architecture.of(new Identity()), 3, 8, 1));
+        assertThrows(
+                InvalidInputException.class,
+                () -> FiniteNetwork.of(architectures().get(0), net.parameters().subList(0, 2)));
+        InvalidInputException div = assertThrows(
+                InvalidInputException.class,
+                () -> net.train(Matrix.of(new double[][] {{1, 2, 3}}), Matrix.of(new double[][] {{1, 2}}), 2000, 1e6));
         assertEquals("learningRate", div.argument());
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Dense;
@@ -80,13 +79,19 @@ class GradientDescentValidationTest {
     }
 
     /** An n×k matrix as the (n·k)×1 column in row-major order (row i·k + o). */
-    static Matrix column(Matrix m) { return Matrix.column(m.toRowMajor()); }
+    static Matrix column(Matrix m) {
+        return Matrix.column(m.toRowMajor());
+    }
 
     @Test
-    void oneOutput() { check(1, 3); }
+    void oneOutput() {
+        check(1, 3);
+    }
 
     @Test
-    void twoOutputs() { check(2, 4); }
+    void twoOutputs() {
+        check(2, 4);
+    }
 
     static void check(int k, long seed) {
         int width = 16384, n = 8, m = 4, d = 3, steps = 1000, checkpoints = 20;
@@ -95,7 +100,8 @@ class GradientDescentValidationTest {
         Matrix x = random(r, n, d, 1), xt = random(r, m, d, 1), y = random(r, n, k, 0.5);
         FiniteNetwork net = FiniteNetwork.initialize(arch, d, width, seed);
         int bigN = n * k;
-        Matrix traced = net.kernels(x, null).ntk(), tracedTd = net.kernels(xt, x).ntk();
+        Matrix traced = net.kernels(x, null).ntk(),
+                tracedTd = net.kernels(xt, x).ntk();
         Matrix full = flatten(net.outputKernels(x, null, OutputKernels.Form.FULL));
         Matrix fullTd = flatten(net.outputKernels(xt, x, OutputKernels.Form.FULL));
         Matrix f0 = net.apply(x), g0 = net.apply(xt);
@@ -120,10 +126,14 @@ class GradientDescentValidationTest {
             double[] f = column(current.apply(x)).toColumnMajor();
             double rNorm = norm(minus(f, column(y).toColumnMajor()));
             double eNorm = norm(minus(f, exact.get(c).train().toColumnMajor()));
-            double drift = norm(minus(flatten(current.outputKernels(x, null, OutputKernels.Form.FULL)).toColumnMajor(),
-                full.toColumnMajor()));
-            double driftTd = norm(minus(flatten(current.outputKernels(xt, x, OutputKernels.Form.FULL)).toColumnMajor(),
-                fullTd.toColumnMajor()));
+            double drift = norm(minus(
+                    flatten(current.outputKernels(x, null, OutputKernels.Form.FULL))
+                            .toColumnMajor(),
+                    full.toColumnMajor()));
+            double driftTd = norm(minus(
+                    flatten(current.outputKernels(xt, x, OutputKernels.Form.FULL))
+                            .toColumnMajor(),
+                    fullTd.toColumnMajor()));
             a[c] = drift * rNorm;
             b[c] = normTd * eNorm + driftTd * rNorm;
         }
@@ -140,19 +150,35 @@ class GradientDescentValidationTest {
         }
         double r0 = norm(minus(f0.toColumnMajor(), y.toColumnMajor()));
         LinearizedPrediction lib = library.get(checkpoints), ex = exact.get(checkpoints);
-        double tracedGapTrain = norm(minus(column(lib.train()).toColumnMajor(), ex.train().toColumnMajor()));
-        double tracedGapTest = norm(minus(column(lib.test()).toColumnMajor(), ex.test().toColumnMajor()));
+        double tracedGapTrain =
+                norm(minus(column(lib.train()).toColumnMajor(), ex.train().toColumnMajor()));
+        double tracedGapTest =
+                norm(minus(column(lib.test()).toColumnMajor(), ex.test().toColumnMajor()));
         double tolTrain = 1.5 * (worst * r0 + driftTrain) + tracedGapTrain;
         double tolTest = 1.5 * (eta / bigN * normTd * worstOverX * r0 + driftTest) + tracedGapTest;
 
-        double[] fK = column(current.apply(x)).toColumnMajor(), gK = column(current.apply(xt)).toColumnMajor();
+        double[] fK = column(current.apply(x)).toColumnMajor(),
+                gK = column(current.apply(xt)).toColumnMajor();
         double errTrain = norm(minus(fK, column(lib.train()).toColumnMajor()));
         double errTest = norm(minus(gK, column(lib.test()).toColumnMajor()));
-        double moveTrain = norm(minus(fK, column(f0).toColumnMajor())), moveTest = norm(minus(gK, column(g0).toColumnMajor()));
-        String report = String.format(Locale.ROOT,
-            "k=%d width %d, %d steps at η=%.4g: train error %.3g ≤ %.3g (traced-vs-full %.3g; moved %.3g), "
-                + "test error %.3g ≤ %.3g (traced-vs-full %.3g; moved %.3g)",
-            k, width, steps, eta, errTrain, tolTrain, tracedGapTrain, moveTrain, errTest, tolTest, tracedGapTest, moveTest);
+        double moveTrain = norm(minus(fK, column(f0).toColumnMajor())),
+                moveTest = norm(minus(gK, column(g0).toColumnMajor()));
+        String report = String.format(
+                Locale.ROOT,
+                "k=%d width %d, %d steps at η=%.4g: train error %.3g ≤ %.3g (traced-vs-full %.3g; moved %.3g), "
+                        + "test error %.3g ≤ %.3g (traced-vs-full %.3g; moved %.3g)",
+                k,
+                width,
+                steps,
+                eta,
+                errTrain,
+                tolTrain,
+                tracedGapTrain,
+                moveTrain,
+                errTest,
+                tolTest,
+                tracedGapTest,
+                moveTest);
         LOG.info(report);
         assertTrue(errTrain <= tolTrain && errTest <= tolTest, report);
         assertTrue(tolTrain <= 0.1 * moveTrain && tolTest <= 0.1 * moveTest, "vacuous tolerance: " + report);

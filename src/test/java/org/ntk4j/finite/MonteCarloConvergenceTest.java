@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.ntk4j.arch.Activation;
@@ -45,14 +44,18 @@ class MonteCarloConvergenceTest {
             List<Future<EmpiricalKernels>> futures = new ArrayList<>();
             for (int s = 0; s < seeds; s++) {
                 final long seed = s;
-                futures.add(pool.submit(() -> FiniteNetwork.initialize(arch, x.cols(), width, seed).kernels(x, null)));
+                futures.add(pool.submit(() ->
+                        FiniteNetwork.initialize(arch, x.cols(), width, seed).kernels(x, null)));
             }
             int n = x.rows();
             double[] nngp = new double[n * n], ntk = new double[n * n];
             for (Future<EmpiricalKernels> f : futures) { // summed in seed order: deterministic
                 EmpiricalKernels k = f.get();
                 double[] a = k.nngp().toColumnMajor(), b = k.ntk().toColumnMajor();
-                for (int q = 0; q < a.length; q++) { nngp[q] += a[q] / seeds; ntk[q] += b[q] / seeds; }
+                for (int q = 0; q < a.length; q++) {
+                    nngp[q] += a[q] / seeds;
+                    ntk[q] += b[q] / seeds;
+                }
             }
             return new double[][] {nngp, ntk};
         } finally {
@@ -71,7 +74,10 @@ class MonteCarloConvergenceTest {
 
     static Architecture mlp(Activation phi, int depth) {
         List<org.ntk4j.arch.Layer> layers = new ArrayList<>();
-        for (int l = 0; l < depth; l++) { layers.add(Dense.of(WIDTH, 1.5, 0.1)); layers.add(phi); }
+        for (int l = 0; l < depth; l++) {
+            layers.add(Dense.of(WIDTH, 1.5, 0.1));
+            layers.add(phi);
+        }
         layers.add(Dense.of(OUTPUTS, 1.5, 0.1));
         return new Architecture(layers, org.ntk4j.arch.Parameterization.NTK);
     }
@@ -83,22 +89,33 @@ class MonteCarloConvergenceTest {
         Kernels exact = KernelFunction.of(arch).compute(x, null);
         double eNngp = relativeFrobenius(mc[0], exact.nngp().toColumnMajor());
         double eNtk = relativeFrobenius(mc[1], exact.ntk().toColumnMajor());
-        org.slf4j.LoggerFactory.getLogger(MonteCarloConvergenceTest.class).info(String.format("MC depth " + depth + " %s: nngp %.4f ntk %.4f%n", phi.describe(), eNngp, eNtk));
+        org.slf4j.LoggerFactory.getLogger(MonteCarloConvergenceTest.class)
+                .info(String.format("MC depth " + depth + " %s: nngp %.4f ntk %.4f%n", phi.describe(), eNngp, eNtk));
         assertTrue(eNngp <= 0.04, phi.describe() + " NNGP relative Frobenius error " + eNngp);
         assertTrue(eNtk <= 0.04, phi.describe() + " NTK relative Frobenius error " + eNtk);
     }
 
-    @Test void relu() throws Exception { check(new Relu(), 1); }
+    @Test
+    void relu() throws Exception {
+        check(new Relu(), 1);
+    }
 
-    @Test void erf() throws Exception { check(new Erf(), 1); }
+    @Test
+    void erf() throws Exception {
+        check(new Erf(), 1);
+    }
 
-    @Test void gelu() throws Exception { check(new Gelu(), 1); }
+    @Test
+    void gelu() throws Exception {
+        check(new Gelu(), 1);
+    }
 
     /**
      * Two hidden layers: the backward pass then runs through a 1024×1024 weight matrix for each of
      * the 128 outputs (≈ 0.8 GFMA per network, 300 networks), so this variant is slow.
      */
-    @Test @Tag("slow")
+    @Test
+    @Tag("slow")
     void twoHiddenLayers() throws Exception {
         for (Activation phi : List.of(new Relu(), new Erf(), new Gelu())) check(phi, 2);
     }

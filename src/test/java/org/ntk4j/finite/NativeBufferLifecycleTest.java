@@ -16,7 +16,9 @@ class NativeBufferLifecycleTest {
         assertThrows(IllegalStateException.class, () -> b.get(new double[1]));
         assertThrows(IllegalStateException.class, b::toArray);
         try (NativeBuffer c = NativeBuffer.allocate(3)) {
-            assertThrows(IllegalStateException.class, () -> NativeBuffer.gemm(false, false, 1, 1, 1, 1.0, b, 0, 1, c, 0, 1, 0.0, c, 0, 1));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> NativeBuffer.gemm(false, false, 1, 1, 1, 1.0, b, 0, 1, c, 0, 1, 0.0, c, 0, 1));
         }
         assertThrows(IllegalStateException.class, b::close);
     }

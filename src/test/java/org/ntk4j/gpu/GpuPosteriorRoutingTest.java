@@ -35,31 +35,56 @@ import org.ntk4j.solve.SolverOptions;
  */
 class GpuPosteriorRoutingTest {
     /** The requests of {@link Decisions}, in order, and whether the GPU takes each (null) or a word its reason must contain. */
-    private static final String[] EXPECTED = {null, null, null, "both kernels", "full covariance", "kernels returned", "cg",
-        "nystrom", null, null, "float32", String.valueOf(GpuCholesky.MAX_N), "no kernel for", "diagReg = 0", null};
+    private static final String[] EXPECTED = {
+        null,
+        null,
+        null,
+        "both kernels",
+        "full covariance",
+        "kernels returned",
+        "cg",
+        "nystrom",
+        null,
+        null,
+        "float32",
+        String.valueOf(GpuCholesky.MAX_N),
+        "no kernel for",
+        "diagReg = 0",
+        null
+    };
 
-    @Test void takesExactFloat64RequestsWithinItsLimitsOnly() {
+    @Test
+    void takesExactFloat64RequestsWithinItsLimitsOnly() {
         List<String> reasons = new Decisions().get();
         assertEquals(EXPECTED.length, reasons.size());
         for (int i = 0; i < EXPECTED.length; i++) {
             if (EXPECTED[i] == null) assertNull(reasons.get(i), "request " + i);
-            else assertTrue(reasons.get(i) != null && reasons.get(i).contains(EXPECTED[i]), "request " + i + ": " + reasons.get(i));
+            else
+                assertTrue(
+                        reasons.get(i) != null && reasons.get(i).contains(EXPECTED[i]),
+                        "request " + i + ": " + reasons.get(i));
         }
     }
 
-    @Test void isRegisteredForServiceLoader() {
-        AcceleratedPosterior p = ServiceLoader.load(AcceleratedPosterior.class).findFirst().orElseThrow();
+    @Test
+    void isRegisteredForServiceLoader() {
+        AcceleratedPosterior p =
+                ServiceLoader.load(AcceleratedPosterior.class).findFirst().orElseThrow();
         assertInstanceOf(GpuPosterior.class, p);
     }
 
-    @Test void decidingLoadsNoCudaClass() throws Exception {
+    @Test
+    void decidingLoadsNoCudaClass() throws Exception {
         Recording loader = new Recording(GpuPosteriorRoutingTest.class.getClassLoader());
         Class<?> decisions = loader.loadClass(Decisions.class.getName());
         assertSame(loader, decisions.getClassLoader(), "the decisions run on the recording loader's own copy of ntk4j");
         @SuppressWarnings("unchecked")
-        List<String> reasons = ((Supplier<List<String>>) decisions.getDeclaredConstructor().newInstance()).get();
+        List<String> reasons =
+                ((Supplier<List<String>>) decisions.getDeclaredConstructor().newInstance()).get();
         assertEquals(new Decisions().get(), reasons, "the same decisions in the recording loader");
-        assertTrue(loader.requested.contains(GpuPosterior.class.getName()), "the recording saw the solver: " + loader.requested);
+        assertTrue(
+                loader.requested.contains(GpuPosterior.class.getName()),
+                "the recording saw the solver: " + loader.requested);
         for (String name : loader.requested) {
             assertFalse(name.startsWith("jcuda."), "deciding loaded " + name);
             assertNotEquals(GpuRuntime.class.getName(), name, "deciding reached the GPU runtime");
@@ -69,14 +94,16 @@ class GpuPosteriorRoutingTest {
 
     /** The requests, each asked of a fresh solver (public with a public constructor: instantiated reflectively in another loader). */
     public static final class Decisions implements Supplier<List<String>> {
-        public Decisions() { }
+        public Decisions() {}
 
-        @Override public List<String> get() {
+        @Override
+        public List<String> get() {
             Architecture relu = Architecture.of(Dense.of(8, 1.5, 0.1), new Relu(), Dense.of(1, 1.5, 0.1));
             Numerical tanh = new Numerical("tanh", Math::tanh, t -> 1 - Math.tanh(t) * Math.tanh(t), 32);
             Architecture numerical = Architecture.of(Dense.of(8, 1.5, 0.1), tanh, Dense.of(1, 1.5, 0.1));
-            PredictOptions diag = PredictOptions.defaults().withCovariance(CovarianceMode.DIAGONAL)
-                .withRegularization(Regularization.relative(1e-4));
+            PredictOptions diag = PredictOptions.defaults()
+                    .withCovariance(CovarianceMode.DIAGONAL)
+                    .withRegularization(Regularization.relative(1e-4));
             SolverOptions auto = SolverOptions.defaults();
             GpuPosterior gpu = new GpuPosterior();
             List<String> r = new ArrayList<>();
@@ -90,14 +117,23 @@ class GpuPosteriorRoutingTest {
             r.add(gpu.unsupportedReason(request(relu, 5, Get.NNGP, diag, auto.withSolver(SolverKind.NYSTROM))));
             r.add(gpu.unsupportedReason(request(relu, 5, Get.NNGP, diag, auto.withSolver(SolverKind.EXACT))));
             r.add(gpu.unsupportedReason(request(relu, GpuCholesky.MAX_N, Get.NNGP, diag, auto)));
-            r.add(gpu.unsupportedReason(request(relu, 5, Get.NNGP,
-                diag.withKernelOptions(KernelOptions.defaults().withDtype(DType.FLOAT32)), auto)));
+            r.add(gpu.unsupportedReason(request(
+                    relu,
+                    5,
+                    Get.NNGP,
+                    diag.withKernelOptions(KernelOptions.defaults().withDtype(DType.FLOAT32)),
+                    auto)));
             r.add(gpu.unsupportedReason(request(relu, GpuCholesky.MAX_N + 1, Get.NNGP, diag, auto)));
             r.add(gpu.unsupportedReason(request(numerical, 5, Get.NNGP, diag, auto)));
             // unregularized: the CPU's jitter may be needed, unless the caller turned jitter off
-            r.add(gpu.unsupportedReason(request(relu, 5, Get.NNGP, diag.withRegularization(Regularization.NONE), auto)));
-            r.add(gpu.unsupportedReason(request(relu, 5, Get.NNGP,
-                diag.withRegularization(Regularization.NONE).withJitter(JitterPolicy.none()), auto)));
+            r.add(gpu.unsupportedReason(
+                    request(relu, 5, Get.NNGP, diag.withRegularization(Regularization.NONE), auto)));
+            r.add(gpu.unsupportedReason(request(
+                    relu,
+                    5,
+                    Get.NNGP,
+                    diag.withRegularization(Regularization.NONE).withJitter(JitterPolicy.none()),
+                    auto)));
             return r;
         }
 
@@ -108,7 +144,8 @@ class GpuPosteriorRoutingTest {
                 x[i] = i + 1;
                 y[i] = Math.sin(i);
             }
-            return new PosteriorRequest(a, Matrix.column(x), Matrix.column(y), Matrix.column(new double[] {0.5, 1.5}), get, o, s);
+            return new PosteriorRequest(
+                    a, Matrix.column(x), Matrix.column(y), Matrix.column(new double[] {0.5, 1.5}), get, o, s);
         }
     }
 
@@ -119,9 +156,12 @@ class GpuPosteriorRoutingTest {
     private static final class Recording extends ClassLoader {
         final Set<String> requested = ConcurrentHashMap.newKeySet();
 
-        Recording(ClassLoader parent) { super(parent); }
+        Recording(ClassLoader parent) {
+            super(parent);
+        }
 
-        @Override protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
             requested.add(name);
             if (!name.startsWith("org.ntk4j.")) return super.loadClass(name, resolve);
             synchronized (getClassLoadingLock(name)) {

@@ -13,7 +13,8 @@ import org.ntk4j.kernel.KernelBackend;
 
 /** The GPU's providers are registered for {@link ServiceLoader} and agree with the GPU classes they wrap. */
 class GpuProvidersTest {
-    @Test void kernelBackendIsRegistered() {
+    @Test
+    void kernelBackendIsRegistered() {
         KernelBackend b = ServiceLoader.load(KernelBackend.class).findFirst().orElseThrow();
         assertInstanceOf(GpuKernelBackend.class, b);
         Architecture relu = Architecture.of(Dense.of(4, 1.5, 0.1), new Relu(), Dense.of(1, 1.5, 0.1));
@@ -24,7 +25,8 @@ class GpuProvidersTest {
         assertNotNull(b.unsupportedReason(numerical));
     }
 
-    @Test void acceleratorIsRegisteredAndReportsTheProbe() {
+    @Test
+    void acceleratorIsRegisteredAndReportsTheProbe() {
         Accelerator a = ServiceLoader.load(Accelerator.class).findFirst().orElseThrow();
         assertInstanceOf(GpuAccelerator.class, a);
         GpuInfo i = GpuRuntime.probe();

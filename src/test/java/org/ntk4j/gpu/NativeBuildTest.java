@@ -24,12 +24,16 @@ class NativeBuildTest {
         return false;
     }
 
-    @Test void fatbinsArePackagedWhenNvccIsPresent() throws Exception {
+    @Test
+    void fatbinsArePackagedWhenNvccIsPresent() throws Exception {
         assumeTrue(onPath("nvcc"), "nvcc is not on PATH: the build has no fatbin (the GPU path reports it)");
         for (String m : CudaDevice.MODULES) {
             byte[] fb = CudaDevice.fatbin(m);
             assertNotNull(fb, "/native/" + m + ".fatbin is on the classpath");
-            assertEquals(0xBA55ED50, ByteBuffer.wrap(fb).order(ByteOrder.LITTLE_ENDIAN).getInt(), m + ": fatbin magic");
+            assertEquals(
+                    0xBA55ED50,
+                    ByteBuffer.wrap(fb).order(ByteOrder.LITTLE_ENDIAN).getInt(),
+                    m + ": fatbin magic");
             String text = new String(fb, StandardCharsets.ISO_8859_1);
             assertTrue(text.contains("-arch sm_80") && text.contains("-arch sm_90"), m + ": SASS for sm_80 and sm_90");
         }
@@ -37,9 +41,12 @@ class NativeBuildTest {
     }
 
     @Tag("slow")
-    @Test void kernelsPassTheHostEmulator() throws Exception {
+    @Test
+    void kernelsPassTheHostEmulator() throws Exception {
         assumeTrue(onPath("g++") && onPath("python3"), "needs g++ and python3");
-        Process p = new ProcessBuilder("bash", "native/emu/run-tests.sh", "src/test/python").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "native/emu/run-tests.sh", "src/test/python")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(15, TimeUnit.MINUTES));
         assertEquals(0, p.exitValue(), out);

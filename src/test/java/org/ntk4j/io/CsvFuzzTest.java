@@ -33,13 +33,23 @@ class CsvFuzzTest {
     static final String ARG = "--x1";
     private static final Path FILE = TALLY.scratchFile("fuzz.csv");
 
-    enum Mutation { VALID, NON_FINITE_TEXT, RAGGED, NON_NUMBER, OVERFLOW, EMPTY, HUGE_LINE, BINARY, BAD_QUOTES, MIXED_SEPARATORS }
-
+    enum Mutation {
+        VALID,
+        NON_FINITE_TEXT,
+        RAGGED,
+        NON_NUMBER,
+        OVERFLOW,
+        EMPTY,
+        HUGE_LINE,
+        BINARY,
+        BAD_QUOTES,
+        MIXED_SEPARATORS
+    }
 
     private static final String TEXTY = "0123456789.,-+eE\"'\n\r #\t;nanif\u0000";
 
     /** A file, what it should give, and the table it holds when it should parse (null = unknown). */
-    private record Case(byte[] bytes, Expect expect, double[][] table) { }
+    private record Case(byte[] bytes, Expect expect, double[][] table) {}
 
     @Test
     void everyFileReadsCorrectlyOrFailsTyped() {
@@ -52,10 +62,19 @@ class CsvFuzzTest {
         Case c = mutate(mutation, randomTable(rows, cols, random), checkFinite, random);
         Files.write(FILE, c.bytes());
         ReadOptions options = ReadOptions.forArgument(ARG).withCheckFinite(checkFinite);
-        // Parsing allocates per field (strings, matchers: ~150 bytes for a 3-digit one); bounded linearly in the file size.
+        // Parsing allocates per field (strings, matchers: ~150 bytes for a 3-digit one); bounded linearly in the file
+        // size.
         long justified = 256L * c.bytes().length + (16 << 20);
-        return new Tried(mutation + " (checkFinite=" + checkFinite + ")", new String(c.bytes(), StandardCharsets.ISO_8859_1),
-            TALLY.check(mutation.name(), ARG, c.expect(), () -> Csv.read(FILE, options), m -> judge(m, c, checkFinite), justified));
+        return new Tried(
+                mutation + " (checkFinite=" + checkFinite + ")",
+                new String(c.bytes(), StandardCharsets.ISO_8859_1),
+                TALLY.check(
+                        mutation.name(),
+                        ARG,
+                        c.expect(),
+                        () -> Csv.read(FILE, options),
+                        m -> judge(m, c, checkFinite),
+                        justified));
     }
 
     private static Outcome judge(Matrix m, Case c, boolean checkFinite) {
@@ -74,7 +93,9 @@ class CsvFuzzTest {
         double[][] t = new double[rows][cols];
         for (double[] row : t)
             for (int j = 0; j < cols; j++)
-                row[j] = r.nextInt(4) == 0 ? r.nextInt(2001) - 1000 : r.nextGaussian() * Math.pow(10, r.nextInt(41) - 20);
+                row[j] = r.nextInt(4) == 0
+                        ? r.nextInt(2001) - 1000
+                        : r.nextGaussian() * Math.pow(10, r.nextInt(41) - 20);
         return t;
     }
 
@@ -88,21 +109,46 @@ class CsvFuzzTest {
                 String tok = tokens[r.nextInt(tokens.length)];
                 int i = r.nextInt(rows), j = r.nextInt(cols);
                 fields[i][j] = tok;
-                t[i][j] = tok.toLowerCase().contains("nan") ? Double.NaN
-                    : tok.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                t[i][j] = tok.toLowerCase().contains("nan")
+                        ? Double.NaN
+                        : tok.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
                 yield new Case(layout(fields, r), checkFinite ? Expect.FAIL : Expect.PARSE, t);
             }
             case RAGGED -> {
                 int i = r.nextInt(rows);
                 String[] row = fields[i];
-                fields[i] = r.nextBoolean() || cols == 1 ? append(row, number(r.nextGaussian(), r)) : java.util.Arrays.copyOf(row, cols - 1);
+                fields[i] = r.nextBoolean() || cols == 1
+                        ? append(row, number(r.nextGaussian(), r))
+                        : java.util.Arrays.copyOf(row, cols - 1);
                 // One row differs from the others; with a single row, make it ragged against an added second row.
                 if (rows == 1) fields = new String[][] {fields[0], spell(new double[][] {t[0]}, r)[0]};
                 yield new Case(layout(fields, r), Expect.FAIL, null);
             }
             case NON_NUMBER -> {
-                String[] junk = {"abc", "1.2.3", "0x10", "1e", "--1", "1,5", "", "one", "\u0661\u0662", "1_000", "1e5.5",
-                    "\u00a01", "1 2", "TRUE", "null", "e5", "+", ".", "1d", "1f", "0b1", "\u221e"};
+                String[] junk = {
+                    "abc",
+                    "1.2.3",
+                    "0x10",
+                    "1e",
+                    "--1",
+                    "1,5",
+                    "",
+                    "one",
+                    "\u0661\u0662",
+                    "1_000",
+                    "1e5.5",
+                    "\u00a01",
+                    "1 2",
+                    "TRUE",
+                    "null",
+                    "e5",
+                    "+",
+                    ".",
+                    "1d",
+                    "1f",
+                    "0b1",
+                    "\u221e"
+                };
                 fields = withLeadRow(fields, r);
                 String bad = junk[r.nextInt(junk.length)];
                 if (bad.isEmpty() && cols == 1) bad = "abc"; // an empty lone field is a blank line, which is skipped
@@ -117,8 +163,19 @@ class CsvFuzzTest {
                 yield new Case(layout(fields, r), checkFinite ? Expect.FAIL : Expect.PARSE, t);
             }
             case EMPTY -> {
-                String[] empties = {"", "\n", "\n\n\r\n", "# only a comment\n", "\uFEFF", "\uFEFF\n", "x,y,z\n", "a\n# c\n\n",
-                    "   \n", ",\n", ",,\n,,\n"};
+                String[] empties = {
+                    "",
+                    "\n",
+                    "\n\n\r\n",
+                    "# only a comment\n",
+                    "\uFEFF",
+                    "\uFEFF\n",
+                    "x,y,z\n",
+                    "a\n# c\n\n",
+                    "   \n",
+                    ",\n",
+                    ",,\n,,\n"
+                };
                 yield new Case(empties[r.nextInt(empties.length)].getBytes(StandardCharsets.UTF_8), Expect.FAIL, null);
             }
             case HUGE_LINE -> {
@@ -138,13 +195,16 @@ class CsvFuzzTest {
                 fields[rows - 1][cols - 1] = digits;
                 t[rows - 1][cols - 1] = Double.POSITIVE_INFINITY;
                 if (!number) fields = withLeadRow(fields, r); // else a lone text field would be a header row
-                yield new Case(layout(fields, r, false), number && !checkFinite ? Expect.PARSE : Expect.FAIL, number ? t : null);
+                yield new Case(
+                        layout(fields, r, false),
+                        number && !checkFinite ? Expect.PARSE : Expect.FAIL,
+                        number ? t : null);
             }
             case BINARY -> {
                 byte[] b = new byte[r.nextInt(2000)];
                 r.nextBytes(b);
                 if (r.nextBoolean()) // mostly-text garbage: digits, separators, quotes and a few odd bytes
-                    for (int k = 0; k < b.length; k++) b[k] = (byte) TEXTY.charAt(Math.floorMod(b[k], TEXTY.length()));
+                for (int k = 0; k < b.length; k++) b[k] = (byte) TEXTY.charAt(Math.floorMod(b[k], TEXTY.length()));
                 yield new Case(b, Expect.EITHER, null);
             }
             case BAD_QUOTES -> {
@@ -176,11 +236,11 @@ class CsvFuzzTest {
 
     private static String number(double v, RandomGenerator r) {
         String s = switch (r.nextInt(5)) {
-            case 0 -> Double.toString(v);                           // 1.5E-7
-            case 1 -> new BigDecimal(v).toString();                 // the exact decimal, maybe 1.23E+5
+            case 0 -> Double.toString(v); // 1.5E-7
+            case 1 -> new BigDecimal(v).toString(); // the exact decimal, maybe 1.23E+5
             case 2 -> String.format(java.util.Locale.ROOT, "%.17e", v); // 17 significant digits round-trip
             case 3 -> v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-            default -> new BigDecimal(v).toPlainString();           // no exponent
+            default -> new BigDecimal(v).toPlainString(); // no exponent
         };
         if (v >= 0 && r.nextInt(4) == 0) s = "+" + s;
         if (r.nextInt(6) == 0) s = "\"" + s + "\"";
@@ -203,7 +263,9 @@ class CsvFuzzTest {
         return out;
     }
 
-    private static byte[] layout(String[][] fields, RandomGenerator r) { return layout(fields, r, true); }
+    private static byte[] layout(String[][] fields, RandomGenerator r) {
+        return layout(fields, r, true);
+    }
 
     /**
      * The table as CSV text: optional BOM and header row (names only when {@code header}), comment and

@@ -38,17 +38,35 @@ class NpyFuzzTest {
     private static final Path FILE = TALLY.scratchFile("fuzz.npy");
 
     enum Mutation {
-        VALID, VALID_SPELLING, ZERO_ROWS, ZERO_COLS, FLIP_DATA, FLIP_HEADER, FLIP_ANY, HEADER_GARBAGE, RANDOM_BYTES,
-        TRUNCATE, EXTEND, HEADER_LENGTH, VERSION, HUGE_SHAPE, UNSUPPORTED_DTYPE, THREE_D, ZERO_D, DUPLICATE_KEY, WRONG_KEYS
+        VALID,
+        VALID_SPELLING,
+        ZERO_ROWS,
+        ZERO_COLS,
+        FLIP_DATA,
+        FLIP_HEADER,
+        FLIP_ANY,
+        HEADER_GARBAGE,
+        RANDOM_BYTES,
+        TRUNCATE,
+        EXTEND,
+        HEADER_LENGTH,
+        VERSION,
+        HUGE_SHAPE,
+        UNSUPPORTED_DTYPE,
+        THREE_D,
+        ZERO_D,
+        DUPLICATE_KEY,
+        WRONG_KEYS
     }
 
-
     /** A file to read, what it should give, and the header it was written with (null where unknown). */
-    private record Case(byte[] bytes, Expect expect, Spec header) { }
+    private record Case(byte[] bytes, Expect expect, Spec header) {}
 
     /** The array an encoder writes: dtype string, order, shape, and its raw little-endian data. */
     record Spec(String descr, boolean fortran, long[] shape, byte[] data) {
-        int itemSize() { return Integer.parseInt(descr.substring(2)); }
+        int itemSize() {
+            return Integer.parseInt(descr.substring(2));
+        }
     }
 
     @Test
@@ -64,13 +82,22 @@ class NpyFuzzTest {
         Spec spec = randomArray(descr, fortran, oneD, rows, cols, random);
         Case c = mutate(mutation, spec, version, random);
         Files.write(FILE, c.bytes());
-        ReadOptions options = ReadOptions.forArgument(ARG).withCheckFinite(checkFinite).withKeepFloat32(keepFloat32);
+        ReadOptions options =
+                ReadOptions.forArgument(ARG).withCheckFinite(checkFinite).withKeepFloat32(keepFloat32);
         long justified = 2L * c.bytes().length + (1 << 20); // float32/int32 widen 2x; 1 MiB for buffers and messages
-        Expect expect = c.header() == null || c.expect() == Expect.FAIL ? c.expect()
-            : valuesAcceptable(c.header(), options) ? Expect.PARSE : Expect.FAIL;
-        return new Tried(mutation + " (checkFinite=" + checkFinite + ", keepFloat32=" + keepFloat32 + ")",
-            new String(c.bytes(), StandardCharsets.ISO_8859_1),
-            TALLY.check(mutation.name(), ARG, expect, () -> Npy.readArray(FILE, options), a -> judge(a, c, options), justified));
+        Expect expect = c.header() == null || c.expect() == Expect.FAIL
+                ? c.expect()
+                : valuesAcceptable(c.header(), options) ? Expect.PARSE : Expect.FAIL;
+        return new Tried(
+                mutation + " (checkFinite=" + checkFinite + ", keepFloat32=" + keepFloat32 + ")",
+                new String(c.bytes(), StandardCharsets.ISO_8859_1),
+                TALLY.check(
+                        mutation.name(),
+                        ARG,
+                        expect,
+                        () -> Npy.readArray(FILE, options),
+                        a -> judge(a, c, options),
+                        justified));
     }
 
     // ---- generating ---------------------------------------------------------------------------
@@ -96,7 +123,8 @@ class NpyFuzzTest {
     private static Case mutate(Mutation m, Spec s, int version, RandomGenerator r) {
         return switch (m) {
             case VALID -> new Case(encode(version, dict(s, r, false), s.data()), Expect.PARSE, s);
-            case VALID_SPELLING -> new Case(encode(version, dict(s, r, true), s.data(), r.nextBoolean()), Expect.PARSE, s);
+            case VALID_SPELLING ->
+                new Case(encode(version, dict(s, r, true), s.data(), r.nextBoolean()), Expect.PARSE, s);
             case ZERO_ROWS, ZERO_COLS -> {
                 long[] shape = s.shape().clone();
                 shape[m == Mutation.ZERO_ROWS || shape.length == 1 ? 0 : 1] = 0;
@@ -105,9 +133,13 @@ class NpyFuzzTest {
             }
             case FLIP_DATA -> {
                 byte[] data = s.data().clone();
-                for (int k = 0; data.length > 0 && k <= r.nextInt(4); k++) data[r.nextInt(data.length)] = (byte) r.nextInt(256);
+                for (int k = 0; data.length > 0 && k <= r.nextInt(4); k++)
+                    data[r.nextInt(data.length)] = (byte) r.nextInt(256);
                 Spec flipped = new Spec(s.descr(), s.fortran(), s.shape(), data);
-                yield new Case(encode(version, dict(s, r, false), data), Expect.PARSE, flipped); // unless a value is unacceptable
+                yield new Case(
+                        encode(version, dict(s, r, false), data),
+                        Expect.PARSE,
+                        flipped); // unless a value is unacceptable
             }
             case FLIP_HEADER, FLIP_ANY -> {
                 byte[] f = encode(version, dict(s, r, false), s.data());
@@ -119,7 +151,10 @@ class NpyFuzzTest {
             case HEADER_GARBAGE -> {
                 String d = dict(s, r, false);
                 int at = r.nextInt(d.length() + 1);
-                yield new Case(encode(version, d.substring(0, at) + garbage(r) + d.substring(at), s.data()), Expect.EITHER, null);
+                yield new Case(
+                        encode(version, d.substring(0, at) + garbage(r) + d.substring(at), s.data()),
+                        Expect.EITHER,
+                        null);
             }
             case RANDOM_BYTES -> {
                 byte[] f = new byte[r.nextInt(300)];
@@ -146,7 +181,9 @@ class NpyFuzzTest {
                     b.putShort(8, (short) choices[r.nextInt(choices.length)]);
                 } else {
                     long len = b.getInt(8) & 0xffffffffL;
-                    long[] choices = {len + 1 + r.nextInt(64), Math.max(0, len - 1 - r.nextInt(64)), 0xffffffffL, 1L << 31};
+                    long[] choices = {
+                        len + 1 + r.nextInt(64), Math.max(0, len - 1 - r.nextInt(64)), 0xffffffffL, 1L << 31
+                    };
                     b.putInt(8, (int) choices[r.nextInt(choices.length)]);
                 }
                 yield new Case(f, Expect.FAIL, null);
@@ -154,7 +191,10 @@ class NpyFuzzTest {
             case VERSION -> {
                 byte[] f = encode(version, dict(s, r, false), s.data());
                 int major, minor;
-                do { major = r.nextInt(6); minor = r.nextInt(3); } while (minor == 0 && major == version);
+                do {
+                    major = r.nextInt(6);
+                    minor = r.nextInt(3);
+                } while (minor == 0 && major == version);
                 f[6] = (byte) major;
                 f[7] = (byte) minor;
                 // 2.0 and 3.0 both have a 4-byte length (they differ only in the header's text encoding).
@@ -162,23 +202,61 @@ class NpyFuzzTest {
                 yield new Case(f, stillValid ? Expect.EITHER : Expect.FAIL, null);
             }
             case HUGE_SHAPE -> {
-                String[] shapes = {"(1000000, 1000000)", "(1000000000000,)", "(2147483648, 1)", "(1, 2147483648)",
-                    "(4, 4611686018427387904)", "(9223372036854775807, 9223372036854775807)", "(99999999999999999999,)",
-                    "(65536, 65536)", "(46341, 46341)", "(40000, 40000)", "(20000, 20000)", "(5000, 5000)", "(-1, 2)"};
-                String d = "{'descr': '" + s.descr() + "', 'fortran_order': False, 'shape': " + shapes[r.nextInt(shapes.length)] + ", }";
+                String[] shapes = {
+                    "(1000000, 1000000)",
+                    "(1000000000000,)",
+                    "(2147483648, 1)",
+                    "(1, 2147483648)",
+                    "(4, 4611686018427387904)",
+                    "(9223372036854775807, 9223372036854775807)",
+                    "(99999999999999999999,)",
+                    "(65536, 65536)",
+                    "(46341, 46341)",
+                    "(40000, 40000)",
+                    "(20000, 20000)",
+                    "(5000, 5000)",
+                    "(-1, 2)"
+                };
+                String d = "{'descr': '" + s.descr() + "', 'fortran_order': False, 'shape': "
+                        + shapes[r.nextInt(shapes.length)] + ", }";
                 yield new Case(encode(version, d, s.data()), Expect.FAIL, null);
             }
             case UNSUPPORTED_DTYPE -> {
-                String[] descrs = {"'|O'", "'<c16'", "'<c8'", "'|b1'", "'>f8'", "'>f4'", "'>i8'", "'>i4'", "'<U4'", "'|S3'",
-                    "'<f2'", "'|u1'", "'<u8'", "'<M8[ns]'", "'|V8'", "[('a', '<f8')]", "('<f8', (2,))", "'float64'", "'f8'",
-                    "'|f8'", "''", "'<'", "None", "8", "'<f16'"};
+                String[] descrs = {
+                    "'|O'",
+                    "'<c16'",
+                    "'<c8'",
+                    "'|b1'",
+                    "'>f8'",
+                    "'>f4'",
+                    "'>i8'",
+                    "'>i4'",
+                    "'<U4'",
+                    "'|S3'",
+                    "'<f2'",
+                    "'|u1'",
+                    "'<u8'",
+                    "'<M8[ns]'",
+                    "'|V8'",
+                    "[('a', '<f8')]",
+                    "('<f8', (2,))",
+                    "'float64'",
+                    "'f8'",
+                    "'|f8'",
+                    "''",
+                    "'<'",
+                    "None",
+                    "8",
+                    "'<f16'"
+                };
                 String d = "{'descr': " + descrs[r.nextInt(descrs.length)] + ", 'fortran_order': False, 'shape': "
-                    + shapeText(s.shape()) + ", }";
+                        + shapeText(s.shape()) + ", }";
                 yield new Case(encode(version, d, s.data()), Expect.FAIL, null);
             }
             case THREE_D -> {
                 long a = 1 + r.nextInt(3), b = 1 + r.nextInt(3), c = 1 + r.nextInt(3);
-                Spec t = new Spec(s.descr(), s.fortran(), new long[] {a, b, c}, new byte[(int) (a * b * c) * s.itemSize()]);
+                Spec t = new Spec(
+                        s.descr(), s.fortran(), new long[] {a, b, c}, new byte[(int) (a * b * c) * s.itemSize()]);
                 yield new Case(encode(version, dict(t, r, true), t.data()), Expect.FAIL, null);
             }
             case ZERO_D -> {
@@ -186,24 +264,39 @@ class NpyFuzzTest {
                 yield new Case(encode(version, dict(t, r, true), t.data()), Expect.FAIL, null);
             }
             case DUPLICATE_KEY -> {
-                String[] extra = {"'shape': (1,)", "'shape': " + shapeText(s.shape()), "'descr': '" + s.descr() + "'",
-                    "'fortran_order': " + (s.fortran() ? "True" : "False"), "\"shape\": (0,)"};
+                String[] extra = {
+                    "'shape': (1,)",
+                    "'shape': " + shapeText(s.shape()),
+                    "'descr': '" + s.descr() + "'",
+                    "'fortran_order': " + (s.fortran() ? "True" : "False"),
+                    "\"shape\": (0,)"
+                };
                 String d = dict(s, r, false);
                 String dup = extra[r.nextInt(extra.length)];
                 d = r.nextBoolean() ? "{" + dup + ", " + d.substring(1) : d.substring(0, d.length() - 1) + dup + "}";
                 yield new Case(encode(version, d, s.data()), Expect.FAIL, null);
             }
             case WRONG_KEYS -> {
-                String desc = "'descr': '" + s.descr() + "'", fo = "'fortran_order': " + (s.fortran() ? "True" : "False");
+                String desc = "'descr': '" + s.descr() + "'",
+                        fo = "'fortran_order': " + (s.fortran() ? "True" : "False");
                 String sh = "'shape': " + shapeText(s.shape());
-                String[] dicts = {"{" + desc + ", " + fo + "}", "{" + desc + ", " + sh + "}", "{" + fo + ", " + sh + "}",
+                String[] dicts = {
+                    "{" + desc + ", " + fo + "}",
+                    "{" + desc + ", " + sh + "}",
+                    "{" + fo + ", " + sh + "}",
                     "{" + desc + ", " + fo + ", " + sh + ", 'extra': 1}",
                     "{" + desc + ", " + fo + ", 'x': \"'shape': " + shapeText(s.shape()) + "\", " + "'shap': (1,)}",
                     "{'descr': \"" + s.descr() + "', 'shape': (1,), '\", " + fo + ", " + sh + "}",
-                    "{" + desc + ", " + fo + ", 'Shape': " + shapeText(s.shape()) + "}", "{}", "[" + desc + "]",
-                    "{" + desc + ", " + fo + ", " + sh + "} {}", "{" + desc + ", " + fo + ", 'shape': [" + s.shape()[0] + "]}",
-                    "{" + desc + ", 'fortran_order': 0, " + sh + "}", "{" + desc + ", 'fortran_order': 'False', " + sh + "}",
-                    "{" + desc + ", " + fo + ", 'shape': (" + s.shape()[0] + ".0,)}", "{" + desc + ", " + fo + ", 'shape': (True,)}"};
+                    "{" + desc + ", " + fo + ", 'Shape': " + shapeText(s.shape()) + "}",
+                    "{}",
+                    "[" + desc + "]",
+                    "{" + desc + ", " + fo + ", " + sh + "} {}",
+                    "{" + desc + ", " + fo + ", 'shape': [" + s.shape()[0] + "]}",
+                    "{" + desc + ", 'fortran_order': 0, " + sh + "}",
+                    "{" + desc + ", 'fortran_order': 'False', " + sh + "}",
+                    "{" + desc + ", " + fo + ", 'shape': (" + s.shape()[0] + ".0,)}",
+                    "{" + desc + ", " + fo + ", 'shape': (True,)}"
+                };
                 yield new Case(encode(version, dicts[r.nextInt(dicts.length)], s.data()), Expect.FAIL, null);
             }
         };
@@ -212,15 +305,16 @@ class NpyFuzzTest {
     /** The header dict; {@code variants} picks among spellings numpy (and ast.literal_eval) accept. */
     static String dict(Spec s, RandomGenerator r, boolean variants) {
         if (!variants)
-            return "{'descr': '" + s.descr() + "', 'fortran_order': " + (s.fortran() ? "True" : "False")
-                + ", 'shape': " + shapeText(s.shape()) + ", }";
+            return "{'descr': '" + s.descr() + "', 'fortran_order': " + (s.fortran() ? "True" : "False") + ", 'shape': "
+                    + shapeText(s.shape()) + ", }";
         String q = r.nextBoolean() ? "'" : "\"";
         List<String> entries = new ArrayList<>(List.of(
-            q + "descr" + q + ws(r) + ":" + ws(r) + q + s.descr() + q,
-            q + "fortran_order" + q + ws(r) + ":" + ws(r) + (s.fortran() ? "True" : "False"),
-            q + "shape" + q + ws(r) + ":" + ws(r) + shapeVariant(s.shape(), r)));
+                q + "descr" + q + ws(r) + ":" + ws(r) + q + s.descr() + q,
+                q + "fortran_order" + q + ws(r) + ":" + ws(r) + (s.fortran() ? "True" : "False"),
+                q + "shape" + q + ws(r) + ":" + ws(r) + shapeVariant(s.shape(), r)));
         Collections.shuffle(entries, r); // numpy accepts the keys in any order
-        return ws(r) + "{" + ws(r) + String.join(ws(r) + "," + ws(r), entries) + (r.nextBoolean() ? "," : "") + ws(r) + "}";
+        return ws(r) + "{" + ws(r) + String.join(ws(r) + "," + ws(r), entries) + (r.nextBoolean() ? "," : "") + ws(r)
+                + "}";
     }
 
     private static String shapeVariant(long[] shape, RandomGenerator r) {
@@ -229,15 +323,25 @@ class NpyFuzzTest {
             b.append(k > 0 ? "," + ws(r) : "").append(shape[k]);
             b.append(ws(r));
         }
-        if (shape.length == 1 || (shape.length > 1 && r.nextBoolean())) b.append(",").append(ws(r));
+        if (shape.length == 1 || (shape.length > 1 && r.nextBoolean()))
+            b.append(",").append(ws(r));
         return b.append(")").toString();
     }
 
-    private static String ws(RandomGenerator r) { return switch (r.nextInt(6)) { case 0 -> " "; case 1 -> "  "; case 2 -> "\n\t "; default -> ""; }; }
+    private static String ws(RandomGenerator r) {
+        return switch (r.nextInt(6)) {
+            case 0 -> " ";
+            case 1 -> "  ";
+            case 2 -> "\n\t ";
+            default -> "";
+        };
+    }
 
     private static String garbage(RandomGenerator r) {
-        String[] pieces = {"\u0000", "\n", "'", "\"", "\\", ",", ":", "(", ")", "{", "}", "#", "L", "True", " ", "\u00e9",
-            "\u2028", "\u0007", "\ud800", "\u00ff", "shape", "1e3", "-", "0x1", "\t"};
+        String[] pieces = {
+            "\u0000", "\n", "'", "\"", "\\", ",", ":", "(", ")", "{", "}", "#", "L", "True", " ", "\u00e9", "\u2028",
+            "\u0007", "\ud800", "\u00ff", "shape", "1e3", "-", "0x1", "\t"
+        };
         StringBuilder b = new StringBuilder();
         for (int k = 0; k <= r.nextInt(3); k++) b.append(pieces[r.nextInt(pieces.length)]);
         return b.toString();
@@ -250,7 +354,9 @@ class NpyFuzzTest {
         return "(" + String.join(", ", dims) + ")";
     }
 
-    static byte[] encode(int version, String dict, byte[] data) { return encode(version, dict, data, true); }
+    static byte[] encode(int version, String dict, byte[] data) {
+        return encode(version, dict, data, true);
+    }
 
     /** Magic, version, header length (2 bytes in 1.0, 4 in 2.0/3.0), dict padded to 64 bytes, data. */
     static byte[] encode(int version, String dict, byte[] data, boolean pad) {
@@ -259,7 +365,8 @@ class NpyFuzzTest {
         int padded = pad ? (prefix + text.length + 1 + 63) / 64 * 64 - prefix : text.length;
         ByteBuffer b = ByteBuffer.allocate(prefix + padded + data.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) version, 0});
-        if (version == 1) b.putShort((short) padded); else b.putInt(padded);
+        if (version == 1) b.putShort((short) padded);
+        else b.putInt(padded);
         b.put(text);
         for (int k = text.length; k < padded; k++) b.put((byte) (k == padded - 1 ? '\n' : ' '));
         return b.put(data).array();
@@ -304,8 +411,9 @@ class NpyFuzzTest {
         Spec h = c.header() != null ? c.header() : headerOf(c.bytes());
         if (c.header() != null) {
             NpyHeader seen = parsedHeader();
-            if (!seen.dtype().descr().equals(h.descr()) || seen.fortranOrder() != h.fortran()
-                || !java.util.Arrays.equals(seen.shape(), h.shape())) return false;
+            if (!seen.dtype().descr().equals(h.descr())
+                    || seen.fortranOrder() != h.fortran()
+                    || !java.util.Arrays.equals(seen.shape(), h.shape())) return false;
         }
         long rows = h.shape()[0], cols = h.shape().length == 2 ? h.shape()[1] : 1;
         Matrix m = a.matrix();

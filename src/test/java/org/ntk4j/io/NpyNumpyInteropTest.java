@@ -21,7 +21,8 @@ import org.ntk4j.linalg.Matrix;
  * Values cross the boundary a second time as hex floats, which both sides parse exactly.
  */
 class NpyNumpyInteropTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needNumpy() {
@@ -105,7 +106,10 @@ class NpyNumpyInteropTest {
         for (String f : List.of("c.npy", "f.npy", "v2.npy", "v3.npy"))
             assertEquals(expect, Npy.read(dir.resolve(f)), f);
         for (String f : List.of("c32.npy", "f32.npy")) {
-            assertEquals(expect.as(DType.FLOAT32), Npy.read(dir.resolve(f), ReadOptions.defaults().withKeepFloat32(true)), f);
+            assertEquals(
+                    expect.as(DType.FLOAT32),
+                    Npy.read(dir.resolve(f), ReadOptions.defaults().withKeepFloat32(true)),
+                    f);
             assertEquals(expect.as(DType.FLOAT32).as(DType.FLOAT64), Npy.read(dir.resolve(f)), f);
         }
         double[] col0 = new double[29];

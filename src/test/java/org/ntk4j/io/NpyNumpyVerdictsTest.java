@@ -33,10 +33,13 @@ import org.ntk4j.testing.FuzzTally.Verdict;
 class NpyNumpyVerdictsTest {
     static final FuzzTally TALLY = new FuzzTally("npy-vs-numpy");
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @AfterAll
-    static void writeCounts() { TALLY.write(); }
+    static void writeCounts() {
+        TALLY.write();
+    }
 
     @Test
     void rejectsEverythingNumpyRejectsAndReadsTheRestAsNumpyDoes() throws IOException {
@@ -53,11 +56,15 @@ class NpyNumpyVerdictsTest {
             Files.write(file, bytes);
             JsonNode numpy = c.get("numpy");
             boolean numpyReads = numpy.get("ok").asBoolean();
-            String kind = c.get("tag").asText().replaceAll("-\\d+$", "") + (numpyReads ? ", numpy reads" : ", numpy rejects");
-            Verdict v = TALLY.check(kind, "--x1", numpyReads ? Expect.EITHER : Expect.FAIL,
-                () -> Npy.readArray(file, ReadOptions.forArgument("--x1")),
-                a -> numpyReads && sameAsNumpy(a.matrix(), numpy) ? Outcome.PARSED : Outcome.WRONG_RESULT,
-                2L * bytes.length + (1 << 20));
+            String kind =
+                    c.get("tag").asText().replaceAll("-\\d+$", "") + (numpyReads ? ", numpy reads" : ", numpy rejects");
+            Verdict v = TALLY.check(
+                    kind,
+                    "--x1",
+                    numpyReads ? Expect.EITHER : Expect.FAIL,
+                    () -> Npy.readArray(file, ReadOptions.forArgument("--x1")),
+                    a -> numpyReads && sameAsNumpy(a.matrix(), numpy) ? Outcome.PARSED : Outcome.WRONG_RESULT,
+                    2L * bytes.length + (1 << 20));
             if (!v.outcome().ok())
                 failures.add("case " + index + " (" + c.get("tag").asText() + ", numpy: " + numpy + "): " + v);
             else if (numpyReads && v.outcome() == Outcome.TYPED_ERROR)
@@ -65,8 +72,11 @@ class NpyNumpyVerdictsTest {
             index++;
         }
         assertEquals(500, index);
-        System.out.println("npy-vs-numpy: ntk4j rejects " + stricter.size() + " files numpy reads:\n  " + String.join("\n  ", stricter));
-        if (!FuzzTally.tallyOnly()) assertTrue(failures.isEmpty(), failures.size() + " disagreements with numpy:\n" + String.join("\n", failures));
+        System.out.println("npy-vs-numpy: ntk4j rejects " + stricter.size() + " files numpy reads:\n  "
+                + String.join("\n  ", stricter));
+        if (!FuzzTally.tallyOnly())
+            assertTrue(
+                    failures.isEmpty(), failures.size() + " disagreements with numpy:\n" + String.join("\n", failures));
     }
 
     /** numpy's shape and values (C order, as float64 hex): a 1-D (n,) array is ntk4j's n×1 matrix. */
@@ -77,7 +87,10 @@ class NpyNumpyVerdictsTest {
         if (m.rows() != rows || m.cols() != cols) return false;
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
-                if (Double.compare(m.get(i, j), Double.parseDouble(values.get(i * cols + j).asText())) != 0) return false;
+                if (Double.compare(
+                                m.get(i, j),
+                                Double.parseDouble(values.get(i * cols + j).asText()))
+                        != 0) return false;
         return true;
     }
 }

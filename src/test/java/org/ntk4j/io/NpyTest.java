@@ -16,7 +16,8 @@ import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
 
 class NpyTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static Matrix random(int rows, int cols, long seed) {
         Random r = new Random(seed);
@@ -32,8 +33,10 @@ class NpyTest {
         String h = dict + " ".repeat(total - prefix - dict.length() - 1) + "\n";
         ByteBuffer b = ByteBuffer.allocate(total + data.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put(NpyHeader.MAGIC).put((byte) major).put((byte) 0);
-        if (major == 1) b.putShort((short) h.length()); else b.putInt(h.length());
-        b.put(h.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1)).put(data);
+        if (major == 1) b.putShort((short) h.length());
+        else b.putInt(h.length());
+        b.put(h.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1))
+                .put(data);
         Files.write(file, b.array());
         return file;
     }
@@ -73,12 +76,14 @@ class NpyTest {
         for (int n : new int[] {1, 7, 400, 513}) { // symmetric: the bytes go straight from native memory (f64)
             Matrix a = random(n, n, n);
             double[] sym = new double[n * n];
-            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sym[i + j * n] = a.get(Math.min(i, j), Math.max(i, j));
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) sym[i + j * n] = a.get(Math.min(i, j), Math.max(i, j));
             Matrix m = Matrix.wrapColumnMajor(n, n, sym);
             for (DType t : DType.values()) check(m, t, true);
         }
         try (org.ntk4j.linalg.NativeMatrix nm = org.ntk4j.linalg.NativeMatrix.copyOf(random(2, 3, 1), "x")) {
-            assertThrows(IllegalArgumentException.class, () -> Npy.write(dir.resolve("bad.npy"), nm, DType.FLOAT64, true));
+            assertThrows(
+                    IllegalArgumentException.class, () -> Npy.write(dir.resolve("bad.npy"), nm, DType.FLOAT64, true));
         }
     }
 
@@ -88,7 +93,10 @@ class NpyTest {
         try (org.ntk4j.linalg.NativeMatrix nm = org.ntk4j.linalg.NativeMatrix.copyOf(m, "test")) {
             Npy.write(nat, nm, t, symmetric);
         }
-        assertArrayEquals(Files.readAllBytes(heap), Files.readAllBytes(nat), m.rows() + "x" + m.cols() + " " + t + " symmetric=" + symmetric);
+        assertArrayEquals(
+                Files.readAllBytes(heap),
+                Files.readAllBytes(nat),
+                m.rows() + "x" + m.cols() + " " + t + " symmetric=" + symmetric);
     }
 
     @Test
@@ -114,7 +122,8 @@ class NpyTest {
         assertEquals(NpyDType.FLOAT32, a.dtype());
         assertEquals(DType.FLOAT64, a.matrix().dtype());
         for (int i = 0; i < 5; i++)
-            for (int j = 0; j < 3; j++) assertEquals((double) (float) m.get(i, j), a.matrix().get(i, j));
+            for (int j = 0; j < 3; j++)
+                assertEquals((double) (float) m.get(i, j), a.matrix().get(i, j));
         Matrix kept = Npy.read(f, ReadOptions.defaults().withKeepFloat32(true));
         assertEquals(m.as(DType.FLOAT32), kept);
     }
@@ -156,44 +165,74 @@ class NpyTest {
     void readsVersions2And3FortranOrderAndIntegers() throws IOException {
         // 2×3 matrix [[1,2,3],[4,5,6]] stored column-major: 1,4,2,5,3,6.
         Matrix expect = Matrix.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
-        Path f2 = raw(dir.resolve("v2.npy"), 2, "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }",
-            doubles(1, 4, 2, 5, 3, 6));
+        Path f2 = raw(
+                dir.resolve("v2.npy"),
+                2,
+                "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }",
+                doubles(1, 4, 2, 5, 3, 6));
         assertEquals(expect, Npy.read(f2));
-        Path f3 = raw(dir.resolve("v3.npy"), 3, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }",
-            doubles(1, 2, 3, 4, 5, 6));
+        Path f3 = raw(
+                dir.resolve("v3.npy"),
+                3,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }",
+                doubles(1, 2, 3, 4, 5, 6));
         assertEquals(expect, Npy.read(f3));
         ByteBuffer i8 = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : new long[] {1, 2, 3, 4, 5, 6}) i8.putLong(v);
-        assertEquals(expect, Npy.read(raw(dir.resolve("i8.npy"), 1,
-            "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }", i8.array())));
+        assertEquals(
+                expect,
+                Npy.read(raw(
+                        dir.resolve("i8.npy"),
+                        1,
+                        "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }",
+                        i8.array())));
         ByteBuffer i4 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : new int[] {-7, 0, 2147483647}) i4.putInt(v);
-        assertArrayEquals(new double[] {-7, 0, 2147483647}, Npy.readVector(raw(dir.resolve("i4.npy"), 1,
-            "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", i4.array())));
-        ByteBuffer f4 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(0.1f).putFloat(-2.5f);
-        assertArrayEquals(new double[] {0.1f, -2.5f}, Npy.readVector(raw(dir.resolve("f4.npy"), 1,
-            "{'descr': '=f4', 'fortran_order': True, 'shape': (1, 2), }", f4.array())));
+        assertArrayEquals(
+                new double[] {-7, 0, 2147483647},
+                Npy.readVector(raw(
+                        dir.resolve("i4.npy"),
+                        1,
+                        "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }",
+                        i4.array())));
+        ByteBuffer f4 = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(0.1f)
+                .putFloat(-2.5f);
+        assertArrayEquals(
+                new double[] {0.1f, -2.5f},
+                Npy.readVector(raw(
+                        dir.resolve("f4.npy"),
+                        1,
+                        "{'descr': '=f4', 'fortran_order': True, 'shape': (1, 2), }",
+                        f4.array())));
     }
 
     @Test
     void rejectsBigEndianComplexAnd3D() throws IOException {
-        String m = message(() -> Npy.read(uncheck(() -> raw(dir.resolve("be.npy"), 1,
-            "{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }", new byte[8]))));
+        String m = message(() -> Npy.read(uncheck(() -> raw(
+                dir.resolve("be.npy"), 1, "{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }", new byte[8]))));
         assertTrue(m.contains("big-endian dtype '>f8'") && m.contains("astype('<f8')") && m.contains("be.npy"), m);
-        m = message(() -> Npy.read(uncheck(() -> raw(dir.resolve("c.npy"), 1,
-            "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new byte[16]))));
+        m = message(() -> Npy.read(uncheck(() -> raw(
+                dir.resolve("c.npy"), 1, "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new byte[16]))));
         assertTrue(m.contains("dtype '<c16' (complex, 16 bytes) is not supported") && m.contains("float64"), m);
-        m = message(() -> Npy.read(uncheck(() -> raw(dir.resolve("u.npy"), 1,
-            "{'descr': '|u1', 'fortran_order': False, 'shape': (1,), }", new byte[1]))));
+        m = message(() -> Npy.read(uncheck(() -> raw(
+                dir.resolve("u.npy"), 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (1,), }", new byte[1]))));
         assertTrue(m.contains("'|u1' (unsigned integer, 1 bytes)"), m);
-        m = message(() -> Npy.read(uncheck(() -> raw(dir.resolve("rec.npy"), 1,
-            "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }", new byte[8]))));
+        m = message(() -> Npy.read(uncheck(() -> raw(
+                dir.resolve("rec.npy"),
+                1,
+                "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }",
+                new byte[8]))));
         assertTrue(m.contains("structured"), m);
-        m = message(() -> Npy.read(uncheck(() -> raw(dir.resolve("t.npy"), 1,
-            "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 2), }", new byte[16]))));
+        m = message(() -> Npy.read(uncheck(() -> raw(
+                dir.resolve("t.npy"),
+                1,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 2), }",
+                new byte[16]))));
         assertTrue(m.contains("is 3-D with shape (1, 1, 2)") && m.contains("reshape"), m);
-        m = message(() -> Npy.read(uncheck(() -> raw(dir.resolve("s.npy"), 1,
-            "{'descr': '<f8', 'fortran_order': False, 'shape': (), }", new byte[8]))));
+        m = message(() -> Npy.read(uncheck(() ->
+                raw(dir.resolve("s.npy"), 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (), }", new byte[8]))));
         assertTrue(m.contains("0-d scalar"), m);
     }
 
@@ -202,7 +241,11 @@ class NpyTest {
         Path f = dir.resolve("trunc.npy");
         raw(f, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", doubles(1, 2, 3, 4, 5));
         String m = message(() -> Npy.read(f));
-        assertTrue(m.startsWith("input: ") && m.contains("trunc.npy is truncated") && m.contains("needs 48 data bytes, the file has 40"), m);
+        assertTrue(
+                m.startsWith("input: ")
+                        && m.contains("trunc.npy is truncated")
+                        && m.contains("needs 48 data bytes, the file has 40"),
+                m);
         Path h = dir.resolve("head.npy");
         Files.write(h, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 100, 0, '{'});
         assertTrue(message(() -> Npy.read(h)).contains("head.npy is truncated"));
@@ -216,22 +259,37 @@ class NpyTest {
         Path v9 = dir.resolve("v9.npy");
         Files.write(v9, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 9, 0, 0, 0});
         assertTrue(message(() -> Npy.read(v9)).contains("unsupported .npy format version 9.0"));
-        assertEquals("--x1: file not found: " + dir.resolve("nope.npy"),
-            message(() -> Npy.read(dir.resolve("nope.npy"), ReadOptions.forArgument("--x1"))));
+        assertEquals(
+                "--x1: file not found: " + dir.resolve("nope.npy"),
+                message(() -> Npy.read(dir.resolve("nope.npy"), ReadOptions.forArgument("--x1"))));
         assertTrue(message(() -> Npy.read(dir)).contains("is a directory"));
     }
 
     @Test
     void nonFiniteValuesAreReportedByRowAndColumnUnlessAllowed() throws IOException {
-        Path f = raw(dir.resolve("nan.npy"), 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }",
-            doubles(1, 2, 3, Double.NaN, Double.POSITIVE_INFINITY, 6));
+        Path f = raw(
+                dir.resolve("nan.npy"),
+                1,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }",
+                doubles(1, 2, 3, Double.NaN, Double.POSITIVE_INFINITY, 6));
         String m = message(() -> Npy.read(f, ReadOptions.forArgument("--x1")));
-        assertTrue(m.startsWith("--x1: ") && m.contains("nan.npy has NaN at row 1, column 1 (0-based) and 1 more non-finite value"), m);
+        assertTrue(
+                m.startsWith("--x1: ")
+                        && m.contains("nan.npy has NaN at row 1, column 1 (0-based) and 1 more non-finite value"),
+                m);
         Matrix allowed = Npy.read(f, ReadOptions.defaults().withCheckFinite(false));
         assertTrue(Double.isNaN(allowed.get(1, 1)));
         assertEquals(Double.POSITIVE_INFINITY, allowed.get(2, 0));
-        Path v = raw(dir.resolve("inf.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
-            ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2).putFloat(Float.NEGATIVE_INFINITY).array());
+        Path v = raw(
+                dir.resolve("inf.npy"),
+                1,
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
+                ByteBuffer.allocate(12)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putFloat(1)
+                        .putFloat(2)
+                        .putFloat(Float.NEGATIVE_INFINITY)
+                        .array());
         assertTrue(message(() -> Npy.readVector(v)).contains("has -Inf at index 2 (0-based);"));
     }
 
@@ -252,7 +310,9 @@ class NpyTest {
         assertFalse(Files.exists(f));
     }
 
-    interface IoSupplier<T> { T get() throws IOException; }
+    interface IoSupplier<T> {
+        T get() throws IOException;
+    }
 
     static <T> T uncheck(IoSupplier<T> s) {
         try {

@@ -16,7 +16,8 @@ import org.ntk4j.error.OutputWriteException;
 
 /** {@link Outputs}: a failed write leaves nothing behind and names the file; stale temporaries; the digest. */
 class OutputsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     List<String> names(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d)) {
@@ -27,10 +28,12 @@ class OutputsTest {
     @Test
     void aFailingWriterLeavesNeitherTheFileNorATemporary() throws IOException {
         Path f = dir.resolve("a.npy");
-        OutputWriteException e = assertThrows(OutputWriteException.class, () -> Outputs.writeAtomically(f, ch -> {
-            ch.write(ByteBuffer.wrap(new byte[1000]));
-            throw new IOException("No space left on device"); // what a full disk makes write(2) report
-        }));
+        OutputWriteException e = assertThrows(
+                OutputWriteException.class,
+                () -> Outputs.writeAtomically(f, ch -> {
+                    ch.write(ByteBuffer.wrap(new byte[1000]));
+                    throw new IOException("No space left on device"); // what a full disk makes write(2) report
+                }));
         assertEquals(f, e.file());
         assertEquals("cannot write " + f + ": No space left on device", e.getMessage());
         assertEquals(List.of(), names(dir));
@@ -39,7 +42,11 @@ class OutputsTest {
     @Test
     void anExistingFileSurvivesAFailedRewrite() throws IOException {
         Path f = Files.writeString(dir.resolve("a.json"), "old");
-        assertThrows(OutputWriteException.class, () -> Outputs.writeAtomically(f, ch -> { throw new IOException("boom"); }));
+        assertThrows(
+                OutputWriteException.class,
+                () -> Outputs.writeAtomically(f, ch -> {
+                    throw new IOException("boom");
+                }));
         assertEquals("old", Files.readString(f));
         assertEquals(List.of("a.json"), names(dir));
     }
@@ -48,11 +55,14 @@ class OutputsTest {
     void aDirectoryRemovedWhileWritingIsAnOutputWriteExceptionNamingTheFile() throws IOException {
         Path sub = Files.createDirectories(dir.resolve("sub"));
         Path f = sub.resolve("x.npy");
-        OutputWriteException e = assertThrows(OutputWriteException.class, () -> Outputs.writeAtomically(f, ch -> {
-            ch.write(ByteBuffer.wrap("data".getBytes(StandardCharsets.US_ASCII)));
-            for (Path p : names(sub).stream().map(sub::resolve).toList()) Files.delete(p); // our temporary: still open
-            Files.delete(sub);
-        }));
+        OutputWriteException e = assertThrows(
+                OutputWriteException.class,
+                () -> Outputs.writeAtomically(f, ch -> {
+                    ch.write(ByteBuffer.wrap("data".getBytes(StandardCharsets.US_ASCII)));
+                    for (Path p : names(sub).stream().map(sub::resolve).toList())
+                        Files.delete(p); // our temporary: still open
+                    Files.delete(sub);
+                }));
         assertEquals(f, e.file());
         assertTrue(e.getMessage().startsWith("cannot write " + f + ": its directory does not exist"), e.getMessage());
     }
@@ -66,8 +76,14 @@ class OutputsTest {
             long me = ProcessHandle.current().pid();
             Files.writeString(dir.resolve(".ntk.npy." + dead.pid() + ".12345.tmp"), "stale");
             Files.writeString(dir.resolve(".run.json." + dead.pid() + ".-7.tmp"), "stale");
-            List<String> kept = List.of(".ntk.npy." + live.pid() + ".1.tmp", ".ntk.npy." + me + ".2.tmp", // live writers
-                ".x.tmp", "notes.tmp", ".a.b.c.tmp", ".a.99999999999999999999.1.tmp", "ntk.npy." + dead.pid() + ".1.tmp");
+            List<String> kept = List.of(
+                    ".ntk.npy." + live.pid() + ".1.tmp",
+                    ".ntk.npy." + me + ".2.tmp", // live writers
+                    ".x.tmp",
+                    "notes.tmp",
+                    ".a.b.c.tmp",
+                    ".a.99999999999999999999.1.tmp",
+                    "ntk.npy." + dead.pid() + ".1.tmp");
             for (String k : kept) Files.writeString(dir.resolve(k), "keep");
             assertEquals(2, Outputs.removeStaleTemporaries(dir));
             assertEquals(kept.stream().sorted().toList(), names(dir));
@@ -104,7 +120,9 @@ class OutputsTest {
         Files.write(big, b);
         assertEquals(b.length, Outputs.digest(big).size());
         Path empty = Files.write(dir.resolve("empty"), new byte[0]);
-        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Outputs.digest(empty).sha256());
+        assertEquals(
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                Outputs.digest(empty).sha256());
         assertThrows(OutputWriteException.class, () -> Outputs.digest(dir.resolve("missing")));
     }
 }

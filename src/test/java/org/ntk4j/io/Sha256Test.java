@@ -35,7 +35,11 @@ class Sha256Test {
             for (boolean portable : new boolean[] {false, true}) {
                 Sha256.Sum s = nat(b, portable);
                 assertEquals(b.length, s.size());
-                assertEquals(want, s.hex(), "length " + b.length + (portable ? " (portable C)" : " (SHA extensions: " + Sha256.accelerated() + ")"));
+                assertEquals(
+                        want,
+                        s.hex(),
+                        "length " + b.length
+                                + (portable ? " (portable C)" : " (SHA extensions: " + Sha256.accelerated() + ")"));
                 checked++;
             }
         }
@@ -46,11 +50,17 @@ class Sha256Test {
     void knownAnswersAndTheJdkFallback() throws Exception {
         byte[] abc = "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         String fips = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"; // FIPS 180-2, B.1
-        assertEquals(fips, Sha256.ofJdk(Channels.newChannel(new ByteArrayInputStream(abc))).hex());
-        assertEquals(fips, Sha256.of(Channels.newChannel(new ByteArrayInputStream(abc))).hex());
+        assertEquals(
+                fips,
+                Sha256.ofJdk(Channels.newChannel(new ByteArrayInputStream(abc))).hex());
+        assertEquals(
+                fips,
+                Sha256.of(Channels.newChannel(new ByteArrayInputStream(abc))).hex());
         byte[] million = new byte[1_000_000];
         java.util.Arrays.fill(million, (byte) 'a'); // FIPS 180-2, B.3
-        assertEquals("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
-            Sha256.of(Channels.newChannel(new ByteArrayInputStream(million))).hex());
+        assertEquals(
+                "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+                Sha256.of(Channels.newChannel(new ByteArrayInputStream(million)))
+                        .hex());
     }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Parameterization;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.error.Ntk4jException;
 import org.ntk4j.linalg.Matrix;
 import org.ntk4j.testing.Compare;
@@ -21,7 +21,7 @@ import org.ntk4j.testing.Compare;
  */
 class HomogeneousScalingTest {
     /** Architecture and the degree of its activations. */
-    record Net(String arch, int degree) { }
+    record Net(String arch, int degree) {}
 
     static final Net[] NETS = {
         new Net("Dense(64,W_std=2)->Relu->Dense(1,W_std=2)", 1),
@@ -36,11 +36,13 @@ class HomogeneousScalingTest {
 
     static double log10Max(Matrix m) {
         double max = 0;
-        for (int i = 0; i < m.rows(); i++) for (int j = 0; j < m.cols(); j++) max = Math.max(max, Math.abs(m.get(i, j)));
+        for (int i = 0; i < m.rows(); i++)
+            for (int j = 0; j < m.cols(); j++) max = Math.max(max, Math.abs(m.get(i, j)));
         return Math.log10(max);
     }
 
-    @Test void biasFreeHomogeneousNetworksScaleExactlyFrom1eMinus150To1e150() {
+    @Test
+    void biasFreeHomogeneousNetworksScaleExactlyFrom1eMinus150To1e150() {
         Matrix x = KernelPropertiesTest.random(7, 6, 4), x2 = KernelPropertiesTest.random(8, 3, 4);
         int checked = 0, refused = 0;
         for (Net net : NETS)
@@ -74,8 +76,10 @@ class HomogeneousScalingTest {
             }
             Kernels k = kf.compute(xs, null), kc = kf.compute(x2s, xs);
             double f = Math.pow(10, power * e / 2.0); // s^(power/2), applied twice
-            for (Matrix[] pair : new Matrix[][] {{k.nngp(), ref.nngp()}, {k.ntk(), ref.ntk()},
-                                                 {kc.nngp(), refCross.nngp()}, {kc.ntk(), refCross.ntk()}}) {
+            for (Matrix[] pair : new Matrix[][] {
+                {k.nngp(), ref.nngp()}, {k.ntk(), ref.ntk()},
+                {kc.nngp(), refCross.nngp()}, {kc.ntk(), refCross.ntk()}
+            }) {
                 Matrix want = KernelPropertiesTest.scaled(KernelPropertiesTest.scaled(pair[1], f), f);
                 double err = Compare.relErr(pair[0], want); // normwise
                 assertTrue(err <= 1e-12, name + " at s = 1e" + e + ": relative error " + err);
@@ -86,8 +90,10 @@ class HomogeneousScalingTest {
     }
 
     /** The correlation of a point with itself stays exactly 1 at any scale (NTK diagonals exact). */
-    @Test void diagonalsStayExactAtExtremeScales() {
-        KernelFunction kf = KernelFunction.of(ArchParser.parse("Dense(64,W_std=1.5)->Relu->Dense(64,W_std=1.5)->Relu->Dense(1,W_std=1.5)"));
+    @Test
+    void diagonalsStayExactAtExtremeScales() {
+        KernelFunction kf = KernelFunction.of(
+                ArchParser.parse("Dense(64,W_std=1.5)->Relu->Dense(64,W_std=1.5)->Relu->Dense(1,W_std=1.5)"));
         Matrix x = KernelPropertiesTest.random(3, 5, 3);
         Kernels ref = kf.compute(x, null);
         for (double s : new double[] {0x1p-500, 0x1p500}) { // powers of two: the scaled inputs are exact

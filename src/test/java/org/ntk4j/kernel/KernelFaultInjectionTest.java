@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.device.Device;
 import org.ntk4j.error.ComputationInterruptedException;
 import org.ntk4j.error.Ntk4jException;
@@ -33,16 +33,22 @@ import org.ntk4j.predict.Regularization;
 class KernelFaultInjectionTest {
     private static final int REPETITIONS = 200;
     private static final Architecture ARCH = ArchParser.parse(
-        "Dense(64,W_std=1.5,b_std=0.05)->Relu->Dense(64,W_std=1.5,b_std=0.05)->Relu->Dense(64,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)");
+            "Dense(64,W_std=1.5,b_std=0.05)->Relu->Dense(64,W_std=1.5,b_std=0.05)->Relu->Dense(64,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)");
     private static final int N = 160, M = 80, D = 12, TILE = 16, THREADS = 3;
     private static final Matrix X = random(N, D, 1), XT = random(M, D, 2), Y = random(N, 1, 3);
     /** Tiles of K(x, x) (upper triangle of 10×10) and of K(xt, x) (5×10). */
     private static final int TRAIN_TILES = 55, TEST_TILES = 50;
 
-    private enum Path { HEAP, OFF_HEAP, PREDICT }
+    private enum Path {
+        HEAP,
+        OFF_HEAP,
+        PREDICT
+    }
 
     @AfterEach
-    void clearInterrupt() { Thread.interrupted(); }
+    void clearInterrupt() {
+        Thread.interrupted();
+    }
 
     @Test
     void aListenerThatThrowsAtARandomTileAbortsCleanly() {
@@ -61,7 +67,9 @@ class KernelFaultInjectionTest {
             assertSame(boom, e.getCause(), where);
             assertEquals(List.of(), liveWorkers(), where);
             assertFalse(Thread.currentThread().isInterrupted(), where);
-            assertTrue(Pointer.totalBytes() <= bytesBefore, where + ": off-heap bytes " + bytesBefore + " -> " + Pointer.totalBytes());
+            assertTrue(
+                    Pointer.totalBytes() <= bytesBefore,
+                    where + ": off-heap bytes " + bytesBefore + " -> " + Pointer.totalBytes());
         }
     }
 
@@ -102,7 +110,9 @@ class KernelFaultInjectionTest {
                 }
             }
             Thread.interrupted();
-            assertTrue(Pointer.totalBytes() <= bytesBefore, where + ": off-heap bytes " + bytesBefore + " -> " + Pointer.totalBytes());
+            assertTrue(
+                    Pointer.totalBytes() <= bytesBefore,
+                    where + ": off-heap bytes " + bytesBefore + " -> " + Pointer.totalBytes());
         }
         // the delays span the whole run (and a little beyond): most interrupts land inside it
         assertTrue(interrupted > REPETITIONS / 2, interrupted + " of " + REPETITIONS + " runs were interrupted");
@@ -134,7 +144,10 @@ class KernelFaultInjectionTest {
         System.arraycopy(x, 0, x, (N - 1) * D, D); // the last point repeats the first
         Matrix m = Matrix.fromRowMajor(N, D, x);
         for (int rep = 0; rep < 20; rep++) {
-            assertThrows(Ntk4jException.class, () -> kf.computeOffHeap(m, null, options(ProgressListener.NONE), true).close());
+            assertThrows(
+                    Ntk4jException.class,
+                    () -> kf.computeOffHeap(m, null, options(ProgressListener.NONE), true)
+                            .close());
             assertEquals(List.of(), liveWorkers());
         }
     }
@@ -144,24 +157,40 @@ class KernelFaultInjectionTest {
         KernelOptions o = options(listener);
         Callable<?> c = switch (path) {
             case HEAP -> () -> kf.compute(X, null, o);
-            case OFF_HEAP -> () -> {
-                kf.computeOffHeap(X, null, o, true).close();
-                return null;
-            };
-            case PREDICT -> () -> Predict.gpInference(ARCH, X, Y, XT, Get.NTK,
-                PredictOptions.defaults().withRegularization(Regularization.relative(1e-4)).withKernelOptions(o));
+            case OFF_HEAP ->
+                () -> {
+                    kf.computeOffHeap(X, null, o, true).close();
+                    return null;
+                };
+            case PREDICT ->
+                () -> Predict.gpInference(
+                        ARCH,
+                        X,
+                        Y,
+                        XT,
+                        Get.NTK,
+                        PredictOptions.defaults()
+                                .withRegularization(Regularization.relative(1e-4))
+                                .withKernelOptions(o));
         };
         c.call();
     }
 
     private static KernelOptions options(ProgressListener listener) {
-        return KernelOptions.defaults().withDevice(Device.CPU).withThreads(THREADS).withTileSize(TILE).withProgress(listener);
+        return KernelOptions.defaults()
+                .withDevice(Device.CPU)
+                .withThreads(THREADS)
+                .withTileSize(TILE)
+                .withProgress(listener);
     }
 
     /** Live threads of ntk4j's parallel regions. */
     static List<String> liveWorkers() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-            .filter(n -> n.startsWith("ntk4j-") && !n.equals("ntk4j-progress")).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("ntk4j-") && !n.equals("ntk4j-progress"))
+                .toList();
     }
 
     private static Matrix random(int rows, int cols, long seed) {

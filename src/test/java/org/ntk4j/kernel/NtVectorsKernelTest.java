@@ -36,21 +36,28 @@ class NtVectorsKernelTest {
     }
 
     static double[] rowMajor(double[][] m) {
-        return java.util.Arrays.stream(m).flatMapToDouble(java.util.Arrays::stream).toArray();
+        return java.util.Arrays.stream(m)
+                .flatMapToDouble(java.util.Arrays::stream)
+                .toArray();
     }
 
     static void check(KernelCase c, Kernels k) {
-        assertTrue(relError("nngp", k.nngp().toRowMajor(), rowMajor(c.nngp)) <= TOL,
-            () -> "nngp error " + relError("nngp", k.nngp().toRowMajor(), rowMajor(c.nngp)));
-        assertTrue(relError("ntk", k.ntk().toRowMajor(), rowMajor(c.ntk)) <= TOL,
-            () -> "ntk error " + relError("ntk", k.ntk().toRowMajor(), rowMajor(c.ntk)));
+        assertTrue(
+                relError("nngp", k.nngp().toRowMajor(), rowMajor(c.nngp)) <= TOL,
+                () -> "nngp error " + relError("nngp", k.nngp().toRowMajor(), rowMajor(c.nngp)));
+        assertTrue(
+                relError("ntk", k.ntk().toRowMajor(), rowMajor(c.ntk)) <= TOL,
+                () -> "ntk error " + relError("ntk", k.ntk().toRowMajor(), rowMajor(c.ntk)));
         assertTrue(relError("cov1", k.cov1(), c.cov1) <= TOL, () -> "cov1 error " + relError("cov1", k.cov1(), c.cov1));
         if (c.x2IsNone) {
             assertNull(k.cov2());
             // The diagonal of K(x, x) is the variance (here also where neural-tangents has NaN).
-            for (int i = 0; i < k.cov1().length; i++) assertEquals(k.cov1()[i], k.nngp().get(i, i), 1e-15 * Math.abs(k.cov1()[i]));
+            for (int i = 0; i < k.cov1().length; i++)
+                assertEquals(k.cov1()[i], k.nngp().get(i, i), 1e-15 * Math.abs(k.cov1()[i]));
         } else {
-            assertTrue(relError("cov2", k.cov2(), c.cov2) <= TOL, () -> "cov2 error " + relError("cov2", k.cov2(), c.cov2));
+            assertTrue(
+                    relError("cov2", k.cov2(), c.cov2) <= TOL,
+                    () -> "cov2 error " + relError("cov2", k.cov2(), c.cov2));
         }
     }
 
@@ -58,8 +65,13 @@ class NtVectorsKernelTest {
     Stream<DynamicTest> everyCaseFloat64() {
         List<KernelCase> cases = NtVectors.load().kernels();
         assertEquals(252, cases.size());
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.toString(),
-            () -> check(c, org.ntk4j.kernel.KernelFunction.of(c.architecture()).compute(c.x1(), c.x2()))));
+        return cases.stream()
+                .map(c -> DynamicTest.dynamicTest(
+                        c.toString(),
+                        () -> check(
+                                c,
+                                org.ntk4j.kernel.KernelFunction.of(c.architecture())
+                                        .compute(c.x1(), c.x2()))));
     }
 
     @Test
@@ -93,8 +105,13 @@ class NtVectorsKernelTest {
     void exampleValuesOfTheSpec() {
         // The example of docs/kernels.md §7: Relu, depth 2, W=1.5, b=0.1, x1 vs x2.
         KernelCase c = NtVectors.load().kernels().stream()
-            .filter(k -> k.activation.equals("Relu") && k.depth == 2 && k.bStd != null && !k.x2IsNone
-                && k.parameterization == org.ntk4j.arch.Parameterization.NTK).findFirst().orElseThrow();
+                .filter(k -> k.activation.equals("Relu")
+                        && k.depth == 2
+                        && k.bStd != null
+                        && !k.x2IsNone
+                        && k.parameterization == org.ntk4j.arch.Parameterization.NTK)
+                .findFirst()
+                .orElseThrow();
         Kernels k = KernelFunction.of(c.architecture()).compute(c.x1(), c.x2());
         assertEquals(5.0173046875, k.nngp().get(0, 1), 1e-10);
         assertEquals(15.0206640625, k.ntk().get(0, 1), 1e-10);

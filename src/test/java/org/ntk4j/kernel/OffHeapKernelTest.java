@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Parameterization;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.device.Device;
 import org.ntk4j.error.InsufficientMemoryException;
 import org.ntk4j.linalg.DType;
@@ -46,9 +46,14 @@ class OffHeapKernelTest {
                     for (DType t : DType.values())
                         for (int tile : new int[] {0, 7})
                             for (boolean ntk : new boolean[] {true, false}) {
-                                KernelOptions o = KernelOptions.defaults().withDevice(Device.CPU).withDtype(t).withTileSize(tile)
-                                    .withThreads(tile == 0 ? 0 : 3).withComputeNtk(ntk);
-                                String what = text + " " + p + " x2=" + (b != null) + " " + t + " tile=" + tile + " ntk=" + ntk;
+                                KernelOptions o = KernelOptions.defaults()
+                                        .withDevice(Device.CPU)
+                                        .withDtype(t)
+                                        .withTileSize(tile)
+                                        .withThreads(tile == 0 ? 0 : 3)
+                                        .withComputeNtk(ntk);
+                                String what = text + " " + p + " x2=" + (b != null) + " " + t + " tile=" + tile
+                                        + " ntk=" + ntk;
                                 Kernels heap = f.compute(x1, b, o);
                                 try (NativeKernels off = f.computeOffHeap(x1, b, o, true)) {
                                     assertSame(heap, off, true, what);
@@ -68,7 +73,10 @@ class OffHeapKernelTest {
         long saved = GramPanels.panelBytes;
         try {
             GramPanels.panelBytes = 8L * 300 * 70;
-            KernelOptions o = KernelOptions.defaults().withDevice(Device.CPU).withTileSize(9).withThreads(3);
+            KernelOptions o = KernelOptions.defaults()
+                    .withDevice(Device.CPU)
+                    .withTileSize(9)
+                    .withThreads(3);
             Kernels heap = f.compute(x1, null, o);
             try (NativeKernels off = f.computeOffHeap(x1, null, o, true)) {
                 assertSame(heap, off, true, "panels");
@@ -82,17 +90,20 @@ class OffHeapKernelTest {
     void nothingToStoreIsAnError() {
         KernelFunction f = KernelFunction.of(ArchParser.parse("Dense(3)->Relu->Dense(1)"));
         Matrix x = KernelPropertiesTest.random(24, 5, 2);
-        assertThrows(IllegalArgumentException.class,
-            () -> f.computeOffHeap(x, null, KernelOptions.defaults().withComputeNtk(false), false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> f.computeOffHeap(x, null, KernelOptions.defaults().withComputeNtk(false), false));
     }
 
     @Test
     void tooLargeOffHeapFailsBeforeAllocatingWithTheByteCount() {
         KernelFunction f = KernelFunction.of(ArchParser.parse("Dense(3)->Relu->Dense(1)"));
         Matrix x = Matrix.wrapColumnMajor(40_000, 1, new double[40_000]);
-        // NNGP + NTK off-heap: 2 × 40000² × 8 bytes = 25.6 GB, beyond JavaCPP's limit (the -Xmx8g max heap) and this RAM
-        InsufficientMemoryException e = assertThrows(InsufficientMemoryException.class,
-            () -> f.computeOffHeap(x, null, KernelOptions.defaults().withDevice(Device.CPU), true));
+        // NNGP + NTK off-heap: 2 × 40000² × 8 bytes = 25.6 GB, beyond JavaCPP's limit (the -Xmx8g max heap) and this
+        // RAM
+        InsufficientMemoryException e = assertThrows(
+                InsufficientMemoryException.class,
+                () -> f.computeOffHeap(x, null, KernelOptions.defaults().withDevice(Device.CPU), true));
         assertTrue(e.bytesNeeded() >= 40_000L * 40_000 * 16 && e.bytesNeeded() < 40_000L * 40_000 * 17, e.getMessage());
         assertTrue(e.bytesNeeded() > e.bytesAvailable());
         assertTrue(e.getMessage().contains("off-heap"), e.getMessage());

@@ -14,7 +14,9 @@ import org.ntk4j.error.InvalidInputException;
 /** Cholesky with adaptive jitter, its condition estimate and solves, and the memory guard. */
 class CholeskyTest {
 
-    private static NativeMatrix nat(double[] a, int n) { return NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, n, a.clone()), "A"); }
+    private static NativeMatrix nat(double[] a, int n) {
+        return NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, n, a.clone()), "A");
+    }
 
     /** X·Xᵀ/d + c: a PSD matrix of rank ≤ d+1 (the NNGP of a linear network), singular for n > d+1. */
     private static double[] lowRank(int n, int d, long seed) {
@@ -81,15 +83,17 @@ class CholeskyTest {
     void noJitterPolicyOrIndefiniteMatrixIsIllPosed() {
         int n = 30;
         double[] a = lowRank(n, 3, 3);
-        IllPosedProblemException e = assertThrows(IllPosedProblemException.class,
-            () -> Cholesky.factor(nat(a, n), JitterPolicy.none(), "rank-4 kernel"));
+        IllPosedProblemException e = assertThrows(
+                IllPosedProblemException.class, () -> Cholesky.factor(nat(a, n), JitterPolicy.none(), "rank-4 kernel"));
         assertTrue(e.getMessage().contains("rank-4 kernel") && e.getMessage().contains("remedy"), e.getMessage());
 
         double[] lam = new double[n];
         for (int i = 0; i < n; i++) lam[i] = 1 + i;
         lam[0] = -0.01; // far beyond any jitter the policy allows
         double[] b = NaiveLinalg.fromSpectrum(lam, n, 4);
-        assertThrows(IllPosedProblemException.class, () -> Cholesky.factor(nat(b, n), JitterPolicy.defaults(), "indefinite"));
+        assertThrows(
+                IllPosedProblemException.class,
+                () -> Cholesky.factor(nat(b, n), JitterPolicy.defaults(), "indefinite"));
     }
 
     @Test
@@ -105,7 +109,8 @@ class CholeskyTest {
         int n = 50;
         double[] lam = new double[n];
         for (int i = 0; i < n; i++) lam[i] = -3 + 0.25 * i;
-        double got = SymmetricEigen.largestEigenvalue(Matrix.wrapColumnMajor(n, n, NaiveLinalg.fromSpectrum(lam, n, 6)), "A");
+        double got = SymmetricEigen.largestEigenvalue(
+                Matrix.wrapColumnMajor(n, n, NaiveLinalg.fromSpectrum(lam, n, 6)), "A");
         assertEquals(lam[n - 1], got, 1e-13 * Math.abs(lam[n - 1]));
     }
 
@@ -119,9 +124,10 @@ class CholeskyTest {
         for (int i = 0; i < c0.length; i++) c0[i] = r.nextGaussian();
         double[] ab = NaiveLinalg.multiply(a, m, k, b, n);
         try (NativeMatrix an = NativeMatrix.copyOf(Matrix.wrapColumnMajor(m, k, a), "A");
-             NativeMatrix bn = NativeMatrix.copyOf(Matrix.wrapColumnMajor(k, n, b), "B");
-             NativeMatrix bt = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, k, NaiveLinalg.transpose(b, k, n)), "Bt");
-             NativeMatrix cn = NativeMatrix.copyOf(Matrix.wrapColumnMajor(m, n, c0.clone()), "C")) {
+                NativeMatrix bn = NativeMatrix.copyOf(Matrix.wrapColumnMajor(k, n, b), "B");
+                NativeMatrix bt =
+                        NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, k, NaiveLinalg.transpose(b, k, n)), "Bt");
+                NativeMatrix cn = NativeMatrix.copyOf(Matrix.wrapColumnMajor(m, n, c0.clone()), "C")) {
             Blas.gemm(false, true, 2.0, an, bt, -1.0, cn); // 2AB − C
             double[] exp = ab.clone();
             for (int i = 0; i < exp.length; i++) exp[i] = 2 * ab[i] - c0[i];
@@ -129,7 +135,8 @@ class CholeskyTest {
             assertThrows(IllegalArgumentException.class, () -> Blas.gemm(false, false, 1, an, an, 0, cn));
 
             // syrk: A Aᵀ, both triangles
-            try (NativeMatrix s = NativeMatrix.zeros(m, m, "S"); NativeMatrix s2 = NativeMatrix.zeros(m, m, "S2")) {
+            try (NativeMatrix s = NativeMatrix.zeros(m, m, "S");
+                    NativeMatrix s2 = NativeMatrix.zeros(m, m, "S2")) {
                 Blas.syrk(false, 1.0, an, 0.0, s, true);
                 double[] aat = NaiveLinalg.multiply(a, m, k, NaiveLinalg.transpose(a, m, k), m);
                 assertTrue(NaiveLinalg.relErr(s.toColumnMajorArray(), aat) < 1e-14);
@@ -143,7 +150,7 @@ class CholeskyTest {
                 }
                 // symm: B S with S symmetric
                 try (NativeMatrix out = NativeMatrix.allocate(n, m, "BS");
-                     NativeMatrix bb = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, m, sub(b, n * m)), "B2")) {
+                        NativeMatrix bb = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, m, sub(b, n * m)), "B2")) {
                     Blas.symmRight(1.0, bb, s, 0.0, out);
                     double[] e = NaiveLinalg.multiply(sub(b, n * m), n, m, aat, m);
                     assertTrue(NaiveLinalg.relErr(out.toColumnMajorArray(), e) < 1e-14);
@@ -154,14 +161,20 @@ class CholeskyTest {
 
     @Test
     void memoryGuardRefusesBeforeAllocating() {
-        InsufficientMemoryException e = assertThrows(InsufficientMemoryException.class,
-            () -> NativeMatrix.allocate(60_000, 60_000, "a 60000x60000 kernel"));
+        InsufficientMemoryException e = assertThrows(
+                InsufficientMemoryException.class, () -> NativeMatrix.allocate(60_000, 60_000, "a 60000x60000 kernel"));
         assertTrue(e.bytesNeeded() == 60_000L * 60_000 * 8, "bytes " + e.bytesNeeded());
         long avail = MemoryGuard.availableOffHeap();
         assertThrows(InsufficientMemoryException.class, () -> MemoryGuard.requireOffHeap("test", avail + 1));
     }
 
-    private static double[] filled(int n, double v) { double[] d = new double[n]; java.util.Arrays.fill(d, v); return d; }
+    private static double[] filled(int n, double v) {
+        double[] d = new double[n];
+        java.util.Arrays.fill(d, v);
+        return d;
+    }
 
-    private static double[] sub(double[] a, int len) { return java.util.Arrays.copyOf(a, len); }
+    private static double[] sub(double[] a, int len) {
+        return java.util.Arrays.copyOf(a, len);
+    }
 }

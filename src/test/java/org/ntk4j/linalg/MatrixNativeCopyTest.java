@@ -16,13 +16,18 @@ class MatrixNativeCopyTest {
             int rows = shape[0], cols = shape[1];
             double[] cm = new double[rows * cols];
             for (int k = 0; k < cm.length; k++) cm[k] = r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3);
-            for (Matrix m : new Matrix[] {Matrix.wrapColumnMajor(rows, cols, cm), Matrix.wrapColumnMajor(rows, cols, cm).as(DType.FLOAT32)}) {
+            for (Matrix m : new Matrix[] {
+                Matrix.wrapColumnMajor(rows, cols, cm),
+                Matrix.wrapColumnMajor(rows, cols, cm).as(DType.FLOAT32)
+            }) {
                 try (DoublePointer p = m.toNativeColumnMajor()) {
                     assertEquals(0, p.position());
                     for (int j = 0; j < cols; j++)
                         for (int i = 0; i < rows; i++)
-                            assertEquals(Double.doubleToRawLongBits(m.get(i, j)), Double.doubleToRawLongBits(p.get(i + (long) j * rows)),
-                                "entry (" + i + ", " + j + ") of a " + m.dtype() + " matrix");
+                            assertEquals(
+                                    Double.doubleToRawLongBits(m.get(i, j)),
+                                    Double.doubleToRawLongBits(p.get(i + (long) j * rows)),
+                                    "entry (" + i + ", " + j + ") of a " + m.dtype() + " matrix");
                 }
             }
         }
@@ -34,7 +39,10 @@ class MatrixNativeCopyTest {
         int rows = 13, cols = 9;
         double[] cm = new double[rows * cols];
         for (int k = 0; k < cm.length; k++) cm[k] = r.nextGaussian();
-        for (Matrix m : new Matrix[] {Matrix.wrapColumnMajor(rows, cols, cm), Matrix.wrapColumnMajor(rows, cols, cm).as(DType.FLOAT32)}) {
+        for (Matrix m : new Matrix[] {
+            Matrix.wrapColumnMajor(rows, cols, cm),
+            Matrix.wrapColumnMajor(rows, cols, cm).as(DType.FLOAT32)
+        }) {
             double[] q = m.rowMeanSquares();
             for (int i = 0; i < rows; i++) {
                 double s = 0;
@@ -42,6 +50,8 @@ class MatrixNativeCopyTest {
                 assertEquals(s / cols, q[i], 0.0, "row " + i);
             }
         }
-        assertArrayEquals(new double[] {25.0 / 2}, Matrix.wrapColumnMajor(1, 2, new double[] {3, 4}).rowMeanSquares());
+        assertArrayEquals(
+                new double[] {25.0 / 2},
+                Matrix.wrapColumnMajor(1, 2, new double[] {3, 4}).rowMeanSquares());
     }
 }

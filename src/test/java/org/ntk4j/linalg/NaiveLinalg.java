@@ -7,7 +7,7 @@ import java.util.Random;
  * side of the OpenBLAS regression tests.
  */
 final class NaiveLinalg {
-    private NaiveLinalg() { }
+    private NaiveLinalg() {}
 
     /**
      * A well-conditioned dense SPD matrix G·Gᵀ/k + I with G n×k, k = 64 (eigenvalues in [1, ~(1+√(n/k))²]),
@@ -109,7 +109,7 @@ final class NaiveLinalg {
         for (int i = 0; i < n; i++) a[i + i * n] = lambda[i];
         double[][] vs = reflectors(n, seed);
         double[] w = new double[n];
-        for (int h = vs.length - 1; h >= 0; h--) {   // A <- H A H, innermost reflection first
+        for (int h = vs.length - 1; h >= 0; h--) { // A <- H A H, innermost reflection first
             double[] v = vs[h];
             java.util.Arrays.fill(w, 0);
             for (int k = 0; k < n; k++) {
@@ -119,8 +119,7 @@ final class NaiveLinalg {
             double vw = 0;
             for (int i = 0; i < n; i++) vw += v[i] * w[i];
             for (int j = 0; j < n; j++)
-                for (int i = 0; i < n; i++)
-                    a[i + j * n] += -2 * v[i] * w[j] - 2 * w[i] * v[j] + 4 * vw * v[i] * v[j];
+                for (int i = 0; i < n; i++) a[i + j * n] += -2 * v[i] * w[j] - 2 * w[i] * v[j] + 4 * vw * v[i] * v[j];
         }
         for (int j = 0; j < n; j++)
             for (int i = j + 1; i < n; i++) {
@@ -138,7 +137,10 @@ final class NaiveLinalg {
         double[][] vs = new double[count][n];
         for (double[] v : vs) {
             double norm = 0;
-            for (int i = 0; i < n; i++) { v[i] = r.nextGaussian(); norm += v[i] * v[i]; }
+            for (int i = 0; i < n; i++) {
+                v[i] = r.nextGaussian();
+                norm += v[i] * v[i];
+            }
             double inv = 1 / Math.sqrt(norm);
             for (int i = 0; i < n; i++) v[i] *= inv;
         }

@@ -17,7 +17,10 @@ class NativeMatrixChunksTest {
         Random rnd = new Random(5);
         double[] ref = new double[n];
         try (NativeMatrix m = NativeMatrix.allocate(r, c, "chunked", 4)) {
-            for (int k = 0; k < n; k++) { ref[k] = rnd.nextGaussian(); m.setAt(k, ref[k]); }
+            for (int k = 0; k < n; k++) {
+                ref[k] = rnd.nextGaussian();
+                m.setAt(k, ref[k]);
+            }
             assertArrayEquals(ref, m.toColumnMajorArray(), 0.0); // read through the pointer (memcpy)
             // runs that straddle one and several chunk boundaries
             for (int[] run : new int[][] {{0, 16}, {14, 5}, {30, 40}, {100, 43}, {n - 1, 1}, {7, 0}}) {
@@ -33,9 +36,13 @@ class NativeMatrixChunksTest {
         }
         try (NativeMatrix sq = NativeMatrix.allocate(9, 9, "chunked square", 3)) {
             double[] a = new double[81];
-            for (int k = 0; k < 81; k++) { a[k] = rnd.nextGaussian(); sq.setAt(k, a[k]); }
+            for (int k = 0; k < 81; k++) {
+                a[k] = rnd.nextGaussian();
+                sq.setAt(k, a[k]);
+            }
             sq.mirrorUpperToLower();
-            for (int j = 0; j < 9; j++) for (int i = 0; i < 9; i++) assertEquals(a[Math.min(i, j) + Math.max(i, j) * 9], sq.get(i, j), 0.0);
+            for (int j = 0; j < 9; j++)
+                for (int i = 0; i < 9; i++) assertEquals(a[Math.min(i, j) + Math.max(i, j) * 9], sq.get(i, j), 0.0);
             sq.addToDiagonal(1.5);
             for (int i = 0; i < 9; i++) assertEquals(a[i + i * 9] + 1.5, sq.diagonal()[i], 0.0);
         }

@@ -13,11 +13,24 @@ import org.junit.jupiter.api.Test;
 class NativeMatrixLifecycleTest {
     /** Every accessor, each of which must refuse a closed or handed-over matrix. */
     private static final List<Consumer<NativeMatrix>> ACCESSES = List.of(
-        m -> m.get(0, 0), m -> m.set(0, 0, 1), m -> m.at(0), m -> m.setAt(0, 1),
-        m -> m.putRun(0, new double[2], 0, 2), m -> m.getRun(0, new double[2], 0, 2), NativeMatrix::pointer,
-        m -> m.byteView(0, 2), NativeMatrix::diagonal, m -> m.addToDiagonal(1), NativeMatrix::mirrorUpperToLower,
-        NativeMatrix::symmetrize, NativeMatrix::allFinite, NativeMatrix::toMatrix, m -> m.copy("copy"),
-        m -> m.scaleColumns(new double[] {1, 1}), NativeMatrix::pin, NativeMatrix::takeOwnership);
+            m -> m.get(0, 0),
+            m -> m.set(0, 0, 1),
+            m -> m.at(0),
+            m -> m.setAt(0, 1),
+            m -> m.putRun(0, new double[2], 0, 2),
+            m -> m.getRun(0, new double[2], 0, 2),
+            NativeMatrix::pointer,
+            m -> m.byteView(0, 2),
+            NativeMatrix::diagonal,
+            m -> m.addToDiagonal(1),
+            NativeMatrix::mirrorUpperToLower,
+            NativeMatrix::symmetrize,
+            NativeMatrix::allFinite,
+            NativeMatrix::toMatrix,
+            m -> m.copy("copy"),
+            m -> m.scaleColumns(new double[] {1, 1}),
+            NativeMatrix::pin,
+            NativeMatrix::takeOwnership);
 
     @Test
     void everyAccessAfterCloseThrowsIllegalState() {

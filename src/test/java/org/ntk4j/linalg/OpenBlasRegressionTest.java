@@ -21,8 +21,8 @@ class OpenBlasRegressionTest {
     void potrfMatchesPlainCholesky(int n) {
         double[] a = NaiveLinalg.spd(n, 11 + n);
         double[] expected = NaiveLinalg.cholesky(a, n);
-        try (Cholesky c = Cholesky.factor(NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, n, a.clone()), "A"),
-                JitterPolicy.none(), "A")) {
+        try (Cholesky c = Cholesky.factor(
+                NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, n, a.clone()), "A"), JitterPolicy.none(), "A")) {
             assertFalse(c.jitter().applied());
             double[] l = c.lower().toColumnMajor();
             double err = NaiveLinalg.relErr(l, expected);
@@ -32,7 +32,7 @@ class OpenBlasRegressionTest {
             double[] col = new double[n];
             for (int j : sampleColumns(n)) {
                 java.util.Arrays.fill(col, 0);
-                for (int k = 0; k <= j; k++) {         // column j of L Lᵀ = Σ_k L[:,k] L[j,k]
+                for (int k = 0; k <= j; k++) { // column j of L Lᵀ = Σ_k L[:,k] L[j,k]
                     double ljk = l[j + k * n];
                     for (int i = k; i < n; i++) col[i] += l[i + k * n] * ljk;
                 }
@@ -63,9 +63,10 @@ class OpenBlasRegressionTest {
         double[] fwd = NaiveLinalg.forwardSolve(l, n, b, r);
         double[] bwd = NaiveLinalg.backSolveTransposed(l, n, b, r);
         try (NativeMatrix ln = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, n, l), "L");
-             NativeMatrix x = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, r, b.clone()), "B");
-             NativeMatrix y = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, r, b.clone()), "B");
-             NativeMatrix z = NativeMatrix.copyOf(Matrix.wrapColumnMajor(r, n, NaiveLinalg.transpose(b, n, r)), "Bt")) {
+                NativeMatrix x = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, r, b.clone()), "B");
+                NativeMatrix y = NativeMatrix.copyOf(Matrix.wrapColumnMajor(n, r, b.clone()), "B");
+                NativeMatrix z =
+                        NativeMatrix.copyOf(Matrix.wrapColumnMajor(r, n, NaiveLinalg.transpose(b, n, r)), "Bt")) {
             Blas.solveLowerLeft(ln, false, x);
             Blas.solveLowerLeft(ln, true, y);
             Blas.solveLowerRight(ln, true, z); // Bᵀ L⁻ᵀ = (L⁻¹ B)ᵀ
@@ -89,8 +90,7 @@ class OpenBlasRegressionTest {
         try (SymmetricEigen e = SymmetricEigen.of(Matrix.wrapColumnMajor(n, n, a), "A")) {
             double[] w = e.values();
             double scale = NaiveLinalg.maxAbs(lambda);
-            for (int i = 0; i < n; i++)
-                assertEquals(lambda[i], w[i], TOL * scale, "syevd n=" + n + " eigenvalue " + i);
+            for (int i = 0; i < n; i++) assertEquals(lambda[i], w[i], TOL * scale, "syevd n=" + n + " eigenvalue " + i);
             double[] v = e.vectors().toColumnMajorArray();
             for (int j : sampleColumns(n)) {
                 // the known eigenvector Q e_j, up to sign

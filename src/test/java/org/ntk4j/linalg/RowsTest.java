@@ -10,11 +10,18 @@ class RowsTest {
 
     @Test
     void rowReductionsAddTheColumnsInOrder() {
-        try (NativeMatrix a = NativeMatrix.copyOf(A, "a"); NativeMatrix b = NativeMatrix.copyOf(B, "b")) {
-            assertArrayEquals(new double[] {((0 + 1 * 0.5) + 2 * -1.0) + 3 * 2.0, ((0 + -4 * 3.0) + 5 * 0.0) + 6 * -2.0},
-                Rows.dots(a, b), 0);
-            assertArrayEquals(new double[] {((0 + 1 * 1 * 2.0) + 2 * 2 * 3.0) + 3 * 3 * 0.5, ((0 + 16 * 2.0) + 25 * 3.0) + 36 * 0.5},
-                Rows.weightedSquares(a, new double[] {2, 3, 0.5}), 0);
+        try (NativeMatrix a = NativeMatrix.copyOf(A, "a");
+                NativeMatrix b = NativeMatrix.copyOf(B, "b")) {
+            assertArrayEquals(
+                    new double[] {((0 + 1 * 0.5) + 2 * -1.0) + 3 * 2.0, ((0 + -4 * 3.0) + 5 * 0.0) + 6 * -2.0},
+                    Rows.dots(a, b),
+                    0);
+            assertArrayEquals(
+                    new double[] {
+                        ((0 + 1 * 1 * 2.0) + 2 * 2 * 3.0) + 3 * 3 * 0.5, ((0 + 16 * 2.0) + 25 * 3.0) + 36 * 0.5
+                    },
+                    Rows.weightedSquares(a, new double[] {2, 3, 0.5}),
+                    0);
         }
     }
 

@@ -24,7 +24,8 @@ import org.ntk4j.linalg.NativeMatrix;
  * product computed here with plain loops from the operator's own columns (to round-off).
  */
 class KernelOperatorTest {
-    private static final Architecture ARCH = ArchParser.parse("Dense(64,W_std=1.4,b_std=0.1)->Erf->Dense(64,W_std=1.4,b_std=0.1)->Relu->Dense(1)");
+    private static final Architecture ARCH =
+            ArchParser.parse("Dense(64,W_std=1.4,b_std=0.1)->Erf->Dense(64,W_std=1.4,b_std=0.1)->Relu->Dense(1)");
     private Matrix x, z;
     private Kernels dense;
     private KernelOperator streamedCached, streamed, denseOp;
@@ -36,7 +37,8 @@ class KernelOperatorTest {
         return Matrix.of(a);
     }
 
-    @BeforeEach void build() {
+    @BeforeEach
+    void build() {
         x = gaussian(37, 5, 1);
         z = gaussian(9, 5, 2);
         dense = KernelFunction.of(ARCH).compute(x, null, KernelOptions.defaults());
@@ -45,16 +47,21 @@ class KernelOperatorTest {
         denseOp = DenseKernelOperator.compute(ARCH, x, KernelOptions.defaults(), true, true);
     }
 
-    @AfterEach void free() {
+    @AfterEach
+    void free() {
         streamed.close();
         streamedCached.close();
         denseOp.close();
         denseOp.close(); // idempotent
     }
 
-    private KernelOperator[] all() { return new KernelOperator[] {streamed, streamedCached, denseOp}; }
+    private KernelOperator[] all() {
+        return new KernelOperator[] {streamed, streamedCached, denseOp};
+    }
 
-    private Matrix of(KernelKind kind) { return kind == KernelKind.NTK ? dense.ntk() : dense.nngp(); }
+    private Matrix of(KernelKind kind) {
+        return kind == KernelKind.NTK ? dense.ntk() : dense.nngp();
+    }
 
     private static int[] all(int n) {
         int[] a = new int[n];
@@ -62,7 +69,8 @@ class KernelOperatorTest {
         return a;
     }
 
-    @Test void diagonalsAndColumnsAreTheDenseKernelsEntries() {
+    @Test
+    void diagonalsAndColumnsAreTheDenseKernelsEntries() {
         int[] cols = all(x.rows());
         for (KernelOperator op : all())
             for (KernelKind kind : KernelKind.values()) {
@@ -72,30 +80,45 @@ class KernelOperatorTest {
                 try (NativeMatrix c = op.columns(kind, cols)) {
                     for (int q = 0; q < cols.length; q++)
                         for (int i = 0; i < x.rows(); i++)
-                            assertEquals(of(kind).get(i, cols[q]), c.get(i, q), i == q ? 1e-8 * Math.abs(c.get(i, q)) : 0.0, op + " " + kind);
+                            assertEquals(
+                                    of(kind).get(i, cols[q]),
+                                    c.get(i, q),
+                                    i == q ? 1e-8 * Math.abs(c.get(i, q)) : 0.0,
+                                    op + " " + kind);
                 }
             }
     }
 
-    @Test void productsEqualALoopProduct() {
+    @Test
+    void productsEqualALoopProduct() {
         Matrix v = gaussian(x.rows(), 3, 3);
         for (int pass = 0; pass < 2; pass++) // the cached operator's second pass reads its cache
-            for (KernelOperator op : all())
+        for (KernelOperator op : all())
                 for (KernelKind kind : KernelKind.values())
-                    try (NativeMatrix vm = NativeMatrix.copyOf(v, "v"); NativeMatrix mv = op.times(kind, vm);
-                         NativeMatrix m = op.columns(kind, all(x.rows()))) {
+                    try (NativeMatrix vm = NativeMatrix.copyOf(v, "v");
+                            NativeMatrix mv = op.times(kind, vm);
+                            NativeMatrix m = op.columns(kind, all(x.rows()))) {
                         for (int i = 0; i < x.rows(); i++)
                             for (int j = 0; j < 3; j++) {
                                 double s = 0, scale = 0;
-                                for (int l = 0; l < x.rows(); l++) { s += m.get(i, l) * v.get(l, j); scale += Math.abs(m.get(i, l) * v.get(l, j)); }
-                                assertEquals(s, mv.get(i, j), 1e-13 * scale, op.getClass().getSimpleName() + " " + kind + " pass " + pass + " (" + i + "," + j + ")");
+                                for (int l = 0; l < x.rows(); l++) {
+                                    s += m.get(i, l) * v.get(l, j);
+                                    scale += Math.abs(m.get(i, l) * v.get(l, j));
+                                }
+                                assertEquals(
+                                        s,
+                                        mv.get(i, j),
+                                        1e-13 * scale,
+                                        op.getClass().getSimpleName() + " " + kind + " pass " + pass + " (" + i + ","
+                                                + j + ")");
                             }
                     }
         assertEquals(1, streamedCached.passes(), "the second pass was served from the cache");
         assertEquals(4, streamed.passes(), "one per product");
     }
 
-    @Test void testSideKernelsAreTheKernelFunctions() {
+    @Test
+    void testSideKernelsAreTheKernelFunctions() {
         Kernels ref = KernelFunction.of(ARCH).compute(x, z, KernelOptions.defaults());
         Kernels zz = KernelFunction.of(ARCH).compute(z, null, KernelOptions.defaults());
         int[] cols = {3, 1, 30};
@@ -117,16 +140,25 @@ class KernelOperatorTest {
             Kernels at = op.at(z, cols);
             Kernels blk = op.block(4, 11, cols);
             for (int q = 0; q < cols.length; q++) {
-                for (int i = 0; i < z.rows(); i++) assertEquals(ref.ntk().get(cols[q], i), at.ntk().get(i, q), 1e-15 * Math.abs(at.ntk().get(i, q)));
-                for (int i = 4; i < 11; i++) assertEquals(dense.nngp().get(i, cols[q]), blk.nngp().get(i - 4, q), 1e-15 * Math.abs(blk.nngp().get(i - 4, q)));
+                for (int i = 0; i < z.rows(); i++)
+                    assertEquals(
+                            ref.ntk().get(cols[q], i),
+                            at.ntk().get(i, q),
+                            1e-15 * Math.abs(at.ntk().get(i, q)));
+                for (int i = 4; i < 11; i++)
+                    assertEquals(
+                            dense.nngp().get(i, cols[q]),
+                            blk.nngp().get(i - 4, q),
+                            1e-15 * Math.abs(blk.nngp().get(i - 4, q)));
             }
         }
     }
 
-    @Test void theRegularizedKernelAddsLambdaTimesTheVector() {
+    @Test
+    void theRegularizedKernelAddsLambdaTimesTheVector() {
         RegularizedKernel a = new RegularizedKernel(denseOp, KernelKind.NTK, 0.25);
         double[] v = new double[x.rows() * 2];
-        v[3] = 1;          // column 0 = e_3
+        v[3] = 1; // column 0 = e_3
         v[x.rows() + 5] = 2; // column 1 = 2 e_5
         double[] av = a.apply(v, 2);
         for (int i = 0; i < x.rows(); i++) {
@@ -136,7 +168,8 @@ class KernelOperatorTest {
         assertThrows(IllegalArgumentException.class, () -> new RegularizedKernel(denseOp, KernelKind.NTK, -1));
     }
 
-    @Test void takingAKernelHandsItOverAndKeepingCopies() {
+    @Test
+    void takingAKernelHandsItOverAndKeepingCopies() {
         try (DenseKernelOperator op = DenseKernelOperator.compute(ARCH, x, KernelOptions.defaults(), true, true)) {
             NativeMatrix kept = op.take(KernelKind.NNGP, true, "copy");
             assertTrue(op.has(KernelKind.NNGP));
@@ -153,7 +186,8 @@ class KernelOperatorTest {
             assertEquals(dense.ntk().get(0, 0) + 1.0, copy.get(0, 0), 0.0);
             assertTrue(wrapped.has(KernelKind.NTK));
             copy.close();
-            assertThrows(IllegalStateException.class, () -> wrapped.against(z), "precomputed kernels have no architecture");
+            assertThrows(
+                    IllegalStateException.class, () -> wrapped.against(z), "precomputed kernels have no architecture");
         }
     }
 }

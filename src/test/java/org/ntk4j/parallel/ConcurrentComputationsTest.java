@@ -38,20 +38,36 @@ class ConcurrentComputationsTest {
     void concurrentCallsEqualSequentialOnesBitForBit() throws Exception {
         Matrix x = random(300, 20, 1), xt = random(120, 20, 2), y = random(300, 2, 3);
         KernelOptions cpu = KernelOptions.defaults().withDevice(Device.CPU).withThreads(2);
-        String relu = "Dense(256,W_std=1.5,b_std=0.05)->Relu->Dense(256,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)";
+        String relu =
+                "Dense(256,W_std=1.5,b_std=0.05)->Relu->Dense(256,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)";
         List<Supplier<double[]>> tasks = List.of(
-            () -> flatten(KernelFunction.of(ArchParser.parse(relu)).compute(x, null, cpu.withTileSize(32))),
-            () -> {
-                try (NativeKernels k = KernelFunction.of(ArchParser.parse("Dense(64,W_std=1.2,b_std=0.1)->Erf->Dense(1)"))
-                        .computeOffHeap(xt, x, cpu.withThreads(3), true)) {
-                    return concat(k.nngp().toColumnMajorArray(), k.ntk().toColumnMajorArray());
-                }
-            },
-            () -> flatten(Predict.gpInference(ArchParser.parse(relu), x, y, xt, Get.NTK, PredictOptions.defaults()
-                .withRegularization(Regularization.relative(1e-4)).withKernelOptions(cpu))),
-            () -> flatten(Predict.gpInference(ArchParser.parse("Dense(128)->Gelu->Dense(1)"), x, y, xt, Get.NNGP,
-                PredictOptions.defaults().withRegularization(Regularization.relative(1e-3)).withCovariance(CovarianceMode.FULL)
-                    .withKernelOptions(cpu.withTileSize(48)))));
+                () -> flatten(KernelFunction.of(ArchParser.parse(relu)).compute(x, null, cpu.withTileSize(32))),
+                () -> {
+                    try (NativeKernels k = KernelFunction.of(
+                                    ArchParser.parse("Dense(64,W_std=1.2,b_std=0.1)->Erf->Dense(1)"))
+                            .computeOffHeap(xt, x, cpu.withThreads(3), true)) {
+                        return concat(k.nngp().toColumnMajorArray(), k.ntk().toColumnMajorArray());
+                    }
+                },
+                () -> flatten(Predict.gpInference(
+                        ArchParser.parse(relu),
+                        x,
+                        y,
+                        xt,
+                        Get.NTK,
+                        PredictOptions.defaults()
+                                .withRegularization(Regularization.relative(1e-4))
+                                .withKernelOptions(cpu))),
+                () -> flatten(Predict.gpInference(
+                        ArchParser.parse("Dense(128)->Gelu->Dense(1)"),
+                        x,
+                        y,
+                        xt,
+                        Get.NNGP,
+                        PredictOptions.defaults()
+                                .withRegularization(Regularization.relative(1e-3))
+                                .withCovariance(CovarianceMode.FULL)
+                                .withKernelOptions(cpu.withTileSize(48)))));
         List<double[]> expected = new ArrayList<>();
         for (Supplier<double[]> t : tasks) expected.add(t.get());
 
@@ -82,12 +98,17 @@ class ConcurrentComputationsTest {
     }
 
     private static double[] flatten(Kernels k) {
-        return concat(k.nngp().toColumnMajor(), k.ntk() == null ? new double[0] : k.ntk().toColumnMajor(), k.cov1());
+        return concat(
+                k.nngp().toColumnMajor(),
+                k.ntk() == null ? new double[0] : k.ntk().toColumnMajor(),
+                k.cov1());
     }
 
     private static double[] flatten(Posterior p) {
-        return concat(p.mean().toColumnMajor(), p.variances() == null ? new double[0] : p.variances(),
-            p.covariance() == null ? new double[0] : p.covariance().toColumnMajor());
+        return concat(
+                p.mean().toColumnMajor(),
+                p.variances() == null ? new double[0] : p.variances(),
+                p.covariance() == null ? new double[0] : p.covariance().toColumnMajor());
     }
 
     private static double[] concat(double[]... parts) {

@@ -14,12 +14,17 @@ import org.ntk4j.error.ComputationInterruptedException;
 /** The contract of {@link ParallelRegion}: joined workers, one exception with the rest suppressed, stop on failure and interrupt. */
 class ParallelRegionTest {
     @AfterEach
-    void clearInterrupt() { Thread.interrupted(); }
+    void clearInterrupt() {
+        Thread.interrupted();
+    }
 
     /** The names of live threads of regions, by their prefix. */
     static List<String> liveWorkers() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-            .filter(n -> n.startsWith("ntk4j-") && !n.equals("ntk4j-progress")).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("ntk4j-") && !n.equals("ntk4j-progress"))
+                .toList();
     }
 
     @Test
@@ -37,16 +42,17 @@ class ParallelRegionTest {
         CountDownLatch slowStarted = new CountDownLatch(1);
         AtomicBoolean slowFinished = new AtomicBoolean();
         RuntimeException boom = new IllegalArgumentException("boom");
-        RuntimeException thrown = assertThrows(RuntimeException.class, () ->
-            ParallelRegion.forEach("test", "ntk4j-test", 2, 2, () -> null, (s, i) -> {
-                if (i == 0) { // the caller takes unit 0 first: fail once the other worker is inside its unit
-                    await(slowStarted);
-                    throw boom;
-                }
-                slowStarted.countDown();
-                sleep(200);
-                slowFinished.set(true);
-            }));
+        RuntimeException thrown = assertThrows(
+                RuntimeException.class,
+                () -> ParallelRegion.forEach("test", "ntk4j-test", 2, 2, () -> null, (s, i) -> {
+                    if (i == 0) { // the caller takes unit 0 first: fail once the other worker is inside its unit
+                        await(slowStarted);
+                        throw boom;
+                    }
+                    slowStarted.countDown();
+                    sleep(200);
+                    slowFinished.set(true);
+                }));
         assertSame(boom, thrown);
         assertTrue(slowFinished.get(), "returned before the other worker finished its unit");
         assertEquals(List.of(), liveWorkers());
@@ -55,12 +61,13 @@ class ParallelRegionTest {
     @Test
     void theFirstFailureIsThrownWithTheOthersSuppressed() {
         CountDownLatch both = new CountDownLatch(2);
-        RuntimeException thrown = assertThrows(RuntimeException.class, () ->
-            ParallelRegion.forEach("test", "ntk4j-test", 2, 2, () -> null, (s, i) -> {
-                both.countDown();
-                await(both);
-                throw new IllegalStateException("worker " + i);
-            }));
+        RuntimeException thrown = assertThrows(
+                RuntimeException.class,
+                () -> ParallelRegion.forEach("test", "ntk4j-test", 2, 2, () -> null, (s, i) -> {
+                    both.countDown();
+                    await(both);
+                    throw new IllegalStateException("worker " + i);
+                }));
         assertEquals(1, thrown.getSuppressed().length);
         assertNotEquals(thrown.getMessage(), thrown.getSuppressed()[0].getMessage());
     }
@@ -74,11 +81,12 @@ class ParallelRegionTest {
     @Test
     void otherWorkersStopWithinAUnitAfterAFailure() {
         AtomicInteger ran = new AtomicInteger();
-        assertThrows(IllegalStateException.class, () ->
-            ParallelRegion.forEach("test", "ntk4j-test", 3, 100_000, () -> null, (s, i) -> {
-                if (ran.incrementAndGet() == 10) throw new IllegalStateException("stop");
-                sleep(1);
-            }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> ParallelRegion.forEach("test", "ntk4j-test", 3, 100_000, () -> null, (s, i) -> {
+                    if (ran.incrementAndGet() == 10) throw new IllegalStateException("stop");
+                    sleep(1);
+                }));
         // 2 other workers finish the unit they are in; a few more may start while the throw unwinds
         assertTrue(ran.get() < 10 + 8, "units after the failure: " + (ran.get() - 10));
     }
@@ -87,18 +95,23 @@ class ParallelRegionTest {
     void anInterruptStopsTheWorkersAndIsReportedWithTheStatusSet() {
         AtomicInteger ran = new AtomicInteger(), ranWhenInterrupted = new AtomicInteger(-1);
         Thread caller = Thread.currentThread();
-        ComputationInterruptedException e = assertThrows(ComputationInterruptedException.class, () ->
-            ParallelRegion.forEach("the test computation", "ntk4j-test", 3, 100_000, () -> null, (s, i) -> {
-                if (ran.incrementAndGet() == 50) {
-                    caller.interrupt();
-                    ranWhenInterrupted.set(ran.get()); // counted once the status is set, not before: no race with a descheduled thread
-                }
-                sleep(0);
-            }));
+        ComputationInterruptedException e = assertThrows(
+                ComputationInterruptedException.class,
+                () -> ParallelRegion.forEach("the test computation", "ntk4j-test", 3, 100_000, () -> null, (s, i) -> {
+                    if (ran.incrementAndGet() == 50) {
+                        caller.interrupt();
+                        // counted once the status is set, not before: no race with a descheduled thread
+                        ranWhenInterrupted.set(ran.get());
+                    }
+                    sleep(0);
+                }));
         assertTrue(Thread.currentThread().isInterrupted(), "interrupt status restored");
         assertTrue(e.getMessage().contains("the test computation"), e.getMessage());
-        // once the status is set, a unit starts only if its worker had already passed the check: at most one per other worker
-        assertTrue(ran.get() - ranWhenInterrupted.get() <= 2, "units after the interrupt: " + (ran.get() - ranWhenInterrupted.get()));
+        // once the status is set, a unit starts only if its worker had already passed the check: at most one per other
+        // worker
+        assertTrue(
+                ran.get() - ranWhenInterrupted.get() <= 2,
+                "units after the interrupt: " + (ran.get() - ranWhenInterrupted.get()));
         assertEquals(List.of(), liveWorkers());
     }
 
@@ -113,10 +126,11 @@ class ParallelRegionTest {
         });
         interrupter.start();
         // the caller's own unit is quick; it then waits in join() for the slow one
-        assertThrows(ComputationInterruptedException.class, () ->
-            ParallelRegion.forEach("test", "ntk4j-test", 2, 2, () -> null, (s, i) -> {
-                if (i == 1) await(release);
-            }));
+        assertThrows(
+                ComputationInterruptedException.class,
+                () -> ParallelRegion.forEach("test", "ntk4j-test", 2, 2, () -> null, (s, i) -> {
+                    if (i == 1) await(release);
+                }));
         assertTrue(Thread.interrupted());
         interrupter.join();
         assertEquals(List.of(), liveWorkers());
@@ -126,11 +140,12 @@ class ParallelRegionTest {
     void oneThreadRunsInlineWithTheSameChecks() {
         Thread caller = Thread.currentThread();
         AtomicInteger ran = new AtomicInteger();
-        assertThrows(ComputationInterruptedException.class, () ->
-            ParallelRegion.forEach("test", "ntk4j-test", 1, 100, () -> null, (s, i) -> {
-                assertSame(caller, Thread.currentThread());
-                if (ran.incrementAndGet() == 5) caller.interrupt();
-            }));
+        assertThrows(
+                ComputationInterruptedException.class,
+                () -> ParallelRegion.forEach("test", "ntk4j-test", 1, 100, () -> null, (s, i) -> {
+                    assertSame(caller, Thread.currentThread());
+                    if (ran.incrementAndGet() == 5) caller.interrupt();
+                }));
         assertEquals(5, ran.get());
         assertTrue(Thread.interrupted());
     }

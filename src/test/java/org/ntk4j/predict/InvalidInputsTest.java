@@ -35,7 +35,13 @@ class InvalidInputsTest {
     @Test
     void nanInputs() {
         names("yTrain", () -> GpInference.fit(KDD, withNaN(Y, 2, 1), Regularization.NONE, J));
-        names("kTrainTrain", () -> GpInference.fit(new Kernels(withNaN(KDD.nngp(), 1, 1), KDD.ntk(), KDD.cov1(), null), Y, Regularization.NONE, J));
+        names(
+                "kTrainTrain",
+                () -> GpInference.fit(
+                        new Kernels(withNaN(KDD.nngp(), 1, 1), KDD.ntk(), KDD.cov1(), null),
+                        Y,
+                        Regularization.NONE,
+                        J));
         names("kTrainTrain", () -> GradientDescentMse.fit(withNaN(KDD.ntk(), 0, 3), Y, 1, Regularization.NONE, J));
         try (GpInference gp = GpInference.fit(KDD, Y, Regularization.NONE, J)) {
             Kernels bad = new Kernels(KTD.nngp(), withNaN(KTD.ntk(), 1, 2), KTD.cov1(), null);
@@ -60,7 +66,10 @@ class InvalidInputsTest {
         names("kTrainTrain", () -> GradientDescentMse.fit(Matrix.of(asym), Y, 1, Regularization.NONE, J));
         try (GpInference gp = GpInference.fit(KDD, Y, Regularization.NONE, J)) {
             Matrix wrongCols = PredictPropertiesTest.pick(KTD.nngp(), new int[] {0, 1, 2, 3}, new int[] {0, 1, 2});
-            names("kTestTrain", () -> gp.predict(Get.NNGP, new Kernels(wrongCols, null, KTD.cov1(), null), KTT, CovarianceMode.NONE));
+            names(
+                    "kTestTrain",
+                    () -> gp.predict(
+                            Get.NNGP, new Kernels(wrongCols, null, KTD.cov1(), null), KTT, CovarianceMode.NONE));
             names("kTestTest", () -> gp.predict(Get.NNGP, KTD, null, CovarianceMode.FULL)); // full cov needs it
             names("kTestTest", () -> gp.predict(Get.NTKGP, KTD, null, CovarianceMode.DIAGONAL)); // NTKGP needs Θ_tt
         }
@@ -75,10 +84,17 @@ class InvalidInputsTest {
         // 200000 training points need a 320 GB factor: refused before the kernels are computed
         org.ntk4j.linalg.Matrix xHuge = org.ntk4j.linalg.Matrix.wrapColumnMajor(200_000, 1, new double[200_000]);
         org.ntk4j.linalg.Matrix yHuge = org.ntk4j.linalg.Matrix.wrapColumnMajor(200_000, 1, new double[200_000]);
-        org.ntk4j.error.InsufficientMemoryException e = assertThrows(org.ntk4j.error.InsufficientMemoryException.class,
-            () -> Predict.gpInference(PredictEndToEndTest.ARCH, xHuge, yHuge, xHuge, Get.NTK,
-                PredictOptions.defaults().withRegularization(Regularization.relative(1e-3))));
-        org.junit.jupiter.api.Assertions.assertTrue(e.bytesNeeded() >= 8L * 200_000 * 200_000, "bytes " + e.bytesNeeded());
+        org.ntk4j.error.InsufficientMemoryException e = assertThrows(
+                org.ntk4j.error.InsufficientMemoryException.class,
+                () -> Predict.gpInference(
+                        PredictEndToEndTest.ARCH,
+                        xHuge,
+                        yHuge,
+                        xHuge,
+                        Get.NTK,
+                        PredictOptions.defaults().withRegularization(Regularization.relative(1e-3))));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e.bytesNeeded() >= 8L * 200_000 * 200_000, "bytes " + e.bytesNeeded());
     }
 
     @Test

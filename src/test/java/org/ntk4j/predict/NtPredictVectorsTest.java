@@ -30,8 +30,10 @@ class NtPredictVectorsTest {
     private static final Kernels KTT = PredictVectors.square(P.get("k_tt"));
 
     private static Regularization reg(JsonNode c) {
-        return new Regularization(c.get("diag_reg").asDouble(),
-            c.has("diag_reg_absolute_scale") && c.get("diag_reg_absolute_scale").asBoolean());
+        return new Regularization(
+                c.get("diag_reg").asDouble(),
+                c.has("diag_reg_absolute_scale")
+                        && c.get("diag_reg_absolute_scale").asBoolean());
     }
 
     private static void close(String what, Matrix actual, Matrix expected) {
@@ -42,8 +44,11 @@ class NtPredictVectorsTest {
     static Stream<Arguments> gdCases() {
         List<Arguments> a = new ArrayList<>();
         for (JsonNode c : P.get("gradient_descent_mse"))
-            a.add(Arguments.of(c.get("diag_reg").asDouble() + (c.get("diag_reg_absolute_scale").asBoolean() ? " abs" : " rel")
-                + " lr=" + c.get("learning_rate").asDouble(), c));
+            a.add(Arguments.of(
+                    c.get("diag_reg").asDouble()
+                            + (c.get("diag_reg_absolute_scale").asBoolean() ? " abs" : " rel") + " lr="
+                            + c.get("learning_rate").asDouble(),
+                    c));
         return a.stream();
     }
 
@@ -51,7 +56,8 @@ class NtPredictVectorsTest {
     @MethodSource("gdCases")
     void gradientDescentMse(String name, JsonNode c) {
         Matrix f0 = matrix(P.get("fx_train_0")), g0 = matrix(P.get("fx_test_0"));
-        try (GradientDescentMse gd = GradientDescentMse.fit(KDD.ntk(), Y, c.get("learning_rate").asDouble(), reg(c), JitterPolicy.defaults())) {
+        try (GradientDescentMse gd = GradientDescentMse.fit(
+                KDD.ntk(), Y, c.get("learning_rate").asDouble(), reg(c), JitterPolicy.defaults())) {
             JsonNode ts = c.get("t");
             double[] times = new double[ts.size() + 1];
             for (int i = 0; i < ts.size(); i++) times[i] = ts.get(i).asDouble();
@@ -71,7 +77,8 @@ class NtPredictVectorsTest {
     static Stream<Arguments> ensembleCases() {
         List<Arguments> a = new ArrayList<>();
         for (JsonNode c : P.get("gradient_descent_mse_ensemble"))
-            a.add(Arguments.of(c.get("get").asText() + " diag_reg=" + c.get("diag_reg").asDouble() + " t=" + c.get("t"), c));
+            a.add(Arguments.of(
+                    c.get("get").asText() + " diag_reg=" + c.get("diag_reg").asDouble() + " t=" + c.get("t"), c));
         return a.stream();
     }
 
@@ -103,7 +110,8 @@ class NtPredictVectorsTest {
     static Stream<Arguments> gpCases() {
         List<Arguments> a = new ArrayList<>();
         for (JsonNode c : P.get("gp_inference"))
-            a.add(Arguments.of(c.get("get").asText() + " diag_reg=" + c.get("diag_reg").asDouble(), c));
+            a.add(Arguments.of(
+                    c.get("get").asText() + " diag_reg=" + c.get("diag_reg").asDouble(), c));
         return a.stream();
     }
 
@@ -117,7 +125,9 @@ class NtPredictVectorsTest {
             close(name + " cov", full.covariance(), matrix(c.get("cov")));
             assertTrue(!full.diagnostics().jitter().applied(), "no jitter on a well-posed problem");
             Posterior diag = gp.predict(get, KTD, KTT, CovarianceMode.DIAGONAL);
-            assertTrue(relErr(diag.variances(), PredictVectors.diagonal(matrix(c.get("cov")))) <= TOL, name + " variances");
+            assertTrue(
+                    relErr(diag.variances(), PredictVectors.diagonal(matrix(c.get("cov")))) <= TOL,
+                    name + " variances");
             Posterior none = gp.predict(get, KTD, null, CovarianceMode.NONE);
             close(name + " mean (no cov)", none.mean(), matrix(c.get("mean")));
             assertEquals(CovarianceMode.NONE, none.covarianceMode());
@@ -128,8 +138,17 @@ class NtPredictVectorsTest {
     void maxLearningRate() {
         JsonNode m = P.get("max_learning_rate");
         Matrix ntk = KDD.ntk();
-        assertEquals(m.get("default").asDouble(), GradientDescentMse.maxLearningRate(ntk, 0, 0), TOL * m.get("default").asDouble());
-        assertEquals(m.get("y_train_size").asDouble(), GradientDescentMse.maxLearningRate(ntk, 12, 0), TOL * m.get("y_train_size").asDouble());
-        assertEquals(m.get("momentum_0_9").asDouble(), GradientDescentMse.maxLearningRate(ntk, 12, 0.9), TOL * m.get("momentum_0_9").asDouble());
+        assertEquals(
+                m.get("default").asDouble(),
+                GradientDescentMse.maxLearningRate(ntk, 0, 0),
+                TOL * m.get("default").asDouble());
+        assertEquals(
+                m.get("y_train_size").asDouble(),
+                GradientDescentMse.maxLearningRate(ntk, 12, 0),
+                TOL * m.get("y_train_size").asDouble());
+        assertEquals(
+                m.get("momentum_0_9").asDouble(),
+                GradientDescentMse.maxLearningRate(ntk, 12, 0.9),
+                TOL * m.get("momentum_0_9").asDouble());
     }
 }

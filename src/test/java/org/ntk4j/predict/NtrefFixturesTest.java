@@ -32,7 +32,8 @@ class NtrefFixturesTest {
     }
 
     private static Regularization reg(JsonNode c) {
-        return new Regularization(c.get("diag_reg").asDouble(), c.get("absolute").asBoolean());
+        return new Regularization(
+                c.get("diag_reg").asDouble(), c.get("absolute").asBoolean());
     }
 
     @ParameterizedTest
@@ -46,14 +47,19 @@ class NtrefFixturesTest {
         Kernels ktt = PredictVectors.square(f.get("k_tt"));
 
         for (JsonNode c : f.get("gradient_descent_mse")) {
-            String tag = name + " gd diag_reg=" + c.get("diag_reg") + (c.get("absolute").asBoolean() ? " abs" : "") + " lr=" + c.get("learning_rate");
-            try (GradientDescentMse gd = GradientDescentMse.fit(kdd.ntk(), y, c.get("learning_rate").asDouble(), reg(c), JitterPolicy.defaults())) {
+            String tag = name + " gd diag_reg=" + c.get("diag_reg")
+                    + (c.get("absolute").asBoolean() ? " abs" : "") + " lr=" + c.get("learning_rate");
+            try (GradientDescentMse gd = GradientDescentMse.fit(
+                    kdd.ntk(), y, c.get("learning_rate").asDouble(), reg(c), JitterPolicy.defaults())) {
                 double[] ts = PredictVectors.vector(c.get("t"));
                 List<LinearizedPrediction> out = gd.predict(ts, f0, g0, ktd.ntk());
                 for (int i = 0; i < ts.length; i++) {
                     close(tag + " train t=" + ts[i], out.get(i).train(), PredictVectors.slice(c.get("fx_train_t"), i));
                     close(tag + " test t=" + ts[i], out.get(i).test(), PredictVectors.slice(c.get("fx_test_t"), i));
-                    assertEquals(c.get("negative_eigenvalues").asInt(), out.get(i).diagnostics().negativeEigenvaluesClamped(), tag);
+                    assertEquals(
+                            c.get("negative_eigenvalues").asInt(),
+                            out.get(i).diagnostics().negativeEigenvaluesClamped(),
+                            tag);
                 }
                 if (c.has("fx_test_inf")) {
                     LinearizedPrediction inf = gd.predict(Double.POSITIVE_INFINITY, f0, g0, ktd.ntk());
@@ -64,27 +70,38 @@ class NtrefFixturesTest {
                 } else {
                     assertTrue(indefinite && c.get("negative_eigenvalues").asInt() > 0, tag);
                     // indefinite NTK (smallest eigenvalue below -lambda): no Cholesky, whatever the jitter
-                    assertThrows(IllPosedProblemException.class, () -> gd.predict(Double.POSITIVE_INFINITY, f0, g0, ktd.ntk()), tag);
+                    assertThrows(
+                            IllPosedProblemException.class,
+                            () -> gd.predict(Double.POSITIVE_INFINITY, f0, g0, ktd.ntk()),
+                            tag);
                 }
             }
         }
 
         for (JsonNode c : f.get("ensemble")) {
             Get get = Get.parse(c.get("get").asText());
-            double t = c.get("t").isNull() ? Double.POSITIVE_INFINITY : c.get("t").asDouble();
+            double t =
+                    c.get("t").isNull() ? Double.POSITIVE_INFINITY : c.get("t").asDouble();
             String tag = name + " ensemble " + get + " diag_reg=" + c.get("diag_reg") + " t=" + t;
-            try (GradientDescentEnsemble e = GradientDescentEnsemble.fit(kdd, y, c.get("learning_rate").asDouble(), reg(c), JitterPolicy.defaults())) {
+            try (GradientDescentEnsemble e = GradientDescentEnsemble.fit(
+                    kdd, y, c.get("learning_rate").asDouble(), reg(c), JitterPolicy.defaults())) {
                 Posterior test = e.predict(get, t, ktd, ktt, CovarianceMode.FULL);
                 close(tag + " test mean", test.mean(), matrix(c.get("test_mean")));
                 close(tag + " test cov", test.covariance(), matrix(c.get("test_cov")));
-                double[] var = e.predict(get, t, ktd, null, CovarianceMode.DIAGONAL).variances();
-                assertTrue(relErr(var, PredictVectors.diagonal(matrix(c.get("test_cov")))) <= TOL, tag + " test variances");
+                double[] var =
+                        e.predict(get, t, ktd, null, CovarianceMode.DIAGONAL).variances();
+                assertTrue(
+                        relErr(var, PredictVectors.diagonal(matrix(c.get("test_cov")))) <= TOL,
+                        tag + " test variances");
                 Posterior train = e.predict(get, t, null, null, CovarianceMode.FULL);
                 close(tag + " train mean", train.mean(), matrix(c.get("train_mean")));
                 close(tag + " train cov", train.covariance(), matrix(c.get("train_cov")));
                 if (t != Double.POSITIVE_INFINITY) {
-                    double[] tv = e.predict(get, t, null, null, CovarianceMode.DIAGONAL).variances();
-                    assertTrue(relErr(tv, PredictVectors.diagonal(matrix(c.get("train_cov")))) <= TOL, tag + " train variances");
+                    double[] tv = e.predict(get, t, null, null, CovarianceMode.DIAGONAL)
+                            .variances();
+                    assertTrue(
+                            relErr(tv, PredictVectors.diagonal(matrix(c.get("train_cov")))) <= TOL,
+                            tag + " train variances");
                 }
             }
         }
@@ -97,15 +114,25 @@ class NtrefFixturesTest {
                     Posterior p = gp.predict(get, ktd, ktt, CovarianceMode.FULL);
                     close(tag + " mean", p.mean(), matrix(c.get("mean")));
                     close(tag + " cov", p.covariance(), matrix(c.get("cov")));
-                    double[] var = gp.predict(get, ktd, ktt, CovarianceMode.DIAGONAL).variances();
+                    double[] var =
+                            gp.predict(get, ktd, ktt, CovarianceMode.DIAGONAL).variances();
                     assertTrue(relErr(var, PredictVectors.diagonal(matrix(c.get("cov")))) <= TOL, tag + " variances");
                 }
             }
             JsonNode m = f.get("max_learning_rate");
             int size = y.rows() * y.cols();
-            assertEquals(m.get("default").asDouble(), GradientDescentMse.maxLearningRate(kdd.ntk(), 0, 0), TOL * m.get("default").asDouble());
-            assertEquals(m.get("y_train_size").asDouble(), GradientDescentMse.maxLearningRate(kdd.ntk(), size, 0), TOL * m.get("y_train_size").asDouble());
-            assertEquals(m.get("momentum_0_5").asDouble(), GradientDescentMse.maxLearningRate(kdd.ntk(), size, 0.5), TOL * m.get("momentum_0_5").asDouble());
+            assertEquals(
+                    m.get("default").asDouble(),
+                    GradientDescentMse.maxLearningRate(kdd.ntk(), 0, 0),
+                    TOL * m.get("default").asDouble());
+            assertEquals(
+                    m.get("y_train_size").asDouble(),
+                    GradientDescentMse.maxLearningRate(kdd.ntk(), size, 0),
+                    TOL * m.get("y_train_size").asDouble());
+            assertEquals(
+                    m.get("momentum_0_5").asDouble(),
+                    GradientDescentMse.maxLearningRate(kdd.ntk(), size, 0.5),
+                    TOL * m.get("momentum_0_5").asDouble());
         }
     }
 }

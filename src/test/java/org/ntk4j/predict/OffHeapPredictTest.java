@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.device.Device;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelOptions;
@@ -21,7 +21,7 @@ import org.ntk4j.operator.DenseKernelOperator;
  */
 class OffHeapPredictTest {
     static final Architecture ARCH = ArchParser.parse(
-        "Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(512,W_std=1.5,b_std=0.1)->Erf->Dense(2,W_std=1.5,b_std=0.1)");
+            "Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(512,W_std=1.5,b_std=0.1)->Erf->Dense(2,W_std=1.5,b_std=0.1)");
 
     private static Matrix random(long seed, int n, int d) {
         Random r = new Random(seed);
@@ -31,13 +31,18 @@ class OffHeapPredictTest {
     }
 
     private static void sameBits(Matrix a, Matrix b, String what) {
-        if (a == null || b == null) { assertEquals(a == null, b == null, what); return; }
+        if (a == null || b == null) {
+            assertEquals(a == null, b == null, what);
+            return;
+        }
         assertEquals(a.rows(), b.rows(), what);
         assertEquals(a.cols(), b.cols(), what);
         for (int j = 0; j < a.cols(); j++)
             for (int i = 0; i < a.rows(); i++)
-                assertEquals(Double.doubleToRawLongBits(a.get(i, j)), Double.doubleToRawLongBits(b.get(i, j)),
-                    what + " (" + i + ", " + j + "): " + a.get(i, j) + " vs " + b.get(i, j));
+                assertEquals(
+                        Double.doubleToRawLongBits(a.get(i, j)),
+                        Double.doubleToRawLongBits(b.get(i, j)),
+                        what + " (" + i + ", " + j + "): " + a.get(i, j) + " vs " + b.get(i, j));
     }
 
     @Test
@@ -47,8 +52,14 @@ class OffHeapPredictTest {
             for (DType t : DType.values())
                 for (Get get : Get.values())
                     for (CovarianceMode mode : CovarianceMode.values()) {
-                        PredictOptions o = PredictOptions.defaults().withRegularization(reg).withCovariance(mode)
-                            .withKernelOptions(KernelOptions.defaults().withDtype(t).withDevice(Device.CPU).withTileSize(16).withThreads(2));
+                        PredictOptions o = PredictOptions.defaults()
+                                .withRegularization(reg)
+                                .withCovariance(mode)
+                                .withKernelOptions(KernelOptions.defaults()
+                                        .withDtype(t)
+                                        .withDevice(Device.CPU)
+                                        .withTileSize(16)
+                                        .withThreads(2));
                         String what = get + " " + mode + " " + t + " reg=" + reg;
                         for (Matrix test : new Matrix[] {xt, null}) {
                             Posterior heap = Predict.gpInference(ARCH, x, y, test, get, o.withReturnKernels(true));
@@ -61,9 +72,20 @@ class OffHeapPredictTest {
                             assertEquals(hv == null, ov == null, what);
                             if (hv != null)
                                 for (int i = 0; i < hv.length; i++)
-                                    assertEquals(Double.doubleToRawLongBits(hv[i]), Double.doubleToRawLongBits(ov[i]), what + " var " + i);
-                            assertEquals(heap.diagnostics().lambda(), off.diagnostics().lambda(), 0.0, what);
-                            assertEquals(heap.diagnostics().conditionEstimate(), off.diagnostics().conditionEstimate(), 0.0, what);
+                                    assertEquals(
+                                            Double.doubleToRawLongBits(hv[i]),
+                                            Double.doubleToRawLongBits(ov[i]),
+                                            what + " var " + i);
+                            assertEquals(
+                                    heap.diagnostics().lambda(),
+                                    off.diagnostics().lambda(),
+                                    0.0,
+                                    what);
+                            assertEquals(
+                                    heap.diagnostics().conditionEstimate(),
+                                    off.diagnostics().conditionEstimate(),
+                                    0.0,
+                                    what);
                         }
                     }
     }
@@ -82,9 +104,11 @@ class OffHeapPredictTest {
         Kernels dd = kf.compute(x, null, ko), td = kf.compute(xt, x, ko), tt = kf.compute(xt, null, ko);
         Get[] sequence = {Get.NTK, Get.NNGP, Get.NTK, Get.NTKGP, Get.NNGP};
         try (GpInference heap = GpInference.fit(dd, y, reg, null);
-             GpInference owned = GpInference.fit(DenseKernelOperator.compute(ARCH, x, ko, true, true), y, reg, null)) {
+                GpInference owned =
+                        GpInference.fit(DenseKernelOperator.compute(ARCH, x, ko, true, true), y, reg, null)) {
             for (Get get : sequence) {
-                Posterior a = heap.predict(get, td, tt, CovarianceMode.DIAGONAL), b = owned.predict(get, td, tt, CovarianceMode.DIAGONAL);
+                Posterior a = heap.predict(get, td, tt, CovarianceMode.DIAGONAL),
+                        b = owned.predict(get, td, tt, CovarianceMode.DIAGONAL);
                 sameBits(a.mean(), b.mean(), get + " mean");
                 sameBits(Matrix.column(a.variances()), Matrix.column(b.variances()), get + " variances");
             }

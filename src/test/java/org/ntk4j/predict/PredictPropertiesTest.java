@@ -33,12 +33,16 @@ class PredictPropertiesTest {
         // docs/soft-optimization.md (E35): Var_NTKGP − Var_ens ≥ 0 when Θ − K ⪰ 0 (NTK parameterization)
         for (double dr : new double[] {0, 1e-4, 1e-2, 1}) {
             try (GpInference gp = GpInference.fit(KDD, Y, Regularization.relative(dr), JitterPolicy.defaults())) {
-                double[] ens = gp.predict(Get.NTK, KTD, KTT, CovarianceMode.DIAGONAL).variances();
-                double[] ntkgp = gp.predict(Get.NTKGP, KTD, KTT, CovarianceMode.DIAGONAL).variances();
+                double[] ens =
+                        gp.predict(Get.NTK, KTD, KTT, CovarianceMode.DIAGONAL).variances();
+                double[] ntkgp =
+                        gp.predict(Get.NTKGP, KTD, KTT, CovarianceMode.DIAGONAL).variances();
                 double scale = 0;
                 for (double v : ntkgp) scale = Math.max(scale, v);
                 for (int i = 0; i < ens.length; i++)
-                    assertTrue(ntkgp[i] >= ens[i] - 1e-12 * scale, "diag_reg " + dr + " point " + i + ": " + ntkgp[i] + " < " + ens[i]);
+                    assertTrue(
+                            ntkgp[i] >= ens[i] - 1e-12 * scale,
+                            "diag_reg " + dr + " point " + i + ": " + ntkgp[i] + " < " + ens[i]);
                 // and it is strictly larger somewhere: the test is not vacuous
                 boolean strict = false;
                 for (int i = 0; i < ens.length; i++) strict |= ntkgp[i] > ens[i] + 1e-6 * scale;
@@ -53,7 +57,8 @@ class PredictPropertiesTest {
         try (GradientDescentEnsemble e = GradientDescentEnsemble.fit(KDD, Y, 1.0, reg, JitterPolicy.defaults())) {
             for (Get get : new Get[] {Get.NNGP, Get.NTK}) {
                 Posterior inf = e.predict(get, Double.POSITIVE_INFINITY, KTD, KTT, CovarianceMode.FULL);
-                List<Posterior> ps = e.predict(get, new double[] {1, 10, 100, 1e3, 1e4, 1e5, 1e12}, KTD, KTT, CovarianceMode.FULL);
+                List<Posterior> ps =
+                        e.predict(get, new double[] {1, 10, 100, 1e3, 1e4, 1e5, 1e12}, KTD, KTT, CovarianceMode.FULL);
                 double prev = Double.POSITIVE_INFINITY;
                 for (Posterior p : ps) {
                     double d = relErr(p.mean(), inf.mean()) + relErr(p.covariance(), inf.covariance());
@@ -61,7 +66,9 @@ class PredictPropertiesTest {
                     prev = d;
                 }
                 Posterior big = ps.get(ps.size() - 1);
-                assertTrue(relErr(big.mean(), inf.mean()) < 1e-9, get + " mean at t=1e12 vs Cholesky: " + relErr(big.mean(), inf.mean()));
+                assertTrue(
+                        relErr(big.mean(), inf.mean()) < 1e-9,
+                        get + " mean at t=1e12 vs Cholesky: " + relErr(big.mean(), inf.mean()));
                 assertTrue(relErr(big.covariance(), inf.covariance()) < 1e-9, get + " cov at t=1e12 vs Cholesky");
             }
         }
@@ -79,12 +86,15 @@ class PredictPropertiesTest {
         // linearity in (f0, g0): averaging the predictions from ±f0 gives the f0 = 0 (infinite-width mean) prediction
         Matrix f0 = matrix(F.get("fx_train_0")), g0 = matrix(F.get("fx_test_0"));
         Matrix mf0 = negate(f0), mg0 = negate(g0);
-        try (GradientDescentMse gd = GradientDescentMse.fit(KDD.ntk(), Y, 1.0, Regularization.relative(1e-3), JitterPolicy.defaults())) {
+        try (GradientDescentMse gd =
+                GradientDescentMse.fit(KDD.ntk(), Y, 1.0, Regularization.relative(1e-3), JitterPolicy.defaults())) {
             for (double t : new double[] {0.5, 7, Double.POSITIVE_INFINITY}) {
-                Matrix a = gd.predict(t, f0, g0, KTD.ntk()).test(), b = gd.predict(t, mf0, mg0, KTD.ntk()).test();
+                Matrix a = gd.predict(t, f0, g0, KTD.ntk()).test(),
+                        b = gd.predict(t, mf0, mg0, KTD.ntk()).test();
                 Matrix zero = gd.predict(t, null, null, KTD.ntk()).test();
                 double[] avg = new double[a.rows() * a.cols()];
-                for (int j = 0; j < a.cols(); j++) for (int i = 0; i < a.rows(); i++) avg[i + j * a.rows()] = 0.5 * (a.get(i, j) + b.get(i, j));
+                for (int j = 0; j < a.cols(); j++)
+                    for (int i = 0; i < a.rows(); i++) avg[i + j * a.rows()] = 0.5 * (a.get(i, j) + b.get(i, j));
                 assertTrue(relErr(Matrix.wrapColumnMajor(a.rows(), a.cols(), avg), zero) < 1e-13, "t=" + t);
             }
         }
@@ -96,18 +106,26 @@ class PredictPropertiesTest {
         Matrix ydup = duplicateRow(Y, 3);
         Kernels tdDup = duplicateColumn(KTD, 3);
         try (GpInference gp = GpInference.fit(dup, ydup, Regularization.NONE, JitterPolicy.defaults())) {
-            IllPosedProblemException e = assertThrows(IllPosedProblemException.class, () -> gp.predict(Get.NNGP, tdDup, KTT, CovarianceMode.DIAGONAL));
+            IllPosedProblemException e = assertThrows(
+                    IllPosedProblemException.class, () -> gp.predict(Get.NNGP, tdDup, KTT, CovarianceMode.DIAGONAL));
             assertTrue(e.getMessage().contains("3") && e.getMessage().contains("diagReg"), e.getMessage());
-            assertThrows(IllPosedProblemException.class, () -> gp.predict(Get.NTK, tdDup, KTT, CovarianceMode.DIAGONAL));
+            assertThrows(
+                    IllPosedProblemException.class, () -> gp.predict(Get.NTK, tdDup, KTT, CovarianceMode.DIAGONAL));
         }
-        try (GradientDescentMse gd = GradientDescentMse.fit(dup.ntk(), ydup, 1, Regularization.NONE, JitterPolicy.defaults())) {
-            assertThrows(IllPosedProblemException.class, () -> gd.predict(Double.POSITIVE_INFINITY, null, null, tdDup.ntk()));
+        try (GradientDescentMse gd =
+                GradientDescentMse.fit(dup.ntk(), ydup, 1, Regularization.NONE, JitterPolicy.defaults())) {
+            assertThrows(
+                    IllPosedProblemException.class,
+                    () -> gd.predict(Double.POSITIVE_INFINITY, null, null, tdDup.ntk()));
             // a finite time is fine (the duplicate direction has eigenvalue ~0 and uses the limit τ/N)
             Matrix out = gd.predict(10, null, null, tdDup.ntk()).test();
             assertEquals(-1, out.firstNonFinite());
         }
-        try (GradientDescentEnsemble e = GradientDescentEnsemble.fit(dup, ydup, 1, Regularization.NONE, JitterPolicy.defaults())) {
-            assertThrows(IllPosedProblemException.class, () -> e.predict(Get.NTK, Double.POSITIVE_INFINITY, tdDup, KTT, CovarianceMode.FULL));
+        try (GradientDescentEnsemble e =
+                GradientDescentEnsemble.fit(dup, ydup, 1, Regularization.NONE, JitterPolicy.defaults())) {
+            assertThrows(
+                    IllPosedProblemException.class,
+                    () -> e.predict(Get.NTK, Double.POSITIVE_INFINITY, tdDup, KTT, CovarianceMode.FULL));
             Posterior p = e.predict(Get.NTK, 10, tdDup, KTT, CovarianceMode.FULL);
             assertEquals(-1, p.mean().firstNonFinite());
             assertEquals(-1, p.covariance().firstNonFinite());
@@ -129,11 +147,12 @@ class PredictPropertiesTest {
         double[][] x = new double[n + m][d];
         for (double[] row : x) for (int k = 0; k < d; k++) row[k] = r.nextGaussian();
         double[][] k = new double[n + m][n + m];
-        for (int i = 0; i < n + m; i++) for (int j = 0; j < n + m; j++) {
-            double s = 0;
-            for (int c = 0; c < d; c++) s += x[i][c] * x[j][c];
-            k[i][j] = s / d + 0.01;
-        }
+        for (int i = 0; i < n + m; i++)
+            for (int j = 0; j < n + m; j++) {
+                double s = 0;
+                for (int c = 0; c < d; c++) s += x[i][c] * x[j][c];
+                k[i][j] = s / d + 0.01;
+            }
         Matrix kdd = block(k, 0, n, 0, n), ktd = block(k, n, m, 0, n), ktt = block(k, n, m, n, m);
         Kernels train = new Kernels(kdd, null, PredictVectors.diagonal(kdd), null);
         Kernels test = new Kernels(ktd, null, PredictVectors.diagonal(ktt), null);
@@ -154,7 +173,9 @@ class PredictPropertiesTest {
         }
         // without jitter the same problem is a clear error, not NaN
         try (GpInference gp = GpInference.fit(train, y, Regularization.NONE, JitterPolicy.none())) {
-            assertThrows(IllPosedProblemException.class, () -> gp.predict(Get.NNGP, test, testTest, CovarianceMode.DIAGONAL));
+            assertThrows(
+                    IllPosedProblemException.class,
+                    () -> gp.predict(Get.NNGP, test, testTest, CovarianceMode.DIAGONAL));
         }
     }
 
@@ -211,7 +232,11 @@ class PredictPropertiesTest {
         return Matrix.of(b);
     }
 
-    private static int[] range(int n) { int[] r = new int[n]; for (int i = 0; i < n; i++) r[i] = i; return r; }
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
+    }
 
     static Kernels duplicate(Kernels k, int dup) {
         int[] idx = withDuplicate(k.nngp().rows(), dup);
@@ -219,7 +244,9 @@ class PredictPropertiesTest {
         return new Kernels(nngp, pick(k.ntk(), idx, idx), PredictVectors.diagonal(nngp), null);
     }
 
-    static Matrix duplicateRow(Matrix y, int dup) { return pick(y, withDuplicate(y.rows(), dup), range(y.cols())); }
+    static Matrix duplicateRow(Matrix y, int dup) {
+        return pick(y, withDuplicate(y.rows(), dup), range(y.cols()));
+    }
 
     static Kernels duplicateColumn(Kernels k, int dup) {
         int[] rows = range(k.nngp().rows()), cols = withDuplicate(k.nngp().cols(), dup);

@@ -16,7 +16,7 @@ import org.ntk4j.linalg.Matrix;
 final class PredictVectors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PredictVectors() { }
+    private PredictVectors() {}
 
     static JsonNode load(String resource) {
         try (InputStream in = PredictVectors.class.getResourceAsStream(resource)) {
@@ -27,12 +27,15 @@ final class PredictVectors {
         }
     }
 
-    static JsonNode ntPredict() { return load("/nt-vectors.json").get("predict"); }
+    static JsonNode ntPredict() {
+        return load("/nt-vectors.json").get("predict");
+    }
 
     static Matrix matrix(JsonNode a) {
         int r = a.size(), c = r == 0 ? 0 : a.get(0).size();
         double[][] d = new double[r][c];
-        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) d[i][j] = num(a.get(i).get(j));
+        for (int i = 0; i < r; i++)
+            for (int j = 0; j < c; j++) d[i][j] = num(a.get(i).get(j));
         return Matrix.of(d);
     }
 
@@ -43,9 +46,13 @@ final class PredictVectors {
     }
 
     /** Element i of a 3-D array as a matrix. */
-    static Matrix slice(JsonNode a, int i) { return matrix(a.get(i)); }
+    static Matrix slice(JsonNode a, int i) {
+        return matrix(a.get(i));
+    }
 
-    private static double num(JsonNode x) { return x.isNull() ? Double.NaN : x.asDouble(); }
+    private static double num(JsonNode x) {
+        return x.isNull() ? Double.NaN : x.asDouble();
+    }
 
     static double[] diagonal(Matrix m) {
         double[] d = new double[m.rows()];
@@ -68,7 +75,11 @@ final class PredictVectors {
     }
 
     /** max|a − e| / max|e| (absolute when e is all zero). */
-    static double relErr(Matrix a, Matrix e) { return org.ntk4j.testing.Compare.relErr(a, e); }
+    static double relErr(Matrix a, Matrix e) {
+        return org.ntk4j.testing.Compare.relErr(a, e);
+    }
 
-    static double relErr(double[] a, double[] e) { return relErr(Matrix.column(a), Matrix.column(e)); }
+    static double relErr(double[] a, double[] e) {
+        return relErr(Matrix.column(a), Matrix.column(e));
+    }
 }

@@ -17,9 +17,10 @@ class BadInputTest {
         assertTrue(e.getMessage().startsWith(argument + ": "), e.getMessage());
     }
 
-    @Test void prior() {
+    @Test
+    void prior() {
         names("prior", () -> Prior.of(new double[] {0.5, 0.6, -0.1}));
-        names("prior", () -> Prior.of(new double[] {0.5, 0.6, 0.1}));   // not normalized
+        names("prior", () -> Prior.of(new double[] {0.5, 0.6, 0.1})); // not normalized
         names("prior", () -> Prior.normalize(new double[] {0, 0, 0}));
         names("prior", () -> Prior.normalize(new double[] {1, Double.NaN}));
         names("prior", () -> Prior.normalize(new double[] {1, -1e-3}));
@@ -28,7 +29,8 @@ class BadInputTest {
         assertEquals(0.25, Prior.normalize(new double[] {1, 3}).weight(0), 1e-16);
     }
 
-    @Test void utilityAndLengths() {
+    @Test
+    void utilityAndLengths() {
         names("utility", () -> Maximin.solve(G, new double[] {1, Double.NaN, 3}, 0.1));
         names("utility", () -> Maximin.solve(G, new double[] {1, 2}, 0.1));
         names("utility", () -> Quantilizer.of(G, new double[] {1, Double.POSITIVE_INFINITY, 3}, 0.5));
@@ -40,7 +42,8 @@ class BadInputTest {
         names("p", () -> Maximin.guaranteedValue(G, U, new double[] {1, 0}, 0.1));
     }
 
-    @Test void epsilonAndQ() {
+    @Test
+    void epsilonAndQ() {
         names("epsilon", () -> Maximin.solve(G, U, -0.1));
         names("epsilon", () -> Maximin.solve(G, U, Double.NaN));
         names("epsilon", () -> LowerBandMaximin.solve(G, U, new double[3], 1, -1));
@@ -51,7 +54,8 @@ class BadInputTest {
         names("q", () -> Quantilizer.of(G, U, Double.NaN));
     }
 
-    @Test void epsilonEstimation() {
+    @Test
+    void epsilonEstimation() {
         names("range", () -> EpsilonBound.hoeffding(U, new double[] {1, 2, 5}, 1, 0.05)); // |3 − 5| > R
         names("range", () -> EpsilonBound.hoeffding(U, U, 0, 0.05));
         names("delta", () -> EpsilonBound.hoeffding(U, U, 1, 0));

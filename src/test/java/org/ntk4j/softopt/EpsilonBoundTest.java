@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** (E16) and the posterior-quantile alternative (§7 step 3). */
 class EpsilonBoundTest {
 
-    @Test void hoeffdingFormula() {
+    @Test
+    void hoeffdingFormula() {
         double[] u = {0.5, 0.2, 0.9, 0.4};
         double[] h = {0.4, 0.5, 0.9, 0.6};
         EpsilonBound.Estimate e = EpsilonBound.hoeffding(u, h, 1.0, 0.05);
@@ -21,7 +22,8 @@ class EpsilonBoundTest {
     }
 
     /** The bound covers the true E_γ|U − V| in at least 1 − δ of repeated experiments. */
-    @Test void hoeffdingCoverage() {
+    @Test
+    void hoeffdingCoverage() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(21L);
         int reps = 4000, n = 30, miss = 0;
         // |U − V| is |Unif(−0.3, 0.3)| in half the cases and 0 otherwise: E_γ|U − V| = 0.5 · 0.15
@@ -38,7 +40,8 @@ class EpsilonBoundTest {
         assertTrue(miss <= reps * 0.05 + 4 * Math.sqrt(reps * 0.05 * 0.95), "misses " + miss + " of " + reps);
     }
 
-    @Test void posteriorQuantile() {
+    @Test
+    void posteriorQuantile() {
         Prior g = Prior.of(new double[] {0.5, 0.5});
         double[] mu = {0, 0};
         double[][] draws = new double[100][];

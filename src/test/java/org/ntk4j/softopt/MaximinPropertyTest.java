@@ -15,7 +15,8 @@ class MaximinPropertyTest {
         return r < 0.05 ? 0 : r < 0.15 ? 20 * rng.nextDouble() : 2 * rng.nextDouble() * rng.nextDouble();
     }
 
-    @Test void maximinValueEqualsLpOverAllDistributions() {
+    @Test
+    void maximinValueEqualsLpOverAllDistributions() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(4L);
         for (int k = 0; k < INSTANCES; k++) {
             Oracles.Instance in = Oracles.randomInstance(rng, 1 + rng.nextInt(25));
@@ -41,7 +42,8 @@ class MaximinPropertyTest {
         }
     }
 
-    @Test void thresholdSolvesE9AndWorstCaseSpendsEpsilon() {
+    @Test
+    void thresholdSolvesE9AndWorstCaseSpendsEpsilon() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(9L);
         for (int k = 0; k < INSTANCES; k++) {
             Oracles.Instance in = Oracles.randomInstance(rng, 1 + rng.nextInt(40));
@@ -80,7 +82,8 @@ class MaximinPropertyTest {
         }
     }
 
-    @Test void qStarIsMonotoneInEpsilonWithTheRightLimits() {
+    @Test
+    void qStarIsMonotoneInEpsilonWithTheRightLimits() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(7L);
         for (int k = 0; k < 200; k++) {
             Oracles.Instance in = Oracles.randomInstance(rng, 2 + rng.nextInt(30));
@@ -103,7 +106,8 @@ class MaximinPropertyTest {
         }
     }
 
-    @Test void innerMinimizationClosedFormE8() {
+    @Test
+    void innerMinimizationClosedFormE8() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(8L);
         for (int k = 0; k < 200; k++) {
             Oracles.Instance in = Oracles.randomInstance(rng, 1 + rng.nextInt(15));
@@ -111,18 +115,27 @@ class MaximinPropertyTest {
             double eps = randomEpsilon(rng);
             double[] p = new double[g.size()];
             double s = 0;
-            for (int i = 0; i < p.length; i++) { p[i] = g.weight(i) > 0 ? rng.nextDouble() : 0; s += p[i]; }
+            for (int i = 0; i < p.length; i++) {
+                p[i] = g.weight(i) > 0 ? rng.nextDouble() : 0;
+                s += p[i];
+            }
             if (s == 0) continue;
             for (int i = 0; i < p.length; i++) p[i] /= s;
-            assertEquals(Oracles.innerMin(g.weights(), in.utility(), p, eps),
-                Maximin.guaranteedValue(g, in.utility(), p, eps), 1e-9, "instance " + k);
+            assertEquals(
+                    Oracles.innerMin(g.weights(), in.utility(), p, eps),
+                    Maximin.guaranteedValue(g, in.utility(), p, eps),
+                    1e-9,
+                    "instance " + k);
         }
         // mass outside supp γ: the adversary is unbounded
         Prior g = Prior.of(new double[] {0.5, 0.5, 0});
-        assertEquals(Double.NEGATIVE_INFINITY, Maximin.guaranteedValue(g, new double[] {1, 2, 3}, new double[] {0, 0.5, 0.5}, 0.1));
+        assertEquals(
+                Double.NEGATIVE_INFINITY,
+                Maximin.guaranteedValue(g, new double[] {1, 2, 3}, new double[] {0, 0.5, 0.5}, 0.1));
     }
 
-    @Test void lowerBandEqualsLpAndIsARescaledSubset() {
+    @Test
+    void lowerBandEqualsLpAndIsARescaledSubset() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(12L);
         int cut = 0;
         for (int k = 0; k < INSTANCES; k++) {
@@ -147,20 +160,26 @@ class MaximinPropertyTest {
             double minSupported = Double.POSITIVE_INFINITY;
             for (int i = 0; i < u.length; i++) if (p.probability(i) > 0) minSupported = Math.min(minSupported, u[i]);
             for (int i = 0; i < u.length; i++)
-                if (g.weight(i) > 0 && p.probability(i) == 0 && u[i] > minSupported) { cut++; break; }
+                if (g.weight(i) > 0 && p.probability(i) == 0 && u[i] > minSupported) {
+                    cut++;
+                    break;
+                }
         }
         assertTrue(cut > 10, "the random instances should exercise the top cut-off, got " + cut);
     }
 
-    @Test void b1NeverCutsOffTheTop() {
+    @Test
+    void b1NeverCutsOffTheTop() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(13L);
         for (int k = 0; k < INSTANCES; k++) {
             Oracles.Instance in = Oracles.randomInstance(rng, 1 + rng.nextInt(30));
             SoftPolicy p = Maximin.solve(in.gamma(), in.utility(), randomEpsilon(rng));
             double minSupported = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < p.size(); i++) if (p.probability(i) > 0) minSupported = Math.min(minSupported, in.utility()[i]);
             for (int i = 0; i < p.size(); i++)
-                if (in.prior()[i] > 0 && in.utility()[i] >= minSupported) assertTrue(p.probability(i) > 0, "instance " + k);
+                if (p.probability(i) > 0) minSupported = Math.min(minSupported, in.utility()[i]);
+            for (int i = 0; i < p.size(); i++)
+                if (in.prior()[i] > 0 && in.utility()[i] >= minSupported)
+                    assertTrue(p.probability(i) > 0, "instance " + k);
         }
     }
 }

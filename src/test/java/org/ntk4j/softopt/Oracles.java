@@ -45,13 +45,19 @@ final class Oracles {
         double[] sum = new double[n + 1];
         for (int i = 0; i < n; i++) {
             double[] c = new double[n + 1];
-            c[i] = 1; c[n] = -g[i];
+            c[i] = 1;
+            c[n] = -g[i];
             cs.add(new LinearConstraint(c, Relationship.LEQ, 0));
             sum[i] = 1;
         }
         cs.add(new LinearConstraint(sum, Relationship.EQ, 1));
-        PointValuePair r = new SimplexSolver(1e-9, 10, 1e-14).optimize(new MaxIter(100000), new LinearObjectiveFunction(obj, 0),
-            new LinearConstraintSet(cs), GoalType.MAXIMIZE, new NonNegativeConstraint(true));
+        PointValuePair r = new SimplexSolver(1e-9, 10, 1e-14)
+                .optimize(
+                        new MaxIter(100000),
+                        new LinearObjectiveFunction(obj, 0),
+                        new LinearConstraintSet(cs),
+                        GoalType.MAXIMIZE,
+                        new NonNegativeConstraint(true));
         return r.getValue();
     }
 
@@ -65,13 +71,20 @@ final class Oracles {
         double[] budget = new double[2 * n];
         double base = 0;
         for (int i = 0; i < n; i++) {
-            obj[i] = p[i]; obj[n + i] = -p[i];
-            budget[i] = g[i]; budget[n + i] = g[i];
+            obj[i] = p[i];
+            obj[n + i] = -p[i];
+            budget[i] = g[i];
+            budget[n + i] = g[i];
             base += p[i] * u[i];
         }
         List<LinearConstraint> cs = List.of(new LinearConstraint(budget, Relationship.LEQ, eps));
-        PointValuePair r = new SimplexSolver(1e-9, 10, 1e-14).optimize(new MaxIter(100000), new LinearObjectiveFunction(obj, 0),
-            new LinearConstraintSet(cs), GoalType.MAXIMIZE, new NonNegativeConstraint(true));
+        PointValuePair r = new SimplexSolver(1e-9, 10, 1e-14)
+                .optimize(
+                        new MaxIter(100000),
+                        new LinearObjectiveFunction(obj, 0),
+                        new LinearConstraintSet(cs),
+                        GoalType.MAXIMIZE,
+                        new NonNegativeConstraint(true));
         return base - r.getValue();
     }
 
@@ -87,13 +100,21 @@ final class Oracles {
             sum[i] = 1;
         }
         cs.add(new LinearConstraint(sum, Relationship.EQ, 1));
-        return new SimplexSolver(1e-9, 10, 1e-14).optimize(new MaxIter(100000), new LinearObjectiveFunction(u, 0),
-            new LinearConstraintSet(cs), GoalType.MAXIMIZE, new NonNegativeConstraint(true)).getValue();
+        return new SimplexSolver(1e-9, 10, 1e-14)
+                .optimize(
+                        new MaxIter(100000),
+                        new LinearObjectiveFunction(u, 0),
+                        new LinearConstraintSet(cs),
+                        GoalType.MAXIMIZE,
+                        new NonNegativeConstraint(true))
+                .getValue();
     }
 
     /** A random instance: n policies, prior with some zeros, utilities continuous or with ties. */
     record Instance(double[] prior, double[] utility) {
-        Prior gamma() { return Prior.normalize(prior); }
+        Prior gamma() {
+            return Prior.normalize(prior);
+        }
     }
 
     static Instance randomInstance(UniformRandomProvider rng, int n) {

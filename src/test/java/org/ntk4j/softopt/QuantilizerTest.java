@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** Claims 1–3 of docs/soft-optimization.md §8 and Taylor's optimality (E4), on random instances. */
 class QuantilizerTest {
 
-    @Test void matchesE1LiterallyAndIsCappedByGammaOverQ() {
+    @Test
+    void matchesE1LiterallyAndIsCappedByGammaOverQ() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(1L);
         for (int k = 0; k < 500; k++) {
             Oracles.Instance in = Oracles.randomInstance(rng, 1 + rng.nextInt(30));
@@ -17,7 +18,8 @@ class QuantilizerTest {
             double q = rng.nextDouble() < 0.1 ? 1.0 : Math.max(1e-6, rng.nextDouble());
             SoftPolicy qq = Quantilizer.of(g, in.utility(), q);
             String ctx = "instance " + k + " q=" + q;
-            assertArrayEquals(Oracles.quantilizerBruteForce(g.weights(), in.utility(), q), qq.probabilities(), 1e-12, ctx);
+            assertArrayEquals(
+                    Oracles.quantilizerBruteForce(g.weights(), in.utility(), q), qq.probabilities(), 1e-12, ctx);
             double sum = 0;
             for (int i = 0; i < g.size(); i++) {
                 assertTrue(qq.probability(i) <= g.weight(i) / q * (1 + 1e-12), ctx);
@@ -36,7 +38,8 @@ class QuantilizerTest {
         }
     }
 
-    @Test void limits() {
+    @Test
+    void limits() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(2L);
         for (int k = 0; k < 200; k++) {
             Oracles.Instance in = Oracles.randomInstance(rng, 1 + rng.nextInt(20));
@@ -54,13 +57,16 @@ class QuantilizerTest {
         }
     }
 
-    @Test void boundaryTieClassGetsResidualMassInProportionToGamma() {
+    @Test
+    void boundaryTieClassGetsResidualMassInProportionToGamma() {
         Prior g = Prior.of(new double[] {0.1, 0.2, 0.3, 0.15, 0.25});
         double[] u = {5, 3, 3, 3, 1};
         // A = 0.1 for the tie class {1,2,3} (mass 0.65); q = 0.4 leaves residual 0.3 split 2:3:1.5
         SoftPolicy qq = Quantilizer.of(g, u, 0.4);
-        assertArrayEquals(new double[] {0.25, 0.3 / 0.4 * 0.2 / 0.65, 0.3 / 0.4 * 0.3 / 0.65, 0.3 / 0.4 * 0.15 / 0.65, 0},
-            qq.probabilities(), 1e-15);
+        assertArrayEquals(
+                new double[] {0.25, 0.3 / 0.4 * 0.2 / 0.65, 0.3 / 0.4 * 0.3 / 0.65, 0.3 / 0.4 * 0.15 / 0.65, 0},
+                qq.probabilities(),
+                1e-15);
         assertEquals(3.0, qq.threshold());
         assertEquals(0.3 / 0.65, qq.boundaryAcceptance(), 1e-15);
         assertEquals(4, qq.supportSize());

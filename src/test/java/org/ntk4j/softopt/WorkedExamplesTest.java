@@ -12,7 +12,8 @@ class WorkedExamplesTest {
     static final double[] U1 = {0, 1, 2, 3, 4, 5, 6, 10};
     static final double[] G1 = {0.10, 0.20, 0.25, 0.20, 0.12, 0.08, 0.04, 0.01};
 
-    @Test void example1Maximin() {
+    @Test
+    void example1Maximin() {
         Prior g = Prior.of(G1);
         SoftPolicy p = Maximin.solve(g, U1, 0.30);
         assertEquals(3.68, p.threshold(), 1e-12);
@@ -36,7 +37,8 @@ class WorkedExamplesTest {
         assertEquals(3.68, Oracles.b1MaximinValue(G1, U1, 0.30), 1e-9);
     }
 
-    @Test void example1Table() {
+    @Test
+    void example1Table() {
         Prior g = Prior.of(G1);
         double[] q = {0.01, 0.05, 0.13, 0.25, 0.45, 0.70, 0.90, 1.00};
         double[] mean = {10.0000, 6.8000, 5.6923, 4.8800, 4.0444, 3.3143, 2.8000, 2.5200};
@@ -52,7 +54,8 @@ class WorkedExamplesTest {
         }
     }
 
-    @Test void example1TieCase() {
+    @Test
+    void example1TieCase() {
         Prior g = Prior.of(G1);
         double eps = 0.22; // = S(U; 4)
         SoftPolicy p = Maximin.solve(g, U1, eps);
@@ -68,7 +71,8 @@ class WorkedExamplesTest {
         assertEquals(0.5, q19.boundaryAcceptance(), 1e-12); // (0.19 − 0.13)/0.12
     }
 
-    @Test void example1LargeAndZeroEpsilon() {
+    @Test
+    void example1LargeAndZeroEpsilon() {
         Prior g = Prior.of(G1);
         SoftPolicy big = Maximin.solve(g, U1, 5);
         assertEquals(-2.48, big.threshold(), 1e-12);
@@ -81,7 +85,8 @@ class WorkedExamplesTest {
         assertEquals(1.0, zero.probability(7));
     }
 
-    @Test void example1SampleRule() {
+    @Test
+    void example1SampleRule() {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(20230101L);
         var draw = AliasMethodDiscreteSampler.of(rng, G1);
         int n = 200_000;
@@ -108,7 +113,11 @@ class WorkedExamplesTest {
         {0.100, 0.31086, 0.59623, 13, 39, 0.28428, 0.65201, 12, 39},
     };
 
-    static double[] ex2Mu() { double[] m = new double[40]; for (int i = 0; i < 40; i++) m[i] = i / 39.0; return m; }
+    static double[] ex2Mu() {
+        double[] m = new double[40];
+        for (int i = 0; i < 40; i++) m[i] = i / 39.0;
+        return m;
+    }
 
     static Prior ex2Prior() {
         double[] w = new double[40];
@@ -124,7 +133,8 @@ class WorkedExamplesTest {
         return s;
     }
 
-    @Test void example2Table() {
+    @Test
+    void example2Table() {
         Prior g = ex2Prior();
         double[] mu = ex2Mu(), sd = ex2Sigma(g);
         for (double[] row : EX2) {
@@ -141,7 +151,8 @@ class WorkedExamplesTest {
         }
     }
 
-    @Test void example2LpAtEps002() {
+    @Test
+    void example2LpAtEps002() {
         Prior g = ex2Prior();
         double[] mu = ex2Mu(), sd = ex2Sigma(g);
         SoftPolicy b2 = LowerBandMaximin.solve(g, mu, sd, 1.0, 0.02);
@@ -155,6 +166,9 @@ class WorkedExamplesTest {
 
     private static void assertSupport(SoftPolicy p, int lo, int hi) {
         for (int i = 0; i < p.size(); i++)
-            assertEquals(i >= lo && i <= hi, p.probability(i) > 0, "support should be [" + lo + ".." + hi + "], policy " + i);
+            assertEquals(
+                    i >= lo && i <= hi,
+                    p.probability(i) > 0,
+                    "support should be [" + lo + ".." + hi + "], policy " + i);
     }
 }

@@ -32,77 +32,123 @@ class PosteriorSolverTest {
 
     private static PosteriorRequest request(Get get, CovarianceMode mode) {
         Matrix[] dt = CgSolverTest.data(150, 12, 4, 5);
-        PredictOptions o = PredictOptions.defaults().withRegularization(REG).withCovariance(mode)
-            .withKernelOptions(KernelOptions.defaults().withDevice(Device.CPU));
-        return new PosteriorRequest(CgSolverTest.ARCH, dt[0], dt[1], dt[2], get, o, SolverOptions.defaults().withTolerance(1e-10).withRank(150));
+        PredictOptions o = PredictOptions.defaults()
+                .withRegularization(REG)
+                .withCovariance(mode)
+                .withKernelOptions(KernelOptions.defaults().withDevice(Device.CPU));
+        return new PosteriorRequest(
+                CgSolverTest.ARCH,
+                dt[0],
+                dt[1],
+                dt[2],
+                get,
+                o,
+                SolverOptions.defaults().withTolerance(1e-10).withRank(150));
     }
 
     private static double maxRelDiff(Matrix a, Matrix b) {
         double d = 0, s = 0;
         for (int i = 0; i < a.rows(); i++)
-            for (int j = 0; j < a.cols(); j++) { d = Math.max(d, Math.abs(a.get(i, j) - b.get(i, j))); s = Math.max(s, Math.abs(a.get(i, j))); }
+            for (int j = 0; j < a.cols(); j++) {
+                d = Math.max(d, Math.abs(a.get(i, j) - b.get(i, j)));
+                s = Math.max(s, Math.abs(a.get(i, j)));
+            }
         return d / s;
     }
 
-    @Test void theExactSolverOnAStreamedOperatorEqualsItsDensePath() {
+    @Test
+    void theExactSolverOnAStreamedOperatorEqualsItsDensePath() {
         for (Get get : Get.values())
             for (CovarianceMode mode : CovarianceMode.values()) {
                 PosteriorRequest r = request(get, mode);
-                Posterior reference = PosteriorSolver.of(SolverKind.EXACT).solve(r, "dense").posterior();
+                Posterior reference =
+                        PosteriorSolver.of(SolverKind.EXACT).solve(r, "dense").posterior();
                 Solved s;
-                try (KernelOperator op = StreamedKernelOperator.of(r.arch(), r.xTrain(), r.options().kernelOptions(), true, 0)) {
+                try (KernelOperator op = StreamedKernelOperator.of(
+                        r.arch(), r.xTrain(), r.options().kernelOptions(), true, 0)) {
                     s = PosteriorSolver.of(SolverKind.EXACT).solve(op, REG, r, "streamed");
                 }
                 assertEquals(SolverKind.EXACT, s.report().solver());
                 // measured: NNGP 7e-13, NTK/NTKGP 1.6e-8 (mean) and 2e-9 (variances): see the class comment
                 assertTrue(maxRelDiff(reference.mean(), s.posterior().mean()) < 1e-7, get + " " + mode);
-                if (mode == CovarianceMode.FULL) assertTrue(maxRelDiff(reference.covariance(), s.posterior().covariance()) < 1e-7, get + " " + mode);
+                if (mode == CovarianceMode.FULL)
+                    assertTrue(maxRelDiff(reference.covariance(), s.posterior().covariance()) < 1e-7, get + " " + mode);
                 if (mode == CovarianceMode.DIAGONAL)
-                    assertTrue(maxRelDiff(Matrix.column(reference.variances()), Matrix.column(s.posterior().variances())) < 1e-7, get + " " + mode);
+                    assertTrue(
+                            maxRelDiff(
+                                            Matrix.column(reference.variances()),
+                                            Matrix.column(s.posterior().variances()))
+                                    < 1e-7,
+                            get + " " + mode);
             }
     }
 
-    @Test void theDensePathEqualsPredictBitForBit() {
+    @Test
+    void theDensePathEqualsPredictBitForBit() {
         PosteriorRequest r = request(Get.NTK, CovarianceMode.DIAGONAL);
-        Posterior viaSolver = ScalablePredict.gpInference(r.withSolver(SolverKind.EXACT)).posterior();
+        Posterior viaSolver =
+                ScalablePredict.gpInference(r.withSolver(SolverKind.EXACT)).posterior();
         Posterior direct = Predict.gpInference(r.arch(), r.xTrain(), r.yTrain(), r.xTest(), r.get(), r.options());
         assertArrayEquals(direct.mean().toColumnMajor(), viaSolver.mean().toColumnMajor(), 0.0);
         assertArrayEquals(direct.variances(), viaSolver.variances(), 0.0);
     }
 
-    @Test void cgOnADenseOperatorConvergesToTheExactPosterior() {
+    @Test
+    void cgOnADenseOperatorConvergesToTheExactPosterior() {
         for (Get get : Get.values()) {
             PosteriorRequest r = request(get, CovarianceMode.DIAGONAL);
-            Posterior exact = PosteriorSolver.of(SolverKind.EXACT).solve(r, "exact").posterior();
+            Posterior exact =
+                    PosteriorSolver.of(SolverKind.EXACT).solve(r, "exact").posterior();
             Solved cg;
-            try (KernelOperator op = DenseKernelOperator.compute(r.arch(), r.xTrain(), r.options().kernelOptions(), true, true)) {
+            try (KernelOperator op = DenseKernelOperator.compute(
+                    r.arch(), r.xTrain(), r.options().kernelOptions(), true, true)) {
                 cg = PosteriorSolver.of(SolverKind.CG).solve(op, REG, r, "dense operator");
             }
             assertTrue(cg.report().converged(), cg.report().summary());
             assertEquals(0, cg.report().kernelPasses(), "a dense operator computes no kernel pass");
             assertTrue(maxRelDiff(exact.mean(), cg.posterior().mean()) < 1e-8, get.toString());
-            assertTrue(maxRelDiff(Matrix.column(exact.variances()), Matrix.column(cg.posterior().variances())) < 1e-7, get.toString());
+            assertTrue(
+                    maxRelDiff(
+                                    Matrix.column(exact.variances()),
+                                    Matrix.column(cg.posterior().variances()))
+                            < 1e-7,
+                    get.toString());
         }
     }
 
-    @Test void nystromWithEveryPointACenterOnADenseOperatorIsExact() {
+    @Test
+    void nystromWithEveryPointACenterOnADenseOperatorIsExact() {
         PosteriorRequest r = request(Get.NTKGP, CovarianceMode.DIAGONAL);
-        PosteriorRequest all = new PosteriorRequest(r.arch(), r.xTrain(), r.yTrain(), r.xTest(), r.get(), r.options(),
-            r.solver().withCenters(r.trainSize()));
+        PosteriorRequest all = new PosteriorRequest(
+                r.arch(),
+                r.xTrain(),
+                r.yTrain(),
+                r.xTest(),
+                r.get(),
+                r.options(),
+                r.solver().withCenters(r.trainSize()));
         Posterior exact = PosteriorSolver.of(SolverKind.EXACT).solve(r, "exact").posterior();
         Solved ny;
-        try (KernelOperator op = DenseKernelOperator.compute(r.arch(), r.xTrain(), r.options().kernelOptions(), true, true)) {
+        try (KernelOperator op =
+                DenseKernelOperator.compute(r.arch(), r.xTrain(), r.options().kernelOptions(), true, true)) {
             ny = PosteriorSolver.of(SolverKind.NYSTROM).solve(op, REG, all, "dense operator");
         }
         assertTrue(maxRelDiff(exact.mean(), ny.posterior().mean()) < 1e-8);
     }
 
-    @Test void autoIsNotASolver() {
+    @Test
+    void autoIsNotASolver() {
         assertThrows(IllegalArgumentException.class, () -> PosteriorSolver.of(SolverKind.AUTO));
-        for (SolverKind k : new SolverKind[] {SolverKind.EXACT, SolverKind.CG, SolverKind.NYSTROM}) assertEquals(k, PosteriorSolver.of(k).kind());
+        for (SolverKind k : new SolverKind[] {SolverKind.EXACT, SolverKind.CG, SolverKind.NYSTROM})
+            assertEquals(k, PosteriorSolver.of(k).kind());
     }
 
-    @Test void onTheCpuTheReportSaysCpu() {
-        assertEquals(Device.CPU, ScalablePredict.gpInference(request(Get.NNGP, CovarianceMode.NONE)).report().device());
+    @Test
+    void onTheCpuTheReportSaysCpu() {
+        assertEquals(
+                Device.CPU,
+                ScalablePredict.gpInference(request(Get.NNGP, CovarianceMode.NONE))
+                        .report()
+                        .device());
     }
 }

@@ -44,18 +44,31 @@ import org.ntk4j.error.InvalidInputException;
 public final class FuzzTally {
     /** What one try did. */
     public enum Outcome {
-        PARSED, TYPED_ERROR, WRONG_RESULT, REJECTED_VALID, NON_FINITE_OUTPUT, BAD_MESSAGE, INTERNAL_ERROR, HANG,
+        PARSED,
+        TYPED_ERROR,
+        WRONG_RESULT,
+        REJECTED_VALID,
+        NON_FINITE_OUTPUT,
+        BAD_MESSAGE,
+        INTERNAL_ERROR,
+        HANG,
         EXCESS_ALLOCATION;
 
         /** Whether this outcome is acceptable. */
-        public boolean ok() { return this == PARSED || this == TYPED_ERROR; }
+        public boolean ok() {
+            return this == PARSED || this == TYPED_ERROR;
+        }
     }
 
     /** An outcome and what explains it (the result, the message or the exception). */
-    public record Verdict(Outcome outcome, String detail) { }
+    public record Verdict(Outcome outcome, String detail) {}
 
     /** What a try's input calls for: a parse (a valid input), a typed error, or either. */
-    public enum Expect { PARSE, FAIL, EITHER }
+    public enum Expect {
+        PARSE,
+        FAIL,
+        EITHER
+    }
 
     /** {@code -Dntk4j.fuzz.tallyOnly=true}: count every outcome, fail nothing (to measure a reader's defects). */
     private static final boolean TALLY_ONLY = Boolean.getBoolean("ntk4j.fuzz.tallyOnly");
@@ -89,7 +102,9 @@ public final class FuzzTally {
     }
 
     /** A file in the scratch directory (removed by {@link #write()}). */
-    public Path scratchFile(String name) { return scratch.resolve(name); }
+    public Path scratchFile(String name) {
+        return scratch.resolve(name);
+    }
 
     /** One try of a family: draws an input of {@code kind} from {@code random} and classifies it with {@link #check}. */
     @FunctionalInterface
@@ -98,11 +113,13 @@ public final class FuzzTally {
     }
 
     /** What a try checked: its kind and settings, its input (escaped in a failure report) and the verdict. */
-    public record Tried(String what, CharSequence input, Verdict verdict) { }
+    public record Tried(String what, CharSequence input, Verdict verdict) {}
 
     /** One of {@code choices}, drawn from {@code r}. */
     @SafeVarargs
-    public static <T> T pick(RandomGenerator r, T... choices) { return choices[r.nextInt(choices.length)]; }
+    public static <T> T pick(RandomGenerator r, T... choices) {
+        return choices[r.nextInt(choices.length)];
+    }
 
     /**
      * Runs {@code tries} × {@code -Dntk4j.fuzz.scale} tries, try {@code i} of kind
@@ -117,7 +134,8 @@ public final class FuzzTally {
         long familySeed = longProperty("ntk4j.fuzz.seed", DEFAULT_SEED);
         int total = tries * (int) longProperty("ntk4j.fuzz.scale", 1);
         int only = (int) longProperty("ntk4j.fuzz.try", -1);
-        if (only >= total) throw new IllegalArgumentException("-Dntk4j.fuzz.try=" + only + ": " + family + " has " + total + " tries");
+        if (only >= total)
+            throw new IllegalArgumentException("-Dntk4j.fuzz.try=" + only + ": " + family + " has " + total + " tries");
         SplittableRandom seeds = new SplittableRandom(familySeed);
         List<String> failures = new ArrayList<>();
         seed = familySeed;
@@ -125,7 +143,8 @@ public final class FuzzTally {
             for (int i = 0; i < total && (TALLY_ONLY || failures.size() < MAX_FAILURES); i++) {
                 long trySeed = seeds.nextLong();
                 if (only >= 0 && i != only) continue;
-                String where = "try " + i + " of " + total + " (-Dntk4j.fuzz.seed=" + familySeed + " -Dntk4j.fuzz.try=" + i + ")";
+                String where = "try " + i + " of " + total + " (-Dntk4j.fuzz.seed=" + familySeed + " -Dntk4j.fuzz.try="
+                        + i + ")";
                 Tried t;
                 try {
                     t = body.run(kinds[i % kinds.length], new SplittableRandom(trySeed));
@@ -133,14 +152,16 @@ public final class FuzzTally {
                     throw new AssertionError(family + " " + where + ": the try itself failed", e);
                 }
                 if (!t.verdict().outcome().ok())
-                    failures.add(where + " " + t.what() + ": " + t.verdict() + "\n    input: " + InputText.quote(t.input(), 400));
+                    failures.add(where + " " + t.what() + ": " + t.verdict() + "\n    input: "
+                            + InputText.quote(t.input(), 400));
             }
         } finally {
             if (only < 0) write();
         }
         if (!failures.isEmpty() && !TALLY_ONLY)
             throw new AssertionError(family + ": " + failures.size() + " unacceptable outcome(s)"
-                + (failures.size() >= MAX_FAILURES ? " (the run stops at " + MAX_FAILURES + ")" : "") + ":\n" + String.join("\n", failures));
+                    + (failures.size() >= MAX_FAILURES ? " (the run stops at " + MAX_FAILURES + ")" : "") + ":\n"
+                    + String.join("\n", failures));
     }
 
     private static long longProperty(String name, long otherwise) {
@@ -161,8 +182,13 @@ public final class FuzzTally {
      * failure is a {@link Outcome#WRONG_RESULT}, a typed error for one that must parse a
      * {@link Outcome#REJECTED_VALID}.
      */
-    public synchronized <T> Verdict check(String kind, String argument, Expect expect, Callable<T> attempt,
-                                          Function<T, Outcome> judge, long maxAllocatedBytes) {
+    public synchronized <T> Verdict check(
+            String kind,
+            String argument,
+            Expect expect,
+            Callable<T> attempt,
+            Function<T, Outcome> judge,
+            long maxAllocatedBytes) {
         long start = System.nanoTime();
         Verdict v = classify(argument, attempt, judge, maxAllocatedBytes);
         if (expect == Expect.FAIL && v.outcome() == Outcome.PARSED)
@@ -174,7 +200,7 @@ public final class FuzzTally {
         return v;
     }
 
-    private record Run<T>(T value, Throwable error, long allocated) { }
+    private record Run<T>(T value, Throwable error, long allocated) {}
 
     private <T> Verdict classify(String argument, Callable<T> attempt, Function<T, Outcome> judge, long maxAllocated) {
         Future<Run<T>> f = worker.submit(() -> {
@@ -201,18 +227,23 @@ public final class FuzzTally {
             throw new IllegalStateException("the fuzz harness failed", e);
         }
         if (run.allocated() > maxAllocated)
-            return new Verdict(Outcome.EXCESS_ALLOCATION, run.allocated() + " bytes allocated, at most " + maxAllocated
-                + " justified; " + (run.error() == null ? "parsed" : run.error().toString()));
+            return new Verdict(
+                    Outcome.EXCESS_ALLOCATION,
+                    run.allocated() + " bytes allocated, at most " + maxAllocated + " justified; "
+                            + (run.error() == null ? "parsed" : run.error().toString()));
         if (run.error() == null) return new Verdict(judge.apply(run.value()), String.valueOf(run.value()));
         if (!(run.error() instanceof InvalidInputException e) || !argument.equals(e.argument()))
             return new Verdict(Outcome.INTERNAL_ERROR, stackTrace(run.error()));
         String problem = messageProblem(e.getMessage());
-        return problem == null ? new Verdict(Outcome.TYPED_ERROR, e.getMessage())
-                               : new Verdict(Outcome.BAD_MESSAGE, problem + ": " + e.getMessage());
+        return problem == null
+                ? new Verdict(Outcome.TYPED_ERROR, e.getMessage())
+                : new Verdict(Outcome.BAD_MESSAGE, problem + ": " + e.getMessage());
     }
 
     /** Whether outcomes are only counted ({@code -Dntk4j.fuzz.tallyOnly=true}), not failed. */
-    public static boolean tallyOnly() { return TALLY_ONLY; }
+    public static boolean tallyOnly() {
+        return TALLY_ONLY;
+    }
 
     /** Why a message is not one bounded line of printable text, or null when it is. */
     public static String messageProblem(String m) {
@@ -221,10 +252,14 @@ public final class FuzzTally {
         for (int i = 0; i < m.length(); ) {
             int cp = m.codePointAt(i);
             int type = Character.getType(cp);
-            if (Character.isISOControl(cp) || !Character.isDefined(cp) || type == Character.FORMAT
-                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-                || type == Character.SURROGATE || type == Character.PRIVATE_USE
-                || (type == Character.SPACE_SEPARATOR && cp != ' '))
+            if (Character.isISOControl(cp)
+                    || !Character.isDefined(cp)
+                    || type == Character.FORMAT
+                    || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.SURROGATE
+                    || type == Character.PRIVATE_USE
+                    || (type == Character.SPACE_SEPARATOR && cp != ' '))
                 return String.format("unprintable character U+%04X at %d", cp, i);
             i += Character.charCount(cp);
         }
@@ -241,12 +276,16 @@ public final class FuzzTally {
         for (Map.Entry<String, EnumMap<Outcome, Long>> e : byKind.entrySet()) {
             e.getValue().forEach((o, n) -> total.merge(o, n, Long::sum));
             String counts = json(e.getValue());
-            kinds.append(kinds.isEmpty() ? "" : ",\n").append("    \"").append(e.getKey()).append("\": ")
-                .append(counts, 0, counts.length() - 1).append(String.format(java.util.Locale.ROOT, ", \"ms\": %.0f}", millis.get(e.getKey())));
+            kinds.append(kinds.isEmpty() ? "" : ",\n")
+                    .append("    \"")
+                    .append(e.getKey())
+                    .append("\": ")
+                    .append(counts, 0, counts.length() - 1)
+                    .append(String.format(java.util.Locale.ROOT, ", \"ms\": %.0f}", millis.get(e.getKey())));
         }
         String text = "{\n  \"family\": \"" + family + "\",\n" + (seed == null ? "" : "  \"seed\": " + seed + ",\n")
-            + "  \"total\": " + json(total)
-            + ",\n  \"crash\": 0,\n  \"byKind\": {\n" + kinds + "\n  }\n}\n";
+                + "  \"total\": " + json(total)
+                + ",\n  \"crash\": 0,\n  \"byKind\": {\n" + kinds + "\n  }\n}\n";
         try {
             Path dir = Path.of("target", "robustness");
             Files.createDirectories(dir);
@@ -271,7 +310,8 @@ public final class FuzzTally {
     private static String json(EnumMap<Outcome, Long> counts) {
         long tried = counts.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder b = new StringBuilder("{\"tried\": " + tried);
-        for (Outcome o : Outcome.values()) b.append(", \"").append(o.name().toLowerCase()).append("\": ").append(counts.getOrDefault(o, 0L));
+        for (Outcome o : Outcome.values())
+            b.append(", \"").append(o.name().toLowerCase()).append("\": ").append(counts.getOrDefault(o, 0L));
         return b.append('}').toString();
     }
 

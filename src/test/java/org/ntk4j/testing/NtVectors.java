@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Parameterization;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.linalg.Matrix;
 
 /**
@@ -51,22 +51,34 @@ public final class NtVectors {
     }
 
     /** The whole JSON document. */
-    public JsonNode root() { return root; }
+    public JsonNode root() {
+        return root;
+    }
 
     /** The {@code predict} section as raw JSON. */
-    public JsonNode predict() { return root.get("predict"); }
+    public JsonNode predict() {
+        return root.get("predict");
+    }
 
     /** The {@code empirical} section as raw JSON. */
-    public JsonNode empirical() { return root.get("empirical"); }
+    public JsonNode empirical() {
+        return root.get("empirical");
+    }
 
     /** x1 (4×3, row 2 all zeros). */
-    public double[][] x1() { return matrix(root.get("x1")); }
+    public double[][] x1() {
+        return matrix(root.get("x1"));
+    }
 
     /** x2 (3×3, x2[1] == x1[0]). */
-    public double[][] x2() { return matrix(root.get("x2")); }
+    public double[][] x2() {
+        return matrix(root.get("x2"));
+    }
 
     /** The 252 kernel cases. */
-    public List<KernelCase> kernels() { return kernels; }
+    public List<KernelCase> kernels() {
+        return kernels;
+    }
 
     /** A JSON 2-D array as double[rows][cols] (null → NaN). */
     public static double[][] matrix(JsonNode n) {
@@ -80,7 +92,8 @@ public final class NtVectors {
     public static double[] vector(JsonNode n) {
         if (n == null || n.isNull()) return null;
         double[] out = new double[n.size()];
-        for (int i = 0; i < out.length; i++) out[i] = n.get(i).isNull() ? Double.NaN : n.get(i).asDouble();
+        for (int i = 0; i < out.length; i++)
+            out[i] = n.get(i).isNull() ? Double.NaN : n.get(i).asDouble();
         return out;
     }
 
@@ -145,7 +158,8 @@ public final class NtVectors {
 
         /** The activation as ARCH text, e.g. {@code Erf(2.0,0.3,0.5)} or {@code Numerical(fn=tanh,deg=25)}. */
         public String activationText() {
-            if (activation.equals("NumericalTanh")) return "Numerical(fn=tanh,deg=" + activationArgs.get(0).asInt() + ")";
+            if (activation.equals("NumericalTanh"))
+                return "Numerical(fn=tanh,deg=" + activationArgs.get(0).asInt() + ")";
             if (activationArgs.isEmpty()) return activation;
             StringJoiner j = new StringJoiner(",", activation + "(", ")");
             for (JsonNode a : activationArgs) {
@@ -173,16 +187,24 @@ public final class NtVectors {
             return j.toString();
         }
 
-        public Architecture architecture() { return ArchParser.parse(archText(), parameterization); }
+        public Architecture architecture() {
+            return ArchParser.parse(archText(), parameterization);
+        }
 
-        public Matrix x1() { return Matrix.of(load().x1()); }
+        public Matrix x1() {
+            return Matrix.of(load().x1());
+        }
 
         /** x2, or null when the case is x2 = None. */
-        public Matrix x2() { return x2IsNone ? null : Matrix.of(load().x2()); }
+        public Matrix x2() {
+            return x2IsNone ? null : Matrix.of(load().x2());
+        }
 
-        @Override public String toString() {
-            return "#" + index + " " + archText() + " [" + parameterization.name().toLowerCase(Locale.ROOT) + ", "
-                + (x2IsNone ? "x2=None" : "x1 vs x2") + "]";
+        @Override
+        public String toString() {
+            return "#" + index + " " + archText() + " ["
+                    + parameterization.name().toLowerCase(Locale.ROOT) + ", " + (x2IsNone ? "x2=None" : "x1 vs x2")
+                    + "]";
         }
     }
 }

@@ -15,7 +15,7 @@ import org.ntk4j.linalg.Matrix;
  * `depth`, so the Gram matrix cancels; entries = n² as numpy computes them, and n(n+1)/2 computed).
  */
 public final class KernelBench {
-    private KernelBench() { }
+    private KernelBench() {}
 
     static double best(KernelFunction f, Matrix x, int reps, KernelOptions o) {
         double best = Double.MAX_VALUE;
@@ -30,7 +30,8 @@ public final class KernelBench {
 
     static String arch(String act, int depth) {
         StringBuilder s = new StringBuilder();
-        for (int l = 0; l < depth; l++) s.append("Dense(512,W_std=1.5,b_std=0.1)->").append(act).append("->");
+        for (int l = 0; l < depth; l++)
+            s.append("Dense(512,W_std=1.5,b_std=0.1)->").append(act).append("->");
         return s.append("Dense(1,W_std=1.5,b_std=0.1)").toString();
     }
 
@@ -63,13 +64,15 @@ public final class KernelBench {
             double t1 = best(f1, m, reps, o), td = best(fd, m, reps, o);
             // Per layer, single thread, CPU time (robust on a shared machine): n = 1000, d = 16 (cheap Gram).
             Matrix small = Matrix.wrapColumnMajor(1000, 16, java.util.Arrays.copyOf(x, 16000));
-            KernelFunction g1 = KernelFunction.of(ArchParser.parse(arch(act, 1))), g5 = KernelFunction.of(ArchParser.parse(arch(act, 5)));
+            KernelFunction g1 = KernelFunction.of(ArchParser.parse(arch(act, 1))),
+                    g5 = KernelFunction.of(ArchParser.parse(arch(act, 5)));
             bestCpu(g5, small, 2);
             double c1 = bestCpu(g1, small, 5), c5 = bestCpu(g5, small, 5);
             double perEntry = (c5 - c1) / 4 / (1000 * 1001 / 2.0) * 1e9;
-            System.out.printf("%s n=%d d=%d depth=%d NNGP+NTK float64: %.3f s wall (depth 1: %.3f s); "
-                + "per layer (Dense + %s + NTK update, 1 thread, CPU time): %.2f ns per computed entry%n",
-                act, n, d, depth, td, t1, act, perEntry);
+            System.out.printf(
+                    "%s n=%d d=%d depth=%d NNGP+NTK float64: %.3f s wall (depth 1: %.3f s); "
+                            + "per layer (Dense + %s + NTK update, 1 thread, CPU time): %.2f ns per computed entry%n",
+                    act, n, d, depth, td, t1, act, perEntry);
         }
     }
 }

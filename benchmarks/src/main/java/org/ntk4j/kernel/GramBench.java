@@ -80,14 +80,16 @@ public class GramBench {
 
     @Benchmark
     public double gramSyrk() {
-        openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, d, 1.0, x, n, 0.0, c, n);
+        openblas.cblas_dsyrk(
+                openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, d, 1.0, x, n, 0.0, c, n);
         return c.get(0);
     }
 
     @Benchmark
     public double gramPanels() {
         double s = 0;
-        for (int r0 = 0; r0 < n; r0 += panels.panelRows) s += panels.compute(r0, Math.min(n, r0 + panels.panelRows)).get(0);
+        for (int r0 = 0; r0 < n; r0 += panels.panelRows)
+            s += panels.compute(r0, Math.min(n, r0 + panels.panelRows)).get(0);
         return s;
     }
 
@@ -123,8 +125,21 @@ public class GramBench {
 
     @Benchmark
     public double dgemm(Square s) {
-        openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, s.size, s.size, s.size,
-            1.0, s.a, s.size, s.b, s.size, 0.0, s.c, s.size);
+        openblas.cblas_dgemm(
+                openblas.CblasColMajor,
+                openblas.CblasNoTrans,
+                openblas.CblasNoTrans,
+                s.size,
+                s.size,
+                s.size,
+                1.0,
+                s.a,
+                s.size,
+                s.b,
+                s.size,
+                0.0,
+                s.c,
+                s.size);
         return s.c.get(0);
     }
 }

@@ -40,16 +40,43 @@ public class RecursionBench {
      * plan). Parameters keep the variances finite over 4 layers at W_std = 1.
      */
     static final Map<String, String> SPECS = Map.ofEntries(
-        Map.entry("Relu", "Relu"), Map.entry("LeakyRelu", "LeakyRelu(alpha=0.1)"),
-        Map.entry("ABRelu", "ABRelu(a=-0.5,b=1)"), Map.entry("Abs", "Abs"),
-        Map.entry("Erf", "Erf"), Map.entry("SigmoidLike", "Sigmoid_like"), Map.entry("Gelu", "Gelu"),
-        Map.entry("Sin", "Sin"), Map.entry("Cos", "Cos"), Map.entry("Rbf", "Rbf(gamma=1)"),
-        Map.entry("Exp", "Exp(a=1,b=0.5)"), Map.entry("Gaussian", "Gaussian(a=1,b=-1)"), Map.entry("Sign", "Sign"),
-        Map.entry("Monomial", "Monomial(degree=2)"), Map.entry("RectifiedMonomial", "RectifiedMonomial(degree=2)"),
-        Map.entry("Polynomial", "Polynomial(coef=[0,1,0.5])"), Map.entry("Gabor", "Gabor"));
+            Map.entry("Relu", "Relu"),
+            Map.entry("LeakyRelu", "LeakyRelu(alpha=0.1)"),
+            Map.entry("ABRelu", "ABRelu(a=-0.5,b=1)"),
+            Map.entry("Abs", "Abs"),
+            Map.entry("Erf", "Erf"),
+            Map.entry("SigmoidLike", "Sigmoid_like"),
+            Map.entry("Gelu", "Gelu"),
+            Map.entry("Sin", "Sin"),
+            Map.entry("Cos", "Cos"),
+            Map.entry("Rbf", "Rbf(gamma=1)"),
+            Map.entry("Exp", "Exp(a=1,b=0.5)"),
+            Map.entry("Gaussian", "Gaussian(a=1,b=-1)"),
+            Map.entry("Sign", "Sign"),
+            Map.entry("Monomial", "Monomial(degree=2)"),
+            Map.entry("RectifiedMonomial", "RectifiedMonomial(degree=2)"),
+            Map.entry("Polynomial", "Polynomial(coef=[0,1,0.5])"),
+            Map.entry("Gabor", "Gabor"));
 
-    @Param({"Relu", "LeakyRelu", "ABRelu", "Abs", "Erf", "SigmoidLike", "Gelu", "Sin", "Cos", "Rbf", "Exp",
-            "Gaussian", "Sign", "Monomial", "RectifiedMonomial", "Polynomial", "Gabor"})
+    @Param({
+        "Relu",
+        "LeakyRelu",
+        "ABRelu",
+        "Abs",
+        "Erf",
+        "SigmoidLike",
+        "Gelu",
+        "Sin",
+        "Cos",
+        "Rbf",
+        "Exp",
+        "Gaussian",
+        "Sign",
+        "Monomial",
+        "RectifiedMonomial",
+        "Polynomial",
+        "Gabor"
+    })
     public String act;
 
     @Param({"1", "4"})
@@ -61,18 +88,23 @@ public class RecursionBench {
 
     static String arch(String act, int depth) {
         StringBuilder s = new StringBuilder();
-        for (int l = 0; l < depth; l++) s.append("Dense(512,W_std=1.0,b_std=0.1)->").append(act).append("->");
+        for (int l = 0; l < depth; l++)
+            s.append("Dense(512,W_std=1.0,b_std=0.1)->").append(act).append("->");
         return s.append("Dense(1,W_std=1.0,b_std=0.1)").toString();
     }
 
     @Setup
     public void setup() {
         String spec = SPECS.get(act);
-        if (spec == null) throw new IllegalArgumentException("unknown activation " + act + "; known: " + SPECS.keySet());
+        if (spec == null)
+            throw new IllegalArgumentException("unknown activation " + act + "; known: " + SPECS.keySet());
         LayerPlan plan = new LayerPlan(ArchParser.parse(arch(spec, depth)), D);
         Random r = new Random(42);
         double[] x1 = new double[TILE * D], x2 = new double[TILE * D]; // column-major TILE×D
-        for (int i = 0; i < x1.length; i++) { x1[i] = r.nextGaussian(); x2[i] = 0.5 * x1[i] + 0.8 * r.nextGaussian(); }
+        for (int i = 0; i < x1.length; i++) {
+            x1[i] = r.nextGaussian();
+            x2[i] = 0.5 * x1[i] + 0.8 * r.nextGaussian();
+        }
         double[] gram = new double[TILE * TILE]; // x1·x2ᵀ, unscaled, column-major (as GramPanels leaves it)
         double[] q1 = new double[TILE], q2 = new double[TILE];
         for (int j = 0; j < TILE; j++)
@@ -82,13 +114,20 @@ public class RecursionBench {
                 gram[i + j * TILE] = s;
             }
         for (int k = 0; k < D; k++)
-            for (int i = 0; i < TILE; i++) { q1[i] += x1[i + k * TILE] * x1[i + k * TILE]; q2[i] += x2[i + k * TILE] * x2[i + k * TILE]; }
-        for (int i = 0; i < TILE; i++) { q1[i] /= D; q2[i] /= D; }
+            for (int i = 0; i < TILE; i++) {
+                q1[i] += x1[i + k * TILE] * x1[i + k * TILE];
+                q2[i] += x2[i + k * TILE] * x2[i + k * TILE];
+            }
+        for (int i = 0; i < TILE; i++) {
+            q1[i] /= D;
+            q2[i] /= D;
+        }
         double[][] pre1 = new double[plan.activations][], pre2 = new double[plan.activations][];
         plan.variances(q1, pre1, null, "x1");
         plan.variances(q2, pre2, null, "x2");
         nngp = new double[TILE * TILE];
-        TileRecursion.Outputs out = new TileRecursion.Outputs(true, nngp, new double[TILE * TILE], null, null, null, null, false);
+        TileRecursion.Outputs out =
+                new TileRecursion.Outputs(true, nngp, new double[TILE * TILE], null, null, null, null, false);
         rec = new TileRecursion(new TileRecursion.Shared(plan, D, q1, pre1, pre2, false, false, TILE, out), TILE);
         panel = DoubleBuffer.wrap(gram);
         tile(); // fails here (non-finite entry) rather than timing an overflow

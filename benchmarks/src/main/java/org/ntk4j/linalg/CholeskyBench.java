@@ -48,7 +48,9 @@ public class CholeskyBench {
         }
 
         @Setup(Level.Invocation)
-        public void restore() { work.copyFrom(pristine); }
+        public void restore() {
+            work.copyFrom(pristine);
+        }
 
         @TearDown(Level.Trial)
         public void free() {
@@ -81,7 +83,9 @@ public class CholeskyBench {
         }
 
         @Setup(Level.Invocation)
-        public void restore() { work.copyFrom(b); }
+        public void restore() {
+            work.copyFrom(b);
+        }
 
         @TearDown(Level.Trial)
         public void free() {

@@ -2,8 +2,8 @@ package org.ntk4j.predict;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.linalg.Matrix;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 public class PredictBench {
-    static final String ARCH = "Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)";
+    static final String ARCH =
+            "Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)";
 
     @Param({"1000", "2000", "4000"})
     public int n;
@@ -56,7 +57,9 @@ public class PredictBench {
         x = Matrix.wrapColumnMajor(n, d, xs);
         y = Matrix.wrapColumnMajor(n, 1, ys);
         xt = Matrix.wrapColumnMajor(m, d, ts);
-        options = PredictOptions.defaults().withRegularization(Regularization.relative(1e-4)).withCovariance(CovarianceMode.DIAGONAL);
+        options = PredictOptions.defaults()
+                .withRegularization(Regularization.relative(1e-4))
+                .withCovariance(CovarianceMode.DIAGONAL);
     }
 
     @Benchmark

@@ -15,11 +15,15 @@ package org.ntk4j.arch.activation;
  * maps ({@code native/activations.cuh}) do the same.
  */
 final class ArcCosine {
-    private ArcCosine() { }
+    private ArcCosine() {}
 
-    static double f(double a, double b) { return (a - b) * (a - b) / Dual.TWO_PI; }
+    static double f(double a, double b) {
+        return (a - b) * (a - b) / Dual.TWO_PI;
+    }
 
-    static double s(double a, double b) { return (a * a + b * b) / 2; }
+    static double s(double a, double b) {
+        return (a * a + b * b) / 2;
+    }
 
     /**
      * √(q1·q2) for variances q1, q2 ≥ 0, correctly rounded from the rounded product whatever their
@@ -38,7 +42,9 @@ final class ArcCosine {
     }
 
     /** The binary exponent of x > 0 rounded down to even (−1024 for subnormals): x·2^-e is in [2^-51, 4). */
-    private static int evenExponent(double x) { return Math.getExponent(x) & ~1; }
+    private static int evenExponent(double x) {
+        return Math.getExponent(x) & ~1;
+    }
 
     /**
      * sp[i] = {@link #sqrtProduct}(q1[off1 + i], q2j) for i &lt; rows: by the plain vectorizable loop
@@ -56,18 +62,25 @@ final class ArcCosine {
     /** {min, max} of q[off, off + n). */
     static double[] range(double[] q, int off, int n) {
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (int i = off; i < off + n; i++) { lo = Math.min(lo, q[i]); hi = Math.max(hi, q[i]); }
+        for (int i = off; i < off + n; i++) {
+            lo = Math.min(lo, q[i]);
+            hi = Math.max(hi, q[i]);
+        }
         return new double[] {lo, hi};
     }
 
     /** The correlation c/√p, with 0 when p = 0 (then c = 0 too: NT's fill value θ = π/2). */
-    static double rho(double c, double sp) { return c / Math.max(sp, Double.MIN_NORMAL); }
+    static double rho(double c, double sp) {
+        return c / Math.max(sp, Double.MIN_NORMAL);
+    }
 
     /**
      * θ = arccos(c/√p), p = q1q2, by {@link FastAcos}: the angle neural-tangents computes as
      * atan2(sqrt⁺(p − c²), c), to ~1 ulp (0 or π once |c| ≥ √p).
      */
-    static double theta(double c, double q1, double q2) { return FastAcos.acos(rho(c, sqrtProduct(q1, q2))); }
+    static double theta(double c, double q1, double q2) {
+        return FastAcos.acos(rho(c, sqrtProduct(q1, q2)));
+    }
 
     /**
      * T = f·R + (s − f·θ)·c with R = √p·sin θ. R comes from the same correlation as θ (not from
@@ -90,9 +103,19 @@ final class ArcCosine {
      * The tile map: T and Ṫ over a tile of K (in place) and Θ ← Θ·Ṫ (theta may be null), by the
      * native code where it is loaded ({@link NativeArcCosine}, bit-identical), else {@link #mapTileJava}.
      */
-    static void mapTile(double f, double s, int rows, int cols, double[] q1, int off1,
-                        double[] q2, int off2, double[] k, double[] theta) {
-        if (NativeArcCosine.AVAILABLE) NativeArcCosine.mapTile(f, s, rows, cols, q1, off1, q2, off2, k, theta, new double[3 * rows]);
+    static void mapTile(
+            double f,
+            double s,
+            int rows,
+            int cols,
+            double[] q1,
+            int off1,
+            double[] q2,
+            int off2,
+            double[] k,
+            double[] theta) {
+        if (NativeArcCosine.AVAILABLE)
+            NativeArcCosine.mapTile(f, s, rows, cols, q1, off1, q2, off2, k, theta, new double[3 * rows]);
         else mapTileJava(f, s, rows, cols, q1, off1, q2, off2, k, theta);
     }
 
@@ -100,8 +123,17 @@ final class ArcCosine {
      * The tile loop in Java, in passes over each column so that every pass is a short loop the JIT
      * vectorizes (a single loop body this long is not: C2's unrolling limit).
      */
-    static void mapTileJava(double f, double s, int rows, int cols, double[] q1, int off1,
-                            double[] q2, int off2, double[] k, double[] theta) {
+    static void mapTileJava(
+            double f,
+            double s,
+            int rows,
+            int cols,
+            double[] q1,
+            int off1,
+            double[] q2,
+            int off2,
+            double[] k,
+            double[] theta) {
         double[] sp = new double[rows], t = new double[rows], h = new double[rows];
         double[] q1Range = range(q1, off1, rows);
         for (int j = 0; j < cols; j++) {

@@ -5,4 +5,4 @@ package org.ntk4j.arch.activation;
  * architecture containing one and the CPU runs it), as opposed to one that merely lacks a
  * {@link DeviceEncodable} encoding by oversight: a test requires every activation to be one of the two.
  */
-public interface CpuOnly { }
+public interface CpuOnly {}

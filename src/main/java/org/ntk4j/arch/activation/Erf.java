@@ -15,21 +15,26 @@ public record Erf(double a, double b, double c) implements Activation, DeviceEnc
     }
 
     /** Erf(1, 1, 0). */
-    public Erf() { this(1, 1, 0); }
+    public Erf() {
+        this(1, 1, 0);
+    }
 
-    @Override public double nngp(double k, double q1, double q2) {
+    @Override
+    public double nngp(double k, double q1, double q2) {
         double b2 = b * b, cb = b2 * k;
         double root = Dual.sqrtPlus((1 + 2 * (b2 * q1)) * (1 + 2 * (b2 * q2)) - 4 * cb * cb);
         return a * a * ((2 / Math.PI) * Math.atan2(2 * cb, root)) + c * c;
     }
 
-    @Override public double ntkFactor(double k, double q1, double q2) {
+    @Override
+    public double ntkFactor(double k, double q1, double q2) {
         double b2 = b * b, cb = b2 * k;
         double root = Dual.sqrtPlus((1 + 2 * (b2 * q1)) * (1 + 2 * (b2 * q2)) - 4 * cb * cb);
         return a * a * b * b * ((4 / Math.PI) / root);
     }
 
-    @Override public void mapTile(int rows, int cols, double[] q1, int off1, double[] q2, int off2, double[] k, double[] theta) {
+    @Override
+    public void mapTile(int rows, int cols, double[] q1, int off1, double[] q2, int off2, double[] k, double[] theta) {
         final double b2 = b * b, a2 = a * a, a2b2 = a * a * b * b, c2 = c * c;
         for (int j = 0; j < cols; j++) {
             final double p2 = 1 + 2 * (b2 * q2[off2 + j]);
@@ -44,14 +49,24 @@ public record Erf(double a, double b, double c) implements Activation, DeviceEnc
         }
     }
 
-    @Override public double apply(double x) { return a * org.apache.commons.numbers.gamma.Erf.value(b * x) + c; }
+    @Override
+    public double apply(double x) {
+        return a * org.apache.commons.numbers.gamma.Erf.value(b * x) + c;
+    }
 
-    @Override public double derivative(double x) {
+    @Override
+    public double derivative(double x) {
         double bx = b * x;
         return a * b * 2 / Math.sqrt(Math.PI) * Math.exp(-bx * bx);
     }
 
-    @Override public DeviceCode deviceCode() { return DeviceCode.erf(a, b, c); }
+    @Override
+    public DeviceCode deviceCode() {
+        return DeviceCode.erf(a, b, c);
+    }
 
-    @Override public String describe() { return "Erf(a=" + Dual.num(a) + ",b=" + Dual.num(b) + ",c=" + Dual.num(c) + ")"; }
+    @Override
+    public String describe() {
+        return "Erf(a=" + Dual.num(a) + ",b=" + Dual.num(b) + ",c=" + Dual.num(c) + ")";
+    }
 }

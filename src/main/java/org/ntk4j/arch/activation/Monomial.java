@@ -1,7 +1,7 @@
 package org.ntk4j.arch.activation;
 
-import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.arch.Activation;
+import org.ntk4j.error.InvalidInputException;
 
 /**
  * φ(x) = xⁿ, n ∈ 0..5. With p = q1q2: E0 = 1, E1 = c, E2 = 2c² + p, E3 = 6c³ + 9cp,
@@ -10,7 +10,8 @@ import org.ntk4j.arch.Activation;
 public record Monomial(int degree) implements Activation, DeviceEncodable {
     public Monomial {
         if (degree < 0 || degree > 5)
-            throw new InvalidInputException("degree", "Monomial: degree must be 0..5 (closed forms exist up to 5), got " + degree);
+            throw new InvalidInputException(
+                    "degree", "Monomial: degree must be 0..5 (closed forms exist up to 5), got " + degree);
     }
 
     static double e(int n, double c, double p) {
@@ -26,24 +27,38 @@ public record Monomial(int degree) implements Activation, DeviceEncodable {
         };
     }
 
-    @Override public double nngp(double c, double q1, double q2) { return e(degree, c, q1 * q2); }
+    @Override
+    public double nngp(double c, double q1, double q2) {
+        return e(degree, c, q1 * q2);
+    }
 
-    @Override public double ntkFactor(double c, double q1, double q2) { return degree * degree * e(degree - 1, c, q1 * q2); }
+    @Override
+    public double ntkFactor(double c, double q1, double q2) {
+        return degree * degree * e(degree - 1, c, q1 * q2);
+    }
 
-    @Override public double apply(double x) {
+    @Override
+    public double apply(double x) {
         double r = 1;
         for (int i = 0; i < degree; i++) r *= x;
         return r;
     }
 
-    @Override public double derivative(double x) {
+    @Override
+    public double derivative(double x) {
         if (degree == 0) return 0;
         double r = degree;
         for (int i = 1; i < degree; i++) r *= x;
         return r;
     }
 
-    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.MONOMIAL, degree); }
+    @Override
+    public DeviceCode deviceCode() {
+        return DeviceCode.of(DeviceCode.MONOMIAL, degree);
+    }
 
-    @Override public String describe() { return "Monomial(" + degree + ")"; }
+    @Override
+    public String describe() {
+        return "Monomial(" + degree + ")";
+    }
 }

@@ -18,12 +18,22 @@ final class NativeArcCosine {
     /** Whether the native map is loaded. */
     static final boolean AVAILABLE = org.ntk4j.NativeCpu.loaded();
 
-    private NativeArcCosine() { }
+    private NativeArcCosine() {}
 
     /**
      * As {@link ArcCosine#mapTile}; {@code work} holds at least 3·rows doubles (scratch), theta may
      * be null. Arrays are accessed in place (JNI critical sections, no copies).
      */
-    static native void mapTile(double f, double s, int rows, int cols, double[] q1, int off1, double[] q2, int off2,
-                               double[] k, double[] theta, double[] work);
+    static native void mapTile(
+            double f,
+            double s,
+            int rows,
+            int cols,
+            double[] q1,
+            int off1,
+            double[] q2,
+            int off2,
+            double[] k,
+            double[] theta,
+            double[] work);
 }

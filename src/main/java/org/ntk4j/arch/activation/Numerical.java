@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.math3.analysis.integration.gauss.GaussIntegrator;
 import org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory;
-import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.arch.Activation;
+import org.ntk4j.error.InvalidInputException;
 
 /**
  * Any φ (with φ') by 2-D Gauss–Hermite quadrature, as neural-tangents' {@code ElementwiseNumerical}:
@@ -44,8 +44,11 @@ public final class Numerical implements Activation, CpuOnly {
      * @param deg number of Gauss–Hermite nodes per dimension, 2..200
      */
     public Numerical(String name, DoubleUnaryOperator fn, DoubleUnaryOperator df, int deg) {
-        if (fn == null || df == null) throw new InvalidInputException("fn", "Numerical: fn and its derivative are required");
-        if (deg < 2 || deg > 200) throw new InvalidInputException("deg", "Numerical: deg must be 2..200 (25 suits smooth functions), got " + deg);
+        if (fn == null || df == null)
+            throw new InvalidInputException("fn", "Numerical: fn and its derivative are required");
+        if (deg < 2 || deg > 200)
+            throw new InvalidInputException(
+                    "deg", "Numerical: deg must be 2..200 (25 suits smooth functions), got " + deg);
         this.name = name == null ? "user" : name;
         this.deg = deg;
         this.fn = fn;
@@ -63,13 +66,40 @@ public final class Numerical implements Activation, CpuOnly {
     public static Numerical builtin(String name, int deg) {
         String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
         return switch (n) {
-            case "tanh" -> new Numerical(n, Math::tanh, t -> { double y = Math.tanh(t); return 1 - y * y; }, deg);
-            case "sigmoid" -> new Numerical(n, Numerical::sigmoid, t -> { double s = sigmoid(t); return s * (1 - s); }, deg);
-            case "softplus" -> new Numerical(n, t -> Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))), Numerical::sigmoid, deg);
-            case "silu" -> new Numerical(n, t -> t * sigmoid(t), t -> { double s = sigmoid(t); return s * (1 + t * (1 - s)); }, deg);
+            case "tanh" ->
+                new Numerical(
+                        n,
+                        Math::tanh,
+                        t -> {
+                            double y = Math.tanh(t);
+                            return 1 - y * y;
+                        },
+                        deg);
+            case "sigmoid" ->
+                new Numerical(
+                        n,
+                        Numerical::sigmoid,
+                        t -> {
+                            double s = sigmoid(t);
+                            return s * (1 - s);
+                        },
+                        deg);
+            case "softplus" ->
+                new Numerical(n, t -> Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))), Numerical::sigmoid, deg);
+            case "silu" ->
+                new Numerical(
+                        n,
+                        t -> t * sigmoid(t),
+                        t -> {
+                            double s = sigmoid(t);
+                            return s * (1 + t * (1 - s));
+                        },
+                        deg);
             case "elu" -> new Numerical(n, t -> t > 0 ? t : Math.expm1(t), t -> t > 0 ? 1 : Math.exp(t), deg);
-            default -> throw new InvalidInputException("fn", "Numerical: unknown function '" + name + "' (valid: "
-                + String.join(", ", BUILTINS) + ")");
+            default ->
+                throw new InvalidInputException(
+                        "fn",
+                        "Numerical: unknown function '" + name + "' (valid: " + String.join(", ", BUILTINS) + ")");
         };
     }
 
@@ -79,9 +109,13 @@ public final class Numerical implements Activation, CpuOnly {
         return e / (1 + e);
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public int deg() { return deg; }
+    public int deg() {
+        return deg;
+    }
 
     /** E[g(u)g(v)] by the quadrature rule above, for g = φ or φ'. */
     private double integrate(DoubleUnaryOperator g, double c, double q1, double q2) {
@@ -105,20 +139,44 @@ public final class Numerical implements Activation, CpuOnly {
         return total / Math.PI;
     }
 
-    @Override public double nngp(double c, double q1, double q2) { return integrate(fn, c, q1, q2); }
+    @Override
+    public double nngp(double c, double q1, double q2) {
+        return integrate(fn, c, q1, q2);
+    }
 
-    @Override public double ntkFactor(double c, double q1, double q2) { return integrate(df, c, q1, q2); }
+    @Override
+    public double ntkFactor(double c, double q1, double q2) {
+        return integrate(df, c, q1, q2);
+    }
 
-    @Override public double apply(double t) { return fn.applyAsDouble(t); }
+    @Override
+    public double apply(double t) {
+        return fn.applyAsDouble(t);
+    }
 
-    @Override public double derivative(double t) { return df.applyAsDouble(t); }
+    @Override
+    public double derivative(double t) {
+        return df.applyAsDouble(t);
+    }
 
-    @Override public String describe() { return "Numerical(fn=" + name + ",deg=" + deg + ")"; }
+    @Override
+    public String describe() {
+        return "Numerical(fn=" + name + ",deg=" + deg + ")";
+    }
 
     /** Equal when name and degree are equal (built-ins are fully defined by them). */
-    @Override public boolean equals(Object o) { return o instanceof Numerical n && n.name.equals(name) && n.deg == deg; }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Numerical n && n.name.equals(name) && n.deg == deg;
+    }
 
-    @Override public int hashCode() { return name.hashCode() * 31 + deg; }
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + deg;
+    }
 
-    @Override public String toString() { return describe(); }
+    @Override
+    public String toString() {
+        return describe();
+    }
 }

@@ -2,8 +2,8 @@ package org.ntk4j.arch.activation;
 
 import java.util.Arrays;
 import java.util.StringJoiner;
-import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.arch.Activation;
+import org.ntk4j.error.InvalidInputException;
 
 /**
  * φ(x) = Σ_j coef[j]·xʲ, by the Hermite (Mehler) expansion (docs/kernels.md §4.3). Written with
@@ -19,7 +19,8 @@ public final class Polynomial implements Activation, DeviceEncodable {
         if (coef == null || coef.length == 0)
             throw new InvalidInputException("coef", "Polynomial: needs at least one coefficient, e.g. coef=[0,1]");
         if (coef.length > 20)
-            throw new InvalidInputException("coef", "Polynomial: at most 20 coefficients (degree 19), got " + coef.length);
+            throw new InvalidInputException(
+                    "coef", "Polynomial: at most 20 coefficients (degree 19), got " + coef.length);
         for (double v : coef) Dual.requireFinite("Polynomial", "coef", v);
         this.coef = coef.clone();
         int d = coef.length;
@@ -40,7 +41,9 @@ public final class Polynomial implements Activation, DeviceEncodable {
     }
 
     /** A copy of the coefficients, constant term first. */
-    public double[] coef() { return coef.clone(); }
+    public double[] coef() {
+        return coef.clone();
+    }
 
     private double sl(int l, double q) {
         double[] a = s[l];
@@ -49,32 +52,37 @@ public final class Polynomial implements Activation, DeviceEncodable {
         return r;
     }
 
-    @Override public double nngp(double c, double q1, double q2) {
+    @Override
+    public double nngp(double c, double q1, double q2) {
         double r = 0;
         for (int l = s.length - 1; l >= 0; l--) r = r * c + sl(l, q1) * sl(l, q2);
         return r;
     }
 
-    @Override public double ntkFactor(double c, double q1, double q2) {
+    @Override
+    public double ntkFactor(double c, double q1, double q2) {
         double r = 0;
         for (int l = s.length - 1; l >= 1; l--) r = r * c + l * sl(l, q1) * sl(l, q2);
         return r;
     }
 
-    @Override public double apply(double x) {
+    @Override
+    public double apply(double x) {
         double r = 0;
         for (int j = coef.length - 1; j >= 0; j--) r = r * x + coef[j];
         return r;
     }
 
-    @Override public double derivative(double x) {
+    @Override
+    public double derivative(double x) {
         double r = 0;
         for (int j = coef.length - 1; j >= 1; j--) r = r * x + j * coef[j];
         return r;
     }
 
     /** {D, then s_l's coefficients for l = 0..D-1}: the device evaluates the same expansion. */
-    @Override public DeviceCode deviceCode() {
+    @Override
+    public DeviceCode deviceCode() {
         double[] p = new double[1 + Arrays.stream(s).mapToInt(a -> a.length).sum()];
         p[0] = s.length;
         int k = 1;
@@ -85,15 +93,25 @@ public final class Polynomial implements Activation, DeviceEncodable {
         return DeviceCode.of(DeviceCode.POLYNOMIAL, p);
     }
 
-    @Override public String describe() {
+    @Override
+    public String describe() {
         StringJoiner j = new StringJoiner(",", "Polynomial(coef=[", "])");
         for (double v : coef) j.add(Dual.num(v));
         return j.toString();
     }
 
-    @Override public boolean equals(Object o) { return o instanceof Polynomial p && Arrays.equals(p.coef, coef); }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Polynomial p && Arrays.equals(p.coef, coef);
+    }
 
-    @Override public int hashCode() { return Arrays.hashCode(coef); }
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(coef);
+    }
 
-    @Override public String toString() { return describe(); }
+    @Override
+    public String toString() {
+        return describe();
+    }
 }

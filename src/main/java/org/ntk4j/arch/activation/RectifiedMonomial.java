@@ -1,7 +1,7 @@
 package org.ntk4j.arch.activation;
 
-import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.arch.Activation;
+import org.ntk4j.error.InvalidInputException;
 
 /**
  * φ(x) = 1[x ≥ 0]·xⁿ, n ∈ 0..3 (arc-cosine kernels of Cho &amp; Saul). With p = q1q2 and
@@ -36,7 +36,8 @@ public record RectifiedMonomial(int degree) implements Activation, DeviceEncodab
         return r;
     }
 
-    @Override public double nngp(double c, double q1, double q2) {
+    @Override
+    public double nngp(double c, double q1, double q2) {
         if (q1 == 0 || q2 == 0) {
             // An input to φ is exactly 0: E[φ(0)φ(v)] = φ(0)·E[φ(v)]; φ(0) = 1 only for n = 0.
             if (degree != 0) return 0.0;
@@ -47,7 +48,8 @@ public record RectifiedMonomial(int degree) implements Activation, DeviceEncodab
         return pow(sp, degree) * j(degree, t) / Dual.TWO_PI;
     }
 
-    @Override public double ntkFactor(double c, double q1, double q2) {
+    @Override
+    public double ntkFactor(double c, double q1, double q2) {
         if (degree == 0) return 0.0;
         if (q1 == 0 || q2 == 0) {
             // φ'(0) = n·0^{n−1} is 1 only for n = 1; then E[φ'(v)] = P(v ≥ 0).
@@ -59,11 +61,23 @@ public record RectifiedMonomial(int degree) implements Activation, DeviceEncodab
         return degree * degree * pow(sp, degree - 1) * j(degree - 1, t) / Dual.TWO_PI;
     }
 
-    @Override public double apply(double x) { return x >= 0 ? pow(x, degree) : 0.0; }
+    @Override
+    public double apply(double x) {
+        return x >= 0 ? pow(x, degree) : 0.0;
+    }
 
-    @Override public double derivative(double x) { return (x >= 0 && degree > 0) ? degree * pow(x, degree - 1) : 0.0; }
+    @Override
+    public double derivative(double x) {
+        return (x >= 0 && degree > 0) ? degree * pow(x, degree - 1) : 0.0;
+    }
 
-    @Override public DeviceCode deviceCode() { return DeviceCode.of(DeviceCode.RECT_MONO, degree); }
+    @Override
+    public DeviceCode deviceCode() {
+        return DeviceCode.of(DeviceCode.RECT_MONO, degree);
+    }
 
-    @Override public String describe() { return "RectifiedMonomial(" + degree + ")"; }
+    @Override
+    public String describe() {
+        return "RectifiedMonomial(" + degree + ")";
+    }
 }

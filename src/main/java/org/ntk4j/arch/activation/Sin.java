@@ -14,23 +14,32 @@ public record Sin(double a, double b, double c) implements Activation, DeviceEnc
     }
 
     /** Sin(1, 1, 0). */
-    public Sin() { this(1, 1, 0); }
+    public Sin() {
+        this(1, 1, 0);
+    }
 
-    private double s1(double k, double s) { return Math.exp(b * b * (-0.5 * s + k)); }
+    private double s1(double k, double s) {
+        return Math.exp(b * b * (-0.5 * s + k));
+    }
 
-    private double s2(double k, double s) { return Math.exp(b * b * (-0.5 * s - k)) * Math.cos(2 * c); }
+    private double s2(double k, double s) {
+        return Math.exp(b * b * (-0.5 * s - k)) * Math.cos(2 * c);
+    }
 
-    @Override public double nngp(double k, double q1, double q2) {
+    @Override
+    public double nngp(double k, double q1, double q2) {
         double s = q1 + q2;
         return a * a / 2 * (s1(k, s) - s2(k, s));
     }
 
-    @Override public double ntkFactor(double k, double q1, double q2) {
+    @Override
+    public double ntkFactor(double k, double q1, double q2) {
         double s = q1 + q2;
         return a * a / 2 * b * b * (s1(k, s) + s2(k, s));
     }
 
-    @Override public void mapTile(int rows, int cols, double[] q1, int off1, double[] q2, int off2, double[] k, double[] theta) {
+    @Override
+    public void mapTile(int rows, int cols, double[] q1, int off1, double[] q2, int off2, double[] k, double[] theta) {
         final double b2 = b * b, cos2c = Math.cos(2 * c), h = a * a / 2, hb = a * a / 2 * b * b;
         for (int j = 0; j < cols; j++) {
             final double q2j = q2[off2 + j];
@@ -46,11 +55,23 @@ public record Sin(double a, double b, double c) implements Activation, DeviceEnc
         }
     }
 
-    @Override public double apply(double x) { return a * Math.sin(b * x + c); }
+    @Override
+    public double apply(double x) {
+        return a * Math.sin(b * x + c);
+    }
 
-    @Override public double derivative(double x) { return a * b * Math.cos(b * x + c); }
+    @Override
+    public double derivative(double x) {
+        return a * b * Math.cos(b * x + c);
+    }
 
-    @Override public DeviceCode deviceCode() { return DeviceCode.sin(a, b, c); }
+    @Override
+    public DeviceCode deviceCode() {
+        return DeviceCode.sin(a, b, c);
+    }
 
-    @Override public String describe() { return "Sin(a=" + Dual.num(a) + ",b=" + Dual.num(b) + ",c=" + Dual.num(c) + ")"; }
+    @Override
+    public String describe() {
+        return "Sin(a=" + Dual.num(a) + ",b=" + Dual.num(b) + ",c=" + Dual.num(c) + ")";
+    }
 }

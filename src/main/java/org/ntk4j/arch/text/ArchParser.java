@@ -1,12 +1,11 @@
 package org.ntk4j.arch.text;
 
-import org.ntk4j.arch.*;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ntk4j.arch.*;
 import org.ntk4j.error.InvalidInputException;
 
 /**
@@ -23,16 +22,20 @@ import org.ntk4j.error.InvalidInputException;
  * {@code "arch"} and one line naming the layer and the problem.
  */
 public final class ArchParser {
-    private ArchParser() { }
+    private ArchParser() {}
 
     /** Parses with the NTK parameterization. */
-    public static Architecture parse(String arch) { return parse(arch, Parameterization.NTK); }
+    public static Architecture parse(String arch) {
+        return parse(arch, Parameterization.NTK);
+    }
 
     /** Parses ARCH text; the parameterization applies to every Dense layer. */
     public static Architecture parse(String arch, Parameterization parameterization) {
         if (arch == null || arch.isBlank())
-            throw new InvalidInputException("arch", "empty architecture; e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1)'");
-        if (parameterization == null) throw new InvalidInputException("parameterization", "is null; use ntk or standard");
+            throw new InvalidInputException(
+                    "arch", "empty architecture; e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1)'");
+        if (parameterization == null)
+            throw new InvalidInputException("parameterization", "is null; use ntk or standard");
         List<ArchTokens.Token> toks = ArchTokens.tokenize(arch);
         List<Layer> layers = new ArrayList<>();
         int pos = 0;
@@ -52,7 +55,8 @@ public final class ArchParser {
             ArchTokens.Token t = toks.get(pos);
             if (t.kind() == ArchTokens.Kind.END) break;
             if (t.kind() != ArchTokens.Kind.ARROW)
-                throw err("expected '->' or the end after layer " + index + " (" + nameTok.describe() + "), found " + t.describe());
+                throw err("expected '->' or the end after layer " + index + " (" + nameTok.describe() + "), found "
+                        + t.describe());
             pos++;
         }
         try { // Architecture owns the layer-order rules (where a nonlinearity may go)
@@ -62,8 +66,12 @@ public final class ArchParser {
         }
     }
 
-    private static int parseArgs(List<ArchTokens.Token> toks, int pos, String layer,
-                                 List<ArchTokens.Value> positional, Map<String, ArchTokens.Value> keyed) {
+    private static int parseArgs(
+            List<ArchTokens.Token> toks,
+            int pos,
+            String layer,
+            List<ArchTokens.Value> positional,
+            Map<String, ArchTokens.Value> keyed) {
         if (toks.get(pos).kind() == ArchTokens.Kind.RPAREN) return pos + 1;
         while (true) {
             ArchTokens.Token t = toks.get(pos);
@@ -73,7 +81,8 @@ public final class ArchParser {
                 pos = ArchTokens.parseValue(toks, pos + 2, layer, out);
                 if (keyed.put(key, out[0]) != null) throw err(layer + ": parameter " + t.describe() + " given twice");
             } else {
-                if (!keyed.isEmpty()) throw err(layer + ": positional argument " + t.describe() + " after a key=value argument");
+                if (!keyed.isEmpty())
+                    throw err(layer + ": positional argument " + t.describe() + " after a key=value argument");
                 ArchTokens.Value[] out = new ArchTokens.Value[1];
                 pos = ArchTokens.parseValue(toks, pos, layer, out);
                 positional.add(out[0]);
@@ -86,5 +95,7 @@ public final class ArchParser {
         }
     }
 
-    static InvalidInputException err(String msg) { return new InvalidInputException("arch", msg); }
+    static InvalidInputException err(String msg) {
+        return new InvalidInputException("arch", msg);
+    }
 }

@@ -1,27 +1,40 @@
 package org.ntk4j.arch.text;
 
-import org.ntk4j.arch.*;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ntk4j.arch.*;
 import org.ntk4j.error.InputText;
 
 /** The tokenizer and value reader of {@link ArchParser} (package-private). */
 final class ArchTokens {
-    private ArchTokens() { }
+    private ArchTokens() {}
 
-    enum Kind { IDENT, NUMBER, LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, EQUALS, ARROW, END }
+    enum Kind {
+        IDENT,
+        NUMBER,
+        LPAREN,
+        RPAREN,
+        LBRACKET,
+        RBRACKET,
+        COMMA,
+        EQUALS,
+        ARROW,
+        END
+    }
 
     record Token(Kind kind, String text, int pos) {
-        String describe() { return kind == Kind.END ? "the end of the text" : InputText.quote(text); }
+        String describe() {
+            return kind == Kind.END ? "the end of the text" : InputText.quote(text);
+        }
     }
 
     /** A parsed argument value: a number (with its text), a list of numbers, or an identifier. */
-    record Value(Double number, double[] list, String ident, String text) { }
+    record Value(Double number, double[] list, String ident, String text) {}
 
-    private static final Pattern NUMBER = Pattern.compile("[+-]?+(\\d++\\.?+\\d*+|\\.\\d++)([eE][+-]?+\\d++)?+"); // possessive: linear time
+    private static final Pattern NUMBER =
+            Pattern.compile("[+-]?+(\\d++\\.?+\\d*+|\\.\\d++)([eE][+-]?+\\d++)?+"); // possessive: linear time
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     static List<Token> tokenize(String s) {
@@ -30,8 +43,15 @@ final class ArchTokens {
         Matcher num = NUMBER.matcher(s), id = IDENT.matcher(s);
         while (i < n) {
             char ch = s.charAt(i);
-            if (Character.isWhitespace(ch)) { i++; continue; }
-            if (s.startsWith("->", i)) { out.add(new Token(Kind.ARROW, "->", i)); i += 2; continue; }
+            if (Character.isWhitespace(ch)) {
+                i++;
+                continue;
+            }
+            if (s.startsWith("->", i)) {
+                out.add(new Token(Kind.ARROW, "->", i));
+                i += 2;
+                continue;
+            }
             Kind k = switch (ch) {
                 case '(' -> Kind.LPAREN;
                 case ')' -> Kind.RPAREN;
@@ -41,7 +61,11 @@ final class ArchTokens {
                 case '=' -> Kind.EQUALS;
                 default -> null;
             };
-            if (k != null) { out.add(new Token(k, String.valueOf(ch), i)); i++; continue; }
+            if (k != null) {
+                out.add(new Token(k, String.valueOf(ch), i));
+                i++;
+                continue;
+            }
             if (num.region(i, n).lookingAt()) {
                 out.add(new Token(Kind.NUMBER, num.group(), i));
                 i = num.end();
@@ -52,8 +76,8 @@ final class ArchTokens {
                 i = id.end();
                 continue;
             }
-            throw ArchParser.err("unexpected character " + InputText.quote(new String(Character.toChars(s.codePointAt(i))))
-                + " at position " + (i + 1));
+            throw ArchParser.err("unexpected character "
+                    + InputText.quote(new String(Character.toChars(s.codePointAt(i)))) + " at position " + (i + 1));
         }
         out.add(new Token(Kind.END, "", n));
         return out;
@@ -93,7 +117,8 @@ final class ArchTokens {
                 out[0] = new Value(null, arr, null, "[...]");
                 return p + 1;
             }
-            default -> throw ArchParser.err(layer + ": expected a value (number, [list] or name), found " + t.describe());
+            default ->
+                throw ArchParser.err(layer + ": expected a value (number, [list] or name), found " + t.describe());
         }
     }
 }

@@ -15,16 +15,27 @@ import org.ntk4j.error.InvalidInputException;
 class ActivationTest {
     /** (c, q1, q2) points with |c| ≤ √(q1q2), including strongly correlated and anti-correlated ones. */
     private static final double[][] POINTS = {
-        {0.3, 1.0, 0.8}, {-0.5, 0.7, 1.2}, {0.0, 0.5, 0.5}, {0.999 * Math.sqrt(0.6), 0.6, 1.0},
-        {-0.95 * Math.sqrt(0.72), 0.9, 0.8}, {0.04, 0.1, 0.2}, {1.1, 1.1, 1.1}};
+        {0.3, 1.0, 0.8},
+        {-0.5, 0.7, 1.2},
+        {0.0, 0.5, 0.5},
+        {0.999 * Math.sqrt(0.6), 0.6, 1.0},
+        {-0.95 * Math.sqrt(0.72), 0.9, 0.8},
+        {0.04, 0.1, 0.2},
+        {1.1, 1.1, 1.1}
+    };
 
     private static void checkAgainstQuadrature(Activation act, double tol) {
         Numerical gh = new Numerical("ref", act::apply, act::derivative, 100);
         for (double[] p : POINTS) {
             double t = act.nngp(p[0], p[1], p[2]), tq = gh.nngp(p[0], p[1], p[2]);
             double d = act.ntkFactor(p[0], p[1], p[2]), dq = gh.ntkFactor(p[0], p[1], p[2]);
-            assertEquals(tq, t, tol * Math.max(1, Math.abs(tq)), act.describe() + " T at " + java.util.Arrays.toString(p));
-            assertEquals(dq, d, tol * Math.max(1, Math.abs(dq)), act.describe() + " Tdot at " + java.util.Arrays.toString(p));
+            assertEquals(
+                    tq, t, tol * Math.max(1, Math.abs(tq)), act.describe() + " T at " + java.util.Arrays.toString(p));
+            assertEquals(
+                    dq,
+                    d,
+                    tol * Math.max(1, Math.abs(dq)),
+                    act.describe() + " Tdot at " + java.util.Arrays.toString(p));
             double v = act.variance(p[1]), vq = gh.variance(p[1]);
             assertEquals(vq, v, tol * Math.max(1, Math.abs(vq)), act.describe() + " variance at " + p[1]);
         }
@@ -32,11 +43,32 @@ class ActivationTest {
 
     @Test
     void smoothClosedFormsMatchQuadrature() {
-        List<Activation> smooth = List.of(new Erf(), new Erf(2, 0.3, 0.5), new SigmoidLike(), new Gelu(), new Sin(),
-            new Sin(0.3, 1.5, -Math.PI / 4), new Cos(), new Cos(0.7, 0.9, 0.2), new Rbf(1), new Rbf(0.3), new Exp(1, 0.3),
-            new Exp(0.5, -0.7), new Gaussian(), new Gaussian(0.25, -0.5), new Gaussian(1, 0.1), new Gabor(), new Identity(),
-            new Monomial(0), new Monomial(1), new Monomial(2), new Monomial(3), new Monomial(4), new Monomial(5),
-            new Polynomial(0.3, -1.0, 0.5, 0.2), new Polynomial(-0.1, 2.1, 0.0, 0.0, -1.2, -0.5));
+        List<Activation> smooth = List.of(
+                new Erf(),
+                new Erf(2, 0.3, 0.5),
+                new SigmoidLike(),
+                new Gelu(),
+                new Sin(),
+                new Sin(0.3, 1.5, -Math.PI / 4),
+                new Cos(),
+                new Cos(0.7, 0.9, 0.2),
+                new Rbf(1),
+                new Rbf(0.3),
+                new Exp(1, 0.3),
+                new Exp(0.5, -0.7),
+                new Gaussian(),
+                new Gaussian(0.25, -0.5),
+                new Gaussian(1, 0.1),
+                new Gabor(),
+                new Identity(),
+                new Monomial(0),
+                new Monomial(1),
+                new Monomial(2),
+                new Monomial(3),
+                new Monomial(4),
+                new Monomial(5),
+                new Polynomial(0.3, -1.0, 0.5, 0.2),
+                new Polynomial(-0.1, 2.1, 0.0, 0.0, -1.2, -0.5));
         for (Activation a : smooth) checkAgainstQuadrature(a, 1e-9);
     }
 
@@ -44,15 +76,24 @@ class ActivationTest {
     void kinkedClosedFormsMatchQuadratureLooselyAndPriceTheorem() {
         // Gauss–Hermite converges slowly for kinks: a loose check of T; Ṫ is checked through Price's
         // theorem Ṫ = ∂T/∂c (central differences of the closed form).
-        for (Activation a : List.of(new Relu(), new LeakyRelu(0.1), new ABRelu(0.25, 0.5), new Abs(),
-                new RectifiedMonomial(0), new RectifiedMonomial(1), new RectifiedMonomial(2), new RectifiedMonomial(3))) {
+        for (Activation a : List.of(
+                new Relu(),
+                new LeakyRelu(0.1),
+                new ABRelu(0.25, 0.5),
+                new Abs(),
+                new RectifiedMonomial(0),
+                new RectifiedMonomial(1),
+                new RectifiedMonomial(2),
+                new RectifiedMonomial(3))) {
             Numerical gh = new Numerical("ref", a::apply, a::derivative, 100);
             for (double[] p : POINTS) {
                 double tq = gh.nngp(p[0], p[1], p[2]);
                 assertEquals(tq, a.nngp(p[0], p[1], p[2]), 2e-2 * Math.max(1, Math.abs(tq)), a.describe());
-                if (Math.abs(p[0]) >= 0.99 * Math.sqrt(p[1] * p[2]) || a.equals(new RectifiedMonomial(0))) continue; // φ' = δ: NT's convention Ṫ = 0
+                if (Math.abs(p[0]) >= 0.99 * Math.sqrt(p[1] * p[2]) || a.equals(new RectifiedMonomial(0)))
+                    continue; // φ' = δ: NT's convention Ṫ = 0
                 double h = 1e-6, fd = (a.nngp(p[0] + h, p[1], p[2]) - a.nngp(p[0] - h, p[1], p[2])) / (2 * h);
-                assertEquals(fd, a.ntkFactor(p[0], p[1], p[2]), 1e-7 * Math.max(1, Math.abs(fd)), a.describe() + " Price");
+                assertEquals(
+                        fd, a.ntkFactor(p[0], p[1], p[2]), 1e-7 * Math.max(1, Math.abs(fd)), a.describe() + " Price");
             }
         }
     }
@@ -84,7 +125,7 @@ class ActivationTest {
     @Test
     void zeroVarianceUsesPhiOfZero() {
         // φ(u) with u ≡ 0: E[φ(0)φ(v)] = φ(0)·E[φ(v)].
-        assertEquals(0.5, new RectifiedMonomial(0).nngp(0, 0, 1.3));          // φ(0) = 1[0 ≥ 0] = 1, P(v ≥ 0) = 1/2
+        assertEquals(0.5, new RectifiedMonomial(0).nngp(0, 0, 1.3)); // φ(0) = 1[0 ≥ 0] = 1, P(v ≥ 0) = 1/2
         assertEquals(1.0, new RectifiedMonomial(0).nngp(0, 0, 0));
         assertEquals(0.0, new RectifiedMonomial(2).nngp(0, 0, 1.3));
         assertEquals(0.5, new RectifiedMonomial(1).ntkFactor(0, 0, 1.3));
@@ -105,10 +146,23 @@ class ActivationTest {
 
     @Test
     void applyAndDerivativeAreConsistent() {
-        List<Activation> acts = List.of(new Erf(2, 0.3, 0.5), new Gelu(), new Sin(0.3, 1.5, 0.2), new Cos(0.7, 0.9, 0.2),
-            new Rbf(0.3), new Exp(1, 0.3), new Gaussian(0.25, -0.5), new Gabor(), new Monomial(4), new Polynomial(1, 2, 3, 4),
-            Numerical.builtin("tanh", 5), Numerical.builtin("sigmoid", 5), Numerical.builtin("softplus", 5),
-            Numerical.builtin("silu", 5), Numerical.builtin("elu", 5), new SigmoidLike());
+        List<Activation> acts = List.of(
+                new Erf(2, 0.3, 0.5),
+                new Gelu(),
+                new Sin(0.3, 1.5, 0.2),
+                new Cos(0.7, 0.9, 0.2),
+                new Rbf(0.3),
+                new Exp(1, 0.3),
+                new Gaussian(0.25, -0.5),
+                new Gabor(),
+                new Monomial(4),
+                new Polynomial(1, 2, 3, 4),
+                Numerical.builtin("tanh", 5),
+                Numerical.builtin("sigmoid", 5),
+                Numerical.builtin("softplus", 5),
+                Numerical.builtin("silu", 5),
+                Numerical.builtin("elu", 5),
+                new SigmoidLike());
         for (Activation a : acts)
             for (double x : new double[] {-1.7, -0.3, 0.4, 1.9}) {
                 double h = 1e-5, fd = (a.apply(x + h) - a.apply(x - h)) / (2 * h);
@@ -138,9 +192,21 @@ class ActivationTest {
 
     @Test
     void tileMapsEqualScalarMapsBitForBit() {
-        List<Activation> acts = List.of(new Relu(), new LeakyRelu(0.1), new ABRelu(0.25, 0.5), new Abs(), new Erf(2, 0.3, 0.5),
-            new SigmoidLike(), new Gelu(), new Sin(0.3, 1.5, 0.2), new Cos(), new Rbf(0.3), new Exp(1, 0.3),
-            new Gaussian(0.25, -0.5), new Sign(), new Identity());
+        List<Activation> acts = List.of(
+                new Relu(),
+                new LeakyRelu(0.1),
+                new ABRelu(0.25, 0.5),
+                new Abs(),
+                new Erf(2, 0.3, 0.5),
+                new SigmoidLike(),
+                new Gelu(),
+                new Sin(0.3, 1.5, 0.2),
+                new Cos(),
+                new Rbf(0.3),
+                new Exp(1, 0.3),
+                new Gaussian(0.25, -0.5),
+                new Sign(),
+                new Identity());
         java.util.Random rnd = new java.util.Random(1);
         int rows = 5, cols = 4;
         double[] q1 = new double[rows + 2], q2 = new double[cols + 1];

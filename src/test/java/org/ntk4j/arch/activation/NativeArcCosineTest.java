@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 /** The C arc-cosine tile map against the Java loop: bit for bit, NaN propagation included. */
 class NativeArcCosineTest {
     private static boolean libraryInBuild() {
-        return System.getProperty("os.name", "").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"))
-            && NativeArcCosine.class.getResource("/native/linux-x86_64/libntk4j_cpu.so") != null;
+        return System.getProperty("os.name", "").startsWith("Linux")
+                && "amd64".equals(System.getProperty("os.arch"))
+                && NativeArcCosine.class.getResource("/native/linux-x86_64/libntk4j_cpu.so") != null;
     }
 
     @Test
@@ -21,7 +22,8 @@ class NativeArcCosineTest {
 
     @Test
     void bitIdenticalToTheJavaLoop() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(NativeArcCosine.AVAILABLE, "the native library is not in this build");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                NativeArcCosine.AVAILABLE, "the native library is not in this build");
         Random r = new Random(11);
         double[][] ab = {{0, 1}, {0.1, 1}, {-1, 1}, {0.3, -2}, {1, 1}};
         int[] shapes = {1, 2, 3, 7, 8, 9, 16, 17, 31, 64, 127, 128};
@@ -42,10 +44,15 @@ class NativeArcCosineTest {
                         ArcCosine.mapTileJava(f, s, rows, cols, q1, off1, q2, off2, kj, tj);
                         NativeArcCosine.mapTile(f, s, rows, cols, q1, off1, q2, off2, kn, tn, new double[3 * rows]);
                         for (int e = 0; e < kj.length; e++) {
-                            assertEquals(Double.doubleToRawLongBits(kj[e]), Double.doubleToRawLongBits(kn[e]),
-                                () -> "K differs: f=" + f + " rows=" + rows + " cols=" + cols);
-                            if (tj != null) assertEquals(Double.doubleToRawLongBits(tj[e]), Double.doubleToRawLongBits(tn[e]),
-                                () -> "Θ differs: f=" + f + " rows=" + rows + " cols=" + cols);
+                            assertEquals(
+                                    Double.doubleToRawLongBits(kj[e]),
+                                    Double.doubleToRawLongBits(kn[e]),
+                                    () -> "K differs: f=" + f + " rows=" + rows + " cols=" + cols);
+                            if (tj != null)
+                                assertEquals(
+                                        Double.doubleToRawLongBits(tj[e]),
+                                        Double.doubleToRawLongBits(tn[e]),
+                                        () -> "Θ differs: f=" + f + " rows=" + rows + " cols=" + cols);
                         }
                         cases++;
                     }
@@ -56,7 +63,8 @@ class NativeArcCosineTest {
 
     @Test
     void nanStaysNan() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(NativeArcCosine.AVAILABLE, "the native library is not in this build");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                NativeArcCosine.AVAILABLE, "the native library is not in this build");
         double f = ArcCosine.f(0, 1), s = ArcCosine.s(0, 1);
         double[] q = {1, 2, Double.NaN, 1};
         double[] k = {0.5, Double.NaN, 0.3, 0.2};

@@ -1,13 +1,12 @@
 package org.ntk4j.arch.text;
 
-import org.ntk4j.arch.*;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ntk4j.arch.*;
 import org.ntk4j.arch.activation.*;
 import org.ntk4j.error.InvalidInputException;
 
@@ -17,7 +16,9 @@ class ArchParserTest {
         Architecture a = ArchParser.parse("Dense(512, W_std=1.5, b_std=0.1) -> Relu -> Dense(1, W_std=1.5, b_std=0.1)");
         assertEquals(List.of(Dense.of(512, 1.5, 0.1), new Relu(), Dense.of(1, 1.5, 0.1)), a.layers());
         assertEquals(Parameterization.NTK, a.parameterization());
-        assertEquals(Parameterization.STANDARD, ArchParser.parse("Dense(3)", Parameterization.STANDARD).parameterization());
+        assertEquals(
+                Parameterization.STANDARD,
+                ArchParser.parse("Dense(3)", Parameterization.STANDARD).parameterization());
     }
 
     @Test
@@ -26,7 +27,9 @@ class ArchParserTest {
         assertEquals(Dense.noBias(7, 1.0), a.layers().get(0));
         assertEquals(new Erf(1, 1, 0), a.layers().get(1));
         assertEquals(Dense.noBias(1, 2.0), a.layers().get(2));
-        assertEquals(Dense.of(4, 0.5, 0.0), ArchParser.parse("Dense(4,0.5,0)").layers().get(0));
+        assertEquals(
+                Dense.of(4, 0.5, 0.0),
+                ArchParser.parse("Dense(4,0.5,0)").layers().get(0));
     }
 
     @Test
@@ -38,11 +41,31 @@ class ArchParserTest {
 
     @Test
     void everyActivationRoundTrips() {
-        List<Activation> acts = List.of(new Relu(), new LeakyRelu(0.1), new ABRelu(0.25, 0.5), new Abs(), new Identity(),
-            new Erf(), new Erf(2, 0.3, 0.5), new SigmoidLike(), new Gelu(), new Sin(), new Sin(0.3, 1.5, -Math.PI / 4),
-            new Cos(1, 2, 3), new Rbf(0.3), new Exp(1, 0.3), new Gaussian(), new Gaussian(0.25, -0.5), new Sign(),
-            new Monomial(0), new Monomial(5), new RectifiedMonomial(3), new Polynomial(-0.1, 2.1, 0, 0, -1.2, -0.5),
-            new Gabor(), Numerical.builtin("tanh", 25), Numerical.builtin("elu", 30));
+        List<Activation> acts = List.of(
+                new Relu(),
+                new LeakyRelu(0.1),
+                new ABRelu(0.25, 0.5),
+                new Abs(),
+                new Identity(),
+                new Erf(),
+                new Erf(2, 0.3, 0.5),
+                new SigmoidLike(),
+                new Gelu(),
+                new Sin(),
+                new Sin(0.3, 1.5, -Math.PI / 4),
+                new Cos(1, 2, 3),
+                new Rbf(0.3),
+                new Exp(1, 0.3),
+                new Gaussian(),
+                new Gaussian(0.25, -0.5),
+                new Sign(),
+                new Monomial(0),
+                new Monomial(5),
+                new RectifiedMonomial(3),
+                new Polynomial(-0.1, 2.1, 0, 0, -1.2, -0.5),
+                new Gabor(),
+                Numerical.builtin("tanh", 25),
+                Numerical.builtin("elu", 30));
         for (Activation act : acts) {
             String text = "Dense(5,W_std=1.5,b_std=0.1)->" + act.describe() + "->Dense(1)";
             Architecture a = ArchParser.parse(text);
@@ -54,10 +77,13 @@ class ArchParserTest {
 
     @Test
     void listsAndIdentifiers() {
-        Architecture a = ArchParser.parse("Dense(3)->Polynomial(coef=[0.3, -1, 0.5,2e-1])->Dense(1)->Numerical(fn=tanh,deg=25)");
+        Architecture a =
+                ArchParser.parse("Dense(3)->Polynomial(coef=[0.3, -1, 0.5,2e-1])->Dense(1)->Numerical(fn=tanh,deg=25)");
         assertEquals(new Polynomial(0.3, -1, 0.5, 0.2), a.layers().get(1));
         assertEquals(Numerical.builtin("tanh", 25), a.layers().get(3));
-        assertEquals(new SigmoidLike(), ArchParser.parse("Dense(1)->Sigmoid_like").layers().get(1));
+        assertEquals(
+                new SigmoidLike(),
+                ArchParser.parse("Dense(1)->Sigmoid_like").layers().get(1));
     }
 
     private static String error(String arch) {
@@ -85,10 +111,25 @@ class ArchParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Dense(3, W_std=-1)", "Dense(3, b_std=-0.1)", "Dense(0)", "Dense(2.5)", "Dense(3)->Monomial(6)",
-        "Dense(3)->RectifiedMonomial(4)", "Dense(3)->Rbf(-1)", "Dense(3)->Numerical(fn=cosh)", "Dense(3)->Numerical(fn=tanh,deg=1)",
-        "Dense(3)->Polynomial(coef=[])", "Dense(3)->Erf(a=x)", "Dense(3)->Polynomial(coef=1)", "Dense(3, W_std=[1])"})
-    void badParameters(String arch) { error(arch); }
+    @ValueSource(
+            strings = {
+                "Dense(3, W_std=-1)",
+                "Dense(3, b_std=-0.1)",
+                "Dense(0)",
+                "Dense(2.5)",
+                "Dense(3)->Monomial(6)",
+                "Dense(3)->RectifiedMonomial(4)",
+                "Dense(3)->Rbf(-1)",
+                "Dense(3)->Numerical(fn=cosh)",
+                "Dense(3)->Numerical(fn=tanh,deg=1)",
+                "Dense(3)->Polynomial(coef=[])",
+                "Dense(3)->Erf(a=x)",
+                "Dense(3)->Polynomial(coef=1)",
+                "Dense(3, W_std=[1])"
+            })
+    void badParameters(String arch) {
+        error(arch);
+    }
 
     @Test
     void badParameterMessagesNameTheProblem() {
@@ -108,7 +149,19 @@ class ArchParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "  ", "Dense(3)->", "Dense(3", "Dense(3,)", "Dense(3) Relu", "Dense(3)->Relu)", "Dense(3)->%",
-        "Dense(3)->Polynomial(coef=[1,)"})
-    void syntaxErrors(String arch) { error(arch); }
+    @ValueSource(
+            strings = {
+                "",
+                "  ",
+                "Dense(3)->",
+                "Dense(3",
+                "Dense(3,)",
+                "Dense(3) Relu",
+                "Dense(3)->Relu)",
+                "Dense(3)->%",
+                "Dense(3)->Polynomial(coef=[1,)"
+            })
+    void syntaxErrors(String arch) {
+        error(arch);
+    }
 }

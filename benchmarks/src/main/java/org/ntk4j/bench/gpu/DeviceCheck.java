@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.arch.Parameterization;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.device.Device;
 import org.ntk4j.gpu.GpuInfo;
 import org.ntk4j.gpu.GpuKernelEngine;
@@ -52,7 +52,7 @@ import org.ntk4j.solve.SolverOptions;
 public final class DeviceCheck {
     private static final PrintStream OUT = System.out;
 
-    private DeviceCheck() { }
+    private DeviceCheck() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
@@ -63,7 +63,12 @@ public final class DeviceCheck {
         switch (args[0]) {
             case "info" -> OUT.println(info.describe());
             case "jobs" -> jobs(Path.of(args[1]), Path.of(args[2]));
-            case "bench" -> DeviceTimings.bench(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "bench" ->
+                DeviceTimings.bench(
+                        Integer.parseInt(args[1]),
+                        Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]),
+                        Integer.parseInt(args[4]));
             case "gemm" -> DeviceTimings.gemm(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -89,7 +94,12 @@ public final class DeviceCheck {
                 OUT.printf(Locale.ROOT, "job %s ok %.1f ms%n", name, (System.nanoTime() - t0) / 1e6);
             } catch (Throwable e) {
                 String msg = String.valueOf(e.getMessage()).replace('\n', ' ');
-                OUT.printf(Locale.ROOT, "job %s FAILED %s: %s%n", name, e.getClass().getSimpleName(), msg);
+                OUT.printf(
+                        Locale.ROOT,
+                        "job %s FAILED %s: %s%n",
+                        name,
+                        e.getClass().getSimpleName(),
+                        msg);
             }
             OUT.flush();
         }
@@ -101,29 +111,40 @@ public final class DeviceCheck {
             case "kernel" -> {
                 Architecture a = arch(kv);
                 Matrix x1 = read(kv, "x1", "n1", "d"), x2 = kv.containsKey("x2") ? read(kv, "x2", "n2", "d") : null;
-                Kernels k = GpuKernelEngine.compute(a, x1, x2, KernelOptions.defaults().withDtype(dt).withComputeNtk(!"0".equals(kv.get("ntk"))));
+                Kernels k = GpuKernelEngine.compute(
+                        a, x1, x2, KernelOptions.defaults().withDtype(dt).withComputeNtk(!"0".equals(kv.get("ntk"))));
                 write(out, "nngp", k.nngp());
                 if (k.ntk() != null) write(out, "ntk", k.ntk());
                 write(out, "cov1", Matrix.column(k.cov1()));
                 if (k.cov2() != null) write(out, "cov2", Matrix.column(k.cov2()));
             }
-            case "chol" -> write(out, "L", GpuLinalg.cholesky(read(kv, "a", "n", "n").as(dt)));
+            case "chol" ->
+                write(out, "L", GpuLinalg.cholesky(read(kv, "a", "n", "n").as(dt)));
             case "gp" -> {
                 Get get = "ntkgp".equals(kv.get("mode")) ? Get.NTKGP : Get.NNGP;
                 PredictOptions o = PredictOptions.defaults()
-                    .withRegularization(Regularization.relative(Double.parseDouble(kv.get("diagreg"))))
-                    .withCovariance(CovarianceMode.DIAGONAL)
-                    .withKernelOptions(KernelOptions.defaults().withDtype(dt).withDevice(Device.GPU));
-                Solved s = ScalablePredict.gpInference(arch(kv), read(kv, "xtrain", "n", "d"), read(kv, "ytrain", "n", "k"),
-                    read(kv, "xtest", "m", "d"), get, o, SolverOptions.defaults().withSolver(SolverKind.EXACT));
+                        .withRegularization(Regularization.relative(Double.parseDouble(kv.get("diagreg"))))
+                        .withCovariance(CovarianceMode.DIAGONAL)
+                        .withKernelOptions(
+                                KernelOptions.defaults().withDtype(dt).withDevice(Device.GPU));
+                Solved s = ScalablePredict.gpInference(
+                        arch(kv),
+                        read(kv, "xtrain", "n", "d"),
+                        read(kv, "ytrain", "n", "k"),
+                        read(kv, "xtest", "m", "d"),
+                        get,
+                        o,
+                        SolverOptions.defaults().withSolver(SolverKind.EXACT));
                 // a request the GPU posterior does not take is solved on the CPU: that is not what this job checks
                 if (s.report().device() != Device.GPU)
-                    throw new IllegalStateException("solved on the CPU, not the GPU: " + s.report().summary());
+                    throw new IllegalStateException(
+                            "solved on the CPU, not the GPU: " + s.report().summary());
                 write(out, "mean", s.posterior().mean());
                 write(out, "var", Matrix.column(s.posterior().variances()));
             }
             case "solve" -> {
-                Matrix kdd = read(kv, "kdd", "n", "n").as(dt), ktd = read(kv, "ktd", "m", "n").as(dt);
+                Matrix kdd = read(kv, "kdd", "n", "n").as(dt),
+                        ktd = read(kv, "ktd", "m", "n").as(dt);
                 double[] ktt = read(kv, "kttdiag", "m", "one").toColumnMajor();
                 Regularization reg = Regularization.relative(Double.parseDouble(kv.get("diagreg")));
                 Posterior p = GpuLinalg.solve(Get.NNGP, kdd, read(kv, "y", "n", "k"), ktd, ktt, reg);
@@ -141,7 +162,8 @@ public final class DeviceCheck {
     /** Reads a raw little-endian float64 C-order array of shape (kv[rowsKey], kv[colsKey]). */
     static Matrix read(Map<String, String> kv, String key, String rowsKey, String colsKey) throws IOException {
         int r = Integer.parseInt(kv.get(rowsKey)), c = "one".equals(colsKey) ? 1 : Integer.parseInt(kv.get(colsKey));
-        ByteBuffer bb = ByteBuffer.wrap(Files.readAllBytes(Path.of(kv.get(key)))).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb =
+                ByteBuffer.wrap(Files.readAllBytes(Path.of(kv.get(key)))).order(ByteOrder.LITTLE_ENDIAN);
         double[] v = new double[r * c];
         bb.asDoubleBuffer().get(v);
         return Matrix.fromRowMajor(r, c, v);
@@ -152,8 +174,11 @@ public final class DeviceCheck {
         double[] v = m.toRowMajor();
         ByteBuffer bb = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         bb.asDoubleBuffer().put(v);
-        try (FileChannel ch = FileChannel.open(Path.of(prefix + "." + key + ".bin"), StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                Path.of(prefix + "." + key + ".bin"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             ch.write(bb);
         }
     }
@@ -165,5 +190,7 @@ public final class DeviceCheck {
         return Matrix.wrapColumnMajor(n, d, v);
     }
 
-    static List<String> sizes(String s) { return new ArrayList<>(List.of(s.split(","))); }
+    static List<String> sizes(String s) {
+        return new ArrayList<>(List.of(s.split(",")));
+    }
 }

@@ -5,13 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.text.ArchParser;
+import org.ntk4j.device.Device;
 import org.ntk4j.gpu.CudaDevice;
 import org.ntk4j.gpu.DeviceBuffer;
 import org.ntk4j.gpu.DeviceMatrix;
 import org.ntk4j.gpu.GpuBlas;
-import org.ntk4j.device.Device;
 import org.ntk4j.gpu.GpuKernelEngine;
 import org.ntk4j.gpu.GpuRuntime;
 import org.ntk4j.gpu.GpuTrainKernel;
@@ -34,10 +34,11 @@ import org.ntk4j.solve.SolverOptions;
 final class DeviceTimings {
     /** The benchmark network: 3 hidden ReLU layers (the target), NTK parameterization. */
     static final String ARCH = "Dense(1024,W_std=1.5,b_std=0.05)->Relu->Dense(1024,W_std=1.5,b_std=0.05)->Relu"
-        + "->Dense(1024,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)";
+            + "->Dense(1024,W_std=1.5,b_std=0.05)->Relu->Dense(1,W_std=1.5,b_std=0.05)";
+
     static final double DIAG_REG = 1e-4;
 
-    private DeviceTimings() { }
+    private DeviceTimings() {}
 
     private static void print(String key, int n, double ms) {
         System.out.printf(Locale.ROOT, "time %s %d %.3f%n", key, n, ms);
@@ -71,8 +72,13 @@ final class DeviceTimings {
         try (var w = GpuKernelEngine.computeOnDevice(a, xs, true, DType.FLOAT64)) {
             posterior(a, xs, Matrix.column(Arrays.copyOf(yv, 512)), DeviceCheck.randn(r, 64, d));
         }
-        double[] total = new double[reps], build = new double[reps], train = new double[reps], kernels = new double[reps],
-            factor = new double[reps], mean = new double[reps], var = new double[reps];
+        double[] total = new double[reps],
+                build = new double[reps],
+                train = new double[reps],
+                kernels = new double[reps],
+                factor = new double[reps],
+                mean = new double[reps],
+                var = new double[reps];
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             try (var k = GpuKernelEngine.computeOnDevice(a, x, true, DType.FLOAT64)) {
@@ -92,7 +98,10 @@ final class DeviceTimings {
         print("gpu_kernel_build_total", n, median(total));
         print("gpu_train_kernel_nngp", n, median(train));
         print("gpu_kernels_train_test", n, median(kernels));
-        print("gpu_test_kernel", n, median(kernels) - median(train)); // the posterior's kernels less a train kernel timed alone
+        print(
+                "gpu_test_kernel",
+                n,
+                median(kernels) - median(train)); // the posterior's kernels less a train kernel timed alone
         print("gpu_factor", n, median(factor));
         print("gpu_alpha_mean", n, median(mean));
         print("gpu_var", n, median(var));
@@ -109,10 +118,14 @@ final class DeviceTimings {
 
     /** The exact NNGP posterior with variances, solved on the GPU (an error if it would run on the CPU). */
     private static Posterior posterior(Architecture a, Matrix x, Matrix y, Matrix xt) {
-        PredictOptions o = PredictOptions.defaults().withRegularization(Regularization.relative(DIAG_REG))
-            .withCovariance(CovarianceMode.DIAGONAL).withKernelOptions(KernelOptions.defaults().withDevice(Device.GPU));
-        Solved s = ScalablePredict.gpInference(a, x, y, xt, Get.NNGP, o, SolverOptions.defaults().withSolver(SolverKind.EXACT));
-        if (s.report().device() != Device.GPU) throw new IllegalStateException("solved on the CPU: " + s.report().summary());
+        PredictOptions o = PredictOptions.defaults()
+                .withRegularization(Regularization.relative(DIAG_REG))
+                .withCovariance(CovarianceMode.DIAGONAL)
+                .withKernelOptions(KernelOptions.defaults().withDevice(Device.GPU));
+        Solved s = ScalablePredict.gpInference(
+                a, x, y, xt, Get.NNGP, o, SolverOptions.defaults().withSolver(SolverKind.EXACT));
+        if (s.report().device() != Device.GPU)
+            throw new IllegalStateException("solved on the CPU: " + s.report().summary());
         return s.posterior();
     }
 
@@ -131,7 +144,8 @@ final class DeviceTimings {
             }
             engines.addAll(List.of("simt128", "simt64"));
             synchronized (dev) {
-                try (DeviceBuffer a = dev.alloc((long) n * n * s, "A"); DeviceBuffer c = dev.alloc((long) n * n * s, "C")) {
+                try (DeviceBuffer a = dev.alloc((long) n * n * s, "A");
+                        DeviceBuffer c = dev.alloc((long) n * n * s, "C")) {
                     Random r = new Random(5);
                     double[] v = new double[n * n];
                     for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
@@ -148,8 +162,14 @@ final class DeviceTimings {
                             ms[i] = (System.nanoTime() - t0) / 1e6;
                         }
                         double med = median(ms);
-                        System.out.printf(Locale.ROOT, "gemm %s %s n=%d %.2f ms %.1f TFLOP/s%n", t == DType.FLOAT64 ? "f64" : "f32", e, n, med,
-                            2.0 * n * n * (double) n / med / 1e9);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "gemm %s %s n=%d %.2f ms %.1f TFLOP/s%n",
+                                t == DType.FLOAT64 ? "f64" : "f32",
+                                e,
+                                n,
+                                med,
+                                2.0 * n * n * (double) n / med / 1e9);
                     }
                 }
             }
