@@ -1,6 +1,7 @@
 package org.ntk4j.softopt;
 
 import java.util.Arrays;
+import java.util.function.IntFunction;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.Scaling;
 
@@ -79,9 +80,10 @@ public final class EpsilonBound {
     }
 
     /**
-     * The posterior-sampling alternative (§7 step 3): for each joint posterior draw V_s of the true
-     * utility on the policies, compute E_γ|U − V_s|; return the (1 − δ) quantile (the
-     * ⌈(1 − δ)S⌉-th smallest) over draws. Valid to the extent that the posterior is.
+     * The posterior-sampling alternative (§4.7, §7 step 3): for each joint posterior draw V_s of
+     * the true utility on the policies, compute E_γ|U − V_s|; return the (1 − δ) quantile (the
+     * ⌈(1 − δ)S⌉-th smallest) over draws. Valid to the extent that the posterior is: under the
+     * posterior, E_γ|U − V| ≤ ε with probability ≥ 1 − δ (up to the Monte Carlo error of S draws).
      *
      * @param prior        γ over the policies the draws cover (e.g. {@link Prior#uniform} over prior samples)
      * @param proxy        U on those policies
@@ -89,32 +91,77 @@ public final class EpsilonBound {
      * @param delta        δ ∈ (0, 1)
      */
     public static Estimate posteriorQuantile(Prior prior, double[] proxy, double[][] jointSamples, double delta) {
+        if (jointSamples == null || jointSamples.length == 0)
+            throw new InvalidInputException("jointSamples", "no posterior draws given");
+        return posteriorQuantile(prior, proxy, jointSamples.length, s -> jointSamples[s], delta);
+    }
+
+    /**
+     * {@link #posteriorQuantile(Prior, double[], double[][], double)} on draws produced one at a
+     * time: {@code draw.apply(s)} for s = 0, 1, …, S − 1, in that order, each once. Only one draw
+     * is held at a time (memory O(n + S), not O(S·n)), which is what lets S reach thousands on
+     * thousands of policies.
+     *
+     * @param prior γ over the n policies
+     * @param proxy U on those policies
+     * @param draws S ≥ 1
+     * @param draw  the s-th joint draw of V (length n); it may reuse its array between calls
+     * @param delta δ ∈ (0, 1)
+     */
+    public static Estimate posteriorQuantile(
+            Prior prior, double[] proxy, int draws, IntFunction<double[]> draw, double delta) {
         if (prior == null) throw new InvalidInputException("prior", "is missing (null)");
         SoftOptChecks.finite("proxy", proxy);
         SoftOptChecks.sameLength("proxy", proxy, prior.size(), "the prior");
         SoftOptChecks.probability("delta", delta);
-        if (jointSamples == null || jointSamples.length == 0)
-            throw new InvalidInputException("jointSamples", "no posterior draws given");
-        int s = jointSamples.length;
-        // on U and the draws scaled by a common power of two (exact): no |U − V| or sum overflows
-        int scale = Scaling.exponent(proxy);
-        for (double[] v : jointSamples)
-            scale = Math.max(scale, Scaling.exponent(SoftOptChecks.finite("jointSamples", v)));
-        double[] u = Scaling.scalb(proxy, -scale);
-        double[] mae = new double[s];
-        double mean = 0;
-        for (int k = 0; k < s; k++) {
-            double[] v = Scaling.scalb(jointSamples[k], -scale);
-            SoftOptChecks.sameLength("jointSamples", v, proxy.length, "the proxy");
+        if (draws < 1) throw new InvalidInputException("draws", "is " + draws + "; give at least 1 posterior draw");
+        if (draw == null) throw new InvalidInputException("draw", "is missing (null)");
+        // Each E_γ|U − V_s| is formed on U and V_s scaled by a common power of two (exact), so no
+        // |U − V| or sum overflows; the S values are then brought to the largest of those scales
+        // (exact unless far below it, where they cannot matter to a quantile or a mean of them).
+        int eu = Scaling.exponent(proxy), n = proxy.length;
+        double[] mae = new double[draws];
+        int[] scales = new int[draws];
+        double[] u = proxy;
+        int uScale = 0;
+        for (int s = 0; s < draws; s++) {
+            double[] v = SoftOptChecks.finite("jointSamples", draw.apply(s));
+            SoftOptChecks.sameLength("jointSamples", v, n, "the proxy");
+            int scale = Math.max(eu, Scaling.exponent(v));
+            if (scale != uScale) {
+                u = Scaling.scalb(proxy, -scale);
+                uScale = scale;
+            }
             double e = 0;
-            for (int i = 0; i < v.length; i++) e += prior.weight(i) * Math.abs(u[i] - v[i]);
-            mae[k] = e;
-            mean += e / s;
+            for (int i = 0; i < n; i++) e += prior.weight(i) * Math.abs(u[i] - Math.scalb(v[i], -scale));
+            mae[s] = e;
+            scales[s] = scale;
+        }
+        int top = Integer.MIN_VALUE;
+        for (int scale : scales) top = Math.max(top, scale);
+        double mean = 0;
+        for (int s = 0; s < draws; s++) {
+            mae[s] = Math.scalb(mae[s], scales[s] - top);
+            mean += mae[s] / draws;
         }
         Arrays.sort(mae);
-        int rank = (int) Math.ceil((1 - delta) * s); // 1-based
+        int rank = (int) Math.ceil((1 - delta) * draws); // 1-based
         double eps = SoftOptChecks.representable(
-                Math.scalb(mae[Math.min(s, Math.max(1, rank)) - 1], scale), "posterior-quantile epsilon");
-        return new Estimate(eps, Math.scalb(mean, scale), s, delta, Double.NaN, Method.POSTERIOR_QUANTILE);
+                Math.scalb(mae[Math.min(draws, Math.max(1, rank)) - 1], top), "posterior-quantile epsilon");
+        double meanAbsError = SoftOptChecks.representable(Math.scalb(mean, top), "posterior mean of E_gamma|U - V|");
+        return new Estimate(eps, meanAbsError, draws, delta, Double.NaN, Method.POSTERIOR_QUANTILE);
+    }
+
+    /**
+     * The larger of two estimates of ε (ties: {@code a}), what {@code softopt --epsilon-from both}
+     * uses. If each estimate is at least E_γ|U − V| with probability ≥ 1 − δ under its own
+     * assumptions (Hoeffding: labels drawn from γ and |U − V| ≤ R; posterior: the posterior is
+     * right), the larger one is too, under whichever set of assumptions holds: it covers whenever
+     * either one does. Its price is a larger ε, i.e. a q* closer to 1.
+     */
+    public static Estimate larger(Estimate a, Estimate b) {
+        if (a == null) throw new InvalidInputException("a", "is missing (null)");
+        if (b == null) throw new InvalidInputException("b", "is missing (null)");
+        return b.epsilon() > a.epsilon() ? b : a;
     }
 }

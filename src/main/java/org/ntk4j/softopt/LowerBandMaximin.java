@@ -1,5 +1,6 @@
 package org.ntk4j.softopt;
 
+import org.apache.commons.numbers.gamma.InverseErfc;
 import org.ntk4j.error.InvalidInputException;
 
 /**
@@ -13,6 +14,27 @@ import org.ntk4j.error.InvalidInputException;
  */
 public final class LowerBandMaximin {
     private LowerBandMaximin() {}
+
+    /**
+     * κ = z_{1−δ}, the one-sided standard normal quantile (κ ≈ 1.645 at δ = 0.05): the band width
+     * that {@code softopt --kappa auto} uses. Under a Gaussian posterior V(π) ~ N(U(π), σ(π)²),
+     * L(π) = U(π) − z_{1−δ}·σ(π) is a pointwise (1 − δ) lower credible bound: each policy's true
+     * utility falls below its band with probability δ, the same δ the bound ε is taken at. A
+     * simultaneous band over all n policies (z_{1−δ/n}) is not needed: B2 (§4.8) only limits the
+     * prior-average shortfall below the band, and ε pays for that shortfall.
+     *
+     * @param delta δ ∈ (0, 0.5]; above 0.5 the quantile is negative, a band above U
+     */
+    public static double pointwiseKappa(double delta) {
+        SoftOptChecks.probability("delta", delta);
+        if (delta > 0.5)
+            throw new InvalidInputException(
+                    "delta",
+                    "is " + delta
+                            + "; a (1 - delta) lower band needs delta <= 0.5 (kappa = z_{1-delta} would be negative)");
+        // z_{1−δ} = √2·erfc⁻¹(2δ): erfc⁻¹ keeps full relative accuracy for a tiny δ, where 1 − δ would round to 1
+        return Math.sqrt(2) * InverseErfc.value(2 * delta);
+    }
 
     /** L = U − κ·sd, checked. */
     public static double[] lowerBand(double[] utility, double[] sd, double kappa) {

@@ -19,7 +19,8 @@ import org.ntk4j.predict.UtilityPosterior;
  * A {@link UtilityModel} from infinite-width kernels: the exact t = ∞ posterior of
  * {@link GpInference} (by default NTKGP, He et al. 2020: a GP with prior covariance Θ, whose
  * variance is the conservative one, E35 of docs/soft-optimization.md) with the observation-noise
- * variance on the diagonal.
+ * variance on the diagonal. {@link #posteriorEpsilon} turns it into ε for the soft optimizer in one
+ * call (fit with the full covariance, joint draws, the (1 − δ) quantile of E_γ|U − V|).
  *
  * @param architecture the network whose kernels are used
  * @param get          which posterior (NTKGP, NTK ensemble or NNGP)
