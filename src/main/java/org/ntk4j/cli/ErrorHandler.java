@@ -195,8 +195,11 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         return b.toString();
     }
 
-    /** Library names that are not their flag's camelCase spelling: {@code architecture} is {@code --arch}. */
-    private static final Map<String, String> FLAG_ALIASES = Map.of("architecture", "--arch");
+    /**
+     * Library names that are not their flag's camelCase spelling: {@code architecture} is
+     * {@code --arch}, {@code covariance} (of the utilities, {@code utility.JointSamples}) is {@code --cov}.
+     */
+    private static final Map<String, String> FLAG_ALIASES = Map.of("architecture", "--arch", "covariance", "--cov");
 
     /** The exit code of an exception (after {@link #unwrap}). */
     static int exitCode(Throwable e) {
