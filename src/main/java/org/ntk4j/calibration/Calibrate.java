@@ -84,9 +84,10 @@ public final class Calibrate {
             sdF[i] = Math.sqrt(v);
         }
         Matrix mean = posterior.mean();
+        Spread spread = new Spread(varY, sdY, sdF);
         List<Metrics> perOutput = new ArrayList<>(k);
-        for (int c = 0; c < k; c++) perOutput.add(score(mean, yTest, fTest, new Spread(varY, sdY, sdF), c, c + 1));
-        Metrics pooled = k == 1 ? perOutput.get(0) : score(mean, yTest, fTest, new Spread(varY, sdY, sdF), 0, k);
+        for (int c = 0; c < k; c++) perOutput.add(score(mean, yTest, fTest, spread, c, c + 1));
+        Metrics pooled = k == 1 ? perOutput.get(0) : score(mean, yTest, fTest, spread, 0, k);
         double[] pit = new double[m * k], latentPit = fTest == null ? null : new double[m * k];
         for (int i = 0; i < m; i++)
             for (int c = 0; c < k; c++) {
