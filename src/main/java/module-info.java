@@ -10,6 +10,7 @@ module org.ntk4j {
     exports org.ntk4j.arch;
     exports org.ntk4j.arch.activation;
     exports org.ntk4j.arch.text;
+    exports org.ntk4j.calibration;
     exports org.ntk4j.device;
     exports org.ntk4j.error;
     exports org.ntk4j.evidence;
@@ -31,6 +32,7 @@ module org.ntk4j {
     requires org.bytedeco.openblas;
     requires org.apache.commons.rng.simple;
     requires org.apache.commons.numbers.gamma;
+    requires org.apache.commons.statistics.distribution;
     requires org.apache.commons.csv;
     requires commons.math3;
     requires ojalgo;

@@ -13,8 +13,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code ntk4j} command line: subcommands {@code kernel}, {@code predict}, {@code softopt}, {@code info}, {@code demo},
- * {@code finite}.
+ * The {@code ntk4j} command line: subcommands {@code kernel}, {@code predict}, {@code softopt}, {@code info},
+ * {@code demo}, {@code finite}, {@code calibrate}.
  *
  * <p><b>Pattern for a new subcommand</b> (predict, finite, softopt follow it):
  * <ol>
@@ -88,7 +88,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "missing command (kernel, predict, softopt, info, demo or finite); see 'ntk4j --help'");
+                "missing command (kernel, predict, softopt, info, demo, finite or calibrate); see 'ntk4j --help'");
     }
 
     /** The subcommands, in the order of the help. */
@@ -98,7 +98,8 @@ public final class Main implements Callable<Integer> {
             SoftoptCommand.class,
             InfoCommand.class,
             DemoCommand.class,
-            FiniteCommand.class);
+            FiniteCommand.class,
+            CalibrateCommand.class);
 
     /**
      * The subcommands a command line needs: only the one it names, or all of them (help, version,
