@@ -20,12 +20,18 @@ import org.junit.jupiter.api.Test;
  * on them. A change that breaks either fails here, naming the classes involved.
  */
 class PackageStructureTest {
-    /** Built on the kernels: the accelerated engines, prediction, solvers, optimizer, demo and CLI. */
+    /**
+     * Built on the kernels: the accelerated engines, kernel operators, prediction, solvers, evidence,
+     * calibration, optimizer, demo and CLI.
+     */
     private static final String[] UPPER = {
         "org.ntk4j.gpu..",
         "org.ntk4j.cli..",
+        "org.ntk4j.operator..",
         "org.ntk4j.predict..",
         "org.ntk4j.solve..",
+        "org.ntk4j.evidence..",
+        "org.ntk4j.calibration..",
         "org.ntk4j.softopt..",
         "org.ntk4j.demo.."
     };
