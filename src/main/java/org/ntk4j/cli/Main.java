@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code ntk4j} command line: subcommands {@code kernel}, {@code predict}, {@code softopt}, {@code info}, {@code demo},
- * {@code finite}.
+ * {@code finite}, {@code fit}.
  *
  * <p><b>Pattern for a new subcommand</b> (predict, finite, softopt follow it):
  * <ol>
@@ -74,12 +74,12 @@ public final class Main implements Callable<Integer> {
 
     @Override public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "missing command (kernel, predict, softopt, info, demo or finite); see 'ntk4j --help'");
+            "missing command (kernel, predict, softopt, info, demo, finite or fit); see 'ntk4j --help'");
     }
 
     /** The subcommands, in the order of the help. */
     static final List<Class<?>> SUBCOMMANDS = List.of(KernelCommand.class, PredictCommand.class, SoftoptCommand.class,
-        InfoCommand.class, DemoCommand.class, FiniteCommand.class);
+        InfoCommand.class, DemoCommand.class, FiniteCommand.class, FitCommand.class);
 
     /**
      * The subcommands a command line needs: only the one it names, or all of them (help, version,
