@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maximizes the log marginal likelihood ({@link MarginalLikelihood}) over (W_std, b_std, λ) by
+ * Maximizes the log marginal likelihood ({@link MarginalLikelihood}) — or, on request, the K-fold
+ * cross-validated predictive log likelihood ({@link CrossValidation}) — over (W_std, b_std, λ) by
  * Commons Math's BOBYQA (Powell's bound-constrained trust-region method on quadratic models, without
  * derivatives), on the log scale of each parameter within the box
  * W_std ∈ [{@value #W_MIN}, {@value #W_MAX}], b_std ∈ [{@value #B_MIN}, {@value #B_MAX}],
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * optimizer Commons Math ships; the gradient is used after the search, for the reported projected
  * gradient norm and the Laplace standard errors (Hessian by central differences of the gradient, step
  * {@value #HESSIAN_STEP} on the log scale).
+ *
+ * Under cross-validation the gradient is not needed (BOBYQA needs none): the reported gradient norm
+ * comes from central differences and there are no standard errors ({@link FitResult.StandardErrors}).
  *
  * <p>A point where the likelihood cannot be evaluated (a kernel that overflows, a matrix singular
  * even with jitter, a non-finite likelihood) counts as the worst value, so the search moves away from it.
@@ -55,6 +59,8 @@ public final class HyperparameterFit {
     static final double STOPPING_RADIUS = 1e-6;
     /** Central-difference step of the Hessian, on the log scale. */
     static final double HESSIAN_STEP = 1e-3;
+    /** Central-difference step of the cross-validated likelihood's reported gradient, on the log scale. */
+    static final double DIFFERENCE_STEP = 1e-4;
     /** A parameter within this distance of a bound (log scale) is at the bound. */
     static final double AT_BOUND = 1e-4;
     /** The objective's value where the likelihood cannot be evaluated. */
@@ -78,50 +84,116 @@ public final class HyperparameterFit {
         return ms > 0 ? ms : 1.0;
     }
 
-    /** Fits the hyperparameters of {@code ml}'s architecture to its data. */
+    /**
+     * Fits the hyperparameters of {@code ml}'s architecture to its data, maximizing the objective the
+     * options choose: the LML, or the K-fold cross-validated predictive log likelihood
+     * ({@link CrossValidation}, folds from the options' seed).
+     */
     public static FitResult fit(MarginalLikelihood ml, FitOptions options) {
         if (ml == null) throw new InvalidInputException("ml", "is null");
         FitOptions o = options == null ? FitOptions.defaults() : options;
+        CrossValidation cv =
+                o.objective() == FitObjective.CROSS_VALIDATION ? CrossValidation.of(ml, o.folds(), o.seed()) : null;
+        Target target = cv == null ? h -> evaluate(ml, h) : h -> evaluate(cv, h);
         Space space = new Space(Hyperparameters.hasBias(ml.architecture()), targetScale(ml.targets()));
         double noise0 = Double.isNaN(o.initialNoise()) ? 0.1 * space.scale : o.initialNoise();
         Random rng = new Random(o.seed());
         List<FitResult.Start> starts = new ArrayList<>();
         int evaluations = 0;
         double[] best = null;
-        double bestLml = Double.NEGATIVE_INFINITY;
+        double bestValue = Double.NEGATIVE_INFINITY;
         for (int s = 0; s < o.starts(); s++) {
             double[] u0 = s == 0
                     ? space.clamp(space.toLog(Hyperparameters.of(ml.architecture(), noise0)))
                     : space.random(rng);
-            Objective f = new Objective(ml, space);
+            Objective f = new Objective(target, space);
             double[] u = search(f, space, u0, o.maxEvaluationsPerStart());
             evaluations += f.count;
-            starts.add(new FitResult.Start(space.fromLog(u0), space.fromLog(u), f.bestLml, f.count));
+            Hyperparameters end = space.fromLog(u);
+            // under cross-validation a start's LML is one more evaluation, so that "lml" always means the LML
+            double lml = cv == null ? f.bestValue : evaluate(ml, end);
+            if (cv != null) evaluations++;
+            starts.add(
+                    new FitResult.Start(space.fromLog(u0), end, lml, cv == null ? Double.NaN : f.bestValue, f.count));
             LOG.debug(
-                    "start {}: {} -> {}, lml {}, {} evaluations",
+                    "start {}: {} -> {}, objective {}, {} evaluations",
                     s,
                     space.fromLog(u0),
-                    space.fromLog(u),
-                    f.bestLml,
+                    end,
+                    f.bestValue,
                     f.count);
-            if (f.bestLml > bestLml) {
-                bestLml = f.bestLml;
+            if (f.bestValue > bestValue) {
+                bestValue = f.bestValue;
                 best = u;
             }
         }
         if (best == null)
             throw new IllPosedProblemException(
-                    "the marginal likelihood could not be evaluated anywhere in the search box"
+                    "the " + (cv == null ? "marginal likelihood" : "cross-validated likelihood")
+                            + " could not be evaluated anywhere in the search box"
                             + " (W_std in [0.05, 10], b_std in [1e-4, 5], noise in [1e-8, 10] x var(y)); check the architecture and the data");
         Hyperparameters h = space.fromLog(best);
-        Evidence e = ml.evaluateWithGradient(h);
         boolean[] free = space.free(best);
+        if (cv != null) {
+            Evidence e = ml.evaluate(h);
+            double[] g = differenceGradient(target, space, best, free);
+            return new FitResult(
+                    h,
+                    h.applyTo(ml.architecture()),
+                    e,
+                    norm(g, free),
+                    evaluations + 1 + 2 * count(free),
+                    starts,
+                    FitResult.StandardErrors.NONE,
+                    FitObjective.CROSS_VALIDATION,
+                    bestValue);
+        }
+        Evidence e = ml.evaluateWithGradient(h);
         double[] g = space.logGradient(e, h);
-        double norm = 0;
-        for (int j = 0; j < g.length; j++) if (free[j]) norm += g[j] * g[j];
         Laplace lap = laplace(ml, space, best, free);
         evaluations += 1 + lap.evaluations;
-        return new FitResult(h, h.applyTo(ml.architecture()), e, Math.sqrt(norm), evaluations, starts, lap.errors);
+        return new FitResult(
+                h,
+                h.applyTo(ml.architecture()),
+                e,
+                norm(g, free),
+                evaluations,
+                starts,
+                lap.errors,
+                FitObjective.LML,
+                Double.NaN);
+    }
+
+    /** The Euclidean norm of {@code g} over the free parameters. */
+    private static double norm(double[] g, boolean[] free) {
+        double s = 0;
+        for (int j = 0; j < g.length; j++) if (free[j]) s += g[j] * g[j];
+        return Math.sqrt(s);
+    }
+
+    private static int count(boolean[] free) {
+        int c = 0;
+        for (boolean f : free) if (f) c++;
+        return c;
+    }
+
+    /**
+     * Central differences (step {@value #DIFFERENCE_STEP} on the log scale) of the objective over the
+     * free parameters; 0 for the others. why differences: the cross-validated likelihood has no
+     * analytic gradient here, and this one only reports how converged the search is.
+     */
+    private static double[] differenceGradient(Target target, Space space, double[] u, boolean[] free) {
+        double[] g = new double[u.length];
+        for (int j = 0; j < u.length; j++) {
+            if (!free[j]) continue;
+            double[] up = u.clone(), dn = u.clone();
+            up[j] += DIFFERENCE_STEP;
+            dn[j] -= DIFFERENCE_STEP;
+            double fu = target.value(space.fromLog(up)), fd = target.value(space.fromLog(dn));
+            // a neighbour that cannot be evaluated: no finite slope to report there
+            g[j] = Double.isFinite(fu) && Double.isFinite(fd) ? (fu - fd) / (2 * DIFFERENCE_STEP) : 0;
+        }
+        return g;
     }
 
     /** One BOBYQA run from u0; returns the best point it evaluated. */
@@ -142,28 +214,34 @@ public final class HyperparameterFit {
         return f.bestPoint == null ? u0 : f.bestPoint;
     }
 
-    /** −LML on the log scale, remembering the best point evaluated. */
+    /** The function maximized, at some hyperparameters: −∞ where it cannot be evaluated. */
+    @FunctionalInterface
+    private interface Target {
+        double value(Hyperparameters h);
+    }
+
+    /** −objective on the log scale, remembering the best point evaluated. */
     private static final class Objective implements org.apache.commons.math3.analysis.MultivariateFunction {
-        private final MarginalLikelihood ml;
+        private final Target target;
         private final Space space;
         int count;
-        double bestLml = Double.NEGATIVE_INFINITY;
+        double bestValue = Double.NEGATIVE_INFINITY;
         double[] bestPoint;
 
-        Objective(MarginalLikelihood ml, Space space) {
-            this.ml = ml;
+        Objective(Target target, Space space) {
+            this.target = target;
             this.space = space;
         }
 
         @Override
         public double value(double[] u) {
             count++;
-            double lml = evaluate(ml, space.fromLog(u));
-            if (lml > bestLml) {
-                bestLml = lml;
+            double v = target.value(space.fromLog(u));
+            if (v > bestValue) {
+                bestValue = v;
                 bestPoint = u.clone();
             }
-            return Double.isFinite(lml) ? -lml : WORST;
+            return Double.isFinite(v) ? -v : WORST;
         }
     }
 
@@ -175,6 +253,18 @@ public final class HyperparameterFit {
             return Double.NEGATIVE_INFINITY;
         } catch (InvalidInputException e) {
             if (e.argument().equals("arch")) return Double.NEGATIVE_INFINITY; // the kernel overflows at these values
+            throw e;
+        }
+    }
+
+    /** The cross-validated log likelihood, or −∞ where it cannot be evaluated (as {@link #evaluate(MarginalLikelihood, Hyperparameters)}). */
+    static double evaluate(CrossValidation cv, Hyperparameters h) {
+        try {
+            return cv.logLikelihood(h);
+        } catch (IllPosedProblemException e) {
+            return Double.NEGATIVE_INFINITY;
+        } catch (InvalidInputException e) {
+            if (e.argument().equals("arch")) return Double.NEGATIVE_INFINITY;
             throw e;
         }
     }

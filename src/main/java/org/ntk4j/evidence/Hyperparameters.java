@@ -78,7 +78,7 @@ public record Hyperparameters(double wStd, double bStd, double noise) {
     }
 
     /** Whether {@code arch} has a Dense layer with a bias (else the likelihood does not depend on bStd). */
-    static boolean hasBias(Architecture arch) {
+    public static boolean hasBias(Architecture arch) {
         for (Layer l : arch.layers()) if (l instanceof Dense d && d.hasBias()) return true;
         return false;
     }

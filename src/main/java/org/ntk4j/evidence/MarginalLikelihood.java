@@ -96,6 +96,16 @@ public final class MarginalLikelihood {
         return problem.y();
     }
 
+    /** The validated problem (for {@link CrossValidation}, which scores the same model differently). */
+    Problem problem() {
+        return problem;
+    }
+
+    /** The options of the evaluations. */
+    EvidenceOptions options() {
+        return options;
+    }
+
     /** The model the evaluations use: the options' choice, with AUTO resolved ({@link EvidenceModel#AUTO}). */
     public EvidenceModel model() {
         if (options.model() != EvidenceModel.AUTO) return options.model();

@@ -75,6 +75,48 @@ class ArchParserTest {
         assertEquals("Identity", new Identity().describe());
     }
 
+    /**
+     * {@code Architecture.describe()} is the formatter: parsing its text gives back an equal
+     * architecture, every layer type and the Dense variants included, with values such as a fit
+     * writes (17 significant digits, exponents, b_std = 0 with a bias, no bias), so that the fitted
+     * ARCH of {@code ntk4j fit} is accepted as it is by every command.
+     */
+    @Test
+    void describeIsTheFormatterParseOfItGivesTheSameArchitecture() {
+        List<Layer> layers = new java.util.ArrayList<>(List.of(Dense.of(64, 1.3917545566286684, 0.43677078627452953)));
+        List<Activation> acts = List.of(
+                new Relu(),
+                new LeakyRelu(0.1),
+                new ABRelu(0.25, 0.5),
+                new Abs(),
+                new Erf(2, 0.3, 0.5),
+                new SigmoidLike(),
+                new Gelu(),
+                new Sin(0.3, 1.5, -Math.PI / 4),
+                new Cos(1, 2, 3),
+                new Rbf(0.3),
+                new Exp(1, 0.3),
+                new Gaussian(0.25, -0.5),
+                new Sign(),
+                new Monomial(5),
+                new RectifiedMonomial(3),
+                new Polynomial(-0.1, 2.1, 0, -1.2),
+                new Gabor(),
+                Numerical.builtin("tanh", 25));
+        double[] awkward = {1.0E-4, 2.5345678901234567E-5, 9.999999999999998, 0.05, 1e-300};
+        for (int i = 0; i < acts.size(); i++) {
+            layers.add(acts.get(i));
+            double w = awkward[i % awkward.length], b = awkward[(i + 2) % awkward.length];
+            layers.add(
+                    i % 3 == 0 ? Dense.noBias(1 + i, w) : i % 3 == 1 ? Dense.of(1 + i, w, 0.0) : Dense.of(1 + i, w, b));
+        }
+        layers.add(new Identity());
+        for (Parameterization p : Parameterization.values()) {
+            Architecture a = new Architecture(layers, p);
+            assertEquals(a, ArchParser.parse(a.describe(), p), a.describe());
+        }
+    }
+
     @Test
     void listsAndIdentifiers() {
         Architecture a =
