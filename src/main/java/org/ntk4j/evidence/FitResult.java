@@ -47,7 +47,7 @@ public record FitResult(
      * @param lml             the LML at {@code end}
      * @param cvLogLikelihood the cross-validated log likelihood at {@code end}; NaN under {@link FitObjective#LML}
      * @param evaluations     objective evaluations of this start (BOBYQA evaluates once per iteration after its
-     *                        2·dim + 1 initial interpolation points)
+     *                        (dim + 1)(dim + 2)/2 initial interpolation points)
      */
     public record Start(
             Hyperparameters start, Hyperparameters end, double lml, double cvLogLikelihood, int evaluations) {}

@@ -88,6 +88,26 @@ class HyperparameterFitTest {
         assertEquals(Evidence.GradientMethod.ANALYTIC, fit.evidence().gradient().method());
     }
 
+    /**
+     * Data without a bias term: the likelihood keeps rising, ever more slowly, as b_std → 0, a
+     * direction BOBYQA would crawl along to the evaluation limit; the plateau rule ends the start
+     * with the likelihood as good as at the lower bound of b_std.
+     */
+    @Test
+    void aFlatDirectionEndsOnAPlateauNotAtTheEvaluationLimit() {
+        Hyperparameters truth = new Hyperparameters(1.2, 0, 0.05);
+        Matrix x = EvidenceTestData.inputs(80, 3, 21, false), y = draw(RELU2, truth, x, 1, 22);
+        MarginalLikelihood ml = MarginalLikelihood.of(RELU2, x, y, Get.NNGP);
+        FitResult fit = HyperparameterFit.fit(ml, FitOptions.defaults().withStarts(1));
+        assertTrue(
+                fit.starts().get(0).evaluations() < FitOptions.defaults().maxEvaluationsPerStart(),
+                "evaluations " + fit.starts().get(0).evaluations());
+        Hyperparameters h = fit.hyperparameters();
+        double atBound = ml.evaluate(h.withBStd(HyperparameterFit.B_MIN)).lml();
+        assertTrue(
+                fit.evidence().lml() >= atBound - 1e-2, fit.evidence().lml() + " vs " + atBound + " at b_std = B_MIN");
+    }
+
     private static double logGrid(double lo, double hi, int i, int count) {
         return Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * i / (count - 1));
     }
