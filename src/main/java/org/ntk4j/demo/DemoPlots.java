@@ -14,6 +14,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -67,7 +68,8 @@ public final class DemoPlots {
         scatter(top, "U ± 2σ (posterior band)", concat(rank, rank), concat(hi, lo), BAND);
         line(top, "proxy U (posterior mean)", rank, us, PROXY, 2.5f);
         scatter(top, "true utility V (hidden)", rank, vs, TRUE);
-        double ymin = -0.8, ymax = 2.4;
+        // the frame fits the band and V: a hand-picked model's band reaches far above 1, a fitted one's does not
+        double ymin = Math.min(min(lo), min(vs)) - 0.1, ymax = Math.max(max(hi), max(vs)) + 0.1;
         line(top, "argmax", new double[] {argRank, argRank}, new double[] {ymin, ymax}, ARGMAX, 1.5f);
         top.getStyler().setYAxisMin(ymin).setYAxisMax(ymax).setMarkerSize(3);
         return top;
@@ -86,8 +88,8 @@ public final class DemoPlots {
                 "Probability mass per bin of " + width + " consecutive policies (by U rank)",
                 "policy rank by U",
                 "mass in bin");
-        String[] names = {"maximin", "maximin_lower_band", GoodhartDemo.quantilizerName(0.1)};
-        Color[] colors = {MAXIMIN, LOWER, QUANT};
+        String[] names = {"maximin", "maximin_posterior", "maximin_lower_band", GoodhartDemo.quantilizerName(0.1)};
+        Color[] colors = {MAXIMIN, PROXY, LOWER, QUANT};
         double[] gb = binned(sorted(run.world().prior().weights(), order), bins, width);
         double pmax = max(gb);
         line(bottom, "prior γ", centre, gb, PRIOR, 2.5f);
@@ -192,11 +194,13 @@ public final class DemoPlots {
         s.setMarkerColor(c);
     }
 
-    private static byte[] png(List<XYChart> charts, int rows, int cols) {
+    private static byte[] png(List<? extends Chart<?, ?>> charts, int rows, int cols) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             if (charts.size() == 1)
                 out.write(BitmapEncoder.getBitmapBytes(charts.get(0), BitmapEncoder.BitmapFormat.PNG));
-            else BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
+            else
+                BitmapEncoder.saveBitmap(
+                        List.<Chart<?, ?>>copyOf(charts), rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("rendering a plot failed", e);

@@ -2,7 +2,10 @@ package org.ntk4j.demo;
 
 import java.util.Locale;
 
-/** The demo's Markdown report (report.md): what was run, the table, the checks, the plots. */
+/**
+ * The demo's Markdown report (report.md): what was run, the table, the hyperparameters, the
+ * calibration, the ε checks and the plots.
+ */
 public final class DemoReport {
     private DemoReport() {}
 
@@ -12,11 +15,14 @@ public final class DemoReport {
         agent believes. *guaranteed* is the lower bound on true E[V] that holds whenever E_γ|U − V| ≤ ε: t* for the \
         maximin, t_B for the lower-band maximin (valid under the same ε because (L − V)₊ ≤ |U − V|), and \
         E_p[U] − ε·max p/γ for the others. *q* is the prior mass kept (1/max p/γ; γ of the chosen policy for argmax); \
-        KL(p‖γ) = log(1/q) for a rescaled subset of the prior. *held* counts the seeds on which true E[V] ≥ guaranteed.
+        KL(p‖γ) = log(1/q) for a rescaled subset of the prior. *held* counts the seeds on which true E[V] ≥ guaranteed. \
+        Every row uses the posterior with the fitted hyperparameters and the Hoeffding ε, except *maximin_posterior* \
+        (the posterior ε) and the two *_hand_picked* rows (the posterior with the hand-picked hyperparameters, and its \
+        own Hoeffding ε).
 
-        Argmax trusts the proxy where it has no data and pays for it: its proxy value is the highest and its true \
-        value collapses. The maximin picks q from ε instead of by hand and keeps a guarantee that holds against the \
-        hidden truth; the lower-band variant also cuts off the top of the proxy where σ is large.
+        Argmax trusts the proxy where it has no data; the maximin picks q from ε instead of by hand and keeps a \
+        guarantee that holds against the hidden truth, at the price of the utility it leaves on the table when the \
+        proxy is right; the lower-band variant also cuts off the top of the proxy where σ is large.
 
         ![policies](policies.png)
 
@@ -25,11 +31,11 @@ public final class DemoReport {
 
         ![goodhart curve](goodhart.png)
 
-        *The Goodhart curve:* as q shrinks the proxy keeps rising while the true utility peaks and falls; the green \
-        line marks the maximin's q* and the diamond its guaranteed value.
+        *The Goodhart curve:* the proxy and the true utility of the q-quantilizer as q shrinks; the green line marks \
+        the maximin's q* and the diamond its guaranteed value.
         """;
 
-    /** report.md for {@code r}: the setup, the table averaged over seeds, the ε checks, how to read it, the plots. */
+    /** report.md for {@code r}: the setup, the table averaged over seeds, the fit, the calibration, the ε checks, the plots. */
     public static String markdown(DemoResult r) {
         StringBuilder b = new StringBuilder();
         b.append("# ntk4j demo: soft optimization on a Goodhart toy\n\n");
@@ -38,26 +44,34 @@ public final class DemoReport {
                 Locale.ROOT, "Averages over %d seeds %s.\n\n", r.runs().size(), r.seeds()));
         b.append(table(r));
         b.append(epsilons(r));
+        b.append(findings(r));
+        b.append(hyperparameters(r));
+        b.append(calibration(r));
         b.append(HOW_TO_READ);
         b.append(footer(r));
         return b.toString();
     }
 
-    /** The toy world, what the agent sees and how ε is estimated. */
+    /** The toy world, what the agent sees, how the model is fitted and how ε is estimated. */
     private static String setup(ToyConfig c) {
         return String.format(
                 Locale.ROOT,
                 "%d policies (points in a 2-D feature box). The prior γ concentrates on \"human-like\" policies near the origin. "
                         + "The hidden true utility V ∈ [0, 1] rises with x₁ where the prior has mass and collapses beyond x₁ ≈ 1, "
-                        + "where it has almost none. The agent sees %d noisy labels of V on policies drawn from γ, fits the NTK-GP "
-                        + "posterior of `%s` (proxy U = posterior mean, σ = posterior sd), and estimates ε, a bound on E_γ|U − V|, "
-                        + "from %d further labelled prior draws by Hoeffding (R = %s, δ = %s).\n\n",
+                        + "where it has almost none. The agent sees %d noisy labels of V on policies drawn from γ, fits W_std, "
+                        + "b_std and the noise variance λ of the NTK-GP model of `%s` by its log marginal likelihood (LML; BOBYQA "
+                        + "from the hand-picked W_std = 1.5, b_std = 0.1, λ = the label-noise variance %s), and takes that "
+                        + "posterior: proxy U = posterior mean, σ = posterior sd. It estimates ε, a bound on E_γ|U − V|, two ways: "
+                        + "by Hoeffding from %d further labelled prior draws (R = %s, δ = %s), and as the (1 − δ) quantile of "
+                        + "E_γ|U − V_s| over %d joint posterior draws V_s on all policies.\n\n",
                 c.policies(),
                 c.fitLabels(),
                 c.architecture(),
+                num(c.labelNoise() * c.labelNoise()),
                 c.calibrationLabels(),
                 num(c.range()),
-                num(c.delta()));
+                num(c.delta()),
+                PosteriorEpsilon.DRAWS);
     }
 
     /** One row per method, averaged over the seeds. */
@@ -84,15 +98,99 @@ public final class DemoReport {
         return b.toString();
     }
 
-    /** ε by Hoeffding, the quantity it bounds, and the posterior-sampling alternative, each the mean over seeds. */
+    /** The two ε's and the quantity they bound, each the mean over seeds; the hand-picked model's beside. */
     private static String epsilons(DemoResult r) {
         return String.format(
                 Locale.ROOT,
-                "%nε (Hoeffding, mean over seeds) = %.4f; the quantity it bounds, E_γ|U − V| "
-                        + "(computable only because the world is a toy) = %.4f; the posterior-sampling alternative (§7 step 3) = %.4f.%n%n",
+                "%nε (means over seeds): Hoeffding %.4f, posterior quantile %.4f; the quantity both bound, E_γ|U − V| "
+                        + "(computable only because the world is a toy), %.4f. With the hand-picked hyperparameters: "
+                        + "Hoeffding ε %.4f, E_γ|U − V| %.4f.%n%n",
                 r.mean(s -> s.epsilon().epsilon()),
+                r.mean(s -> s.posteriorEpsilon().epsilon()),
                 r.mean(SeedRun::trueMeanAbsError),
-                r.mean(s -> s.posteriorEpsilon().epsilon()));
+                r.mean(s -> s.handPickedEpsilon().epsilon()),
+                r.mean(SeedRun::handPickedTrueMeanAbsError));
+    }
+
+    /** What the fit changed, in this run's numbers. */
+    private static String findings(DemoResult r) {
+        MethodResult arg = r.average("argmax"), hand = r.average("argmax_hand_picked");
+        MethodResult mm = r.average("maximin"), mp = r.average("maximin_posterior");
+        return String.format(
+                Locale.ROOT,
+                "**What the fit changed.** Argmax gets true E[V] = %.4f (proxy %.4f) with the fitted hyperparameters "
+                        + "and %.4f (proxy %.4f) with the hand-picked ones. The maximin gets %.4f with the Hoeffding ε and "
+                        + "%.4f with the posterior ε, whose guarantees held on %d/%d and %d/%d seeds.%n%n",
+                arg.trueUtility(),
+                arg.proxyUtility(),
+                hand.trueUtility(),
+                hand.proxyUtility(),
+                mm.trueUtility(),
+                mp.trueUtility(),
+                r.guaranteeHeld("maximin"),
+                r.runs().size(),
+                r.guaranteeHeld("maximin_posterior"),
+                r.runs().size());
+    }
+
+    /** Per seed: the fitted W_std, b_std, λ and LML, beside the hand-picked values' LML. */
+    private static String hyperparameters(DemoResult r) {
+        StringBuilder b = new StringBuilder("## Hyperparameters from the marginal likelihood\n\n");
+        SeedRun first = r.runs().get(0);
+        b.append(String.format(
+                Locale.ROOT,
+                "The hand-picked values are W_std = %s, b_std = %s, λ = %s. The LML is of the centred fit labels under "
+                        + "the NTK-GP prior (docs/evidence.md); higher is better.\n\n",
+                num(first.fit().handPicked().wStd()),
+                num(first.fit().handPicked().bStd()),
+                num(first.fit().handPicked().noise())));
+        b.append("| seed | W_std | b_std | λ | LML (fitted) | LML (hand-picked) | evaluations |\n");
+        b.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (SeedRun s : r.runs()) {
+            ModelFit f = s.fit();
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.4f | %.4f | %.3e | %.2f | %s | %d |\n",
+                    s.seed(),
+                    f.fitted().wStd(),
+                    f.fitted().bStd(),
+                    f.fitted().noise(),
+                    f.fittedLml(),
+                    Double.isFinite(f.handPickedLml()) ? String.format(Locale.ROOT, "%.2f", f.handPickedLml()) : "—",
+                    f.evaluations()));
+        }
+        return b.append('\n').toString();
+    }
+
+    /** The fitted and the hand-picked posterior's interval coverage of V at the held-out draws, pooled over seeds. */
+    private static String calibration(DemoResult r) {
+        IntervalCalibration fitted = r.calibration(SeedRun::calibration);
+        IntervalCalibration hand = r.calibration(SeedRun::handPickedCalibration);
+        StringBuilder b = new StringBuilder("## Calibration on held-out policies\n\n");
+        b.append(String.format(
+                Locale.ROOT,
+                "At the %d calibration draws of each seed (prior draws whose labels the fit did not use; %d in all), the "
+                        + "fraction of true utilities V inside the posterior's central interval U ± z·σ, and the mean "
+                        + "negative log density of V under N(U, σ²) (lower is better). A calibrated posterior covers each "
+                        + "level's fraction.\n\n",
+                r.config().calibrationLabels(),
+                fitted.points()));
+        b.append("| hyperparameters |");
+        for (int k = 0; k < IntervalCalibration.LEVELS.length; k++)
+            b.append(String.format(Locale.ROOT, " %.0f %% |", 100 * IntervalCalibration.LEVELS[k]));
+        b.append(" nll |\n|---|");
+        for (int k = 0; k <= IntervalCalibration.LEVELS.length; k++) b.append("---:|");
+        b.append('\n');
+        calibrationRow(b, "fitted", fitted);
+        calibrationRow(b, "hand-picked", hand);
+        return b.append('\n').toString();
+    }
+
+    private static void calibrationRow(StringBuilder b, String name, IntervalCalibration c) {
+        b.append("| ").append(name).append(" |");
+        for (int k = 0; k < IntervalCalibration.LEVELS.length; k++)
+            b.append(String.format(Locale.ROOT, " %.3f |", c.coverage(k)));
+        b.append(String.format(Locale.ROOT, " %.3f |\n", c.nll()));
     }
 
     /** Which seed the plots show, and the command that regenerates the report. */
