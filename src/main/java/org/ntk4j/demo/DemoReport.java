@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * The demo's Markdown report (report.md): what was run, the table, the hyperparameters, the
- * calibration, the ε checks and the plots.
+ * calibration, the ε checks, the plots and, with {@code --worlds}, the coverage study.
  */
 public final class DemoReport {
     private DemoReport() {}
@@ -37,6 +37,11 @@ public final class DemoReport {
 
     /** report.md for {@code r}: the setup, the table averaged over seeds, the fit, the calibration, the ε checks, the plots. */
     public static String markdown(DemoResult r) {
+        return markdown(r, null);
+    }
+
+    /** report.md for {@code r} and, when {@code coverage} is not null, its coverage study. */
+    public static String markdown(DemoResult r, CoverageResult coverage) {
         StringBuilder b = new StringBuilder();
         b.append("# ntk4j demo: soft optimization on a Goodhart toy\n\n");
         b.append(setup(r.config()));
@@ -48,7 +53,8 @@ public final class DemoReport {
         b.append(hyperparameters(r));
         b.append(calibration(r));
         b.append(HOW_TO_READ);
-        b.append(footer(r));
+        if (coverage != null) b.append(coverage(coverage));
+        b.append(footer(r, coverage));
         return b.toString();
     }
 
@@ -193,14 +199,80 @@ public final class DemoReport {
         b.append(String.format(Locale.ROOT, " %.3f |\n", c.nll()));
     }
 
-    /** Which seed the plots show, and the command that regenerates the report. */
-    private static String footer(DemoResult r) {
-        SeedRun first = r.runs().get(0);
-        return String.format(
+    /** The coverage study: the family, the table, the plot, and what a posterior bound's coverage means. */
+    private static String coverage(CoverageResult c) {
+        int n = c.worlds().size();
+        StringBuilder b = new StringBuilder("\n## Coverage study over random worlds\n\n");
+        b.append(String.format(
                 Locale.ROOT,
-                "%nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d`.%n",
-                first.seed(),
-                r.seed());
+                "%d worlds (seeds %d to %d). Each draws its true utility from %s; its policies, prior and labels as the toy "
+                        + "does; then, as above, it fits the hyperparameters by the LML and the posterior on every policy, and "
+                        + "computes ε three ways: by Hoeffding (proxy U = the fitted posterior mean), as the posterior quantile "
+                        + "of the fitted posterior (same U), and as the posterior quantile of a deliberately too-narrow posterior "
+                        + "(the fitted model with W_std × %s, b_std and λ kept; U = its own mean). *ε covered*: ε ≥ the true "
+                        + "E_γ|U − V|. *guarantee held*: the maximin's guaranteed value t* ≤ the true expected utility of its "
+                        + "own policy. Fractions ± one binomial standard error.\n\n",
+                n,
+                c.seed(),
+                c.seed() + n - 1,
+                ToyUtility.FAMILY,
+                num(CoverageStudy.NARROW_FACTOR)));
+        // a bare | inside a cell would end it: E_γ\|U − V\| in the header
+        b.append(
+                "| ε from | worlds | ε covered | guarantee held | mean ε | mean E_γ\\|U − V\\| | mean t* | mean E_p*[V] |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        java.util.Map<String, Object> s = c.summary();
+        for (String m : CoverageResult.METHODS) {
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> e = (java.util.Map<String, Object>) s.get(m);
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s | %s | %.4f | %.4f | %.4f | %.4f |\n",
+                    m,
+                    n,
+                    CoverageResult.fraction(c.epsilonCovered(m), n),
+                    CoverageResult.fraction(c.guaranteeHeld(m), n),
+                    (Double) e.get("mean_epsilon"),
+                    (Double) e.get("mean_true_mean_abs_error"),
+                    (Double) e.get("mean_guaranteed_value"),
+                    (Double) e.get("mean_true_utility")));
+        }
+        b.append(String.format(
+                Locale.ROOT,
+                "%nHoeffding's ε holds with probability ≥ 1 − δ = %s over the calibration draws whenever |U − H| ≤ R (it "
+                        + "bounds E_γ|U − H|, the error against the noisy labels H, which is at least E_γ|U − V| for "
+                        + "zero-mean noise, up to the clipping of labels to [0, 1]); every "
+                        + "calibration label satisfied it in %d/%d worlds (where one did not, that world's ε used R = the largest "
+                        + "|U − H| seen). A posterior bound has frequentist coverage 1 − δ only when the world is drawn from "
+                        + "the posterior's own prior; these worlds are not (their utilities come from the family above, not from "
+                        + "the NTK-GP prior), so its coverage here is measured, not promised — and the too-narrow posterior "
+                        + "shows what a misjudged prior does to it. The guarantee t* can hold where ε does not: it is a worst "
+                        + "case over every V with E_γ|U − V| ≤ ε, and the true V is rarely that worst case.%n%n",
+                num(1 - c.config().delta()),
+                c.rangeHeld(),
+                n));
+        b.append("![coverage](coverage.png)\n\n");
+        b.append("*Top:* ε against the true E_γ|U − V|, one point per world and method; points above the diagonal are "
+                + "covered. *Bottom:* the fractions of worlds where ε covered and where the guarantee held, with the "
+                + "nominal 1 − δ.\n");
+        return b.toString();
+    }
+
+    /** Which seed the plots show, and the command that regenerates the report. */
+    private static String footer(DemoResult r, CoverageResult c) {
+        SeedRun first = r.runs().get(0);
+        return c == null
+                ? String.format(
+                        Locale.ROOT,
+                        "%nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d`.%n",
+                        first.seed(),
+                        r.seed())
+                : String.format(
+                        Locale.ROOT,
+                        "%nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d --worlds %d`.%n",
+                        first.seed(),
+                        r.seed(),
+                        c.worlds().size());
     }
 
     private static String num(double x) {

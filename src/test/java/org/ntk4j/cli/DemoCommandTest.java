@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ntk4j demo} end to end on the default toy: table, report, summary.json, PNGs, and its claims. */
+/** {@code ntk4j demo} end to end on the default toy: table, report, summary.json, PNGs, its claims; and {@code --worlds}. */
 class DemoCommandTest {
     @TempDir
     Path tmp;
@@ -47,7 +47,34 @@ class DemoCommandTest {
         assertTrue(s.get("hyperparameters").get(0).get("fitted").get("lml").asDouble()
                 > s.get("hyperparameters").get(0).get("hand_picked").get("lml").asDouble());
         assertTrue(s.get("calibration").get("fitted").get("coverage").has("0.9"));
+        assertFalse(s.has("coverage"), "no study without --worlds");
         assertTrue(r.out().contains("hyperparameters by the marginal likelihood"), r.out());
         RunRecords.assertComplete(out, r, "report.md", "summary.json", "policies.png", "goodhart.png");
+    }
+
+    @Tag("slow")
+    @Test
+    void worldsAddTheCoverageStudy() throws Exception {
+        Path out = tmp.resolve("study");
+        CliRun r = CliRun.of("demo", "--out", out.toString(), "--seed", "3", "--worlds", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("coverage study: 3 random worlds, seeds 3..5"), r.out());
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        for (String m : new String[] {"hoeffding", "posterior_fitted", "posterior_narrow"})
+            for (String f : new String[] {"worlds", "epsilon_covered", "guarantee_held"})
+                assertTrue(s.get("coverage").get(m).has(f), m + "." + f);
+        assertEquals(3, s.get("coverage").get("hoeffding").get("worlds").asInt());
+        assertEquals(3, s.get("coverage_study").get("seeds").get(0).asInt());
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## Coverage study over random worlds"), md);
+        RunRecords.assertComplete(out, r, "report.md", "summary.json", "policies.png", "goodhart.png", "coverage.png");
+    }
+
+    @Test
+    void negativeWorldsIsInvalidInputNamingTheFlag() {
+        CliRun r = CliRun.of("demo", "--out", tmp.resolve("neg").toString(), "--worlds", "-1");
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.err().startsWith("ntk4j: error: --worlds: "), r.err());
+        assertFalse(Files.exists(tmp.resolve("neg").resolve("run.json")));
     }
 }
