@@ -135,7 +135,7 @@ public record CoverageResult(ToyConfig config, long seed, List<World> worlds) {
         out.put("seeds", List.of(seed, seed + worlds.size() - 1));
         out.put("family", ToyUtility.FAMILY);
         out.put("narrow_w_std_factor", CoverageStudy.NARROW_FACTOR);
-        out.put("posterior_draws", PosteriorEpsilon.DRAWS);
+        out.put("posterior_draws", GoodhartDemo.POSTERIOR_DRAWS);
         out.put("delta", config.delta());
         out.put("range", config.range());
         return out;

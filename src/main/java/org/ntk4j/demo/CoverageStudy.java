@@ -22,7 +22,7 @@ import org.ntk4j.utility.NtkUtilityModel;
  * posterior on every policy, and computes three (proxy U, ε) pairs:
  * <ul>
  *   <li>{@code hoeffding}: U the fitted posterior mean, ε by Hoeffding (E16) from the calibration labels;</li>
- *   <li>{@code posterior_fitted}: the same U, ε the posterior quantile ({@link PosteriorEpsilon});</li>
+ *   <li>{@code posterior_fitted}: the same U, ε the posterior quantile ({@link GoodhartDemo#posteriorEpsilon});</li>
  *   <li>{@code posterior_narrow}: a deliberately too-narrow posterior, the fitted model with W_std ×
  *       {@value #NARROW_FACTOR} (b_std and λ kept): U its mean, ε its posterior quantile.</li>
  * </ul>
@@ -90,11 +90,11 @@ public final class CoverageStudy {
         // least the data allow) so that the world still counts; such worlds are counted apart (rangeHeld)
         double range = rangeHeld ? cfg.range() : largest;
         EpsilonBound.Estimate hoeffding = EpsilonBound.hoeffding(uCal, labels.hCal(), range, cfg.delta());
-        EpsilonBound.Estimate posterior = PosteriorEpsilon.of(prior, proxy.posterior(), cfg.delta(), rng);
+        EpsilonBound.Estimate posterior = GoodhartDemo.posteriorEpsilon(cfg, prior, proxy, rng);
 
         Hyperparameters narrowH = fit.fitted().withWStd(fit.fitted().wStd() * NARROW_FACTOR);
         GoodhartDemo.Proxy narrow = GoodhartDemo.fitProxy(ModelFit.with(model, narrowH), world, data, true);
-        EpsilonBound.Estimate narrowEps = PosteriorEpsilon.of(prior, narrow.posterior(), cfg.delta(), rng);
+        EpsilonBound.Estimate narrowEps = GoodhartDemo.posteriorEpsilon(cfg, prior, narrow, rng);
 
         return new CoverageResult.World(
                 seed,

@@ -1,6 +1,7 @@
 package org.ntk4j.demo;
 
 import java.util.Locale;
+import org.ntk4j.calibration.Calibrate;
 
 /**
  * The demo's Markdown report (report.md): what was run, the table, the hyperparameters, the
@@ -77,7 +78,7 @@ public final class DemoReport {
                 c.calibrationLabels(),
                 num(c.range()),
                 num(c.delta()),
-                PosteriorEpsilon.DRAWS);
+                GoodhartDemo.POSTERIOR_DRAWS);
     }
 
     /** One row per method, averaged over the seeds. */
@@ -168,35 +169,36 @@ public final class DemoReport {
         return b.append('\n').toString();
     }
 
-    /** The fitted and the hand-picked posterior's interval coverage of V at the held-out draws, pooled over seeds. */
+    /** The fitted and the hand-picked posterior's calibration at the held-out draws, pooled over seeds. */
     private static String calibration(DemoResult r) {
-        IntervalCalibration fitted = r.calibration(SeedRun::calibration);
-        IntervalCalibration hand = r.calibration(SeedRun::handPickedCalibration);
+        HeldOutCalibration fitted = r.calibration(SeedRun::calibration);
+        HeldOutCalibration hand = r.calibration(SeedRun::handPickedCalibration);
         StringBuilder b = new StringBuilder("## Calibration on held-out policies\n\n");
         b.append(String.format(
                 Locale.ROOT,
-                "At the %d calibration draws of each seed (prior draws whose labels the fit did not use; %d in all), the "
-                        + "fraction of true utilities V inside the posterior's central interval U ± z·σ, and the mean "
-                        + "negative log density of V under N(U, σ²) (lower is better). A calibrated posterior covers each "
-                        + "level's fraction.\n\n",
+                "At the %d calibration draws of each seed (prior draws whose labels the fit did not use; %d in all), "
+                        + "scored by `org.ntk4j.calibration` as `ntk4j calibrate` scores: the fraction of true utilities "
+                        + "V inside the posterior's central interval U ± z·σ, of labels H inside U ± z·sqrt(σ² + λ), and "
+                        + "the labels' mean predictive negative log likelihood (lower is better). A calibrated posterior "
+                        + "covers each level's fraction.\n\n",
                 r.config().calibrationLabels(),
                 fitted.points()));
-        b.append("| hyperparameters |");
-        for (int k = 0; k < IntervalCalibration.LEVELS.length; k++)
-            b.append(String.format(Locale.ROOT, " %.0f %% |", 100 * IntervalCalibration.LEVELS[k]));
-        b.append(" nll |\n|---|");
-        for (int k = 0; k <= IntervalCalibration.LEVELS.length; k++) b.append("---:|");
+        b.append("| hyperparameters | scored |");
+        for (double level : Calibrate.LEVELS) b.append(String.format(Locale.ROOT, " %.0f %% |", 100 * level));
+        b.append(" nll |\n|---|---|");
+        for (int k = 0; k <= Calibrate.LEVELS.size(); k++) b.append("---:|");
         b.append('\n');
-        calibrationRow(b, "fitted", fitted);
-        calibrationRow(b, "hand-picked", hand);
+        calibrationRow(b, "fitted", "true utility V", fitted.fCoverage(), Double.NaN);
+        calibrationRow(b, "fitted", "labels H", fitted.coverage(), fitted.nll());
+        calibrationRow(b, "hand-picked", "true utility V", hand.fCoverage(), Double.NaN);
+        calibrationRow(b, "hand-picked", "labels H", hand.coverage(), hand.nll());
         return b.append('\n').toString();
     }
 
-    private static void calibrationRow(StringBuilder b, String name, IntervalCalibration c) {
-        b.append("| ").append(name).append(" |");
-        for (int k = 0; k < IntervalCalibration.LEVELS.length; k++)
-            b.append(String.format(Locale.ROOT, " %.3f |", c.coverage(k)));
-        b.append(String.format(Locale.ROOT, " %.3f |\n", c.nll()));
+    private static void calibrationRow(StringBuilder b, String model, String scored, double[] coverage, double nll) {
+        b.append("| ").append(model).append(" | ").append(scored).append(" |");
+        for (double c : coverage) b.append(String.format(Locale.ROOT, " %.3f |", c));
+        b.append(Double.isNaN(nll) ? " — |\n" : String.format(Locale.ROOT, " %.3f |\n", nll));
     }
 
     /** The coverage study: the family, the table, the plot, and what a posterior bound's coverage means. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.ntk4j.calibration.Calibration;
 
 /**
  * The demo's outcome over all seeds, with per-method averages, the table it prints and the
@@ -130,7 +131,7 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
         cfg.put("range", config.range());
         cfg.put("architecture", config.architecture());
         cfg.put("fit_starts", ModelFit.STARTS);
-        cfg.put("posterior_draws", PosteriorEpsilon.DRAWS);
+        cfg.put("posterior_draws", GoodhartDemo.POSTERIOR_DRAWS);
         out.put("config", cfg);
         return out;
     }
@@ -161,8 +162,8 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
     }
 
     /** A calibration pooled over the seeds. */
-    IntervalCalibration calibration(java.util.function.Function<SeedRun, IntervalCalibration> which) {
-        return IntervalCalibration.pool(runs.stream().map(which).toList());
+    HeldOutCalibration calibration(java.util.function.Function<SeedRun, Calibration> which) {
+        return HeldOutCalibration.pool(runs.stream().map(which).toList());
     }
 
     /** The fitted hyperparameters (means over seeds) beside the hand-picked ones, in a line. */
@@ -181,17 +182,17 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
                 mean(s -> s.fit().handPickedLml()));
     }
 
-    /** The pooled calibration in a line: "coverage 50/80/90/95/99 % = ... , nll = ... (hand-picked: ...)". */
+    /** The pooled calibration in a line: coverage of V at the five levels and the labels' nll, fitted (hand-picked). */
     public String calibrationLine() {
-        IntervalCalibration f = calibration(SeedRun::calibration), h = calibration(SeedRun::handPickedCalibration);
-        return "coverage 50/80/90/95/99 % = " + coverages(f) + " (" + coverages(h) + "), "
-                + String.format(Locale.ROOT, "nll = %.3f (%.3f)", f.nll(), h.nll());
+        HeldOutCalibration f = calibration(SeedRun::calibration), h = calibration(SeedRun::handPickedCalibration);
+        return "true utility in the central 50/80/90/95/99 % intervals " + fractions(f.fCoverage()) + " ("
+                + fractions(h.fCoverage()) + "), "
+                + String.format(Locale.ROOT, "labels' nll %.3f (%.3f)", f.nll(), h.nll());
     }
 
-    private static String coverages(IntervalCalibration c) {
+    private static String fractions(double[] c) {
         StringBuilder b = new StringBuilder();
-        for (int k = 0; k < IntervalCalibration.LEVELS.length; k++)
-            b.append(k == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.3f", c.coverage(k)));
+        for (int k = 0; k < c.length; k++) b.append(k == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.3f", c[k]));
         return b.toString();
     }
 

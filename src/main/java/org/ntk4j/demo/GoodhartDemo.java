@@ -11,8 +11,17 @@ import org.apache.commons.rng.sampling.distribution.AliasMethodDiscreteSampler;
 import org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.apache.commons.rng.simple.RandomSource;
+import org.ntk4j.calibration.Calibrate;
+import org.ntk4j.calibration.Calibration;
+import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.KernelOptions;
+import org.ntk4j.kernel.Kernels;
 import org.ntk4j.kernel.ProgressListener;
+import org.ntk4j.linalg.JitterPolicy;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.CovarianceMode;
+import org.ntk4j.predict.GpInference;
+import org.ntk4j.predict.Posterior;
 import org.ntk4j.predict.UtilityPosterior;
 import org.ntk4j.softopt.EpsilonBound;
 import org.ntk4j.softopt.LowerBandMaximin;
@@ -20,6 +29,7 @@ import org.ntk4j.softopt.Maximin;
 import org.ntk4j.softopt.Prior;
 import org.ntk4j.softopt.Quantilizer;
 import org.ntk4j.softopt.SoftPolicy;
+import org.ntk4j.utility.JointSamples;
 import org.ntk4j.utility.NtkUtilityModel;
 import org.ntk4j.utility.UtilityModel;
 
@@ -33,6 +43,9 @@ import org.ntk4j.utility.UtilityModel;
 public final class GoodhartDemo {
     /** Points of the Goodhart curve's q grid (log-spaced from 1e-3 to 1). */
     public static final int CURVE_POINTS = 49;
+
+    /** Joint posterior draws behind the posterior ε: its 0.95 quantile is the 380th smallest of 400. */
+    public static final int POSTERIOR_DRAWS = 400;
 
     private GoodhartDemo() {}
 
@@ -78,10 +91,9 @@ public final class GoodhartDemo {
         ModelFit fit = ModelFit.fit(model, data.x(), data.y(), seed);
         Proxy proxy = fitProxy(fit.apply(model), world, data, true);
         EpsilonBound.Estimate eps = hoeffding(cfg, proxy, labels);
-        EpsilonBound.Estimate postEps = PosteriorEpsilon.of(prior, proxy.posterior(), cfg.delta(), rng);
+        EpsilonBound.Estimate postEps = posteriorEpsilon(cfg, prior, proxy, rng);
         Proxy hand = fitProxy(model, world, data, false);
         EpsilonBound.Estimate handEps = hoeffding(cfg, hand, labels);
-        int[] heldOut = labels.cal();
         Methods methods =
                 compareMethods(cfg, prior, v, proxy, eps.epsilon(), postEps.epsilon(), hand, handEps.epsilon());
         GoodhartCurve curve = curve(prior, proxy.u(), v, eps.epsilon(), methods.maximin());
@@ -94,10 +106,10 @@ public final class GoodhartDemo {
                 eps,
                 postEps,
                 trueMeanAbsError(prior, proxy.u(), v),
-                calibration(proxy, v, heldOut),
+                heldOutCalibration(fit.apply(model), world, data, labels),
                 handEps,
                 trueMeanAbsError(prior, hand.u(), v),
-                calibration(hand, v, heldOut),
+                heldOutCalibration(model, world, data, labels),
                 methods.distributions(),
                 methods.results(),
                 curve);
@@ -162,9 +174,36 @@ public final class GoodhartDemo {
         return EpsilonBound.hoeffding(at(proxy.u(), labels.cal()), labels.hCal(), cfg.range(), cfg.delta());
     }
 
-    /** The posterior's calibration against V at the held-out (calibration) draws, whose labels it did not see. */
-    private static IntervalCalibration calibration(Proxy proxy, double[] v, int[] heldOut) {
-        return IntervalCalibration.of(at(proxy.u(), heldOut), at(proxy.sd(), heldOut), at(v, heldOut));
+    /**
+     * Step 5: ε as the posterior quantile (§7 step 3) on the prior's own policies: the (1 − δ) quantile of
+     * E_γ|U − V_s| over {@link #POSTERIOR_DRAWS} joint draws V_s ~ N(U, Σ) on every policy, γ's weights.
+     */
+    static EpsilonBound.Estimate posteriorEpsilon(ToyConfig cfg, Prior prior, Proxy proxy, UniformRandomProvider rng) {
+        return JointSamples.posteriorEpsilon(proxy.posterior(), prior, cfg.delta(), POSTERIOR_DRAWS, rng);
+    }
+
+    /**
+     * A model's calibration at the held-out (calibration) draws, whose labels it did not see
+     * ({@link Calibrate}): its posterior there against their labels H (predictive variance σ² + λ) and
+     * against the true utility V (σ²), both centred as the training labels are.
+     */
+    static Calibration heldOutCalibration(NtkUtilityModel model, ToyWorld world, Training data, Labels labels) {
+        Matrix xCal = rows(world.features(), labels.cal());
+        KernelFunction kf = KernelFunction.of(model.architecture());
+        KernelOptions ko = model.kernelOptions();
+        Kernels dd = kf.compute(data.x(), null, ko);
+        Kernels td = kf.compute(xCal, data.x(), ko);
+        Kernels tt = kf.compute(xCal, null, ko);
+        double[] h = labels.hCal().clone(), f = at(world.trueUtility(), labels.cal()); // centred below: copies
+        for (int j = 0; j < h.length; j++) {
+            h[j] -= data.offset();
+            f[j] -= data.offset();
+        }
+        try (GpInference gp =
+                GpInference.fit(dd, Matrix.column(data.y()), model.regularization(), JitterPolicy.defaults())) {
+            Posterior p = gp.predict(model.get(), td, tt, CovarianceMode.DIAGONAL);
+            return Calibrate.of(p, Matrix.column(h), model.regularization().diagReg(), Matrix.column(f));
+        }
     }
 
     /** The entries of {@code a} at {@code idx}. */

@@ -2,6 +2,7 @@ package org.ntk4j.demo;
 
 import java.util.List;
 import java.util.Map;
+import org.ntk4j.calibration.Calibration;
 import org.ntk4j.softopt.EpsilonBound;
 
 /**
@@ -16,7 +17,8 @@ import org.ntk4j.softopt.EpsilonBound;
  * @param epsilon         the Hoeffding estimate (E16) from the calibration labels
  * @param posteriorEpsilon the posterior-sampling alternative (§7 step 3) on all policies under γ
  * @param trueMeanAbsError E_γ|U − V|, the quantity ε bounds (known here because the world is a toy)
- * @param calibration     the fitted posterior's calibration against V at the held-out (calibration) draws
+ * @param calibration     the fitted posterior's calibration at the held-out (calibration) draws, against
+ *                        their labels and the true utility
  * @param handPickedEpsilon the Hoeffding estimate for the hand-picked model's proxy
  * @param handPickedTrueMeanAbsError E_γ|U − V| for the hand-picked model's proxy
  * @param handPickedCalibration the hand-picked model's calibration at the same draws
@@ -33,10 +35,10 @@ public record SeedRun(
         EpsilonBound.Estimate epsilon,
         EpsilonBound.Estimate posteriorEpsilon,
         double trueMeanAbsError,
-        IntervalCalibration calibration,
+        Calibration calibration,
         EpsilonBound.Estimate handPickedEpsilon,
         double handPickedTrueMeanAbsError,
-        IntervalCalibration handPickedCalibration,
+        Calibration handPickedCalibration,
         Map<String, double[]> distributions,
         List<MethodResult> results,
         GoodhartCurve curve) {

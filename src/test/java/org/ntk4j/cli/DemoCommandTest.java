@@ -47,6 +47,7 @@ class DemoCommandTest {
         assertTrue(s.get("hyperparameters").get(0).get("fitted").get("lml").asDouble()
                 > s.get("hyperparameters").get(0).get("hand_picked").get("lml").asDouble());
         assertTrue(s.get("calibration").get("fitted").get("coverage").has("0.9"));
+        assertTrue(s.get("calibration").get("fitted").get("f_coverage").has("0.9"));
         assertFalse(s.has("coverage"), "no study without --worlds");
         assertTrue(r.out().contains("hyperparameters by the marginal likelihood"), r.out());
         RunRecords.assertComplete(out, r, "report.md", "summary.json", "policies.png", "goodhart.png");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.ntk4j.calibration.Calibration;
 import org.ntk4j.utility.NtkUtilityModel;
 
 /**
@@ -44,9 +45,10 @@ class GoodhartDemoTest {
                     ctx + ": E_γ|U − V| = " + s.trueMeanAbsError() + " > ε");
             // the fit starts at the hand-picked values, so it can only raise the likelihood
             assertTrue(s.fit().fittedLml() >= s.fit().handPickedLml(), ctx + ": " + s.fit());
-            assertEquals(r.config().calibrationLabels(), s.calibration().points(), ctx);
+            assertEquals(r.config().calibrationLabels(), s.calibration().testPoints(), ctx);
             assertEquals(
-                    r.config().calibrationLabels(), s.handPickedCalibration().points(), ctx);
+                    r.config().calibrationLabels(), s.handPickedCalibration().testPoints(), ctx);
+            assertTrue(s.calibration().hasLatent(), ctx);
             // the posterior ε drives its own maximin, with t* its guarantee
             MethodResult mp = s.result("maximin_posterior");
             assertEquals(s.posteriorEpsilon().epsilon() > s.epsilon().epsilon(), mp.q() > mm.q(), ctx);
@@ -66,16 +68,41 @@ class GoodhartDemoTest {
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> cal = (Map<String, Map<String, Object>>) s.get("calibration");
         for (String k : new String[] {"fitted", "hand_picked"}) {
-            Map<?, ?> cov = (Map<?, ?>) cal.get(k).get("coverage");
-            assertEquals(List.of("0.5", "0.8", "0.9", "0.95", "0.99"), List.copyOf(cov.keySet()), k);
-            double last = 0;
-            for (Object v : cov.values()) { // wider intervals cover at least as much
-                assertTrue((Double) v >= last, k + ": " + cov);
-                last = (Double) v;
+            assertEquals(
+                    r.runs().size() * r.config().calibrationLabels(), cal.get(k).get("points"), k);
+            for (String which : new String[] {"coverage", "f_coverage"}) {
+                Map<?, ?> cov = (Map<?, ?>) cal.get(k).get(which);
+                assertEquals(List.of("0.5", "0.8", "0.9", "0.95", "0.99"), List.copyOf(cov.keySet()), k);
+                double last = 0;
+                for (Object v : cov.values()) { // wider intervals cover at least as much
+                    assertTrue((Double) v >= last, k + "." + which + ": " + cov);
+                    last = (Double) v;
+                }
             }
             assertTrue(Double.isFinite((Double) cal.get(k).get("nll")), k);
         }
+        // pooled over the seeds (equal counts): the mean of the seeds' fractions
+        double mean90 = 0;
+        for (SeedRun run : r.runs())
+            mean90 += run.calibration().pooled().fCoverage().fraction(0.9)
+                    / r.runs().size();
+        assertEquals(mean90, (Double) ((Map<?, ?>) cal.get("fitted").get("f_coverage")).get("0.9"), 1e-12);
         assertTrue(((Map<?, ?>) s.get("methods")).containsKey("maximin_posterior"));
+    }
+
+    /** Scoring the held-out draws twice gives the same result: the labels it centres are copies. */
+    @Test
+    void heldOutCalibrationLeavesTheLabelsAlone() {
+        ToyConfig cfg = ToyConfig.small();
+        ToyWorld world = ToyWorld.generate(cfg.policies(), 3);
+        GoodhartDemo.Labels labels = GoodhartDemo.drawLabels(cfg, world, GoodhartDemo.labelRandom(3));
+        double[] before = labels.hCal().clone();
+        GoodhartDemo.Training data = GoodhartDemo.training(world, labels);
+        NtkUtilityModel m = NtkUtilityModel.ntkgp(cfg.architecture(), cfg.labelNoise() * cfg.labelNoise());
+        Calibration a = GoodhartDemo.heldOutCalibration(m, world, data, labels);
+        Calibration b = GoodhartDemo.heldOutCalibration(m, world, data, labels);
+        assertArrayEquals(before, labels.hCal());
+        assertEquals(a.pooled(), b.pooled());
     }
 
     @Test
