@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.ntk4j.calibration.Calibration;
 
 /**
  * The demo's outcome over all seeds, with per-method averages, the table it prints and the
@@ -115,6 +116,11 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
         out.put("epsilon", mean(r -> r.epsilon().epsilon()));
         out.put("epsilon_posterior", mean(r -> r.posteriorEpsilon().epsilon()));
         out.put("true_prior_mean_abs_error", mean(r -> r.trueMeanAbsError()));
+        out.put("hyperparameters", hyperparameters());
+        Map<String, Object> cal = new LinkedHashMap<>();
+        cal.put("fitted", calibration(SeedRun::calibration).summary());
+        cal.put("hand_picked", calibration(SeedRun::handPickedCalibration).summary());
+        out.put("calibration", cal);
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("policies", config.policies());
         cfg.put("fit_labels", config.fitLabels());
@@ -124,8 +130,70 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
         cfg.put("delta", config.delta());
         cfg.put("range", config.range());
         cfg.put("architecture", config.architecture());
+        cfg.put("fit_starts", ModelFit.STARTS);
+        cfg.put("posterior_draws", GoodhartDemo.POSTERIOR_DRAWS);
         out.put("config", cfg);
         return out;
+    }
+
+    /** Per seed: {seed, hand_picked: {w_std, b_std, noise, lml}, fitted: {w_std, b_std, noise, lml, evaluations}}. */
+    private List<Map<String, Object>> hyperparameters() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SeedRun r : runs) {
+            ModelFit f = r.fit();
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("seed", r.seed());
+            e.put("hand_picked", values(f.handPicked(), f.handPickedLml()));
+            Map<String, Object> fitted = values(f.fitted(), f.fittedLml());
+            fitted.put("evaluations", f.evaluations());
+            e.put("fitted", fitted);
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> values(org.ntk4j.evidence.Hyperparameters h, double lml) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("w_std", h.wStd());
+        m.put("b_std", h.bStd());
+        m.put("noise", h.noise());
+        m.put("lml", Double.isFinite(lml) ? lml : null);
+        return m;
+    }
+
+    /** A calibration pooled over the seeds. */
+    HeldOutCalibration calibration(java.util.function.Function<SeedRun, Calibration> which) {
+        return HeldOutCalibration.pool(runs.stream().map(which).toList());
+    }
+
+    /** The fitted hyperparameters (means over seeds) beside the hand-picked ones, in a line. */
+    public String fitLine() {
+        ModelFit first = runs.get(0).fit();
+        return String.format(
+                Locale.ROOT,
+                "W_std = %.4f, b_std = %.4f, noise = %.3e, LML = %.2f (hand-picked W_std = %s, b_std = %s, noise = %s: LML = %.2f)",
+                mean(s -> s.fit().fitted().wStd()),
+                mean(s -> s.fit().fitted().bStd()),
+                mean(s -> s.fit().fitted().noise()),
+                mean(s -> s.fit().fittedLml()),
+                first.handPicked().wStd(),
+                first.handPicked().bStd(),
+                first.handPicked().noise(),
+                mean(s -> s.fit().handPickedLml()));
+    }
+
+    /** The pooled calibration in a line: coverage of V at the five levels and the labels' nll, fitted (hand-picked). */
+    public String calibrationLine() {
+        HeldOutCalibration f = calibration(SeedRun::calibration), h = calibration(SeedRun::handPickedCalibration);
+        return "true utility in the central 50/80/90/95/99 % intervals " + fractions(f.fCoverage()) + " ("
+                + fractions(h.fCoverage()) + "), "
+                + String.format(Locale.ROOT, "labels' nll %.3f (%.3f)", f.nll(), h.nll());
+    }
+
+    private static String fractions(double[] c) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < c.length; k++) b.append(k == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.3f", c[k]));
+        return b.toString();
     }
 
     /** A value for the table: 4 decimals, or scientific notation when huge (argmax's guarantee). */

@@ -9,16 +9,18 @@ import org.ntk4j.softopt.Prior;
  * The Goodhart toy (a hidden world the demo knows and the agent does not). Policies are points x
  * in the box [−3, 3] × [−2, 2], spread uniformly. The prior γ ∝ exp(−‖x‖²/(2·0.8²)) puts its mass on
  * "human-like" policies near the origin, so labels drawn from it cover only that region. The true
- * utility, in [0, 1],
+ * utility, in [0, 1], is by default ({@link ToyUtility#STANDARD})
  * <pre>  V(x) = sigmoid(2x₁) · exp(−½((x₁ − 1)₊/0.5)²) · (1 − 0.1·tanh(x₂²))</pre>
- * rises with x₁ where the data are, then collapses beyond x₁ ≈ 1, where the prior has almost no
+ * It rises with x₁ where the data are, then collapses beyond x₁ ≈ 1, where the prior has almost no
  * mass: a regression fitted on prior draws extrapolates the rise, and argmax of the proxy lands there.
+ * The coverage study draws V from {@link ToyUtility#FAMILY} instead.
  *
  * @param features    n×2 policy features
  * @param prior       γ
  * @param trueUtility V
+ * @param utility     the function V is drawn from
  */
-record ToyWorld(Matrix features, Prior prior, double[] trueUtility) {
+record ToyWorld(Matrix features, Prior prior, double[] trueUtility, ToyUtility utility) {
     public ToyWorld {
         trueUtility = trueUtility.clone();
     }
@@ -33,15 +35,18 @@ record ToyWorld(Matrix features, Prior prior, double[] trueUtility) {
         return trueUtility.length;
     }
 
-    /** The true utility at x = (x1, x2). */
+    /** The standard world's true utility at x = (x1, x2). */
     public static double trueUtility(double x1, double x2) {
-        double rise = 1 / (1 + Math.exp(-2 * x1));
-        double over = Math.max(x1 - 1, 0) / 0.5;
-        return rise * Math.exp(-0.5 * over * over) * (1 - 0.1 * Math.tanh(x2 * x2));
+        return ToyUtility.STANDARD.value(x1, x2);
     }
 
-    /** A world of n policies drawn with {@code seed}. */
+    /** A world of n policies drawn with {@code seed}, with the standard utility. */
     public static ToyWorld generate(int n, long seed) {
+        return generate(n, seed, ToyUtility.STANDARD);
+    }
+
+    /** A world of n policies drawn with {@code seed} (the policies do not depend on the utility). */
+    public static ToyWorld generate(int n, long seed, ToyUtility utility) {
         UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed);
         double[][] x = new double[n][2];
         double[] w = new double[n], v = new double[n];
@@ -49,8 +54,8 @@ record ToyWorld(Matrix features, Prior prior, double[] trueUtility) {
             x[i][0] = 6 * rng.nextDouble() - 3;
             x[i][1] = 4 * rng.nextDouble() - 2;
             w[i] = Math.exp(-0.5 * (x[i][0] * x[i][0] + x[i][1] * x[i][1]) / 0.64);
-            v[i] = trueUtility(x[i][0], x[i][1]);
+            v[i] = utility.value(x[i][0], x[i][1]);
         }
-        return new ToyWorld(Matrix.of(x), Prior.normalize(w), v);
+        return new ToyWorld(Matrix.of(x), Prior.normalize(w), v, utility);
     }
 }

@@ -30,7 +30,8 @@ class LibraryVocabularyTest {
      * markdown says how to regenerate it) may name its command.
      */
     private static final Set<String> ALLOWED = Set.of(
-            "org/ntk4j/demo/DemoReport.java: %nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d`.%n");
+            "org/ntk4j/demo/DemoReport.java: %nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d`.%n",
+            "org/ntk4j/demo/DemoReport.java: %nPlots show seed %d. Regenerate with `bin/ntk4j demo --seed %d --worlds %d`.%n");
 
     @Test
     void libraryLiteralsDoNotSpellTheCommandLine() throws IOException {
