@@ -2,7 +2,7 @@
  * ntk4j: infinite-width kernels (NNGP, NTK), posteriors and the soft optimizer built on them.
  *
  * <p>The exported packages are the API. {@code org.ntk4j.gpu} (the CUDA engine, found through
- * {@link java.util.ServiceLoader}), {@code org.ntk4j.cli} and {@code org.ntk4j.demo} are internal
+ * {@link java.util.ServiceLoader}), {@code org.ntk4j.cli}, {@code org.ntk4j.demo} and {@code org.ntk4j.plot} are internal
  * and may change in any release.
  */
 module org.ntk4j {

@@ -2,18 +2,13 @@ package org.ntk4j.cli;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.ntk4j.calibration.Calibrate;
 import org.ntk4j.calibration.Calibration;
+import org.ntk4j.plot.Charts;
 
 /**
  * calibration.png (XChart, rendered headless): beside each other, the reliability diagram — the
@@ -39,22 +34,24 @@ final class CalibrationPlot {
 
     /** The two panels as one PNG. */
     static byte[] png(Calibration c, String title) {
-        return png(List.of(reliability(c, title), pitHistogram(c)));
+        List<XYChart> charts = List.of(reliability(c, title), pitHistogram(c));
+        return Charts.png(charts, 1, charts.size(), "calibration.png");
     }
 
     private static XYChart reliability(Calibration c, String title) {
-        XYChart ch = base("Reliability: " + title, "nominal level of the central interval", "observed coverage");
+        XYChart ch = Charts.xy(
+                "Reliability: " + title, "nominal level of the central interval", "observed coverage", 640, 560);
         double[] p = new double[STEPS + 1], y = new double[STEPS + 1], f = new double[STEPS + 1];
         for (int s = 0; s <= STEPS; s++) {
             p[s] = (double) s / STEPS;
             y[s] = c.coverage(p[s]);
             if (c.hasLatent()) f[s] = c.latentCoverage(p[s]);
         }
-        XYSeries ideal = line(ch, "calibrated", new double[] {0, 1}, new double[] {0, 1}, IDEAL, 1.5f);
+        XYSeries ideal = Charts.line(ch, "calibrated", new double[] {0, 1}, new double[] {0, 1}, IDEAL, 1.5f);
         ideal.setLineStyle(
                 new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-        line(ch, "y (posterior variance + noise)", p, y, Y, 2.5f);
-        if (c.hasLatent()) line(ch, "f (posterior variance)", p, f, F, 2.5f);
+        Charts.line(ch, "y (posterior variance + noise)", p, y, Y, 2.5f);
+        if (c.hasLatent()) Charts.line(ch, "f (posterior variance)", p, f, F, 2.5f);
         double[] levels =
                 Calibrate.LEVELS.stream().mapToDouble(Double::doubleValue).toArray();
         double[] observed = c.pooled().coverage().fractions().stream()
@@ -84,48 +81,14 @@ final class CalibrationPlot {
             d[2 * b + 2] = density;
         }
         x[2 * BINS + 1] = 1;
-        XYChart ch = base("PIT histogram of y: Φ((y − mean)/sd)", "PIT value", "density");
+        XYChart ch = Charts.xy("PIT histogram of y: Φ((y − mean)/sd)", "PIT value", "density", 640, 560);
         XYSeries s = ch.addSeries("y (" + total + " values)", x, d);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(Y);
         s.setFillColor(Y_FILL);
-        line(ch, "uniform (calibrated)", new double[] {0, 1}, new double[] {1, 1}, IDEAL, 1.5f);
+        Charts.line(ch, "uniform (calibrated)", new double[] {0, 1}, new double[] {1, 1}, IDEAL, 1.5f);
         ch.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.1 * top);
         return ch;
-    }
-
-    private static XYChart base(String title, String x, String y) {
-        XYChart ch = new XYChartBuilder()
-                .width(640)
-                .height(560)
-                .title(title)
-                .xAxisTitle(x)
-                .yAxisTitle(y)
-                .build();
-        org.knowm.xchart.style.XYStyler st = ch.getStyler();
-        st.setLegendPosition(Styler.LegendPosition.InsideNW);
-        st.setChartBackgroundColor(Color.WHITE);
-        st.setPlotGridLinesColor(new Color(225, 225, 225));
-        st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
-        return ch;
-    }
-
-    private static XYSeries line(XYChart ch, String name, double[] x, double[] y, Color c, float width) {
-        XYSeries s = ch.addSeries(name, x, y);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(c);
-        s.setLineStyle(new BasicStroke(width));
-        return s;
-    }
-
-    private static byte[] png(List<XYChart> charts) {
-        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("rendering calibration.png failed", e);
-        }
     }
 }

@@ -2,25 +2,21 @@ package org.ntk4j.demo;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.ntk4j.plot.Charts;
 
 /**
  * The demo's PNG plots (XChart, rendered headless): the policies ordered by proxy mean with the
@@ -70,12 +66,12 @@ public final class DemoPlots {
                 "Policies ordered by proxy utility U (NTK posterior mean), seed " + run.seed(),
                 "policy rank by U",
                 "utility");
-        scatter(top, "U ± 2σ (posterior band)", concat(rank, rank), concat(hi, lo), BAND);
-        line(top, "proxy U (posterior mean)", rank, us, PROXY, 2.5f);
-        scatter(top, "true utility V (hidden)", rank, vs, TRUE);
+        Charts.scatter(top, "U ± 2σ (posterior band)", concat(rank, rank), concat(hi, lo), BAND);
+        Charts.line(top, "proxy U (posterior mean)", rank, us, PROXY, 2.5f);
+        Charts.scatter(top, "true utility V (hidden)", rank, vs, TRUE);
         // the frame fits the band and V: a hand-picked model's band reaches far above 1, a fitted one's does not
         double ymin = Math.min(min(lo), min(vs)) - 0.1, ymax = Math.max(max(hi), max(vs)) + 0.1;
-        line(top, "argmax", new double[] {argRank, argRank}, new double[] {ymin, ymax}, ARGMAX, 1.5f);
+        Charts.line(top, "argmax", new double[] {argRank, argRank}, new double[] {ymin, ymax}, ARGMAX, 1.5f);
         top.getStyler().setYAxisMin(ymin).setYAxisMax(ymax).setMarkerSize(3);
         return top;
     }
@@ -97,15 +93,15 @@ public final class DemoPlots {
         Color[] colors = {MAXIMIN, PROXY, LOWER, QUANT};
         double[] gb = binned(sorted(run.world().prior().weights(), order), bins, width);
         double pmax = max(gb);
-        line(bottom, "prior γ", centre, gb, PRIOR, 2.5f);
+        Charts.line(bottom, "prior γ", centre, gb, PRIOR, 2.5f);
         for (int k = 0; k < names.length; k++) {
             double[] p = run.distributions().get(names[k]);
             if (p == null) continue;
             double[] pb = binned(sorted(p, order), bins, width);
             pmax = Math.max(pmax, max(pb));
-            line(bottom, label(names[k], run), centre, pb, colors[k], 2f);
+            Charts.line(bottom, label(names[k], run), centre, pb, colors[k], 2f);
         }
-        line(
+        Charts.line(
                 bottom,
                 "argmax (all mass on one policy)",
                 new double[] {argRank, argRank},
@@ -124,8 +120,8 @@ public final class DemoPlots {
                 "q (kept prior mass, log scale)",
                 "expected utility");
         ch.getStyler().setXAxisLogarithmic(true);
-        line(ch, "proxy E[U] (what the agent expects)", c.q(), c.proxyUtility(), PROXY, 2.5f);
-        line(ch, "true E[V] (what it gets)", c.q(), c.trueUtility(), TRUE, 2.5f);
+        Charts.line(ch, "proxy E[U] (what the agent expects)", c.q(), c.proxyUtility(), PROXY, 2.5f);
+        Charts.line(ch, "true E[V] (what it gets)", c.q(), c.trueUtility(), TRUE, 2.5f);
         double lo = Math.min(min(c.trueUtility()), c.guaranteed()) - 0.05;
         double hi = Math.max(max(c.proxyUtility()), max(c.trueUtility())) + 0.05;
         // the lower bound E_Q U − ε/q plunges to −∞ as q → 0: draw only the part inside the frame
@@ -133,14 +129,14 @@ public final class DemoPlots {
         int first = 0;
         while (first < q.length && lb[first] < lo) first++;
         if (first < q.length)
-            line(
+            Charts.line(
                     ch,
                     "guaranteed E[U] − ε/q",
                     Arrays.copyOfRange(q, first, q.length),
                     Arrays.copyOfRange(lb, first, q.length),
                     PRIOR,
                     1.5f);
-        line(
+        Charts.line(
                 ch,
                 String.format(Locale.ROOT, "maximin q* = %.3f", c.qStar()),
                 new double[] {c.qStar(), c.qStar()},
@@ -188,9 +184,9 @@ public final class DemoPlots {
                 lo = Math.min(lo, Math.min(x[w], y[w]));
                 hi = Math.max(hi, Math.max(x[w], y[w]));
             }
-            scatter(top, m, x, y, colors[k]);
+            Charts.scatter(top, m, x, y, colors[k]);
         }
-        line(top, "ε = E_γ|U − V|", new double[] {lo, hi}, new double[] {lo, hi}, ARGMAX, 1.5f);
+        Charts.line(top, "ε = E_γ|U − V|", new double[] {lo, hi}, new double[] {lo, hi}, ARGMAX, 1.5f);
 
         int n = c.worlds().size();
         CategoryChart bottom = new CategoryChartBuilder()
@@ -238,47 +234,11 @@ public final class DemoPlots {
     }
 
     private static XYChart base(String title, String x, String y) {
-        XYChart ch = new XYChartBuilder()
-                .width(1100)
-                .height(520)
-                .title(title)
-                .xAxisTitle(x)
-                .yAxisTitle(y)
-                .build();
-        org.knowm.xchart.style.XYStyler st = ch.getStyler();
-        st.setLegendPosition(Styler.LegendPosition.InsideNW);
-        st.setChartBackgroundColor(Color.WHITE);
-        st.setPlotGridLinesColor(new Color(225, 225, 225));
-        st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
-        return ch;
-    }
-
-    private static void line(XYChart ch, String name, double[] x, double[] y, Color c, float width) {
-        XYSeries s = ch.addSeries(name, x, y);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(c);
-        s.setLineStyle(new BasicStroke(width));
-    }
-
-    private static void scatter(XYChart ch, String name, double[] x, double[] y, Color c) {
-        XYSeries s = ch.addSeries(name, x, y);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        s.setMarker(SeriesMarkers.CIRCLE);
-        s.setMarkerColor(c);
+        return Charts.xy(title, x, y, 1100, 520);
     }
 
     private static byte[] png(List<? extends Chart<?, ?>> charts, int rows, int cols) {
-        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            if (charts.size() == 1)
-                out.write(BitmapEncoder.getBitmapBytes(charts.get(0), BitmapEncoder.BitmapFormat.PNG));
-            else
-                BitmapEncoder.saveBitmap(
-                        List.<Chart<?, ?>>copyOf(charts), rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("rendering a plot failed", e);
-        }
+        return Charts.png(charts, rows, cols, "a demo plot");
     }
 
     private static double[] binned(double[] a, int bins, int width) {

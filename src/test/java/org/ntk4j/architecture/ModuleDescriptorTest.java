@@ -30,7 +30,7 @@ import org.ntk4j.Ntk4j;
  */
 class ModuleDescriptorTest {
     /** Not API: the CUDA engine (found through ServiceLoader), the command line, the demo. */
-    static final Set<String> INTERNAL = Set.of("org.ntk4j.gpu", "org.ntk4j.cli", "org.ntk4j.demo");
+    static final Set<String> INTERNAL = Set.of("org.ntk4j.gpu", "org.ntk4j.cli", "org.ntk4j.demo", "org.ntk4j.plot");
 
     private static Path classes;
     private static ModuleDescriptor module;
