@@ -220,8 +220,7 @@ final class OutputDir {
         j.append("],\n  \"start\": ")
                 .append(jsonString(start.truncatedTo(ChronoUnit.MILLIS).toString()))
                 .append(",\n  \"end\": ")
-                .append(jsonString(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()))
-                .append(",\n  \"files\": [");
+                .append(jsonString(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()));
         List<Outputs.Written> files;
         Map<String, String> how;
         synchronized (written) {
@@ -229,7 +228,6 @@ final class OutputDir {
             how = new java.util.LinkedHashMap<>(notes);
         }
         if (!how.isEmpty()) {
-            j.setLength(j.length() - ",\n  \"files\": [".length());
             j.append(",\n  \"how\": {");
             int i = 0;
             for (Map.Entry<String, String> e : how.entrySet())
@@ -237,8 +235,9 @@ final class OutputDir {
                         .append(jsonString(e.getKey()))
                         .append(": ")
                         .append(jsonString(e.getValue()));
-            j.append("},\n  \"files\": [");
+            j.append('}');
         }
+        j.append(",\n  \"files\": [");
         for (int i = 0; i < files.size(); i++) {
             Outputs.Written w = files.get(i);
             j.append(i == 0 ? "\n" : ",\n")
