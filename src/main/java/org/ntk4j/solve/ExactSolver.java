@@ -37,18 +37,14 @@ final class ExactSolver implements PosteriorSolver {
         return GpInference.trainKernels(r.arch(), r.xTrain(), r.get(), r.options());
     }
 
-    /** Kernels returned with the posterior come from the heap path of {@link Predict#gpInference}; else operator, then solve. */
+    /**
+     * {@link Predict#gpInference}'s exact posterior (its operator is {@link #operator}'s: the off-heap
+     * kernels factored in place; with kernels returned, the heap path), with this solver's report.
+     */
     @Override
     public Solved solve(PosteriorRequest r, String reason) {
         long t0 = System.nanoTime();
-        if (r.options().returnKernels()) {
-            Posterior p = Predict.gpInference(r.arch(), r.xTrain(), r.yTrain(), r.xTest(), r.get(), r.options());
-            return new Solved(p, SolveReport.builder(SolverKind.EXACT, reason).build(System.nanoTime() - t0));
-        }
-        KernelOperator dd = operator(r);
-        long trainNanos = System.nanoTime() - t0;
-        PredictOptions o = r.options();
-        Posterior p = GpInference.solve((DenseKernelOperator) dd, trainNanos, r.yTrain(), r.xTest(), r.get(), o);
+        Posterior p = Predict.gpInference(r.arch(), r.xTrain(), r.yTrain(), r.xTest(), r.get(), r.options());
         return new Solved(p, SolveReport.builder(SolverKind.EXACT, reason).build(System.nanoTime() - t0));
     }
 
