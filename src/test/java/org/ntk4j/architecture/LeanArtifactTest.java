@@ -2,6 +2,7 @@ package org.ntk4j.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -67,12 +68,13 @@ class LeanArtifactTest {
     static final Set<String> STATIC_ONLY =
             Set.of("info.picocli", "com.fasterxml.jackson.databind", "org.knowm.xchart", "java.desktop", "nd4j.api");
 
+    private static Path classes;
     private static ModuleDescriptor module;
     private static JavaClasses main;
 
     @BeforeAll
     static void read() throws IOException, URISyntaxException {
-        Path classes = Path.of(
+        classes = Path.of(
                 Ntk4j.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
             module = ModuleDescriptor.read(in);
@@ -112,6 +114,14 @@ class LeanArtifactTest {
                 .because("ND4J is an optional dependency: only " + ND4J_INTEROP + ", whose callers pass INDArrays,"
                         + " may use it")
                 .check(main);
+    }
+
+    /** The binding's configuration belongs to the application too (the CLI sets its own in cli.Logging). */
+    @Test
+    void jarCarriesNoLoggingConfiguration() {
+        for (String f : List.of("simplelogger.properties", "logback.xml", "log4j2.xml"))
+            assertFalse(
+                    Files.exists(classes.resolve(f)), f + " in the library's jar configures every consumer's logging");
     }
 
     @Test
