@@ -38,10 +38,12 @@ module org.ntk4j {
     requires ojalgo;
     requires org.slf4j;
     requires jcuda;
-    requires info.picocli;
-    requires com.fasterxml.jackson.databind;
-    requires org.knowm.xchart;
-    requires java.desktop;
+    // static: the launcher's libraries (org.ntk4j.cli, demo, plot), optional dependencies in the POM, so a
+    // consumer neither gets them nor needs them; the exported packages never use them (LeanArtifactTest)
+    requires static info.picocli;
+    requires static com.fasterxml.jackson.databind;
+    requires static org.knowm.xchart;
+    requires static java.desktop;
     // optional: only `ntk4j info` asks ND4J for its BLAS vendor and threads (and reports it missing)
     requires static nd4j.api;
 

@@ -28,7 +28,7 @@ import org.ntk4j.parallel.ParallelRegion;
  *
  * <p>Errors: {@link InvalidInputException} for empty inputs, mismatched columns, NaN/Inf entries
  * (naming x1/x2, row and column), outputs beyond Java's array limit, or a recursion that overflows;
- * {@link InsufficientMemoryException} before anything large is allocated.
+ * {@link org.ntk4j.error.InsufficientMemoryException} before anything large is allocated.
  *
  * <p>Lifecycle: the tiles run in a {@link ParallelRegion}, so every call returns or throws only
  * after all of its worker threads have stopped, and off-heap outputs are freed (on failure) only

@@ -16,6 +16,8 @@ public final class RegularizedKernel implements LinearOperator {
     private final double lambda;
 
     /**
+     * M + λI, M the {@code kind} kernel of {@code kernel}.
+     *
      * @param kernel the training kernels (not owned: the caller closes them)
      * @param kind   which kernel is regularized
      * @param lambda the ridge λ ≥ 0 added to the diagonal

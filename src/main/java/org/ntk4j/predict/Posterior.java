@@ -7,6 +7,10 @@ import org.ntk4j.linalg.Matrix;
  * An immutable posterior at m test points (or the n training points) for k output columns.
  * The covariance is shared by all k outputs (the kernel acts on each output column alike).
  *
+ * <p>The constructor throws {@link org.ntk4j.error.NonFiniteResultException} when the mean,
+ * covariance or variances hold NaN or ±Infinity: every posterior any solver returns has been
+ * checked to be finite.
+ *
  * @param get         which posterior
  * @param time        training time t (+∞ for the converged / Bayesian posterior)
  * @param mean        m×k posterior mean
@@ -15,8 +19,6 @@ import org.ntk4j.linalg.Matrix;
  *                    full covariance by {@link #variancesOrDiagonal()}
  * @param diagnostics numerical diagnostics and timings
  * @param kernels     the kernel matrices used, when requested (else null)
- * @throws org.ntk4j.error.NonFiniteResultException when the mean, covariance or variances hold NaN
- *         or ±Infinity: every posterior any solver returns has been checked to be finite
  */
 public record Posterior(
         Get get,

@@ -19,6 +19,9 @@ public final class ImportanceResampler {
     private ImportanceResampler() {}
 
     /**
+     * What one run of sampling-importance-resampling returns.
+     *
+     * @param <T>                 the policy type
      * @param samples             resampled draws (approximate samples of the target)
      * @param proposals           N
      * @param effectiveSampleSize (Σw)²/Σw²

@@ -21,6 +21,8 @@ public final class RejectionSampler<T> {
     private final double bound;
 
     /**
+     * A sampler of p* through the proposal r with the bound M.
+     *
      * @param proposal      r
      * @param targetDensity p*(π), normalized
      * @param bound         M ≥ sup_π p*(π)/r(π)

@@ -15,6 +15,8 @@ import org.ntk4j.softopt.Prior;
 @FunctionalInterface
 public interface UtilityModel {
     /**
+     * Fits on the labelled policies and returns the utility posterior at the candidates.
+     *
      * @param features   n×d features of labelled policies
      * @param observed   n observed utilities
      * @param candidates m×d features of the policies to score
