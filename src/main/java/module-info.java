@@ -18,6 +18,8 @@ module org.ntk4j {
     exports org.ntk4j.io;
     exports org.ntk4j.kernel;
     exports org.ntk4j.linalg;
+    // INDArray interop: needs ND4J (nd4j-api, `requires static` below), which its user adds
+    exports org.ntk4j.nd4j;
     exports org.ntk4j.operator;
     exports org.ntk4j.parallel;
     exports org.ntk4j.predict;

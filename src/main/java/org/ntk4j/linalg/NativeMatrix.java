@@ -24,6 +24,13 @@ import org.ntk4j.parallel.ParallelRegion;
  * per-access lock or counter would cost more than the load or store itself in the kernel's inner
  * loops; the pin is taken once per parallel region.) {@link #takeOwnership()} moves the memory to a
  * new handle, explicitly, where one object takes over another's matrix.
+ *
+ * <p>A matrix normally owns its memory: it allocated it and {@link #close()} frees it. A matrix made by
+ * {@link #borrow} uses memory another object owns (its {@link Lender}, e.g. an ND4J array): it holds a
+ * reference to the lender, so the memory stays reachable while the matrix is; its {@code close()} ends
+ * the use without freeing anything (the lender frees its memory, once, when it is done); and every
+ * access first asks the lender whether the memory is still there, so that an owner that freed it early
+ * makes the next access throw rather than read freed memory.
  */
 public final class NativeMatrix implements AutoCloseable {
     /** {@link #state}: open with that many pins when ≥ 0; these when closed or handed over. */
@@ -45,6 +52,20 @@ public final class NativeMatrix implements AutoCloseable {
     private final int chunkShift; // CHUNK_SHIFT (tests use smaller chunks to exercise the boundaries)
     private final long chunkMask;
     private final AtomicInteger state = new AtomicInteger();
+    /** The owner of the memory of a borrowed matrix ({@link #borrow}); null when this matrix owns it. */
+    private final Lender lender;
+
+    /**
+     * The owner of memory that a matrix borrows ({@link #borrow}). The matrix keeps a reference to it
+     * (so the owner and its memory stay reachable while the matrix is) and asks it before each access.
+     */
+    public interface Lender {
+        /**
+         * Whether the owner has freed its memory or may free it at any moment: the borrowed matrix then
+         * throws {@link IllegalStateException} on every access instead of touching the memory.
+         */
+        boolean released();
+    }
 
     private NativeMatrix(int rows, int cols, String what) {
         this(rows, cols, what, CHUNK_SHIFT);
@@ -67,16 +88,45 @@ public final class NativeMatrix implements AutoCloseable {
         this.chunkShift = chunkShift;
         this.chunkMask = (1L << chunkShift) - 1;
         this.pointer = new DoublePointer(Math.max(1, count));
-        long total = Math.max(1, count);
-        int nChunks = (int) ((total + chunkMask) >>> chunkShift);
-        this.chunks = new DoubleBuffer[nChunks];
+        this.chunks = chunksOf(pointer, Math.max(1, count), chunkShift);
+        this.buffer = chunks.length == 1 ? chunks[0] : null;
+        this.lender = null;
+    }
+
+    /** A borrowed view of {@code rows * cols} doubles at {@code memory} ({@link #borrow}). */
+    private NativeMatrix(DoublePointer memory, int rows, int cols, Lender lender, String what) {
+        if (rows < 1 || cols < 1) throw new IllegalArgumentException(what + ": borrowed shape " + rows + "x" + cols);
+        if (memory == null || memory.isNull()) throw new IllegalArgumentException(what + ": null memory");
+        if (memory.position() != 0)
+            throw new IllegalArgumentException(what + ": memory at position " + memory.position() + ", need 0");
+        if (lender == null) throw new IllegalArgumentException(what + ": a borrowed matrix needs its lender");
+        long count = (long) rows * cols;
+        if (count > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException(what + ": " + rows + "x" + cols
+                    + " exceeds 2^31 entries, the largest native matrix ntk4j addresses");
+        this.rows = rows;
+        this.cols = cols;
+        this.what = what;
+        this.chunkShift = CHUNK_SHIFT;
+        this.chunkMask = (1L << CHUNK_SHIFT) - 1;
+        this.pointer = new DoublePointer(memory).capacity(count).limit(count);
+        this.chunks = chunksOf(pointer, count, CHUNK_SHIFT);
+        // why: no single-buffer fast path, so every element access goes through chunk(), which asks the lender
+        this.buffer = null;
+        this.lender = lender;
+    }
+
+    /** Direct buffers over {@code total} doubles from {@code base}, 2^chunkShift entries each. */
+    private static DoubleBuffer[] chunksOf(DoublePointer base, long total, int chunkShift) {
+        int nChunks = (int) ((total + (1L << chunkShift) - 1) >>> chunkShift);
+        DoubleBuffer[] cs = new DoubleBuffer[nChunks];
         for (int c = 0; c < nChunks; c++) {
             long lo = (long) c << chunkShift, hi = Math.min(total, lo + (1L << chunkShift));
             // why: JavaCPP caps a buffer's byte offsets at 2^31 - 1, so offset the address (getPointer), not the
             // position
-            chunks[c] = pointer.getPointer(lo).capacity(hi - lo).limit(hi - lo).asBuffer();
+            cs[c] = base.getPointer(lo).capacity(hi - lo).limit(hi - lo).asBuffer();
         }
-        this.buffer = nChunks == 1 ? chunks[0] : null;
+        return cs;
     }
 
     /** A new handle on {@code from}'s memory ({@link #takeOwnership()}). */
@@ -89,6 +139,7 @@ public final class NativeMatrix implements AutoCloseable {
         this.pointer = from.pointer;
         this.chunks = from.chunks;
         this.buffer = from.buffer;
+        this.lender = from.lender;
     }
 
     /** An uninitialised rows×cols matrix (contents undefined until written). */
@@ -99,6 +150,25 @@ public final class NativeMatrix implements AutoCloseable {
     /** As {@link #allocate}, with chunks of 2^chunkShift entries (tests: small chunks exercise the chunk boundaries). */
     static NativeMatrix allocate(int rows, int cols, String what, int chunkShift) {
         return new NativeMatrix(rows, cols, what, chunkShift);
+    }
+
+    /**
+     * A matrix over {@code rows * cols} column-major doubles at {@code memory} that {@code lender} owns:
+     * no copy, and no allocation. The matrix keeps {@code lender} reachable (hold the memory through an
+     * object that keeps it alive, e.g. the ND4J array it belongs to), never frees the memory (its
+     * {@link #close()} only ends this handle's use), and throws {@link IllegalStateException} on any
+     * access once {@link Lender#released()} says the memory is gone. Writes through the matrix are
+     * writes to the lender's memory, and the reverse. The caller guarantees that the memory holds at
+     * least {@code rows * cols} doubles; {@code org.ntk4j.nd4j.Nd4jArrays.toNative} is the checked way
+     * to borrow an ND4J array.
+     */
+    public static NativeMatrix borrow(DoublePointer memory, int rows, int cols, Lender lender, String what) {
+        return new NativeMatrix(memory, rows, cols, lender, what);
+    }
+
+    /** The owner of this matrix's memory when it is borrowed ({@link #borrow}), else null (it owns its memory). */
+    public Lender lender() {
+        return lender;
     }
 
     /** A rows×cols matrix of zeros (its pages touched in order, by the calling thread). */
@@ -396,7 +466,7 @@ public final class NativeMatrix implements AutoCloseable {
     /** The chunk holding index k; the slow path, which is also where use after close is caught. */
     private DoubleBuffer chunk(long k) {
         DoubleBuffer[] cs = chunks;
-        if (cs == null) throw notOpen();
+        if (cs == null || (lender != null && lender.released())) throw notOpen();
         return cs[(int) (k >>> chunkShift)];
     }
 
@@ -407,15 +477,19 @@ public final class NativeMatrix implements AutoCloseable {
 
     private DoublePointer live() {
         DoublePointer p = pointer;
-        if (p == null) throw notOpen();
+        if (p == null || (lender != null && lender.released())) throw notOpen();
         return p;
     }
 
     private IllegalStateException notOpen() {
+        int s = state.get();
         return new IllegalStateException(
-                state.get() == RELEASED
+                s == RELEASED
                         ? "native matrix '" + what + "' was handed over (takeOwnership): use the new handle"
-                        : "native matrix '" + what + "' is closed: it cannot be used after close()");
+                        : s != CLOSED && lender != null && lender.released()
+                                ? "native matrix '" + what + "' borrows memory that its owner (" + lender
+                                        + ") has freed: keep the owner open while the matrix is in use"
+                                : "native matrix '" + what + "' is closed: it cannot be used after close()");
     }
 
     /**
@@ -438,7 +512,7 @@ public final class NativeMatrix implements AutoCloseable {
     /** Pins this open matrix (see {@link Pin}); throws when it is closed or handed over. */
     public Pin pin() {
         for (int s; ; ) {
-            if ((s = state.get()) < 0) throw notOpen();
+            if ((s = state.get()) < 0 || (lender != null && lender.released())) throw notOpen();
             if (state.compareAndSet(s, s + 1)) return new Pin();
         }
     }
@@ -455,6 +529,7 @@ public final class NativeMatrix implements AutoCloseable {
      * earlier owner's try-with-resources stays correct.
      */
     public NativeMatrix takeOwnership() {
+        if (lender != null && lender.released()) throw notOpen();
         if (!state.compareAndSet(0, RELEASED)) throw inUseOr("hand over");
         NativeMatrix n = new NativeMatrix(this);
         pointer = null;
@@ -464,9 +539,9 @@ public final class NativeMatrix implements AutoCloseable {
     }
 
     /**
-     * Frees the native memory now. Throws {@link IllegalStateException} when already closed (a double
-     * close is a bug of ownership) or pinned by work in progress; does nothing after
-     * {@link #takeOwnership()}.
+     * Frees the native memory now (a borrowed matrix frees nothing: it only stops using its lender's
+     * memory). Throws {@link IllegalStateException} when already closed (a double close is a bug of
+     * ownership) or pinned by work in progress; does nothing after {@link #takeOwnership()}.
      */
     @Override
     public void close() {
@@ -476,7 +551,7 @@ public final class NativeMatrix implements AutoCloseable {
         pointer = null;
         buffer = null;
         chunks = null;
-        p.close();
+        if (lender == null) p.close();
     }
 
     private IllegalStateException inUseOr(String action) {
@@ -489,6 +564,6 @@ public final class NativeMatrix implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "NativeMatrix[" + rows + "x" + cols + "]";
+        return "NativeMatrix[" + rows + "x" + cols + (lender == null ? "]" : ", borrowed]");
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class PackageStructureTest {
     /**
      * Built on the kernels: the accelerated engines, kernel operators, prediction, solvers, evidence,
-     * calibration, optimizer, demo and CLI.
+     * calibration, optimizer, demo, CLI and ND4J interop.
      */
     private static final String[] UPPER = {
         "org.ntk4j.gpu..",
@@ -32,7 +32,8 @@ class PackageStructureTest {
         "org.ntk4j.evidence..",
         "org.ntk4j.calibration..",
         "org.ntk4j.softopt..",
-        "org.ntk4j.demo.."
+        "org.ntk4j.demo..",
+        "org.ntk4j.nd4j.."
     };
 
     private static JavaClasses main;
@@ -75,6 +76,25 @@ class PackageStructureTest {
                 .dependOnClassesThat()
                 .resideInAPackage("org.ntk4j.kernel..")
                 .because("the kernels choose their device: the device choice sits below them")
+                .check(main);
+    }
+
+    /**
+     * ND4J is an optional dependency (issue 16): only {@code org.ntk4j.nd4j} may use it, so that the
+     * rest of the library loads and runs without nd4j-api on the class path. {@code cli.InfoCommand}'s
+     * BLAS line is the one exception until the info command stops asking ND4J (it reports ND4J missing).
+     */
+    @Test
+    void onlyTheNd4jInteropPackageUsesNd4j() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.ntk4j.nd4j..")
+                .and()
+                .doNotHaveFullyQualifiedName("org.ntk4j.cli.InfoCommand")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.nd4j..")
+                .because("ND4J is optional: org.ntk4j.nd4j is the one place that may need it")
                 .check(main);
     }
 

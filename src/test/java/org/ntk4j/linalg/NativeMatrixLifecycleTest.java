@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** Misuse of a {@link NativeMatrix} is a Java exception, never a read or write of freed memory. */
 class NativeMatrixLifecycleTest {
-    /** Every accessor, each of which must refuse a closed or handed-over matrix. */
-    private static final List<Consumer<NativeMatrix>> ACCESSES = List.of(
+    /** Every accessor, each of which must refuse a closed or handed-over matrix (and a borrowed one whose owner freed it). */
+    static final List<Consumer<NativeMatrix>> ACCESSES = List.of(
             m -> m.get(0, 0),
             m -> m.set(0, 0, 1),
             m -> m.at(0),
