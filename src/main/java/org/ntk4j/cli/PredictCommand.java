@@ -141,12 +141,13 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(
             names = "--solver",
-            paramLabel = "auto|exact|cg|nystrom",
+            paramLabel = "auto|exact|cg|nystrom|falkon",
             defaultValue = "auto",
             converter = SolverConverter.class,
             description = {
                 "Solver of the t = inf posterior (default: auto = exact while it fits and is fast, cg beyond,",
-                "nystrom beyond the memory for cg); cg and nystrom need --diag-reg > 0."
+                "nystrom beyond the memory for cg); falkon: the nystrom model by preconditioned CG, for large",
+                "--centers (docs/falkon.md); cg, nystrom and falkon need --diag-reg > 0."
             })
     SolverKind solver;
 
@@ -154,15 +155,38 @@ public final class PredictCommand implements Callable<Integer> {
             names = "--tolerance",
             paramLabel = "TOL",
             defaultValue = "1e-6",
-            description = "Relative accuracy asked of --solver cg (default: 1e-6).")
+            description = {
+                "Relative accuracy asked of --solver cg and falkon, in (0, 1) (default: 1e-6); they stop at a",
+                "relative residual of TOL/10."
+            })
     double tolerance;
+
+    @Option(
+            names = "--max-iterations",
+            paramLabel = "K",
+            description =
+                    "Iteration cap of --solver cg and falkon (default: min(n, 2000) for cg, min(M, 2000) for falkon).")
+    Integer maxIterations;
 
     @Option(
             names = "--centers",
             paramLabel = "M",
+            description =
+                    "Centers of --solver nystrom and falkon, 1 <= M <= n, drawn from the training rows (default: min(n, 2000)).")
+    Integer centers;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
             defaultValue = "0",
-            description = "Nystrom centers for --solver nystrom (default: min(n, 2000)).")
-    int centers;
+            description = "Seed of the centers' draw (default: 0); docs/falkon.md gives the algorithm.")
+    long seed;
+
+    @Option(
+            names = "--center-points",
+            paramLabel = "C",
+            description = "The centers themselves (M×d, .npy or .csv) instead of --centers.")
+    Path centerPoints;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
@@ -197,7 +221,7 @@ public final class PredictCommand implements Callable<Integer> {
             double t, boolean linearized, boolean posterior, CovarianceMode mode, SolverOptions solverOptions) {}
 
     /** The inputs, read and checked against each other; {@code f0}, {@code g0} only for a linearized network. */
-    private record Data(Matrix x, Matrix y, Matrix xt, Matrix f0, Matrix g0) {}
+    private record Data(Matrix x, Matrix y, Matrix xt, Matrix f0, Matrix g0, Matrix centers) {}
 
     /** A prediction ready to write: {@code cov}/{@code var} null when not requested, {@code report} null unless a posterior. */
     private record Outcome(
@@ -226,16 +250,38 @@ public final class PredictCommand implements Callable<Integer> {
         if (!(learningRate > 0) || !Double.isFinite(learningRate))
             throw new InvalidInputException("--learning-rate", "must be > 0 and finite, got " + learningRate);
         boolean posterior = !linearized && !Double.isFinite(t);
-        if (!posterior && (solver == SolverKind.CG || solver == SolverKind.NYSTROM))
+        if (!posterior && solver != SolverKind.AUTO && solver != SolverKind.EXACT)
             throw new InvalidInputException(
                     "--solver",
-                    "cg and nystrom compute the t = inf posterior only; drop --time/--fx-* or use --solver exact");
+                    solver + " computes the t = inf posterior only; drop --time/--fx-* or use --solver exact");
+        if (centerPoints != null && solver != SolverKind.NYSTROM && solver != SolverKind.FALKON)
+            throw new InvalidInputException(
+                    "--center-points", "gives the centers of --solver nystrom or falkon; add one of them");
         SolverOptions solverOptions = SolverOptions.defaults()
                 .withSolver(solver)
-                .withTolerance(tolerance)
-                .withCenters(centers);
+                .withTolerance(checkTolerance())
+                .withMaxIterations(checkCount("--max-iterations", maxIterations))
+                .withCenters(checkCount("--centers", centers))
+                .withSeed(seed);
         CovarianceMode mode = cov == null ? (linearized ? CovarianceMode.NONE : CovarianceMode.DIAGONAL) : cov;
         return new Request(t, linearized, posterior, mode, solverOptions);
+    }
+
+    /** {@code --tolerance}: in (0, 1). */
+    private double checkTolerance() {
+        if (!(tolerance > 0 && tolerance < 1))
+            throw new InvalidInputException("--tolerance", "must be in (0, 1), got " + tolerance + "; e.g. 1e-6");
+        return tolerance;
+    }
+
+    /** A count flag: absent is 0 (automatic), given must be >= 1; the centers' flags are checked together. */
+    private int checkCount(String flag, Integer value) {
+        if (flag.equals("--centers") && value != null && centerPoints != null)
+            throw new InvalidInputException(
+                    "--center-points", "and --centers are exclusive: give the centers' count or the centers, not both");
+        if (value == null) return 0;
+        if (value < 1) throw new InvalidInputException(flag, "must be >= 1, got " + value);
+        return value;
     }
 
     /** Step 2: the input files, and their shapes against each other. */
@@ -247,7 +293,13 @@ public final class PredictCommand implements Callable<Integer> {
         Matrix g0 = linearized ? InputFiles.matrix("--fx-test-0", fxTest0) : null;
         PredictionData.check(x, y, xt, true); // library names, shown as flags by the error handler
         PredictionData.checkInitialOutputs(f0, g0, y, xt);
-        return new Data(x, y, xt, f0, g0);
+        Matrix c = centerPoints == null ? null : InputFiles.matrix("--center-points", centerPoints);
+        if (c != null && c.cols() != x.cols())
+            throw new InvalidInputException(
+                    "--center-points",
+                    "has " + c.cols() + " columns but --x-train has " + x.cols()
+                            + "; give centers of the inputs' dimension");
+        return new Data(x, y, xt, f0, g0, c);
     }
 
     /** Step 3: the library's options from the flags (the progress bar is added while it runs). */
@@ -262,7 +314,9 @@ public final class PredictCommand implements Callable<Integer> {
     /** Step 4: the prediction the flags chose. */
     private Outcome predict(Architecture a, Data in, Request r, PredictOptions options) {
         if (r.linearized()) return linearized(a, in, r.t(), options);
-        return r.posterior() ? posterior(a, in, options, r.solverOptions()) : ensemble(a, in, r.t(), options);
+        SolverOptions so =
+                in.centers() == null ? r.solverOptions() : r.solverOptions().withCenterPoints(in.centers());
+        return r.posterior() ? posterior(a, in, options, so) : ensemble(a, in, r.t(), options);
     }
 
     /** One linearized network from its initial outputs, at time t (the mean only). */
@@ -316,6 +370,12 @@ public final class PredictCommand implements Callable<Integer> {
             dir.note("solver", report.solver().toString());
             dir.note("solve_device", report.device().name().toLowerCase(Locale.ROOT));
             dir.note("solver_reason", report.reason());
+            if (report.centers() > 0) dir.note("solver_centers", Integer.toString(report.centers()));
+            if (report.solver() == SolverKind.CG || report.solver() == SolverKind.FALKON) {
+                dir.note("solver_iterations", Integer.toString(report.iterations()));
+                dir.note("solver_residual", Double.toString(report.maxRelativeResidual()));
+                dir.note("solver_stop", report.stoppingRule());
+            }
         }
         // an approximate solver, or a solve on the GPU, is worth a line; the default exact CPU solve is not
         if (report != null && (report.solver() != SolverKind.EXACT || report.device() == Device.GPU))
@@ -395,7 +455,7 @@ public final class PredictCommand implements Callable<Integer> {
             try {
                 return SolverKind.parse(s);
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("'" + s + "' is not one of auto, exact, cg, nystrom");
+                throw new TypeConversionException("'" + s + "' is not one of auto, exact, cg, nystrom, falkon");
             }
         }
     }

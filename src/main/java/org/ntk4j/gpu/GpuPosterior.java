@@ -59,7 +59,7 @@ public final class GpuPosterior implements AcceleratedPosterior {
         if (o.covariance() == CovarianceMode.FULL) return "full covariance (the GPU computes variances only)";
         if (o.returnKernels()) return "kernels returned with the posterior";
         SolverKind s = r.solver().solver();
-        if (s == SolverKind.CG || s == SolverKind.NYSTROM)
+        if (s != SolverKind.AUTO && s != SolverKind.EXACT)
             return "solver " + s.name().toLowerCase(Locale.ROOT) + " requested";
         if (o.kernelOptions().dtype() == DType.FLOAT32) return "float32 kernels (posterior solves are float64)";
         // the CPU's Cholesky repairs a numerically singular unregularized kernel with jitter (and says

@@ -224,6 +224,20 @@ public final class GpuTrainKernel implements KernelOperator {
     }
 
     @Override
+    public Kernels block(int r0, int r1, Matrix points) {
+        return GpuKernelEngine.compute(
+                arch,
+                Rows.select(xTrain.toColumnMajor(), size(), xTrain.cols(), r0, r1),
+                points,
+                options(kind == KernelKind.NTK));
+    }
+
+    @Override
+    public Kernels at(Matrix points, Matrix others) {
+        return GpuKernelEngine.compute(arch, points, others, options(kind == KernelKind.NTK));
+    }
+
+    @Override
     public Kernels at(Matrix points, int[] cols) {
         return GpuKernelEngine.compute(
                 arch,

@@ -176,6 +176,17 @@ public final class DenseKernelOperator implements KernelOperator {
                 v2);
     }
 
+    /** Computed from the inputs (the stored kernels hold the training points only). */
+    @Override
+    public Kernels block(int r0, int r1, Matrix points) {
+        return architecture().compute(Rows.select(x.toColumnMajor(), n, x.cols(), r0, r1), points, options);
+    }
+
+    @Override
+    public Kernels at(Matrix points, Matrix others) {
+        return architecture().compute(points, others, options);
+    }
+
     @Override
     public Kernels at(Matrix points, int[] cols) {
         return architecture().compute(points, Rows.select(x.toColumnMajor(), n, x.cols(), cols), options);

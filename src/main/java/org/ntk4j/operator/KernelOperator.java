@@ -42,6 +42,18 @@ public interface KernelOperator extends AutoCloseable {
     Kernels block(int r0, int r1, int[] cols);
 
     /**
+     * The dense block of the training rows [r0, r1) against {@code points} (m×d, e.g. Nyström centers
+     * given as points), (r1 − r0)×m, of every kind held.
+     */
+    Kernels block(int r0, int r1, Matrix points);
+
+    /**
+     * The kernels of {@code points} (m×d) against {@code others} (q×d), m×q, of every kind held; cov1
+     * the NNGP variances of {@code points}. (Test points against centers given as points.)
+     */
+    Kernels at(Matrix points, Matrix others);
+
+    /**
      * The kernels of {@code points} (m×d) against the training points {@code cols} (m×|cols|), of every
      * kind held; cov1 the NNGP variances of {@code points}. (Nyström's test points against its centers.)
      */

@@ -256,8 +256,18 @@ public final class StreamedKernelOperator implements KernelOperator {
     }
 
     @Override
+    public Kernels block(int r0, int r1, Matrix points) {
+        return kf.compute(rows(r0, r1), points, options);
+    }
+
+    @Override
     public Kernels at(Matrix points, int[] cols) {
         return kf.compute(points, rows(cols), options);
+    }
+
+    @Override
+    public Kernels at(Matrix points, Matrix others) {
+        return kf.compute(points, others, options);
     }
 
     @Override

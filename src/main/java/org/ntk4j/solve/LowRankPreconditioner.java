@@ -1,6 +1,5 @@
 package org.ntk4j.solve;
 
-import java.util.Random;
 import org.ntk4j.kernel.KernelKind;
 import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.Cholesky;
@@ -102,23 +101,11 @@ public final class LowRankPreconditioner implements Preconditioner {
     }
 
     /**
-     * r distinct indices of [0, n), uniformly (partial Fisher–Yates), reproducible from {@code seed}, in
-     * increasing order: the Nyström centers (public so that the Nyström model's marginal likelihood,
-     * {@code org.ntk4j.evidence}, uses the very centers the Nyström solver does).
+     * r distinct indices of [0, n), uniformly, reproducible from {@code seed}, increasing: the
+     * Nyström centers, by {@link CenterSelection#sampleIndices} (where the algorithm is spelled out).
      */
     public static int[] sample(int n, int r, long seed) {
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) all[i] = i;
-        Random rng = new Random(seed);
-        for (int i = 0; i < r; i++) {
-            int j = i + rng.nextInt(n - i);
-            int t = all[i];
-            all[i] = all[j];
-            all[j] = t;
-        }
-        int[] out = java.util.Arrays.copyOf(all, r);
-        java.util.Arrays.sort(out);
-        return out;
+        return CenterSelection.sampleIndices(n, r, seed);
     }
 
     @Override

@@ -74,51 +74,33 @@ final class NystromSolver implements PosteriorSolver {
         long t0 = System.nanoTime();
         check(reg, r);
         Get get = r.get();
-        int n = kernels.size(), mc = r.solver().centersFor(n);
         boolean ntk = get != Get.NNGP, ens = get == Get.NTK && r.options().covariance() != CovarianceMode.NONE;
         KernelKind kind = get.meanKernel();
         // y scaled to max |y| in [1, 2) (exact; the mean is scaled back): targets near 1e308 do not
         // overflow in Bᵀy or β (as in CgSolver)
         int ye = r.yTrain().maxAbsExponent();
-        int[] idx = LowRankPreconditioner.sample(n, mc, r.solver().seed());
-        Matrix z = Rows.select(r.xTrain().toColumnMajor(), n, r.xTrain().cols(), idx);
+        Centers c = Centers.resolve(r.solver().centerSelection(), r.xTrain());
         long tk = System.nanoTime();
-        Kernels zz = kernels.among(z, ntk);
-        // λ relative to the mean diagonal of the inverted kernel over the whole training set
-        double lambda = reg.absolute() ? reg.diagReg() : reg.lambda(RegularizedKernel.trace(kernels.diagonal(kind)), n);
-        try (Cholesky lm = Cholesky.factor(
-                        NativeMatrix.copyOf(ntk ? zz.ntk() : zz.nngp(), "center kernel"),
-                        JitterPolicy.defaults(),
-                        "Nystrom center kernel K_MM");
-                Cholesky lk = ens
-                        ? Cholesky.factor(
-                                NativeMatrix.copyOf(zz.nngp(), "center NNGP"),
-                                JitterPolicy.defaults(),
-                                "Nystrom center NNGP K_MM")
-                        : null;
-                Gram gram = Gram.accumulate(kernels, idx, r.yTrain().scalb(-ye), kind, lm, lk)) {
+        Kernels zz = c.among(kernels, ntk);
+        double lambda = lambda(kernels, reg, kind);
+        try (Cholesky lm = centerFactor(zz, kind);
+                Cholesky lk = ens ? centerFactor(zz, KernelKind.NNGP) : null;
+                Gram gram = Gram.accumulate(kernels, c, r.yTrain().scalb(-ye), kind, lm, lk)) {
             long kernelNanos = System.nanoTime() - tk;
             long tf = System.nanoTime();
-            NativeMatrix core = gram.g.copy("G + lambda I");
-            core.addToDiagonal(lambda);
-            try (Cholesky s = Cholesky.factor(core, JitterPolicy.defaults(), "Nystrom system G + lambda I")) {
+            try (Cholesky s = systemFactor(gram, lambda)) {
                 s.solveInPlace(gram.by); // β
                 long factorNanos = System.nanoTime() - tf;
                 long tm = System.nanoTime();
-                Kernels tz = kernels.at(r.xTest(), idx); // m×M
-                try (NativeMatrix bt = NativeMatrix.copyOf(ntk ? tz.ntk() : tz.nngp(), "B_t")) {
-                    lm.timesInverseLowerTransposeInPlace(bt); // rows b_tᵀ = (L⁻¹K_Mt)ᵀ
+                Kernels tz = c.at(kernels, r.xTest()); // m×M
+                try (NativeMatrix bt = testFactor(tz, kind, lm)) {
                     Matrix mean;
                     try (NativeMatrix mu = Blas.multiply(false, bt, false, gram.by, "Nystrom mean")) {
                         mean = mu.toMatrix().scalb(ye);
                     }
                     long meanNanos = System.nanoTime() - tm;
                     long tv = System.nanoTime();
-                    Variances v = r.options().covariance() == CovarianceMode.NONE
-                            ? Variances.NONE
-                            : get == Get.NTK
-                                    ? ensembleVariances(kernels, r, tz, bt, s, lk, gram.f)
-                                    : gpVariances(kernels, r, tz, bt, s, lambda);
+                    Variances v = variances(kernels, r, tz, bt, s, lk, gram.f, lambda);
                     long covNanos = System.nanoTime() - tv;
                     Diagnostics d = new Diagnostics(
                             lambda,
@@ -128,7 +110,7 @@ final class NystromSolver implements PosteriorSolver {
                             s.conditionEstimate(),
                             new Timings(kernelNanos, factorNanos, meanNanos, covNanos));
                     SolveReport rep = SolveReport.builder(SolverKind.NYSTROM, reason)
-                            .centers(mc)
+                            .centers(c.count())
                             .build(System.nanoTime() - t0);
                     return new Solved(new Posterior(get, Double.POSITIVE_INFINITY, mean, v.cov, v.var, d, null), rep);
                 }
@@ -136,7 +118,82 @@ final class NystromSolver implements PosteriorSolver {
         }
     }
 
-    private record Variances(Matrix cov, double[] var, int clamped) {
+    /**
+     * The model's λ: {@code reg}'s absolute value, or relative to the mean diagonal of the inverted
+     * kernel over the whole training set (the exact solver's convention).
+     */
+    static double lambda(KernelOperator kernels, Regularization reg, KernelKind kind) {
+        return reg.absolute()
+                ? reg.diagReg()
+                : reg.lambda(RegularizedKernel.trace(kernels.diagonal(kind)), kernels.size());
+    }
+
+    /** K_MM = L·Lᵀ of {@code kind} (jitter added when needed, and reported): the model's center factor. */
+    static Cholesky centerFactor(Kernels zz, KernelKind kind) {
+        boolean ofNtk = kind == KernelKind.NTK;
+        return Cholesky.factor(
+                NativeMatrix.copyOf(ofNtk ? zz.ntk() : zz.nngp(), ofNtk ? "center kernel" : "center NNGP"),
+                JitterPolicy.defaults(),
+                ofNtk ? "Nystrom center kernel K_MM" : "Nystrom center NNGP K_MM");
+    }
+
+    /** The rows b_tᵀ = (L⁻¹K_Mt)ᵀ of the test points' kernels against the centers (m×M). */
+    private static NativeMatrix testFactor(Kernels tz, KernelKind kind, Cholesky lm) {
+        NativeMatrix bt = NativeMatrix.copyOf(kind == KernelKind.NTK ? tz.ntk() : tz.nngp(), "B_t");
+        try {
+            lm.timesInverseLowerTransposeInPlace(bt);
+            return bt;
+        } catch (RuntimeException e) {
+            bt.close();
+            throw e;
+        }
+    }
+
+    /** G + λI = S·Sᵀ. */
+    private static Cholesky systemFactor(Gram gram, double lambda) {
+        NativeMatrix core = gram.g.copy("G + lambda I");
+        core.addToDiagonal(lambda);
+        return Cholesky.factor(core, JitterPolicy.defaults(), "Nystrom system G + lambda I");
+    }
+
+    /** The variances the request asks for (none, diagonal or full) of the Nyström model. */
+    private static Variances variances(
+            KernelOperator kernels,
+            PosteriorRequest r,
+            Kernels tz,
+            NativeMatrix bt,
+            Cholesky s,
+            Cholesky lk,
+            NativeMatrix f,
+            double lambda) {
+        if (r.options().covariance() == CovarianceMode.NONE) return Variances.NONE;
+        return r.get() == Get.NTK
+                ? ensembleVariances(kernels, r, tz, bt, s, lk, f)
+                : gpVariances(kernels, r, tz, bt, s, lambda);
+    }
+
+    /**
+     * The Nyström model's variances computed as the direct solve computes them — one more streamed
+     * pass accumulating G (and F), O(n·M²) flops, then G + λI factored — for a solver that found the
+     * mean another way (Falkon). {@code lm} is the model's center factor ({@link #centerFactor}).
+     */
+    static Variances modelVariances(
+            KernelOperator kernels, PosteriorRequest r, Centers c, Kernels zz, Cholesky lm, double lambda) {
+        if (r.options().covariance() == CovarianceMode.NONE) return Variances.NONE;
+        KernelKind kind = r.get().meanKernel();
+        boolean ens = r.get() == Get.NTK;
+        try (Cholesky lk = ens ? centerFactor(zz, KernelKind.NNGP) : null;
+                Gram gram = Gram.accumulate(kernels, c, null, kind, lm, lk);
+                Cholesky s = systemFactor(gram, lambda)) {
+            Kernels tz = c.at(kernels, r.xTest());
+            try (NativeMatrix bt = testFactor(tz, kind, lm)) {
+                return variances(kernels, r, tz, bt, s, lk, gram.f, lambda);
+            }
+        }
+    }
+
+    /** The covariance (full) or the variances (diagonal), or neither, and how many were clamped at 0. */
+    record Variances(Matrix cov, double[] var, int clamped) {
         static final Variances NONE = new Variances(null, null, 0);
 
         static Variances full(NativeMatrix cv) {
@@ -220,31 +277,34 @@ final class NystromSolver implements PosteriorSolver {
             this.by = by;
         }
 
+        /** With {@code yScaled} null, Bᵀy is not accumulated (a variance-only pass: {@code by} is null). */
         static Gram accumulate(
-                KernelOperator kernels, int[] idx, Matrix yScaled, KernelKind kind, Cholesky lm, Cholesky lk) {
-            int n = kernels.size(), mc = idx.length, k = yScaled.cols();
+                KernelOperator kernels, Centers c, Matrix yScaled, KernelKind kind, Cholesky lm, Cholesky lk) {
+            int n = kernels.size(), mc = c.count(), k = yScaled == null ? 0 : yScaled.cols();
             boolean ens = lk != null;
-            double[] ycm = yScaled.toColumnMajor();
+            double[] ycm = yScaled == null ? null : yScaled.toColumnMajor();
             NativeMatrix g = NativeMatrix.zeros(mc, mc, "B^T B"), f = null, by = null;
             try {
                 f = ens ? NativeMatrix.zeros(mc, mc, "B_theta^T B_K") : null;
-                by = NativeMatrix.zeros(mc, k, "B^T y");
+                by = k == 0 ? null : NativeMatrix.zeros(mc, k, "B^T y");
                 int rows = (int) Math.max(1, Math.min(n, BLOCK_ENTRIES / mc));
                 BlockBuffers buf = null;
                 try {
                     for (int r0 = 0; r0 < n; r0 += rows) {
                         int r1 = Math.min(n, r0 + rows), b = r1 - r0;
-                        Kernels kb = kernels.block(r0, r1, idx);
+                        Kernels kb = c.block(kernels, r0, r1);
                         // why reuse: fresh native blocks cost a page fault per 4 KiB (~0.1 s per block here)
                         if (buf == null || buf.rows != b) {
                             if (buf != null) buf.close();
                             buf = new BlockBuffers(b, mc, k, ens);
                         }
                         buf.kernel.copyFrom(kind == KernelKind.NTK ? kb.ntk() : kb.nngp());
-                        buf.y.copyFrom(Rows.select(ycm, n, k, r0, r1));
                         lm.timesInverseLowerTransposeInPlace(buf.kernel);
                         Blas.syrk(true, 1.0, buf.kernel, 1.0, g, false);
-                        Blas.gemm(true, false, 1.0, buf.kernel, buf.y, 1.0, by);
+                        if (by != null) {
+                            buf.y.copyFrom(Rows.select(ycm, n, k, r0, r1));
+                            Blas.gemm(true, false, 1.0, buf.kernel, buf.y, 1.0, by);
+                        }
                         if (ens) {
                             buf.nngp.copyFrom(kb.nngp());
                             lk.timesInverseLowerTransposeInPlace(buf.nngp);
@@ -267,7 +327,7 @@ final class NystromSolver implements PosteriorSolver {
         @Override
         public void close() {
             g.close();
-            by.close();
+            if (by != null) by.close();
             if (f != null) f.close();
         }
     }
@@ -282,7 +342,7 @@ final class NystromSolver implements PosteriorSolver {
             kernel = NativeMatrix.allocate(rows, centers, "K_bM");
             NativeMatrix yy = null, nn = null;
             try {
-                yy = NativeMatrix.allocate(rows, outputs, "y block");
+                yy = outputs == 0 ? null : NativeMatrix.allocate(rows, outputs, "y block");
                 nn = ensemble ? NativeMatrix.allocate(rows, centers, "K_bM NNGP") : null;
             } catch (RuntimeException e) {
                 kernel.close();
@@ -296,7 +356,7 @@ final class NystromSolver implements PosteriorSolver {
         @Override
         public void close() {
             kernel.close();
-            y.close();
+            if (y != null) y.close();
             if (nngp != null) nngp.close();
         }
     }

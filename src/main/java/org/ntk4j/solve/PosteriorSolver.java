@@ -38,6 +38,7 @@ public interface PosteriorSolver {
             case EXACT -> ExactSolver.INSTANCE;
             case CG -> CgSolver.INSTANCE;
             case NYSTROM -> NystromSolver.INSTANCE;
+            case FALKON -> FalkonSolver.INSTANCE;
             case AUTO ->
                 throw new IllegalArgumentException("AUTO is a choice, not a solver: resolve it with SolverChoice");
         };

@@ -11,15 +11,16 @@ import org.ntk4j.device.Device;
  *                           may have been computed on the GPU for a CPU solve)
  * @param preconditioner     CG's preconditioner (NONE for exact and Nyström)
  * @param rank               rank of the preconditioner (CG), 0 otherwise
- * @param centers            Nyström centers M (Nyström), 0 otherwise
- * @param iterations         CG iterations (0 otherwise)
- * @param maxRelativeResidual CG: the largest true relative residual over all right-hand sides; NaN otherwise
- * @param converged          CG: every right-hand side reached the tolerance; true for exact and Nyström
+ * @param centers            Nyström centers M (Nyström, Falkon), 0 otherwise
+ * @param iterations         CG or Falkon iterations (0 otherwise)
+ * @param maxRelativeResidual CG: the largest true relative residual over all right-hand sides; Falkon: the
+ *                           same on its preconditioned M-dimensional system; NaN otherwise
+ * @param converged          CG, Falkon: every right-hand side reached the tolerance; true for exact and Nyström
  * @param meanErrorBound     CG: a bound on |mean − exact mean| at every test point and output,
  *                           ‖m_t‖·max‖r‖/λ (since the regularized kernel's eigenvalues are ≥ λ); NaN otherwise
  * @param varianceErrorBound CG: a bound on |variance − exact variance| (for NNGP/NTKGP the CG value
  *                           is above the exact one by rᵀA⁻¹r ≤ ‖r‖²/λ); NaN otherwise or without variances
- * @param kernelPasses       full passes of kernel evaluation over the n×n (CG) or n×M (Nyström) kernel
+ * @param kernelPasses       full passes of kernel evaluation over the n×n (CG) or n×M (Nyström, Falkon) kernel
  * @param cachedTiles        whether CG kept the kernel tiles in memory after the first pass
  * @param nanos              wall-clock time of the whole prediction
  *
@@ -49,6 +50,15 @@ public record SolveReport(
         if (preconditioner == null) preconditioner = PreconditionerKind.NONE;
     }
 
+    /**
+     * Why an iterative solve stopped: {@code tolerance} (every right-hand side reached it) or
+     * {@code max-iterations}; {@code direct} for the exact and Nyström solves.
+     */
+    public String stoppingRule() {
+        if (solver != SolverKind.CG && solver != SolverKind.FALKON) return "direct";
+        return converged ? "tolerance" : "max-iterations";
+    }
+
     /** One line for logs and the CLI. */
     public String summary() {
         StringBuilder s = new StringBuilder("solver: ").append(solver);
@@ -71,6 +81,21 @@ public record SolveReport(
                     kernelPasses,
                     kernelPasses == 1 ? "" : "es",
                     cachedTiles ? ", tiles cached" : ""));
+        } else if (solver == SolverKind.FALKON) {
+            s.append(String.format(
+                    java.util.Locale.ROOT,
+                    ": M = %d centers, %d iterations, relative residual %.2g (preconditioned system), "
+                            + "stopped by %s%s, %d kernel pass%s over n x M; the Nystrom model's posterior, "
+                            + "not the exact one",
+                    centers,
+                    iterations,
+                    maxRelativeResidual,
+                    stoppingRule(),
+                    converged
+                            ? ""
+                            : " (NOT converged: raise --max-iterations / SolverOptions.maxIterations, or loosen the tolerance)",
+                    kernelPasses,
+                    kernelPasses == 1 ? "" : "es"));
         } else if (solver == SolverKind.NYSTROM) {
             s.append(String.format(
                     java.util.Locale.ROOT,

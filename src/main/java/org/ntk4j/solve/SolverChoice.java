@@ -44,6 +44,12 @@ public record SolverChoice(SolverKind kind, String reason) {
                             "diagReg",
                             "the nystrom solver needs a regularizer > 0; set diagReg or use the exact solver");
                 return new SolverChoice(SolverKind.NYSTROM, "requested");
+            case FALKON:
+                if (!reg)
+                    throw new InvalidInputException(
+                            "diagReg",
+                            "the falkon solver needs a regularizer > 0; set diagReg or use the exact solver");
+                return new SolverChoice(SolverKind.FALKON, "requested");
             default:
         }
         if (n <= EXACT_MAX_N && exact <= budget)

@@ -1,6 +1,7 @@
 package org.ntk4j.solve;
 
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Matrix;
 
 /**
  * Options of the scalable solvers. Solver and preconditioner are chosen separately (as in Falkon).
@@ -16,10 +17,14 @@ import org.ntk4j.error.InvalidInputException;
  *                       the tolerance is reported, not hidden
  * @param preconditioner the CG preconditioner (default pivoted Cholesky)
  * @param rank           rank r of the preconditioner (0 = automatic: min(n, 200))
- * @param centers        Nyström centers M (0 = automatic: min(n, 2000))
+ * @param centers        Nyström and Falkon centers M drawn from the training rows (0 = automatic:
+ *                       min(n, 2000)); ignored when {@code centerPoints} are given
  * @param memoryLimit    bytes the solvers may use for cached kernel tiles and workspaces (0 =
  *                       automatic: half of the free memory); also bounds what AUTO calls "fits"
- * @param seed           seed of the random landmarks / centers (reproducible)
+ * @param seed           seed of the random landmarks / centers (reproducible; the draw is
+ *                       {@link CenterSelection#sampleIndices})
+ * @param centerPoints   the Nyström and Falkon centers given as points (M×d), or null to draw
+ *                       {@code centers} training rows with {@code seed}; see {@link #centerSelection()}
  */
 public record SolverOptions(
         SolverKind solver,
@@ -29,7 +34,8 @@ public record SolverOptions(
         int rank,
         int centers,
         long memoryLimit,
-        long seed) {
+        long seed,
+        Matrix centerPoints) {
     public SolverOptions {
         if (solver == null) solver = SolverKind.AUTO;
         if (preconditioner == null) preconditioner = PreconditionerKind.PIVOTED_CHOLESKY;
@@ -41,6 +47,7 @@ public record SolverOptions(
         if (centers < 0) throw new InvalidInputException("centers", "must be >= 0 (0 = automatic), got " + centers);
         if (memoryLimit < 0)
             throw new InvalidInputException("memoryLimit", "must be >= 0 bytes (0 = automatic), got " + memoryLimit);
+        if (centerPoints != null) new CenterSelection.Points(centerPoints); // validates them
     }
 
     /** Factor between the requested tolerance and CG's relative-residual stopping threshold. */
@@ -53,39 +60,58 @@ public record SolverOptions(
 
     /** AUTO, tolerance 1e-6, automatic iterations, rank, centers and memory, pivoted-Cholesky preconditioner, seed 0. */
     public static SolverOptions defaults() {
-        return new SolverOptions(SolverKind.AUTO, 1e-6, 0, PreconditionerKind.PIVOTED_CHOLESKY, 0, 0, 0, 0);
+        return new SolverOptions(SolverKind.AUTO, 1e-6, 0, PreconditionerKind.PIVOTED_CHOLESKY, 0, 0, 0, 0, null);
     }
 
     public SolverOptions withSolver(SolverKind v) {
-        return new SolverOptions(v, tolerance, maxIterations, preconditioner, rank, centers, memoryLimit, seed);
+        return new SolverOptions(
+                v, tolerance, maxIterations, preconditioner, rank, centers, memoryLimit, seed, centerPoints);
     }
 
     public SolverOptions withTolerance(double v) {
-        return new SolverOptions(solver, v, maxIterations, preconditioner, rank, centers, memoryLimit, seed);
+        return new SolverOptions(
+                solver, v, maxIterations, preconditioner, rank, centers, memoryLimit, seed, centerPoints);
     }
 
     public SolverOptions withMaxIterations(int v) {
-        return new SolverOptions(solver, tolerance, v, preconditioner, rank, centers, memoryLimit, seed);
+        return new SolverOptions(solver, tolerance, v, preconditioner, rank, centers, memoryLimit, seed, centerPoints);
     }
 
     public SolverOptions withPreconditioner(PreconditionerKind v) {
-        return new SolverOptions(solver, tolerance, maxIterations, v, rank, centers, memoryLimit, seed);
+        return new SolverOptions(solver, tolerance, maxIterations, v, rank, centers, memoryLimit, seed, centerPoints);
     }
 
     public SolverOptions withRank(int v) {
-        return new SolverOptions(solver, tolerance, maxIterations, preconditioner, v, centers, memoryLimit, seed);
+        return new SolverOptions(
+                solver, tolerance, maxIterations, preconditioner, v, centers, memoryLimit, seed, centerPoints);
     }
 
     public SolverOptions withCenters(int v) {
-        return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, v, memoryLimit, seed);
+        return new SolverOptions(
+                solver, tolerance, maxIterations, preconditioner, rank, v, memoryLimit, seed, centerPoints);
     }
 
     public SolverOptions withMemoryLimit(long v) {
-        return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, centers, v, seed);
+        return new SolverOptions(
+                solver, tolerance, maxIterations, preconditioner, rank, centers, v, seed, centerPoints);
     }
 
     public SolverOptions withSeed(long v) {
-        return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, centers, memoryLimit, v);
+        return new SolverOptions(
+                solver, tolerance, maxIterations, preconditioner, rank, centers, memoryLimit, v, centerPoints);
+    }
+
+    /** The centers given as points ({@code centerPoints}); {@link #centers()} keeps its value. */
+    public SolverOptions withCenterPoints(Matrix v) {
+        return new SolverOptions(solver, tolerance, maxIterations, preconditioner, rank, centers, memoryLimit, seed, v);
+    }
+
+    /**
+     * The centers of the Nyström and Falkon solvers: the given {@link #centerPoints()}, else
+     * {@link #centers()} training rows drawn with {@link #seed()}.
+     */
+    public CenterSelection centerSelection() {
+        return centerPoints != null ? CenterSelection.points(centerPoints) : CenterSelection.sampled(centers, seed);
     }
 
     int iterationCap(int n) {
@@ -95,9 +121,13 @@ public record SolverOptions(
     int rankFor(int n) {
         return Math.min(n, rank > 0 ? rank : 200);
     }
-    /** The Nyström centers used for n training points: {@link #centers()}, or min(n, 2000) when automatic (0). */
+    /**
+     * The number of Nyström centers for n training points: the rows of {@link #centerPoints()}, else
+     * {@link #centers()} capped at n, or min(n, 2000) when automatic (0).
+     */
     public int centersFor(int n) {
-        return Math.min(n, centers > 0 ? centers : 2000);
+        if (centerPoints != null) return centerPoints.rows();
+        return Math.min(n, centers > 0 ? centers : CenterSelection.DEFAULT_COUNT);
     }
 
     /** The memory budget in bytes. */

@@ -77,6 +77,20 @@ class CliBadValuesTest {
         cases.add(new String[] {"--time", predict + " --time -1"});
         cases.add(new String[] {"--tolerance", predict + " --tolerance 1"});
         cases.add(new String[] {"--centers", predict + " --centers -1"});
+        cases.add(new String[] {"--centers", predict + " --centers 0"});
+        cases.add(new String[] {"--centers", predict + " --solver falkon --diag-reg 1 --centers 5"}); // > n = 4
+        cases.add(new String[] {"--centers", predict + " --solver nystrom --diag-reg 1 --centers 5"});
+        cases.add(new String[] {"--max-iterations", predict + " --solver falkon --diag-reg 1 --max-iterations 0"});
+        cases.add(new String[] {"--tolerance", predict + " --solver falkon --diag-reg 1 --tolerance 0"});
+        String centers = npy("c.npy", new double[][] {{1, 0, 0}, {0, 1, 1}});
+        cases.add(new String[] {
+            "--center-points", predict + " --solver falkon --diag-reg 1 --centers 2 --center-points " + centers
+        });
+        cases.add(new String[] {"--center-points", predict + " --diag-reg 1 --center-points " + centers});
+        cases.add(new String[] {
+            "--center-points",
+            predict + " --solver nystrom --diag-reg 1 --center-points " + npy("c2.npy", new double[][] {{1, 0}})
+        });
         cases.add(new String[] {"--diag-reg", predict + " --solver cg"});
         cases.add(new String[] {"--width", finite.replace("--width 4", "--width 0")});
         cases.add(new String[] {"--steps", train.replace("--steps 2", "--steps -1")});

@@ -132,17 +132,21 @@ class PredictCommandTest {
             assertTrue(r.out().contains("solver: cg (requested): "), r.out());
             assertTrue(relErr(Npy.read(outDir().resolve("mean.npy")), NtVectors.matrix(c.get("mean"))) <= 1e-7, get);
             assertTrue(relErr(Npy.read(outDir().resolve("cov.npy")), NtVectors.matrix(c.get("cov"))) <= 1e-7, get);
-            // Nyström with M = n is the exact model
-            CliRun ny = predict("--get", get, "--diag-reg", "1e-4", "--solver", "nystrom", "--centers", "1000000");
-            assertEquals(0, ny.code(), ny.err());
-            assertTrue(ny.out().contains("solver: nystrom (requested): M = "), ny.out());
-            assertTrue(relErr(Npy.read(outDir().resolve("mean.npy")), NtVectors.matrix(c.get("mean"))) <= 1e-6, get);
+            // Nyström with M = n is the exact model; so is Falkon's solve of it, to the tolerance
+            for (String solver : new String[] {"nystrom", "falkon"}) {
+                CliRun ny = predict("--get", get, "--diag-reg", "1e-4", "--solver", solver, "--centers", "6");
+                assertEquals(0, ny.code(), ny.err());
+                assertTrue(ny.out().contains("solver: " + solver + " (requested): M = 6"), ny.out());
+                assertTrue(
+                        relErr(Npy.read(outDir().resolve("mean.npy")), NtVectors.matrix(c.get("mean"))) <= 1e-6,
+                        get + " " + solver);
+            }
         }
         CliRun noReg = predict("--solver", "cg");
         assertTrue(noReg.code() != 0, noReg.out());
         assertTrue(noReg.err().contains("diag-reg"), noReg.err());
         CliRun bad = predict("--solver", "lu");
-        assertTrue(bad.code() != 0 && bad.err().contains("auto, exact, cg, nystrom"), bad.err());
+        assertTrue(bad.code() != 0 && bad.err().contains("auto, exact, cg, nystrom, falkon"), bad.err());
         CliRun timed = predict("--solver", "cg", "--time", "1", "--diag-reg", "1e-3");
         assertTrue(timed.code() != 0 && timed.err().contains("--solver"), timed.err());
     }
@@ -165,6 +169,54 @@ class PredictCommandTest {
         assertEquals("requested", how.get("solver_reason").asText());
         assertEquals(0, predict("--diag-reg", "1e-4", "--time", "1").code());
         assertFalse(json.readTree(outDir().resolve("run.json").toFile()).has("how"));
+    }
+
+    /** Centers by count and seed, or given as points (the same rows: the same model); Falkon's report in run.json. */
+    @Test
+    void centersBySeedOrAsPointsAndFalkonsReport() throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        CliRun seeded =
+                predict("--diag-reg", "1e-3", "--solver", "falkon", "--centers", "4", "--seed", "5", "--cov", "none");
+        assertEquals(0, seeded.code(), seeded.err());
+        assertTrue(seeded.out().contains("stopped by tolerance"), seeded.out());
+        Matrix bySeed = Npy.read(outDir().resolve("mean.npy"));
+        JsonNode how = json.readTree(outDir().resolve("run.json").toFile()).get("how");
+        assertEquals("falkon", how.get("solver").asText());
+        assertEquals("4", how.get("solver_centers").asText());
+        assertEquals("tolerance", how.get("solver_stop").asText());
+        assertTrue(Integer.parseInt(how.get("solver_iterations").asText()) >= 1, how.toString());
+        assertTrue(Double.parseDouble(how.get("solver_residual").asText()) <= 1e-7, how.toString());
+        double[][] x = NtVectors.matrix(P.get("x_train"));
+        int[] idx = org.ntk4j.solve.CenterSelection.sampleIndices(x.length, 4, 5);
+        double[][] rows = new double[4][];
+        for (int i = 0; i < 4; i++) rows[i] = x[idx[i]];
+        CliRun given = predict(
+                "--diag-reg",
+                "1e-3",
+                "--solver",
+                "falkon",
+                "--center-points",
+                npy("c.npy", rows).toString(),
+                "--cov",
+                "none");
+        assertEquals(0, given.code(), given.err());
+        assertTrue(relErr(Npy.read(outDir().resolve("mean.npy")), bySeed.toArray()) <= 1e-6);
+        CliRun capped = predict(
+                "--diag-reg",
+                "1e-3",
+                "--solver",
+                "falkon",
+                "--centers",
+                "4",
+                "--tolerance",
+                "1e-12",
+                "--max-iterations",
+                "1");
+        assertEquals(0, capped.code(), capped.err());
+        assertTrue(capped.out().contains("stopped by max-iterations (NOT converged"), capped.out());
+        how = json.readTree(outDir().resolve("run.json").toFile()).get("how");
+        assertEquals("max-iterations", how.get("solver_stop").asText());
+        assertEquals("1", how.get("solver_iterations").asText());
     }
 
     @Test
