@@ -70,6 +70,11 @@ final class NystromEvidence {
 
     private static Value value(Problem p, Hyperparameters h, EvidenceOptions o) {
         int n = p.n(), d = p.x().cols(), k = p.outputs();
+        if (o.solverOptions().centerPoints() != null)
+            throw new InvalidInputException(
+                    "centerPoints",
+                    "the Nystrom likelihood draws its centers (centers, seed); centers given as points are not"
+                            + " supported there: drop them or use the exact likelihood");
         int mc = o.solverOptions().centersFor(n);
         double lambda = h.noise();
         Architecture arch = h.applyTo(p.arch());

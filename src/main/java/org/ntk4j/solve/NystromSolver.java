@@ -21,8 +21,9 @@ import org.ntk4j.predict.Regularization;
 import org.ntk4j.predict.Timings;
 
 /**
- * Nyström kernel regression on M centers drawn uniformly from the training set (Falkon's model,
- * Rudi et al. 2017). <b>What it computes:</b> the same t = ∞ formulas as
+ * Nyström kernel regression on M centers — drawn uniformly from the training set, or given as points
+ * ({@link CenterSelection}) — (Falkon's model, Rudi et al. 2017; {@link FalkonSolver} solves the same
+ * model iteratively). <b>What it computes:</b> the same t = ∞ formulas as
  * {@link org.ntk4j.predict.GpInference} with every kernel block that involves the training set
  * replaced by its Nyström approximation Q_ab = K_aM·K_MM⁻¹·K_Mb (Θ and K alike, same centers), the
  * test prior K_tt (Θ_tt for NTKGP) kept exact. For NNGP/NTKGP this is the DTC ("deterministic
