@@ -113,6 +113,18 @@ class NystromEvidenceTest {
         assertEquals(8, e.centers());
     }
 
+    @Test
+    void centersGivenAsPointsAreRefusedNamingThem() {
+        Matrix x = EvidenceTestData.inputs(20, 3, 1, false), y = EvidenceTestData.targets(x, 1, 2);
+        EvidenceOptions points = EvidenceOptions.defaults()
+                .withModel(EvidenceModel.NYSTROM)
+                .withSolverOptions(SolverOptions.defaults().withCenterPoints(x));
+        MarginalLikelihood ml = MarginalLikelihood.of(ArchParser.parse(RELU), x, y, Get.NNGP, points);
+        org.ntk4j.error.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ntk4j.error.InvalidInputException.class, () -> ml.evaluate(new Hyperparameters(1, 0.1, 0.1)));
+        assertEquals("centerPoints", e.argument());
+    }
+
     /** The Gaussian log likelihood of y under N(0, Q + λI), Q = K_nM K_MM⁻¹ K_Mn, formed densely (commons-math). */
     static double denseNystromLml(Architecture arch, Matrix x, Matrix y, boolean ntk, int[] centers, double noise) {
         int n = x.rows(), k = y.cols();
