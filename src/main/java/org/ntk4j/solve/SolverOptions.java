@@ -12,9 +12,10 @@ import org.ntk4j.linalg.Matrix;
  *                       tolerance/10 ({@link #RESIDUAL_MARGIN}); the output error relative to the
  *                       outputs' scale measured 1–2× the relative residual on NTK/NNGP problems, so
  *                       the margin makes the outputs meet the tolerance in practice. The report
- *                       gives the achieved residual and rigorous (looser) error bounds.
- * @param maxIterations  CG iteration cap (0 = automatic: min(n, 2000)); hitting it without reaching
- *                       the tolerance is reported, not hidden
+ *                       gives the achieved residual and rigorous (looser) error bounds. Falkon stops
+ *                       on the same threshold, on its preconditioned M-dimensional system.
+ * @param maxIterations  CG iteration cap (0 = automatic: min(n, 2000)), and Falkon's (automatic:
+ *                       min(M, 2000)); hitting it without reaching the tolerance is reported, not hidden
  * @param preconditioner the CG preconditioner (default pivoted Cholesky)
  * @param rank           rank r of the preconditioner (0 = automatic: min(n, 200))
  * @param centers        Nyström and Falkon centers M drawn from the training rows (0 = automatic:
