@@ -55,9 +55,9 @@ public final class Falkon {
             return alpha.clone();
         }
 
-        /** Why the iteration stopped: {@code tolerance} (every column reached it) or {@code max-iterations}. */
+        /** Why the iteration stopped: {@code tolerance} (every column reached it) or {@code iteration cap}. */
         public String stoppingRule() {
-            return cg.converged() ? TOLERANCE : MAX_ITERATIONS;
+            return cg.converged() ? TOLERANCE : ITERATION_CAP;
         }
     }
 
@@ -65,7 +65,7 @@ public final class Falkon {
     public static final String TOLERANCE = "tolerance";
 
     /** {@link Result#stoppingRule()} when the iteration cap stopped it first. */
-    public static final String MAX_ITERATIONS = "max-iterations";
+    public static final String ITERATION_CAP = "iteration cap";
 
     /**
      * Solves (D + λ·K̃_MM)·α = b for k right-hand sides, D = K_MnK_nM supplied by {@code dataTerm} (see

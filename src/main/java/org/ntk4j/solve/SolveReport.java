@@ -52,11 +52,11 @@ public record SolveReport(
 
     /**
      * Why an iterative solve stopped: {@code tolerance} (every right-hand side reached it) or
-     * {@code max-iterations}; {@code direct} for the exact and Nyström solves.
+     * {@code iteration cap}; {@code direct} for the exact and Nyström solves.
      */
     public String stoppingRule() {
         if (solver != SolverKind.CG && solver != SolverKind.FALKON) return "direct";
-        return converged ? "tolerance" : "max-iterations";
+        return converged ? Falkon.TOLERANCE : Falkon.ITERATION_CAP;
     }
 
     /** One line for logs and the CLI. */
@@ -93,7 +93,7 @@ public record SolveReport(
                     stoppingRule(),
                     converged
                             ? ""
-                            : " (NOT converged: raise --max-iterations / SolverOptions.maxIterations, or loosen the tolerance)",
+                            : " (NOT converged: raise the iteration cap, SolverOptions.maxIterations, or loosen the tolerance)",
                     kernelPasses,
                     kernelPasses == 1 ? "" : "es"));
         } else if (solver == SolverKind.NYSTROM) {

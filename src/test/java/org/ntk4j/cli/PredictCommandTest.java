@@ -213,9 +213,9 @@ class PredictCommandTest {
                 "--max-iterations",
                 "1");
         assertEquals(0, capped.code(), capped.err());
-        assertTrue(capped.out().contains("stopped by max-iterations (NOT converged"), capped.out());
+        assertTrue(capped.out().contains("stopped by iteration cap (NOT converged"), capped.out());
         how = json.readTree(outDir().resolve("run.json").toFile()).get("how");
-        assertEquals("max-iterations", how.get("solver_stop").asText());
+        assertEquals("iteration cap", how.get("solver_stop").asText());
         assertEquals("1", how.get("solver_iterations").asText());
     }
 

@@ -131,7 +131,7 @@ class FalkonSolverTest {
                         .withMaxIterations(2));
         assertEquals(2, s.report().iterations());
         assertFalse(s.report().converged());
-        assertEquals("max-iterations", s.report().stoppingRule());
+        assertEquals("iteration cap", s.report().stoppingRule());
         assertTrue(s.report().summary().contains("NOT converged"), s.report().summary());
         // b, 2 iterations, the true residual: 4 passes over n x M, never more
         assertEquals(4, s.report().kernelPasses());

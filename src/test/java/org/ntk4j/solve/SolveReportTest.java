@@ -56,7 +56,7 @@ class SolveReportTest {
                         true,
                         7),
                 cg);
-        // the remedy names the API option: the CLI has no --max-iterations flag
+        // the remedy names the API option (library text never spells a flag; the CLI's is --max-iterations)
         assertFalse(cg.summary().contains("--max-iterations"), cg.summary());
         assertTrue(cg.summary().contains("SolverOptions.maxIterations"), cg.summary());
     }
