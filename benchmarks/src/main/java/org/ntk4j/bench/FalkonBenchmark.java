@@ -30,7 +30,8 @@ import org.ntk4j.solve.SolverOptions;
  *     first M (timed separately: one more pass of O(n·M²) flops); with SUB &gt; 0 first the exact
  *     solver on the first SUB points and, for M ≤ NYMAX (system property ntk4j.bench.nystromMax,
  *     default 5000), NYSTROM's direct solve at the same M for the time and the agreement.
- *     Appends one CSV line per solve.
+ *     Appends one CSV line per solve: wall and process CPU seconds (the CPU time stays comparable
+ *     when other jobs share the cores), kernel passes, iterations, residual, stopping rule, RMSE.
  * </pre>
  */
 public final class FalkonBenchmark {
@@ -56,44 +57,69 @@ public final class FalkonBenchmark {
         if (!Files.exists(csv))
             Files.writeString(
                     csv,
-                    "n,M,get,solver,what,seconds,iterations,residual,stop,rmse,rmse_over_exact_sub,"
-                            + "max_rel_diff_to_nystrom,sub\n");
+                    "n,M,get,solver,what,seconds,cpu_seconds,kernel_passes,iterations,residual,stop,rmse,"
+                            + "rmse_over_exact_sub,max_rel_diff_to_nystrom,sub\n");
         double exactRmse = Double.NaN;
         if (sub > 0) {
             Matrix xs = ScaleBenchmark.head(x, Math.min(sub, n)), ys = ScaleBenchmark.head(ym, Math.min(sub, n));
             long t0 = System.nanoTime();
+            double c0 = cpu();
             Solved e = ScalablePredict.gpInference(
                     arch, xs, ys, xt, get, meanOnly, SolverOptions.defaults().withSolver(SolverKind.EXACT));
             double sec = (System.nanoTime() - t0) / 1e9;
             exactRmse = ScaleBenchmark.rmse(e.posterior().meanOf(0), ftest);
-            line(csv, xs.rows(), 0, get, "exact", "mean", sec, null, exactRmse, exactRmse, Double.NaN, sub);
+            line(csv, xs.rows(), 0, get, "exact", "mean", sec, cpu() - c0, null, exactRmse, exactRmse, Double.NaN, sub);
         }
         for (int q = 8; q < args.length; q++) {
             int m = Integer.parseInt(args[q]);
             SolverOptions so =
                     SolverOptions.defaults().withCenters(m).withTolerance(tol).withMaxIterations(maxIt);
             long t0 = System.nanoTime();
+            double c0 = cpu();
             Solved f = ScalablePredict.gpInference(arch, x, ym, xt, get, meanOnly, so.withSolver(SolverKind.FALKON));
-            double sec = (System.nanoTime() - t0) / 1e9;
+            double sec = (System.nanoTime() - t0) / 1e9, cpuF = cpu() - c0;
             double rf = ScaleBenchmark.rmse(f.posterior().meanOf(0), ftest);
             double agree = Double.NaN;
             if (m <= nyMax) {
                 long t1 = System.nanoTime();
+                double c1 = cpu();
                 Solved ny =
                         ScalablePredict.gpInference(arch, x, ym, xt, get, meanOnly, so.withSolver(SolverKind.NYSTROM));
-                double secN = (System.nanoTime() - t1) / 1e9;
+                double secN = (System.nanoTime() - t1) / 1e9, cpuN = cpu() - c1;
                 double rn = ScaleBenchmark.rmse(ny.posterior().meanOf(0), ftest);
                 agree = maxRelDiff(f.posterior().meanOf(0), ny.posterior().meanOf(0));
-                line(csv, n, m, get, "nystrom", "mean", secN, null, rn, rn / exactRmse, 0, sub);
+                line(csv, n, m, get, "nystrom", "mean", secN, cpuN, null, rn, rn / exactRmse, 0, sub);
             }
-            line(csv, n, m, get, "falkon", "mean", sec, f.report(), rf, rf / exactRmse, agree, sub);
+            line(csv, n, m, get, "falkon", "mean", sec, cpuF, f.report(), rf, rf / exactRmse, agree, sub);
             if (variances && q == 8) {
                 long t2 = System.nanoTime();
+                double c2 = cpu();
                 Solved v = ScalablePredict.gpInference(arch, x, ym, xt, get, po, so.withSolver(SolverKind.FALKON));
-                double secV = (System.nanoTime() - t2) / 1e9;
-                line(csv, n, m, get, "falkon", "mean+variances", secV, v.report(), rf, rf / exactRmse, Double.NaN, sub);
+                double secV = (System.nanoTime() - t2) / 1e9, cpuV = cpu() - c2;
+                line(
+                        csv,
+                        n,
+                        m,
+                        get,
+                        "falkon",
+                        "mean+variances",
+                        secV,
+                        cpuV,
+                        v.report(),
+                        rf,
+                        rf / exactRmse,
+                        Double.NaN,
+                        sub);
             }
         }
+    }
+
+    /** CPU seconds of the whole process so far (all threads): comparable when other jobs share the cores. */
+    private static double cpu() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime()
+                / 1e9;
     }
 
     private static double maxRelDiff(double[] a, double[] b) {
@@ -113,6 +139,7 @@ public final class FalkonBenchmark {
             String solver,
             String what,
             double sec,
+            double cpuSec,
             SolveReport rep,
             double rmse,
             double overExact,
@@ -121,13 +148,15 @@ public final class FalkonBenchmark {
             throws java.io.IOException {
         String l = String.format(
                 Locale.ROOT,
-                "%d,%d,%s,%s,%s,%.2f,%s,%s,%s,%.5f,%.4f,%.3g,%d%n",
+                "%d,%d,%s,%s,%s,%.2f,%.2f,%s,%s,%s,%s,%.5f,%.4f,%.3g,%d%n",
                 n,
                 m,
                 get,
                 solver,
                 what,
                 sec,
+                cpuSec,
+                rep == null ? "" : Long.toString(rep.kernelPasses()),
                 rep == null ? "" : Integer.toString(rep.iterations()),
                 rep == null ? "" : String.format(Locale.ROOT, "%.3g", rep.maxRelativeResidual()),
                 rep == null ? "" : rep.stoppingRule(),
