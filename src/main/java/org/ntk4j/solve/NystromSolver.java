@@ -89,12 +89,12 @@ final class NystromSolver implements PosteriorSolver {
                 Gram gram = Gram.accumulate(kernels, c, r.yTrain().scalb(-ye), kind, lm, lk)) {
             long kernelNanos = System.nanoTime() - tk;
             long tf = System.nanoTime();
-            try (Cholesky s = systemFactor(gram, lambda)) {
+            try (Cholesky s = factorSystem(gram.g, lambda)) {
                 s.solveInPlace(gram.by); // β
                 long factorNanos = System.nanoTime() - tf;
                 long tm = System.nanoTime();
                 Kernels tz = c.at(kernels, r.xTest()); // m×M
-                try (NativeMatrix bt = testFactor(tz, kind, lm)) {
+                try (NativeMatrix bt = whitened(tz, kind == KernelKind.NTK, lm)) {
                     Matrix mean;
                     try (NativeMatrix mu = Blas.multiply(false, bt, false, gram.by, "Nystrom mean")) {
                         mean = mu.toMatrix().scalb(ye);
@@ -138,9 +138,9 @@ final class NystromSolver implements PosteriorSolver {
                 ofNtk ? "Nystrom center kernel K_MM" : "Nystrom center NNGP K_MM");
     }
 
-    /** The rows b_tᵀ = (L⁻¹K_Mt)ᵀ of the test points' kernels against the centers (m×M). */
-    private static NativeMatrix testFactor(Kernels tz, KernelKind kind, Cholesky lm) {
-        NativeMatrix bt = NativeMatrix.copyOf(kind == KernelKind.NTK ? tz.ntk() : tz.nngp(), "B_t");
+    /** The test points' rows b_tᵀ = (L⁻¹K_Mt)ᵀ of the mean kernel (NTK unless NNGP), native m×M. */
+    static NativeMatrix whitened(Kernels tz, boolean ntk, Cholesky lm) {
+        NativeMatrix bt = NativeMatrix.copyOf(ntk ? tz.ntk() : tz.nngp(), "B_t");
         try {
             lm.timesInverseLowerTransposeInPlace(bt);
             return bt;
@@ -150,9 +150,9 @@ final class NystromSolver implements PosteriorSolver {
         }
     }
 
-    /** G + λI = S·Sᵀ. */
-    private static Cholesky systemFactor(Gram gram, double lambda) {
-        NativeMatrix core = gram.g.copy("G + lambda I");
+    /** G + λI, factored: the M-dimensional system whose solution β = (G + λI)⁻¹Bᵀy gives the mean. */
+    static Cholesky factorSystem(NativeMatrix g, double lambda) {
+        NativeMatrix core = g.copy("G + lambda I");
         core.addToDiagonal(lambda);
         return Cholesky.factor(core, JitterPolicy.defaults(), "Nystrom system G + lambda I");
     }
@@ -185,9 +185,9 @@ final class NystromSolver implements PosteriorSolver {
         boolean ens = r.get() == Get.NTK;
         try (Cholesky lk = ens ? centerFactor(zz, KernelKind.NNGP) : null;
                 Gram gram = Gram.accumulate(kernels, c, null, kind, lm, lk);
-                Cholesky s = systemFactor(gram, lambda)) {
+                Cholesky s = factorSystem(gram.g, lambda)) {
             Kernels tz = c.at(kernels, r.xTest());
-            try (NativeMatrix bt = testFactor(tz, kind, lm)) {
+            try (NativeMatrix bt = whitened(tz, kind == KernelKind.NTK, lm)) {
                 return variances(kernels, r, tz, bt, s, lk, gram.f, lambda);
             }
         }
