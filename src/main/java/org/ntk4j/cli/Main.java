@@ -64,7 +64,12 @@ public final class Main implements Callable<Integer> {
      * deleted now) and registers it for the run record that {@link #run} writes on success.
      */
     public OutputDir outputDir(String flag, java.nio.file.Path dir) {
-        OutputDir d = OutputDir.create(flag, dir);
+        return outputDir(flag, dir, org.ntk4j.io.ArrayFormat.NPY);
+    }
+
+    /** {@link #outputDir(String, java.nio.file.Path)} writing arrays in {@code format} ({@code --format}). */
+    public OutputDir outputDir(String flag, java.nio.file.Path dir, org.ntk4j.io.ArrayFormat format) {
+        OutputDir d = OutputDir.create(flag, dir, format);
         outputDirs.add(d);
         return d;
     }
