@@ -25,6 +25,10 @@ import picocli.CommandLine.Spec;
  *       are usage errors (exit 2) that picocli reports.</li>
  *   <li>Read inputs with {@link InputFiles#matrix(String, java.nio.file.Path)} (or {@code vector}),
  *       passing the flag name so that errors read {@code --x1: file not found: a.npy}.</li>
+ *   <li>A command that writes arrays takes the {@code --format} mixin ({@code @Mixin FormatOption})
+ *       and passes its format to {@link #outputDir(String, java.nio.file.Path, org.ntk4j.io.ArrayFormat)};
+ *       it names arrays by stem ({@code dir.writeMatrix("mean", ...)}), the format adds the extension.
+ *       {@code --verbose}, {@code --quiet} and {@code --log-level} are Main's, inherited by every command.</li>
  *   <li>Validate shapes across inputs and throw {@link org.ntk4j.error.InvalidInputException}
  *       with the flag name; create the output with {@link #outputDir(String, java.nio.file.Path)}
  *       <em>before</em> the long computation, so a bad {@code --out} fails fast. Main writes the
