@@ -227,7 +227,9 @@ public final class Csv {
                 for (int i = 0; i < i1 - i0; i++) {
                     for (int j = 0; j < cols; j++) {
                         if (j > 0) text.append(',');
-                        text.append(format(d[i * cols + j], dtype));
+                        // append(double) is Double.toString's digits without a String per value (JDK 19+)
+                        if (dtype == DType.FLOAT32) text.append((float) d[i * cols + j]);
+                        else text.append(d[i * cols + j]);
                     }
                     text.append('\n');
                     if (text.length() >= FLUSH_CHARS) flush(ch, text);
