@@ -2,21 +2,22 @@ package org.ntk4j.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ntk4j.arch.Architecture;
 import org.ntk4j.device.Device;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.linalg.DType;
-import org.ntk4j.linalg.Finite;
 import org.ntk4j.linalg.Matrix;
-import org.ntk4j.parallel.ParallelRegion;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Diagnostics;
 import org.ntk4j.predict.Get;
-import org.ntk4j.predict.LinearizedPrediction;
 import org.ntk4j.predict.Posterior;
 import org.ntk4j.predict.Predict;
 import org.ntk4j.predict.PredictOptions;
@@ -43,7 +44,9 @@ import picocli.CommandLine.TypeConversionException;
  *       {@code --get nngp}), t = ∞ unless {@code --time}; writes the mean only.</li>
  * </ul>
  * Writes DIR/mean.npy (m×k), and DIR/var.npy (m) with {@code --cov diag} (the default) or
- * DIR/cov.npy (m×m) with {@code --cov full}.
+ * DIR/cov.npy (m×m) with {@code --cov full} ({@link PredictionFiles}); {@code --time T1,T2,...}
+ * writes one such set per time, {@code mean_t=<T>.npy} etc., from one kernel computation and one
+ * decomposition; {@code --format csv} writes .csv files instead.
  */
 @Command(
         name = "predict",
@@ -53,7 +56,8 @@ import picocli.CommandLine.TypeConversionException;
         description = {
             "Predict with infinite-width networks: Bayesian posteriors (nngp, ntk, ntkgp), the trained",
             "ensemble at a time T, or one linearized network from its initial outputs (--fx-train-0/--fx-test-0).",
-            "Writes DIR/mean.npy (m×k) and DIR/var.npy (m, --cov diag) or DIR/cov.npy (m×m, --cov full)."
+            "Writes DIR/mean.npy (m×k) and DIR/var.npy (m, --cov diag) or DIR/cov.npy (m×m, --cov full);",
+            "with several times (--time T1,T2,...) DIR/mean_t=<T>.npy etc. per time; .csv with --format csv."
         })
 public final class PredictCommand implements Callable<Integer> {
     @ParentCommand
@@ -86,8 +90,11 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(
             names = "--time",
-            paramLabel = "T",
-            description = "Training time t >= 0 (time unit of learning rate x steps); default: infinity (converged).")
+            paramLabel = "T[,T...]",
+            description = {
+                "Training time t >= 0 (time unit of learning rate x steps), or inf; default: inf (converged).",
+                "Several, comma-separated, write DIR/mean_t=<T>.npy etc. per time, from one decomposition."
+            })
     String time;
 
     @Option(
@@ -164,6 +171,9 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Nystrom centers for --solver nystrom (default: min(n, 2000)).")
     int centers;
 
+    @Mixin
+    FormatOption formatOption;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
@@ -176,36 +186,47 @@ public final class PredictCommand implements Callable<Integer> {
         Architecture a = archOptions.architecture();
         Request request = validateFlags();
         Data in = readInputs(request.linearized());
-        OutputDir dir = main.outputDir("--out", out);
+        OutputDir dir = main.outputDir("--out", out, formatOption.format);
         PredictOptions options = options(request.mode());
         long t0 = System.nanoTime();
-        Outcome outcome;
+        List<Outcome> outcomes;
         try (ProgressBar bar = ProgressBar.of(main, "kernels")) {
-            outcome = predict(
+            outcomes = predict(
                     a,
                     in,
                     request,
                     options.withKernelOptions(options.kernelOptions().withProgress(bar)));
-            write(dir, outcome);
+            PredictionFiles.write(dir, outcomes.stream().map(Outcome::files).toList(), dtype);
         }
-        report(request, in, dir, outcome, (System.nanoTime() - t0) / 1e9);
+        report(request, in, dir, outcomes, (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 
-    /** What the flags ask for: the time, the kind of prediction, the covariance and the solver. */
-    private record Request(
-            double t, boolean linearized, boolean posterior, CovarianceMode mode, SolverOptions solverOptions) {}
+    /**
+     * What the flags ask for: the times (in the order given, distinct), the kind of prediction, the
+     * covariance and the solver.
+     */
+    private record Request(double[] times, boolean linearized, CovarianceMode mode, SolverOptions solverOptions) {
+        /** Whether a time is t = ∞ without {@code --fx-*}: the posterior of {@code --get}, by {@code --solver}. */
+        boolean posterior(double t) {
+            return !linearized && t == Double.POSITIVE_INFINITY;
+        }
+    }
 
     /** The inputs, read and checked against each other; {@code f0}, {@code g0} only for a linearized network. */
     private record Data(Matrix x, Matrix y, Matrix xt, Matrix f0, Matrix g0) {}
 
-    /** A prediction ready to write: {@code cov}/{@code var} null when not requested, {@code report} null unless a posterior. */
+    /** A prediction at time t ready to write: {@code cov}/{@code var} null when not requested, {@code report} null unless a posterior. */
     private record Outcome(
-            Matrix mean, Matrix cov, double[] var, Diagnostics diagnostics, String what, SolveReport report) {}
+            double t, Matrix mean, Matrix cov, double[] var, Diagnostics diagnostics, String what, SolveReport report) {
+        PredictionFiles.AtTime files() {
+            return new PredictionFiles.AtTime(t, mean, cov, var);
+        }
+    }
 
     /** Step 1: the flags alone, and their combinations, before any file is read. */
     private Request validateFlags() {
-        double t = parseTime(time);
+        double[] times = parseTimes(time);
         boolean linearized = fxTrain0 != null || fxTest0 != null;
         if (linearized && (fxTrain0 == null || fxTest0 == null))
             throw new InvalidInputException(
@@ -218,15 +239,15 @@ public final class PredictCommand implements Callable<Integer> {
         if (linearized && get == Get.NTKGP)
             throw new InvalidInputException(
                     "--get", "a linearized network trains with the ntk (or nngp) kernel; ntkgp is a posterior");
-        if (!linearized && get == Get.NTKGP && Double.isFinite(t))
+        if (!linearized && get == Get.NTKGP && Arrays.stream(times).anyMatch(Double::isFinite))
             throw new InvalidInputException(
                     "--time", "there is no finite-time NTKGP; drop --time or use --get ntk or nngp");
         if (!(diagReg >= 0) || !Double.isFinite(diagReg))
             throw new InvalidInputException("--diag-reg", "must be >= 0 and finite, got " + diagReg);
         if (!(learningRate > 0) || !Double.isFinite(learningRate))
             throw new InvalidInputException("--learning-rate", "must be > 0 and finite, got " + learningRate);
-        boolean posterior = !linearized && !Double.isFinite(t);
-        if (!posterior && (solver == SolverKind.CG || solver == SolverKind.NYSTROM))
+        boolean posteriorOnly = !linearized && Arrays.stream(times).noneMatch(Double::isFinite);
+        if (!posteriorOnly && (solver == SolverKind.CG || solver == SolverKind.NYSTROM))
             throw new InvalidInputException(
                     "--solver",
                     "cg and nystrom compute the t = inf posterior only; drop --time/--fx-* or use --solver exact");
@@ -235,7 +256,7 @@ public final class PredictCommand implements Callable<Integer> {
                 .withTolerance(tolerance)
                 .withCenters(centers);
         CovarianceMode mode = cov == null ? (linearized ? CovarianceMode.NONE : CovarianceMode.DIAGONAL) : cov;
-        return new Request(t, linearized, posterior, mode, solverOptions);
+        return new Request(times, linearized, mode, solverOptions);
     }
 
     /** Step 2: the input files, and their shapes against each other. */
@@ -259,23 +280,46 @@ public final class PredictCommand implements Callable<Integer> {
                 .withKernelOptions(KernelOptions.defaults().withDtype(dtype).withDevice(device));
     }
 
-    /** Step 4: the prediction the flags chose. */
-    private Outcome predict(Architecture a, Data in, Request r, PredictOptions options) {
-        if (r.linearized()) return linearized(a, in, r.t(), options);
-        return r.posterior() ? posterior(a, in, options, r.solverOptions()) : ensemble(a, in, r.t(), options);
+    /**
+     * Step 4: the predictions the flags chose, one per time in the order given. A linearized network
+     * predicts every time from one kernel computation; without {@code --fx-*} the finite times share
+     * one ensemble (one kernel computation, one eigendecomposition), and t = ∞ is the posterior by
+     * {@code --solver}, computed as a run with {@code --time inf} alone computes it (so each file is
+     * bit for bit that of a single-time run; the kernels are then computed a second time).
+     */
+    private List<Outcome> predict(Architecture a, Data in, Request r, PredictOptions options) {
+        if (r.linearized()) return linearized(a, in, r.times(), options);
+        double[] finite = Arrays.stream(r.times()).filter(Double::isFinite).toArray();
+        Map<Double, Outcome> byTime = new HashMap<>();
+        if (finite.length > 0) for (Outcome o : ensemble(a, in, finite, options)) byTime.put(o.t(), o);
+        for (double t : r.times()) if (r.posterior(t)) byTime.put(t, posterior(a, in, options, r.solverOptions()));
+        return Arrays.stream(r.times()).mapToObj(byTime::get).toList();
     }
 
-    /** One linearized network from its initial outputs, at time t (the mean only). */
-    private Outcome linearized(Architecture a, Data in, double t, PredictOptions options) {
-        LinearizedPrediction p = Predict.linearized(a, in.x(), in.y(), in.xt(), in.f0(), in.g0(), get, t, options);
-        return new Outcome(p.test(), null, null, p.diagnostics(), "linearized network (" + get + " kernel)", null);
+    /** One linearized network from its initial outputs, at each time (the mean only). */
+    private List<Outcome> linearized(Architecture a, Data in, double[] times, PredictOptions options) {
+        return Predict.linearized(a, in.x(), in.y(), in.xt(), in.f0(), in.g0(), get, times, options).stream()
+                .map(p -> new Outcome(
+                        p.time(),
+                        p.test(),
+                        null,
+                        null,
+                        p.diagnostics(),
+                        "linearized network (" + get + " kernel)",
+                        null))
+                .toList();
     }
 
-    /** The trained ensemble at a finite time t. */
-    private Outcome ensemble(Architecture a, Data in, double t, PredictOptions options) {
-        Posterior p = Predict.ensemble(a, in.x(), in.y(), in.xt(), get, new double[] {t}, options)
-                .get(0);
-        return new Outcome(p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " ensemble", null);
+    /** The trained ensemble at finite times. */
+    private List<Outcome> ensemble(Architecture a, Data in, double[] times, PredictOptions options) {
+        List<Posterior> ps = Predict.ensemble(a, in.x(), in.y(), in.xt(), get, times, options);
+        List<Outcome> out = new ArrayList<>(ps.size());
+        for (int i = 0; i < times.length; i++) {
+            Posterior p = ps.get(i);
+            out.add(new Outcome(
+                    times[i], p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " ensemble", null));
+        }
+        return out;
     }
 
     /** The t = ∞ posterior, by the solver {@code --solver} chose. */
@@ -283,35 +327,48 @@ public final class PredictCommand implements Callable<Integer> {
         Solved solved = ScalablePredict.gpInference(a, in.x(), in.y(), in.xt(), get, options, solverOptions);
         Posterior p = solved.posterior();
         return new Outcome(
-                p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " posterior", solved.report());
+                Double.POSITIVE_INFINITY,
+                p.mean(),
+                p.covariance(),
+                p.variances(),
+                p.diagnostics(),
+                get + " posterior",
+                solved.report());
     }
 
-    /** Step 5: the output files, each checked storable first; nothing when interrupted (Ctrl-C during the solves). */
-    private void write(OutputDir dir, Outcome o) {
-        ParallelRegion.checkInterrupted("predict");
-        storable(o.mean(), o.cov(), o.var());
-        dir.writeMatrix("mean.npy", o.mean(), dtype);
-        if (o.cov() != null) dir.writeMatrix("cov.npy", o.cov(), dtype);
-        if (o.var() != null) dir.writeVector("var.npy", o.var(), dtype);
-    }
-
-    /** Step 6: one summary line on stdout, the solver's report, and the timings with --verbose. */
-    private void report(Request r, Data in, OutputDir dir, Outcome o, double seconds) {
+    /**
+     * Step 6: one summary line on stdout, the solver's report, and the timings with --verbose. With
+     * several times: what was computed at each ("ntk ensemble at t=1,10; ntk posterior at t=inf").
+     */
+    private void report(Request r, Data in, OutputDir dir, List<Outcome> outcomes, double seconds) {
+        Map<String, List<String>> timesByWhat = new LinkedHashMap<>();
+        for (Outcome o : outcomes)
+            timesByWhat.computeIfAbsent(o.what(), w -> new ArrayList<>()).add(PredictionFiles.time(o.t()));
+        List<String> what = new ArrayList<>();
+        timesByWhat.forEach((w, ts) -> what.add(w + " at t=" + String.join(",", ts)));
+        List<String> notes = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            String n = notes(o.diagnostics());
+            if (!n.isEmpty() && !notes.contains(n)) notes.add(n);
+        }
         main.out()
                 .printf(
                         Locale.ROOT,
-                        "predict: %s at t=%s, %d train, %d test, %d output%s in %.2f s%s -> %s%n",
-                        o.what(),
-                        Double.isFinite(r.t()) ? fmt(r.t()) : "inf",
+                        "predict: %s, %d train, %d test, %d output%s in %.2f s%s -> %s%n",
+                        String.join("; ", what),
                         in.x().rows(),
                         in.xt().rows(),
                         in.y().cols(),
                         in.y().cols() == 1 ? "" : "s",
                         seconds,
-                        notes(o.diagnostics()),
+                        String.join("", notes),
                         String.join(
                                 ", ", dir.written().stream().map(Path::toString).toList()));
-        SolveReport report = o.report();
+        SolveReport report = outcomes.stream()
+                .map(Outcome::report)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
         if (report != null) {
             dir.note("solver", report.solver().toString());
             dir.note("solve_device", report.device().name().toLowerCase(Locale.ROOT));
@@ -321,18 +378,20 @@ public final class PredictCommand implements Callable<Integer> {
         if (report != null && (report.solver() != SolverKind.EXACT || report.device() == Device.GPU))
             main.out().println(report.summary());
         else if (report != null && main.verbose()) main.err().println(report.summary());
-        if (main.verbose()) {
-            var tm = o.diagnostics().timings();
-            main.err()
-                    .printf(
-                            Locale.ROOT,
-                            "timings: kernels %.3f s, factorization %.3f s, mean %.3f s, covariance %.3f s; condition estimate %.3g%n",
-                            tm.kernelNanos() / 1e9,
-                            tm.factorNanos() / 1e9,
-                            tm.meanNanos() / 1e9,
-                            tm.covarianceNanos() / 1e9,
-                            o.diagnostics().conditionEstimate());
-        }
+        if (main.verbose())
+            for (Outcome o : outcomes) {
+                var tm = o.diagnostics().timings();
+                main.err()
+                        .printf(
+                                Locale.ROOT,
+                                "timings%s: kernels %.3f s, factorization %.3f s, mean %.3f s, covariance %.3f s; condition estimate %.3g%n",
+                                outcomes.size() > 1 ? " at t=" + PredictionFiles.time(o.t()) : "",
+                                tm.kernelNanos() / 1e9,
+                                tm.factorNanos() / 1e9,
+                                tm.meanNanos() / 1e9,
+                                tm.covarianceNanos() / 1e9,
+                                o.diagnostics().conditionEstimate());
+            }
     }
 
     /** Numerical remarks worth a user's attention (jitter, clamping), in parentheses. */
@@ -350,8 +409,26 @@ public final class PredictCommand implements Callable<Integer> {
         return n.isEmpty() ? "" : " (" + String.join("; ", n) + ")";
     }
 
-    private static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    /**
+     * {@code --time}: one time, or several separated by commas, each a number >= 0 or inf; a time given
+     * twice is an error (its files would be written twice). Null (no flag): t = ∞.
+     */
+    static double[] parseTimes(String s) {
+        if (s == null) return new double[] {Double.POSITIVE_INFINITY};
+        String[] parts = s.split(",", -1);
+        double[] ts = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].isBlank())
+                throw new InvalidInputException(
+                        "--time",
+                        "'" + s + "' has an empty entry; give times separated by single commas, e.g. 1,10,inf");
+            ts[i] = parseTime(parts[i]);
+            for (int j = 0; j < i; j++)
+                if (ts[j] == ts[i])
+                    throw new InvalidInputException(
+                            "--time", "t=" + PredictionFiles.time(ts[i]) + " is given twice; give each time once");
+        }
+        return ts;
     }
 
     static double parseTime(String s) {
@@ -366,14 +443,6 @@ public final class PredictCommand implements Callable<Integer> {
         }
         if (!(t >= 0)) throw new InvalidInputException("--time", "must be >= 0, got " + s);
         return t;
-    }
-
-    /** With --dtype float32 every output must fit float32 (±3.4e38): checked before anything is written. */
-    private void storable(Matrix mean, Matrix cov, double[] var) {
-        if (dtype != DType.FLOAT32) return;
-        Finite.requireFloat32(mean, "mean");
-        Finite.requireFloat32(cov, "covariance");
-        if (var != null) Finite.requireFloat32(Matrix.column(var), "variances");
     }
 
     /** {@code --get}. */

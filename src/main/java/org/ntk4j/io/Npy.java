@@ -184,18 +184,25 @@ public final class Npy {
                 }
                 return;
             }
-            double[] col = exactlySymmetric ? null : new double[Math.max(1, CHUNK / (cols * t.size()))];
-            writeRowBlocks(ch, t, rows, cols, (i0, i1, row) -> {
-                if (exactlySymmetric) {
-                    m.getRun(i0 * cols, row, 0, (i1 - i0) * cols); // row i = column i
-                    return;
-                }
-                for (int j = 0; j < cols; j++) {
-                    m.getRun(i0 + j * rows, col, 0, i1 - i0);
-                    for (int i = 0; i < i1 - i0; i++) row[i * cols + j] = col[i];
-                }
-            });
+            writeRowBlocks(ch, t, rows, cols, rowsOf(m, exactlySymmetric));
         });
+    }
+
+    /**
+     * Rows of a native column-major matrix in row-major order, gathered column by column (or, for an
+     * exactly symmetric matrix, copied: row i = column i). Shared with {@link Csv}'s writer.
+     */
+    static RowSource rowsOf(NativeMatrix m, boolean exactlySymmetric) {
+        int rows = m.rows(), cols = m.cols();
+        if (exactlySymmetric) return (i0, i1, row) -> m.getRun((long) i0 * cols, row, 0, (i1 - i0) * cols);
+        double[][] col = {new double[0]}; // one column of a block, grown to the largest block asked for
+        return (i0, i1, row) -> {
+            if (col[0].length < i1 - i0) col[0] = new double[i1 - i0];
+            for (int j = 0; j < cols; j++) {
+                m.getRun(i0 + (long) j * rows, col[0], 0, i1 - i0);
+                for (int i = 0; i < i1 - i0; i++) row[i * cols + j] = col[0][i];
+            }
+        };
     }
 
     /** Writes {@code m} in its own precision, as a 2-D C-order array. */
@@ -216,7 +223,7 @@ public final class Npy {
     }
 
     /** Fills {@code dst} with rows [i0, i1) of a matrix in row-major order (row i at (i − i0)·cols). */
-    private interface RowSource {
+    interface RowSource {
         void rows(int i0, int i1, double[] dst);
     }
 
