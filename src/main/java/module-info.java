@@ -39,6 +39,7 @@ module org.ntk4j {
     requires org.slf4j;
     requires jcuda;
     requires info.picocli;
+    requires com.fasterxml.jackson.core; // saved models' model.json (predict.SavedModel)
     requires com.fasterxml.jackson.databind;
     requires org.knowm.xchart;
     requires java.desktop;
