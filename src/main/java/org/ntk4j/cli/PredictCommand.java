@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.Parameterization;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.device.Device;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelOptions;
@@ -15,6 +17,7 @@ import org.ntk4j.linalg.Matrix;
 import org.ntk4j.parallel.ParallelRegion;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Diagnostics;
+import org.ntk4j.predict.FittedPosterior;
 import org.ntk4j.predict.Get;
 import org.ntk4j.predict.LinearizedPrediction;
 import org.ntk4j.predict.Posterior;
@@ -27,11 +30,14 @@ import org.ntk4j.solve.SolveReport;
 import org.ntk4j.solve.Solved;
 import org.ntk4j.solve.SolverKind;
 import org.ntk4j.solve.SolverOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -43,7 +49,9 @@ import picocli.CommandLine.TypeConversionException;
  *       {@code --get nngp}), t = ∞ unless {@code --time}; writes the mean only.</li>
  * </ul>
  * Writes DIR/mean.npy (m×k), and DIR/var.npy (m) with {@code --cov diag} (the default) or
- * DIR/cov.npy (m×m) with {@code --cov full}.
+ * DIR/cov.npy (m×m) with {@code --cov full}. {@code --save-model MDIR} also saves the fitted t = ∞
+ * posterior, and {@code --model MDIR} predicts from it without refactoring, bit for bit as one run
+ * would (docs/saved-models.md).
  */
 @Command(
         name = "predict",
@@ -53,23 +61,23 @@ import picocli.CommandLine.TypeConversionException;
         description = {
             "Predict with infinite-width networks: Bayesian posteriors (nngp, ntk, ntkgp), the trained",
             "ensemble at a time T, or one linearized network from its initial outputs (--fx-train-0/--fx-test-0).",
-            "Writes DIR/mean.npy (m×k) and DIR/var.npy (m, --cov diag) or DIR/cov.npy (m×m, --cov full)."
+            "Writes DIR/mean.npy (m×k) and DIR/var.npy (m, --cov diag) or DIR/cov.npy (m×m, --cov full).",
+            "--save-model MDIR saves the fitted t = inf posterior; --model MDIR predicts from it (no --arch, --x-train, --y-train)."
         })
 public final class PredictCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Mixin
-    ArchOptions archOptions;
+    @Spec
+    CommandSpec spec;
 
-    @Option(
-            names = "--x-train",
-            required = true,
-            paramLabel = "X",
-            description = "Training inputs (n×d), .npy or .csv.")
+    @Mixin
+    ModelArchOptions archOptions;
+
+    @Option(names = "--x-train", paramLabel = "X", description = "Training inputs (n×d), .npy or .csv.")
     Path xTrain;
 
-    @Option(names = "--y-train", required = true, paramLabel = "Y", description = "Training targets (n×k; 1-D is n×1).")
+    @Option(names = "--y-train", paramLabel = "Y", description = "Training targets (n×k; 1-D is n×1).")
     Path yTrain;
 
     @Option(names = "--x-test", required = true, paramLabel = "XT", description = "Test inputs (m×d).")
@@ -167,16 +175,32 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
+    @Option(
+            names = "--save-model",
+            paramLabel = "MDIR",
+            description = "Also save the fitted t = inf posterior (exact solver) to directory MDIR, for --model.")
+    Path saveModel;
+
+    @Option(
+            names = "--model",
+            paramLabel = "MDIR",
+            description =
+                    "Predict from a model saved with --save-model, without refactoring (no --arch, --x-train, --y-train).")
+    Path model;
+
     /**
      * The steps of a run, in order: the flags are checked before any file is read, the inputs
      * before the output directory is touched, and nothing is written after an interrupt.
      */
     @Override
     public Integer call() {
+        if (model != null) return predictFromModel();
+        requireTrainingFlags();
         Architecture a = archOptions.architecture();
         Request request = validateFlags();
         Data in = readInputs(request.linearized());
         OutputDir dir = main.outputDir("--out", out);
+        if (saveModel != null) FittedPosterior.requireSavable(saveModel); // before the long fit
         PredictOptions options = options(request.mode());
         long t0 = System.nanoTime();
         Outcome outcome;
@@ -230,6 +254,12 @@ public final class PredictCommand implements Callable<Integer> {
             throw new InvalidInputException(
                     "--solver",
                     "cg and nystrom compute the t = inf posterior only; drop --time/--fx-* or use --solver exact");
+        if (saveModel != null && !posterior)
+            throw new InvalidInputException(
+                    "--save-model", "saves the t = inf posterior only; drop --time and --fx-train-0/--fx-test-0");
+        if (saveModel != null && solver != SolverKind.AUTO && solver != SolverKind.EXACT)
+            throw new InvalidInputException(
+                    "--save-model", "saves the exact solver's Cholesky factor; use --solver exact (or auto)");
         SolverOptions solverOptions = SolverOptions.defaults()
                 .withSolver(solver)
                 .withTolerance(tolerance)
@@ -278,12 +308,116 @@ public final class PredictCommand implements Callable<Integer> {
         return new Outcome(p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " ensemble", null);
     }
 
-    /** The t = ∞ posterior, by the solver {@code --solver} chose. */
+    /** The t = ∞ posterior, by the solver {@code --solver} chose (exact and saved with {@code --save-model}). */
     private Outcome posterior(Architecture a, Data in, PredictOptions options, SolverOptions solverOptions) {
+        if (saveModel != null) return fitAndSave(a, in, options);
         Solved solved = ScalablePredict.gpInference(a, in.x(), in.y(), in.xt(), get, options, solverOptions);
         Posterior p = solved.posterior();
         return new Outcome(
                 p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " posterior", solved.report());
+    }
+
+    /**
+     * {@code --save-model}: the exact posterior fitted once ({@link FittedPosterior}, the same
+     * computation as the exact solver's), its prediction at the test points, and the model saved.
+     */
+    private Outcome fitAndSave(Architecture a, Data in, PredictOptions options) {
+        long t0 = System.nanoTime();
+        try (FittedPosterior f = FittedPosterior.fit(a, in.x(), in.y(), get, options)) {
+            Posterior p = f.predict(in.xt(), options.covariance(), options.kernelOptions());
+            ParallelRegion.checkInterrupted("predict");
+            f.save(saveModel);
+            SolveReport report = SolveReport.builder(SolverKind.EXACT, "--save-model saves the exact factor")
+                    .build(System.nanoTime() - t0);
+            return new Outcome(p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " posterior", report);
+        }
+    }
+
+    /**
+     * {@code --model}: the saved posterior at {@code --x-test}, written and reported as one run's
+     * (the same output files, the same summary line).
+     */
+    private Integer predictFromModel() {
+        rejectFlagsTheModelFixes();
+        Matrix xt = InputFiles.matrix("--x-test", xTest);
+        OutputDir dir = main.outputDir("--out", out);
+        long t0 = System.nanoTime();
+        CovarianceMode mode = cov == null ? CovarianceMode.DIAGONAL : cov;
+        Outcome outcome;
+        Data in;
+        try (FittedPosterior f = FittedPosterior.load(model);
+                ProgressBar bar = ProgressBar.of(main, "kernels")) {
+            if (given("--dtype") && dtype != f.dtype())
+                throw new InvalidInputException(
+                        "--dtype",
+                        "the model was fitted in " + f.dtype().name().toLowerCase(Locale.ROOT)
+                                + "; drop --dtype (outputs follow the model's precision)");
+            dtype = f.dtype(); // the outputs' precision, as the run that saved the model wrote them
+            in = new Data(f.xTrain(), f.yTrain(), xt, null, null);
+            KernelOptions k = KernelOptions.defaults()
+                    .withDtype(f.dtype())
+                    .withDevice(device)
+                    .withProgress(bar);
+            Posterior p = f.predict(xt, mode, k);
+            outcome = new Outcome(
+                    p.mean(),
+                    p.covariance(),
+                    p.variances(),
+                    p.diagnostics(),
+                    f.get() + " posterior (saved model)",
+                    null);
+            write(dir, outcome);
+        }
+        dir.note("model", model.toString());
+        report(
+                new Request(Double.POSITIVE_INFINITY, false, true, mode, null),
+                in,
+                dir,
+                outcome,
+                (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** The flags a saved model fixes (its architecture, data, posterior and solver): each is an error with {@code --model}. */
+    private void rejectFlagsTheModelFixes() {
+        for (String flag : List.of(
+                "--arch",
+                "--parameterization",
+                "--x-train",
+                "--y-train",
+                "--get",
+                "--learning-rate",
+                "--diag-reg",
+                "--diag-reg-absolute",
+                "--fx-train-0",
+                "--fx-test-0",
+                "--solver",
+                "--tolerance",
+                "--centers",
+                "--save-model"))
+            if (given(flag))
+                throw new InvalidInputException(
+                        flag, "contradicts --model: the saved model fixes it (drop it, or fit anew without --model)");
+        if (given("--time") && Double.isFinite(parseTime(time)))
+            throw new InvalidInputException(
+                    "--time", "a saved model is the t = inf posterior; drop --time (or fit anew without --model)");
+    }
+
+    /** Without {@code --model}, what picocli would require: the same usage error (exit 2) as a missing required flag. */
+    private void requireTrainingFlags() {
+        List<String> missing = new ArrayList<>();
+        if (archOptions.arch == null) missing.add("'--arch=ARCH'");
+        if (xTrain == null) missing.add("'--x-train=X'");
+        if (yTrain == null) missing.add("'--y-train=Y'");
+        if (!missing.isEmpty())
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Missing required option" + (missing.size() == 1 ? "" : "s") + ": " + String.join(", ", missing)
+                            + " (or --model MDIR)");
+    }
+
+    private boolean given(String flag) {
+        return spec.commandLine().getParseResult().hasMatchedOption(flag);
     }
 
     /** Step 5: the output files, each checked storable first; nothing when interrupted (Ctrl-C during the solves). */
@@ -374,6 +508,32 @@ public final class PredictCommand implements Callable<Integer> {
         Finite.requireFloat32(mean, "mean");
         Finite.requireFloat32(cov, "covariance");
         if (var != null) Finite.requireFloat32(Matrix.column(var), "variances");
+    }
+
+    /**
+     * {@code --arch} and {@code --parameterization} as {@link ArchOptions} has them, optional here:
+     * {@code --model} takes their place (without it, {@link #requireTrainingFlags} requires {@code --arch}).
+     */
+    static final class ModelArchOptions {
+        @Option(
+                names = "--arch",
+                paramLabel = "ARCH",
+                description =
+                        "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)'.")
+        String arch;
+
+        @Option(
+                names = "--parameterization",
+                paramLabel = "ntk|standard",
+                defaultValue = "ntk",
+                converter = Choices.ParameterizationConverter.class,
+                description = "Dense-layer parameterization (default: ntk).")
+        Parameterization parameterization;
+
+        /** The parsed architecture (see {@link ArchOptions#architecture()}). */
+        Architecture architecture() {
+            return ArchParser.parse(arch, parameterization);
+        }
     }
 
     /** {@code --get}. */

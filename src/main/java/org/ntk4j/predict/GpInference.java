@@ -402,7 +402,7 @@ public final class GpInference implements AutoCloseable {
      * An instance whose factor and weights for {@code kind} were computed earlier (a saved model's),
      * taken over with {@code trainTrain} (the operator of the training points, with the NNGP K_dd
      * when the NTK ensemble's covariance needs it); {@code yTrain} gives the scaling exponent the
-     * weights were computed with, checked against {@code yExponent}.
+     * weights were computed with (the caller checks it against the saved one).
      */
     static GpInference restore(
             DenseKernelOperator trainTrain,
