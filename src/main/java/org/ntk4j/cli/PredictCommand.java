@@ -74,10 +74,16 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelArchOptions archOptions;
 
-    @Option(names = "--x-train", paramLabel = "X", description = "Training inputs (n×d), .npy or .csv.")
+    @Option(
+            names = "--x-train",
+            paramLabel = "X",
+            description = "Training inputs (n×d), .npy or .csv (required unless --model).")
     Path xTrain;
 
-    @Option(names = "--y-train", paramLabel = "Y", description = "Training targets (n×k; 1-D is n×1).")
+    @Option(
+            names = "--y-train",
+            paramLabel = "Y",
+            description = "Training targets (n×k; 1-D is n×1; required unless --model).")
     Path yTrain;
 
     @Option(names = "--x-test", required = true, paramLabel = "XT", description = "Test inputs (m×d).")

@@ -95,7 +95,7 @@ public final class FittedPosterior implements AutoCloseable {
             throw e;
         }
         return new FittedPosterior(
-                arch, get, o.regularization(), o.kernelOptions().dtype(), xTrain.as(DType.FLOAT64), yTrain, gp);
+                arch, get, o.regularization(), o.kernelOptions().dtype(), xTrain, yTrain, gp);
     }
 
     /**
@@ -215,7 +215,7 @@ public final class FittedPosterior implements AutoCloseable {
         return yTrain.cols();
     }
 
-    /** The training inputs (n×d, float64). */
+    /** The training inputs (n×d, in the precision they were given: the kernels saw them so). */
     public Matrix xTrain() {
         return xTrain;
     }

@@ -118,6 +118,21 @@ class FittedPosteriorTest {
     }
 
     @Test
+    void float32InputsAreSavedAsGivenAndPredictTheSameBits() {
+        Matrix x32 = X.as(DType.FLOAT32), xt32 = XT.as(DType.FLOAT32);
+        PredictOptions o = options(Regularization.relative(1e-3), DType.FLOAT64).withCovariance(CovarianceMode.FULL);
+        Path dir = tmp.resolve("f32");
+        try (FittedPosterior f = FittedPosterior.fit(ARCH, x32, Y, Get.NTK, o)) {
+            f.save(dir);
+        }
+        try (FittedPosterior g = FittedPosterior.load(dir)) {
+            assertEquals(DType.FLOAT32, g.xTrain().dtype());
+            Posterior once = Predict.gpInference(ARCH, x32, Y, xt32, Get.NTK, o);
+            samePosterior(once, g.predict(xt32, CovarianceMode.FULL, o.kernelOptions()), "float32 inputs");
+        }
+    }
+
+    @Test
     void theModelHoldsWhatThePosteriorNeedsAndItsFactorIsLowerTriangular() throws IOException {
         for (Get get : Get.values()) {
             Path dir = tmp.resolve(get.toString());
