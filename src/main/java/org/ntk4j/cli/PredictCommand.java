@@ -25,6 +25,7 @@ import org.ntk4j.predict.Predict;
 import org.ntk4j.predict.PredictOptions;
 import org.ntk4j.predict.PredictionData;
 import org.ntk4j.predict.Regularization;
+import org.ntk4j.predict.Timings;
 import org.ntk4j.solve.ScalablePredict;
 import org.ntk4j.solve.SolveReport;
 import org.ntk4j.solve.Solved;
@@ -335,7 +336,14 @@ public final class PredictCommand implements Callable<Integer> {
             f.save(saveModel);
             SolveReport report = SolveReport.builder(SolverKind.EXACT, "--save-model saves the exact factor")
                     .build(System.nanoTime() - t0);
-            return new Outcome(p.mean(), p.covariance(), p.variances(), p.diagnostics(), get + " posterior", report);
+            Timings fit = f.fitTimings(), test = p.diagnostics().timings(); // the run did both
+            Diagnostics d = p.diagnostics()
+                    .withTimings(new Timings(
+                            fit.kernelNanos() + test.kernelNanos(),
+                            fit.factorNanos() + test.factorNanos(),
+                            test.meanNanos(),
+                            test.covarianceNanos()));
+            return new Outcome(p.mean(), p.covariance(), p.variances(), d, get + " posterior", report);
         }
     }
 

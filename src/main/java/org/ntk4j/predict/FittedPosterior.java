@@ -45,6 +45,7 @@ public final class FittedPosterior implements AutoCloseable {
     private final Matrix xTrain;
     private final Matrix yTrain;
     private final GpInference gp;
+    private final Timings fitTimings;
     private volatile boolean closed;
 
     FittedPosterior(
@@ -54,7 +55,8 @@ public final class FittedPosterior implements AutoCloseable {
             DType dtype,
             Matrix xTrain,
             Matrix yTrain,
-            GpInference gp) {
+            GpInference gp,
+            Timings fitTimings) {
         this.arch = arch;
         this.get = get;
         this.regularization = regularization;
@@ -62,6 +64,7 @@ public final class FittedPosterior implements AutoCloseable {
         this.xTrain = xTrain;
         this.yTrain = yTrain;
         this.gp = gp;
+        this.fitTimings = fitTimings;
     }
 
     /**
@@ -85,17 +88,22 @@ public final class FittedPosterior implements AutoCloseable {
         Workspace.require(
                 "gp inference workspace (" + xTrain.rows() + " training points)",
                 Workspace.gp(xTrain.rows(), 0, yTrain.cols(), get, o.covariance()));
+        long t0 = System.nanoTime();
         DenseKernelOperator kernels = GpInference.trainKernels(arch, xTrain, get, o);
+        long kernelNanos = System.nanoTime() - t0;
         GpInference gp = GpInference.fit(kernels, yTrain, o.regularization(), o.jitter());
+        Timings timings;
         try {
+            RegularizedCholesky factor = gp.fitted(get.meanKernel()).factor();
             // only the lower triangle is the factor; the rest held the kernel and is never read again
-            gp.fitted(get.meanKernel()).factor().cholesky.factorStorage().zeroUpper();
+            factor.cholesky.factorStorage().zeroUpper();
+            timings = new Timings(kernelNanos, factor.nanos, 0, 0);
         } catch (RuntimeException e) {
             gp.close();
             throw e;
         }
         return new FittedPosterior(
-                arch, get, o.regularization(), o.kernelOptions().dtype(), xTrain, yTrain, gp);
+                arch, get, o.regularization(), o.kernelOptions().dtype(), xTrain, yTrain, gp, timings);
     }
 
     /**
@@ -168,6 +176,14 @@ public final class FittedPosterior implements AutoCloseable {
 
     private void requireOpen() {
         if (closed) throw new IllegalStateException("this fitted posterior is closed");
+    }
+
+    /**
+     * How long {@link #fit} took: the training kernels and the factorization ({@link Timings#ZERO}
+     * for a loaded model). A prediction's own timings count only its test side.
+     */
+    public Timings fitTimings() {
+        return fitTimings;
     }
 
     /** Which posterior this is. */

@@ -601,6 +601,6 @@ final class SavedModel {
         DenseKernelOperator op = DenseKernelOperator.restore(m.arch, x, options, nngp);
         RegularizedCholesky rc = RegularizedCholesky.restored(chol, m.lambda);
         GpInference gp = GpInference.restore(op, y, m.regularization, m.get.meanKernel(), rc, weights);
-        return new FittedPosterior(m.arch, m.get, m.regularization, m.dtype, x, y, gp);
+        return new FittedPosterior(m.arch, m.get, m.regularization, m.dtype, x, y, gp, Timings.ZERO);
     }
 }

@@ -163,6 +163,9 @@ class FittedPosteriorTest {
         Path dir = tmp.resolve("model");
         try (FittedPosterior f =
                 FittedPosterior.fit(ARCH, X, Y, Get.NNGP, options(Regularization.relative(1e-3), DType.FLOAT64))) {
+            assertTrue(
+                    f.fitTimings().kernelNanos() > 0 && f.fitTimings().factorNanos() > 0,
+                    f.fitTimings().toString());
             f.save(dir);
             f.save(dir); // a saved model is replaced
             Path other = Files.createDirectories(tmp.resolve("other"));
@@ -178,6 +181,7 @@ class FittedPosteriorTest {
         }
         try (FittedPosterior g = FittedPosterior.load(dir)) {
             assertEquals(Get.NNGP, g.get());
+            assertEquals(Timings.ZERO, g.fitTimings());
             Path again = tmp.resolve("again");
             g.save(again); // a loaded model saves the same bytes: nothing run-dependent is stored
             for (String f : List.of("model.json", "inputs.npy", "targets.npy", "factor.npy", "weights.npy"))
