@@ -46,6 +46,7 @@ module org.ntk4j {
     requires static com.fasterxml.jackson.databind;
     requires static org.knowm.xchart;
     requires static java.desktop;
+    requires com.fasterxml.jackson.core; // saved models' model.json (predict.SavedModel)
     // optional: only `ntk4j info` asks ND4J for its BLAS vendor and threads (and reports it missing)
     requires static nd4j.api;
 

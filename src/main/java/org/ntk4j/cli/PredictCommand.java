@@ -10,29 +10,37 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.Parameterization;
+import org.ntk4j.arch.text.ArchParser;
 import org.ntk4j.device.Device;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.parallel.ParallelRegion;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Diagnostics;
+import org.ntk4j.predict.FittedPosterior;
 import org.ntk4j.predict.Get;
 import org.ntk4j.predict.Posterior;
 import org.ntk4j.predict.Predict;
 import org.ntk4j.predict.PredictOptions;
 import org.ntk4j.predict.PredictionData;
 import org.ntk4j.predict.Regularization;
+import org.ntk4j.predict.Timings;
 import org.ntk4j.solve.ScalablePredict;
 import org.ntk4j.solve.SolveReport;
 import org.ntk4j.solve.Solved;
 import org.ntk4j.solve.SolverKind;
 import org.ntk4j.solve.SolverOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -47,6 +55,8 @@ import picocli.CommandLine.TypeConversionException;
  * DIR/cov.npy (m×m) with {@code --cov full} ({@link PredictionFiles}); {@code --time T1,T2,...}
  * writes one such set per time, {@code mean_t=<T>.npy} etc., from one kernel computation and one
  * decomposition; {@code --format csv} writes .csv files instead.
+ * {@code --save-model MDIR} also saves the fitted t = ∞ posterior, and {@code --model MDIR} predicts
+ * from it without refactoring, bit for bit as one run would (docs/saved-models.md).
  */
 @Command(
         name = "predict",
@@ -57,23 +67,29 @@ import picocli.CommandLine.TypeConversionException;
             "Predict with infinite-width networks: Bayesian posteriors (nngp, ntk, ntkgp), the trained",
             "ensemble at a time T, or one linearized network from its initial outputs (--fx-train-0/--fx-test-0).",
             "Writes DIR/mean.npy (m×k) and DIR/var.npy (m, --cov diag) or DIR/cov.npy (m×m, --cov full);",
-            "with several times (--time T1,T2,...) DIR/mean_t=<T>.npy etc. per time; .csv with --format csv."
+            "with several times (--time T1,T2,...) DIR/mean_t=<T>.npy etc. per time; .csv with --format csv.",
+            "--save-model MDIR saves the fitted t = inf posterior; --model MDIR predicts from it (no --arch, --x-train, --y-train)."
         })
 public final class PredictCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
-    ArchOptions archOptions;
+    ModelArchOptions archOptions;
 
     @Option(
             names = "--x-train",
-            required = true,
             paramLabel = "X",
-            description = "Training inputs (n×d), .npy or .csv.")
+            description = "Training inputs (n×d), .npy or .csv (required unless --model).")
     Path xTrain;
 
-    @Option(names = "--y-train", required = true, paramLabel = "Y", description = "Training targets (n×k; 1-D is n×1).")
+    @Option(
+            names = "--y-train",
+            paramLabel = "Y",
+            description = "Training targets (n×k; 1-D is n×1; required unless --model).")
     Path yTrain;
 
     @Option(names = "--x-test", required = true, paramLabel = "XT", description = "Test inputs (m×d).")
@@ -177,16 +193,32 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
+    @Option(
+            names = "--save-model",
+            paramLabel = "MDIR",
+            description = "Also save the fitted t = inf posterior (exact solver) to directory MDIR, for --model.")
+    Path saveModel;
+
+    @Option(
+            names = "--model",
+            paramLabel = "MDIR",
+            description =
+                    "Predict from a model saved with --save-model, without refactoring (no --arch, --x-train, --y-train).")
+    Path model;
+
     /**
      * The steps of a run, in order: the flags are checked before any file is read, the inputs
      * before the output directory is touched, and nothing is written after an interrupt.
      */
     @Override
     public Integer call() {
+        if (model != null) return predictFromModel();
+        requireTrainingFlags();
         Architecture a = archOptions.architecture();
         Request request = validateFlags();
         Data in = readInputs(request.linearized());
         OutputDir dir = main.outputDir("--out", out, formatOption.format);
+        if (saveModel != null) FittedPosterior.requireSavable(saveModel); // before the long fit
         PredictOptions options = options(request.mode());
         long t0 = System.nanoTime();
         List<Outcome> outcomes;
@@ -251,6 +283,12 @@ public final class PredictCommand implements Callable<Integer> {
             throw new InvalidInputException(
                     "--solver",
                     "cg and nystrom compute the t = inf posterior only; drop --time/--fx-* or use --solver exact");
+        if (saveModel != null && !posteriorOnly)
+            throw new InvalidInputException(
+                    "--save-model", "saves the t = inf posterior only; drop --time and --fx-train-0/--fx-test-0");
+        if (saveModel != null && solver != SolverKind.AUTO && solver != SolverKind.EXACT)
+            throw new InvalidInputException(
+                    "--save-model", "saves the exact solver's Cholesky factor; use --solver exact (or auto)");
         SolverOptions solverOptions = SolverOptions.defaults()
                 .withSolver(solver)
                 .withTolerance(tolerance)
@@ -322,8 +360,9 @@ public final class PredictCommand implements Callable<Integer> {
         return out;
     }
 
-    /** The t = ∞ posterior, by the solver {@code --solver} chose. */
+    /** The t = ∞ posterior, by the solver {@code --solver} chose (exact and saved with {@code --save-model}). */
     private Outcome posterior(Architecture a, Data in, PredictOptions options, SolverOptions solverOptions) {
+        if (saveModel != null) return fitAndSave(a, in, options);
         Solved solved = ScalablePredict.gpInference(a, in.x(), in.y(), in.xt(), get, options, solverOptions);
         Posterior p = solved.posterior();
         return new Outcome(
@@ -334,6 +373,118 @@ public final class PredictCommand implements Callable<Integer> {
                 p.diagnostics(),
                 get + " posterior",
                 solved.report());
+    }
+
+    /**
+     * {@code --save-model}: the exact posterior fitted once ({@link FittedPosterior}, the same
+     * computation as the exact solver's), its prediction at the test points, and the model saved.
+     */
+    private Outcome fitAndSave(Architecture a, Data in, PredictOptions options) {
+        long t0 = System.nanoTime();
+        try (FittedPosterior f = FittedPosterior.fit(a, in.x(), in.y(), get, options)) {
+            Posterior p = f.predict(in.xt(), options.covariance(), options.kernelOptions());
+            ParallelRegion.checkInterrupted("predict");
+            f.save(saveModel);
+            SolveReport report = SolveReport.builder(SolverKind.EXACT, "--save-model saves the exact factor")
+                    .build(System.nanoTime() - t0);
+            Timings fit = f.fitTimings(), test = p.diagnostics().timings(); // the run did both
+            Diagnostics d = p.diagnostics()
+                    .withTimings(new Timings(
+                            fit.kernelNanos() + test.kernelNanos(),
+                            fit.factorNanos() + test.factorNanos(),
+                            test.meanNanos(),
+                            test.covarianceNanos()));
+            return new Outcome(
+                    Double.POSITIVE_INFINITY, p.mean(), p.covariance(), p.variances(), d, get + " posterior", report);
+        }
+    }
+
+    /**
+     * {@code --model}: the saved posterior at {@code --x-test}, written and reported as one run's
+     * (the same output files, the same summary line).
+     */
+    private Integer predictFromModel() {
+        rejectFlagsTheModelFixes();
+        Matrix xt = InputFiles.matrix("--x-test", xTest);
+        OutputDir dir = main.outputDir("--out", out, formatOption.format);
+        long t0 = System.nanoTime();
+        CovarianceMode mode = cov == null ? CovarianceMode.DIAGONAL : cov;
+        Outcome outcome;
+        Data in;
+        try (FittedPosterior f = FittedPosterior.load(model);
+                ProgressBar bar = ProgressBar.of(main, "kernels")) {
+            if (given("--dtype") && dtype != f.dtype())
+                throw new InvalidInputException(
+                        "--dtype",
+                        "the model was fitted in " + f.dtype().name().toLowerCase(Locale.ROOT)
+                                + "; drop --dtype (outputs follow the model's precision)");
+            dtype = f.dtype(); // the outputs' precision, as the run that saved the model wrote them
+            in = new Data(f.xTrain(), f.yTrain(), xt, null, null);
+            KernelOptions k = KernelOptions.defaults()
+                    .withDtype(f.dtype())
+                    .withDevice(device)
+                    .withProgress(bar);
+            Posterior p = f.predict(xt, mode, k);
+            outcome = new Outcome(
+                    Double.POSITIVE_INFINITY,
+                    p.mean(),
+                    p.covariance(),
+                    p.variances(),
+                    p.diagnostics(),
+                    f.get() + " posterior (saved model)",
+                    null);
+            PredictionFiles.write(dir, List.of(outcome.files()), dtype);
+        }
+        dir.note("model", model.toString());
+        report(
+                new Request(new double[] {Double.POSITIVE_INFINITY}, false, mode, null),
+                in,
+                dir,
+                List.of(outcome),
+                (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** The flags a saved model fixes (its architecture, data, posterior and solver): each is an error with {@code --model}. */
+    private void rejectFlagsTheModelFixes() {
+        for (String flag : List.of(
+                "--arch",
+                "--parameterization",
+                "--x-train",
+                "--y-train",
+                "--get",
+                "--learning-rate",
+                "--diag-reg",
+                "--diag-reg-absolute",
+                "--fx-train-0",
+                "--fx-test-0",
+                "--solver",
+                "--tolerance",
+                "--centers",
+                "--save-model"))
+            if (given(flag))
+                throw new InvalidInputException(
+                        flag, "contradicts --model: the saved model fixes it (drop it, or fit anew without --model)");
+        if (given("--time") && Arrays.stream(parseTimes(time)).anyMatch(Double::isFinite))
+            throw new InvalidInputException(
+                    "--time", "a saved model is the t = inf posterior; drop --time (or fit anew without --model)");
+    }
+
+    /** Without {@code --model}, what picocli would require: the same usage error (exit 2) as a missing required flag. */
+    private void requireTrainingFlags() {
+        List<String> missing = new ArrayList<>();
+        if (archOptions.arch == null) missing.add("'--arch=ARCH'");
+        if (xTrain == null) missing.add("'--x-train=X'");
+        if (yTrain == null) missing.add("'--y-train=Y'");
+        if (!missing.isEmpty())
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Missing required option" + (missing.size() == 1 ? "" : "s") + ": " + String.join(", ", missing)
+                            + " (or --model MDIR)");
+    }
+
+    private boolean given(String flag) {
+        return spec.commandLine().getParseResult().hasMatchedOption(flag);
     }
 
     /**
@@ -443,6 +594,32 @@ public final class PredictCommand implements Callable<Integer> {
         }
         if (!(t >= 0)) throw new InvalidInputException("--time", "must be >= 0, got " + s);
         return t;
+    }
+
+    /**
+     * {@code --arch} and {@code --parameterization} as {@link ArchOptions} has them, optional here:
+     * {@code --model} takes their place (without it, {@link #requireTrainingFlags} requires {@code --arch}).
+     */
+    static final class ModelArchOptions {
+        @Option(
+                names = "--arch",
+                paramLabel = "ARCH",
+                description =
+                        "Architecture, e.g. 'Dense(512,W_std=1.5,b_std=0.1)->Relu->Dense(1,W_std=1.5,b_std=0.1)'.")
+        String arch;
+
+        @Option(
+                names = "--parameterization",
+                paramLabel = "ntk|standard",
+                defaultValue = "ntk",
+                converter = Choices.ParameterizationConverter.class,
+                description = "Dense-layer parameterization (default: ntk).")
+        Parameterization parameterization;
+
+        /** The parsed architecture (see {@link ArchOptions#architecture()}). */
+        Architecture architecture() {
+            return ArchParser.parse(arch, parameterization);
+        }
     }
 
     /** {@code --get}. */

@@ -205,6 +205,117 @@ public final class Npy {
         };
     }
 
+    /**
+     * Writes a native matrix as a 2-D float64 array in Fortran (column-major) order: the bytes go from
+     * the matrix's memory to the file unchanged, so a large matrix (a Cholesky factor) is written at
+     * the disk's speed and {@link #readNative} reads it back the same way, bit for bit.
+     */
+    public static void writeColumnMajor(Path file, NativeMatrix m) {
+        int rows = m.rows(), cols = m.cols();
+        byte[] header = NpyHeader.encode(NpyDType.FLOAT64, true, new long[] {rows, cols});
+        long total = (long) rows * cols;
+        Outputs.writeAtomically(file, ch -> {
+            ch.write(ByteBuffer.wrap(header));
+            try (NativeMatrix.Pin pin = m.pin()) {
+                for (long k = 0; k < total; k += CHUNK) {
+                    int len = (int) Math.min(CHUNK, total - k);
+                    ByteBuffer view = m.byteView(k, len);
+                    if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) view = littleEndian(view, len);
+                    while (view.hasRemaining()) ch.write(view);
+                }
+            }
+        });
+    }
+
+    /** {@code len} doubles of a native-order buffer, re-encoded little-endian (big-endian hosts only). */
+    private static ByteBuffer littleEndian(ByteBuffer nativeOrder, int len) {
+        ByteBuffer out = ByteBuffer.allocate(len * 8).order(ByteOrder.LITTLE_ENDIAN);
+        java.nio.DoubleBuffer in = nativeOrder.order(ByteOrder.nativeOrder()).asDoubleBuffer();
+        for (int i = 0; i < len; i++) out.putDouble(in.get(i));
+        return out.flip();
+    }
+
+    /**
+     * Reads a 2-D float64 array straight into off-heap memory (no heap copy of the matrix; the caller
+     * closes the result): Fortran order in bulk, C order transposed in blocks of rows. Other dtypes
+     * and 1-D arrays are an {@link InvalidInputException} naming {@link ReadOptions#argument()}; NaN
+     * or ±Infinity too unless {@link ReadOptions#checkFinite()} is off.
+     */
+    public static NativeMatrix readNative(Path file, ReadOptions options) {
+        String arg = options.argument();
+        Inputs.checkReadable(file, arg);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            NpyHeader h = NpyHeader.read(ch, file, arg);
+            long[] shape = h.shape();
+            if (shape.length != 2 || h.dtype() != NpyDType.FLOAT64)
+                throw new InvalidInputException(
+                        arg,
+                        Inputs.name(file) + " holds " + h.dtype().descr() + " with shape " + h.shapeText()
+                                + "; expected a 2-D float64 array");
+            checkDataSize(h, ch.size(), file, arg);
+            if (shape[0] > Integer.MAX_VALUE || shape[1] > Integer.MAX_VALUE)
+                throw new InvalidInputException(arg, Inputs.name(file) + " has shape " + h.shapeText() + ": too large");
+            int rows = (int) shape[0], cols = (int) shape[1];
+            NativeMatrix m = NativeMatrix.allocate(rows, cols, Inputs.name(file));
+            try {
+                ch.position(h.dataOffset());
+                if (h.fortranOrder() || rows <= 1 || cols <= 1) readColumnMajor(ch, m, file, arg);
+                else readRowMajor(ch, m, file, arg);
+                if (options.checkFinite() && !m.allFinite())
+                    throw new InvalidInputException(
+                            arg, Inputs.name(file) + " holds NaN or infinite entries; expected finite numbers");
+                return m;
+            } catch (RuntimeException | IOException e) {
+                m.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException(arg, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
+        }
+    }
+
+    private static void readColumnMajor(FileChannel ch, NativeMatrix m, Path file, String arg) throws IOException {
+        long total = (long) m.rows() * m.cols();
+        try (NativeMatrix.Pin pin = m.pin()) {
+            for (long k = 0; k < total; k += CHUNK) {
+                int len = (int) Math.min(CHUNK, total - k);
+                ByteBuffer view = m.byteView(k, len);
+                if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+                    fill(ch, view, file, arg);
+                    continue;
+                }
+                ByteBuffer le = ByteBuffer.allocate(len * 8).order(ByteOrder.LITTLE_ENDIAN);
+                fill(ch, le, file, arg);
+                le.flip();
+                double[] run = new double[len];
+                le.asDoubleBuffer().get(run);
+                m.putRun(k, run, 0, len);
+            }
+        }
+    }
+
+    private static void readRowMajor(FileChannel ch, NativeMatrix m, Path file, String arg) throws IOException {
+        int rows = m.rows(), cols = m.cols();
+        int block = Math.max(1, CHUNK / (cols * 8));
+        ByteBuffer buf = ByteBuffer.allocateDirect(Math.max(CHUNK, cols * 8)).order(ByteOrder.LITTLE_ENDIAN);
+        double[] d = new double[block * cols];
+        for (int i0 = 0; i0 < rows; i0 += block) {
+            int b = Math.min(block, rows - i0);
+            buf.clear().limit(b * cols * 8);
+            fill(ch, buf, file, arg);
+            buf.flip();
+            buf.asDoubleBuffer().get(d, 0, b * cols);
+            for (int i = 0; i < b; i++) for (int j = 0; j < cols; j++) m.set(i0 + i, j, d[i * cols + j]);
+        }
+    }
+
+    /** Fills {@code buf} from the channel: the size was checked, so an early end means the file shrank. */
+    private static void fill(FileChannel ch, ByteBuffer buf, Path file, String arg) throws IOException {
+        while (buf.hasRemaining())
+            if (ch.read(buf) < 0)
+                throw new InvalidInputException(arg, Inputs.name(file) + " is truncated (it shrank while being read)");
+    }
+
     /** Writes {@code m} in its own precision, as a 2-D C-order array. */
     public static void write(Path file, Matrix m) {
         write(file, m, m.dtype());
