@@ -163,16 +163,18 @@ public final class DemoPlots {
         Charts.line(ch, "proxy E[U] (what the agent expects)", c.q(), c.proxyUtility(), PROXY, 2.5f);
         Charts.line(ch, "true E[V] (what it gets)", c.q(), c.trueUtility(), TRUE, 2.5f);
         TablePoints rows = TablePoints.of(run);
-        double lo = Math.min(Math.min(min(c.trueUtility()), c.guaranteed()), rows.lowest()) - 0.05;
-        double hi = Math.max(Math.max(max(c.proxyUtility()), max(c.trueUtility())), rows.highest()) + 0.05;
-        // the lower bound E_Q U − ε/q plunges to −∞ as q → 0: draw only the part inside the frame
         double[] q = c.q(), lb = c.lowerBound();
+        // the frame covers every curve and point; of the lower bound E_Q U − ε/q, which plunges to −∞ as q → 0,
+        // it covers the right end (q = 1: E_γ U − ε) and what lies above it, and the legend says the rest is cut
+        double lo = Math.min(Math.min(min(c.trueUtility()), c.guaranteed()), Math.min(rows.lowest(), lb[q.length - 1]))
+                - 0.05;
+        double hi = Math.max(Math.max(max(c.proxyUtility()), max(c.trueUtility())), rows.highest()) + 0.05;
         int first = 0;
         while (first < q.length && lb[first] < lo) first++;
         if (first < q.length)
             Charts.line(
                     ch,
-                    "guaranteed E[U] − ε/q",
+                    "guaranteed E[U] − ε/q (below the frame as q → 0)",
                     Arrays.copyOfRange(q, first, q.length),
                     Arrays.copyOfRange(lb, first, q.length),
                     PRIOR,
