@@ -36,7 +36,7 @@ public final class DemoPlots {
     private static final Color QUANT = new Color(255, 127, 14);
     private static final Color ARGMAX = Color.BLACK;
     /** Where, as a fraction of the mass panel's height, the argmax's marker and note sit. */
-    static final double ARGMAX_MARK = 0.95;
+    private static final double ARGMAX_MARK = 0.95;
 
     private DemoPlots() {}
 
@@ -123,17 +123,20 @@ public final class DemoPlots {
         // headroom above the highest curve for the argmax's mark, which must not sit on any curve
         double top = 1.25 * pmax;
         // argmax puts mass 1 on a single policy: a line up to 1 would squash every other curve, and one cut at
-        // the frame would read as a mass of `top`. So its place is marked, pointing up out of the frame, and its
-        // mass is said in words instead of drawn.
+        // the frame would read as a mass of `top`. So, unless 1 fits the frame (then it is drawn where it is),
+        // its place is marked, pointing up out of the frame, and its mass is said in words instead of drawn.
+        boolean onScale = top >= 1;
+        double markY = onScale ? 1 : ARGMAX_MARK * top;
         Charts.points(
                 bottom,
-                "argmax: all its mass (1) on the one policy of rank " + argRank + ", far above this scale",
+                "argmax: all its mass (1) on the one policy of rank " + argRank
+                        + (onScale ? "" : ", far above this scale"),
                 new double[] {argRank},
-                new double[] {ARGMAX_MARK * top},
+                new double[] {markY},
                 ARGMAX,
                 SeriesMarkers.TRIANGLE_UP);
-        AnnotationText note = new AnnotationText("argmax: mass 1 here ↑", argRank - 0.09 * n, ARGMAX_MARK * top, false);
-        bottom.addAnnotation(note);
+        if (!onScale)
+            bottom.addAnnotation(new AnnotationText("argmax: mass 1 here ↑", argRank - 0.09 * n, markY, false));
         bottom.getStyler().setAnnotationTextFont(bottom.getStyler().getLegendFont());
         bottom.getStyler().setYAxisMin(0.0).setYAxisMax(top).setMarkerSize(11);
         rankAxis(bottom, n);
