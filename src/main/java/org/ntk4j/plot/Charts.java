@@ -17,9 +17,9 @@ import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The one look of ntk4j's plots (xchart): white background, light grid, legend top left; line and
- * scatter series; charts rendered to PNG bytes for an atomic write. Internal: used by the demo's and
- * the {@code calibrate} command's figures.
+ * The one look of ntk4j's plots (xchart): white background, light grid, legend top left; line,
+ * dashed-line, scatter and shaded-band series, fixed tick-label formats; charts rendered to PNG bytes
+ * for an atomic write. Internal: used by the demo's and the {@code calibrate} command's figures.
  */
 public final class Charts {
     private Charts() {}
