@@ -27,13 +27,15 @@ class ExampleDataCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("example-data: y = sin(2x)"), r.out());
         Path d = dir.resolve("d");
-        for (String f :
-                new String[] {"x_train.npy", "y_train.npy", "x_test.npy", "y_test.npy", "f_test.npy", "run.json"})
-            assertTrue(Files.isRegularFile(d.resolve(f)), f);
+        for (String f : new String[] {
+            "x_train.npy", "y_train.npy", "x_test.npy", "f_test.npy", "x_val.npy", "y_val.npy", "f_val.npy", "run.json"
+        }) assertTrue(Files.isRegularFile(d.resolve(f)), f);
         Matrix x = Npy.read(d.resolve("x_train.npy")), xt = Npy.read(d.resolve("x_test.npy"));
         Matrix y = Npy.read(d.resolve("y_train.npy"));
         double[] ft = Npy.read(d.resolve("f_test.npy")).toColumnMajor();
-        double[] yt = Npy.read(d.resolve("y_test.npy")).toColumnMajor();
+        Matrix xv = Npy.read(d.resolve("x_val.npy"));
+        double[] yv = Npy.read(d.resolve("y_val.npy")).toColumnMajor();
+        double[] fv = Npy.read(d.resolve("f_val.npy")).toColumnMajor();
         assertEquals(40, x.rows());
         assertEquals(1, x.cols());
         assertEquals(40, y.rows() * y.cols());
@@ -41,13 +43,16 @@ class ExampleDataCommandTest {
         assertEquals(101, ft.length);
         assertEquals(-3, xt.get(0, 0));
         assertEquals(3, xt.get(100, 0));
+        for (int j = 0; j < ft.length; j++) assertEquals(Math.sin(2 * xt.get(j, 0)), ft[j]);
+        assertEquals(200, xv.rows());
         double sq = 0;
-        for (int j = 0; j < ft.length; j++) {
-            assertEquals(Math.sin(2 * xt.get(j, 0)), ft[j]);
-            sq += (yt[j] - ft[j]) * (yt[j] - ft[j]);
+        for (int j = 0; j < fv.length; j++) {
+            assertEquals(Math.sin(2 * xv.get(j, 0)), fv[j]);
+            assertTrue(xv.get(j, 0) >= -2 && xv.get(j, 0) <= 2);
+            sq += (yv[j] - fv[j]) * (yv[j] - fv[j]);
         }
-        double sd = Math.sqrt(sq / ft.length);
-        assertTrue(sd > 0.07 && sd < 0.13, "noise sd " + sd + " should be near 0.1");
+        double sd = Math.sqrt(sq / fv.length);
+        assertTrue(sd > 0.08 && sd < 0.12, "noise sd " + sd + " should be near 0.1");
         for (int i = 0; i < x.rows(); i++) assertTrue(x.get(i, 0) >= -2 && x.get(i, 0) <= 2);
     }
 
@@ -72,8 +77,8 @@ class ExampleDataCommandTest {
 
     @Test
     void zeroNoiseGivesTheFunctionItself() {
-        ExampleData d = ExampleData.generate(3, 4, 0, 5);
-        assertArrayEquals(d.fTest(), d.yTest());
+        ExampleData d = ExampleData.generate(3, 4, 2, 0, 5);
+        assertArrayEquals(d.fVal(), d.yVal());
         for (int i = 0; i < 3; i++) assertEquals(ExampleData.f(d.xTrain().get(i, 0)), d.yTrain()[i]);
     }
 
@@ -82,6 +87,7 @@ class ExampleDataCommandTest {
         String out = dir.resolve("bad").toString();
         CliRun.of("example-data", "--n-train", "0", "--out", out).fails(3, "--n-train: must be >= 1");
         CliRun.of("example-data", "--n-test", "1", "--out", out).fails(3, "--n-test: must be >= 2");
+        CliRun.of("example-data", "--n-val", "0", "--out", out).fails(3, "--n-val: must be >= 1");
         CliRun.of("example-data", "--noise", "-1", "--out", out).fails(3, "--noise: must be finite and >= 0");
         CliRun.of("example-data", "--noise", "NaN", "--out", out).fails(3, "--noise");
         CliRun.of("example-data").fails(2, "--out");
