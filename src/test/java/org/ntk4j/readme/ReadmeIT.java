@@ -108,8 +108,8 @@ class ReadmeIT {
     }
 
     /**
-     * The packaged jar must be newer than every source: bin/ntk4j would otherwise rebuild it from
-     * inside the test run, under the running build.
+     * The packaged jar must be newer than every source bin/ntk4j watches (src/main, pom.xml, native/):
+     * the launcher would otherwise rebuild it from inside the test run, under the running build.
      */
     private static void requireFreshJar() throws IOException {
         Path jar = root().resolve("target/ntk4j.jar");
@@ -118,8 +118,11 @@ class ReadmeIT {
                 "target/ntk4j.jar or target/lib missing: ReadmeIT runs in `bin/mvn21 verify`, after package");
         FileTime built = Files.getLastModifiedTime(jar);
         List<Path> newer = new ArrayList<>();
-        try (Stream<Path> s =
-                Stream.concat(Files.walk(root().resolve("src/main")), Stream.of(root().resolve("pom.xml")))) {
+        try (Stream<Path> s = Stream.of(
+                        Files.walk(root().resolve("src/main")),
+                        Files.walk(root().resolve("native")),
+                        Stream.of(root().resolve("pom.xml")))
+                .flatMap(x -> x)) {
             s.filter(Files::isRegularFile).forEach(p -> {
                 try {
                     if (Files.getLastModifiedTime(p).compareTo(built) > 0) newer.add(p);
