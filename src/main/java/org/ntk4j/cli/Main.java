@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code ntk4j} command line: subcommands {@code kernel}, {@code predict}, {@code softopt}, {@code info},
- * {@code demo}, {@code finite}, {@code fit}, {@code calibrate}.
+ * {@code demo}, {@code finite}, {@code fit}, {@code calibrate}, {@code example-data}.
  *
  * <p><b>Pattern for a new subcommand</b> (predict, finite, softopt follow it):
  * <ol>
@@ -140,7 +140,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "missing command (kernel, predict, softopt, info, demo, finite, fit or calibrate); see 'ntk4j --help'");
+                "missing command (kernel, predict, softopt, info, demo, finite, fit, calibrate or example-data); see 'ntk4j --help'");
     }
 
     /** The subcommands, in the order of the help. */
@@ -152,7 +152,8 @@ public final class Main implements Callable<Integer> {
             DemoCommand.class,
             FiniteCommand.class,
             FitCommand.class,
-            CalibrateCommand.class);
+            CalibrateCommand.class,
+            ExampleDataCommand.class);
 
     /**
      * The subcommands a command line needs: only the one it names, or all of them (help, version,
