@@ -30,7 +30,7 @@ record ReadmeBlocks(List<ReadmeBlocks.Block> blocks) {
 
     /** A file a block names: a path-like token with one of the extensions ntk4j reads or writes. */
     private static final Pattern FILE =
-            Pattern.compile("(?<![\\w./-])([\\w-]+(?:/[\\w.-]+)*\\.(?:npy|json|png|md|csv))(?![\\w])");
+            Pattern.compile("(?<![\\w./=-])([\\w-]+(?:/[\\w.=-]+)*\\.(?:npy|json|png|md|csv))(?![\\w])");
 
     /** An output directory: the value of {@code --out}. */
     private static final Pattern OUT = Pattern.compile("--out[ =]([\\w./-]+)");
