@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.ntk4j.demo.ExampleData;
 import org.ntk4j.linalg.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -61,20 +62,23 @@ final class ExampleDataCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed (default: 0).")
     long seed;
 
+    @Mixin
+    FormatOption formatOption;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
     @Override
     public Integer call() {
         ExampleData data = ExampleData.generate(nTrain, nTest, nVal, noise, seed);
-        OutputDir dir = main.outputDir("--out", out);
-        dir.writeMatrix("x_train.npy", data.xTrain(), DType.FLOAT64);
-        dir.writeVector("y_train.npy", data.yTrain(), DType.FLOAT64);
-        dir.writeMatrix("x_test.npy", data.xTest(), DType.FLOAT64);
-        dir.writeVector("f_test.npy", data.fTest(), DType.FLOAT64);
-        dir.writeMatrix("x_val.npy", data.xVal(), DType.FLOAT64);
-        dir.writeVector("y_val.npy", data.yVal(), DType.FLOAT64);
-        dir.writeVector("f_val.npy", data.fVal(), DType.FLOAT64);
+        OutputDir dir = main.outputDir("--out", out, formatOption.format);
+        dir.writeMatrix("x_train", data.xTrain(), DType.FLOAT64);
+        dir.writeVector("y_train", data.yTrain(), DType.FLOAT64);
+        dir.writeMatrix("x_test", data.xTest(), DType.FLOAT64);
+        dir.writeVector("f_test", data.fTest(), DType.FLOAT64);
+        dir.writeMatrix("x_val", data.xVal(), DType.FLOAT64);
+        dir.writeVector("y_val", data.yVal(), DType.FLOAT64);
+        dir.writeVector("f_val", data.fVal(), DType.FLOAT64);
         main.out()
                 .printf(
                         Locale.ROOT,

@@ -204,6 +204,12 @@ class CliFormatTest {
     }
 
     @Test
+    void exampleDataWritesCsv() throws IOException {
+        Path[] outs = both("example-data", "--n-train", "7", "--n-test", "5", "--n-val", "3", "--out", "OUT");
+        sameArrays(outs, "x_train", "y_train", "x_test", "f_test", "x_val", "y_val", "f_val");
+    }
+
+    @Test
     void anUnknownFormatIsAUsageError() {
         CliRun.of(
                         "kernel",
