@@ -1,0 +1,68 @@
+package org.ntk4j.correction;
+
+import java.util.stream.IntStream;
+import org.ntk4j.arch.Architecture;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.DType;
+import org.ntk4j.linalg.Finite;
+import org.ntk4j.linalg.Matrix;
+
+/**
+ * Finite-width corrections at order 1/n (docs/finite-width.md): how far the kernels of one random
+ * network of hidden width n are, in mean and in spread, from the infinite-width kernels.
+ *
+ * <pre>{@code
+ * WidthCorrection c = FiniteWidth.correction(arch, x, 256);
+ * Matrix mean = c.nngpMean();   // K + K⁽¹⁾/256
+ * Matrix var = c.nngpVar();     // V(a, b; a, b)/256
+ * }</pre>
+ *
+ * Every pair of inputs costs one 2-D quadrature per layer (about 10⁴ evaluations of φ and φ′).
+ */
+public final class FiniteWidth {
+    private FiniteWidth() {}
+
+    /**
+     * The 1/n statistics of the readout's conditional NNGP over the rows of {@code x} (m×d) for
+     * hidden width {@code width}. The NNGP does not depend on the parameterization.
+     *
+     * @throws InvalidInputException for a null or non-finite x, width < 1, an architecture that does
+     *     not end in a Dense readout, or a nonlinearity with a jump (Sign, step)
+     */
+    public static WidthCorrection correction(Architecture architecture, Matrix x, int width) {
+        CorrectionPlan plan = CorrectionPlan.of(architecture);
+        if (width < 1) throw new InvalidInputException("width", "must be >= 1, got " + width);
+        if (x == null) throw new InvalidInputException("x", "is null");
+        if (x.rows() < 1) throw new InvalidInputException("x", "has no rows; give at least one input point");
+        Finite.requireInput(x, "x");
+        int m = x.rows(), d = x.cols();
+        double[] xs = x.as(DType.FLOAT64).toRowMajor();
+        double[] gram = new double[m * m];
+        for (int a = 0; a < m; a++)
+            for (int b = 0; b < m; b++) {
+                double s = 0;
+                for (int k = 0; k < d; k++) s += xs[a * d + k] * xs[b * d + k];
+                gram[a * m + b] = s / d;
+            }
+        double[] k = new double[m * m], k1 = new double[m * m], v = new double[m * m];
+        IntStream.range(0, m * (m + 1) / 2).parallel().forEach(p -> {
+            int a = (int) ((Math.sqrt(8.0 * p + 1) - 1) / 2);
+            while (a * (a + 1) / 2 > p) a--;
+            while ((a + 1) * (a + 2) / 2 <= p) a++;
+            int b = p - a * (a + 1) / 2;
+            PairRecursion.State s = PairRecursion.run(plan, gram[a * m + a], gram[b * m + b], gram[a * m + b]);
+            for (int[] ij : new int[][] {{a, b}, {b, a}}) {
+                int q = ij[0] + ij[1] * m;
+                k[q] = s.k()[PairExpectations.AB];
+                k1[q] = s.k1()[PairExpectations.AB];
+                v[q] = s.v()[3 * PairExpectations.AB + PairExpectations.AB];
+            }
+        });
+        String remedy = "scale the inputs towards order 1 or use smaller W_std/b_std";
+        return new WidthCorrection(
+                width,
+                Finite.requireResult(Matrix.wrapColumnMajor(m, m, k), "NNGP", remedy),
+                Finite.requireResult(Matrix.wrapColumnMajor(m, m, k1), "NNGP mean correction", remedy),
+                Finite.requireResult(Matrix.wrapColumnMajor(m, m, v), "NNGP variance coefficient", remedy));
+    }
+}
