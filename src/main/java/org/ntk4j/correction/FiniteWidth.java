@@ -2,6 +2,7 @@ package org.ntk4j.correction;
 
 import java.util.stream.IntStream;
 import org.ntk4j.arch.Architecture;
+import org.ntk4j.arch.Parameterization;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Finite;
@@ -15,6 +16,7 @@ import org.ntk4j.linalg.Matrix;
  * WidthCorrection c = FiniteWidth.correction(arch, x, 256);
  * Matrix mean = c.nngpMean();   // K + K⁽¹⁾/256
  * Matrix var = c.nngpVar();     // V(a, b; a, b)/256
+ * Matrix ntkVar = c.ntkVar();   // Var[Θ̂(a, b)] at width 256
  * }</pre>
  *
  * Every pair of inputs costs one 2-D quadrature per layer (about 10⁴ evaluations of φ and φ′).
@@ -23,8 +25,11 @@ public final class FiniteWidth {
     private FiniteWidth() {}
 
     /**
-     * The 1/n statistics of the readout's conditional NNGP over the rows of {@code x} (m×d) for
-     * hidden width {@code width}. The NNGP does not depend on the parameterization.
+     * The 1/n statistics over the rows of {@code x} (m×d) for hidden width {@code width}: of the
+     * readout's conditional NNGP (which does not depend on the parameterization) and, under the
+     * NTK parameterization, of the empirical NTK of the single output. Under the standard
+     * parameterization the NTK grows with the width and has no limit to correct: the NTK parts
+     * are then absent.
      *
      * @throws InvalidInputException for a null or non-finite x, width < 1, an architecture that does
      *     not end in a Dense readout, or a nonlinearity with a jump (Sign, step)
@@ -45,6 +50,7 @@ public final class FiniteWidth {
                 gram[a * m + b] = s / d;
             }
         double[] k = new double[m * m], k1 = new double[m * m], v = new double[m * m];
+        double[] th = new double[m * m], th1 = new double[m * m], tv = new double[m * m];
         IntStream.range(0, m * (m + 1) / 2).parallel().forEach(p -> {
             int a = (int) ((Math.sqrt(8.0 * p + 1) - 1) / 2);
             while (a * (a + 1) / 2 > p) a--;
@@ -55,14 +61,27 @@ public final class FiniteWidth {
                 int q = ij[0] + ij[1] * m;
                 k[q] = s.k()[PairExpectations.AB];
                 k1[q] = s.k1()[PairExpectations.AB];
-                v[q] = s.v()[3 * PairExpectations.AB + PairExpectations.AB];
+                v[q] = s.nngpVar();
+                th[q] = s.lam()[PairExpectations.AB];
+                th1[q] = s.lam1()[PairExpectations.AB];
+                tv[q] = s.ntkVar();
             }
         });
-        String remedy = "scale the inputs towards order 1 or use smaller W_std/b_std";
+        boolean ntk = architecture.parameterization() == Parameterization.NTK;
         return new WidthCorrection(
                 width,
-                Finite.requireResult(Matrix.wrapColumnMajor(m, m, k), "NNGP", remedy),
-                Finite.requireResult(Matrix.wrapColumnMajor(m, m, k1), "NNGP mean correction", remedy),
-                Finite.requireResult(Matrix.wrapColumnMajor(m, m, v), "NNGP variance coefficient", remedy));
+                result(m, k, "NNGP"),
+                result(m, k1, "NNGP mean correction"),
+                result(m, v, "NNGP variance coefficient"),
+                ntk ? result(m, th, "NTK") : null,
+                ntk ? result(m, th1, "NTK mean correction") : null,
+                ntk ? result(m, tv, "NTK variance coefficient") : null);
+    }
+
+    private static Matrix result(int m, double[] values, String what) {
+        return Finite.requireResult(
+                Matrix.wrapColumnMajor(m, m, values),
+                what,
+                "scale the inputs towards order 1 or use smaller W_std/b_std");
     }
 }

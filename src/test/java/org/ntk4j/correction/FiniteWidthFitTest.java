@@ -13,7 +13,7 @@ import org.ntk4j.linalg.Matrix;
 
 /**
  * The 1/n approach (issue 18's validation, slow profile): at widths 16…256 with N = 40·n networks
- * each, a + b/n is fitted to the measured n·Var[Ĝ] and n·(E[Ĝ] − K), weighted by their standard
+ * each, a + b/n is fitted to the measured n·Var and n·(E − limit) of Ĝ and Θ̂, weighted by their standard
  * errors; the intercept a must agree with the predicted coefficient within 3 of its standard errors.
  */
 @Tag("slow")
@@ -32,30 +32,41 @@ class FiniteWidthFitTest {
 
     private static void fit(Activation phi, long seed) {
         Matrix x = FiniteWidthMonteCarloTest.X;
-        int entries = 4;
-        double[][] var = new double[entries][WIDTHS.length], varSe = new double[entries][WIDTHS.length];
-        double[][] mean = new double[entries][WIDTHS.length], meanSe = new double[entries][WIDTHS.length];
+        int entries = 4, q = 2 * 2 * entries; // (Ĝ, Θ̂) × (mean, variance) × entries
+        double[][] y = new double[q][WIDTHS.length], se = new double[q][WIDTHS.length];
         double[] inv = new double[WIDTHS.length];
         WidthCorrection c = null;
         for (int w = 0; w < WIDTHS.length; w++) {
             int n = WIDTHS[w];
             Architecture arch = FiniteWidthMonteCarloTest.twoHidden(phi, n);
             c = FiniteWidth.correction(arch, x, n);
-            WidthMonteCarlo.Stats s = WidthMonteCarlo.run(arch, x, n, 40 * n, (seed << 32) + ((long) n << 20), false)
-                    .nngp();
+            WidthMonteCarlo.Result r = WidthMonteCarlo.run(arch, x, n, 40 * n, (seed << 32) + ((long) n << 20), true);
             inv[w] = 1.0 / n;
-            double[] k = c.nngp().toColumnMajor();
-            for (int e = 0; e < entries; e++) {
-                var[e][w] = n * s.var()[e];
-                varSe[e][w] = n * s.varSe()[e];
-                mean[e][w] = n * (s.mean()[e] - k[e]);
-                meanSe[e][w] = n * s.meanSe()[e];
+            for (int kind = 0; kind < 2; kind++) {
+                WidthMonteCarlo.Stats s = kind == 0 ? r.nngp() : r.ntk();
+                double[] k = (kind == 0 ? c.nngp() : c.ntk()).toColumnMajor();
+                for (int e = 0; e < entries; e++) {
+                    int row = 4 * e + 2 * kind;
+                    y[row][w] = n * s.var()[e];
+                    se[row][w] = n * s.varSe()[e];
+                    y[row + 1][w] = n * (s.mean()[e] - k[e]);
+                    se[row + 1][w] = n * s.meanSe()[e];
+                }
             }
         }
-        double[] v = c.nngpVarCoef().toColumnMajor(), k1 = c.nngpMeanCoef().toColumnMajor();
-        for (int e : new int[] {0, 2, 3}) {
-            check(phi, "n·Var[Ĝ] entry " + e, v[e], WeightedLine.fit(inv, var[e], varSe[e]));
-            check(phi, "n·(E[Ĝ] − K) entry " + e, k1[e], WeightedLine.fit(inv, mean[e], meanSe[e]));
+        for (int kind = 0; kind < 2; kind++) {
+            String name = kind == 0 ? "Ĝ" : "Θ̂";
+            double[] v = (kind == 0 ? c.nngpVarCoef() : c.ntkVarCoef()).toColumnMajor();
+            double[] k1 = (kind == 0 ? c.nngpMeanCoef() : c.ntkMeanCoef()).toColumnMajor();
+            for (int e : new int[] {0, 2, 3}) {
+                int row = 4 * e + 2 * kind;
+                check(phi, "n·Var[" + name + "] entry " + e, v[e], WeightedLine.fit(inv, y[row], se[row]));
+                check(
+                        phi,
+                        "n·(E[" + name + "] − limit) entry " + e,
+                        k1[e],
+                        WeightedLine.fit(inv, y[row + 1], se[row + 1]));
+            }
         }
     }
 

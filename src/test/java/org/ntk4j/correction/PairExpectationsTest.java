@@ -52,15 +52,34 @@ class PairExpectationsTest {
             for (double[] p : new double[][] {{1.0, 1.0, 0.5}, {2.0, 0.7, -0.9}, {0.3, 1.5, 0.6}}) {
                 PairExpectations e = PairExpectations.of(phi, p[0], p[1], p[2]);
                 for (int b = 0; b < 3; b++) {
-                    double fd = difference(phi, p, b);
+                    double fd = difference(phi::nngp, p, b);
                     assertEquals(fd, e.jacobian()[6 + b], 1e-7 * (1 + Math.abs(fd)), phi.describe() + " d/d" + b);
                     for (int g = 0; g < 3; g++) {
-                        double fd2 = difference2(phi, p, b, g);
+                        double fd2 = difference2(phi::nngp, p, b, g);
                         assertEquals(
                                 fd2,
                                 e.hessian()[18 + 3 * b + g],
                                 2e-5 * (1 + Math.abs(fd2)),
                                 phi.describe() + " at " + java.util.Arrays.toString(p) + " d2/d" + b + "d" + g);
+                    }
+                }
+            }
+    }
+
+    @Test
+    void ntkFactorDerivativesMatchCentralDifferencesOfTheClosedForm() {
+        for (Activation phi : CLOSED)
+            for (double[] p : new double[][] {{1.0, 1.0, 0.5}, {2.0, 0.7, -0.9}, {0.3, 1.5, 0.6}}) {
+                PairExpectations e = PairExpectations.of(phi, p[0], p[1], p[2]);
+                String at = phi.describe() + " at " + java.util.Arrays.toString(p);
+                assertEquals(phi.ntkFactor(p[2], p[0], p[1]), e.td()[2], 1e-12, at);
+                for (int b = 0; b < 3; b++) {
+                    double fd = difference(phi::ntkFactor, p, b);
+                    assertEquals(fd, e.tdJacobian()[6 + b], 1e-7 * (1 + Math.abs(fd)), at + " d/d" + b);
+                    for (int g = 0; g < 3; g++) {
+                        double fd2 = difference2(phi::ntkFactor, p, b, g);
+                        assertEquals(
+                                fd2, e.tdHessian()[18 + 3 * b + g], 2e-5 * (1 + Math.abs(fd2)), at + " d2/d" + b + g);
                     }
                 }
             }
@@ -75,11 +94,16 @@ class PairExpectationsTest {
         }
     }
 
-    private static double t(Activation phi, double[] p) {
-        return phi.nngp(p[2], p[0], p[1]);
+    /** A dual map T(c, q1, q2) or Ṫ(c, q1, q2). */
+    interface DualMap {
+        double at(double c, double q1, double q2);
     }
 
-    private static double difference(Activation phi, double[] p, int b) {
+    private static double t(DualMap phi, double[] p) {
+        return phi.at(p[2], p[0], p[1]);
+    }
+
+    private static double difference(DualMap phi, double[] p, int b) {
         double h = 1e-5;
         double[] hi = p.clone(), lo = p.clone();
         hi[b] += h;
@@ -87,7 +111,7 @@ class PairExpectationsTest {
         return (t(phi, hi) - t(phi, lo)) / (2 * h);
     }
 
-    private static double difference2(Activation phi, double[] p, int b, int g) {
+    private static double difference2(DualMap phi, double[] p, int b, int g) {
         double h = 2e-4;
         double[] pp = p.clone(), pm = p.clone(), mp = p.clone(), mm = p.clone();
         pp[b] += h;
