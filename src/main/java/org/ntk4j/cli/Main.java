@@ -100,7 +100,8 @@ public final class Main implements Callable<Integer> {
             DemoCommand.class,
             FiniteCommand.class,
             FitCommand.class,
-            CalibrateCommand.class);
+            CalibrateCommand.class,
+            CorrectionCommand.class);
 
     /**
      * The subcommands a command line needs: only the one it names, or all of them (help, version,
