@@ -33,4 +33,16 @@ class PairRecursionTest {
             assertEquals(s.k1()[0], s.k1()[2], 1e-11);
         }
     }
+
+    @Test
+    void oneHiddenReluLayerHasTheExactNtkVarianceAndNoMeanShift() {
+        // Θ̂(x,x) = σ_b² + (σ_w²/n)·Σ_k (φ_k² + W_k²·1[z_k > 0]·K¹): an average of independent terms whose
+        // variance is σ_w⁴·(E[φ⁴] + 2K¹E[φ²] + 3K¹²/2 − K¹²) = 3σ_w⁴K¹² with E[φ²] = K¹/2, E[φ⁴] = 3K¹²/2
+        Architecture arch = Architecture.of(Dense.of(8, 1.5, 0.2), new Relu(), Dense.of(1, 1.1, 0.1));
+        double q0 = 0.7, k1 = 0.04 + 2.25 * q0;
+        PairRecursion.State s = PairRecursion.run(CorrectionPlan.of(arch), q0, q0, q0);
+        assertEquals(3 * 1.21 * 1.21 * k1 * k1, s.ntkVar(), 1e-12);
+        assertEquals(0.0, s.lam1()[2], 1e-12);
+        assertEquals(0.0, s.k1()[2], 1e-12);
+    }
 }
