@@ -99,7 +99,13 @@ public final class FiniteWidthBench {
                     }
                 }
             }
-            XYChart ch = Charts.xy(act + ": n·Var against 1/n", "1/n", "n·Var", 640, 420);
+            XYChart ch = Charts.xy(
+                    act + ": measured n·Var / predicted coefficient, against 1/n",
+                    "1/n",
+                    "n·Var / predicted",
+                    720,
+                    400);
+            ch.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
             Color[] colors = {
                 new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44), new Color(148, 103, 189)
             };
@@ -122,17 +128,19 @@ public final class FiniteWidthBench {
                     if (k % 2 == 1) continue; // the plot shows the variances; the means are in the table
                     Color col = colors[series++ % colors.length];
                     String name = QUANTITIES[k] + " " + entry(ENTRIES[q]);
-                    Charts.scatter(ch, name + " (Monte Carlo)", inv, y[k][q], col);
-                    double[] xs = {0, inv[0]};
+                    double p = pred[k][q];
+                    double[] rel = new double[WIDTHS.length];
+                    for (int w = 0; w < WIDTHS.length; w++) rel[w] = y[k][q][w] / p;
+                    Charts.scatter(ch, name, inv, rel, col);
                     Charts.line(
-                            ch, name + " fit a + b/n", xs, new double[] {line[0], line[0] + line[1] * inv[0]}, col, 1f);
-                    Charts.scatter(
                             ch,
-                            name + " predicted (1/n = 0)",
-                            new double[] {0},
-                            new double[] {pred[k][q]},
-                            Color.BLACK);
+                            name + ": fit a + b/n",
+                            new double[] {0, inv[0]},
+                            new double[] {line[0] / p, (line[0] + line[1] * inv[0]) / p},
+                            col,
+                            1f);
                 }
+            Charts.line(ch, "prediction (1/n → 0)", new double[] {0, inv[0]}, new double[] {1, 1}, Color.BLACK, 1.5f);
             charts.add(ch);
         }
         System.out.println();
