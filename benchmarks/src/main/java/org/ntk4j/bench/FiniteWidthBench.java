@@ -58,8 +58,7 @@ public final class FiniteWidthBench {
             for (int w = 0; w < WIDTHS.length; w++) {
                 int n = WIDTHS[w];
                 inv[w] = 1.0 / n;
-                Architecture arch =
-                        Architecture.of(Dense.of(n, 1.5, 0.2), phi, Dense.of(n, 1.3, 0.3), phi, Dense.of(1, 1.1, 0.1));
+                Architecture arch = architecture(phi, n, hidden);
                 WidthCorrection c = FiniteWidth.correction(arch, X, n);
                 double[][] g = new double[40 * n][], t = new double[40 * n][];
                 for (int s = 0; s < 40 * n; s++) {
