@@ -37,18 +37,8 @@ public final class FiniteWidth {
     public static WidthCorrection correction(Architecture architecture, Matrix x, int width) {
         CorrectionPlan plan = CorrectionPlan.of(architecture);
         if (width < 1) throw new InvalidInputException("width", "must be >= 1, got " + width);
-        if (x == null) throw new InvalidInputException("x", "is null");
-        if (x.rows() < 1) throw new InvalidInputException("x", "has no rows; give at least one input point");
-        Finite.requireInput(x, "x");
-        int m = x.rows(), d = x.cols();
-        double[] xs = x.as(DType.FLOAT64).toRowMajor();
-        double[] gram = new double[m * m];
-        for (int a = 0; a < m; a++)
-            for (int b = 0; b < m; b++) {
-                double s = 0;
-                for (int k = 0; k < d; k++) s += xs[a * d + k] * xs[b * d + k];
-                gram[a * m + b] = s / d;
-            }
+        int m = requireInputs(x);
+        double[] gram = inputKernel(x);
         double[] k = new double[m * m], k1 = new double[m * m], v = new double[m * m];
         double[] th = new double[m * m], th1 = new double[m * m], tv = new double[m * m];
         IntStream.range(0, m * (m + 1) / 2).parallel().forEach(p -> {
@@ -76,6 +66,56 @@ public final class FiniteWidth {
                 ntk ? result(m, th, "NTK") : null,
                 ntk ? result(m, th1, "NTK mean correction") : null,
                 ntk ? result(m, tv, "NTK variance coefficient") : null);
+    }
+
+    /** The most inputs {@link #vertex} accepts: its tensor has m⁴ entries (64⁴ float64 = 134 MB). */
+    public static final int MAX_VERTEX_INPUTS = 64;
+
+    /**
+     * The full four-point vertex V(a,b;c,d) over the rows of {@code x} (m×d, m ≤ {@value
+     * #MAX_VERTEX_INPUTS}): Cov[Ĝ(a,b), Ĝ(c,d)] = V(a,b;c,d)/n at hidden width n, for the readout's
+     * conditional NNGP (docs/finite-width.md §9). It does not depend on the width or the
+     * parameterization. Its diagonal V(a,b;a,b) equals {@link WidthCorrection#nngpVarCoef()}; the
+     * entries over three or four distinct inputs are randomized quasi-Monte-Carlo estimates whose
+     * standard errors the result carries. Cost: about m⁴/24 estimates of 4096 points per hidden
+     * layer.
+     *
+     * @throws InvalidInputException as {@link #correction}, and for more than {@value
+     *     #MAX_VERTEX_INPUTS} rows
+     */
+    public static FourPointVertex vertex(Architecture architecture, Matrix x) {
+        CorrectionPlan plan = CorrectionPlan.of(architecture);
+        int m = requireInputs(x);
+        if (m > MAX_VERTEX_INPUTS)
+            throw new InvalidInputException(
+                    "x",
+                    "has " + m + " rows; the full four-point vertex is limited to " + MAX_VERTEX_INPUTS
+                            + " inputs (m⁴ entries); pass at most " + MAX_VERTEX_INPUTS
+                            + " rows, or use correction() for the per-pair variances");
+        VertexRecursion.Result r = VertexRecursion.run(plan, inputKernel(x), m);
+        Finite.requireResult(r.v(), "four-point vertex", "scale the inputs towards order 1 or use smaller W_std/b_std");
+        return new FourPointVertex(m, r.v(), r.se());
+    }
+
+    private static int requireInputs(Matrix x) {
+        if (x == null) throw new InvalidInputException("x", "is null");
+        if (x.rows() < 1) throw new InvalidInputException("x", "has no rows; give at least one input point");
+        Finite.requireInput(x, "x");
+        return x.rows();
+    }
+
+    /** x·x′/d over the rows (m×m row-major), the input kernel of docs/kernels.md §1. */
+    private static double[] inputKernel(Matrix x) {
+        int m = x.rows(), d = x.cols();
+        double[] xs = x.as(DType.FLOAT64).toRowMajor();
+        double[] gram = new double[m * m];
+        for (int a = 0; a < m; a++)
+            for (int b = 0; b < m; b++) {
+                double s = 0;
+                for (int k = 0; k < d; k++) s += xs[a * d + k] * xs[b * d + k];
+                gram[a * m + b] = s / d;
+            }
+        return gram;
     }
 
     private static Matrix result(int m, double[] values, String what) {

@@ -71,6 +71,44 @@ class CorrectionCommandTest {
         assertFalse(Files.exists(dir.resolve("out").resolve("ntk_mean.npy")));
     }
 
+    /** --full: vertex.npy is the API's vertex as an (m, m, m, m) float64 C-order array. */
+    @Test
+    void fullWritesTheVertex() throws java.io.IOException {
+        CliRun r = run("--width", "64", "--full");
+        assertEquals(0, r.code(), r.err());
+        byte[] bytes = Files.readAllBytes(dir.resolve("out").resolve("vertex.npy"));
+        int headerLength = (bytes[8] & 0xff) | (bytes[9] & 0xff) << 8;
+        String header = new String(bytes, 10, headerLength, java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(header.contains("'shape': (3, 3, 3, 3)"), header);
+        assertTrue(header.contains("'descr': '<f8'") && header.contains("'fortran_order': False"), header);
+        double[] got = new double[81];
+        java.nio.ByteBuffer.wrap(bytes, 10 + headerLength, 81 * 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .asDoubleBuffer()
+                .get(got);
+        assertArrayEquals(
+                FiniteWidth.vertex(ArchParser.parse(ARCH), Matrix.of(X)).toArray(), got);
+        assertTrue(Files.readString(dir.resolve("out").resolve("run.json")).contains("vertex_max_standard_error"));
+    }
+
+    @Test
+    void fullIsLimitedTo64Inputs() {
+        Path x = dir.resolve("x65.npy");
+        Npy.write(x, Matrix.of(new double[65][2]));
+        CliRun.of(
+                        "correction",
+                        "--arch",
+                        ARCH,
+                        "--x1",
+                        x.toString(),
+                        "--width",
+                        "8",
+                        "--out",
+                        dir.resolve("o4").toString(),
+                        "--full")
+                .fails(3, "--full: the four-point vertex is limited to m <= 64 inputs");
+    }
+
     @Test
     void refusesWhatItCannotCompute() {
         run("--width", "0").fails(3, "--width: must be >= 1");

@@ -47,6 +47,36 @@ class FiniteWidthMonteCarloTest {
         check(Numerical.builtin("tanh", 25), 14);
     }
 
+    /**
+     * The NTK at other depths than the two hidden layers above (kept from an exploratory run): one
+     * hidden layer, where Θ⁽¹⁾ = 0 and W_Θ is exact at every width (§5.4), and three.
+     */
+    @Test
+    void ntkAtOneAndThreeHiddenLayers() {
+        for (Architecture arch : new Architecture[] {
+            Architecture.of(Dense.of(WIDTH, 1.5, 0.2), new Relu(), Dense.of(1, 1.1, 0.1)),
+            Architecture.of(
+                    Dense.of(WIDTH, 1.5, 0.2),
+                    new Erf(),
+                    Dense.of(WIDTH, 1.3, 0.3),
+                    new Erf(),
+                    Dense.of(WIDTH, 1.2, 0.1),
+                    new Erf(),
+                    Dense.of(1, 1.1, 0.1))
+        }) {
+            Activation phi = (Activation) arch.layers().get(1);
+            WidthCorrection c = FiniteWidth.correction(arch, X, WIDTH);
+            WidthMonteCarlo.Stats s = WidthMonteCarlo.run(arch, X, WIDTH, SAMPLES, 15L << 32, true)
+                    .ntk();
+            double[] th = c.ntk().toColumnMajor(), th1 = c.ntkMeanCoef().toColumnMajor();
+            double[] w = c.ntkVarCoef().toColumnMajor();
+            for (int e : new int[] {0, 2, 3}) {
+                agree(phi, "n·Var[Θ̂] entry " + e, w[e], WIDTH * s.var()[e], WIDTH * s.varSe()[e]);
+                agree(phi, "n·(E[Θ̂] − Θ) entry " + e, th1[e], WIDTH * (s.mean()[e] - th[e]), WIDTH * s.meanSe()[e]);
+            }
+        }
+    }
+
     private static void check(Activation phi, long seed) {
         Architecture arch = twoHidden(phi, WIDTH);
         WidthCorrection c = FiniteWidth.correction(arch, X, WIDTH);
