@@ -20,8 +20,8 @@ import org.ntk4j.correction.CorrectionPlan.Transition;
  *
  * where J^α, the derivative of T_α, touches only the three entries of the pair α (§3.1), so the
  * propagation needs nothing beyond the pair expectations. Only C4(α; β) = Cov[P_α, P_β] of two
- * pairs with three or four distinct inputs is a 3-D or 4-D Gaussian expectation; it is estimated by
- * randomized quasi-Monte Carlo (§9.2). Every entry whose inputs are at most two distinct points —
+ * pairs with three or four distinct inputs is a 3-D or 4-D Gaussian expectation ({@link
+ * FourPointMoments}: exact for Erf and the identity, randomized quasi-Monte Carlo otherwise; §9.2). Every entry whose inputs are at most two distinct points —
  * V(a,b;a,b) among them — uses the pair quadrature and equals {@link PairRecursion}'s.
  *
  * <p>The recursion runs once per random shift of the point set (the estimate is linear in C4), so the
@@ -30,7 +30,7 @@ import org.ntk4j.correction.CorrectionPlan.Transition;
 final class VertexRecursion {
     private VertexRecursion() {}
 
-    /** Points of the scrambled Sobol rule per shift (a power of 2 keeps its balance). */
+    /** Points of the digitally shifted Sobol rule per shift (a power of 2 keeps its balance). */
     static final int POINTS = 512;
     /** Independent random shifts: the mean over them is the estimate, their spread its error. */
     static final int SHIFTS = 8;
@@ -65,20 +65,23 @@ final class VertexRecursion {
                 next[r] = layer.propagate(c4, v[r], np, t.w2() * t.w2());
             }
             v = next;
-            double[] kn = new double[m * m];
-            for (int a = 0; a < m; a++)
-                for (int b = 0; b <= a; b++) {
-                    double val = t.b2()
-                            + t.w2()
-                                    * (a == b
-                                            ? t.phi().variance(k[a * m + a])
-                                            : t.phi().nngp(k[a * m + b], k[a * m + a], k[b * m + b]));
-                    kn[a * m + b] = val;
-                    kn[b * m + a] = val;
-                }
-            k = kn;
+            k = nextKernel(t, k, m);
         }
         return summarize(m, np, v);
+    }
+
+    /** K′ = σ_b² + σ_w²·T(K) over all pairs (3.2), with the activation's own dual map. */
+    private static double[] nextKernel(Transition t, double[] k, int m) {
+        double[] kn = new double[m * m];
+        for (int a = 0; a < m; a++)
+            for (int b = 0; b <= a; b++) {
+                double tab = a == b
+                        ? t.phi().variance(k[a * m + a])
+                        : t.phi().nngp(k[a * m + b], k[a * m + a], k[b * m + b]);
+                kn[a * m + b] = t.b2() + t.w2() * tab;
+                kn[b * m + a] = kn[a * m + b];
+            }
+        return kn;
     }
 
     /** The mean over the shifts and its standard error. */
