@@ -1,5 +1,7 @@
 package org.ntk4j.correction;
 
+import org.ntk4j.error.InvalidInputException;
+
 /**
  * The four-point vertex V(a,b;c,d) of the readout's conditional NNGP over m inputs
  * (docs/finite-width.md §9): Cov[Ĝ(a,b), Ĝ(c,d)] = V(a,b;c,d)/n + O(1/n²) at hidden width n.
@@ -48,9 +50,13 @@ public final class FourPointVertex {
         return max;
     }
 
-    /** Cov[Ĝ(a,b), Ĝ(c,d)] at width n to order 1/n: V(a,b;c,d)/n. */
+    /**
+     * Cov[Ĝ(a,b), Ĝ(c,d)] at width n to order 1/n: V(a,b;c,d)/n.
+     *
+     * @throws InvalidInputException for width < 1
+     */
     public double covariance(int a, int b, int c, int d, int width) {
-        if (width < 1) throw new IllegalArgumentException("width must be >= 1, got " + width);
+        if (width < 1) throw new InvalidInputException("width", "must be >= 1, got " + width);
         return get(a, b, c, d) / width;
     }
 

@@ -66,12 +66,16 @@ class FourPointVertexTest {
     }
 
     @Test
-    void refusesMoreThan64Inputs() {
+    void refusesMoreThan64InputsAndBadArguments() {
         Matrix x = Matrix.of(new double[65][2]);
         InvalidInputException e = assertThrows(
                 InvalidInputException.class,
                 () -> FiniteWidth.vertex(FiniteWidthMonteCarloTest.twoHidden(new Relu(), 8), x));
         assertTrue(e.getMessage().contains("limited to 64 inputs"), e.getMessage());
+        FourPointVertex v = FiniteWidth.vertex(FiniteWidthMonteCarloTest.twoHidden(new Relu(), 8), X);
+        assertEquals(v.get(0, 1, 2, 3) / 128, v.covariance(0, 1, 2, 3, 128));
+        assertThrows(InvalidInputException.class, () -> v.covariance(0, 1, 2, 3, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.get(0, 1, 2, 4));
     }
 
     @Test
