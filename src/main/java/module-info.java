@@ -11,6 +11,7 @@ module org.ntk4j {
     exports org.ntk4j.arch.activation;
     exports org.ntk4j.arch.text;
     exports org.ntk4j.calibration;
+    exports org.ntk4j.correction;
     exports org.ntk4j.device;
     exports org.ntk4j.error;
     exports org.ntk4j.evidence;

@@ -153,7 +153,8 @@ public final class Main implements Callable<Integer> {
             FiniteCommand.class,
             FitCommand.class,
             CalibrateCommand.class,
-            ExampleDataCommand.class);
+            ExampleDataCommand.class,
+            CorrectionCommand.class);
 
     /**
      * The subcommands a command line needs: only the one it names, or all of them (help, version,

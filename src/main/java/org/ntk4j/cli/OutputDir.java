@@ -165,6 +165,13 @@ final class OutputDir {
         return done(f);
     }
 
+    /** Writes a C-order .npy array of the given shape in {@code dtype} (see {@link Npy#writeArray}). */
+    public Path writeArray(String name, double[] v, DType dtype, long... shape) {
+        Path f = resolve(name);
+        Npy.writeArray(f, v, dtype, shape);
+        return done(f);
+    }
+
     /**
      * Writes {@code value} as indented JSON (Jackson: records, maps, lists, numbers, strings). Numbers
      * are always JSON numbers: a NaN or ±Infinity anywhere in {@code value} is an

@@ -372,8 +372,21 @@ public final class Npy {
 
     /** Writes a 1-D array in {@code dtype}. */
     public static void writeVector(Path file, double[] v, DType dtype) {
+        writeArray(file, v, dtype, v.length);
+    }
+
+    /**
+     * Writes an array of any shape in C order (the last index fastest) in {@code dtype}, e.g. a
+     * tensor of shape (m, m, m, m); {@code v.length} must be the product of {@code shape}.
+     */
+    public static void writeArray(Path file, double[] v, DType dtype, long... shape) {
+        long size = 1;
+        for (long n : shape) size *= n;
+        if (size != v.length)
+            throw new IllegalArgumentException(
+                    v.length + " values do not fill the shape " + NpyHeader.shapeText(shape) + " (" + size + ")");
         NpyDType t = dtype == DType.FLOAT32 ? NpyDType.FLOAT32 : NpyDType.FLOAT64;
-        byte[] header = NpyHeader.encode(t, false, new long[] {v.length});
+        byte[] header = NpyHeader.encode(t, false, shape);
         Outputs.writeAtomically(file, ch -> {
             ch.write(ByteBuffer.wrap(header));
             ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
