@@ -31,7 +31,7 @@ public final class FiniteWidth {
      * parameterization the NTK grows with the width and has no limit to correct: the NTK parts
      * are then absent.
      *
-     * @throws InvalidInputException for a null or non-finite x, width < 1, an architecture that does
+     * @throws InvalidInputException for a null or non-finite x, width {@literal <} 1, an architecture that does
      *     not end in a Dense readout, or a nonlinearity with a jump (Sign, step)
      */
     public static WidthCorrection correction(Architecture architecture, Matrix x, int width) {

@@ -53,7 +53,7 @@ public final class FourPointVertex {
     /**
      * Cov[Ĝ(a,b), Ĝ(c,d)] at width n to order 1/n: V(a,b;c,d)/n.
      *
-     * @throws InvalidInputException for width < 1
+     * @throws InvalidInputException for width {@literal <} 1
      */
     public double covariance(int a, int b, int c, int d, int width) {
         if (width < 1) throw new InvalidInputException("width", "must be >= 1, got " + width);
