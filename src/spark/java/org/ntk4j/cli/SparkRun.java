@@ -107,6 +107,10 @@ final class SparkRun {
                     model.lambda(),
                     n,
                     train.javaRDD().getNumPartitions());
+        } catch (Exception e) { // an executor's typed error: its exit code and one line, as anywhere
+            org.ntk4j.error.Ntk4jException cause = NtkRegression.ntk4jCause(e);
+            if (cause != null) throw cause;
+            throw e;
         } finally {
             spark.stop();
         }

@@ -23,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.error.Ntk4jException;
 import org.ntk4j.predict.Regularization;
 import org.ntk4j.solve.NystromSteps;
 import org.slf4j.Logger;
@@ -266,6 +267,11 @@ public final class NtkRegression extends Estimator<NtkRegressionModel> {
             long n = rows.count();
             if (n == 0) throw new InvalidInputException("dataset", "has no rows to fit");
             Fitted fitted = centersOf(rows, n);
+            int d = rows.first()[0].length;
+            if (fitted.centers().d() != d)
+                throw new InvalidInputException(
+                        "centerPoints",
+                        "has " + fitted.centers().d() + " columns, the features " + d + " (one input dimension)");
             JavaSparkContext jsc =
                     JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
             Broadcast<Fitted> b = jsc.broadcast(fitted);
@@ -286,9 +292,22 @@ public final class NtkRegression extends Estimator<NtkRegressionModel> {
                     .setPredictionCol($(predictionCol))
                     .setVarianceCol($(varianceCol));
             return model.setParent(this);
+        } catch (Exception e) { // SparkException is checked to javac, though Scala declares nothing
+            Ntk4jException cause = ntk4jCause(e);
+            if (cause != null) throw cause;
+            throw e;
         } finally {
             rows.unpersist(false);
         }
+    }
+
+    /**
+     * The ntk4j error inside a failed Spark job (an executor's typed error reaches the driver wrapped in a
+     * {@code SparkException}), or null when there is none.
+     */
+    public static Ntk4jException ntk4jCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof Ntk4jException n) return n;
+        return null;
     }
 
     /** Typed errors for params whose values Spark does not check. */

@@ -219,5 +219,31 @@ class NtkRegressionTest {
                                 InvalidInputException.class,
                                 () -> estimator("ntk").setCenters(N + 1).fit(d))
                         .argument());
+        assertEquals(
+                "centerPoints",
+                assertThrows(
+                                InvalidInputException.class,
+                                () -> estimator("ntk")
+                                        .setCenterPoints(org.apache.spark.ml.linalg.Matrices.dense(
+                                                2, D + 1, new double[2 * D + 2]))
+                                        .fit(d))
+                        .argument());
+        // found on an executor: the typed error, not Spark's wrapper
+        StructType schema =
+                new StructType().add("features", new VectorUDT(), false).add("label", DataTypes.DoubleType, false);
+        Dataset<Row> nan = spark.createDataFrame(
+                List.of(
+                        RowFactory.create(Vectors.dense(1, 2, 3, 4), 1.0),
+                        RowFactory.create(Vectors.dense(1, Double.NaN, 3, 4), 2.0)),
+                schema);
+        assertEquals(
+                "featuresCol",
+                assertThrows(
+                                InvalidInputException.class,
+                                () -> estimator("ntk")
+                                        .setCenterPoints(org.apache.spark.ml.linalg.Matrices.dense(
+                                                1, D, new double[] {1, 2, 3, 4}))
+                                        .fit(nan))
+                        .argument());
     }
 }
