@@ -35,7 +35,9 @@ import org.ntk4j.predict.Regularization;
  * order of the sums. The parts are plain arrays ({@link Serializable}), so that they can be shipped to
  * other machines. Centers given by row indices are those of
  * {@link LowRankPreconditioner#sample(int, int, long)}: {@code java.util.Random(seed)}, a partial
- * Fisher–Yates shuffle of 0..n−1, the first M indices sorted.
+ * Fisher–Yates shuffle of 0..n−1, the first M indices sorted. Unlike the solver, the steps do not
+ * rescale the targets by a power of two first (that is exact, so it changes nothing unless |y| nears
+ * 1e308, where Bᵀy could overflow).
  */
 public final class NystromSteps {
     private NystromSteps() {}
