@@ -144,7 +144,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** The subcommands, in the order of the help. */
-    static final List<Class<?>> SUBCOMMANDS = List.of(
+    static final List<Class<?>> SUBCOMMANDS = withSpark(
             KernelCommand.class,
             PredictCommand.class,
             SoftoptCommand.class,
@@ -155,6 +155,20 @@ public final class Main implements Callable<Integer> {
             CalibrateCommand.class,
             ExampleDataCommand.class,
             CorrectionCommand.class);
+
+    /**
+     * The commands plus {@code spark}, found by name: it is compiled after the module (src/spark/java, see
+     * the POM) and loads Spark only when it runs, from the jars that {@code bin/ntk4j spark} adds.
+     */
+    private static List<Class<?>> withSpark(Class<?>... commands) {
+        List<Class<?>> all = new java.util.ArrayList<>(List.of(commands));
+        try {
+            all.add(Class.forName("org.ntk4j.cli.SparkCommand", false, Main.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            // a build without src/spark/java: no spark command
+        }
+        return List.copyOf(all);
+    }
 
     /**
      * The subcommands a command line needs: only the one it names, or all of them (help, version,

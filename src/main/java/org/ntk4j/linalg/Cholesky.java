@@ -178,6 +178,20 @@ public final class Cholesky implements AutoCloseable {
         return new Attempt(null, rc);
     }
 
+    /**
+     * A factor computed before, from its lower triangle (e.g. shipped to another machine as numbers):
+     * takes ownership of {@code lower}, whose strict upper triangle is ignored. No jitter is reported;
+     * {@code rcond} is the estimate made when it was factored.
+     */
+    public static Cholesky ofFactor(NativeMatrix lower, double rcond) {
+        if (lower.rows() != lower.cols()) {
+            lower.close();
+            throw new IllegalArgumentException(
+                    "Cholesky factor must be square, got " + lower.rows() + "x" + lower.cols());
+        }
+        return new Cholesky(lower, JitterReport.NONE, rcond);
+    }
+
     /** The order n. */
     public int size() {
         return factor.rows();

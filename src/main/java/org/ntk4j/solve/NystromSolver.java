@@ -40,7 +40,7 @@ import org.ntk4j.predict.Timings;
 final class NystromSolver implements PosteriorSolver {
     static final NystromSolver INSTANCE = new NystromSolver();
 
-    private static final long BLOCK_ENTRIES = 4L << 20;
+    static final long BLOCK_ENTRIES = 4L << 20;
     /** Beyond this many test points a full covariance (m² doubles) is refused. */
     private static final int MAX_FULL_COVARIANCE = 20000;
 
@@ -99,19 +99,13 @@ final class NystromSolver implements PosteriorSolver {
                 Gram gram = Gram.accumulate(kernels, idx, r.yTrain().scalb(-ye), kind, lm, lk)) {
             long kernelNanos = System.nanoTime() - tk;
             long tf = System.nanoTime();
-            NativeMatrix core = gram.g.copy("G + lambda I");
-            core.addToDiagonal(lambda);
-            try (Cholesky s = Cholesky.factor(core, JitterPolicy.defaults(), "Nystrom system G + lambda I")) {
+            try (Cholesky s = factorSystem(gram.g, lambda)) {
                 s.solveInPlace(gram.by); // β
                 long factorNanos = System.nanoTime() - tf;
                 long tm = System.nanoTime();
                 Kernels tz = kernels.at(r.xTest(), idx); // m×M
-                try (NativeMatrix bt = NativeMatrix.copyOf(ntk ? tz.ntk() : tz.nngp(), "B_t")) {
-                    lm.timesInverseLowerTransposeInPlace(bt); // rows b_tᵀ = (L⁻¹K_Mt)ᵀ
-                    Matrix mean;
-                    try (NativeMatrix mu = Blas.multiply(false, bt, false, gram.by, "Nystrom mean")) {
-                        mean = mu.toMatrix().scalb(ye);
-                    }
+                try (NativeMatrix bt = whitened(tz, ntk, lm)) {
+                    Matrix mean = mean(bt, gram.by).scalb(ye);
                     long meanNanos = System.nanoTime() - tm;
                     long tv = System.nanoTime();
                     Variances v = r.options().covariance() == CovarianceMode.NONE
@@ -149,6 +143,75 @@ final class NystromSolver implements PosteriorSolver {
         }
     }
 
+    /** G + λI, factored: the M-dimensional system whose solution β = (G + λI)⁻¹Bᵀy gives the mean. */
+    static Cholesky factorSystem(NativeMatrix g, double lambda) {
+        NativeMatrix core = g.copy("G + lambda I");
+        core.addToDiagonal(lambda);
+        return Cholesky.factor(core, JitterPolicy.defaults(), "Nystrom system G + lambda I");
+    }
+
+    /** The test points' rows b_tᵀ = (L⁻¹K_Mt)ᵀ of the mean kernel (NTK unless NNGP), native m×M. */
+    static NativeMatrix whitened(Kernels tz, boolean ntk, Cholesky lm) {
+        NativeMatrix bt = NativeMatrix.copyOf(ntk ? tz.ntk() : tz.nngp(), "B_t");
+        try {
+            lm.timesInverseLowerTransposeInPlace(bt);
+            return bt;
+        } catch (RuntimeException e) {
+            bt.close();
+            throw e;
+        }
+    }
+
+    /** The posterior mean b_tᵀβ (m×k). */
+    static Matrix mean(NativeMatrix bt, NativeMatrix beta) {
+        try (NativeMatrix mu = Blas.multiply(false, bt, false, beta, "Nystrom mean")) {
+            return mu.toMatrix();
+        }
+    }
+
+    /**
+     * NNGP/NTKGP (DTC) variances, from the prior variances: prior − b_tᵀb_t + λ·c_tᵀc_t, with the
+     * rows c_tᵀ of {@code c} = (G + λI)^{-1/2} b_t (computed in place of a copy of {@code bt}).
+     */
+    static double[] gpVarianceDiagonal(double[] prior, NativeMatrix bt, Cholesky s, double lambda) {
+        try (NativeMatrix c = bt.copy("b_t (G + lambda I)^-1/2")) {
+            s.timesInverseLowerTransposeInPlace(c);
+            return gpVarianceDiagonal(prior, bt, c, lambda);
+        }
+    }
+
+    private static double[] gpVarianceDiagonal(double[] prior, NativeMatrix bt, NativeMatrix c, double lambda) {
+        double[] var = prior.clone();
+        double[] q = Rows.dots(bt, bt), l = Rows.dots(c, c);
+        for (int i = 0; i < var.length; i++) var[i] += -q[i] + lambda * l[i];
+        return var;
+    }
+
+    /**
+     * The NTK ensemble's variances from the NNGP prior variances: prior + ‖Fᵀc_t‖² − 2 c_tᵀ F e_t, with
+     * c_t = (G + λI)⁻¹b_t and e_t = L_K⁻¹K_Mt ({@code tzNngp}: the NNGP kernel of the test points
+     * against the centers).
+     */
+    static double[] ensembleVarianceDiagonal(
+            double[] prior, NativeMatrix bt, Cholesky s, Cholesky lk, Matrix tzNngp, NativeMatrix f) {
+        try (NativeMatrix ct = bt.copy("c_t");
+                NativeMatrix et = NativeMatrix.copyOf(tzNngp, "E_t")) {
+            s.timesInverseLowerTransposeInPlace(ct);
+            s.timesInverseLowerInPlace(ct);
+            lk.timesInverseLowerTransposeInPlace(et);
+            try (NativeMatrix cf = Blas.multiply(false, ct, false, f, "C_t F")) {
+                return ensembleVarianceDiagonal(prior, cf, et);
+            }
+        }
+    }
+
+    private static double[] ensembleVarianceDiagonal(double[] prior, NativeMatrix cf, NativeMatrix et) {
+        double[] var = prior.clone();
+        double[] q = Rows.dots(cf, cf), x2 = Rows.dots(cf, et);
+        for (int i = 0; i < var.length; i++) var[i] += q[i] - 2 * x2[i];
+        return var;
+    }
+
     /**
      * NNGP/NTKGP (DTC): K_tt − Q_tt + λ·c_tᵀc_t with c_t = (G + λI)^{-1/2} b_t, i.e. the prior minus
      * b_tᵀb_t plus λ·b_tᵀ(G + λI)⁻¹b_t.
@@ -166,10 +229,8 @@ final class NystromSolver implements PosteriorSolver {
                     return Variances.full(cv);
                 }
             }
-            double[] var = get == Get.NTKGP ? kernels.priorVariances(r.xTest(), KernelKind.NTK) : tz.cov1();
-            double[] q = Rows.dots(bt, bt), l = Rows.dots(c, c);
-            for (int i = 0; i < var.length; i++) var[i] += -q[i] + lambda * l[i];
-            return Variances.diagonal(var);
+            double[] prior = get == Get.NTKGP ? kernels.priorVariances(r.xTest(), KernelKind.NTK) : tz.cov1();
+            return Variances.diagonal(gpVarianceDiagonal(prior, bt, c, lambda));
         }
     }
 
@@ -199,10 +260,7 @@ final class NystromSolver implements PosteriorSolver {
                         return Variances.full(cv);
                     }
                 }
-                double[] var = tz.cov1();
-                double[] q = Rows.dots(cf, cf), x2 = Rows.dots(cf, et);
-                for (int i = 0; i < var.length; i++) var[i] += q[i] - 2 * x2[i];
-                return Variances.diagonal(var);
+                return Variances.diagonal(ensembleVarianceDiagonal(tz.cov1(), cf, et));
             }
         }
     }
@@ -211,7 +269,7 @@ final class NystromSolver implements PosteriorSolver {
      * What one streamed pass over the training row blocks accumulates: G = BᵀB, Bᵀy and, for the NTK
      * ensemble, F = B_ΘᵀB_K, where B_b = K_bM·L⁻ᵀ.
      */
-    private static final class Gram implements AutoCloseable {
+    static final class Gram implements AutoCloseable {
         final NativeMatrix g, f, by;
 
         private Gram(NativeMatrix g, NativeMatrix f, NativeMatrix by) {
@@ -240,16 +298,7 @@ final class NystromSolver implements PosteriorSolver {
                             if (buf != null) buf.close();
                             buf = new BlockBuffers(b, mc, k, ens);
                         }
-                        buf.kernel.copyFrom(kind == KernelKind.NTK ? kb.ntk() : kb.nngp());
-                        buf.y.copyFrom(Rows.select(ycm, n, k, r0, r1));
-                        lm.timesInverseLowerTransposeInPlace(buf.kernel);
-                        Blas.syrk(true, 1.0, buf.kernel, 1.0, g, false);
-                        Blas.gemm(true, false, 1.0, buf.kernel, buf.y, 1.0, by);
-                        if (ens) {
-                            buf.nngp.copyFrom(kb.nngp());
-                            lk.timesInverseLowerTransposeInPlace(buf.nngp);
-                            Blas.gemm(true, false, 1.0, buf.kernel, buf.nngp, 1.0, f);
-                        }
+                        addBlock(kb, Rows.select(ycm, n, k, r0, r1), kind, lm, lk, buf, g, by, f);
                     }
                 } finally {
                     if (buf != null) buf.close();
@@ -264,6 +313,32 @@ final class NystromSolver implements PosteriorSolver {
             }
         }
 
+        /**
+         * One row block's terms: B_b = K_bM·L⁻ᵀ, G += B_bᵀB_b (lower triangle), Bᵀy += B_bᵀy_b and, for the NTK
+         * ensemble ({@code lk} not null), F += B_bᵀ(K_bM^NNGP·L_K⁻ᵀ).
+         */
+        static void addBlock(
+                Kernels kb,
+                Matrix yBlock,
+                KernelKind kind,
+                Cholesky lm,
+                Cholesky lk,
+                BlockBuffers buf,
+                NativeMatrix g,
+                NativeMatrix by,
+                NativeMatrix f) {
+            buf.kernel.copyFrom(kind == KernelKind.NTK ? kb.ntk() : kb.nngp());
+            buf.y.copyFrom(yBlock);
+            lm.timesInverseLowerTransposeInPlace(buf.kernel);
+            Blas.syrk(true, 1.0, buf.kernel, 1.0, g, false);
+            Blas.gemm(true, false, 1.0, buf.kernel, buf.y, 1.0, by);
+            if (lk != null) {
+                buf.nngp.copyFrom(kb.nngp());
+                lk.timesInverseLowerTransposeInPlace(buf.nngp);
+                Blas.gemm(true, false, 1.0, buf.kernel, buf.nngp, 1.0, f);
+            }
+        }
+
         @Override
         public void close() {
             g.close();
@@ -273,7 +348,7 @@ final class NystromSolver implements PosteriorSolver {
     }
 
     /** The native blocks of one row block (K_bM, y_b and, for the NTK ensemble, the NNGP K_bM), reused across blocks. */
-    private static final class BlockBuffers implements AutoCloseable {
+    static final class BlockBuffers implements AutoCloseable {
         final int rows;
         final NativeMatrix kernel, y, nngp;
 
