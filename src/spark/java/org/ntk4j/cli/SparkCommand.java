@@ -124,6 +124,9 @@ final class SparkCommand implements Callable<Integer> {
             description = "Partitions of the training set (default: 2 x the master's cores).")
     int partitions;
 
+    @Mixin
+    FormatOption formatOption;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
@@ -134,8 +137,8 @@ final class SparkCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         SparkRun.Result r = SparkRun.run(this);
         OutputDir dir = r.dir();
-        dir.writeMatrix("mean.npy", r.mean(), DType.FLOAT64);
-        dir.writeVector("var.npy", r.variances(), DType.FLOAT64);
+        dir.writeMatrix("mean", r.mean(), DType.FLOAT64);
+        dir.writeVector("var", r.variances(), DType.FLOAT64);
         dir.note("solver", solver);
         dir.note("master", master);
         main.out()

@@ -67,7 +67,7 @@ final class SparkRun {
             throw new InvalidInputException(
                     "--center-points",
                     "has " + z.cols() + " columns, --x-train " + x.cols() + " (one input dimension)");
-        OutputDir dir = c.main.outputDir("--out", c.out);
+        OutputDir dir = c.main.outputDir("--out", c.out, c.formatOption.format);
         SparkSession spark = LoopbackSpark.session(c.master, "ntk4j spark");
         try {
             int p = c.partitions > 0 ? c.partitions : 2 * spark.sparkContext().defaultParallelism();
