@@ -27,4 +27,5 @@ for cu in "$here"/*.cu; do
   "$nvcc" "${flags[@]}" "$cu" -o "$fb.tmp"
   mv "$fb.tmp" "$fb"
 done
-"$nvcc" --version | tail -1 > "$out/nvcc-version.txt"
+# the whole banner: GpuRuntime reads the release ("release 13.0, V13.0.88") out of it
+"$nvcc" --version > "$out/nvcc-version.txt"

@@ -11,6 +11,7 @@ module org.ntk4j {
     exports org.ntk4j.arch.activation;
     exports org.ntk4j.arch.text;
     exports org.ntk4j.calibration;
+    exports org.ntk4j.correction;
     exports org.ntk4j.device;
     exports org.ntk4j.error;
     exports org.ntk4j.evidence;
@@ -46,6 +47,7 @@ module org.ntk4j {
     requires static com.fasterxml.jackson.databind;
     requires static org.knowm.xchart;
     requires static java.desktop;
+    requires com.fasterxml.jackson.core; // saved models' model.json (predict.SavedModel)
     // optional: only `ntk4j info` asks ND4J for its BLAS vendor and threads (and reports it missing)
     requires static nd4j.api;
 

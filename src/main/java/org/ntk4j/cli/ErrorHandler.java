@@ -197,9 +197,11 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
 
     /**
      * Library names that are not their flag's camelCase spelling: {@code architecture} is
-     * {@code --arch}, {@code covariance} (of the utilities, {@code utility.JointSamples}) is {@code --cov}.
+     * {@code --arch}, {@code covariance} (of the utilities, {@code utility.JointSamples}) is {@code --cov},
+     * {@code modelDir} (where {@code predict.FittedPosterior} saves) is {@code --save-model}.
      */
-    private static final Map<String, String> FLAG_ALIASES = Map.of("architecture", "--arch", "covariance", "--cov");
+    private static final Map<String, String> FLAG_ALIASES =
+            Map.of("architecture", "--arch", "covariance", "--cov", "modelDir", "--save-model");
 
     /** The exit code of an exception (after {@link #unwrap}). */
     static int exitCode(Throwable e) {

@@ -30,7 +30,7 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Initialize an actual finite-width network; write its outputs, its empirical NNGP/NTK and,",
             "with --x-train/--y-train/--steps, its outputs after full-batch gradient descent.",
-            "Writes DIR/f0_x1.npy [f0_x2.npy], nngp.npy, ntk.npy [trained_x1.npy, trained_x2.npy]."
+            "Writes DIR/f0_x1.npy [f0_x2.npy], nngp.npy, ntk.npy [trained_x1.npy, trained_x2.npy] (.csv with --format csv)."
         })
 final class FiniteCommand implements Callable<Integer> {
     @ParentCommand
@@ -71,6 +71,9 @@ final class FiniteCommand implements Callable<Integer> {
             description = "Learning rate of gradient descent (default: 1).")
     double learningRate;
 
+    @Mixin
+    FormatOption formatOption;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
@@ -79,7 +82,7 @@ final class FiniteCommand implements Callable<Integer> {
         Architecture a = archOptions.architecture();
         boolean training = checkFlags();
         Inputs in = readInputs(training);
-        OutputDir dir = main.outputDir("--out", out);
+        OutputDir dir = main.outputDir("--out", out, formatOption.format);
         long t0 = System.nanoTime();
         FiniteNetwork net = FiniteNetwork.initialize(a, in.x1().cols(), width, seed);
         checkTargets(in, net);
@@ -148,11 +151,11 @@ final class FiniteCommand implements Callable<Integer> {
 
     /** Step 4: the initial outputs and the empirical kernels. */
     private static void writeInitial(OutputDir dir, FiniteNetwork net, Inputs in) {
-        dir.writeMatrix("f0_x1.npy", net.apply(in.x1()), DType.FLOAT64);
-        if (in.x2() != null) dir.writeMatrix("f0_x2.npy", net.apply(in.x2()), DType.FLOAT64);
+        dir.writeMatrix("f0_x1", net.apply(in.x1()), DType.FLOAT64);
+        if (in.x2() != null) dir.writeMatrix("f0_x2", net.apply(in.x2()), DType.FLOAT64);
         EmpiricalKernels k = net.kernels(in.x1(), in.x2());
-        dir.writeMatrix("nngp.npy", k.nngp(), DType.FLOAT64);
-        dir.writeMatrix("ntk.npy", k.ntk(), DType.FLOAT64);
+        dir.writeMatrix("nngp", k.nngp(), DType.FLOAT64);
+        dir.writeMatrix("ntk", k.ntk(), DType.FLOAT64);
     }
 
     /**
@@ -166,8 +169,8 @@ final class FiniteCommand implements Callable<Integer> {
         try (ProgressBar bar = ProgressBar.of(main, "train")) {
             trained = net.train(in.xTrain(), in.yTrain(), steps, learningRate, bar);
         }
-        dir.writeMatrix("trained_x1.npy", trained.apply(in.x1()), DType.FLOAT64);
-        if (in.x2() != null) dir.writeMatrix("trained_x2.npy", trained.apply(in.x2()), DType.FLOAT64);
+        dir.writeMatrix("trained_x1", trained.apply(in.x1()), DType.FLOAT64);
+        if (in.x2() != null) dir.writeMatrix("trained_x2", trained.apply(in.x2()), DType.FLOAT64);
         return String.format(
                 Locale.ROOT,
                 "; %d steps at rate %s: loss %.6g -> %.6g",

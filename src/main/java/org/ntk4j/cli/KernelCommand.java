@@ -30,7 +30,8 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Compute the infinite-width NNGP and NTK kernels of a fully-connected network.",
-            "Writes DIR/nngp.npy, DIR/ntk.npy (n1 x n2), DIR/cov1.npy (n1) and, with --x2, DIR/cov2.npy (n2)."
+            "Writes DIR/nngp.npy, DIR/ntk.npy (n1 x n2), DIR/cov1.npy (n1) and, with --x2, DIR/cov2.npy (n2)",
+            "(.csv instead of .npy with --format csv)."
         })
 final class KernelCommand implements Callable<Integer> {
     @ParentCommand
@@ -61,6 +62,9 @@ final class KernelCommand implements Callable<Integer> {
             description = "Where to compute (default: auto).")
     Device device;
 
+    @Mixin
+    FormatOption formatOption;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
@@ -70,7 +74,7 @@ final class KernelCommand implements Callable<Integer> {
         Matrix m1 = InputFiles.matrix("--x1", x1);
         Matrix m2 = x2 == null ? null : InputFiles.matrix("--x2", x2);
         checkShapes(m1, m2);
-        OutputDir dir = main.outputDir("--out", out);
+        OutputDir dir = main.outputDir("--out", out, formatOption.format);
 
         long t0 = System.nanoTime();
         KernelOptions options = KernelOptions.defaults().withDtype(dtype).withDevice(device);
@@ -81,8 +85,8 @@ final class KernelCommand implements Callable<Integer> {
                 Kernels k = kf.compute(m1, m2, options.withProgress(bar));
                 bar.close();
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                dir.writeMatrix("nngp.npy", k.nngp(), dtype);
-                if (k.ntk() != null) dir.writeMatrix("ntk.npy", k.ntk(), dtype);
+                dir.writeMatrix("nngp", k.nngp(), dtype);
+                if (k.ntk() != null) dir.writeMatrix("ntk", k.ntk(), dtype);
                 write(dir, k.cov1(), k.cov2(), k.nngp().rows(), k.nngp().cols(), seconds);
                 return 0;
             }
@@ -95,14 +99,14 @@ final class KernelCommand implements Callable<Integer> {
                 // the two n1 x n2 files are written concurrently: each write is one core filling fresh page-cache
                 // pages (two new 128 MB files: 0.81 s one after the other, 0.52 s concurrently, 2-core VM); the
                 // region returns only when both writers have stopped, so the kernels are never closed under one
-                Runnable nngpFile = () -> dir.writeMatrix("nngp.npy", k.nngp(), dtype, symmetric);
+                Runnable nngpFile = () -> dir.writeMatrix("nngp", k.nngp(), dtype, symmetric);
                 if (k.ntk() == null) nngpFile.run();
                 else
                     ParallelRegion.all(
                             "writing the kernels",
                             "ntk4j-writer",
                             nngpFile,
-                            () -> dir.writeMatrix("ntk.npy", k.ntk(), dtype, symmetric));
+                            () -> dir.writeMatrix("ntk", k.ntk(), dtype, symmetric));
                 write(dir, k.cov1(), k.cov2(), k.nngp().rows(), k.nngp().cols(), seconds);
             }
         }
@@ -111,8 +115,8 @@ final class KernelCommand implements Callable<Integer> {
 
     /** The variances and the summary line. */
     private void write(OutputDir dir, double[] cov1, double[] cov2, int n1, int n2, double seconds) {
-        dir.writeVector("cov1.npy", cov1, dtype);
-        if (cov2 != null) dir.writeVector("cov2.npy", cov2, dtype);
+        dir.writeVector("cov1", cov1, dtype);
+        if (cov2 != null) dir.writeVector("cov2", cov2, dtype);
         main.out()
                 .printf(
                         Locale.ROOT,
@@ -131,8 +135,8 @@ final class KernelCommand implements Callable<Integer> {
 
     /** nngp, ntk, cov1, cov2: the order of the summary line whatever order the files were finished in. */
     private static int fileOrder(Path p) {
-        int i = java.util.List.of("nngp.npy", "ntk.npy", "cov1.npy", "cov2.npy")
-                .indexOf(p.getFileName().toString());
+        String name = p.getFileName().toString();
+        int i = java.util.List.of("nngp", "ntk", "cov1", "cov2").indexOf(name.substring(0, name.lastIndexOf('.')));
         return i < 0 ? Integer.MAX_VALUE : i;
     }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code ntk4j} command line: subcommands {@code kernel}, {@code predict}, {@code softopt}, {@code info},
- * {@code demo}, {@code finite}, {@code fit}, {@code calibrate}.
+ * {@code demo}, {@code finite}, {@code fit}, {@code calibrate}, {@code example-data}.
  *
  * <p><b>Pattern for a new subcommand</b> (predict, finite, softopt follow it):
  * <ol>
@@ -25,6 +25,10 @@ import picocli.CommandLine.Spec;
  *       are usage errors (exit 2) that picocli reports.</li>
  *   <li>Read inputs with {@link InputFiles#matrix(String, java.nio.file.Path)} (or {@code vector}),
  *       passing the flag name so that errors read {@code --x1: file not found: a.npy}.</li>
+ *   <li>A command that writes arrays takes the {@code --format} mixin ({@code @Mixin FormatOption})
+ *       and passes its format to {@link #outputDir(String, java.nio.file.Path, org.ntk4j.io.ArrayFormat)};
+ *       it names arrays by stem ({@code dir.writeMatrix("mean", ...)}), the format adds the extension.
+ *       {@code --verbose}, {@code --quiet} and {@code --log-level} are Main's, inherited by every command.</li>
  *   <li>Validate shapes across inputs and throw {@link org.ntk4j.error.InvalidInputException}
  *       with the flag name; create the output with {@link #outputDir(String, java.nio.file.Path)}
  *       <em>before</em> the long computation, so a bad {@code --out} fails fast. Main writes the
@@ -52,6 +56,20 @@ public final class Main implements Callable<Integer> {
             description = "Print a stack trace with errors (and more detail where a command has it).")
     boolean verbose;
 
+    @Option(
+            names = "--quiet",
+            scope = ScopeType.INHERIT,
+            description = "Log errors only (the same as --log-level error); no progress bar.")
+    boolean quiet;
+
+    @Option(
+            names = "--log-level",
+            scope = ScopeType.INHERIT,
+            paramLabel = "error|warn|info|debug",
+            converter = LogLevelConverter.class,
+            description = "Library logging on stderr (default: warn, or NTK4J_LOG).")
+    String logLevel;
+
     @Spec
     CommandSpec spec;
 
@@ -64,7 +82,12 @@ public final class Main implements Callable<Integer> {
      * deleted now) and registers it for the run record that {@link #run} writes on success.
      */
     public OutputDir outputDir(String flag, java.nio.file.Path dir) {
-        OutputDir d = OutputDir.create(flag, dir);
+        return outputDir(flag, dir, org.ntk4j.io.ArrayFormat.NPY);
+    }
+
+    /** {@link #outputDir(String, java.nio.file.Path)} writing arrays in {@code format} ({@code --format}). */
+    public OutputDir outputDir(String flag, java.nio.file.Path dir, org.ntk4j.io.ArrayFormat format) {
+        OutputDir d = OutputDir.create(flag, dir, format);
         outputDirs.add(d);
         return d;
     }
@@ -84,15 +107,44 @@ public final class Main implements Callable<Integer> {
         return verbose;
     }
 
+    /** Whether {@code --quiet} was given (or {@code --log-level error}): no progress bar. */
+    public boolean quiet() {
+        return quiet || "error".equals(logLevel);
+    }
+
+    /** {@code --log-level}: one of {@link Logging#LEVELS}, any case. */
+    static final class LogLevelConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String s) {
+            String l = Logging.level(s);
+            if (l == null)
+                throw new CommandLine.TypeConversionException(
+                        "'" + s + "' is not one of " + String.join(", ", Logging.LEVELS));
+            return l;
+        }
+    }
+
+    /** {@code --quiet} with another {@code --log-level} than error asks for two things: a usage error. */
+    private int execute(CommandLine.ParseResult parsed) {
+        if (quiet && logLevel != null && !logLevel.equals("error"))
+            throw new CommandLine.ParameterException(
+                    parsed.subcommand() == null
+                            ? parsed.commandSpec().commandLine()
+                            : parsed.subcommand().commandSpec().commandLine(),
+                    "--quiet: cannot be combined with --log-level " + logLevel
+                            + " (--quiet means --log-level error); give one of them");
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "missing command (kernel, predict, softopt, info, demo, finite, fit or calibrate); see 'ntk4j --help'");
+                "missing command (kernel, predict, softopt, info, demo, finite, fit, calibrate or example-data); see 'ntk4j --help'");
     }
 
     /** The subcommands, in the order of the help. */
-    static final List<Class<?>> SUBCOMMANDS = List.of(
+    static final List<Class<?>> SUBCOMMANDS = withSpark(
             KernelCommand.class,
             PredictCommand.class,
             SoftoptCommand.class,
@@ -100,16 +152,35 @@ public final class Main implements Callable<Integer> {
             DemoCommand.class,
             FiniteCommand.class,
             FitCommand.class,
-            CalibrateCommand.class);
+            CalibrateCommand.class,
+            ExampleDataCommand.class,
+            CorrectionCommand.class);
+
+    /**
+     * The commands plus {@code spark}, found by name: it is compiled after the module (src/spark/java, see
+     * the POM) and loads Spark only when it runs, from the jars that {@code bin/ntk4j spark} adds.
+     */
+    private static List<Class<?>> withSpark(Class<?>... commands) {
+        List<Class<?>> all = new java.util.ArrayList<>(List.of(commands));
+        try {
+            all.add(Class.forName("org.ntk4j.cli.SparkCommand", false, Main.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            // a build without src/spark/java: no spark command
+        }
+        return List.copyOf(all);
+    }
 
     /**
      * The subcommands a command line needs: only the one it names, or all of them (help, version,
      * errors). why: picocli builds the model of every subcommand it is given, by reflection over its
      * annotations, before parsing; for one kernel/predict run the other five cost start-up time.
-     * Main's own options take no values, so the first argument not starting with '-' is the subcommand.
+     * Of Main's own options only --log-level takes a value (skipped), so the first other argument not
+     * starting with '-' is the subcommand.
      */
     static List<Class<?>> subcommandsFor(String[] args) {
-        for (String a : args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--log-level")) i++;
             if (a.startsWith("-")) continue;
             for (Class<?> c : SUBCOMMANDS)
                 if (c.getAnnotation(Command.class).name().equals(a)) return List.of(c);
@@ -138,8 +209,22 @@ public final class Main implements Callable<Integer> {
      * Never calls {@code System.exit}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv(Logging.ENV));
+    }
+
+    /**
+     * {@link #run(String[], PrintStream, PrintStream)} with {@code ntk4jLog} for the environment's
+     * {@code NTK4J_LOG}: an invalid value is a usage error (exit 2), before anything else.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, String ntk4jLog) {
         java.time.Instant start = java.time.Instant.now();
-        Logging.configure();
+        String badEnvironment = Logging.checkEnvironment(ntk4jLog);
+        if (badEnvironment != null) {
+            err.println("ntk4j: error: " + badEnvironment);
+            err.flush();
+            return ErrorHandler.USAGE;
+        }
+        Logging.configure(args, ntk4jLog); // first: before any logger is created
         Main main = new Main();
         main.out = out;
         main.err = err;
@@ -149,6 +234,8 @@ public final class Main implements Callable<Integer> {
         ErrorHandler handler = new ErrorHandler(main, err, args);
         cl.setParameterExceptionHandler(handler);
         cl.setExecutionExceptionHandler(handler);
+        cl.setExecutionStrategy(main::execute);
+        cl.setAllowSubcommandsAsOptionParameters(true); // `--log-level info info`: the level, then the command
         try {
             int code = cl.execute(args);
             if (code == 0) {

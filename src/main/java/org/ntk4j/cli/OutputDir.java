@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.error.OutputWriteException;
+import org.ntk4j.io.ArrayFormat;
 import org.ntk4j.io.Npy;
 import org.ntk4j.io.Outputs;
 import org.ntk4j.linalg.DType;
@@ -28,7 +29,8 @@ import org.ntk4j.linalg.NativeMatrix;
 /**
  * A command's output directory ({@code --out DIR}): created on {@link #create}, before the work,
  * so that an unusable directory fails fast; files are written atomically (never half-written under
- * their final name) and existing files of the same name are replaced.
+ * their final name) and existing files of the same name are replaced. Arrays are written in the
+ * directory's {@link ArrayFormat} ({@code --format npy|csv}) under their stem plus its extension.
  *
  * <p><b>The set is complete when {@value #RUN_RECORD} is there.</b> {@link #create} deletes
  * {@code DIR/run.json} before anything is written, and {@link #writeRunRecord} writes it after the
@@ -70,14 +72,17 @@ final class OutputDir {
     static final String RUN_RECORD = "run.json";
 
     private final Path dir;
+    /** How arrays are written ({@code --format}); JSON, text and bytes are written as they are. */
+    private final ArrayFormat format;
     // files may be written concurrently (kernel writes ntk.npy on a second thread): both guarded by `written`
     private final List<Path> written = new ArrayList<>();
     private final Map<String, Outputs.Written> records = new TreeMap<>();
     /** What the command says about how it computed (e.g. the solver and its device), for the run record. */
     private final Map<String, String> notes = new java.util.LinkedHashMap<>();
 
-    private OutputDir(Path dir) {
+    private OutputDir(Path dir, ArrayFormat format) {
         this.dir = dir;
+        this.format = format;
     }
 
     /**
@@ -93,6 +98,11 @@ final class OutputDir {
      * for a disk that fills up midway.
      */
     public static OutputDir create(String flag, Path dir) {
+        return create(flag, dir, ArrayFormat.NPY);
+    }
+
+    /** {@link #create(String, Path)} for a directory whose arrays are written in {@code format}. */
+    public static OutputDir create(String flag, Path dir, ArrayFormat format) {
         if (dir == null || dir.toString().isEmpty()) // "" would silently mean the working directory
         throw new InvalidInputException(flag, "no directory given (the value is empty)");
         if (Files.exists(dir) && !Files.isDirectory(dir))
@@ -121,7 +131,7 @@ final class OutputDir {
             throw new OutputWriteException(record, "cannot delete the previous run's record: " + Outputs.reason(e), e);
         }
         Outputs.removeStaleTemporaries(dir);
-        return new OutputDir(dir);
+        return new OutputDir(dir, format);
     }
 
     /** The path of a file in the directory. */
@@ -129,24 +139,36 @@ final class OutputDir {
         return dir.resolve(name);
     }
 
-    /** Writes a 2-D .npy file in {@code dtype}. */
-    public Path writeMatrix(String name, Matrix m, DType dtype) {
-        Path f = resolve(name);
-        Npy.write(f, m, dtype);
+    /** The file name of the array {@code stem} in this directory's format, e.g. {@code mean.npy} or {@code mean.csv}. */
+    public String arrayName(String stem) {
+        return format.fileName(stem);
+    }
+
+    /** Writes the 2-D array {@code stem} ({@link #arrayName}) in {@code dtype}. */
+    public Path writeMatrix(String stem, Matrix m, DType dtype) {
+        Path f = resolve(arrayName(stem));
+        format.write(f, m, dtype);
         return done(f);
     }
 
-    /** Writes a native matrix as a 2-D .npy file in {@code dtype} (see {@link Npy#write(Path, NativeMatrix, DType, boolean)}). */
-    public Path writeMatrix(String name, NativeMatrix m, DType dtype, boolean exactlySymmetric) {
-        Path f = resolve(name);
-        Npy.write(f, m, dtype, exactlySymmetric);
+    /** Writes a native matrix as the 2-D array {@code stem} in {@code dtype} (see {@link Npy#write(Path, NativeMatrix, DType, boolean)}). */
+    public Path writeMatrix(String stem, NativeMatrix m, DType dtype, boolean exactlySymmetric) {
+        Path f = resolve(arrayName(stem));
+        format.write(f, m, dtype, exactlySymmetric);
         return done(f);
     }
 
-    /** Writes a 1-D .npy file in {@code dtype}. */
-    public Path writeVector(String name, double[] v, DType dtype) {
+    /** Writes the 1-D array {@code stem} in {@code dtype}. */
+    public Path writeVector(String stem, double[] v, DType dtype) {
+        Path f = resolve(arrayName(stem));
+        format.writeVector(f, v, dtype);
+        return done(f);
+    }
+
+    /** Writes a C-order .npy array of the given shape in {@code dtype} (see {@link Npy#writeArray}). */
+    public Path writeArray(String name, double[] v, DType dtype, long... shape) {
         Path f = resolve(name);
-        Npy.writeVector(f, v, dtype);
+        Npy.writeArray(f, v, dtype, shape);
         return done(f);
     }
 

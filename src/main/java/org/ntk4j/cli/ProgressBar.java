@@ -52,7 +52,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
 
     /** A bar for a command: enabled when the command's stderr is the process's stderr and a terminal. */
     public static ProgressBar of(Main main, String label) {
-        boolean tty = main.err() == System.err && stderrIsTerminal();
+        boolean tty = main.err() == System.err && !main.quiet() && stderrIsTerminal();
         ProgressBar bar = new ProgressBar(main.err(), tty, label, DEFAULT_DELAY_NANOS, System::nanoTime);
         if (tty) bar.startTicker();
         return bar;

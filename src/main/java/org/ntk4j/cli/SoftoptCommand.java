@@ -20,6 +20,7 @@ import org.ntk4j.utility.JointSamples;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
             "Soft-optimize over n policies: maximin distribution under a bound on the proxy's error, or a q-quantilizer.",
             "ε is given (--epsilon), or estimated (--epsilon-from): by Hoeffding from labelled prior draws, as the "
                     + "(1 − δ) posterior quantile of E_γ|U − V| (--cov or --samples), or the larger of both.",
-            "Writes DIR/policy.npy (n, sums to 1) and DIR/summary.json (mode, threshold, q, guaranteed_value, epsilon, "
+            "Writes DIR/policy.npy (n, sums to 1; policy.csv with --format csv) and DIR/summary.json (mode, threshold, q, guaranteed_value, epsilon, "
                     + "support_size, kl_to_prior, epsilon_method, epsilon_estimates)."
         })
 final class SoftoptCommand implements Callable<Integer> {
@@ -184,6 +185,9 @@ final class SoftoptCommand implements Callable<Integer> {
         }
     }
 
+    @Mixin
+    FormatOption formatOption;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
@@ -191,11 +195,11 @@ final class SoftoptCommand implements Callable<Integer> {
     public Integer call() {
         double k = checkFlags();
         Inputs in = readInputs();
-        OutputDir dir = main.outputDir("--out", out);
+        OutputDir dir = main.outputDir("--out", out, formatOption.format);
         Epsilon eps = epsilon(in);
         SoftPolicy p = solve(in, eps.value(), k);
         Map<String, Object> summary = summary(p, in, eps, k);
-        dir.writeVector("policy.npy", p.probabilities(), DType.FLOAT64);
+        dir.writeVector("policy", p.probabilities(), DType.FLOAT64);
         dir.writeJson("summary.json", summary);
         printResult(p, in.u().length, eps, dir);
         return 0;

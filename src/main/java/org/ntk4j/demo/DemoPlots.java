@@ -2,17 +2,20 @@ package org.ntk4j.demo;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -32,6 +35,8 @@ public final class DemoPlots {
     private static final Color LOWER = new Color(148, 103, 189);
     private static final Color QUANT = new Color(255, 127, 14);
     private static final Color ARGMAX = Color.BLACK;
+    /** Where, as a fraction of the mass panel's height, the argmax's marker and note sit. */
+    private static final double ARGMAX_MARK = 0.95;
 
     private DemoPlots() {}
 
@@ -39,17 +44,22 @@ public final class DemoPlots {
         System.setProperty("java.awt.headless", "true");
     }
 
-    /** policies.png: two panels over policies sorted by proxy mean U. */
+    /** policies.png: two panels over policies sorted by proxy mean U ({@link #policyCharts}). */
     public static byte[] policies(SeedRun run) {
+        return png(policyCharts(run), 2, 1);
+    }
+
+    /** policies.png's two panels, before rendering: the utilities by U rank, and the mass per bin of ranks. */
+    static List<XYChart> policyCharts(SeedRun run) {
         double[] u = run.proxy();
         int n = u.length;
         Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(i -> u[i]));
         int argRank = indexOfOne(run.distributions().get("argmax"), order);
-        return png(List.of(utilityPanel(run, order, argRank), massPanel(run, order, argRank)), 2, 1);
+        return List.of(utilityPanel(run, order, argRank), massPanel(run, order, argRank));
     }
 
-    /** Top panel: U with its ±2σ band and the hidden V at each rank, the argmax marked. */
+    /** Top panel: U with its ±2σ band and the hidden V at each rank, the argmax's rank marked. */
     private static XYChart utilityPanel(SeedRun run, Integer[] order, int argRank) {
         double[] u = run.proxy(), sd = run.sd(), v = run.world().trueUtility();
         int n = u.length;
@@ -66,13 +76,22 @@ public final class DemoPlots {
                 "Policies ordered by proxy utility U (NTK posterior mean), seed " + run.seed(),
                 "policy rank by U",
                 "utility");
-        Charts.scatter(top, "U ± 2σ (posterior band)", concat(rank, rank), concat(hi, lo), BAND);
+        // one shaded area drawn first, so that U and V stay visible on top of it; its edges are ragged
+        // because neighbours in U rank can lie far apart in feature space, with different σ
+        Charts.band(top, "U ± 2σ (posterior band)", rank, lo, hi, BAND);
         Charts.line(top, "proxy U (posterior mean)", rank, us, PROXY, 2.5f);
         Charts.scatter(top, "true utility V (hidden)", rank, vs, TRUE);
-        // the frame fits the band and V: a hand-picked model's band reaches far above 1, a fitted one's does not
-        double ymin = Math.min(min(lo), min(vs)) - 0.1, ymax = Math.max(max(hi), max(vs)) + 0.1;
-        Charts.line(top, "argmax", new double[] {argRank, argRank}, new double[] {ymin, ymax}, ARGMAX, 1.5f);
-        top.getStyler().setYAxisMin(ymin).setYAxisMax(ymax).setMarkerSize(3);
+        // the frame covers the whole band and every V, with a margin: nothing is cut
+        double[] frame = padded(Math.min(min(lo), min(vs)), Math.max(max(hi), max(vs)));
+        Charts.dashed(
+                top,
+                "argmax: the policy with the largest U (rank " + argRank + ")",
+                new double[] {argRank, argRank},
+                frame,
+                ARGMAX,
+                1.5f);
+        top.getStyler().setYAxisMin(frame[0]).setYAxisMax(frame[1]).setMarkerSize(3);
+        rankAxis(top, n);
         return top;
     }
 
@@ -101,37 +120,64 @@ public final class DemoPlots {
             pmax = Math.max(pmax, max(pb));
             Charts.line(bottom, label(names[k], run), centre, pb, colors[k], 2f);
         }
-        Charts.line(
+        // headroom above the highest curve for the argmax's mark, which must not sit on any curve
+        double top = 1.25 * pmax;
+        // argmax puts mass 1 on a single policy: a line up to 1 would squash every other curve, and one cut at
+        // the frame would read as a mass of `top`. So, unless 1 fits the frame (then it is drawn where it is),
+        // its place is marked, pointing up out of the frame, and its mass is said in words instead of drawn.
+        boolean onScale = top >= 1;
+        double markY = onScale ? 1 : ARGMAX_MARK * top;
+        Charts.points(
                 bottom,
-                "argmax (all mass on one policy)",
-                new double[] {argRank, argRank},
-                new double[] {0, 1.05 * pmax},
+                "argmax: all its mass (1) on the one policy of rank " + argRank
+                        + (onScale ? "" : ", far above this scale"),
+                new double[] {argRank},
+                new double[] {markY},
                 ARGMAX,
-                1.5f);
-        bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.05 * pmax);
+                SeriesMarkers.TRIANGLE_UP);
+        if (!onScale)
+            bottom.addAnnotation(new AnnotationText("argmax: mass 1 here ↑", argRank - 0.09 * n, markY, false));
+        bottom.getStyler().setAnnotationTextFont(bottom.getStyler().getLegendFont());
+        bottom.getStyler().setYAxisMin(0.0).setYAxisMax(top).setMarkerSize(11);
+        rankAxis(bottom, n);
         return bottom;
     }
 
-    /** goodhart.png: E[V] and E[U] of the q-quantilizer against q (log axis), maximin marked. */
+    /** goodhart.png: the Goodhart curve with the table's points ({@link #goodhartChart}). */
     public static byte[] goodhart(SeedRun run) {
+        return png(List.of(goodhartChart(run)), 1, 1);
+    }
+
+    /**
+     * goodhart.png's chart, before rendering: E[V] and E[U] of the q-quantilizer against q (log axis),
+     * the bound E_Q U − ε/q, the maximin's q* and t*; and this seed's values of the table's rows
+     * that are not already marked and live on the q axis — argmax (at q = γ of its policy) and the
+     * fixed-q quantilizers — so that the table and the curve can be read against each other.
+     */
+    static XYChart goodhartChart(SeedRun run) {
         GoodhartCurve c = run.curve();
         XYChart ch = base(
                 "Goodhart curve: the q-quantilizer on the proxy, seed " + run.seed(),
                 "q (kept prior mass, log scale)",
                 "expected utility");
+        // outside the frame: inside, any corner lies on a curve for some seed (the proxy starts top left)
+        ch.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         ch.getStyler().setXAxisLogarithmic(true);
         Charts.line(ch, "proxy E[U] (what the agent expects)", c.q(), c.proxyUtility(), PROXY, 2.5f);
         Charts.line(ch, "true E[V] (what it gets)", c.q(), c.trueUtility(), TRUE, 2.5f);
-        double lo = Math.min(min(c.trueUtility()), c.guaranteed()) - 0.05;
-        double hi = Math.max(max(c.proxyUtility()), max(c.trueUtility())) + 0.05;
-        // the lower bound E_Q U − ε/q plunges to −∞ as q → 0: draw only the part inside the frame
+        TablePoints rows = TablePoints.of(run);
         double[] q = c.q(), lb = c.lowerBound();
+        // the frame covers every curve and point; of the lower bound E_Q U − ε/q, which plunges to −∞ as q → 0,
+        // it covers the right end (q = 1: E_γ U − ε) and what lies above it, and the legend says the rest is cut
+        double lo = Math.min(Math.min(min(c.trueUtility()), c.guaranteed()), Math.min(rows.lowest(), lb[q.length - 1]))
+                - 0.05;
+        double hi = Math.max(Math.max(max(c.proxyUtility()), max(c.trueUtility())), rows.highest()) + 0.05;
         int first = 0;
         while (first < q.length && lb[first] < lo) first++;
         if (first < q.length)
             Charts.line(
                     ch,
-                    "guaranteed E[U] − ε/q",
+                    "guaranteed E[U] − ε/q (below the frame as q → 0)",
                     Arrays.copyOfRange(q, first, q.length),
                     Arrays.copyOfRange(lb, first, q.length),
                     PRIOR,
@@ -143,20 +189,96 @@ public final class DemoPlots {
                 new double[] {lo, hi},
                 MAXIMIN,
                 1.5f);
-        XYSeries level = ch.addSeries(
+        Charts.dashed(
+                ch,
                 String.format(Locale.ROOT, "guaranteed value t* = %.3f", c.guaranteed()),
-                new double[] {q[0], c.qStar()},
-                new double[] {c.guaranteed(), c.guaranteed()});
-        level.setMarker(SeriesMarkers.NONE);
-        level.setLineColor(MAXIMIN);
-        level.setLineStyle(
-                new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-        XYSeries pt = ch.addSeries("maximin (q*, t*)", new double[] {c.qStar()}, new double[] {c.guaranteed()});
-        pt.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        pt.setMarker(SeriesMarkers.DIAMOND);
-        pt.setMarkerColor(MAXIMIN);
-        ch.getStyler().setYAxisMin(lo).setYAxisMax(hi).setMarkerSize(12);
-        return png(List.of(ch), 1, 1);
+                new double[] {Math.min(q[0], rows.argmaxQ()), c.qStar()},
+                new double[] {c.guaranteed(), c.guaranteed()},
+                MAXIMIN,
+                1.5f);
+        Charts.points(
+                ch,
+                "maximin (q*, t*)",
+                new double[] {c.qStar()},
+                new double[] {c.guaranteed()},
+                MAXIMIN,
+                SeriesMarkers.DIAMOND);
+        rows.draw(ch);
+        ch.getStyler().setYAxisMin(lo).setYAxisMax(hi).setMarkerSize(10);
+        Charts.tickFormat(ch, 2, false, 74);
+        return ch;
+    }
+
+    /**
+     * One seed's values of the table rows argmax (q = γ of its policy) and the fixed-q quantilizers:
+     * true E[V] and proxy E[U] of each.
+     */
+    private record TablePoints(MethodResult argmax, List<MethodResult> quantilizers) {
+        static TablePoints of(SeedRun run) {
+            List<MethodResult> qs = run.results().stream()
+                    .filter(m -> GoodhartDemo.isQuantilizer(m.name()))
+                    .toList();
+            return new TablePoints(run.result("argmax"), qs);
+        }
+
+        double argmaxQ() {
+            return argmax.q();
+        }
+
+        double lowest() {
+            return all().mapToDouble(m -> Math.min(m.trueUtility(), m.proxyUtility()))
+                    .min()
+                    .orElseThrow();
+        }
+
+        double highest() {
+            return all().mapToDouble(m -> Math.max(m.trueUtility(), m.proxyUtility()))
+                    .max()
+                    .orElseThrow();
+        }
+
+        private java.util.stream.Stream<MethodResult> all() {
+            return java.util.stream.Stream.concat(quantilizers.stream(), java.util.stream.Stream.of(argmax));
+        }
+
+        /**
+         * Filled markers at true E[V] (red), crosses at proxy E[U] (blue): where the two coincide the cross
+         * sits on the marker and both stay visible. Squares for the quantilizers, triangles for argmax.
+         */
+        void draw(XYChart ch) {
+            String qs = quantilizers.stream()
+                    .map(m -> BigDecimal.valueOf(m.q())
+                            .round(new MathContext(3))
+                            .stripTrailingZeros()
+                            .toPlainString())
+                    .collect(Collectors.joining(", "));
+            double[] x = quantilizers.stream().mapToDouble(MethodResult::q).toArray();
+            Charts.points(
+                    ch,
+                    "table: quantilizers q = " + qs + ", E[V]",
+                    x,
+                    quantilizers.stream().mapToDouble(MethodResult::trueUtility).toArray(),
+                    TRUE,
+                    SeriesMarkers.SQUARE);
+            Charts.points(
+                    ch,
+                    "table: argmax (q = γ(π) = " + String.format(Locale.ROOT, "%.2g", argmax.q()) + "), E[V]",
+                    new double[] {argmax.q()},
+                    new double[] {argmax.trueUtility()},
+                    TRUE,
+                    SeriesMarkers.TRIANGLE_UP);
+            Charts.points(
+                    ch,
+                    "table: quantilizers and argmax, E[U]",
+                    append(x, argmax.q()),
+                    append(
+                            quantilizers.stream()
+                                    .mapToDouble(MethodResult::proxyUtility)
+                                    .toArray(),
+                            argmax.proxyUtility()),
+                    PROXY,
+                    SeriesMarkers.CROSS);
+        }
     }
 
     /**
@@ -233,6 +355,19 @@ public final class DemoPlots {
         return String.format(Locale.ROOT, "%s (q = %.3g)", name, m.q());
     }
 
+    /** The rank axis of policies.png's panels: 0 to n − 1 with a margin, so the argmax's rank is not on the frame. */
+    private static void rankAxis(XYChart ch, int n) {
+        double margin = 0.01 * n;
+        ch.getStyler().setXAxisMin(-margin).setXAxisMax(n - 1 + margin);
+        Charts.tickFormat(ch, 2, true, 90);
+    }
+
+    /** [lo, hi] widened by 5 % of its span on each side. */
+    private static double[] padded(double lo, double hi) {
+        double m = 0.05 * (hi - lo);
+        return new double[] {lo - m, hi + m};
+    }
+
     private static XYChart base(String title, String x, String y) {
         return Charts.xy(title, x, y, 1100, 520);
     }
@@ -247,9 +382,9 @@ public final class DemoPlots {
         return b;
     }
 
-    private static double[] concat(double[] a, double[] b) {
-        double[] c = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
+    private static double[] append(double[] a, double x) {
+        double[] c = Arrays.copyOf(a, a.length + 1);
+        c[a.length] = x;
         return c;
     }
 

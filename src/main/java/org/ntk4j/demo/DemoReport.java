@@ -10,30 +10,48 @@ import org.ntk4j.calibration.Calibrate;
 public final class DemoReport {
     private DemoReport() {}
 
-    /** How to read the table, and the two plots with their captions. */
+    /** What the table's columns and rows are; t* and t_B named with their bounds where they first appear. */
     private static final String HOW_TO_READ = """
+
         **How to read it.** *true E[V]* is what the policy distribution actually achieves; *proxy E[U]* is what the \
-        agent believes. *guaranteed* is the lower bound on true E[V] that holds whenever E_γ|U − V| ≤ ε: t* for the \
-        maximin, t_B for the lower-band maximin (valid under the same ε because (L − V)₊ ≤ |U − V|), and \
-        E_p[U] − ε·max p/γ for the others. *q* is the prior mass kept (1/max p/γ; γ of the chosen policy for argmax); \
-        KL(p‖γ) = log(1/q) for a rescaled subset of the prior. *held* counts the seeds on which true E[V] ≥ guaranteed. \
-        Every row uses the posterior with the fitted hyperparameters and the Hoeffding ε, except *maximin_posterior* \
-        (the posterior ε) and the two *_hand_picked* rows (the posterior with the hand-picked hyperparameters, and its \
-        own Hoeffding ε).
+        agent believes. *guaranteed* is a lower bound on true E[V] that holds whenever the bound on the proxy's error \
+        holds. For *maximin* and *maximin_posterior* it is t*, the maximin's threshold under bound B1, \
+        E_γ|U − V| ≤ ε. For *maximin_lower_band* it is t_B, the threshold of the maximin under bound B2 (the B of \
+        t_B), which limits only how far the truth falls below the lower band L = U − κσ (κ = %s): \
+        E_γ[(L − V)₊] ≤ ε. That maximin keeps the policies with L ≥ t_B, and the same ε serves both bounds because \
+        (L − V)₊ ≤ |U − V| (docs/soft-optimization.md §4.2, §4.8). For the other rows it is what B1 guarantees for \
+        their own distribution p, E_p[U] − ε/q (E8). *q* is the prior mass kept, 1/max p/γ (for argmax, γ of the \
+        chosen policy); KL(p‖γ) = log(1/q) for a rescaled subset of the prior. *guarantee held* counts the seeds on \
+        which true E[V] ≥ guaranteed. Every row uses the posterior with the fitted hyperparameters and the \
+        Hoeffding ε, except *maximin_posterior* (the posterior ε) and the two *_hand_picked* rows (the posterior \
+        with the hand-picked hyperparameters, and its own Hoeffding ε).
 
         Argmax trusts the proxy where it has no data; the maximin picks q from ε instead of by hand and keeps a \
         guarantee that holds against the hidden truth, at the price of the utility it leaves on the table when the \
         proxy is right; the lower-band variant also cuts off the top of the proxy where σ is large.
 
+        """;
+
+    /** The two plots with their captions. */
+    private static final String PLOTS = """
+        ## Plots
+
         ![policies](policies.png)
 
-        *Top:* policies sorted by U, with the ±2σ band and the hidden true utility. *Bottom:* the prior and the \
-        distributions each method puts on the policies.
+        *Top:* the policies sorted by U, with the ±2σ posterior band shaded (its edges are ragged because \
+        neighbours in U rank can lie far apart in feature space, with different σ) and the hidden true utility V \
+        as dots; the frame covers the whole band. The dashed line marks argmax's policy, the one with the largest U. \
+        *Bottom:* the prior and the distributions of the maximin rows and of the 0.1-quantilizer, as mass per bin \
+        of consecutive ranks. Argmax puts all its mass (1) on a single policy, far above this panel's scale: the \
+        triangle marks where instead of a line drawn up to the frame.
 
         ![goodhart curve](goodhart.png)
 
-        *The Goodhart curve:* the proxy and the true utility of the q-quantilizer as q shrinks; the green line marks \
-        the maximin's q* and the diamond its guaranteed value.
+        *The Goodhart curve:* the proxy and the true utility of the q-quantilizer as q shrinks; the grey curve is \
+        the guarantee E_Q[U] − ε/q, the green line the maximin's q* and the diamond its guaranteed value t*. The \
+        squares (fixed-q quantilizers) and the triangle (argmax, at q = γ of its policy) are the table's rows for \
+        the plotted seed, red at true E[V], blue crosses at proxy E[U]; the table averages the seeds, and \
+        summary.json gives each seed's values under `per_seed`.
         """;
 
     /** report.md for {@code r}: the setup, the table averaged over seeds, the fit, the calibration, the ε checks, the plots. */
@@ -49,11 +67,13 @@ public final class DemoReport {
         b.append(String.format(
                 Locale.ROOT, "Averages over %d seeds %s.\n\n", r.runs().size(), r.seeds()));
         b.append(table(r));
+        b.append(String.format(Locale.ROOT, HOW_TO_READ, num(r.config().kappa())));
+        b.append(vacuousNote(r));
         b.append(epsilons(r));
         b.append(findings(r));
         b.append(hyperparameters(r));
         b.append(calibration(r));
-        b.append(HOW_TO_READ);
+        b.append(PLOTS);
         if (coverage != null) b.append(coverage(coverage));
         b.append(footer(r, coverage));
         return b.toString();
@@ -88,20 +108,71 @@ public final class DemoReport {
         b.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String name : r.methods()) {
             MethodResult m = r.average(name);
+            String vacuous = vacuousMark(r, name);
             b.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.4f | %.4f | %s | %.4g | %.3f | %d/%d |\n",
+                    "| %s | %.4f | %.4f | %s | %.4g | %.3f | %d/%d%s |\n",
                     name,
                     m.trueUtility(),
                     m.proxyUtility(),
                     m.guaranteedValue().isPresent()
-                            ? DemoResult.formatValue(m.guaranteedValue().getAsDouble())
+                            ? DemoResult.formatValue(m.guaranteedValue().getAsDouble()) + vacuous
                             : "—",
                     m.q(),
                     m.klToPrior(),
                     r.guaranteeHeld(name),
-                    r.runs().size()));
+                    r.runs().size(),
+                    vacuous));
         }
+        return b.toString();
+    }
+
+    /** " (vacuous)" when the method's guarantee was vacuous on every seed, " (vacuous on k/n)" on some, else "". */
+    private static String vacuousMark(DemoResult r, String name) {
+        int k = r.guaranteeVacuous(name), n = r.runs().size();
+        return k == 0 ? "" : k == n ? " (vacuous)" : " (vacuous on " + k + "/" + n + ")";
+    }
+
+    /**
+     * What "(vacuous)" means, under the table: a guarantee every policy meets says nothing, and "held"
+     * on it is no evidence of safety; for argmax, why the bound collapses (q is one policy's prior mass).
+     */
+    private static String vacuousNote(DemoResult r) {
+        java.util.List<String> rows = r.methods().stream()
+                .filter(name -> r.guaranteeVacuous(name) > 0)
+                .toList();
+        if (rows.isEmpty()) return "";
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(
+                Locale.ROOT,
+                "**(vacuous)** marks a guarantee at or below %s, the least true utility any policy has here (V ∈ [0, 1]): "
+                        + "every policy meets it, whatever its proxy's error, so it guarantees nothing, and *guarantee "
+                        + "held* on such a row (%s) is no evidence that the policy is safe.",
+                num(ToyUtility.LOWEST),
+                String.join(", ", rows)));
+        int n = r.runs().size(), policies = r.config().policies();
+        java.util.List<String> argmaxRows = new java.util.ArrayList<>();
+        for (String name : new String[] {"argmax", "argmax_hand_picked"}) {
+            if (!r.methods().contains(name) || r.guaranteeVacuous(name) != n) continue;
+            MethodResult m = r.average(name);
+            argmaxRows.add(String.format(
+                    Locale.ROOT,
+                    "q = %.3g and guaranteed %s for *%s*",
+                    m.q(),
+                    DemoResult.formatValue(m.guaranteedValue().getAsDouble()),
+                    name));
+        }
+        if (!argmaxRows.isEmpty())
+            b.append(String.format(
+                    Locale.ROOT,
+                    " For argmax the bound is E_p[U] − ε/q with q = γ(π), the prior mass of its one policy: about 1/N = "
+                            + "%.2e for a typical one of the N = %d policies, and far less in the prior's tail (here, "
+                            + "averaged over the seeds: %s). So ε/q is of the order of ε·N or more, far beyond the utility "
+                            + "scale [0, 1]: argmax has no useful guarantee.",
+                    1.0 / policies,
+                    policies,
+                    String.join("; ", argmaxRows)));
+        b.append(" The guarantees that say something are the maximin rows' t* and t_B.\n");
         return b.toString();
     }
 

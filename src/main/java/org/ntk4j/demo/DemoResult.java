@@ -47,13 +47,33 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
 
     /** Seeds on which a method's expected true utility reached its guaranteed value. */
     int guaranteeHeld(String name) {
+        return count(name, DemoResult::held);
+    }
+
+    /** Seeds on which a method's guarantee was vacuous ({@link #vacuous}). */
+    int guaranteeVacuous(String name) {
+        return count(name, DemoResult::vacuous);
+    }
+
+    private int count(String name, java.util.function.Predicate<MethodResult> p) {
         int k = 0;
-        for (SeedRun r : runs) {
-            MethodResult m = r.result(name);
-            if (m.guaranteedValue().isPresent()
-                    && m.trueUtility() >= m.guaranteedValue().getAsDouble()) k++;
-        }
+        for (SeedRun r : runs) if (p.test(r.result(name))) k++;
         return k;
+    }
+
+    /** Whether true E[V] reached the guaranteed value (false where there is none). */
+    static boolean held(MethodResult m) {
+        return m.guaranteedValue().isPresent()
+                && m.trueUtility() >= m.guaranteedValue().getAsDouble();
+    }
+
+    /**
+     * Whether a guarantee is vacuous: at or below {@link ToyUtility#LOWEST}, the least true utility any
+     * policy has, so that it holds for every policy distribution whatever the proxy's error — as
+     * argmax's E_p[U] − ε/q does, with q the prior mass of its one policy.
+     */
+    static boolean vacuous(MethodResult m) {
+        return m.guaranteedValue().isPresent() && m.guaranteedValue().getAsDouble() <= ToyUtility.LOWEST;
     }
 
     /** Mean over seeds of a per-run number. */
@@ -86,41 +106,57 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
                     m.proxyUtility(),
                     m.guaranteedValue().isPresent()
                             ? DemoResult.formatValue(m.guaranteedValue().getAsDouble())
+                                    + (guaranteeVacuous(name) > 0 ? "*" : "")
                             : "-",
                     m.q(),
                     m.klToPrior(),
-                    guaranteeHeld(name) + "/" + runs.size()));
+                    guaranteeHeld(name) + "/" + runs.size() + (guaranteeVacuous(name) > 0 ? "*" : "")));
         }
+        if (methods().stream().anyMatch(name -> guaranteeVacuous(name) > 0))
+            b.append("* vacuous on some or all seeds: below 0, the least true utility of any policy, so it holds for"
+                    + " every policy and says nothing about safety\n");
         return b.toString();
     }
 
-    /** The content of summary.json: {"methods": {name: {true_utility, proxy_utility, guaranteed_value, q, kl_to_prior}}, ...}. */
+    /**
+     * The per-seed numbers summary.json reports beside the methods, by key: averaged at the top level
+     * and given per seed under {@code per_seed}. The keys are the coverage study's names for the same
+     * quantities ({@link CoverageResult#summary}: {@code epsilon}, {@code true_mean_abs_error}).
+     */
+    private static final Map<String, java.util.function.ToDoubleFunction<SeedRun>> SEED_NUMBERS = seedNumbers();
+
+    private static Map<String, java.util.function.ToDoubleFunction<SeedRun>> seedNumbers() {
+        Map<String, java.util.function.ToDoubleFunction<SeedRun>> m = new LinkedHashMap<>();
+        m.put("epsilon", r -> r.epsilon().epsilon());
+        m.put("epsilon_posterior", r -> r.posteriorEpsilon().epsilon());
+        m.put("true_mean_abs_error", SeedRun::trueMeanAbsError);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The content of summary.json: {@code methods} (per method the averages over seeds of true_utility,
+     * proxy_utility, guaranteed_value, q, kl_to_prior, and the counts guarantee_held_seeds and
+     * guarantee_vacuous_seeds), {@code seeds}, the averages of epsilon, epsilon_posterior and
+     * true_mean_abs_error, {@code hyperparameters} and {@code calibration} (pooled), then {@code
+     * per_seed}: one entry per seed with its {@code seed} and the same quantities for that seed alone
+     * (per method the booleans guarantee_held and guarantee_vacuous in place of the counts), and
+     * {@code config}.
+     */
     public Map<String, Object> summary() {
         Map<String, Object> methods = new LinkedHashMap<>();
         for (String name : methods()) {
-            MethodResult m = average(name);
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("true_utility", m.trueUtility());
-            e.put("proxy_utility", m.proxyUtility());
-            e.put(
-                    "guaranteed_value",
-                    m.guaranteedValue().isPresent() ? m.guaranteedValue().getAsDouble() : null);
-            e.put("q", m.q());
-            e.put("kl_to_prior", m.klToPrior());
+            Map<String, Object> e = methodValues(average(name));
             e.put("guarantee_held_seeds", guaranteeHeld(name));
+            e.put("guarantee_vacuous_seeds", guaranteeVacuous(name));
             methods.put(name, e);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("methods", methods);
         out.put("seeds", seeds());
-        out.put("epsilon", mean(r -> r.epsilon().epsilon()));
-        out.put("epsilon_posterior", mean(r -> r.posteriorEpsilon().epsilon()));
-        out.put("true_prior_mean_abs_error", mean(r -> r.trueMeanAbsError()));
+        SEED_NUMBERS.forEach((key, f) -> out.put(key, mean(f)));
         out.put("hyperparameters", hyperparameters());
-        Map<String, Object> cal = new LinkedHashMap<>();
-        cal.put("fitted", calibration(SeedRun::calibration).summary());
-        cal.put("hand_picked", calibration(SeedRun::handPickedCalibration).summary());
-        out.put("calibration", cal);
+        out.put("calibration", calibrations(runs));
+        out.put("per_seed", perSeed());
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("policies", config.policies());
         cfg.put("fit_labels", config.fitLabels());
@@ -134,6 +170,56 @@ public record DemoResult(ToyConfig config, long seed, List<SeedRun> runs) {
         cfg.put("posterior_draws", GoodhartDemo.POSTERIOR_DRAWS);
         out.put("config", cfg);
         return out;
+    }
+
+    /** summary.json's {@code per_seed}: each seed's own values of what the top level averages. */
+    private List<Map<String, Object>> perSeed() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SeedRun r : runs) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("seed", r.seed());
+            Map<String, Object> methods = new LinkedHashMap<>();
+            for (MethodResult m : r.results()) {
+                Map<String, Object> v = methodValues(m);
+                v.put("guarantee_held", held(m));
+                v.put("guarantee_vacuous", vacuous(m));
+                methods.put(m.name(), v);
+            }
+            e.put("methods", methods);
+            SEED_NUMBERS.forEach((key, f) -> e.put(key, f.applyAsDouble(r)));
+            e.put("calibration", calibrations(List.of(r)));
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** {true_utility, proxy_utility, guaranteed_value (null where undefined), q, kl_to_prior} of one result. */
+    private static Map<String, Object> methodValues(MethodResult m) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("true_utility", m.trueUtility());
+        e.put("proxy_utility", m.proxyUtility());
+        e.put(
+                "guaranteed_value",
+                m.guaranteedValue().isPresent() ? m.guaranteedValue().getAsDouble() : null);
+        e.put("q", m.q());
+        e.put("kl_to_prior", m.klToPrior());
+        return e;
+    }
+
+    /** {fitted, hand_picked}: the calibration of both models pooled over {@code seeds}. */
+    private static Map<String, Object> calibrations(List<SeedRun> seeds) {
+        Map<String, Object> cal = new LinkedHashMap<>();
+        cal.put(
+                "fitted",
+                HeldOutCalibration.pool(seeds.stream().map(SeedRun::calibration).toList())
+                        .summary());
+        cal.put(
+                "hand_picked",
+                HeldOutCalibration.pool(seeds.stream()
+                                .map(SeedRun::handPickedCalibration)
+                                .toList())
+                        .summary());
+        return cal;
     }
 
     /** Per seed: {seed, hand_picked: {w_std, b_std, noise, lml}, fitted: {w_std, b_std, noise, lml, evaluations}}. */

@@ -54,6 +54,11 @@ public final class GoodhartDemo {
         return "quantilizer_q" + BigDecimal.valueOf(q).stripTrailingZeros().toPlainString();
     }
 
+    /** Whether a method name is a fixed-q quantilizer's ({@link #quantilizerName}). */
+    static boolean isQuantilizer(String name) {
+        return name.startsWith("quantilizer_q");
+    }
+
     /**
      * Runs the toy on seeds seed, seed+1, …, seed+cfg.seeds()−1.
      *

@@ -22,6 +22,12 @@ public record ToyUtility(double angle, double steepness, double cliff, double wi
     /** The demo's default world: V(x) = sigmoid(2x₁)·exp(−½((x₁ − 1)₊/0.5)²)·(1 − 0.1·tanh(x₂²)). */
     public static final ToyUtility STANDARD = new ToyUtility(0, 2, 1, 0.5, 0.1);
 
+    /**
+     * The least value V takes: every factor of V lies in [0, 1] (m ≤ 1), so V ∈ [0, 1]. A guaranteed
+     * value at or below it is vacuous: every policy meets it.
+     */
+    public static final double LOWEST = 0.0;
+
     /** The random family of the coverage study, in words (report.md and summary.json say it). */
     public static final String FAMILY = "the toy's utility with random parameters: direction θ ~ U[0, 2π), "
             + "steepness a ~ U[1, 3], cliff c ~ U[0.5, 1.5], width w ~ U[0.25, 1], ripple m ~ U[0, 0.3]";

@@ -218,6 +218,37 @@ public final class FiniteNetwork {
         }
     }
 
+    /**
+     * The readout's conditional NNGP Ĝ(a, b) = σ_b² + (σ_w²/n)·Σᵢ φ(zᵢ(a))·φ(zᵢ(b)) (n1×n2): the
+     * covariance of the last Dense layer's pre-activations given the layer before it (n its input
+     * width, σ_w, σ_b its W_std, b_std, the sum over that layer's n units). Its mean over networks
+     * is the NNGP up to O(1/n) and its fluctuation is O(1/√n) (docs/finite-width.md §1); unlike
+     * {@link #kernels}, whose NNGP is the product f(a)·f(b) of the outputs, it does not depend on the
+     * readout weights. {@code x2 == null}: x2 = x1.
+     */
+    public Matrix conditionalNngp(Matrix x1, Matrix x2) {
+        Pair p = forwardPair(x1, x2, true);
+        try (NativeWeights w = p.weights) {
+            int last = steps.size() - 1;
+            while (!(steps.get(last) instanceof Step.DenseStep)) last--;
+            Step.DenseStep readout = (Step.DenseStep) steps.get(last);
+            List<Dense> dense = Initializer.denseLayers(architecture);
+            Dense d = dense.get(dense.size() - 1);
+            int n1 = p.f1.n, n2 = p.f2.n, width = readout.nIn();
+            double[] a1 = p.f1.inputs[last], a2 = p.f2.inputs[last];
+            double[] g = new double[n1 * n2];
+            for (int k = 0; k < width; k++)
+                for (int j = 0; j < n2; j++) {
+                    double v = a2[j + k * n2];
+                    int off = j * n1, ko = k * n1;
+                    for (int i = 0; i < n1; i++) g[off + i] += a1[ko + i] * v;
+                }
+            double scale = d.wStd() * d.wStd() / width, bias = d.bStd() * d.bStd();
+            for (int q = 0; q < g.length; q++) g[q] = bias + scale * g[q];
+            return Finite.requireResult(Matrix.wrapColumnMajor(n1, n2, g), "conditional NNGP", REMEDY);
+        }
+    }
+
     /** Empirical kernels with the output axis kept: full (n1, n2, k, k) or diagonal (n1, n2, k). */
     public OutputKernels outputKernels(Matrix x1, Matrix x2, OutputKernels.Form form) {
         if (form == null) throw new InvalidInputException("form", "is null");

@@ -51,14 +51,31 @@ public final class GpuRuntime {
         return device;
     }
 
-    /** The nvcc release that built the packaged kernels, or "none". */
+    /** The nvcc release that built the packaged kernels ({@link #nvccRelease}), or "none". */
     static String fatbinVersion() {
         try (InputStream in = GpuRuntime.class.getResourceAsStream("/native/nvcc-version.txt")) {
             if (in == null) return CudaDevice.fatbin("gemm") == null ? "none" : "unknown nvcc";
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            return nvccRelease(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return "unknown nvcc";
         }
+    }
+
+    private static final java.util.regex.Pattern RELEASE =
+            java.util.regex.Pattern.compile("release (\\d+\\.\\d+), (V[0-9][0-9.]*)");
+    private static final java.util.regex.Pattern BUILD_TAG = java.util.regex.Pattern.compile("cuda_(\\d+\\.\\d+)");
+
+    /**
+     * One line naming the nvcc from its {@code nvcc --version} banner: "nvcc 13.0 (V13.0.88)" from
+     * "Cuda compilation tools, release 13.0, V13.0.88"; "nvcc 13.0" from the build tag alone
+     * ("Build cuda_13.0.r13.0/compiler.36424714_0", what jars built before the whole banner was kept
+     * hold); "unknown nvcc" otherwise.
+     */
+    static String nvccRelease(String banner) {
+        java.util.regex.Matcher m = RELEASE.matcher(banner);
+        if (m.find()) return "nvcc " + m.group(1) + " (" + m.group(2) + ")";
+        m = BUILD_TAG.matcher(banner);
+        return m.find() ? "nvcc " + m.group(1) : "unknown nvcc";
     }
 
     private static GpuInfo doProbe() {

@@ -15,11 +15,13 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.ntk4j.error.InputText;
 import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.linalg.NativeMatrix;
 
 /**
  * Reads numeric CSV files (commas, optional quotes, {@code #} comment lines, blank lines ignored)
- * into a float64 matrix, one row per record.
+ * into a float64 matrix, one row per record, and writes matrices and vectors as CSV.
  *
  * <p>An optional header is recognized when every field of the first record is non-numeric (e.g.
  * {@code x1,x2,y}); a first record that mixes numbers and text is an error rather than silently
@@ -39,6 +41,9 @@ public final class Csv {
             .setTrim(true)
             .setIgnoreSurroundingSpaces(true)
             .get();
+
+    /** Characters gathered before they go to the file (about 1 MB at a time). */
+    private static final int FLUSH_CHARS = 1 << 20;
 
     private Csv() {}
 
@@ -173,5 +178,71 @@ public final class Csv {
 
     private static String describe(String field) {
         return field.isEmpty() ? "empty field" : InputText.quote(field);
+    }
+
+    /**
+     * Writes {@code m} as CSV in {@code dtype}: no header, one matrix row per line, values separated
+     * by commas, each the shortest decimal that reads back to the same value ({@link #format}).
+     * Written atomically ({@link Outputs#writeAtomically}); {@link #read} reads it back bit for bit.
+     */
+    public static void write(Path file, Matrix m, DType dtype) {
+        writeRows(file, m.rows(), m.cols(), m::copyRowsRowMajor, dtype);
+    }
+
+    /**
+     * Writes a native matrix as CSV without a heap copy of it ({@code exactlySymmetric}: the caller
+     * guarantees m = mᵀ bit for bit, so rows are read as columns, contiguously).
+     */
+    public static void write(Path file, NativeMatrix m, DType dtype, boolean exactlySymmetric) {
+        if (exactlySymmetric && m.rows() != m.cols())
+            throw new IllegalArgumentException("a " + m.rows() + "x" + m.cols() + " matrix is not symmetric");
+        writeRows(file, m.rows(), m.cols(), Npy.rowsOf(m, exactlySymmetric), dtype);
+    }
+
+    /** Writes a 1-D array as CSV: one value per line. */
+    public static void writeVector(Path file, double[] v, DType dtype) {
+        writeRows(file, v.length, 1, (i0, i1, row) -> System.arraycopy(v, i0, row, 0, i1 - i0), dtype);
+    }
+
+    /**
+     * One value as written: {@link Double#toString(double)} in float64, {@link Float#toString(float)}
+     * of the value rounded to float32 in float32; both are the shortest decimals that parse back to
+     * the same number (JDK 19 and later). NaN and ±∞ are spelled as Java spells them ({@code NaN},
+     * {@code Infinity}, {@code -Infinity}), which {@link #read} (with {@link ReadOptions#checkFinite()}
+     * off), Python's {@code float} and numpy's {@code loadtxt} read back.
+     */
+    public static String format(double v, DType dtype) {
+        return dtype == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v);
+    }
+
+    /** The rows of a rows×cols matrix, gathered in blocks of about 64k values, as CSV text. */
+    private static void writeRows(Path file, int rows, int cols, Npy.RowSource src, DType dtype) {
+        int block = Math.max(1, (1 << 16) / Math.max(1, cols));
+        Outputs.writeAtomically(file, ch -> {
+            double[] d = new double[Math.min(rows, block) * cols];
+            StringBuilder text = new StringBuilder(FLUSH_CHARS + 4096);
+            for (int i0 = 0; i0 < rows; i0 += block) {
+                int i1 = Math.min(rows, i0 + block);
+                src.rows(i0, i1, d);
+                for (int i = 0; i < i1 - i0; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        if (j > 0) text.append(',');
+                        // append(double) is Double.toString's digits without a String per value (JDK 19+)
+                        if (dtype == DType.FLOAT32) text.append((float) d[i * cols + j]);
+                        else text.append(d[i * cols + j]);
+                    }
+                    text.append('\n');
+                    if (text.length() >= FLUSH_CHARS) flush(ch, text);
+                }
+            }
+            flush(ch, text);
+        });
+    }
+
+    /** Writes the gathered text (ASCII only: digits, signs, '.', 'E', letters of NaN/Infinity) and empties it. */
+    private static void flush(java.nio.channels.FileChannel ch, StringBuilder text) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
+        while (b.hasRemaining()) ch.write(b);
+        text.setLength(0);
     }
 }

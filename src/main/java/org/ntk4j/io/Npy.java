@@ -184,18 +184,136 @@ public final class Npy {
                 }
                 return;
             }
-            double[] col = exactlySymmetric ? null : new double[Math.max(1, CHUNK / (cols * t.size()))];
-            writeRowBlocks(ch, t, rows, cols, (i0, i1, row) -> {
-                if (exactlySymmetric) {
-                    m.getRun(i0 * cols, row, 0, (i1 - i0) * cols); // row i = column i
-                    return;
-                }
-                for (int j = 0; j < cols; j++) {
-                    m.getRun(i0 + j * rows, col, 0, i1 - i0);
-                    for (int i = 0; i < i1 - i0; i++) row[i * cols + j] = col[i];
-                }
-            });
+            writeRowBlocks(ch, t, rows, cols, rowsOf(m, exactlySymmetric));
         });
+    }
+
+    /**
+     * Rows of a native column-major matrix in row-major order, gathered column by column (or, for an
+     * exactly symmetric matrix, copied: row i = column i). Shared with {@link Csv}'s writer.
+     */
+    static RowSource rowsOf(NativeMatrix m, boolean exactlySymmetric) {
+        int rows = m.rows(), cols = m.cols();
+        if (exactlySymmetric) return (i0, i1, row) -> m.getRun((long) i0 * cols, row, 0, (i1 - i0) * cols);
+        double[][] col = {new double[0]}; // one column of a block, grown to the largest block asked for
+        return (i0, i1, row) -> {
+            if (col[0].length < i1 - i0) col[0] = new double[i1 - i0];
+            for (int j = 0; j < cols; j++) {
+                m.getRun(i0 + (long) j * rows, col[0], 0, i1 - i0);
+                for (int i = 0; i < i1 - i0; i++) row[i * cols + j] = col[0][i];
+            }
+        };
+    }
+
+    /**
+     * Writes a native matrix as a 2-D float64 array in Fortran (column-major) order: the bytes go from
+     * the matrix's memory to the file unchanged, so a large matrix (a Cholesky factor) is written at
+     * the disk's speed and {@link #readNative} reads it back the same way, bit for bit.
+     */
+    public static void writeColumnMajor(Path file, NativeMatrix m) {
+        int rows = m.rows(), cols = m.cols();
+        byte[] header = NpyHeader.encode(NpyDType.FLOAT64, true, new long[] {rows, cols});
+        long total = (long) rows * cols;
+        Outputs.writeAtomically(file, ch -> {
+            ch.write(ByteBuffer.wrap(header));
+            try (NativeMatrix.Pin pin = m.pin()) {
+                for (long k = 0; k < total; k += CHUNK) {
+                    int len = (int) Math.min(CHUNK, total - k);
+                    ByteBuffer view = m.byteView(k, len);
+                    if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) view = littleEndian(view, len);
+                    while (view.hasRemaining()) ch.write(view);
+                }
+            }
+        });
+    }
+
+    /** {@code len} doubles of a native-order buffer, re-encoded little-endian (big-endian hosts only). */
+    private static ByteBuffer littleEndian(ByteBuffer nativeOrder, int len) {
+        ByteBuffer out = ByteBuffer.allocate(len * 8).order(ByteOrder.LITTLE_ENDIAN);
+        java.nio.DoubleBuffer in = nativeOrder.order(ByteOrder.nativeOrder()).asDoubleBuffer();
+        for (int i = 0; i < len; i++) out.putDouble(in.get(i));
+        return out.flip();
+    }
+
+    /**
+     * Reads a 2-D float64 array straight into off-heap memory (no heap copy of the matrix; the caller
+     * closes the result): Fortran order in bulk, C order transposed in blocks of rows. Other dtypes
+     * and 1-D arrays are an {@link InvalidInputException} naming {@link ReadOptions#argument()}; NaN
+     * or ±Infinity too unless {@link ReadOptions#checkFinite()} is off.
+     */
+    public static NativeMatrix readNative(Path file, ReadOptions options) {
+        String arg = options.argument();
+        Inputs.checkReadable(file, arg);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            NpyHeader h = NpyHeader.read(ch, file, arg);
+            long[] shape = h.shape();
+            if (shape.length != 2 || h.dtype() != NpyDType.FLOAT64)
+                throw new InvalidInputException(
+                        arg,
+                        Inputs.name(file) + " holds " + h.dtype().descr() + " with shape " + h.shapeText()
+                                + "; expected a 2-D float64 array");
+            checkDataSize(h, ch.size(), file, arg);
+            if (shape[0] > Integer.MAX_VALUE || shape[1] > Integer.MAX_VALUE)
+                throw new InvalidInputException(arg, Inputs.name(file) + " has shape " + h.shapeText() + ": too large");
+            int rows = (int) shape[0], cols = (int) shape[1];
+            NativeMatrix m = NativeMatrix.allocate(rows, cols, Inputs.name(file));
+            try {
+                ch.position(h.dataOffset());
+                if (h.fortranOrder() || rows <= 1 || cols <= 1) readColumnMajor(ch, m, file, arg);
+                else readRowMajor(ch, m, file, arg);
+                if (options.checkFinite() && !m.allFinite())
+                    throw new InvalidInputException(
+                            arg, Inputs.name(file) + " holds NaN or infinite entries; expected finite numbers");
+                return m;
+            } catch (RuntimeException | IOException e) {
+                m.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException(arg, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
+        }
+    }
+
+    private static void readColumnMajor(FileChannel ch, NativeMatrix m, Path file, String arg) throws IOException {
+        long total = (long) m.rows() * m.cols();
+        try (NativeMatrix.Pin pin = m.pin()) {
+            for (long k = 0; k < total; k += CHUNK) {
+                int len = (int) Math.min(CHUNK, total - k);
+                ByteBuffer view = m.byteView(k, len);
+                if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+                    fill(ch, view, file, arg);
+                    continue;
+                }
+                ByteBuffer le = ByteBuffer.allocate(len * 8).order(ByteOrder.LITTLE_ENDIAN);
+                fill(ch, le, file, arg);
+                le.flip();
+                double[] run = new double[len];
+                le.asDoubleBuffer().get(run);
+                m.putRun(k, run, 0, len);
+            }
+        }
+    }
+
+    private static void readRowMajor(FileChannel ch, NativeMatrix m, Path file, String arg) throws IOException {
+        int rows = m.rows(), cols = m.cols();
+        int block = Math.max(1, CHUNK / (cols * 8));
+        ByteBuffer buf = ByteBuffer.allocateDirect(Math.max(CHUNK, cols * 8)).order(ByteOrder.LITTLE_ENDIAN);
+        double[] d = new double[block * cols];
+        for (int i0 = 0; i0 < rows; i0 += block) {
+            int b = Math.min(block, rows - i0);
+            buf.clear().limit(b * cols * 8);
+            fill(ch, buf, file, arg);
+            buf.flip();
+            buf.asDoubleBuffer().get(d, 0, b * cols);
+            for (int i = 0; i < b; i++) for (int j = 0; j < cols; j++) m.set(i0 + i, j, d[i * cols + j]);
+        }
+    }
+
+    /** Fills {@code buf} from the channel: the size was checked, so an early end means the file shrank. */
+    private static void fill(FileChannel ch, ByteBuffer buf, Path file, String arg) throws IOException {
+        while (buf.hasRemaining())
+            if (ch.read(buf) < 0)
+                throw new InvalidInputException(arg, Inputs.name(file) + " is truncated (it shrank while being read)");
     }
 
     /** Writes {@code m} in its own precision, as a 2-D C-order array. */
@@ -216,7 +334,7 @@ public final class Npy {
     }
 
     /** Fills {@code dst} with rows [i0, i1) of a matrix in row-major order (row i at (i − i0)·cols). */
-    private interface RowSource {
+    interface RowSource {
         void rows(int i0, int i1, double[] dst);
     }
 
@@ -254,8 +372,21 @@ public final class Npy {
 
     /** Writes a 1-D array in {@code dtype}. */
     public static void writeVector(Path file, double[] v, DType dtype) {
+        writeArray(file, v, dtype, v.length);
+    }
+
+    /**
+     * Writes an array of any shape in C order (the last index fastest) in {@code dtype}, e.g. a
+     * tensor of shape (m, m, m, m); {@code v.length} must be the product of {@code shape}.
+     */
+    public static void writeArray(Path file, double[] v, DType dtype, long... shape) {
+        long size = 1;
+        for (long n : shape) size *= n;
+        if (size != v.length)
+            throw new IllegalArgumentException(
+                    v.length + " values do not fill the shape " + NpyHeader.shapeText(shape) + " (" + size + ")");
         NpyDType t = dtype == DType.FLOAT32 ? NpyDType.FLOAT32 : NpyDType.FLOAT64;
-        byte[] header = NpyHeader.encode(t, false, new long[] {v.length});
+        byte[] header = NpyHeader.encode(t, false, shape);
         Outputs.writeAtomically(file, ch -> {
             ch.write(ByteBuffer.wrap(header));
             ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);

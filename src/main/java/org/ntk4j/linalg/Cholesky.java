@@ -61,6 +61,33 @@ public final class Cholesky implements AutoCloseable {
         }
     }
 
+    /**
+     * A factor computed earlier (e.g. by {@link #factor} in another run and saved), taken over as it
+     * is: {@code lower} holds L in its lower triangle (the strict upper triangle is never read), and
+     * {@code jitter} and {@code rcond} are what that factorization reported. Only the shape and the
+     * diagonal are checked (square, finite and positive, as every factor {@link #factor} returns):
+     * the caller vouches for the rest, e.g. by a checksum.
+     *
+     * @throws IllegalArgumentException when {@code lower} is not square or its diagonal is not
+     *                                  finite and positive (it is closed then)
+     */
+    public static Cholesky ofFactor(NativeMatrix lower, JitterReport jitter, double rcond) {
+        try {
+            if (lower.rows() != lower.cols())
+                throw new IllegalArgumentException(
+                        "a Cholesky factor must be square, got " + lower.rows() + "x" + lower.cols());
+            double[] d = lower.diagonal();
+            for (int i = 0; i < d.length; i++)
+                if (!(d[i] > 0) || !Double.isFinite(d[i]))
+                    throw new IllegalArgumentException("Cholesky factor: diagonal entry " + i + " is " + d[i]);
+            if (!(rcond >= 0)) throw new IllegalArgumentException("Cholesky factor: rcond must be >= 0, got " + rcond);
+            return new Cholesky(lower, jitter == null ? JitterReport.NONE : jitter, rcond);
+        } catch (RuntimeException e) {
+            lower.close();
+            throw e;
+        }
+    }
+
     /** The mean of the diagonal, the scale of the jitter; it must be finite and positive. */
     private static double meanDiagonal(double[] diag, String what) {
         int n = diag.length;
@@ -149,6 +176,20 @@ public final class Cholesky implements AutoCloseable {
                             minRcond),
                     rc);
         return new Attempt(null, rc);
+    }
+
+    /**
+     * A factor computed before, from its lower triangle (e.g. shipped to another machine as numbers):
+     * takes ownership of {@code lower}, whose strict upper triangle is ignored. No jitter is reported;
+     * {@code rcond} is the estimate made when it was factored.
+     */
+    public static Cholesky ofFactor(NativeMatrix lower, double rcond) {
+        if (lower.rows() != lower.cols()) {
+            lower.close();
+            throw new IllegalArgumentException(
+                    "Cholesky factor must be square, got " + lower.rows() + "x" + lower.cols());
+        }
+        return new Cholesky(lower, JitterReport.NONE, rcond);
     }
 
     /** The order n. */

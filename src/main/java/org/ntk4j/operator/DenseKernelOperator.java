@@ -58,6 +58,23 @@ public final class DenseKernelOperator implements KernelOperator {
         return op;
     }
 
+    /**
+     * The operator of {@link #compute} as it stands after its kernels were handed over to be factored
+     * (e.g. restored from a saved model): the architecture, training inputs and kernel options give the
+     * test side ({@link #pointsAgainst}, {@link #among}) exactly as {@link #compute}'s operator would,
+     * and {@code nngp} (taken over; null when the posterior does not need it) is the unfactored NNGP
+     * train-train kernel of {@code xTrain}.
+     */
+    public static DenseKernelOperator restore(
+            Architecture arch, Matrix xTrain, KernelOptions options, NativeMatrix nngp) {
+        if (arch == null) throw new InvalidInputException("arch", "is required");
+        KernelOptions o = options == null ? KernelOptions.defaults() : options;
+        double[] variances = nngp == null ? null : nngp.diagonal();
+        DenseKernelOperator op = new DenseKernelOperator(xTrain.rows(), variances, KernelFunction.of(arch), xTrain, o);
+        if (nngp != null) op.offHeap.put(KernelKind.NNGP, nngp.takeOwnership());
+        return op;
+    }
+
     /** Precomputed off-heap kernels (x2 = x1), taken over: closed with this operator. */
     public static DenseKernelOperator of(NativeKernels trainTrain) {
         NativeMatrix any = trainTrain.nngp() != null ? trainTrain.nngp() : trainTrain.ntk();

@@ -13,12 +13,13 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The one look of ntk4j's plots (xchart): white background, light grid, legend top left; line and
- * scatter series; charts rendered to PNG bytes for an atomic write. Internal: used by the demo's and
- * the {@code calibrate} command's figures.
+ * The one look of ntk4j's plots (xchart): white background, light grid, legend top left; line,
+ * dashed-line, scatter and shaded-band series, fixed tick-label formats; charts rendered to PNG bytes
+ * for an atomic write. Internal: used by the demo's and the {@code calibrate} command's figures.
  */
 public final class Charts {
     private Charts() {}
@@ -50,12 +51,66 @@ public final class Charts {
         return s;
     }
 
+    /**
+     * A shaded band between {@code lo} and {@code hi} over {@code x}: one closed polygon (along
+     * {@code hi}, back along {@code lo}) filled with {@code fill} and no outline, so that a line drawn
+     * after it stays on top and visible through it.
+     *
+     * @throws IllegalArgumentException when the three arrays differ in length
+     */
+    public static XYSeries band(XYChart ch, String name, double[] x, double[] lo, double[] hi, Color fill) {
+        int n = x.length;
+        if (lo.length != n || hi.length != n)
+            throw new IllegalArgumentException("band " + name + ": x, lo and hi differ in length (" + n + ", "
+                    + lo.length + ", " + hi.length + ")");
+        double[] px = new double[2 * n], py = new double[2 * n];
+        for (int k = 0; k < n; k++) {
+            px[k] = x[k];
+            py[k] = hi[k];
+            px[2 * n - 1 - k] = x[k];
+            py[2 * n - 1 - k] = lo[k];
+        }
+        XYSeries s = ch.addSeries(name, px, py);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setFillColor(fill);
+        s.setLineColor(fill);
+        s.setLineStyle(new BasicStroke(0f));
+        return s;
+    }
+
+    /**
+     * Tick labels with a fixed format: {@code yDecimals} decimals on the y axis (so that 0.05 and 0.25
+     * read alike; XChart's default drops the leading zero on some ticks and not others) and plain
+     * integers on the x axis when {@code integerX} (no thousands separator, which made labels such as
+     * "1,050" collide), with at least {@code xTickPixels} between x ticks.
+     */
+    public static void tickFormat(XYChart ch, int yDecimals, boolean integerX, int xTickPixels) {
+        XYStyler st = ch.getStyler();
+        st.setYAxisDecimalPattern(yDecimals == 0 ? "0" : "0." + "0".repeat(yDecimals));
+        if (integerX) st.setXAxisDecimalPattern("0");
+        st.setXAxisTickMarkSpacingHint(xTickPixels);
+    }
+
     /** A scatter series of circles. */
     public static XYSeries scatter(XYChart ch, String name, double[] x, double[] y, Color c) {
+        return points(ch, name, x, y, c, SeriesMarkers.CIRCLE);
+    }
+
+    /** A scatter series with the given marker (e.g. {@link SeriesMarkers#SQUARE}). */
+    public static XYSeries points(XYChart ch, String name, double[] x, double[] y, Color c, Marker marker) {
         XYSeries s = ch.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setMarker(marker);
         s.setMarkerColor(c);
+        return s;
+    }
+
+    /** A dashed line series without markers (reference levels and positions, not data). */
+    public static XYSeries dashed(XYChart ch, String name, double[] x, double[] y, Color c, float width) {
+        XYSeries s = line(ch, name, x, y, c, width);
+        s.setLineStyle(
+                new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         return s;
     }
 

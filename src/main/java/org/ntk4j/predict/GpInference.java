@@ -129,7 +129,7 @@ public final class GpInference implements AutoCloseable {
                 arch, xTrain, Stages.of(opt, Stages.TRAIN), get != Get.NNGP, keepsNngp(get, o.covariance()));
     }
 
-    private static boolean keepsNngp(Get get, CovarianceMode mode) {
+    static boolean keepsNngp(Get get, CovarianceMode mode) {
         return get == Get.NNGP || (get == Get.NTK && mode != CovarianceMode.NONE);
     }
 
@@ -144,22 +144,33 @@ public final class GpInference implements AutoCloseable {
      */
     public static Posterior solve(
             DenseKernelOperator trainTrain, long trainNanos, Matrix yTrain, Matrix xTest, Get get, PredictOptions o) {
-        KernelOptions opt = o.kernelOptions().withComputeNtk(get != Get.NNGP);
         try (GpInference gp = fit(trainTrain, yTrain, o.regularization(), o.jitter())) {
-            long t1 = System.nanoTime();
-            if (xTest == null) {
-                opt.progress().onStage(Stages.SOLVE, 0);
-                return gp.predictTrain(get, o.covariance()).withKernelNanos(trainNanos);
-            }
-            try (NativeKernels td =
-                    trainTrain.pointsAgainst(xTest, Stages.of(opt, Stages.TEST), keepsNngp(get, o.covariance()))) {
-                Kernels tt = Stages.needsTestTest(get, o.covariance())
-                        ? trainTrain.among(xTest, opt.computeNtk(), Stages.of(opt, Stages.TEST_TEST))
-                        : null;
-                opt.progress().onStage(Stages.SOLVE, 0);
-                long kernelNanos = trainNanos + System.nanoTime() - t1;
-                return gp.predict(get, td, tt, o.covariance()).withKernelNanos(kernelNanos);
-            }
+            return gp.predictAt(xTest, get, o.covariance(), o.kernelOptions(), trainNanos);
+        }
+    }
+
+    /**
+     * The test side of the exact posterior, shared by {@link #solve} and {@link FittedPosterior} (so a
+     * saved model predicts bit for bit what one run predicts): the test-train kernels from the
+     * training operator's architecture (off-heap, m×n), the test-test kernels when the covariance
+     * needs them, then {@link #predict(Get, NativeKernels, Kernels, CovarianceMode)}.
+     *
+     * @param trainNanos the time the training kernels took, added to the reported kernel time
+     */
+    Posterior predictAt(Matrix xTest, Get get, CovarianceMode mode, KernelOptions kernelOptions, long trainNanos) {
+        KernelOptions opt = kernelOptions.withComputeNtk(get != Get.NNGP);
+        long t1 = System.nanoTime();
+        if (xTest == null) {
+            opt.progress().onStage(Stages.SOLVE, 0);
+            return predictTrain(get, mode).withKernelNanos(trainNanos);
+        }
+        try (NativeKernels td = trainTrain.pointsAgainst(xTest, Stages.of(opt, Stages.TEST), keepsNngp(get, mode))) {
+            Kernels tt = Stages.needsTestTest(get, mode)
+                    ? trainTrain.among(xTest, opt.computeNtk(), Stages.of(opt, Stages.TEST_TEST))
+                    : null;
+            opt.progress().onStage(Stages.SOLVE, 0);
+            long kernelNanos = trainNanos + System.nanoTime() - t1;
+            return predict(get, td, tt, mode).withKernelNanos(kernelNanos);
         }
     }
 
@@ -368,6 +379,47 @@ public final class GpInference implements AutoCloseable {
 
     private NativeMatrix alpha(KernelKind kind, RegularizedCholesky chol) {
         return alphas.computeIfAbsent(kind, k -> chol.solve(y.scalb(-yExponent), "M_r^-1 y (scaled)"));
+    }
+
+    /**
+     * What the t = ∞ posterior of {@code kind}'s kernel needs besides the test kernels, computed now
+     * if it was not: the factor of M + λI and the weights α = M_r⁻¹·y·2^-yExponent (both still
+     * owned by this instance), and the unfactored NNGP K_dd when this instance holds it (the NTK
+     * ensemble's covariance), else null.
+     */
+    synchronized Fitted fitted(KernelKind kind) {
+        RegularizedCholesky chol = factor(kind);
+        NativeMatrix a = alpha(kind, chol);
+        NativeMatrix kdd =
+                kind == KernelKind.NTK && trainTrain.has(KernelKind.NNGP) ? trainTrain.matrix(KernelKind.NNGP) : null;
+        return new Fitted(chol, a, yExponent, kdd);
+    }
+
+    /** A view of the fitted state ({@link #fitted}); the matrices belong to the instance. */
+    record Fitted(RegularizedCholesky factor, NativeMatrix alpha, int yExponent, NativeMatrix nngpTrain) {}
+
+    /**
+     * An instance whose factor and weights for {@code kind} were computed earlier (a saved model's),
+     * taken over with {@code trainTrain} (the operator of the training points, with the NNGP K_dd
+     * when the NTK ensemble's covariance needs it); {@code yTrain} gives the scaling exponent the
+     * weights were computed with (the caller checks it against the saved one).
+     */
+    static GpInference restore(
+            DenseKernelOperator trainTrain,
+            Matrix yTrain,
+            Regularization reg,
+            KernelKind kind,
+            RegularizedCholesky factor,
+            NativeMatrix alpha) {
+        GpInference gp = new GpInference(trainTrain, yTrain, reg, JitterPolicy.defaults());
+        gp.factors.put(kind, factor);
+        gp.alphas.put(kind, alpha);
+        return gp;
+    }
+
+    /** The exponent e of the scaling y·2^-e the weights are computed with. */
+    int yExponent() {
+        return yExponent;
     }
 
     private static double[] ones(int n) {

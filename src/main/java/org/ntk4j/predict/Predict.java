@@ -103,16 +103,38 @@ public final class Predict {
             Get kernel,
             double time,
             PredictOptions options) {
+        PredictorChecks.time(time);
+        return linearized(arch, xTrain, yTrain, xTest, fxTrain0, fxTest0, kernel, new double[] {time}, options)
+                .get(0);
+    }
+
+    /**
+     * {@link #linearized(Architecture, Matrix, Matrix, Matrix, Matrix, Matrix, Get, double, PredictOptions)}
+     * at several times (each ≥ 0 or +∞), in their order, from one kernel computation and one
+     * decomposition of each kind (the eigendecomposition for finite times, the Cholesky factor for ∞):
+     * each entry is bit for bit the prediction at that time alone.
+     */
+    public static List<LinearizedPrediction> linearized(
+            Architecture arch,
+            Matrix xTrain,
+            Matrix yTrain,
+            Matrix xTest,
+            Matrix fxTrain0,
+            Matrix fxTest0,
+            Get kernel,
+            double[] times,
+            PredictOptions options) {
         PredictOptions o = options == null ? PredictOptions.defaults() : options;
         if (kernel == Get.NTKGP)
             throw new InvalidInputException(
                     "get", "a linearized network trains with the ntk (or nngp) kernel, not ntkgp");
-        PredictorChecks.time(time);
+        double[] ts = PredictorChecks.times(times);
         checkData(xTrain, yTrain, xTest);
         if (xTest == null)
             throw new InvalidInputException("xTest", "is required for a linearized network's test outputs");
-        if (time == Double.POSITIVE_INFINITY && o.regularization().isZero())
-            PredictorChecks.noDuplicateRows(xTrain, "xTrain");
+        boolean anyInf = false;
+        for (double t : ts) anyInf |= t == Double.POSITIVE_INFINITY;
+        if (anyInf && o.regularization().isZero()) PredictorChecks.noDuplicateRows(xTrain, "xTrain");
         Workspace.require(
                 "linearized-network workspace", Workspace.linearized(xTrain.rows(), xTest.rows(), yTrain.cols()));
         boolean ntk = kernel != Get.NNGP;
@@ -121,10 +143,13 @@ public final class Predict {
         Matrix ktd = ntk ? kb.testTrain.ntk() : kb.testTrain.nngp();
         try (GradientDescentMse gd =
                 GradientDescentMse.fit(kdd, yTrain, o.learningRate(), o.regularization(), o.jitter())) {
-            LinearizedPrediction p = gd.predict(time, fxTrain0, fxTest0, ktd);
-            Diagnostics d =
-                    p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(kb.nanos));
-            return new LinearizedPrediction(p.time(), p.train(), p.test(), d);
+            List<LinearizedPrediction> out = new ArrayList<>(ts.length);
+            for (LinearizedPrediction p : gd.predict(ts, fxTrain0, fxTest0, ktd)) {
+                Diagnostics d =
+                        p.diagnostics().withTimings(p.diagnostics().timings().withKernelNanos(kb.nanos));
+                out.add(new LinearizedPrediction(p.time(), p.train(), p.test(), d));
+            }
+            return List.copyOf(out);
         }
     }
 

@@ -44,6 +44,11 @@ final class RegularizedCholesky implements AutoCloseable {
         return new RegularizedCholesky(c, lambda, System.nanoTime() - t0);
     }
 
+    /** A factor of M + λI computed earlier (a saved model's), taken over; it took no time here. */
+    static RegularizedCholesky restored(Cholesky c, double lambda) {
+        return new RegularizedCholesky(c, lambda, 0);
+    }
+
     /** (M + λI)⁻¹·B for a heap matrix B (n×k), as a native matrix. */
     NativeMatrix solve(Matrix b, String what) {
         NativeMatrix x = NativeMatrix.copyOf(b, what);

@@ -41,7 +41,7 @@ import org.ntk4j.predict.Timings;
 final class NystromSolver implements PosteriorSolver {
     static final NystromSolver INSTANCE = new NystromSolver();
 
-    private static final long BLOCK_ENTRIES = 4L << 20;
+    static final long BLOCK_ENTRIES = 4L << 20;
     /** Beyond this many test points a full covariance (m² doubles) is refused. */
     private static final int MAX_FULL_COVARIANCE = 20000;
 
@@ -95,10 +95,7 @@ final class NystromSolver implements PosteriorSolver {
                 long tm = System.nanoTime();
                 Kernels tz = c.at(kernels, r.xTest()); // m×M
                 try (NativeMatrix bt = whitened(tz, kind == KernelKind.NTK, lm)) {
-                    Matrix mean;
-                    try (NativeMatrix mu = Blas.multiply(false, bt, false, gram.by, "Nystrom mean")) {
-                        mean = mu.toMatrix().scalb(ye);
-                    }
+                    Matrix mean = mean(bt, gram.by).scalb(ye);
                     long meanNanos = System.nanoTime() - tm;
                     long tv = System.nanoTime();
                     Variances v = variances(kernels, r, tz, bt, s, lk, gram.f, lambda);
@@ -136,25 +133,6 @@ final class NystromSolver implements PosteriorSolver {
                 NativeMatrix.copyOf(ofNtk ? zz.ntk() : zz.nngp(), ofNtk ? "center kernel" : "center NNGP"),
                 JitterPolicy.defaults(),
                 ofNtk ? "Nystrom center kernel K_MM" : "Nystrom center NNGP K_MM");
-    }
-
-    /** The test points' rows b_tᵀ = (L⁻¹K_Mt)ᵀ of the mean kernel (NTK unless NNGP), native m×M. */
-    static NativeMatrix whitened(Kernels tz, boolean ntk, Cholesky lm) {
-        NativeMatrix bt = NativeMatrix.copyOf(ntk ? tz.ntk() : tz.nngp(), "B_t");
-        try {
-            lm.timesInverseLowerTransposeInPlace(bt);
-            return bt;
-        } catch (RuntimeException e) {
-            bt.close();
-            throw e;
-        }
-    }
-
-    /** G + λI, factored: the M-dimensional system whose solution β = (G + λI)⁻¹Bᵀy gives the mean. */
-    static Cholesky factorSystem(NativeMatrix g, double lambda) {
-        NativeMatrix core = g.copy("G + lambda I");
-        core.addToDiagonal(lambda);
-        return Cholesky.factor(core, JitterPolicy.defaults(), "Nystrom system G + lambda I");
     }
 
     /** The variances the request asks for (none, diagonal or full) of the Nyström model. */
@@ -207,6 +185,75 @@ final class NystromSolver implements PosteriorSolver {
         }
     }
 
+    /** G + λI, factored: the M-dimensional system whose solution β = (G + λI)⁻¹Bᵀy gives the mean. */
+    static Cholesky factorSystem(NativeMatrix g, double lambda) {
+        NativeMatrix core = g.copy("G + lambda I");
+        core.addToDiagonal(lambda);
+        return Cholesky.factor(core, JitterPolicy.defaults(), "Nystrom system G + lambda I");
+    }
+
+    /** The test points' rows b_tᵀ = (L⁻¹K_Mt)ᵀ of the mean kernel (NTK unless NNGP), native m×M. */
+    static NativeMatrix whitened(Kernels tz, boolean ntk, Cholesky lm) {
+        NativeMatrix bt = NativeMatrix.copyOf(ntk ? tz.ntk() : tz.nngp(), "B_t");
+        try {
+            lm.timesInverseLowerTransposeInPlace(bt);
+            return bt;
+        } catch (RuntimeException e) {
+            bt.close();
+            throw e;
+        }
+    }
+
+    /** The posterior mean b_tᵀβ (m×k). */
+    static Matrix mean(NativeMatrix bt, NativeMatrix beta) {
+        try (NativeMatrix mu = Blas.multiply(false, bt, false, beta, "Nystrom mean")) {
+            return mu.toMatrix();
+        }
+    }
+
+    /**
+     * NNGP/NTKGP (DTC) variances, from the prior variances: prior − b_tᵀb_t + λ·c_tᵀc_t, with the
+     * rows c_tᵀ of {@code c} = (G + λI)^{-1/2} b_t (computed in place of a copy of {@code bt}).
+     */
+    static double[] gpVarianceDiagonal(double[] prior, NativeMatrix bt, Cholesky s, double lambda) {
+        try (NativeMatrix c = bt.copy("b_t (G + lambda I)^-1/2")) {
+            s.timesInverseLowerTransposeInPlace(c);
+            return gpVarianceDiagonal(prior, bt, c, lambda);
+        }
+    }
+
+    private static double[] gpVarianceDiagonal(double[] prior, NativeMatrix bt, NativeMatrix c, double lambda) {
+        double[] var = prior.clone();
+        double[] q = Rows.dots(bt, bt), l = Rows.dots(c, c);
+        for (int i = 0; i < var.length; i++) var[i] += -q[i] + lambda * l[i];
+        return var;
+    }
+
+    /**
+     * The NTK ensemble's variances from the NNGP prior variances: prior + ‖Fᵀc_t‖² − 2 c_tᵀ F e_t, with
+     * c_t = (G + λI)⁻¹b_t and e_t = L_K⁻¹K_Mt ({@code tzNngp}: the NNGP kernel of the test points
+     * against the centers).
+     */
+    static double[] ensembleVarianceDiagonal(
+            double[] prior, NativeMatrix bt, Cholesky s, Cholesky lk, Matrix tzNngp, NativeMatrix f) {
+        try (NativeMatrix ct = bt.copy("c_t");
+                NativeMatrix et = NativeMatrix.copyOf(tzNngp, "E_t")) {
+            s.timesInverseLowerTransposeInPlace(ct);
+            s.timesInverseLowerInPlace(ct);
+            lk.timesInverseLowerTransposeInPlace(et);
+            try (NativeMatrix cf = Blas.multiply(false, ct, false, f, "C_t F")) {
+                return ensembleVarianceDiagonal(prior, cf, et);
+            }
+        }
+    }
+
+    private static double[] ensembleVarianceDiagonal(double[] prior, NativeMatrix cf, NativeMatrix et) {
+        double[] var = prior.clone();
+        double[] q = Rows.dots(cf, cf), x2 = Rows.dots(cf, et);
+        for (int i = 0; i < var.length; i++) var[i] += q[i] - 2 * x2[i];
+        return var;
+    }
+
     /**
      * NNGP/NTKGP (DTC): K_tt − Q_tt + λ·c_tᵀc_t with c_t = (G + λI)^{-1/2} b_t, i.e. the prior minus
      * b_tᵀb_t plus λ·b_tᵀ(G + λI)⁻¹b_t.
@@ -224,10 +271,8 @@ final class NystromSolver implements PosteriorSolver {
                     return Variances.full(cv);
                 }
             }
-            double[] var = get == Get.NTKGP ? kernels.priorVariances(r.xTest(), KernelKind.NTK) : tz.cov1();
-            double[] q = Rows.dots(bt, bt), l = Rows.dots(c, c);
-            for (int i = 0; i < var.length; i++) var[i] += -q[i] + lambda * l[i];
-            return Variances.diagonal(var);
+            double[] prior = get == Get.NTKGP ? kernels.priorVariances(r.xTest(), KernelKind.NTK) : tz.cov1();
+            return Variances.diagonal(gpVarianceDiagonal(prior, bt, c, lambda));
         }
     }
 
@@ -257,10 +302,7 @@ final class NystromSolver implements PosteriorSolver {
                         return Variances.full(cv);
                     }
                 }
-                double[] var = tz.cov1();
-                double[] q = Rows.dots(cf, cf), x2 = Rows.dots(cf, et);
-                for (int i = 0; i < var.length; i++) var[i] += q[i] - 2 * x2[i];
-                return Variances.diagonal(var);
+                return Variances.diagonal(ensembleVarianceDiagonal(tz.cov1(), cf, et));
             }
         }
     }
@@ -269,7 +311,7 @@ final class NystromSolver implements PosteriorSolver {
      * What one streamed pass over the training row blocks accumulates: G = BᵀB, Bᵀy and, for the NTK
      * ensemble, F = B_ΘᵀB_K, where B_b = K_bM·L⁻ᵀ.
      */
-    private static final class Gram implements AutoCloseable {
+    static final class Gram implements AutoCloseable {
         final NativeMatrix g, f, by;
 
         private Gram(NativeMatrix g, NativeMatrix f, NativeMatrix by) {
@@ -299,18 +341,7 @@ final class NystromSolver implements PosteriorSolver {
                             if (buf != null) buf.close();
                             buf = new BlockBuffers(b, mc, k, ens);
                         }
-                        buf.kernel.copyFrom(kind == KernelKind.NTK ? kb.ntk() : kb.nngp());
-                        lm.timesInverseLowerTransposeInPlace(buf.kernel);
-                        Blas.syrk(true, 1.0, buf.kernel, 1.0, g, false);
-                        if (by != null) {
-                            buf.y.copyFrom(Rows.select(ycm, n, k, r0, r1));
-                            Blas.gemm(true, false, 1.0, buf.kernel, buf.y, 1.0, by);
-                        }
-                        if (ens) {
-                            buf.nngp.copyFrom(kb.nngp());
-                            lk.timesInverseLowerTransposeInPlace(buf.nngp);
-                            Blas.gemm(true, false, 1.0, buf.kernel, buf.nngp, 1.0, f);
-                        }
+                        addBlock(kb, by == null ? null : Rows.select(ycm, n, k, r0, r1), kind, lm, lk, buf, g, by, f);
                     }
                 } finally {
                     if (buf != null) buf.close();
@@ -325,6 +356,34 @@ final class NystromSolver implements PosteriorSolver {
             }
         }
 
+        /**
+         * One row block's terms: B_b = K_bM·L⁻ᵀ, G += B_bᵀB_b (lower triangle), Bᵀy += B_bᵀy_b and, for the NTK
+         * ensemble ({@code lk} not null), F += B_bᵀ(K_bM^NNGP·L_K⁻ᵀ).
+         */
+        static void addBlock(
+                Kernels kb,
+                Matrix yBlock,
+                KernelKind kind,
+                Cholesky lm,
+                Cholesky lk,
+                BlockBuffers buf,
+                NativeMatrix g,
+                NativeMatrix by,
+                NativeMatrix f) {
+            buf.kernel.copyFrom(kind == KernelKind.NTK ? kb.ntk() : kb.nngp());
+            lm.timesInverseLowerTransposeInPlace(buf.kernel);
+            Blas.syrk(true, 1.0, buf.kernel, 1.0, g, false);
+            if (by != null) { // null: a variance-only pass (FalkonSolver's)
+                buf.y.copyFrom(yBlock);
+                Blas.gemm(true, false, 1.0, buf.kernel, buf.y, 1.0, by);
+            }
+            if (lk != null) {
+                buf.nngp.copyFrom(kb.nngp());
+                lk.timesInverseLowerTransposeInPlace(buf.nngp);
+                Blas.gemm(true, false, 1.0, buf.kernel, buf.nngp, 1.0, f);
+            }
+        }
+
         @Override
         public void close() {
             g.close();
@@ -334,7 +393,7 @@ final class NystromSolver implements PosteriorSolver {
     }
 
     /** The native blocks of one row block (K_bM, y_b and, for the NTK ensemble, the NNGP K_bM), reused across blocks. */
-    private static final class BlockBuffers implements AutoCloseable {
+    static final class BlockBuffers implements AutoCloseable {
         final int rows;
         final NativeMatrix kernel, y, nngp;
 

@@ -132,14 +132,4 @@ class CliKernelTest {
                 .fails(4, "the 30000x30000 kernel (NNGP+NTK, float64: off-heap outputs and Gram panel) needs 14,4");
         assertFalse(Files.exists(dir.resolve("out/nngp.npy")));
     }
-
-    @Test
-    void infoPrintsVersionJavaAndBlas() {
-        CliRun r = CliRun.of("info");
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("ntk4j " + org.ntk4j.Ntk4j.VERSION + "\n"), r.out());
-        assertTrue(r.out().contains("java:       " + System.getProperty("java.version")), r.out());
-        assertTrue(r.out().matches("(?s).*blas: +OpenBLAS 0\\.3\\.\\d+ .*, \\d+ threads?\n.*"), r.out());
-        assertTrue(r.out().contains("processors: " + Runtime.getRuntime().availableProcessors()), r.out());
-    }
 }

@@ -44,6 +44,15 @@ class DemoCommandTest {
         assertTrue(m.has("maximin_posterior"));
         JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals(5, s.get("hyperparameters").size());
+        assertEquals(5, s.get("per_seed").size());
+        assertEquals(4, s.get("per_seed").get(4).get("seed").asInt());
+        assertTrue(s.get("per_seed")
+                .get(0)
+                .get("methods")
+                .get("argmax")
+                .get("guarantee_vacuous")
+                .asBoolean());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("| 5/5 (vacuous) |"));
         assertTrue(s.get("hyperparameters").get(0).get("fitted").get("lml").asDouble()
                 > s.get("hyperparameters").get(0).get("hand_picked").get("lml").asDouble());
         assertTrue(s.get("calibration").get("fitted").get("coverage").has("0.9"));

@@ -40,6 +40,23 @@ class NativeBuildTest {
         assertTrue(GpuRuntime.fatbinVersion().contains("13."), "nvcc release recorded: " + GpuRuntime.fatbinVersion());
     }
 
+    @Test
+    void theNvccReleaseIsOneLineFromItsBanner() {
+        String banner = "nvcc: NVIDIA (R) Cuda compiler driver\nCopyright (c) 2005-2025 NVIDIA Corporation\n"
+                + "Built on Wed_Aug_20_01:58:59_PM_PDT_2025\nCuda compilation tools, release 13.0, V13.0.88\n"
+                + "Build cuda_13.0.r13.0/compiler.36424714_0\n";
+        assertEquals("nvcc 13.0 (V13.0.88)", GpuRuntime.nvccRelease(banner));
+        // jars built before the whole banner was kept hold its last line only
+        assertEquals("nvcc 13.0", GpuRuntime.nvccRelease("Build cuda_13.0.r13.0/compiler.36424714_0\n"));
+        assertEquals("unknown nvcc", GpuRuntime.nvccRelease("garbled\u0007"));
+        GpuInfo none = GpuInfo.unusable("no driver", 0, "none");
+        assertEquals("GPU: not used (no driver); CUDA driver none; no CUDA kernels in this build", none.describe());
+        GpuInfo built = GpuInfo.unusable("no driver", 13000, GpuRuntime.nvccRelease(banner));
+        assertEquals(
+                "GPU: not used (no driver); CUDA driver 13.0; kernels built with nvcc 13.0 (V13.0.88)",
+                built.describe());
+    }
+
     @Tag("slow")
     @Test
     void kernelsPassTheHostEmulator() throws Exception {

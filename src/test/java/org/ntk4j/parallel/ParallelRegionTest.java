@@ -107,10 +107,12 @@ class ParallelRegionTest {
                 }));
         assertTrue(Thread.currentThread().isInterrupted(), "interrupt status restored");
         assertTrue(e.getMessage().contains("the test computation"), e.getMessage());
-        // once the status is set, a unit starts only if its worker had already passed the check: at most one per other
-        // worker
+        // the workers stop within a few units of the interrupt, not after the 100 000: not "at most one per other
+        // worker", because a caller blocked in Thread.join has its status cleared by the InterruptedException until
+        // its catch block sets the stop flag, and a descheduled caller lets the workers run on meanwhile (24 units
+        // seen on the CI-like 2-core machine under load)
         assertTrue(
-                ran.get() - ranWhenInterrupted.get() <= 2,
+                ran.get() - ranWhenInterrupted.get() < 1000,
                 "units after the interrupt: " + (ran.get() - ranWhenInterrupted.get()));
         assertEquals(List.of(), liveWorkers());
     }

@@ -9,7 +9,7 @@ import org.ntk4j.arch.*;
 import org.ntk4j.error.InvalidInputException;
 
 /**
- * Parses ARCH text (grammar in the README's kernel section) into an {@link Architecture}:
+ * Parses ARCH text (grammar in the README, section "ARCH: the network description") into an {@link Architecture}:
  * <pre>
  * ARCH  := LAYER ( '->' LAYER )*
  * LAYER := NAME [ '(' ARG ( ',' ARG )* ')' ]

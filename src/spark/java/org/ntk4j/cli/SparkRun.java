@@ -1,0 +1,169 @@
+package org.ntk4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.Matrices;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.linalg.Matrix;
+import org.ntk4j.spark.LoopbackSpark;
+import org.ntk4j.spark.NtkRegression;
+import org.ntk4j.spark.NtkRegressionModel;
+
+/**
+ * The work of {@code ntk4j spark}: inputs read and checked (before Spark starts, for .npy/.csv), the output
+ * directory created, a loopback Spark session started, {@link NtkRegression} fitted on the training rows
+ * in their order and the model applied to the test rows, whose means and variances come back to the
+ * driver in order; the session is stopped whatever happens.
+ */
+final class SparkRun {
+    private SparkRun() {}
+
+    /** What the command writes and reports. */
+    record Result(
+            OutputDir dir,
+            Matrix mean,
+            double[] variances,
+            int centers,
+            double lambda,
+            long trainRows,
+            int partitions) {}
+
+    /** Whether {@code p} is read as Parquet: a directory, or a file ending in .parquet. */
+    static boolean isParquet(Path p) {
+        return Files.isDirectory(p)
+                || p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
+    }
+
+    static Result run(SparkCommand c) {
+        boolean trainParquet = isParquet(c.xTrain), testParquet = isParquet(c.xTest);
+        Matrix x = trainParquet ? null : InputFiles.matrix("--x-train", c.xTrain);
+        Matrix y = trainParquet ? null : InputFiles.matrix("--y-train", c.yTrain);
+        Matrix xt = testParquet ? null : InputFiles.matrix("--x-test", c.xTest);
+        Matrix z = c.centerPoints == null ? null : InputFiles.matrix("--center-points", c.centerPoints);
+        if (x != null && x.rows() != y.rows())
+            throw new InvalidInputException(
+                    "--y-train", "has " + y.rows() + " rows, --x-train " + x.rows() + " (one target row per input)");
+        if (x != null && xt != null && x.cols() != xt.cols())
+            throw new InvalidInputException(
+                    "--x-test", "has " + xt.cols() + " columns, --x-train " + x.cols() + " (one input dimension)");
+        if (x != null && z != null && x.cols() != z.cols())
+            throw new InvalidInputException(
+                    "--center-points",
+                    "has " + z.cols() + " columns, --x-train " + x.cols() + " (one input dimension)");
+        OutputDir dir = c.main.outputDir("--out", c.out, c.formatOption.format);
+        SparkSession spark = LoopbackSpark.session(c.master, "ntk4j spark");
+        try {
+            int p = c.partitions > 0 ? c.partitions : 2 * spark.sparkContext().defaultParallelism();
+            Dataset<Row> train = trainParquet ? parquet(spark, "--x-train", c.xTrain, true) : frame(spark, x, y, p);
+            NtkRegression est = new NtkRegression()
+                    .setArch(c.archOptions.arch)
+                    .setParameterization(c.archOptions.parameterization.name().toLowerCase(Locale.ROOT))
+                    .setGet(c.get.toString())
+                    .setDiagReg(c.diagReg)
+                    .setDiagRegAbsolute(c.diagRegAbsolute)
+                    .setSeed(c.seed)
+                    .setSolver(c.solver)
+                    .setTol(c.tolerance)
+                    .setMaxIter(c.maxIterations);
+            if (z != null) est.setCenterPoints(Matrices.dense(z.rows(), z.cols(), z.toColumnMajor()));
+            else est.setCenters(c.centers);
+            NtkRegressionModel model = est.fit(train);
+            Dataset<Row> test = testParquet ? parquet(spark, "--x-test", c.xTest, false) : frame(spark, xt, null, p);
+            // transform keeps every partition's rows in order, and collect the partitions' order
+            List<Row> rows =
+                    model.transform(test).select("prediction", "variance").collectAsList();
+            int m = rows.size(), k = model.numOutputs();
+            double[] mean = new double[m * k], var = new double[m];
+            for (int i = 0; i < m; i++) {
+                Row r = rows.get(i);
+                Object mu = r.get(0);
+                double[] v = mu instanceof Vector vec ? vec.toArray() : new double[] {(Double) mu};
+                for (int j = 0; j < k; j++) mean[j * m + i] = v[j];
+                var[i] = r.getDouble(1);
+            }
+            long n = trainParquet ? train.count() : x.rows();
+            return new Result(
+                    dir,
+                    Matrix.wrapColumnMajor(m, k, mean),
+                    var,
+                    model.numCenters(),
+                    model.lambda(),
+                    n,
+                    train.javaRDD().getNumPartitions());
+        } catch (Exception e) { // an executor's typed error: its exit code and one line, as anywhere
+            org.ntk4j.error.Ntk4jException cause = NtkRegression.ntk4jCause(e);
+            if (cause != null) throw cause;
+            throw e;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Rows {features: Vector, label: Double or Vector} in the matrices' order, in {@code p} partitions. */
+    private static Dataset<Row> frame(SparkSession spark, Matrix x, Matrix y, int p) {
+        StructType schema = new StructType().add("features", new VectorUDT(), false);
+        boolean one = y != null && y.cols() == 1;
+        if (y != null) schema = schema.add("label", one ? DataTypes.DoubleType : new VectorUDT(), false);
+        List<Row> rows = new ArrayList<>(x.rows());
+        for (int i = 0; i < x.rows(); i++) {
+            Vector f = Vectors.dense(x.row(i));
+            rows.add(
+                    y == null
+                            ? RowFactory.create(f)
+                            : RowFactory.create(f, one ? (Object) y.get(i, 0) : Vectors.dense(y.row(i))));
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return spark.createDataFrame(jsc.parallelize(rows, Math.max(1, Math.min(p, x.rows()))), schema);
+    }
+
+    /**
+     * A Parquet file, or a directory's Parquet files in name order (as Spark writes part-00000, ...), as
+     * one data set whose rows are in file order: each file read alone, then concatenated (a plain
+     * directory read would order the splits by size). Columns {@code features} (and {@code label}).
+     */
+    private static Dataset<Row> parquet(SparkSession spark, String flag, Path path, boolean label) {
+        List<String> files;
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> s = Files.list(path)) {
+                files = s.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                        .map(Path::toString)
+                        .sorted()
+                        .toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (files.isEmpty()) throw new InvalidInputException(flag, "directory " + path + " has no .parquet files");
+        } else if (Files.isRegularFile(path)) {
+            files = List.of(path.toString());
+        } else throw new InvalidInputException(flag, "file not found: " + path);
+        Dataset<Row> all = null;
+        for (String f : files) {
+            Dataset<Row> d = spark.read().parquet(f);
+            List<String> cols = Arrays.asList(d.columns());
+            for (String need : label ? List.of("features", "label") : List.of("features"))
+                if (!cols.contains(need))
+                    throw new InvalidInputException(
+                            flag, f + " has no '" + need + "' column (columns: " + String.join(", ", cols) + ")");
+            d = label ? d.select("features", "label") : d.select("features");
+            all = all == null ? d : all.union(d);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,394 @@
+package org.ntk4j.spark;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.ntk4j.error.InvalidInputException;
+import org.ntk4j.error.Ntk4jException;
+import org.ntk4j.predict.Regularization;
+import org.ntk4j.solve.NystromSteps;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * NTK/NNGP kernel regression for Spark ML: the Nyström model of {@code ntk4j predict --solver nystrom}
+ * fitted on a distributed data set. Fitting picks M centers (row indices drawn by
+ * {@link NystromSteps#centerIndices}, in the data set's row order, or given by {@link #setCenterPoints}),
+ * factors their kernel on the driver and broadcasts them; each partition computes its block of K_nM with
+ * ntk4j's kernel code and returns the M×M and M×k sums ({@code treeAggregate}); the driver solves the
+ * M-dimensional system ({@link NystromSteps#solve}). The cost is O(n·M) kernel entries and O(n·M²) flops
+ * spread over the executors, O(M²) memory per task and on the driver.
+ *
+ * <p>Params: {@code featuresCol} (Vector or array&lt;double&gt;), {@code labelCol} (a number, or a Vector/array
+ * for k outputs), {@code predictionCol}, {@code varianceCol} (empty: no variances), {@code arch} (ntk4j's
+ * architecture text), {@code parameterization}, {@code get} (nngp|ntk|ntkgp), {@code diagReg} and
+ * {@code diagRegAbsolute} (λ exactly as in {@code predict}), {@code centers}, {@code seed},
+ * {@code solver} (nystrom; falkon is not available on Spark yet), {@code maxIter}, {@code tol} (Falkon's).
+ */
+public final class NtkRegression extends Estimator<NtkRegressionModel> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(NtkRegression.class);
+    /** Rows handed to the kernel code at once inside a partition (the kernels are blocked again inside). */
+    static final int CHUNK_ROWS = 1 << 15;
+
+    private final String uid;
+    private final Param<String> featuresCol, labelCol, predictionCol, varianceCol, arch, parameterization, get, solver;
+    private final DoubleParam diagReg, tol;
+    private final BooleanParam diagRegAbsolute;
+    private final IntParam centers, maxIter;
+    private final LongParam seed;
+    private final Param<Matrix> centerPoints;
+
+    /** An estimator with a random uid. */
+    public NtkRegression() {
+        this(Identifiable$.MODULE$.randomUID("ntkRegression"));
+    }
+
+    /** An estimator with the given uid. */
+    public NtkRegression(String uid) {
+        this.uid = uid;
+        featuresCol = new Param<>(this, "featuresCol", "features column: Vector or array<double>");
+        labelCol = new Param<>(this, "labelCol", "label column: a number, or a Vector/array<double> for k outputs");
+        predictionCol = new Param<>(this, "predictionCol", "prediction column (the posterior mean)");
+        varianceCol = new Param<>(this, "varianceCol", "variance column (the posterior variance); empty: none");
+        arch = new Param<>(this, "arch", "architecture, ntk4j text, e.g. Dense(512)->Relu->Dense(1)");
+        parameterization = new Param<>(this, "parameterization", "dense-layer parameterization: ntk or standard");
+        get = new Param<>(this, "get", "kernel: nngp, ntk (trained ensemble) or ntkgp");
+        solver = new Param<>(this, "solver", "nystrom (direct M x M solve)");
+        diagReg = new DoubleParam(this, "diagReg", "ridge regularizer, relative to the kernel's mean diagonal");
+        diagRegAbsolute = new BooleanParam(this, "diagRegAbsolute", "whether diagReg is lambda itself");
+        centers = new IntParam(this, "centers", "number of Nystrom centers M (0: min(n, 2000))");
+        seed = new LongParam(this, "seed", "seed of the center indices (java.util.Random, partial Fisher-Yates)");
+        maxIter = new IntParam(this, "maxIter", "iterations of the falkon solver");
+        tol = new DoubleParam(this, "tol", "relative residual at which the falkon solver stops");
+        centerPoints = new Param<>(this, "centerPoints", "the centers themselves (M x d), instead of centers/seed");
+        setDefault(featuresCol, "features");
+        setDefault(labelCol, "label");
+        setDefault(predictionCol, "prediction");
+        setDefault(varianceCol, "variance");
+        setDefault(parameterization, "ntk");
+        setDefault(get, "ntk");
+        setDefault(solver, "nystrom");
+        setDefault(diagReg, 1e-4);
+        setDefault(diagRegAbsolute, false);
+        setDefault(centers, 0);
+        setDefault(seed, 0L);
+        setDefault(maxIter, 100);
+        setDefault(tol, 1e-6);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    // ---- params (Spark finds them by reflection over public no-argument methods returning a Param)
+
+    public Param<String> featuresCol() {
+        return featuresCol;
+    }
+
+    public Param<String> labelCol() {
+        return labelCol;
+    }
+
+    public Param<String> predictionCol() {
+        return predictionCol;
+    }
+
+    public Param<String> varianceCol() {
+        return varianceCol;
+    }
+
+    public Param<String> arch() {
+        return arch;
+    }
+
+    public Param<String> parameterization() {
+        return parameterization;
+    }
+
+    public Param<String> get() {
+        return get;
+    }
+
+    public Param<String> solver() {
+        return solver;
+    }
+
+    public DoubleParam diagReg() {
+        return diagReg;
+    }
+
+    public BooleanParam diagRegAbsolute() {
+        return diagRegAbsolute;
+    }
+
+    public IntParam centers() {
+        return centers;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public IntParam maxIter() {
+        return maxIter;
+    }
+
+    public DoubleParam tol() {
+        return tol;
+    }
+
+    public Param<Matrix> centerPoints() {
+        return centerPoints;
+    }
+
+    public NtkRegression setFeaturesCol(String v) {
+        set(featuresCol, v);
+        return this;
+    }
+
+    public NtkRegression setLabelCol(String v) {
+        set(labelCol, v);
+        return this;
+    }
+
+    public NtkRegression setPredictionCol(String v) {
+        set(predictionCol, v);
+        return this;
+    }
+
+    public NtkRegression setVarianceCol(String v) {
+        set(varianceCol, v);
+        return this;
+    }
+
+    public NtkRegression setArch(String v) {
+        set(arch, v);
+        return this;
+    }
+
+    public NtkRegression setParameterization(String v) {
+        set(parameterization, v);
+        return this;
+    }
+
+    public NtkRegression setGet(String v) {
+        set(get, v);
+        return this;
+    }
+
+    public NtkRegression setSolver(String v) {
+        set(solver, v);
+        return this;
+    }
+
+    public NtkRegression setDiagReg(double v) {
+        set(diagReg, v);
+        return this;
+    }
+
+    public NtkRegression setDiagRegAbsolute(boolean v) {
+        set(diagRegAbsolute, v);
+        return this;
+    }
+
+    public NtkRegression setCenters(int v) {
+        set(centers, v);
+        return this;
+    }
+
+    public NtkRegression setSeed(long v) {
+        set(seed, v);
+        return this;
+    }
+
+    public NtkRegression setMaxIter(int v) {
+        set(maxIter, v);
+        return this;
+    }
+
+    public NtkRegression setTol(double v) {
+        set(tol, v);
+        return this;
+    }
+
+    /** The centers themselves (M×d, e.g. {@code Matrices.dense}); overrides {@code centers} and {@code seed}. */
+    public NtkRegression setCenterPoints(Matrix v) {
+        set(centerPoints, v);
+        return this;
+    }
+
+    // Spark's numeric params are Param<Object> to Java (Scala's Param[Double] erases): hence the casts above
+
+    @Override
+    public NtkRegression copy(ParamMap extra) {
+        return (NtkRegression) defaultCopy(extra);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        DataColumns.check(schema, "featuresCol", $(featuresCol), false);
+        DataColumns.check(schema, "labelCol", $(labelCol), true);
+        return NtkRegressionModel.outputSchema(
+                schema, $(predictionCol), $(varianceCol), NtkRegressionModel.isScalar(schema.apply($(labelCol))));
+    }
+
+    /** The steps of a fit: check params → rows (cached, in order) → centers → sums over partitions → solve. */
+    @Override
+    public NtkRegressionModel fit(Dataset<?> dataset) {
+        long t0 = System.nanoTime();
+        transformSchema(dataset.schema());
+        checkParams();
+        boolean scalar = NtkRegressionModel.isScalar(dataset.schema().apply($(labelCol)));
+        JavaRDD<double[][]> rows = rows(dataset.toDF());
+        try {
+            long n = rows.count();
+            if (n == 0) throw new InvalidInputException("dataset", "has no rows to fit");
+            Fitted fitted = centersOf(rows, n);
+            int d = rows.first()[0].length;
+            if (fitted.centers().d() != d)
+                throw new InvalidInputException(
+                        "centerPoints",
+                        "has " + fitted.centers().d() + " columns, the features " + d + " (one input dimension)");
+            JavaSparkContext jsc =
+                    JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+            Broadcast<Fitted> b = jsc.broadcast(fitted);
+            int k = rows.first()[1].length;
+            NystromSteps.Sums sums = sums(rows, b, k);
+            b.destroy();
+            NystromSteps.Weights w =
+                    NystromSteps.solve(sums, new Regularization(((Double) $(diagReg)), ((Boolean) $(diagRegAbsolute))));
+            LOG.info(
+                    "fitted on {} rows, {} centers, lambda {}, condition {} in {} s",
+                    n,
+                    w.m(),
+                    w.lambda(),
+                    w.condition(),
+                    (System.nanoTime() - t0) / 1e9);
+            NtkRegressionModel model = new NtkRegressionModel(uid, fitted.withWeights(w), scalar);
+            model.setFeaturesCol($(featuresCol))
+                    .setPredictionCol($(predictionCol))
+                    .setVarianceCol($(varianceCol));
+            return model.setParent(this);
+        } catch (Exception e) { // SparkException is checked to javac, though Scala declares nothing
+            Ntk4jException cause = ntk4jCause(e);
+            if (cause != null) throw cause;
+            throw e;
+        } finally {
+            rows.unpersist(false);
+        }
+    }
+
+    /**
+     * The ntk4j error inside a failed Spark job (an executor's typed error reaches the driver wrapped in a
+     * {@code SparkException}), or null when there is none.
+     */
+    public static Ntk4jException ntk4jCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof Ntk4jException n) return n;
+        return null;
+    }
+
+    /** Typed errors for params whose values Spark does not check. */
+    private void checkParams() {
+        if (!isDefined(arch) || $(arch).isBlank())
+            throw new InvalidInputException("arch", "is required (setArch, e.g. \"Dense(512)->Relu->Dense(1)\")");
+        if (!$(solver).equals("nystrom"))
+            throw new InvalidInputException(
+                    "solver",
+                    $(solver).equals("falkon")
+                            ? "falkon is not available on Spark yet; use nystrom (the same model, solved directly)"
+                            : "must be nystrom, got '" + $(solver) + "'");
+        if (!(((Double) $(diagReg)) > 0) || !Double.isFinite(((Double) $(diagReg))))
+            throw new InvalidInputException(
+                    "diagReg", "must be > 0 and finite for the nystrom model, got " + ((Double) $(diagReg)));
+        if (((Integer) $(centers)) < 0)
+            throw new InvalidInputException("centers", "must be >= 0 (0: min(n, 2000)), got " + ((Integer) $(centers)));
+        Fitted.model($(arch), $(parameterization), $(get), variances()); // parses: typed errors now, not on executors
+    }
+
+    private boolean variances() {
+        return !$(varianceCol).isEmpty();
+    }
+
+    /** Each row as {features, label}, cached: the fit passes over them three times (count, centers, sums). */
+    private JavaRDD<double[][]> rows(Dataset<Row> df) {
+        StructType schema = df.schema();
+        int fi = schema.fieldIndex($(featuresCol)), li = schema.fieldIndex($(labelCol));
+        JavaRDD<double[][]> rows = df.javaRDD().map(r ->
+                new double[][] {DataColumns.values(r, fi, "featuresCol"), DataColumns.values(r, li, "labelCol")});
+        return rows.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /** The centers (given, or the rows at {@link NystromSteps#centerIndices}) with their kernels factored. */
+    private Fitted centersOf(JavaRDD<double[][]> rows, long n) {
+        org.ntk4j.linalg.Matrix z;
+        if (isDefined(centerPoints)) {
+            Matrix c = $(centerPoints);
+            z = org.ntk4j.linalg.Matrix.wrapColumnMajor(c.numRows(), c.numCols(), c.toArray());
+        } else {
+            if (n > Integer.MAX_VALUE) throw new InvalidInputException("dataset", "has more than 2^31 - 1 rows");
+            int m = ((Integer) $(centers)) > 0 ? ((Integer) $(centers)) : (int) Math.min(n, 2000);
+            Set<Long> wanted = new HashSet<>();
+            for (int i : NystromSteps.centerIndices((int) n, m, ((Long) $(seed)))) wanted.add((long) i);
+            List<Tuple2<double[][], Long>> picked = new ArrayList<>(
+                    rows.zipWithIndex().filter(t -> wanted.contains(t._2())).collect());
+            picked.sort(Comparator.comparing(Tuple2::_2));
+            List<double[]> x = new ArrayList<>();
+            for (Tuple2<double[][], Long> t : picked) x.add(t._1()[0]);
+            z = DataColumns.matrix(x, "featuresCol");
+        }
+        NystromSteps.Model model = Fitted.model($(arch), $(parameterization), $(get), variances());
+        return new Fitted($(arch), $(parameterization), $(get), variances(), NystromSteps.centers(model, z), null);
+    }
+
+    /** Every partition's sums, in chunks of rows, added up by a tree of executors. */
+    private static NystromSteps.Sums sums(JavaRDD<double[][]> rows, Broadcast<Fitted> b, int k) {
+        NystromSteps.Sums zero = NystromSteps.Sums.zero(
+                b.value().centers().m(), k, b.value().model().ensemble());
+        return rows.mapPartitions(it -> partitionSums(it, b.value()))
+                .treeAggregate(zero, NystromSteps.Sums::plus, NystromSteps.Sums::plus);
+    }
+
+    private static Iterator<NystromSteps.Sums> partitionSums(Iterator<double[][]> it, Fitted f) {
+        NystromSteps.Model model = f.model();
+        NystromSteps.Sums total = null;
+        List<double[]> x = new ArrayList<>(), y = new ArrayList<>();
+        while (it.hasNext()) {
+            double[][] r = it.next();
+            x.add(r[0]);
+            y.add(r[1]);
+            if (x.size() == CHUNK_ROWS || !it.hasNext()) {
+                NystromSteps.Sums s = NystromSteps.sums(
+                        model, f.centers(), DataColumns.matrix(x, "featuresCol"), DataColumns.matrix(y, "labelCol"));
+                total = total == null ? s : total.plus(s);
+                x.clear();
+                y.clear();
+            }
+        }
+        return total == null
+                ? List.<NystromSteps.Sums>of().iterator()
+                : List.of(total).iterator();
+    }
+}
