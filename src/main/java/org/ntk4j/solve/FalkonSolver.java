@@ -1,6 +1,5 @@
 package org.ntk4j.solve;
 
-import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.kernel.KernelKind;
 import org.ntk4j.kernel.Kernels;
 import org.ntk4j.linalg.Blas;
@@ -10,7 +9,6 @@ import org.ntk4j.linalg.NativeMatrix;
 import org.ntk4j.linalg.Rows;
 import org.ntk4j.operator.KernelOperator;
 import org.ntk4j.operator.LinearOperator;
-import org.ntk4j.operator.StreamedKernelOperator;
 import org.ntk4j.parallel.ParallelRegion;
 import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Diagnostics;
@@ -37,8 +35,6 @@ final class FalkonSolver implements PosteriorSolver {
     static final FalkonSolver INSTANCE = new FalkonSolver();
 
     private static final long BLOCK_ENTRIES = 4L << 20;
-    /** Beyond this many test points a full covariance (m² doubles) is refused (as NYSTROM's). */
-    private static final int MAX_FULL_COVARIANCE = 20000;
 
     private FalkonSolver() {}
 
@@ -51,17 +47,11 @@ final class FalkonSolver implements PosteriorSolver {
     @Override
     public KernelOperator operator(PosteriorRequest r) {
         check(r.options().regularization(), r);
-        return StreamedKernelOperator.of(r.arch(), r.xTrain(), r.options().kernelOptions(), r.get() != Get.NNGP, 0);
+        return NystromSolver.streamedOperator(r);
     }
 
     private static void check(Regularization reg, PosteriorRequest r) {
-        if (reg == null || reg.isZero())
-            throw new InvalidInputException(
-                    "diagReg",
-                    "the falkon solver needs a regularizer > 0; set diagReg (e.g. 1e-4) or use the exact solver");
-        if (r.options().covariance() == CovarianceMode.FULL && r.testSize() > MAX_FULL_COVARIANCE)
-            throw new InvalidInputException(
-                    "cov", "a full covariance of " + r.testSize() + " test points is too large; use variances (diag)");
+        NystromSolver.checkModel("falkon", reg, r);
     }
 
     /** centers → K_MM factored → λ → preconditioner → Falkon's CG for α → mean K_tM·α → the model's variances. */

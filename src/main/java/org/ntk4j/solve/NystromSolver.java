@@ -56,14 +56,29 @@ final class NystromSolver implements PosteriorSolver {
     @Override
     public KernelOperator operator(PosteriorRequest r) {
         check(r.options().regularization(), r);
+        return streamedOperator(r);
+    }
+
+    /** The kernels of the Nyström model's solvers (this one and FALKON): streamed in row blocks, nothing cached. */
+    static KernelOperator streamedOperator(PosteriorRequest r) {
         return StreamedKernelOperator.of(r.arch(), r.xTrain(), r.options().kernelOptions(), r.get() != Get.NNGP, 0);
     }
 
     private static void check(Regularization reg, PosteriorRequest r) {
+        checkModel("nystrom", reg, r);
+    }
+
+    /**
+     * What the Nyström model needs of a request, whichever solver ({@code solver}, for the message)
+     * solves it: a regularizer > 0, and at most {@value #MAX_FULL_COVARIANCE} test points for a full
+     * covariance.
+     */
+    static void checkModel(String solver, Regularization reg, PosteriorRequest r) {
         if (reg == null || reg.isZero())
             throw new InvalidInputException(
                     "diagReg",
-                    "the nystrom solver needs a regularizer > 0; set diagReg (e.g. 1e-4) or use the exact solver");
+                    "the " + solver
+                            + " solver needs a regularizer > 0; set diagReg (e.g. 1e-4) or use the exact solver");
         if (r.options().covariance() == CovarianceMode.FULL && r.testSize() > MAX_FULL_COVARIANCE)
             throw new InvalidInputException(
                     "cov", "a full covariance of " + r.testSize() + " test points is too large; use variances (diag)");
