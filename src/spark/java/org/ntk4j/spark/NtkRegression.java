@@ -44,11 +44,20 @@ import scala.Tuple2;
  * M-dimensional system ({@link NystromSteps#solve}). The cost is O(n·M) kernel entries and O(n·M²) flops
  * spread over the executors, O(M²) memory per task and on the driver.
  *
+ * <p>With {@code solver} falkon the same model's system is solved by Falkon's preconditioned CG
+ * ({@link Falkon}) on the driver instead: b = K_Mn·y by one aggregate, then one aggregate per iteration in
+ * which every partition recomputes its K_pM from the cached rows and returns K_pMᵀ(K_pM·V) for the
+ * broadcast V (O(n·M) kernel entries and flops per iteration, no O(n·M²) pass) — until the relative
+ * residual reaches {@code tol} (as {@code predict --tolerance}) or {@code maxIter} iterations. Variances,
+ * when asked for, take the direct path's sums at the same λ (one more aggregate, O(n·M²) flops), so the
+ * model is the same Nyström model; {@link NtkRegressionModel#summary()} says how the solve stopped.
+ *
  * <p>Params: {@code featuresCol} (Vector or array&lt;double&gt;), {@code labelCol} (a number, or a Vector/array
  * for k outputs), {@code predictionCol}, {@code varianceCol} (empty: no variances), {@code arch} (ntk4j's
  * architecture text), {@code parameterization}, {@code get} (nngp|ntk|ntkgp), {@code diagReg} and
  * {@code diagRegAbsolute} (λ exactly as in {@code predict}), {@code centers}, {@code seed},
- * {@code solver} (nystrom; falkon is not available on Spark yet), {@code maxIter}, {@code tol} (Falkon's).
+ * {@code solver} (nystrom or falkon), {@code maxIter}, {@code tol} (Falkon's iteration cap, default 100, and relative
+ * residual, default 1e-6).
  */
 public final class NtkRegression extends Estimator<NtkRegressionModel> {
     private static final long serialVersionUID = 1L;
