@@ -353,7 +353,10 @@ public final class NtkRegression extends Estimator<NtkRegressionModel> {
         return !$(varianceCol).isEmpty();
     }
 
-    /** Each row as {features, label}, cached: the fit passes over them three times (count, centers, sums). */
+    /**
+     * Each row as {features, label}, cached: the fit passes over them three times (count, centers, sums),
+     * falkon once more per iteration (recomputing each partition's kernel block from the cached rows).
+     */
     private JavaRDD<double[][]> rows(Dataset<Row> df) {
         StructType schema = df.schema();
         int fi = schema.fieldIndex($(featuresCol)), li = schema.fieldIndex($(labelCol));
