@@ -7,6 +7,7 @@ import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.KernelKind;
 import org.ntk4j.kernel.KernelOptions;
 import org.ntk4j.kernel.Kernels;
+import org.ntk4j.linalg.Blas;
 import org.ntk4j.linalg.Cholesky;
 import org.ntk4j.linalg.JitterPolicy;
 import org.ntk4j.linalg.Matrix;
@@ -126,7 +127,7 @@ public final class NystromSteps {
                     m, k, rows + o.rows, trace + o.trace, add(g, o.g), add(by, o.by), f == null ? null : add(f, o.f));
         }
 
-        private static double[] add(double[] a, double[] b) {
+        static double[] add(double[] a, double[] b) {
             double[] c = a.clone();
             for (int i = 0; i < c.length; i++) c[i] += b[i];
             return c;
@@ -134,17 +135,21 @@ public final class NystromSteps {
     }
 
     /**
-     * What the fit leaves besides the centers: λ, the lower Cholesky factor of G + λI (M×M), the
-     * weights β (M×k, column-major), F (NTK ensemble, else null), and the system's condition estimate.
+     * What the fit leaves besides the centers: λ, the lower Cholesky factor of G + λI (M×M; null for
+     * weights that give means only, see {@link #falkonWeights}), the weights β (M×k, column-major), F
+     * (NTK ensemble, else null), and the system's condition estimate (NaN without the system).
      */
     public record Weights(int m, int k, double lambda, double[] system, double[] beta, double[] f, double condition)
             implements Serializable {
         public Weights {
-            if (system.length != (long) m * m || beta.length != (long) m * k)
+            if ((system != null && system.length != (long) m * m) || beta.length != (long) m * k)
                 throw new IllegalArgumentException("weights: shapes disagree");
         }
 
         Cholesky factor() {
+            if (system == null)
+                throw new InvalidInputException(
+                        "varianceCol", "these weights were fitted without variances (falkon, no varianceCol)");
             return Cholesky.ofFactor(NativeMatrix.copyOf(Matrix.wrapColumnMajor(m, m, system), "S"), 1 / condition);
         }
     }
@@ -242,13 +247,26 @@ public final class NystromSteps {
 
     /** λ (relative to the mean diagonal over all rows summed, or absolute) and the weights β. */
     public static Weights solve(Sums s, Regularization reg) {
+        return solve(s, lambda(reg, s.trace(), s.rows()));
+    }
+
+    /**
+     * λ as the Nyström solver resolves {@code reg}: absolute, or relative to the mean diagonal of the
+     * mean kernel over the {@code rows} training rows whose diagonal sums to {@code trace}.
+     */
+    public static double lambda(Regularization reg, double trace, long rows) {
         if (reg == null || reg.isZero())
             throw new InvalidInputException(
                     "diagReg", "the nystrom model needs a regularizer > 0; set diagReg (e.g. 1e-4)");
+        if (rows == 0) throw new InvalidInputException("dataset", "has no rows to fit");
+        if (rows > Integer.MAX_VALUE) throw new InvalidInputException("dataset", "has more than 2^31 - 1 rows");
+        return reg.absolute() ? reg.diagReg() : reg.lambda(trace, (int) rows);
+    }
+
+    /** The weights β for a resolved λ &gt; 0 ({@link #lambda}). */
+    public static Weights solve(Sums s, double lambda) {
         if (s.rows() == 0) throw new InvalidInputException("dataset", "has no rows to fit");
-        if (s.rows() > Integer.MAX_VALUE) throw new InvalidInputException("dataset", "has more than 2^31 - 1 rows");
         int mc = s.m(), k = s.k();
-        double lambda = reg.absolute() ? reg.diagReg() : reg.lambda(s.trace(), (int) s.rows());
         try (NativeMatrix g = NativeMatrix.copyOf(Matrix.wrapColumnMajor(mc, mc, s.g()), "G");
                 Cholesky sys = NystromSolver.factorSystem(g, lambda);
                 NativeMatrix beta = NativeMatrix.copyOf(Matrix.wrapColumnMajor(mc, k, s.by()), "beta")) {
@@ -262,6 +280,125 @@ public final class NystromSteps {
                     s.f() == null ? null : s.f().clone(),
                     sys.conditionEstimate());
         }
+    }
+
+    /**
+     * Falkon's right-hand sides over some training rows: b = K_Mn·y (M×k, column-major, the raw mean
+     * kernel against the centers) with the rows' count and the trace of their mean kernel (for a
+     * relative λ, {@link #lambda}); pieces add up with {@link #plus} in any order.
+     */
+    public record Rhs(int m, int k, long rows, double trace, double[] b) implements Serializable {
+        public Rhs {
+            if (b.length != (long) m * k) throw new IllegalArgumentException("rhs: shapes disagree");
+        }
+
+        /** No rows yet (the neutral element of {@link #plus}). */
+        public static Rhs zero(int m, int k) {
+            return new Rhs(m, k, 0, 0, new double[m * k]);
+        }
+
+        /** The right-hand sides over both sets of rows. */
+        public Rhs plus(Rhs o) {
+            if (o.m != m || o.k != k)
+                throw new IllegalArgumentException("rhs: adding right-hand sides of different shapes");
+            return new Rhs(m, k, rows + o.rows, trace + o.trace, Sums.add(b, o.b));
+        }
+    }
+
+    /** Falkon's right-hand sides over the rows of {@code x} (n×d) with targets {@code y} (n×k), in row blocks. */
+    public static Rhs rhs(Model model, Centers c, Matrix x, Matrix y) {
+        checkRows(c, x, y);
+        int n = x.rows(), k = y.cols();
+        if (n == 0) return Rhs.zero(c.m(), k);
+        double[] ycm = y.toColumnMajor();
+        double[] b = kernelPass(model, c, x, k, (kb, out, r0, r1) -> {
+            try (NativeMatrix yb = NativeMatrix.copyOf(Rows.select(ycm, n, k, r0, r1), "y block")) {
+                Blas.gemm(true, false, 1.0, kb, yb, 1.0, out);
+            }
+        });
+        return new Rhs(c.m(), k, n, traceOf(model, x, model.get().meanKernel()), b);
+    }
+
+    /**
+     * Falkon's data term over the rows of {@code x}: K_xMᵀ·(K_xM·V) for V column-major M×k (the raw mean
+     * kernel, as {@link Falkon}'s contract asks), in row blocks of ~4 M kernel entries; a new M×k array.
+     * Pieces over disjoint rows add up to K_MnK_nM·V.
+     */
+    public static double[] dataTerm(Model model, Centers c, Matrix x, double[] v, int k) {
+        if (x.cols() != c.d())
+            throw new InvalidInputException(
+                    "features", "has " + x.cols() + " columns, the centers " + c.d() + " (one input dimension)");
+        if (x.rows() == 0) return new double[c.m() * k];
+        try (NativeMatrix vm = NativeMatrix.copyOf(Matrix.wrapColumnMajor(c.m(), k, v), "V")) {
+            return kernelPass(model, c, x, k, (kb, out, r0, r1) -> {
+                try (NativeMatrix t = Blas.multiply(false, kb, false, vm, "K_bM V")) {
+                    Blas.gemm(true, false, 1.0, kb, t, 1.0, out);
+                }
+            });
+        }
+    }
+
+    /** Falkon's preconditioner from the centers' own factor (so K̃_MM, jitter included, is the model's). */
+    public static FalkonPreconditioner falkonPreconditioner(Centers c, double lambda, long n) {
+        Cholesky l = c.factor();
+        try {
+            return FalkonPreconditioner.of(l, true, lambda, n);
+        } catch (RuntimeException e) {
+            l.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The weights of the same Nyström model from Falkon's α: β = Lᵀ·α (the mean is K_tM·α =
+     * K_tM·L⁻ᵀ·β), with the factor of G + λI, F and the condition taken from {@code direct} (the
+     * direct solve's weights at the same λ, needed for variances), or none ({@code system} null) when
+     * {@code direct} is null: such weights give means only.
+     */
+    public static Weights falkonWeights(Centers c, double lambda, Falkon.Result fit, Weights direct) {
+        int mc = c.m(), k = fit.k();
+        double[] alpha = fit.alpha(), l = c.lower(), beta = new double[mc * k];
+        for (int j = 0; j < k; j++)
+            for (int i = 0; i < mc; i++) {
+                double s = 0;
+                for (int r = i; r < mc; r++) s += l[i * mc + r] * alpha[j * mc + r]; // L[r, i]
+                beta[j * mc + i] = s;
+            }
+        if (direct == null) return new Weights(mc, k, lambda, null, beta, null, Double.NaN);
+        if (direct.m() != mc || direct.k() != k || direct.lambda() != lambda)
+            throw new IllegalArgumentException("falkon weights: the direct solve is of another system");
+        return new Weights(mc, k, lambda, direct.system(), beta, direct.f(), direct.condition());
+    }
+
+    private interface BlockStep {
+        void accumulate(NativeMatrix kb, NativeMatrix out, int r0, int r1);
+    }
+
+    /** One pass over x's row blocks, each block's mean kernel against the centers handed to {@code step}; the M×k sum. */
+    private static double[] kernelPass(Model model, Centers c, Matrix x, int k, BlockStep step) {
+        int n = x.rows(), mc = c.m();
+        KernelKind kind = model.get().meanKernel();
+        Matrix z = c.pointMatrix();
+        double[] xcm = x.toColumnMajor();
+        int rows = (int) Math.max(1, Math.min(n, NystromSolver.BLOCK_ENTRIES / mc));
+        try (NativeMatrix out = NativeMatrix.zeros(mc, k, "K_Mn V")) {
+            for (int r0 = 0; r0 < n; r0 += rows) {
+                int r1 = Math.min(n, r0 + rows);
+                Kernels blk = model.kernels(Rows.select(xcm, n, x.cols(), r0, r1), z);
+                try (NativeMatrix kb = NativeMatrix.copyOf(kind == KernelKind.NTK ? blk.ntk() : blk.nngp(), "K_bM")) {
+                    step.accumulate(kb, out, r0, r1);
+                }
+            }
+            return out.toColumnMajorArray();
+        }
+    }
+
+    private static void checkRows(Centers c, Matrix x, Matrix y) {
+        if (x.rows() != y.rows())
+            throw new InvalidInputException("labels", "has " + y.rows() + " rows for " + x.rows() + " feature rows");
+        if (x.cols() != c.d())
+            throw new InvalidInputException(
+                    "features", "has " + x.cols() + " columns, the centers " + c.d() + " (one input dimension)");
     }
 
     /** Mean and, when the model asks for them, variances at the rows of {@code xt}, in one block. */

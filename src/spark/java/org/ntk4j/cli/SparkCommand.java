@@ -104,17 +104,22 @@ final class SparkCommand implements Callable<Integer> {
             names = "--solver",
             paramLabel = "nystrom|falkon",
             defaultValue = "nystrom",
-            description = "nystrom (default; the M x M system solved directly). falkon is not available on Spark yet.")
+            description = "nystrom (default; the M x M system solved directly) or falkon (preconditioned CG on the same"
+                    + " model: one pass over the cached training rows per iteration, no O(n M^2) solve).")
     String solver;
 
     @Option(
             names = "--tolerance",
             paramLabel = "T",
             defaultValue = "1e-6",
-            description = "Relative residual at which falkon stops.")
+            description = "Relative residual at which falkon stops (as predict's; default 1e-6).")
     double tolerance;
 
-    @Option(names = "--max-iterations", paramLabel = "K", defaultValue = "100", description = "Falkon's iterations.")
+    @Option(
+            names = "--max-iterations",
+            paramLabel = "K",
+            defaultValue = "100",
+            description = "Falkon's iteration cap (default 100).")
     int maxIterations;
 
     @Option(
@@ -141,12 +146,25 @@ final class SparkCommand implements Callable<Integer> {
         dir.writeVector("var", r.variances(), DType.FLOAT64);
         dir.note("solver", solver);
         dir.note("master", master);
+        if (solver.equals("falkon")) { // the names predict writes for its iterative solvers
+            dir.note("solver_iterations", Integer.toString(r.fit().iterations()));
+            dir.note("solver_residual", Double.toString(r.fit().residual()));
+            dir.note("solver_stop", r.fit().stoppingRule());
+        }
         main.out()
                 .printf(
                         Locale.ROOT,
-                        "spark: %s posterior (nystrom, %d centers, lambda %.3g), %d train, %d test, %d partitions on %s"
+                        "spark: %s posterior (%s, %d centers, lambda %.3g), %d train, %d test, %d partitions on %s"
                                 + " in %.2f s -> %s%n",
                         get,
+                        solver.equals("falkon")
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "falkon, %d iterations, residual %.2g, stopped by %s",
+                                        r.fit().iterations(),
+                                        r.fit().residual(),
+                                        r.fit().stoppingRule())
+                                : solver,
                         r.centers(),
                         r.lambda(),
                         r.trainRows(),
@@ -171,13 +189,12 @@ final class SparkCommand implements Callable<Integer> {
             throw new InvalidInputException("--center-points", "gives the centers; drop --centers (or this flag)");
         if (centers < 0) throw new InvalidInputException("--centers", "must be >= 1, got " + centers);
         if (partitions < 0) throw new InvalidInputException("--partitions", "must be >= 1, got " + partitions);
-        if (!solver.equals("nystrom"))
-            throw new InvalidInputException(
-                    "--solver",
-                    solver.equals("falkon")
-                            ? "falkon is not available on Spark yet; use --solver nystrom (the same model, solved"
-                                    + " directly) or predict --solver falkon on one machine"
-                            : "must be nystrom or falkon, got '" + solver + "'");
+        if (!solver.equals("nystrom") && !solver.equals("falkon"))
+            throw new InvalidInputException("--solver", "must be nystrom or falkon, got '" + solver + "'");
+        if (!(tolerance > 0 && tolerance < 1))
+            throw new InvalidInputException("--tolerance", "must be in (0, 1), got " + tolerance);
+        if (maxIterations < 1)
+            throw new InvalidInputException("--max-iterations", "must be >= 1, got " + maxIterations);
         if (SparkRun.isParquet(xTrain) == (yTrain != null))
             throw new InvalidInputException(
                     "--y-train",

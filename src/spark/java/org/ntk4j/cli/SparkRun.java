@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.spark.FitSummary;
 import org.ntk4j.spark.LoopbackSpark;
 import org.ntk4j.spark.NtkRegression;
 import org.ntk4j.spark.NtkRegressionModel;
@@ -43,7 +44,8 @@ final class SparkRun {
             int centers,
             double lambda,
             long trainRows,
-            int partitions) {}
+            int partitions,
+            FitSummary fit) {}
 
     /** Whether {@code p} is read as Parquet: a directory, or a file ending in .parquet. */
     static boolean isParquet(Path p) {
@@ -106,7 +108,8 @@ final class SparkRun {
                     model.numCenters(),
                     model.lambda(),
                     n,
-                    train.javaRDD().getNumPartitions());
+                    train.javaRDD().getNumPartitions(),
+                    model.summary().orElseThrow());
         } catch (Exception e) { // an executor's typed error: its exit code and one line, as anywhere
             org.ntk4j.error.Ntk4jException cause = NtkRegression.ntk4jCause(e);
             if (cause != null) throw cause;

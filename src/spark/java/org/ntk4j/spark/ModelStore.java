@@ -41,7 +41,7 @@ final class ModelStore {
             .add("lowerNngp", doubles(), true)
             .add("rcond", DataTypes.DoubleType, false)
             .add("lambda", DataTypes.DoubleType, false)
-            .add("system", doubles(), false)
+            .add("system", doubles(), true) // null: fitted by falkon without variances (means only)
             .add("beta", doubles(), false)
             .add("f", doubles(), true)
             .add("condition", DataTypes.DoubleType, false);

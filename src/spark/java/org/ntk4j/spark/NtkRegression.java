@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -25,7 +27,10 @@ import org.apache.spark.storage.StorageLevel;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.error.Ntk4jException;
 import org.ntk4j.predict.Regularization;
+import org.ntk4j.solve.Falkon;
+import org.ntk4j.solve.FalkonPreconditioner;
 import org.ntk4j.solve.NystromSteps;
+import org.ntk4j.solve.SolverOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -39,11 +44,20 @@ import scala.Tuple2;
  * M-dimensional system ({@link NystromSteps#solve}). The cost is O(n·M) kernel entries and O(n·M²) flops
  * spread over the executors, O(M²) memory per task and on the driver.
  *
+ * <p>With {@code solver} falkon the same model's system is solved by Falkon's preconditioned CG
+ * ({@link Falkon}) on the driver instead: b = K_Mn·y by one aggregate, then one aggregate per iteration in
+ * which every partition recomputes its K_pM from the cached rows and returns K_pMᵀ(K_pM·V) for the
+ * broadcast V (O(n·M) kernel entries and flops per iteration, no O(n·M²) pass) — until the relative
+ * residual reaches {@code tol} (as {@code predict --tolerance}) or {@code maxIter} iterations. Variances,
+ * when asked for, take the direct path's sums at the same λ (one more aggregate, O(n·M²) flops), so the
+ * model is the same Nyström model; {@link NtkRegressionModel#summary()} says how the solve stopped.
+ *
  * <p>Params: {@code featuresCol} (Vector or array&lt;double&gt;), {@code labelCol} (a number, or a Vector/array
  * for k outputs), {@code predictionCol}, {@code varianceCol} (empty: no variances), {@code arch} (ntk4j's
  * architecture text), {@code parameterization}, {@code get} (nngp|ntk|ntkgp), {@code diagReg} and
  * {@code diagRegAbsolute} (λ exactly as in {@code predict}), {@code centers}, {@code seed},
- * {@code solver} (nystrom; falkon is not available on Spark yet), {@code maxIter}, {@code tol} (Falkon's).
+ * {@code solver} (nystrom or falkon), {@code maxIter}, {@code tol} (Falkon's iteration cap, default 100, and relative
+ * residual, default 1e-6).
  */
 public final class NtkRegression extends Estimator<NtkRegressionModel> {
     private static final long serialVersionUID = 1L;
@@ -74,7 +88,7 @@ public final class NtkRegression extends Estimator<NtkRegressionModel> {
         arch = new Param<>(this, "arch", "architecture, ntk4j text, e.g. Dense(512)->Relu->Dense(1)");
         parameterization = new Param<>(this, "parameterization", "dense-layer parameterization: ntk or standard");
         get = new Param<>(this, "get", "kernel: nngp, ntk (trained ensemble) or ntkgp");
-        solver = new Param<>(this, "solver", "nystrom (direct M x M solve)");
+        solver = new Param<>(this, "solver", "nystrom (direct M x M solve) or falkon (preconditioned CG)");
         diagReg = new DoubleParam(this, "diagReg", "ridge regularizer, relative to the kernel's mean diagonal");
         diagRegAbsolute = new BooleanParam(this, "diagRegAbsolute", "whether diagReg is lambda itself");
         centers = new IntParam(this, "centers", "number of Nystrom centers M (0: min(n, 2000))");
@@ -276,18 +290,25 @@ public final class NtkRegression extends Estimator<NtkRegressionModel> {
                     JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
             Broadcast<Fitted> b = jsc.broadcast(fitted);
             int k = rows.first()[1].length;
-            NystromSteps.Sums sums = sums(rows, b, k);
+            Regularization reg = new Regularization(((Double) $(diagReg)), ((Boolean) $(diagRegAbsolute)));
+            Solved solved = $(solver).equals("falkon") ? falkon(rows, b, k, reg, jsc) : direct(rows, b, k, reg);
             b.destroy();
-            NystromSteps.Weights w =
-                    NystromSteps.solve(sums, new Regularization(((Double) $(diagReg)), ((Boolean) $(diagRegAbsolute))));
+            NystromSteps.Weights w = solved.weights();
+            FitSummary summary = new FitSummary(
+                    $(solver), solved.iterations(), solved.residual(), solved.rule(), (System.nanoTime() - t0) / 1e9);
             LOG.info(
-                    "fitted on {} rows, {} centers, lambda {}, condition {} in {} s",
+                    "fitted on {} rows, {} centers, lambda {}, condition {}, solver {} ({} iterations, residual {},"
+                            + " stopped by {}) in {} s",
                     n,
                     w.m(),
                     w.lambda(),
                     w.condition(),
-                    (System.nanoTime() - t0) / 1e9);
-            NtkRegressionModel model = new NtkRegressionModel(uid, fitted.withWeights(w), scalar);
+                    summary.solver(),
+                    summary.iterations(),
+                    summary.residual(),
+                    summary.stoppingRule(),
+                    summary.seconds());
+            NtkRegressionModel model = new NtkRegressionModel(uid, fitted.withWeights(w), scalar, summary);
             model.setFeaturesCol($(featuresCol))
                     .setPredictionCol($(predictionCol))
                     .setVarianceCol($(varianceCol));
@@ -314,12 +335,12 @@ public final class NtkRegression extends Estimator<NtkRegressionModel> {
     private void checkParams() {
         if (!isDefined(arch) || $(arch).isBlank())
             throw new InvalidInputException("arch", "is required (setArch, e.g. \"Dense(512)->Relu->Dense(1)\")");
-        if (!$(solver).equals("nystrom"))
-            throw new InvalidInputException(
-                    "solver",
-                    $(solver).equals("falkon")
-                            ? "falkon is not available on Spark yet; use nystrom (the same model, solved directly)"
-                            : "must be nystrom, got '" + $(solver) + "'");
+        if (!$(solver).equals("nystrom") && !$(solver).equals("falkon"))
+            throw new InvalidInputException("solver", "must be nystrom or falkon, got '" + $(solver) + "'");
+        if (!(((Double) $(tol)) > 0 && ((Double) $(tol)) < 1))
+            throw new InvalidInputException("tol", "must be in (0, 1) for the falkon solver, got " + ((Double) $(tol)));
+        if (((Integer) $(maxIter)) < 1)
+            throw new InvalidInputException("maxIter", "must be >= 1, got " + ((Integer) $(maxIter)));
         if (!(((Double) $(diagReg)) > 0) || !Double.isFinite(((Double) $(diagReg))))
             throw new InvalidInputException(
                     "diagReg", "must be > 0 and finite for the nystrom model, got " + ((Double) $(diagReg)));
@@ -332,7 +353,10 @@ public final class NtkRegression extends Estimator<NtkRegressionModel> {
         return !$(varianceCol).isEmpty();
     }
 
-    /** Each row as {features, label}, cached: the fit passes over them three times (count, centers, sums). */
+    /**
+     * Each row as {features, label}, cached: the fit passes over them three times (count, centers, sums),
+     * falkon once more per iteration (recomputing each partition's kernel block from the cached rows).
+     */
     private JavaRDD<double[][]> rows(Dataset<Row> df) {
         StructType schema = df.schema();
         int fi = schema.fieldIndex($(featuresCol)), li = schema.fieldIndex($(labelCol));
@@ -363,32 +387,111 @@ public final class NtkRegression extends Estimator<NtkRegressionModel> {
         return new Fitted($(arch), $(parameterization), $(get), variances(), NystromSteps.centers(model, z), null);
     }
 
-    /** Every partition's sums, in chunks of rows, added up by a tree of executors. */
-    private static NystromSteps.Sums sums(JavaRDD<double[][]> rows, Broadcast<Fitted> b, int k) {
-        NystromSteps.Sums zero = NystromSteps.Sums.zero(
-                b.value().centers().m(), k, b.value().model().ensemble());
-        return rows.mapPartitions(it -> partitionSums(it, b.value()))
-                .treeAggregate(zero, NystromSteps.Sums::plus, NystromSteps.Sums::plus);
+    /** The weights and how they were found (iterations, residual and stopping rule for falkon). */
+    private record Solved(NystromSteps.Weights weights, int iterations, double residual, String rule) {}
+
+    /** nystrom: the sums over all partitions (one aggregate), the M×M system solved on the driver. */
+    private Solved direct(JavaRDD<double[][]> rows, Broadcast<Fitted> b, int k, Regularization reg) {
+        return new Solved(NystromSteps.solve(sums(rows, b, k), reg), 0, Double.NaN, FitSummary.DIRECT);
     }
 
-    private static Iterator<NystromSteps.Sums> partitionSums(Iterator<double[][]> it, Fitted f) {
-        NystromSteps.Model model = f.model();
-        NystromSteps.Sums total = null;
+    /**
+     * falkon: b = K_Mnᵀy by one aggregate, then Falkon's CG on the driver with one aggregate per iteration
+     * for the data term (each partition recomputes its K_pM from the cached rows), and, for variances, the
+     * direct path's sums at the same λ (one more aggregate, O(n·M²) flops): the same Nyström model.
+     */
+    private Solved falkon(
+            JavaRDD<double[][]> rows, Broadcast<Fitted> b, int k, Regularization reg, JavaSparkContext jsc) {
+        NystromSteps.Centers c = b.value().centers();
+        NystromSteps.Rhs rhs = rows.mapPartitions(it -> chunked(
+                        it,
+                        (x, y) -> NystromSteps.rhs(b.value().model(), b.value().centers(), x, y),
+                        NystromSteps.Rhs::plus))
+                .treeAggregate(NystromSteps.Rhs.zero(c.m(), k), NystromSteps.Rhs::plus, NystromSteps.Rhs::plus);
+        double lambda = NystromSteps.lambda(reg, rhs.trace(), rhs.rows());
+        int[] passes = {0};
+        Falkon.Result fit;
+        try (FalkonPreconditioner p = NystromSteps.falkonPreconditioner(c, lambda, rhs.rows())) {
+            fit = Falkon.solve(
+                    (v, cols) -> {
+                        passes[0]++;
+                        return dataTerm(rows, b, jsc, v, cols);
+                    },
+                    p,
+                    rhs.b(),
+                    k,
+                    ((Double) $(tol)) * SolverOptions.RESIDUAL_MARGIN,
+                    ((Integer) $(maxIter)));
+        }
+        LOG.info(
+                "falkon: {} iterations, relative residual {}, stopped by {}, {} data-term passes over the cached rows",
+                fit.cg().iterations(),
+                fit.cg().maxRelativeResidual(),
+                fit.stoppingRule(),
+                passes[0]);
+        NystromSteps.Weights direct = variances() ? NystromSteps.solve(sums(rows, b, k), lambda) : null;
+        return new Solved(
+                NystromSteps.falkonWeights(c, lambda, fit, direct),
+                fit.cg().iterations(),
+                fit.cg().maxRelativeResidual(),
+                fit.stoppingRule());
+    }
+
+    /** Falkon's data term Σ_p K_pMᵀ(K_pM·V) for the broadcast V (M×k): one aggregate over the cached rows. */
+    private static double[] dataTerm(
+            JavaRDD<double[][]> rows, Broadcast<Fitted> b, JavaSparkContext jsc, double[] v, int k) {
+        Broadcast<double[]> bv = jsc.broadcast(v);
+        try {
+            int size = b.value().centers().m() * k;
+            return rows.mapPartitions(it -> chunked(
+                            it,
+                            (x, y) -> NystromSteps.dataTerm(
+                                    b.value().model(), b.value().centers(), x, bv.value(), k),
+                            NtkRegression::add))
+                    .treeAggregate(new double[size], NtkRegression::add, NtkRegression::add);
+        } finally {
+            bv.destroy();
+        }
+    }
+
+    private static double[] add(double[] a, double[] b) {
+        double[] c = a.clone();
+        for (int i = 0; i < c.length; i++) c[i] += b[i];
+        return c;
+    }
+
+    /**
+     * A partition's rows (features, label) in chunks of {@link #CHUNK_ROWS}, each chunk mapped by
+     * {@code step} and the results added with {@code plus}: one value, or none for an empty partition.
+     */
+    private static <T> Iterator<T> chunked(
+            Iterator<double[][]> it,
+            BiFunction<org.ntk4j.linalg.Matrix, org.ntk4j.linalg.Matrix, T> step,
+            BinaryOperator<T> plus) {
+        T total = null;
         List<double[]> x = new ArrayList<>(), y = new ArrayList<>();
         while (it.hasNext()) {
             double[][] r = it.next();
             x.add(r[0]);
             y.add(r[1]);
             if (x.size() == CHUNK_ROWS || !it.hasNext()) {
-                NystromSteps.Sums s = NystromSteps.sums(
-                        model, f.centers(), DataColumns.matrix(x, "featuresCol"), DataColumns.matrix(y, "labelCol"));
-                total = total == null ? s : total.plus(s);
+                T s = step.apply(DataColumns.matrix(x, "featuresCol"), DataColumns.matrix(y, "labelCol"));
+                total = total == null ? s : plus.apply(total, s);
                 x.clear();
                 y.clear();
             }
         }
-        return total == null
-                ? List.<NystromSteps.Sums>of().iterator()
-                : List.of(total).iterator();
+        return total == null ? List.<T>of().iterator() : List.of(total).iterator();
+    }
+
+    /** Every partition's sums, in chunks of rows, added up by a tree of executors. */
+    private static NystromSteps.Sums sums(JavaRDD<double[][]> rows, Broadcast<Fitted> b, int k) {
+        NystromSteps.Sums zero = NystromSteps.Sums.zero(
+                b.value().centers().m(), k, b.value().model().ensemble());
+        return rows.mapPartitions(it -> chunked(
+                        it,
+                        (x, y) -> NystromSteps.sums(b.value().model(), b.value().centers(), x, y),
+                        NystromSteps.Sums::plus))
+                .treeAggregate(zero, NystromSteps.Sums::plus, NystromSteps.Sums::plus);
     }
 }

@@ -41,8 +41,16 @@ public final class NtkRegressionModel extends Model<NtkRegressionModel> implemen
     private final boolean scalar;
     private final Param<String> featuresCol, predictionCol, varianceCol;
 
+    /** How the fit solved the system (null for a loaded model). */
+    private final FitSummary summary;
+
     NtkRegressionModel(String uid, Fitted fitted, boolean scalar) {
+        this(uid, fitted, scalar, null);
+    }
+
+    NtkRegressionModel(String uid, Fitted fitted, boolean scalar, FitSummary summary) {
         this.uid = uid;
+        this.summary = summary;
         this.fitted = fitted;
         this.scalar = scalar && fitted.weights().k() == 1;
         featuresCol = new Param<>(this, "featuresCol", "features column: Vector or array<double>");
@@ -86,6 +94,14 @@ public final class NtkRegressionModel extends Model<NtkRegressionModel> implemen
         return this;
     }
 
+    /**
+     * How the fit solved the Nyström system (solver, iterations, residual, stopping rule); empty for a
+     * model loaded from disk.
+     */
+    public java.util.Optional<FitSummary> summary() {
+        return java.util.Optional.ofNullable(summary);
+    }
+
     /** The number of centers M. */
     public int numCenters() {
         return fitted.centers().m();
@@ -119,7 +135,7 @@ public final class NtkRegressionModel extends Model<NtkRegressionModel> implemen
 
     @Override
     public NtkRegressionModel copy(ParamMap extra) {
-        NtkRegressionModel m = new NtkRegressionModel(uid, fitted, scalar);
+        NtkRegressionModel m = new NtkRegressionModel(uid, fitted, scalar, summary);
         return copyValues(m, extra).setParent(parent());
     }
 

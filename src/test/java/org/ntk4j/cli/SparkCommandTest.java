@@ -3,6 +3,8 @@ package org.ntk4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,6 +154,100 @@ class SparkCommandTest {
         assertTrue(relMax(Npy.read(dir.resolve("q/var.npy")), pv) < 1e-6);
     }
 
+    /**
+     * {@code spark --solver falkon} writes what {@code predict --solver falkon} writes for the same centers
+     * (means to the tolerance, variances to 1e-6), and run.json says how it stopped; the cap is honoured.
+     */
+    @Test
+    void falkonWritesWhatPredictFalkonWrites(@TempDir Path dir) throws Exception {
+        Random r = new Random(7);
+        int n = 240, m = 20, d = 3;
+        double[][] x = new double[n][d], y = new double[n][1], xt = new double[m][d];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) s += x[i][j] = r.nextGaussian();
+            y[i][0] = Math.tanh(s);
+        }
+        for (int i = 0; i < m; i++) for (int j = 0; j < d; j++) xt[i][j] = r.nextGaussian();
+        Npy.write(dir.resolve("x.npy"), Matrix.of(x));
+        Npy.write(dir.resolve("y.npy"), Matrix.of(y));
+        Npy.write(dir.resolve("xt.npy"), Matrix.of(xt));
+        String[] common = {
+            "--x-train",
+            dir.resolve("x.npy").toString(),
+            "--y-train",
+            dir.resolve("y.npy").toString(),
+            "--x-test",
+            dir.resolve("xt.npy").toString(),
+            "--arch",
+            ARCH,
+            "--get",
+            "ntk",
+            "--diag-reg",
+            "1e-3",
+            "--centers",
+            "30",
+            "--solver",
+            "falkon"
+        };
+        CliRun p = CliRun.of(concat(
+                new String[] {
+                    "predict",
+                    "--tolerance",
+                    "1e-8",
+                    "--max-iterations",
+                    "200",
+                    "--out",
+                    dir.resolve("p").toString()
+                },
+                common));
+        assertEquals(0, p.code(), p.err());
+        CliRun s = CliRun.of(concat(
+                new String[] {
+                    "spark",
+                    "--master",
+                    "local[2]",
+                    "--partitions",
+                    "3",
+                    "--tolerance",
+                    "1e-8",
+                    "--max-iterations",
+                    "200",
+                    "--out",
+                    dir.resolve("s").toString()
+                },
+                common));
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().startsWith("spark: ntk posterior (falkon, "), s.out());
+        assertTrue(relMax(Npy.read(dir.resolve("s/mean.npy")), Npy.read(dir.resolve("p/mean.npy"))) < 1e-8);
+        assertTrue(relMax(Npy.read(dir.resolve("s/var.npy")), Npy.read(dir.resolve("p/var.npy"))) < 1e-6);
+        JsonNode how = JSON.readTree(dir.resolve("s/run.json").toFile()).get("how");
+        assertEquals("falkon", how.get("solver").asText());
+        assertEquals("tolerance", how.get("solver_stop").asText());
+        assertTrue(Integer.parseInt(how.get("solver_iterations").asText()) >= 1, how.toString());
+        assertTrue(Double.parseDouble(how.get("solver_residual").asText()) <= 1e-9, how.toString());
+
+        CliRun capped = CliRun.of(concat(
+                new String[] {
+                    "spark",
+                    "--master",
+                    "local[2]",
+                    "--tolerance",
+                    "1e-12",
+                    "--max-iterations",
+                    "2",
+                    "--out",
+                    dir.resolve("c").toString()
+                },
+                common));
+        assertEquals(0, capped.code(), capped.err());
+        JsonNode cap = JSON.readTree(dir.resolve("c/run.json").toFile()).get("how");
+        assertEquals("2", cap.get("solver_iterations").asText());
+        assertEquals("iteration cap", cap.get("solver_stop").asText());
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
     private static Path onlyParquet(Path dir) throws java.io.IOException {
         try (var s = java.nio.file.Files.list(dir)) {
             return s.filter(f -> f.getFileName().toString().endsWith(".parquet"))
@@ -183,9 +279,11 @@ class SparkCommandTest {
                         "Dense(1)",
                         "--solver",
                         "falkon",
+                        "--tolerance",
+                        "1",
                         "--out",
                         o)
-                .fails(3, "--solver: falkon is not available on Spark yet");
+                .fails(3, "--tolerance: must be in (0, 1), got 1.0");
         CliRun.of("spark", "--x-train", x, "--x-test", x, "--arch", "Dense(1)", "--out", o)
                 .fails(3, "--y-train: is required with a .npy/.csv --x-train");
         CliRun.of(

@@ -29,6 +29,7 @@ import org.ntk4j.predict.Get;
 import org.ntk4j.predict.Posterior;
 import org.ntk4j.predict.PredictOptions;
 import org.ntk4j.predict.Regularization;
+import org.ntk4j.solve.Falkon;
 import org.ntk4j.solve.ScalablePredict;
 import org.ntk4j.solve.SolverKind;
 import org.ntk4j.solve.SolverOptions;
@@ -88,6 +89,11 @@ class NtkRegressionTest {
     }
 
     static Posterior single(Get get, int k) {
+        return single(get, k, SolverOptions.defaults().withSolver(SolverKind.NYSTROM));
+    }
+
+    /** {@code predict} on one machine with {@code solver}'s options and the test's centers (M, SEED). */
+    static Posterior single(Get get, int k, SolverOptions solver) {
         double[][] yk = new double[N][];
         for (int i = 0; i < N; i++) yk[i] = java.util.Arrays.copyOf(y[i], k);
         return ScalablePredict.gpInference(
@@ -97,10 +103,7 @@ class NtkRegressionTest {
                         Matrix.of(xt),
                         get,
                         PredictOptions.defaults().withRegularization(Regularization.relative(1e-2)),
-                        SolverOptions.defaults()
-                                .withSolver(SolverKind.NYSTROM)
-                                .withCenters(M)
-                                .withSeed(SEED))
+                        solver.withCenters(M).withSeed(SEED))
                 .posterior();
     }
 
@@ -189,7 +192,25 @@ class NtkRegressionTest {
                 "solver",
                 assertThrows(
                                 InvalidInputException.class,
-                                () -> estimator("ntk").setSolver("falkon").fit(d))
+                                () -> estimator("ntk").setSolver("cg").fit(d))
+                        .argument());
+        assertEquals(
+                "tol",
+                assertThrows(
+                                InvalidInputException.class,
+                                () -> estimator("ntk")
+                                        .setSolver("falkon")
+                                        .setTol(1)
+                                        .fit(d))
+                        .argument());
+        assertEquals(
+                "maxIter",
+                assertThrows(
+                                InvalidInputException.class,
+                                () -> estimator("ntk")
+                                        .setSolver("falkon")
+                                        .setMaxIter(0)
+                                        .fit(d))
                         .argument());
         assertEquals(
                 "diagReg",
@@ -245,5 +266,91 @@ class NtkRegressionTest {
                                                 1, D, new double[] {1, 2, 3, 4}))
                                         .fit(nan))
                         .argument());
+    }
+
+    static final double FALKON_TOL = 1e-8;
+
+    static double[] output(double[][] v, int c) {
+        double[] o = new double[v.length];
+        for (int i = 0; i < v.length; i++) o[i] = v[i][c];
+        return o;
+    }
+
+    /**
+     * falkon on Spark: means equal {@code predict --solver falkon} and the direct Nyström solve (same
+     * centers) to the tolerance, variances the direct one's to 1e-6; the summary says how it stopped.
+     */
+    void falkonAgrees(String get, int k) {
+        NtkRegressionModel model =
+                estimator(get).setSolver("falkon").setTol(FALKON_TOL).fit(train(k));
+        FitSummary s = model.summary().orElseThrow();
+        assertEquals("falkon", s.solver());
+        assertEquals(Falkon.TOLERANCE, s.stoppingRule(), get + ": " + s);
+        assertTrue(s.iterations() >= 1 && s.residual() <= FALKON_TOL * SolverOptions.RESIDUAL_MARGIN, get + ": " + s);
+        Dataset<Row> out = model.transform(test());
+        double[][] mean = column(out, "prediction", k), var = column(out, "variance", 1);
+        Posterior direct = single(Get.parse(get), k);
+        Posterior falkon = single(
+                Get.parse(get),
+                k,
+                SolverOptions.defaults().withSolver(SolverKind.FALKON).withTolerance(FALKON_TOL));
+        for (int c = 0; c < k; c++) {
+            double[] mc = output(mean, c);
+            assertTrue(
+                    relMax(mc, falkon.meanOf(c)) < FALKON_TOL,
+                    get + " vs predict falkon: " + relMax(mc, falkon.meanOf(c)));
+            assertTrue(relMax(mc, direct.meanOf(c)) < FALKON_TOL, get + " vs nystrom: " + relMax(mc, direct.meanOf(c)));
+        }
+        assertTrue(
+                relMax(output(var, 0), direct.variances()) < 1e-6,
+                get + " variances: " + relMax(output(var, 0), direct.variances()));
+    }
+
+    @Test
+    void falkonEqualsNystromToTheTolerance() {
+        falkonAgrees("ntk", 1);
+        falkonAgrees("nngp", 2);
+    }
+
+    @Test
+    void falkonHonoursItsIterationCap() {
+        NtkRegressionModel model = estimator("ntk")
+                .setSolver("falkon")
+                .setTol(1e-12)
+                .setMaxIter(2)
+                .setVarianceCol("")
+                .fit(train(1));
+        FitSummary s = model.summary().orElseThrow();
+        assertEquals(2, s.iterations());
+        assertEquals(Falkon.ITERATION_CAP, s.stoppingRule());
+        assertTrue(s.residual() > 1e-12, s.toString());
+    }
+
+    @Test
+    void falkonModelSavesAndLoads(@TempDir Path dir) throws Exception {
+        for (String varianceCol : new String[] {"variance", ""}) { // with variances, and means only (no system)
+            NtkRegressionModel model = estimator("ntk")
+                    .setSolver("falkon")
+                    .setVarianceCol(varianceCol)
+                    .fit(train(1));
+            String path = dir.resolve("model" + varianceCol).toString();
+            model.write().save(path);
+            NtkRegressionModel back = NtkRegressionModel.load(path);
+            assertTrue(back.summary().isEmpty());
+            double[][] a = column(model.transform(test()), "prediction", 1),
+                    b = column(back.transform(test()), "prediction", 1);
+            for (int i = 0; i < T; i++) assertArrayEquals(a[i], b[i], 0.0);
+            if (!varianceCol.isEmpty()) {
+                double[][] va = column(model.transform(test()), "variance", 1),
+                        vb = column(back.transform(test()), "variance", 1);
+                for (int i = 0; i < T; i++) assertArrayEquals(va[i], vb[i], 0.0);
+            } else
+                assertEquals(
+                        "varianceCol",
+                        assertThrows(
+                                        InvalidInputException.class,
+                                        () -> back.setVarianceCol("v").transform(test()))
+                                .argument());
+        }
     }
 }
