@@ -38,20 +38,30 @@ class SparkCommandTest {
         return diff / scale;
     }
 
+    /** 240 training rows (3 Gaussian inputs, y = tanh of their sum) and 20 test rows, written as DIR/x.npy, y.npy, xt.npy. */
+    private record TanhData(double[][] x, double[][] y, double[][] xt) {
+        static TanhData write(Path dir, long seed) {
+            Random r = new Random(seed);
+            int n = 240, m = 20, d = 3;
+            double[][] x = new double[n][d], y = new double[n][1], xt = new double[m][d];
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) s += x[i][j] = r.nextGaussian();
+                y[i][0] = Math.tanh(s);
+            }
+            for (int i = 0; i < m; i++) for (int j = 0; j < d; j++) xt[i][j] = r.nextGaussian();
+            Npy.write(dir.resolve("x.npy"), Matrix.of(x));
+            Npy.write(dir.resolve("y.npy"), Matrix.of(y));
+            Npy.write(dir.resolve("xt.npy"), Matrix.of(xt));
+            return new TanhData(x, y, xt);
+        }
+    }
+
     @Test
     void writesWhatPredictNystromWrites(@TempDir Path dir) {
-        Random r = new Random(5);
-        int n = 240, m = 20, d = 3;
-        double[][] x = new double[n][d], y = new double[n][1], xt = new double[m][d];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) s += x[i][j] = r.nextGaussian();
-            y[i][0] = Math.tanh(s);
-        }
-        for (int i = 0; i < m; i++) for (int j = 0; j < d; j++) xt[i][j] = r.nextGaussian();
-        Npy.write(dir.resolve("x.npy"), Matrix.of(x));
-        Npy.write(dir.resolve("y.npy"), Matrix.of(y));
-        Npy.write(dir.resolve("xt.npy"), Matrix.of(xt));
+        TanhData data = TanhData.write(dir, 5);
+        int n = data.x().length;
+        double[][] x = data.x(), y = data.y(), xt = data.xt();
         String[] common = {
             "--x-test",
             dir.resolve("xt.npy").toString(),
@@ -160,18 +170,7 @@ class SparkCommandTest {
      */
     @Test
     void falkonWritesWhatPredictFalkonWrites(@TempDir Path dir) throws Exception {
-        Random r = new Random(7);
-        int n = 240, m = 20, d = 3;
-        double[][] x = new double[n][d], y = new double[n][1], xt = new double[m][d];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) s += x[i][j] = r.nextGaussian();
-            y[i][0] = Math.tanh(s);
-        }
-        for (int i = 0; i < m; i++) for (int j = 0; j < d; j++) xt[i][j] = r.nextGaussian();
-        Npy.write(dir.resolve("x.npy"), Matrix.of(x));
-        Npy.write(dir.resolve("y.npy"), Matrix.of(y));
-        Npy.write(dir.resolve("xt.npy"), Matrix.of(xt));
+        TanhData.write(dir, 7);
         String[] common = {
             "--x-train",
             dir.resolve("x.npy").toString(),
