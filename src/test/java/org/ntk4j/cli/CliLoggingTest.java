@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,11 +116,7 @@ class CliLoggingTest {
     Child child(String ntk4jLog, String... flags) throws Exception {
         Path x = dir.resolve("x.npy");
         Npy.write(x, CliKernelTest.random(3, 2, 1));
-        List<String> cmd = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (a.startsWith("--enable-native-access") || a.startsWith("--sun-misc") || a.startsWith("--add-opens"))
-                cmd.add(a);
+        List<String> cmd = CliRun.childJava();
         cmd.addAll(List.of(
                 "-XX:TieredStopAtLevel=1",
                 "-Dntk4j.native.cpu=false",

@@ -10,6 +10,22 @@ import java.util.List;
 
 /** Runs {@link Main} in-process and captures its arguments, exit code, stdout and stderr. */
 record CliRun(List<String> args, int code, String out, String err) {
+    /**
+     * The start of a command line running Java in a child JVM as this one runs: the same runtime and
+     * its native-access, unsafe-memory and add-opens flags (a mutable list; append JVM options, the
+     * class path and the arguments).
+     */
+    static List<String> childJava() {
+        List<String> cmd =
+                new java.util.ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString()));
+        for (String a :
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+            if (a.startsWith("--enable-native-access") || a.startsWith("--sun-misc") || a.startsWith("--add-opens"))
+                cmd.add(a);
+        return cmd;
+    }
+
     static CliRun of(String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
         int code = Main.run(

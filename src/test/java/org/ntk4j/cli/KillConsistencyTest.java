@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -44,11 +42,7 @@ class KillConsistencyTest {
 
     /** The CLI in a child JVM with this JVM's runtime, classpath and module flags (what bin/ntk4j runs). */
     static ProcessBuilder child(Path x1, Path out) {
-        List<String> cmd = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (a.startsWith("--enable-native-access") || a.startsWith("--sun-misc") || a.startsWith("--add-opens"))
-                cmd.add(a);
+        List<String> cmd = CliRun.childJava();
         cmd.addAll(List.of(
                 "-Xmx2g",
                 "-XX:TieredStopAtLevel=1",
