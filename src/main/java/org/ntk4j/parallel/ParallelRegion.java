@@ -3,6 +3,7 @@ package org.ntk4j.parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.ntk4j.error.ComputationInterruptedException;
 
@@ -35,6 +36,9 @@ public final class ParallelRegion {
     private final Thread caller;
     private volatile boolean stop;
     private volatile boolean interrupted;
+    /** Started workers that have left their loop; each then unparks the caller ({@link #awaitWorkers}). */
+    private final AtomicInteger finished = new AtomicInteger();
+
     private Throwable failure; // guarded by this
 
     private ParallelRegion(String what, Thread caller) {
@@ -63,11 +67,12 @@ public final class ParallelRegion {
         List<Thread> started = new ArrayList<>(extra);
         try {
             for (int w = 0; w < extra && !region.stop; w++)
-                started.add(Thread.ofPlatform().daemon().name(threadName).start(() -> region.guarded(worker)));
+                started.add(Thread.ofPlatform().daemon().name(threadName).start(() -> region.startedWorker(worker)));
         } catch (Throwable e) { // e.g. OutOfMemoryError: unable to create native thread
             region.fail(e);
         }
         region.guarded(worker);
+        region.awaitWorkers(started.size());
         region.joinAll(started);
         region.finish();
     }
@@ -117,7 +122,35 @@ public final class ParallelRegion {
         else if (failure != e) failure.addSuppressed(e);
     }
 
-    /** Joins every started worker; an interrupt meanwhile stops them and is remembered, never lost. */
+    /** A started worker's body: the loop, then the count and the caller's wake-up, whatever happened. */
+    private void startedWorker(Runnable worker) {
+        try {
+            guarded(worker);
+        } finally {
+            finished.incrementAndGet();
+            LockSupport.unpark(caller);
+        }
+    }
+
+    /**
+     * Waits until {@code started} workers have left their loop. why park instead of join: an interrupt
+     * makes {@code Thread.join} clear the caller's status before its catch block can set the stop flag,
+     * and workers that look at the status in between run on; here the flag is set first, then the status
+     * cleared (it is restored in {@link #finish}), so every worker sees one or the other.
+     */
+    private void awaitWorkers(int started) {
+        while (finished.get() < started) {
+            if (caller.isInterrupted()) {
+                stop = true;
+                interrupted = true;
+                Thread.interrupted(); // so that park blocks again
+            } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    /** Joins every started worker (they have left their loops: a short wait); an interrupt is remembered, never lost. */
     private void joinAll(List<Thread> workers) {
         for (Thread t : workers) {
             while (true) {
