@@ -68,9 +68,15 @@ final class Inputs {
 
     /** Rejects NaN/Inf, naming the first one in row order (0-based, as numpy indexes) and the count. */
     static void checkFinite(Matrix m, boolean vector, String arg, Path file) {
+        checkFinite(m, vector, arg, file, 0);
+    }
+
+    /** As {@link #checkFinite(Matrix, boolean, String, Path)} for rows that start at row {@code firstRow} of the file. */
+    static void checkFinite(Matrix m, boolean vector, String arg, Path file, long firstRow) {
         Finite.Entry e = Finite.first(m);
         if (e == null) return;
-        String where = vector ? "index " + e.row() : "row " + e.row() + ", column " + e.col();
+        long r = firstRow + e.row();
+        String where = vector ? "index " + r : "row " + r + ", column " + e.col();
         throw new InvalidInputException(
                 arg,
                 name(file) + " has " + e.what() + " at " + where + " (0-based)"

@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.IntToLongFunction;
+import java.util.function.IntUnaryOperator;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.DType;
 import org.ntk4j.linalg.Matrix;
@@ -30,7 +32,8 @@ import org.ntk4j.linalg.NativeMatrix;
  */
 public final class Npy {
     private static final int CHUNK = 1 << 20;
-    private static final double EXACT_INT = 0x1p53;
+    /** The largest |int64| every one of whose neighbours is a float64 too (2^53). */
+    private static final long EXACT_INT = 1L << 53;
 
     private Npy() {}
 
@@ -90,6 +93,139 @@ public final class Npy {
     }
 
     /**
+     * The shape of a 1-D or 2-D array (1-D: n × 1), from its header alone, after the checks
+     * {@link #readArray} makes before it reads any data (format, dtype, 1-D or 2-D, the data's size
+     * against the file's). With {@link #readRows} a caller reads a large file block by block, e.g. one
+     * block per Spark partition, without ever holding the whole array.
+     */
+    public static NpyShape shape(Path file, ReadOptions options) {
+        String arg = options.argument();
+        Inputs.checkReadable(file, arg);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return shapeOf(checkedHeader(ch, file, arg));
+        } catch (IOException e) {
+            throw new InvalidInputException(arg, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
+        }
+    }
+
+    /** The header of a 1-D or 2-D array whose data has the size its shape calls for. */
+    private static NpyHeader checkedHeader(FileChannel ch, Path file, String arg) throws IOException {
+        NpyHeader h = NpyHeader.read(ch, file, arg);
+        long[] shape = h.shape();
+        if (shape.length != 1 && shape.length != 2)
+            throw new InvalidInputException(
+                    arg,
+                    Inputs.name(file) + " has shape " + h.shapeText()
+                            + "; expected 1-D (n,) or 2-D (n, d): reshape it, e.g. x.reshape(x.shape[0], -1)");
+        checkDataSize(h, ch.size(), file, arg);
+        return h;
+    }
+
+    private static NpyShape shapeOf(NpyHeader h) {
+        long[] shape = h.shape();
+        return new NpyShape(shape[0], shape.length == 2 ? shape[1] : 1, shape.length == 1, h.dtype());
+    }
+
+    /**
+     * Rows [first, first + count) of a 1-D or 2-D array as a count × cols float64 matrix (a 1-D array's
+     * entries as count × 1), reading only their bytes: the values and checks of the same rows of
+     * {@link #readArray}, with a NaN/Inf (when {@link ReadOptions#checkFinite()}) or an inexact int64
+     * reported at its row in the whole file. C order reads one contiguous run, Fortran order one run
+     * per column.
+     */
+    public static Matrix readRows(Path file, long first, int count, ReadOptions options) {
+        String arg = options.argument();
+        Inputs.checkReadable(file, arg);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            NpyHeader h = checkedHeader(ch, file, arg);
+            NpyShape s = shapeOf(h);
+            if (first < 0 || count < 0 || first + count > s.rows())
+                throw new InvalidInputException(
+                        arg,
+                        "rows [" + first + ", " + (first + (long) count) + ") are outside " + Inputs.name(file) + "'s "
+                                + s.rows() + " rows");
+            int cols = (int) s.cols();
+            Inputs.checkSize(arg, file, count, cols, 8);
+            int size = h.dtype().size();
+            double[] out = new double[count * cols];
+            if (!h.fortranOrder() || cols == 1) { // row-major run: element e is row e / cols, column e % cols
+                readRun(
+                        ch,
+                        h.dataOffset() + first * cols * size,
+                        count * cols,
+                        h.dtype(),
+                        out,
+                        e -> e / cols + (e % cols) * count,
+                        e -> first + e / cols,
+                        e -> e % cols,
+                        arg,
+                        file);
+            } else
+                for (int j = 0; j < cols; j++) {
+                    final int col = j;
+                    readRun(
+                            ch,
+                            h.dataOffset() + ((long) j * s.rows() + first) * size,
+                            count,
+                            h.dtype(),
+                            out,
+                            e -> e + col * count,
+                            e -> first + e,
+                            e -> col,
+                            arg,
+                            file);
+                }
+            Matrix m = Matrix.wrapColumnMajor(count, cols, out);
+            if (options.checkFinite() && (h.dtype() == NpyDType.FLOAT64 || h.dtype() == NpyDType.FLOAT32))
+                Inputs.checkFinite(m, s.vector(), arg, file, first);
+            return m;
+        } catch (IOException e) {
+            throw new InvalidInputException(arg, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
+        }
+    }
+
+    /**
+     * Reads {@code n} consecutive elements from byte {@code pos} into {@code out[dst(e)]}; {@code row}
+     * and {@code col} place element e in the whole file (for the int64 message).
+     */
+    private static void readRun(
+            FileChannel ch,
+            long pos,
+            int n,
+            NpyDType t,
+            double[] out,
+            IntUnaryOperator dst,
+            IntToLongFunction row,
+            IntUnaryOperator col,
+            String arg,
+            Path file)
+            throws IOException {
+        int size = t.size();
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(size, (long) n * size)))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        ch.position(pos);
+        for (int e = 0; e < n; ) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), (long) (n - e) * size));
+            while (buf.hasRemaining())
+                if (ch.read(buf) < 0)
+                    throw new InvalidInputException(
+                            arg, Inputs.name(file) + " is truncated (it shrank while being read)");
+            buf.flip();
+            for (int m = buf.remaining() / size; m > 0; m--, e++) {
+                double v;
+                switch (t) {
+                    case FLOAT64 -> v = buf.getDouble();
+                    case FLOAT32 -> v = buf.getFloat();
+                    case INT64 -> v = exactInt(buf.getLong(), row.applyAsLong(e), col.applyAsInt(e), arg, file);
+                    default -> v = buf.getInt();
+                }
+                out[dst.applyAsInt(e)] = v;
+            }
+        }
+    }
+
+    /**
      * The data must be exactly what the shape and dtype call for. Fewer bytes: numpy rejects the file
      * too. More bytes: numpy ignores them, ntk4j rejects them (stricter), since trailing bytes mean
      * the header and the data disagree, e.g. a header rewritten with a smaller shape.
@@ -144,7 +280,7 @@ public final class Npy {
                         if (f32) f[dst] = buf.getFloat();
                         else d[dst] = buf.getFloat();
                     }
-                    case INT64 -> d[dst] = exactInt(buf.getLong(), dst, rows, arg, file);
+                    case INT64 -> d[dst] = exactIntAtIndex(buf.getLong(), dst, rows, arg, file);
                     case INT32 -> d[dst] = buf.getInt();
                 }
             }
@@ -152,11 +288,18 @@ public final class Npy {
         return f32 ? Matrix.wrapColumnMajor(rows, cols, f) : Matrix.wrapColumnMajor(rows, cols, d);
     }
 
-    private static double exactInt(long v, int dst, int rows, String arg, Path file) {
-        if (Math.abs((double) v) > EXACT_INT)
+    /** As {@link #exactInt(long, long, long, String, Path)} for column-major index {@code dst} of a rows-row matrix. */
+    private static double exactIntAtIndex(long v, int dst, int rows, String arg, Path file) {
+        return exactInt(v, dst % rows, dst / rows, arg, file);
+    }
+
+    /** v as a double, or an error at (row, col) of the file when |v| > 2^53 (not every such int64 is a double). */
+    private static double exactInt(long v, long row, long col, String arg, Path file) {
+        // compared as longs: (double) v rounds 2^53 + 1 down to 2^53, which would pass
+        if (v > EXACT_INT || v < -EXACT_INT)
             throw new InvalidInputException(
                     arg,
-                    Inputs.name(file) + ": int64 value " + v + " at row " + (dst % rows) + ", column " + (dst / rows)
+                    Inputs.name(file) + ": int64 value " + v + " at row " + row + ", column " + col
                             + " is too large to convert exactly to float64 (|v| > 2^53)");
         return v;
     }

@@ -55,25 +55,30 @@ final class SparkRun {
 
     static Result run(SparkCommand c) {
         boolean trainParquet = isParquet(c.xTrain), testParquet = isParquet(c.xTest);
-        Matrix x = trainParquet ? null : InputFiles.matrix("--x-train", c.xTrain);
-        Matrix y = trainParquet ? null : InputFiles.matrix("--y-train", c.yTrain);
+        // .npy training files are read by the tasks (NpyFrame), only their headers here; .csv on the driver
+        boolean trainNpy = !trainParquet && NpyFrame.isNpy(c.xTrain) && NpyFrame.isNpy(c.yTrain);
+        NpyFrame.Shapes shapes = trainNpy ? NpyFrame.shapes(c.xTrain, c.yTrain) : null;
+        Matrix x = trainParquet || trainNpy ? null : InputFiles.matrix("--x-train", c.xTrain);
+        Matrix y = trainParquet || trainNpy ? null : InputFiles.matrix("--y-train", c.yTrain);
         Matrix xt = testParquet ? null : InputFiles.matrix("--x-test", c.xTest);
         Matrix z = c.centerPoints == null ? null : InputFiles.matrix("--center-points", c.centerPoints);
         if (x != null && x.rows() != y.rows())
             throw new InvalidInputException(
                     "--y-train", "has " + y.rows() + " rows, --x-train " + x.rows() + " (one target row per input)");
-        if (x != null && xt != null && x.cols() != xt.cols())
+        int d = x != null ? x.cols() : shapes != null ? shapes.cols() : -1; // -1: Parquet, checked by the fit
+        if (d >= 0 && xt != null && d != xt.cols())
             throw new InvalidInputException(
-                    "--x-test", "has " + xt.cols() + " columns, --x-train " + x.cols() + " (one input dimension)");
-        if (x != null && z != null && x.cols() != z.cols())
+                    "--x-test", "has " + xt.cols() + " columns, --x-train " + d + " (one input dimension)");
+        if (d >= 0 && z != null && d != z.cols())
             throw new InvalidInputException(
-                    "--center-points",
-                    "has " + z.cols() + " columns, --x-train " + x.cols() + " (one input dimension)");
+                    "--center-points", "has " + z.cols() + " columns, --x-train " + d + " (one input dimension)");
         OutputDir dir = c.main.outputDir("--out", c.out, c.formatOption.format);
         SparkSession spark = LoopbackSpark.session(c.master, "ntk4j spark");
         try {
             int p = c.partitions > 0 ? c.partitions : 2 * spark.sparkContext().defaultParallelism();
-            Dataset<Row> train = trainParquet ? parquet(spark, "--x-train", c.xTrain, true) : frame(spark, x, y, p);
+            Dataset<Row> train = trainParquet
+                    ? parquet(spark, "--x-train", c.xTrain, true)
+                    : trainNpy ? NpyFrame.frame(spark, c.xTrain, c.yTrain, shapes, p) : frame(spark, x, y, p);
             NtkRegression est = new NtkRegression()
                     .setArch(c.archOptions.arch)
                     .setParameterization(c.archOptions.parameterization.name().toLowerCase(Locale.ROOT))
@@ -100,7 +105,7 @@ final class SparkRun {
                 for (int j = 0; j < k; j++) mean[j * m + i] = v[j];
                 var[i] = r.getDouble(1);
             }
-            long n = trainParquet ? train.count() : x.rows();
+            long n = x != null ? x.rows() : trainNpy ? shapes.rows() : train.count();
             return new Result(
                     dir,
                     Matrix.wrapColumnMajor(m, k, mean),

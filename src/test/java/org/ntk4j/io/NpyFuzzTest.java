@@ -387,7 +387,10 @@ class NpyFuzzTest {
         return switch (s.descr()) {
             case "<f8" -> b.getDouble(8 * k);
             case "<f4" -> b.getFloat(4 * k);
-            case "<i8" -> Math.abs((double) b.getLong(8 * k)) > 0x1p53 ? Double.NaN : b.getLong(8 * k);
+            case "<i8" ->
+                Math.abs(b.getLong(8 * k)) > (1L << 53) || b.getLong(8 * k) == Long.MIN_VALUE
+                        ? Double.NaN
+                        : b.getLong(8 * k);
             default -> b.getInt(4 * k);
         };
     }
