@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.DType;
+import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.predict.Get;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -123,6 +124,15 @@ final class SparkCommand implements Callable<Integer> {
     int maxIterations;
 
     @Option(
+            names = "--cov",
+            paramLabel = "diag|none",
+            defaultValue = "diag",
+            converter = PredictCommand.CovConverter.class,
+            description = "diag (default): var.npy beside mean.npy; none: the mean only (falkon then skips the"
+                    + " variances' pass over the rows).")
+    CovarianceMode cov;
+
+    @Option(
             names = "--partitions",
             paramLabel = "P",
             defaultValue = "0",
@@ -143,7 +153,7 @@ final class SparkCommand implements Callable<Integer> {
         SparkRun.Result r = SparkRun.run(this);
         OutputDir dir = r.dir();
         dir.writeMatrix("mean", r.mean(), DType.FLOAT64);
-        dir.writeVector("var", r.variances(), DType.FLOAT64);
+        if (r.variances() != null) dir.writeVector("var", r.variances(), DType.FLOAT64);
         dir.note("solver", solver);
         dir.note("master", master);
         if (solver.equals("falkon")) { // the names predict writes for its iterative solvers
@@ -193,6 +203,9 @@ final class SparkCommand implements Callable<Integer> {
             throw new InvalidInputException("--solver", "must be nystrom or falkon, got '" + solver + "'");
         if (!(tolerance > 0 && tolerance < 1))
             throw new InvalidInputException("--tolerance", "must be in (0, 1), got " + tolerance);
+        if (cov == CovarianceMode.FULL)
+            throw new InvalidInputException(
+                    "--cov", "spark writes variances (diag) or none; a full covariance is predict's (--cov full)");
         if (maxIterations < 1)
             throw new InvalidInputException("--max-iterations", "must be >= 1, got " + maxIterations);
         if (SparkRun.isParquet(xTrain) == (yTrain != null))

@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.linalg.Matrix;
+import org.ntk4j.predict.CovarianceMode;
 import org.ntk4j.spark.FitSummary;
 import org.ntk4j.spark.LoopbackSpark;
 import org.ntk4j.spark.NtkRegression;
@@ -40,7 +41,7 @@ final class SparkRun {
     record Result(
             OutputDir dir,
             Matrix mean,
-            double[] variances,
+            double[] variances, // null with --cov none
             int centers,
             double lambda,
             long trainRows,
@@ -89,21 +90,24 @@ final class SparkRun {
                     .setSolver(c.solver)
                     .setTol(c.tolerance)
                     .setMaxIter(c.maxIterations);
+            boolean withVariances = c.cov != CovarianceMode.NONE;
+            if (!withVariances) est.setVarianceCol("");
             if (z != null) est.setCenterPoints(Matrices.dense(z.rows(), z.cols(), z.toColumnMajor()));
             else est.setCenters(c.centers);
             NtkRegressionModel model = est.fit(train);
             Dataset<Row> test = testParquet ? parquet(spark, "--x-test", c.xTest, false) : frame(spark, xt, null, p);
             // transform keeps every partition's rows in order, and collect the partitions' order
+            Dataset<Row> out = model.transform(test);
             List<Row> rows =
-                    model.transform(test).select("prediction", "variance").collectAsList();
+                    (withVariances ? out.select("prediction", "variance") : out.select("prediction")).collectAsList();
             int m = rows.size(), k = model.numOutputs();
-            double[] mean = new double[m * k], var = new double[m];
+            double[] mean = new double[m * k], var = withVariances ? new double[m] : null;
             for (int i = 0; i < m; i++) {
                 Row r = rows.get(i);
                 Object mu = r.get(0);
                 double[] v = mu instanceof Vector vec ? vec.toArray() : new double[] {(Double) mu};
                 for (int j = 0; j < k; j++) mean[j * m + i] = v[j];
-                var[i] = r.getDouble(1);
+                if (var != null) var[i] = r.getDouble(1);
             }
             long n = x != null ? x.rows() : trainNpy ? shapes.rows() : train.count();
             return new Result(

@@ -1,6 +1,7 @@
 package org.ntk4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -243,6 +244,33 @@ class SparkCommandTest {
         JsonNode cap = JSON.readTree(dir.resolve("c/run.json").toFile()).get("how");
         assertEquals("2", cap.get("solver_iterations").asText());
         assertEquals("iteration cap", cap.get("solver_stop").asText());
+
+        // --cov none: the same mean (to the tolerance: Spark's sums come back in any order, and CG
+        // amplifies their rounding) without the variances' pass, and no var.npy
+        CliRun meanOnly = CliRun.of(concat(
+                new String[] {
+                    "spark",
+                    "--master",
+                    "local[2]",
+                    "--partitions",
+                    "3",
+                    "--tolerance",
+                    "1e-8",
+                    "--max-iterations",
+                    "200",
+                    "--cov",
+                    "none",
+                    "--out",
+                    dir.resolve("n").toString()
+                },
+                common));
+        assertEquals(0, meanOnly.code(), meanOnly.err());
+        double meanDiff = relMax(Npy.read(dir.resolve("n/mean.npy")), Npy.read(dir.resolve("s/mean.npy")));
+        assertTrue(meanDiff < 1e-8, "mean with --cov none differs by " + meanDiff);
+        assertFalse(java.nio.file.Files.exists(dir.resolve("n/var.npy")));
+        JsonNode files = JSON.readTree(dir.resolve("n/run.json").toFile()).get("files");
+        assertEquals(1, files.size(), files.toString());
+        assertEquals("mean.npy", files.get(0).get("name").asText());
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -317,5 +345,20 @@ class SparkCommandTest {
                         "--out",
                         o)
                 .fails(3, "--center-points: gives the centers; drop --centers");
+        CliRun.of(
+                        "spark",
+                        "--x-train",
+                        x,
+                        "--y-train",
+                        x,
+                        "--x-test",
+                        x,
+                        "--arch",
+                        "Dense(1)",
+                        "--cov",
+                        "full",
+                        "--out",
+                        o)
+                .fails(3, "--cov: spark writes variances (diag) or none");
     }
 }
