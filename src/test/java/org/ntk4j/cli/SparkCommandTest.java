@@ -202,21 +202,12 @@ class SparkCommandTest {
                 },
                 common));
         assertEquals(0, p.code(), p.err());
-        CliRun s = CliRun.of(concat(
-                new String[] {
-                    "spark",
-                    "--master",
-                    "local[2]",
-                    "--partitions",
-                    "3",
-                    "--tolerance",
-                    "1e-8",
-                    "--max-iterations",
-                    "200",
-                    "--out",
-                    dir.resolve("s").toString()
-                },
-                common));
+        // the converged falkon run on 3 partitions, with variances (s) and without them (n, below)
+        String[] converged = concat(
+                new String[] {"spark", "--master", "local[2]", "--partitions", "3", "--tolerance", "1e-8"},
+                concat(new String[] {"--max-iterations", "200"}, common));
+        CliRun s = CliRun.of(
+                concat(converged, new String[] {"--out", dir.resolve("s").toString()}));
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().startsWith("spark: ntk posterior (falkon, "), s.out());
         assertTrue(relMax(Npy.read(dir.resolve("s/mean.npy")), Npy.read(dir.resolve("p/mean.npy"))) < 1e-8);
@@ -248,22 +239,8 @@ class SparkCommandTest {
         // --cov none: the same mean (to the tolerance: Spark's sums come back in any order, and CG
         // amplifies their rounding) without the variances' pass, and no var.npy
         CliRun meanOnly = CliRun.of(concat(
-                new String[] {
-                    "spark",
-                    "--master",
-                    "local[2]",
-                    "--partitions",
-                    "3",
-                    "--tolerance",
-                    "1e-8",
-                    "--max-iterations",
-                    "200",
-                    "--cov",
-                    "none",
-                    "--out",
-                    dir.resolve("n").toString()
-                },
-                common));
+                converged,
+                new String[] {"--cov", "none", "--out", dir.resolve("n").toString()}));
         assertEquals(0, meanOnly.code(), meanOnly.err());
         double meanDiff = relMax(Npy.read(dir.resolve("n/mean.npy")), Npy.read(dir.resolve("s/mean.npy")));
         assertTrue(meanDiff < 1e-8, "mean with --cov none differs by " + meanDiff);
