@@ -67,26 +67,31 @@ public final class Npy {
     /** Reads a 1-D or 2-D array and remembers whether it was 1-D. */
     public static NpyArray readArray(Path file, ReadOptions options) {
         String arg = options.argument();
+        return reading(file, arg, ch -> {
+            NpyHeader h = checkedHeader(ch, file, arg); // before any allocation: the file must hold the shape's data
+            NpyShape s = shapeOf(h);
+            boolean f32 = h.dtype() == NpyDType.FLOAT32 && options.keepFloat32();
+            Inputs.checkSize(arg, file, s.rows(), s.cols(), f32 ? 4 : 8);
+            Matrix m = decode(ch, h, (int) s.rows(), (int) s.cols(), f32, file, arg);
+            if (options.checkFinite() && (h.dtype() == NpyDType.FLOAT64 || h.dtype() == NpyDType.FLOAT32))
+                Inputs.checkFinite(m, s.vector(), arg, file);
+            return new NpyArray(m, s.vector(), h.dtype());
+        });
+    }
+
+    /** What a read does with the open channel. */
+    private interface ChannelRead<T> {
+        T apply(FileChannel ch) throws IOException;
+    }
+
+    /**
+     * Opens {@code file} (checked readable) and applies {@code body}; an I/O failure becomes an
+     * {@link InvalidInputException} naming {@code arg}.
+     */
+    private static <T> T reading(Path file, String arg, ChannelRead<T> body) {
         Inputs.checkReadable(file, arg);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            NpyHeader h = NpyHeader.read(ch, file, arg);
-            long[] shape = h.shape();
-            if (shape.length == 0)
-                throw new InvalidInputException(
-                        arg, Inputs.name(file) + " holds a 0-d scalar; expected a 1-D (n,) or 2-D (n, d) array");
-            if (shape.length > 2)
-                throw new InvalidInputException(
-                        arg,
-                        Inputs.name(file) + " is " + shape.length + "-D with shape " + h.shapeText()
-                                + "; expected 1-D (n,) or 2-D (n, d): reshape it, e.g. x.reshape(x.shape[0], -1)");
-            long rows = shape[0], cols = shape.length == 2 ? shape[1] : 1;
-            checkDataSize(h, ch.size(), file, arg); // before any allocation: the file must hold the shape's data
-            boolean f32 = h.dtype() == NpyDType.FLOAT32 && options.keepFloat32();
-            Inputs.checkSize(arg, file, rows, cols, f32 ? 4 : 8);
-            Matrix m = decode(ch, h, (int) rows, (int) cols, f32, file, arg);
-            if (options.checkFinite() && (h.dtype() == NpyDType.FLOAT64 || h.dtype() == NpyDType.FLOAT32))
-                Inputs.checkFinite(m, shape.length == 1, arg, file);
-            return new NpyArray(m, shape.length == 1, h.dtype());
+            return body.apply(ch);
         } catch (IOException e) {
             throw new InvalidInputException(arg, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
         }
@@ -100,22 +105,20 @@ public final class Npy {
      */
     public static NpyShape shape(Path file, ReadOptions options) {
         String arg = options.argument();
-        Inputs.checkReadable(file, arg);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return shapeOf(checkedHeader(ch, file, arg));
-        } catch (IOException e) {
-            throw new InvalidInputException(arg, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
-        }
+        return reading(file, arg, ch -> shapeOf(checkedHeader(ch, file, arg)));
     }
 
     /** The header of a 1-D or 2-D array whose data has the size its shape calls for. */
     private static NpyHeader checkedHeader(FileChannel ch, Path file, String arg) throws IOException {
         NpyHeader h = NpyHeader.read(ch, file, arg);
         long[] shape = h.shape();
-        if (shape.length != 1 && shape.length != 2)
+        if (shape.length == 0)
+            throw new InvalidInputException(
+                    arg, Inputs.name(file) + " holds a 0-d scalar; expected a 1-D (n,) or 2-D (n, d) array");
+        if (shape.length > 2)
             throw new InvalidInputException(
                     arg,
-                    Inputs.name(file) + " has shape " + h.shapeText()
+                    Inputs.name(file) + " is " + shape.length + "-D with shape " + h.shapeText()
                             + "; expected 1-D (n,) or 2-D (n, d): reshape it, e.g. x.reshape(x.shape[0], -1)");
         checkDataSize(h, ch.size(), file, arg);
         return h;
@@ -135,8 +138,7 @@ public final class Npy {
      */
     public static Matrix readRows(Path file, long first, int count, ReadOptions options) {
         String arg = options.argument();
-        Inputs.checkReadable(file, arg);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        return reading(file, arg, ch -> {
             NpyHeader h = checkedHeader(ch, file, arg);
             NpyShape s = shapeOf(h);
             if (first < 0 || count < 0 || first + count > s.rows())
@@ -179,9 +181,7 @@ public final class Npy {
             if (options.checkFinite() && (h.dtype() == NpyDType.FLOAT64 || h.dtype() == NpyDType.FLOAT32))
                 Inputs.checkFinite(m, s.vector(), arg, file, first);
             return m;
-        } catch (IOException e) {
-            throw new InvalidInputException(arg, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
-        }
+        });
     }
 
     /**
@@ -207,10 +207,7 @@ public final class Npy {
         for (int e = 0; e < n; ) {
             buf.clear();
             buf.limit((int) Math.min(buf.capacity(), (long) (n - e) * size));
-            while (buf.hasRemaining())
-                if (ch.read(buf) < 0)
-                    throw new InvalidInputException(
-                            arg, Inputs.name(file) + " is truncated (it shrank while being read)");
+            fill(ch, buf, file, arg);
             buf.flip();
             for (int m = buf.remaining() / size; m > 0; m--, e++) {
                 double v;
@@ -257,10 +254,7 @@ public final class Npy {
         while (k < n) {
             buf.clear();
             buf.limit((int) Math.min(CHUNK, (long) (n - k) * size));
-            while (buf.hasRemaining())
-                if (ch.read(buf) < 0)
-                    throw new InvalidInputException(
-                            arg, Inputs.name(file) + " is truncated (it shrank while being read)");
+            fill(ch, buf, file, arg);
             buf.flip();
             int m = buf.remaining() / size;
             for (int e = 0; e < m; e++, k++) {
@@ -386,8 +380,7 @@ public final class Npy {
      */
     public static NativeMatrix readNative(Path file, ReadOptions options) {
         String arg = options.argument();
-        Inputs.checkReadable(file, arg);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        return reading(file, arg, ch -> {
             NpyHeader h = NpyHeader.read(ch, file, arg);
             long[] shape = h.shape();
             if (shape.length != 2 || h.dtype() != NpyDType.FLOAT64)
@@ -412,9 +405,7 @@ public final class Npy {
                 m.close();
                 throw e;
             }
-        } catch (IOException e) {
-            throw new InvalidInputException(arg, "cannot read " + Inputs.name(file) + ": " + Inputs.reason(e), e);
-        }
+        });
     }
 
     private static void readColumnMajor(FileChannel ch, NativeMatrix m, Path file, String arg) throws IOException {
