@@ -8,14 +8,9 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.ntk4j.error.InvalidInputException;
 import org.ntk4j.io.Npy;
 import org.ntk4j.io.NpyShape;
@@ -75,10 +70,6 @@ final class NpyFrame {
 
     /** As {@link #frame(SparkSession, Path, Path, Shapes, int)}, reading {@code blockRows} rows at a time. */
     static Dataset<Row> frame(SparkSession spark, Path x, Path y, Shapes s, int p, int blockRows) {
-        boolean scalar = s.y().cols() == 1;
-        StructType schema = new StructType()
-                .add("features", new VectorUDT(), false)
-                .add("label", scalar ? DataTypes.DoubleType : new VectorUDT(), false);
         long n = s.rows();
         int parts = (int) Math.max(1, Math.min(p, n));
         List<Integer> ids = new ArrayList<>(parts);
@@ -88,28 +79,26 @@ final class NpyFrame {
         JavaRDD<Row> rows = jsc.parallelize(ids, parts).mapPartitions(it -> {
             int i = it.next();
             long lo = n * i / parts, hi = n * (i + 1) / parts;
-            return new Rows(Path.of(xf), Path.of(yf), lo, hi, scalar, blockRows);
+            return new Rows(Path.of(xf), Path.of(yf), lo, hi, blockRows);
         });
-        return spark.createDataFrame(rows, schema);
+        return spark.createDataFrame(rows, SparkRun.schema(s.y().cols()));
     }
 
     /** The rows [lo, hi) of the two files, read {@code blockRows} at a time. */
     private static final class Rows implements Iterator<Row> {
         private final Path x, y;
         private final long hi;
-        private final boolean scalar;
         private final int blockRows;
         private long next; // global index of the next row
         private long blockStart;
         private Matrix xb, yb;
 
-        Rows(Path x, Path y, long lo, long hi, boolean scalar, int blockRows) {
+        Rows(Path x, Path y, long lo, long hi, int blockRows) {
             this.blockRows = blockRows;
             this.x = x;
             this.y = y;
             this.next = lo;
             this.hi = hi;
-            this.scalar = scalar;
         }
 
         @Override
@@ -128,8 +117,7 @@ final class NpyFrame {
             }
             int r = (int) (next - blockStart);
             next++;
-            Object label = scalar ? (Object) yb.get(r, 0) : Vectors.dense(yb.row(r));
-            return RowFactory.create(Vectors.dense(xb.row(r)), label);
+            return SparkRun.row(xb, yb, r);
         }
     }
 }

@@ -130,19 +130,25 @@ final class SparkRun {
 
     /** Rows {features: Vector, label: Double or Vector} in the matrices' order, in {@code p} partitions. */
     private static Dataset<Row> frame(SparkSession spark, Matrix x, Matrix y, int p) {
-        StructType schema = new StructType().add("features", new VectorUDT(), false);
-        boolean one = y != null && y.cols() == 1;
-        if (y != null) schema = schema.add("label", one ? DataTypes.DoubleType : new VectorUDT(), false);
         List<Row> rows = new ArrayList<>(x.rows());
-        for (int i = 0; i < x.rows(); i++) {
-            Vector f = Vectors.dense(x.row(i));
-            rows.add(
-                    y == null
-                            ? RowFactory.create(f)
-                            : RowFactory.create(f, one ? (Object) y.get(i, 0) : Vectors.dense(y.row(i))));
-        }
+        for (int i = 0; i < x.rows(); i++) rows.add(row(x, y, i));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return spark.createDataFrame(jsc.parallelize(rows, Math.max(1, Math.min(p, x.rows()))), schema);
+        return spark.createDataFrame(
+                jsc.parallelize(rows, Math.max(1, Math.min(p, x.rows()))), schema(y == null ? 0 : y.cols()));
+    }
+
+    /** {features: Vector} and, unless {@code labelCols} is 0, {label: Double (one column) or Vector}. */
+    static StructType schema(long labelCols) {
+        StructType schema = new StructType().add("features", new VectorUDT(), false);
+        if (labelCols == 0) return schema;
+        return schema.add("label", labelCols == 1 ? DataTypes.DoubleType : new VectorUDT(), false);
+    }
+
+    /** Row i of x (and of y, unless null) in {@link #schema}'s layout. */
+    static Row row(Matrix x, Matrix y, int i) {
+        Vector f = Vectors.dense(x.row(i));
+        if (y == null) return RowFactory.create(f);
+        return RowFactory.create(f, y.cols() == 1 ? (Object) y.get(i, 0) : Vectors.dense(y.row(i)));
     }
 
     /**
